@@ -1,0 +1,136 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
+import { migrate as migratePg } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema/index.ts";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+// biome-ignore lint/suspicious/noExplicitAny: drizzle's relational-config parameter is internal
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, any>;
+
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../migrations");
+export const DEFAULT_APP_ROLE = "clubhouse_app";
+
+export interface Database {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** The role every app transaction switches to (SET LOCAL ROLE). */
+  appRole: string;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** A PostgreSQL server; when absent the embedded PGlite is used. */
+  databaseUrl?: string;
+  /** Where PGlite keeps its files; undefined means in memory. */
+  dataDir?: string;
+  appRole?: string;
+  poolSize?: number;
+}
+
+export class DataDirLocked extends Error {
+  constructor(dir: string, pid: number) {
+    super(`the data folder ${dir} is in use by process ${pid}; one process per data folder`);
+  }
+}
+
+/** PGlite takes no lock of its own: two processes on one folder would corrupt it. */
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "clubhouse.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const pid = Number(readFileSync(file, "utf8"));
+      if (pid && pid !== process.pid && isAlive(pid)) throw new DataDirLocked(dir, pid);
+      rmSync(file, { force: true }); // stale lock from a process that died
+    }
+  }
+  throw new Error(`could not lock ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
+  const appRole = opts.appRole ?? DEFAULT_APP_ROLE;
+  if (opts.databaseUrl) {
+    const client = postgres(opts.databaseUrl, {
+      max: opts.poolSize ?? 10,
+      onnotice: () => {},
+      connection: { application_name: "clubhouse" },
+    });
+    const db = drizzlePg({ client, schema }) as unknown as Db;
+    const url = opts.databaseUrl;
+    return {
+      db,
+      kind: "postgres",
+      appRole,
+      async migrate() {
+        // One migrator at a time across every process starting against this database.
+        const one = postgres(url, { max: 1, onnotice: () => {} });
+        try {
+          await one`select pg_advisory_lock(724201)`;
+          await migratePg(drizzlePg({ client: one }), { migrationsFolder: MIGRATIONS_DIR });
+          await one`select app_secure_tables()`;
+          await one`select pg_advisory_unlock(724201)`;
+        } finally {
+          await one.end();
+        }
+      },
+      async close() {
+        await client.end({ timeout: 5 });
+      },
+    };
+  }
+  const unlock = opts.dataDir ? lockDataDir(opts.dataDir) : () => {};
+  let client: PGlite;
+  try {
+    client = opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create();
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    appRole,
+    async migrate() {
+      await migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_DIR });
+      await client.exec("select app_secure_tables()");
+    },
+    async close() {
+      await client.close();
+      unlock();
+    },
+  };
+}
+
+export { sql };
+
+/** Rows of a raw `tx.execute(sql...)`: postgres.js returns an array, PGlite `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

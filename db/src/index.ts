@@ -1,0 +1,3 @@
+export * from "./client.ts";
+export * from "./schema/index.ts";
+export * from "./tenant.ts";

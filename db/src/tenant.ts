@@ -1,0 +1,46 @@
+import { sql } from "drizzle-orm";
+import { type Database, rowsOf, type Tx } from "./client.ts";
+
+/**
+ * The one door to club data. Opens a transaction, drops to the app role and sets
+ * app.tenant_id for that transaction only (set_config(..., true), bound values),
+ * so row-level security shows and accepts this club's rows and no other's.
+ */
+export function withTenant<T>(database: Database, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('role', ${database.appRole}, true), set_config('app.tenant_id', ${tenantId}, true)`);
+    return fn(tx as Tx);
+  });
+}
+
+/**
+ * A transaction as the app role with no club set: it sees no club rows at all,
+ * only the global tables. `slug` lets login read the one club it names.
+ */
+export function withoutTenant<T>(database: Database, fn: (tx: Tx) => Promise<T>, opts: { slug?: string } = {}): Promise<T> {
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('role', ${database.appRole}, true), set_config('app.tenant_slug', ${opts.slug ?? ""}, true)`);
+    return fn(tx as Tx);
+  });
+}
+
+export interface RoleCheck {
+  role: string;
+  superuser: boolean;
+  bypassRls: boolean;
+  ownsTables: boolean;
+}
+
+/** What the app role really is: the server refuses to run when it could bypass RLS. */
+export async function inspectAppRole(database: Database): Promise<RoleCheck> {
+  return withoutTenant(database, async (tx) => {
+    const result = await tx.execute(sql`
+      select current_user as role, r.rolsuper as superuser, r.rolbypassrls as bypass,
+        exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname = 'public' and c.relkind = 'r' and pg_get_userbyid(c.relowner) = current_user) as owns
+      from pg_roles r where r.rolname = current_user`);
+    const [row] = rowsOf<{ role: string; superuser: boolean; bypass: boolean; owns: boolean }>(result);
+    if (!row) throw new Error("cannot inspect the database role");
+    return { role: row.role, superuser: row.superuser, bypassRls: row.bypass, ownsTables: row.owns };
+  });
+}

@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql, withoutTenant } from "@clubhouse/db";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { openAPIRouteHandler } from "hono-openapi";
+import { authRoutes } from "./auth/routes.ts";
+import type { Deps } from "./deps.ts";
+import { AppError, errorBody, respondError, toAppError } from "./http/errors.ts";
+import { settingsRoutes } from "./settings/routes.ts";
+import { userRoutes } from "./users/routes.ts";
+
+/** JSON bodies above this are refused with 413 before they are read. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+export function apiRoutes(deps: Deps) {
+  return new Hono()
+    .use(
+      bodyLimit({
+        maxSize: JSON_BODY_LIMIT,
+        onError: () => {
+          throw new AppError(413, "payload_too_large", `The body is larger than ${JSON_BODY_LIMIT} bytes.`);
+        },
+      }),
+    )
+    .route("/", authRoutes(deps))
+    .route("/users", userRoutes(deps))
+    .route("/settings", settingsRoutes(deps));
+}
+
+export type ApiType = ReturnType<typeof apiRoutes>;
+
+const defaultWebDist = resolve(dirname(fileURLToPath(import.meta.url)), "../../web/dist");
+
+export function createApp(deps: Deps) {
+  const app = new Hono();
+  const api = apiRoutes(deps);
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.info(
+      {
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    );
+  });
+  app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
+
+  app.get("/healthz", async (c) => {
+    await withoutTenant(deps.database, (tx) => tx.execute(sql`select 1`));
+    return c.json({ ok: true }, 200);
+  });
+
+  app.route("/api/v1", api);
+  app.get(
+    "/api/v1/openapi.json",
+    openAPIRouteHandler(api, {
+      documentation: {
+        info: { title: "Clubhouse API", version: "1", description: "Multi-tenant CRM for membership clubs. See SPEC §9." },
+        servers: [{ url: "/api/v1" }],
+        components: {
+          securitySchemes: { bearer: { type: "http", scheme: "bearer" }, cookie: { type: "apiKey", in: "cookie", name: "session" } },
+        },
+        security: [{ bearer: [] }, { cookie: [] }],
+      },
+    }),
+  );
+  app.all("/api/*", (c) => c.json(errorBody("not_found", "No such endpoint.", undefined, c.get("requestId")), 404));
+
+  // The built web app on the same origin: files as they are, every other GET is the SPA shell.
+  const dist = deps.config.WEB_DIST ?? defaultWebDist;
+  if (existsSync(resolve(dist, "index.html"))) {
+    const root = relative(process.cwd(), dist) || ".";
+    const shell = readFileSync(resolve(dist, "index.html"), "utf8");
+    app.use("/*", serveStatic({ root }));
+    app.get("*", (c) => c.html(shell));
+  }
+
+  app.notFound((c) => c.json(errorBody("not_found", "Not found.", undefined, c.get("requestId")), 404));
+  app.onError((err, c) => {
+    const appErr = toAppError(err);
+    if (appErr.status >= 500) deps.logger.error({ err, requestId: c.get("requestId") }, "request failed");
+    return respondError(c, appErr);
+  });
+  return app;
+}

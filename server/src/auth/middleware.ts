@@ -1,0 +1,83 @@
+import type { Role } from "@clubhouse/db";
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import type { Deps, ServiceContext } from "../deps.ts";
+import { Forbidden, Unauthorized } from "../http/errors.ts";
+import { type AuthContext, validateToken } from "./session.ts";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    auth: AuthContext;
+    authVia: "cookie" | "bearer";
+  }
+}
+
+export const SESSION_COOKIE = "session";
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function requestOrigin(c: Context, trustProxy: boolean): string {
+  const url = new URL(c.req.url);
+  if (trustProxy) {
+    const proto = c.req.header("x-forwarded-proto")?.split(",")[0]?.trim();
+    const host = c.req.header("x-forwarded-host")?.split(",")[0]?.trim();
+    return `${proto ?? url.protocol.replace(":", "")}://${host ?? url.host}`;
+  }
+  return url.origin;
+}
+
+export function isHttps(c: Context, trustProxy: boolean): boolean {
+  return requestOrigin(c, trustProxy).startsWith("https:");
+}
+
+export function readToken(c: Context): { token: string; via: "cookie" | "bearer" } | undefined {
+  const header = c.req.header("authorization");
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    return m?.[1] ? { token: m[1], via: "bearer" } : undefined;
+  }
+  const cookie = getCookie(c, SESSION_COOKIE);
+  return cookie ? { token: cookie, via: "cookie" } : undefined;
+}
+
+/**
+ * A cookie rides along on any request the browser makes, so a cookie-authenticated
+ * write must come from our own page: its Origin (or, lacking one, Sec-Fetch-Site)
+ * must say so. Bearer tokens are never sent by a browser on its own.
+ */
+export function checkOrigin(c: Context, deps: Deps) {
+  const origin = c.req.header("origin");
+  if (origin) {
+    const own = requestOrigin(c, deps.config.TRUST_PROXY);
+    if (origin !== own && !deps.config.ALLOWED_ORIGINS.includes(origin)) {
+      throw new Forbidden("This request came from another site.");
+    }
+    return;
+  }
+  const site = c.req.header("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw new Forbidden("This request came from another site.");
+}
+
+export function requireAuth(deps: Deps): MiddlewareHandler {
+  return async (c, next) => {
+    const found = readToken(c);
+    if (!found) throw new Unauthorized();
+    const auth = await validateToken(deps, found.token);
+    if (!auth) throw new Unauthorized("Your session has ended. Sign in again.");
+    if (found.via === "cookie" && !SAFE.has(c.req.method)) checkOrigin(c, deps);
+    c.set("auth", auth);
+    c.set("authVia", found.via);
+    await next();
+  };
+}
+
+/** An admin may do everything a manager may (SPEC §9). */
+export function requireRole(c: Context, ...roles: Role[]) {
+  const role = c.get("auth").user.role;
+  const allowed = roles.includes(role) || (role === "admin" && roles.includes("manager"));
+  if (!allowed) throw new Forbidden();
+}
+
+export function serviceContext(c: Context, deps: Deps): ServiceContext {
+  const { user, tenant } = c.get("auth");
+  return { deps, tenantId: tenant.id, actor: { kind: "user", id: user.id, role: user.role } };
+}

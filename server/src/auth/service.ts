@@ -1,0 +1,104 @@
+import { clubSettings, tenants, users, withoutTenant, withTenant } from "@clubhouse/db";
+import { and, eq, sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
+import type { Deps } from "../deps.ts";
+import { Conflict, RateLimited, Unauthorized } from "../http/errors.ts";
+import { hashPassword, verifyPassword } from "./password.ts";
+import { createSession, type SessionTenant, type SessionUser } from "./session.ts";
+import { ACCOUNT_LIMIT, ADDRESS_LIMIT, blockedFor, clearKey, recordFailure, throttleKeys } from "./throttle.ts";
+
+export interface NewClub {
+  club: { name: string; slug: string; timezone?: string | undefined };
+  admin: { email: string; password: string; name: string };
+}
+
+/** A club, its settings and its first admin, in one transaction; 409 on a taken slug. */
+export async function createClub(deps: Deps, input: NewClub) {
+  const tenantId = crypto.randomUUID();
+  const passwordHash = await hashPassword(input.admin.password);
+  const now = deps.clock.now();
+  try {
+    return await withTenant(deps.database, tenantId, async (tx) => {
+      const [tenant] = await tx
+        .insert(tenants)
+        .values({
+          id: tenantId,
+          slug: input.club.slug,
+          name: input.club.name,
+          timezone: input.club.timezone ?? "Asia/Shanghai",
+          createdAt: now,
+        })
+        .returning();
+      await tx.insert(clubSettings).values({ tenantId });
+      const [user] = await tx
+        .insert(users)
+        .values({ tenantId, email: input.admin.email, name: input.admin.name, role: "admin", passwordHash, createdAt: now })
+        .returning();
+      if (!tenant || !user) throw new Error("insert returned nothing");
+      const token = await createSession(tx, tenantId, user.id, now);
+      await audit(tx, tenantId, { kind: "user", id: user.id, role: "admin" }, "club.created", "tenant", tenantId, { slug: tenant.slug });
+      return {
+        tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+        user: { id: user.id, email: user.email, name: user.name, role: user.role },
+        token,
+      };
+    });
+  } catch (err) {
+    if ((err as { cause?: { code?: string } }).cause?.code === "23505" || (err as { code?: string }).code === "23505") {
+      throw new Conflict("That club address is taken.", { "club.slug": "is taken" });
+    }
+    throw err;
+  }
+}
+
+export interface LoginResult {
+  user: SessionUser;
+  tenant: SessionTenant;
+  token: string;
+}
+
+/** One 401 for every failure (unknown club, unknown email, wrong password, disabled). */
+export async function login(deps: Deps, input: { club: string; email: string; password: string }, address: string): Promise<LoginResult> {
+  const now = deps.clock.now();
+  const keys = throttleKeys(input.club, input.email, address);
+  const wait = await blockedFor(deps.database, [keys.account, keys.address], now);
+  if (wait > 0) throw new RateLimited(wait);
+
+  const tenant = await withoutTenant(
+    deps.database,
+    async (tx) => (await tx.select().from(tenants).where(eq(tenants.slug, input.club)))[0],
+    {
+      slug: input.club,
+    },
+  );
+  const user = tenant
+    ? await withTenant(
+        deps.database,
+        tenant.id,
+        async (tx) =>
+          (
+            await tx
+              .select()
+              .from(users)
+              .where(and(eq(users.tenantId, tenant.id), sql`lower(${users.email}) = ${input.email}`))
+          )[0],
+      )
+    : undefined;
+  const ok = await verifyPassword(user?.passwordHash, input.password);
+  if (!tenant || !user || !ok || user.disabledAt) {
+    await recordFailure(deps.database, keys.account, ACCOUNT_LIMIT, now);
+    await recordFailure(deps.database, keys.address, ADDRESS_LIMIT, now);
+    throw new Unauthorized("The club, email or password is wrong.");
+  }
+  await clearKey(deps.database, keys.account);
+  const token = await withTenant(deps.database, tenant.id, async (tx) => {
+    const t = await createSession(tx, tenant.id, user.id, now);
+    await audit(tx, tenant.id, { kind: "user", id: user.id, role: user.role }, "session.created", "user", user.id);
+    return t;
+  });
+  return {
+    user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, timezone: tenant.timezone },
+    token,
+  };
+}

@@ -1,0 +1,98 @@
+import { type Role, sessions, type Tx, tenants, users, withTenant } from "@clubhouse/db";
+import { sha256 } from "@oslojs/crypto/sha2";
+import { constantTimeEqual } from "@oslojs/crypto/subtle";
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { and, eq } from "drizzle-orm";
+import type { Deps } from "../deps.ts";
+
+// Lucia's session design: the client holds `<tenantId>.<sessionId>.<secret>`; the
+// database keeps the session id and the SHA-256 of the 160-bit secret only.
+export const IDLE_TIMEOUT_MS = 7 * 24 * 3600_000;
+export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 3600_000;
+const TOUCH_EVERY_MS = 3600_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const B32 = /^[a-z2-7]{16,64}$/;
+
+function random(bytes: number): string {
+  return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+function hashSecret(secret: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+export interface SessionTenant {
+  id: string;
+  slug: string;
+  name: string;
+  timezone: string;
+}
+export interface AuthContext {
+  sessionId: string;
+  user: SessionUser;
+  tenant: SessionTenant;
+}
+
+/** Always a new session (and token) at login: a token planted before login is never promoted. */
+export async function createSession(tx: Tx, tenantId: string, userId: string, now: Date): Promise<string> {
+  const id = random(15);
+  const secret = random(20);
+  await tx.insert(sessions).values({ tenantId, id, userId, secretHash: hashSecret(secret), createdAt: now, lastSeenAt: now });
+  return `${tenantId}.${id}.${secret}`;
+}
+
+export function parseToken(token: string): { tenantId: string; id: string; secret: string } | undefined {
+  const [tenantId, id, secret, extra] = token.split(".");
+  if (extra !== undefined || !tenantId || !id || !secret) return undefined;
+  if (!UUID.test(tenantId) || !B32.test(id) || !B32.test(secret)) return undefined;
+  return { tenantId, id, secret };
+}
+
+export async function validateToken(deps: Deps, token: string): Promise<AuthContext | undefined> {
+  const parsed = parseToken(token);
+  if (!parsed) return undefined;
+  const now = deps.clock.now();
+  return withTenant(deps.database, parsed.tenantId, async (tx) => {
+    const [row] = await tx
+      .select({ s: sessions, u: users, t: tenants })
+      .from(sessions)
+      .innerJoin(users, and(eq(users.tenantId, sessions.tenantId), eq(users.id, sessions.userId)))
+      .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
+      .where(and(eq(sessions.tenantId, parsed.tenantId), eq(sessions.id, parsed.id)));
+    if (!row) return undefined;
+    const given = new TextEncoder().encode(hashSecret(parsed.secret));
+    const stored = new TextEncoder().encode(row.s.secretHash);
+    if (given.length !== stored.length || !constantTimeEqual(given, stored)) return undefined;
+    const expired =
+      now.getTime() - row.s.lastSeenAt.getTime() > IDLE_TIMEOUT_MS || now.getTime() - row.s.createdAt.getTime() > ABSOLUTE_TIMEOUT_MS;
+    if (expired || row.u.disabledAt) {
+      await tx.delete(sessions).where(and(eq(sessions.tenantId, parsed.tenantId), eq(sessions.id, parsed.id)));
+      return undefined;
+    }
+    if (now.getTime() - row.s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      await tx
+        .update(sessions)
+        .set({ lastSeenAt: now })
+        .where(and(eq(sessions.tenantId, parsed.tenantId), eq(sessions.id, parsed.id)));
+    }
+    return {
+      sessionId: row.s.id,
+      user: { id: row.u.id, email: row.u.email, name: row.u.name, role: row.u.role },
+      tenant: { id: row.t.id, slug: row.t.slug, name: row.t.name, timezone: row.t.timezone },
+    };
+  });
+}
+
+export async function deleteSession(tx: Tx, tenantId: string, sessionId: string) {
+  await tx.delete(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId)));
+}
+
+export async function deleteUserSessions(tx: Tx, tenantId: string, userId: string) {
+  await tx.delete(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId)));
+}

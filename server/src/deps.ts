@@ -1,0 +1,23 @@
+import type { Database, Role } from "@clubhouse/db";
+import type { Logger } from "pino";
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+
+/** Everything the app needs, built once in main.ts (or a test) and passed in: no singletons. */
+export interface Deps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  /** Called after a user's sessions were ended (logout, disable) so live sockets close too. */
+  onSessionsEnded: (tenantId: string, userId: string, sessionId?: string) => void;
+}
+
+export type Actor = { kind: "user"; id: string; role: Role } | { kind: "system" };
+
+/** What a service verb runs as: one club, one actor. */
+export interface ServiceContext {
+  deps: Deps;
+  tenantId: string;
+  actor: Actor;
+}

@@ -1,0 +1,127 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export type ErrorCode =
+  | "validation_failed"
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rule_violation"
+  | "rate_limited"
+  | "unavailable"
+  | "internal";
+
+export type Fields = Record<string, string>;
+
+/** Domain code throws these; one onError turns them into the JSON error shape. */
+export class AppError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: Fields,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+export class ValidationError extends AppError {
+  constructor(fields: Fields, message = "The request has invalid fields.") {
+    super(400, "validation_failed", message, fields);
+  }
+}
+export class Unauthorized extends AppError {
+  constructor(message = "Sign in to continue.") {
+    super(401, "unauthorized", message);
+  }
+}
+export class Forbidden extends AppError {
+  constructor(message = "You may not do this.") {
+    super(403, "forbidden", message);
+  }
+}
+/** Rows of another club, or of another rep, answer 404 so that existence does not leak. */
+export class NotFound extends AppError {
+  constructor(what = "resource") {
+    super(404, "not_found", `No such ${what}.`);
+  }
+}
+export class Conflict extends AppError {
+  constructor(message: string, fields?: Fields) {
+    super(409, "conflict", message, fields);
+  }
+}
+export class RuleViolation extends AppError {
+  constructor(message: string, fields?: Fields) {
+    super(422, "rule_violation", message, fields);
+  }
+}
+export class RateLimited extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super(429, "rate_limited", "Too many attempts. Try again later.", undefined, {
+      "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string, fields?: Fields, requestId?: string) {
+  return { error: { code, message, ...(fields ? { fields } : {}), ...(requestId ? { requestId } : {}) } };
+}
+
+const httpCodes: Partial<Record<number, ErrorCode>> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  422: "rule_violation",
+  429: "rate_limited",
+  503: "unavailable",
+};
+
+/** PostgreSQL errors that are the client's doing or a passing outage, not a bug. */
+function fromDatabase(err: unknown): AppError | undefined {
+  const e = (err as { cause?: unknown }).cause ?? err;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== "string") return undefined;
+  if (code === "23505") return new Conflict("That already exists.");
+  if (code === "40001" || code === "40P01") return new AppError(503, "unavailable", "Busy, please retry.");
+  if (
+    code === "57P01" ||
+    code === "57P03" ||
+    code === "08006" ||
+    code === "08001" ||
+    code === "ECONNREFUSED" ||
+    code === "ECONNRESET" ||
+    code === "CONNECTION_CLOSED" ||
+    code === "CONNECTION_ENDED" ||
+    code === "CONNECT_TIMEOUT"
+  )
+    return new AppError(503, "unavailable", "The database is unavailable, please retry.");
+  return undefined;
+}
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const message = status === 400 && /json/i.test(err.message) ? "The body is not valid JSON." : err.message || "Bad request.";
+    return new AppError(status, httpCodes[status] ?? "bad_request", message);
+  }
+  const db = fromDatabase(err);
+  if (db) return db;
+  return new AppError(500, "internal", "Something went wrong on our side; it has been logged.");
+}
+
+export function respondError(c: Context, err: AppError) {
+  const res = c.json(errorBody(err.code, err.message, err.fields, c.get("requestId")), err.status);
+  for (const [k, v] of Object.entries(err.headers ?? {})) res.headers.set(k, v);
+  return res;
+}

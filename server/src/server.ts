@@ -1,0 +1,81 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createDb, type Database, inspectAppRole } from "@clubhouse/db";
+import { serve } from "@hono/node-server";
+import pino from "pino";
+import { createApp } from "./app.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { Deps } from "./deps.ts";
+import { seedDemoClub } from "./seed/demo.ts";
+
+export class UnsafeDatabaseRole extends Error {}
+
+/** Refuse to serve when PostgreSQL would not enforce row-level security for us. */
+export async function assertSafeRole(database: Database) {
+  const r = await inspectAppRole(database);
+  const problems = [r.superuser && "is a superuser", r.bypassRls && "has BYPASSRLS", r.ownsTables && "owns the tables"].filter(Boolean);
+  if (problems.length > 0) {
+    throw new UnsafeDatabaseRole(
+      `refusing to start: the database role "${r.role}" ${problems.join(" and ")}, so row-level security would not separate clubs. Use a role like clubhouse_app.`,
+    );
+  }
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  deps: Deps;
+  http: Server;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, opts: { clock?: Clock; database?: Database } = {}): Promise<RunningServer> {
+  const logger = pino({ level: config.LOG_LEVEL });
+  const database =
+    opts.database ??
+    (await createDb({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      appRole: config.DB_APP_ROLE,
+      poolSize: config.DB_POOL_SIZE,
+    }));
+  try {
+    await database.migrate();
+    await assertSafeRole(database);
+  } catch (err) {
+    if (!opts.database) await database.close();
+    throw err;
+  }
+  const deps: Deps = {
+    config,
+    database,
+    clock: opts.clock ?? systemClock,
+    logger,
+    onSessionsEnded: () => {},
+  };
+  if (config.DEMO_CLUB === "on") await seedDemoClub(deps);
+  const app = createApp(deps);
+  const http = await new Promise<Server>((resolveServer) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s as Server));
+  });
+  const port = (http.address() as AddressInfo).port;
+  const host = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    deps,
+    http,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((r) => {
+          http.close(() => r());
+          http.closeAllConnections?.();
+        });
+        if (!opts.database) await database.close();
+      })();
+      return closing;
+    },
+  };
+}

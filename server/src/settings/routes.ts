@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import { requireAuth, requireRole, serviceContext } from "../auth/middleware.ts";
+import { timezone } from "../auth/schemas.ts";
+import type { Deps } from "../deps.ts";
+import { body } from "../http/validate.ts";
+import { positiveYuan } from "../money.ts";
+import { getSettings, updateSettings } from "./service.ts";
+
+const visits = z.number().int().min(1).max(365);
+
+export function settingsRoutes(deps: Deps) {
+  return new Hono()
+    .use(requireAuth(deps))
+    .get("/", describeRoute({ tags: ["settings"], summary: "The club's settings" }), async (c) =>
+      c.json(await getSettings(serviceContext(c, deps)), 200),
+    )
+    .patch(
+      "/",
+      describeRoute({ tags: ["settings"], summary: "Change thresholds, cadence, grace days, business lines (admin)" }),
+      body(
+        z.strictObject({
+          timezone: timezone.optional(),
+          tierA: positiveYuan.optional(),
+          tierB: positiveYuan.optional(),
+          cadence: z.strictObject({ A: visits.optional(), B: visits.optional(), C: visits.optional() }).optional(),
+          alarmGraceDays: z.number().int().min(0).max(27).optional(),
+          businessLines: z
+            .array(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "must be a short lowercase name"))
+            .min(1)
+            .max(50)
+            .refine((l) => new Set(l).size === l.length, "must not repeat a line")
+            .optional(),
+        }),
+      ),
+      async (c) => {
+        requireRole(c, "admin");
+        return c.json(await updateSettings(serviceContext(c, deps), c.req.valid("json")), 200);
+      },
+    );
+}

@@ -1,0 +1,63 @@
+import { clubSettings, type Tx, tenants, withTenant } from "@clubhouse/db";
+import { eq } from "drizzle-orm";
+import { audit } from "../audit.ts";
+import type { ServiceContext } from "../deps.ts";
+import { NotFound, RuleViolation } from "../http/errors.ts";
+import { toFen, toYuan } from "../money.ts";
+
+export interface SettingsPatch {
+  timezone?: string | undefined;
+  tierA?: number | undefined;
+  tierB?: number | undefined;
+  cadence?: { A?: number | undefined; B?: number | undefined; C?: number | undefined } | undefined;
+  alarmGraceDays?: number | undefined;
+  businessLines?: string[] | undefined;
+}
+
+export async function readSettings(tx: Tx) {
+  const [row] = await tx
+    .select({ s: clubSettings, t: tenants })
+    .from(clubSettings)
+    .innerJoin(tenants, eq(tenants.id, clubSettings.tenantId));
+  if (!row) throw new NotFound("club");
+  return {
+    timezone: row.t.timezone,
+    tierA: toYuan(row.s.tierAFen),
+    tierB: toYuan(row.s.tierBFen),
+    cadence: { A: row.s.cadenceA, B: row.s.cadenceB, C: row.s.cadenceC },
+    alarmGraceDays: row.s.alarmGraceDays,
+    businessLines: row.s.businessLines,
+  };
+}
+
+export function getSettings(ctx: ServiceContext) {
+  return withTenant(ctx.deps.database, ctx.tenantId, (tx) => readSettings(tx));
+}
+
+export function updateSettings(ctx: ServiceContext, patch: SettingsPatch) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const before = await readSettings(tx);
+    const tierA = patch.tierA ?? before.tierA;
+    const tierB = patch.tierB ?? before.tierB;
+    // 第五条 三.3: A ≥ tierA > B ≥ tierB > C; the bands must not overlap.
+    if (tierB >= tierA) throw new RuleViolation("tierB must be below tierA.", { tierB: "must be below tierA" });
+    const cadence = { ...before.cadence, ...Object.fromEntries(Object.entries(patch.cadence ?? {}).filter(([, v]) => v !== undefined)) };
+    await tx
+      .update(clubSettings)
+      .set({
+        tierAFen: toFen(tierA),
+        tierBFen: toFen(tierB),
+        cadenceA: cadence.A,
+        cadenceB: cadence.B,
+        cadenceC: cadence.C,
+        alarmGraceDays: patch.alarmGraceDays ?? before.alarmGraceDays,
+        businessLines: patch.businessLines ?? before.businessLines,
+        updatedAt: ctx.deps.clock.now(),
+      })
+      .where(eq(clubSettings.tenantId, ctx.tenantId));
+    if (patch.timezone) await tx.update(tenants).set({ timezone: patch.timezone }).where(eq(tenants.id, ctx.tenantId));
+    const after = await readSettings(tx);
+    await audit(tx, ctx.tenantId, ctx.actor, "settings.updated", "club_settings", ctx.tenantId, { before, after });
+    return after;
+  });
+}

@@ -1,0 +1,53 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import { requireAuth, requireRole, serviceContext } from "../auth/middleware.ts";
+import { email, password, personName } from "../auth/schemas.ts";
+import type { Deps } from "../deps.ts";
+import { pageQuery } from "../http/paging.ts";
+import { body, params, query } from "../http/validate.ts";
+import { createUser, getUser, listUsers, updateUser } from "./service.ts";
+
+const idParam = z.object({ id: z.uuid("must be an id") });
+
+export function userRoutes(deps: Deps) {
+  return new Hono()
+    .use(requireAuth(deps))
+    .post(
+      "/",
+      describeRoute({ tags: ["users"], summary: "Add a manager or rep (admin, manager)" }),
+      body(z.strictObject({ email, name: personName, role: z.enum(["manager", "rep"]), password })),
+      async (c) => {
+        requireRole(c, "manager");
+        return c.json(await createUser(serviceContext(c, deps), c.req.valid("json")), 201);
+      },
+    )
+    .get(
+      "/",
+      describeRoute({ tags: ["users"], summary: "List the club's users" }),
+      query(z.object({ ...pageQuery, role: z.enum(["admin", "manager", "rep"]).optional() })),
+      async (c) => c.json(await listUsers(serviceContext(c, deps), c.req.valid("query")), 200),
+    )
+    .get("/:id", describeRoute({ tags: ["users"], summary: "One user" }), params(idParam), async (c) =>
+      c.json(await getUser(serviceContext(c, deps), c.req.valid("param").id), 200),
+    )
+    .patch(
+      "/:id",
+      describeRoute({ tags: ["users"], summary: "Rename, change role, reset password or disable (ends sessions)" }),
+      params(idParam),
+      body(
+        z
+          .strictObject({
+            name: personName.optional(),
+            role: z.enum(["manager", "rep"]).optional(),
+            disabled: z.boolean().optional(),
+            password: password.optional(),
+          })
+          .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
+      ),
+      async (c) => {
+        requireRole(c, "manager");
+        return c.json(await updateUser(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200);
+      },
+    );
+}

@@ -1,0 +1,123 @@
+import { type Role, users, withTenant } from "@clubhouse/db";
+import { and, asc, eq, gt, or } from "drizzle-orm";
+import { audit } from "../audit.ts";
+import { hashPassword } from "../auth/password.ts";
+import { deleteUserSessions } from "../auth/session.ts";
+import type { ServiceContext } from "../deps.ts";
+import { Conflict, Forbidden, NotFound, RuleViolation } from "../http/errors.ts";
+import { decodeCursor, page } from "../http/paging.ts";
+
+type UserRow = typeof users.$inferSelect;
+export const publicUser = (u: UserRow) => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  disabled: u.disabledAt !== null,
+  createdAt: u.createdAt.toISOString(),
+});
+
+function actorRole(ctx: ServiceContext): Role | "system" {
+  return ctx.actor.kind === "user" ? ctx.actor.role : "system";
+}
+
+export async function createUser(ctx: ServiceContext, input: { email: string; name: string; role: "manager" | "rep"; password: string }) {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+      const [u] = await tx
+        .insert(users)
+        .values({
+          tenantId: ctx.tenantId,
+          email: input.email,
+          name: input.name,
+          role: input.role,
+          passwordHash,
+          createdAt: ctx.deps.clock.now(),
+        })
+        .returning();
+      if (!u) throw new Error("insert returned nothing");
+      await audit(tx, ctx.tenantId, ctx.actor, "user.created", "user", u.id, { email: u.email, role: u.role });
+      return publicUser(u);
+    });
+  } catch (err) {
+    if ((err as { cause?: { code?: string } }).cause?.code === "23505") {
+      throw new Conflict("A user with that email already exists in this club.", { email: "is taken" });
+    }
+    throw err;
+  }
+}
+
+export async function listUsers(ctx: ServiceContext, q: { limit: number; cursor?: string | undefined; role?: Role | undefined }) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const rows = await tx
+      .select()
+      .from(users)
+      .where(
+        and(
+          q.role ? eq(users.role, q.role) : undefined,
+          after
+            ? or(gt(users.createdAt, new Date(after[0])), and(eq(users.createdAt, new Date(after[0])), gt(users.id, after[1])))
+            : undefined,
+        ),
+      )
+      .orderBy(asc(users.createdAt), asc(users.id))
+      .limit(q.limit + 1);
+    const p = page(rows, q.limit, (u) => [u.createdAt.toISOString(), u.id]);
+    return { items: p.items.map(publicUser), nextCursor: p.nextCursor };
+  });
+}
+
+export async function getUser(ctx: ServiceContext, id: string) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const [u] = await tx.select().from(users).where(eq(users.id, id));
+    if (!u) throw new NotFound("user");
+    return publicUser(u);
+  });
+}
+
+/**
+ * Managers may change reps; admins anyone but themselves (an admin cannot disable
+ * or demote the account they are using). Disabling ends every session at once.
+ */
+export async function updateUser(
+  ctx: ServiceContext,
+  id: string,
+  patch: { name?: string | undefined; role?: "manager" | "rep" | undefined; disabled?: boolean | undefined; password?: string | undefined },
+) {
+  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  const result = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const [u] = await tx.select().from(users).where(eq(users.id, id)).for("update");
+    if (!u) throw new NotFound("user");
+    const role = actorRole(ctx);
+    if (role === "manager" && u.role !== "rep") throw new Forbidden("Managers may change reps only.");
+    if (ctx.actor.kind === "user" && ctx.actor.id === id && (patch.disabled || patch.role)) {
+      throw new RuleViolation("You cannot disable or change the role of your own account.");
+    }
+    if (u.role === "admin" && patch.role) throw new RuleViolation("An admin's role cannot be changed here.");
+    const now = ctx.deps.clock.now();
+    const disabledAt = patch.disabled === undefined ? u.disabledAt : patch.disabled ? (u.disabledAt ?? now) : null;
+    const [next] = await tx
+      .update(users)
+      .set({
+        name: patch.name ?? u.name,
+        role: patch.role ?? u.role,
+        disabledAt,
+        ...(passwordHash ? { passwordHash } : {}),
+      })
+      .where(eq(users.id, id))
+      .returning();
+    if (!next) throw new NotFound("user");
+    const ended = (patch.disabled === true && !u.disabledAt) || passwordHash !== undefined;
+    if (ended) await deleteUserSessions(tx, ctx.tenantId, id);
+    await audit(tx, ctx.tenantId, ctx.actor, "user.updated", "user", id, {
+      before: { name: u.name, role: u.role, disabled: u.disabledAt !== null },
+      after: { name: next.name, role: next.role, disabled: next.disabledAt !== null },
+      passwordChanged: passwordHash !== undefined,
+    });
+    return { user: publicUser(next), ended };
+  });
+  if (result.ended) ctx.deps.onSessionsEnded(ctx.tenantId, id);
+  return result.user;
+}
