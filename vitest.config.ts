@@ -1,0 +1,35 @@
+import { defineConfig } from "vitest/config";
+
+// One run, several projects: pure rules, then the API against PGlite and against
+// PostgreSQL (a fresh database per test file), then live and browser tests.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["server/src/**/*.test.ts", "db/src/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "api-pglite",
+          include: ["test/api/**/*.test.ts"],
+          env: { TEST_DB: "pglite" },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "api-postgres",
+          include: ["test/api/**/*.test.ts", "test/db/**/*.test.ts"],
+          env: { TEST_DB: "postgres" },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
