@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: "api-pglite",
-          include: ["test/api/**/*.test.ts"],
+          include: ["test/api/**/*.test.ts", "test/process/**/*.test.ts"],
           env: { TEST_DB: "pglite" },
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -6,6 +6,8 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'clubhouse_app') THEN
     CREATE ROLE clubhouse_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
   END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+  NULL; -- roles are cluster-wide: another database's migration created it just now
 END $$;
 --> statement-breakpoint
 GRANT USAGE ON SCHEMA public TO clubhouse_app;

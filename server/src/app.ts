@@ -91,7 +91,10 @@ export function createApp(deps: Deps) {
   app.onError((err, c) => {
     const appErr = toAppError(err);
     if (appErr.status >= 500) deps.logger.error({ err, requestId: c.get("requestId") }, "request failed");
-    return respondError(c, appErr);
+    const res = respondError(c, appErr);
+    // The rest of an oversized body was never read: close the connection rather than reuse it.
+    if (appErr.status === 413) res.headers.set("connection", "close");
+    return res;
   });
   return app;
 }

@@ -1,9 +1,8 @@
 import { loadConfig } from "./config.ts";
 import { startServer } from "./server.ts";
 
-const config = loadConfig();
 try {
-  const server = await startServer(config);
+  const server = await startServer(loadConfig());
   const { logger } = server.deps;
   logger.info({ url: server.url, database: server.deps.database.kind }, "clubhouse is listening");
   let stopping = false;

@@ -34,8 +34,11 @@ export async function blockedFor(database: Database, keys: string[], now: Date):
 }
 
 export async function recordFailure(database: Database, key: string, limit: number, now: Date) {
-  const windowStart = new Date(now.getTime() - WINDOW_MS);
+  // Raw-SQL parameters go in as text: postgres.js (under drizzle) does not serialise Date there.
+  const windowStart = sql`${new Date(now.getTime() - WINDOW_MS).toISOString()}::timestamptz`;
   const blockUntil = new Date(now.getTime() + BLOCK_MS);
+  const blockUntilSql = sql`${blockUntil.toISOString()}::timestamptz`;
+  const nowSql = sql`${now.toISOString()}::timestamptz`;
   await withoutTenant(database, (tx) =>
     tx
       .insert(authThrottle)
@@ -44,8 +47,8 @@ export async function recordFailure(database: Database, key: string, limit: numb
         target: authThrottle.key,
         set: {
           failures: sql`case when ${authThrottle.windowStart} < ${windowStart} then 1 else ${authThrottle.failures} + 1 end`,
-          windowStart: sql`case when ${authThrottle.windowStart} < ${windowStart} then ${now} else ${authThrottle.windowStart} end`,
-          blockedUntil: sql`case when (case when ${authThrottle.windowStart} < ${windowStart} then 1 else ${authThrottle.failures} + 1 end) >= ${limit} then ${blockUntil} else ${authThrottle.blockedUntil} end`,
+          windowStart: sql`case when ${authThrottle.windowStart} < ${windowStart} then ${nowSql} else ${authThrottle.windowStart} end`,
+          blockedUntil: sql`case when (case when ${authThrottle.windowStart} < ${windowStart} then 1 else ${authThrottle.failures} + 1 end) >= ${limit} then ${blockUntilSql} else ${authThrottle.blockedUntil} end`,
         },
       }),
   );

@@ -92,6 +92,9 @@ function fromDatabase(err: unknown): AppError | undefined {
   const code = (e as { code?: unknown }).code;
   if (typeof code !== "string") return undefined;
   if (code === "23505") return new Conflict("That already exists.");
+  // Data exceptions (class 22: NUL bytes, bad encodings, out-of-range values) come from input.
+  if (code.startsWith("22"))
+    return new AppError(400, "bad_request", "The request holds a value the server cannot store (for example a NUL character).");
   if (code === "40001" || code === "40P01") return new AppError(503, "unavailable", "Busy, please retry.");
   if (
     code === "57P01" ||

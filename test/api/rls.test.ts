@@ -1,0 +1,115 @@
+import { auditEvents, rowsOf, sql, tenants, users, withoutTenant, withTenant } from "@clubhouse/db";
+import { assertSafeRole, startServer, testConfig, UnsafeDatabaseRole } from "@clubhouse/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, signupClub, startTestServer, type TestDatabase, type TestServer } from "../support/harness.ts";
+
+let t: TestServer;
+let db: TestDatabase;
+beforeAll(async () => {
+  t = await startTestServer();
+  db = t.db;
+  await signupClub(t.url, "rls-a");
+  await signupClub(t.url, "rls-b");
+});
+afterAll(() => t?.close());
+
+/** Runs as the connecting (owner/superuser) role, outside the app's door: for catalog checks only. */
+async function asOwner<T>(query: ReturnType<typeof sql>): Promise<T[]> {
+  return rowsOf<T>(await db.database.db.execute(query));
+}
+
+async function unsecuredTables() {
+  return asOwner<{ relname: string }>(sql`
+    select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind in ('r','p')
+      and not (c.relname = any (app_global_tables()))
+      and (not c.relrowsecurity or not c.relforcerowsecurity
+           or not exists (select 1 from pg_policy p where p.polrelid = c.oid and p.polname = 'tenant_isolation'))`);
+}
+
+describe("row-level security", () => {
+  it("is enabled and forced, with the tenant policy, on every club table", async () => {
+    expect(await unsecuredTables()).toEqual([]);
+    const tables = await asOwner<{ relname: string }>(sql`
+      select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind = 'r' order by 1`);
+    expect(tables.map((r) => r.relname)).toEqual(expect.arrayContaining(["tenants", "users", "sessions", "audit_events", "club_settings"]));
+  });
+
+  it("the catalog check catches a new table that forgot it, and the migrator secures it", async () => {
+    await db.database.db.execute(sql`create table forgot_rls (tenant_id uuid not null, note text)`);
+    expect((await unsecuredTables()).map((r) => r.relname)).toEqual(["forgot_rls"]);
+    await db.database.db.execute(sql`select app_secure_tables()`);
+    expect(await unsecuredTables()).toEqual([]);
+    await db.database.db.execute(sql`create table no_tenant_column (note text)`);
+    await expect(db.database.db.execute(sql`select app_secure_tables()`)).rejects.toThrow();
+    await db.database.db.execute(sql`drop table no_tenant_column`);
+    await db.database.db.execute(sql`drop table forgot_rls`);
+  });
+
+  it("a transaction with no club set sees no club rows at all", async () => {
+    const owner = await asOwner<{ n: number }>(sql`select count(*)::int as n from users`);
+    expect(owner[0]!.n).toBeGreaterThanOrEqual(2);
+    const seen = await withoutTenant(db.database, async (tx) => ({
+      users: (await tx.select().from(users)).length,
+      tenants: (await tx.select().from(tenants)).length,
+      audit: (await tx.select().from(auditEvents)).length,
+    }));
+    expect(seen).toEqual({ users: 0, tenants: 0, audit: 0 });
+  });
+
+  it("a club's transaction sees its own rows only and cannot write another's", async () => {
+    const [a, b] = await asOwner<{ id: string }>(sql`select id from tenants where slug in ('rls-a','rls-b') order by slug`);
+    const mine = await withTenant(db.database, a!.id, (tx) => tx.select().from(users));
+    expect(mine.length).toBe(1);
+    expect(mine.every((u) => u.tenantId === a!.id)).toBe(true);
+    await expect(
+      withTenant(db.database, a!.id, (tx) =>
+        tx.insert(users).values({ tenantId: b!.id, email: "x@x", name: "x", role: "rep", passwordHash: "x" }),
+      ),
+    ).rejects.toThrow();
+    const updated = await withTenant(db.database, a!.id, (tx) =>
+      tx.update(users).set({ name: "hijacked" }).where(sql`tenant_id = ${b!.id}`).returning(),
+    );
+    expect(updated).toEqual([]);
+  });
+
+  it("audit events are append-only for the app role", async () => {
+    const [a] = await asOwner<{ id: string }>(sql`select id from tenants where slug = 'rls-a'`);
+    await expect(withTenant(db.database, a!.id, (tx) => tx.update(auditEvents).set({ action: "forged" }))).rejects.toThrow();
+    await expect(withTenant(db.database, a!.id, (tx) => tx.delete(auditEvents))).rejects.toThrow();
+  });
+});
+
+describe("the server refuses a role that bypasses RLS", () => {
+  it("refuses a superuser", async () => {
+    const d = await freshDatabase("postgres");
+    try {
+      await expect(assertSafeRole(d.database)).rejects.toBeInstanceOf(UnsafeDatabaseRole);
+      await expect(startServer(testConfig({ PORT: 0, DB_APP_ROLE: "postgres" }), { database: d.database })).rejects.toThrow(/superuser/);
+    } finally {
+      await d.drop();
+    }
+  });
+
+  it("refuses a BYPASSRLS role", async () => {
+    const d = await freshDatabase("clubhouse_bypass");
+    try {
+      // Roles are cluster-wide on PostgreSQL; an in-memory PGlite is its own cluster.
+      await d.database.db.execute(sql`
+        do $$ begin
+          if not exists (select from pg_roles where rolname = 'clubhouse_bypass') then
+            create role clubhouse_bypass nologin nosuperuser bypassrls;
+          end if;
+        end $$`);
+      await d.database.db.execute(sql`grant usage on schema public to clubhouse_bypass`);
+      await expect(assertSafeRole(d.database)).rejects.toThrow(/BYPASSRLS/);
+    } finally {
+      await d.drop();
+    }
+  });
+
+  it("accepts the app role", async () => {
+    await expect(assertSafeRole(db.database)).resolves.toBeUndefined();
+  });
+});

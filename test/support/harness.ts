@@ -1,0 +1,135 @@
+import { createDb, type Database } from "@clubhouse/db";
+import { type Config, FixedClock, type RunningServer, startServer, testConfig } from "@clubhouse/server";
+import postgres from "postgres";
+
+/** Which database the API tests run on: set per vitest project (pglite | postgres). */
+export const TEST_DB = (process.env.TEST_DB ?? "pglite") as "pglite" | "postgres";
+export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface TestDatabase {
+  database: Database;
+  /** A superuser connection URL to the same database (postgres only), for catalog checks. */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database: PGlite in memory, or a new PostgreSQL database dropped afterwards. */
+export async function freshDatabase(appRole?: string): Promise<TestDatabase> {
+  if (TEST_DB === "pglite") {
+    const database = await createDb({ appRole });
+    await database.migrate();
+    return { database, drop: () => database.close() };
+  }
+  const name = `clubhouse_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+  const database = await createDb({ databaseUrl: url, appRole, poolSize: 5 });
+  await database.migrate();
+  return {
+    database,
+    url,
+    async drop() {
+      await database.close();
+      const a = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export interface TestServer {
+  url: string;
+  server: RunningServer;
+  db: TestDatabase;
+  clock: FixedClock;
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on a free port over a fresh database, with a clock the test controls. */
+export async function startTestServer(overrides: Partial<Config> = {}, now = "2026-03-15T10:00:00+08:00"): Promise<TestServer> {
+  const db = await freshDatabase();
+  const clock = new FixedClock(new Date(now));
+  const server = await startServer(testConfig({ PORT: 0, HOST: "127.0.0.1", ...overrides }), { clock, database: db.database });
+  return {
+    url: server.url,
+    server,
+    db,
+    clock,
+    async close() {
+      await server.close();
+      await db.drop();
+    },
+  };
+}
+
+export interface Res<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are read loosely and asserted on
+export type Json = any;
+
+/** fetch with JSON in and out; `token` goes in as a Bearer header. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+): Promise<Res<Json>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let payload: string | undefined = opts.raw;
+  if (opts.body !== undefined) {
+    payload = JSON.stringify(opts.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await fetch(`${base}${path.startsWith("/api") || path.startsWith("/healthz") ? "" : "/api/v1"}${path}`, {
+    method,
+    headers,
+    body: payload,
+  });
+  const text = await res.text();
+  let body: Json = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: res.status, body, headers: res.headers };
+}
+
+let seq = 0;
+export async function signupClub(base: string, slug = `club-${Date.now().toString(36)}-${seq++}`) {
+  const res = await call(base, "POST", "/signup", {
+    body: {
+      club: { name: `Club ${slug}`, slug },
+      admin: { email: `admin@${slug}.test`, password: "correct horse battery", name: "Admin" },
+    },
+  });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { tenant: { id: string; slug: string; name: string }; user: { id: string; email: string }; token: string };
+}
+
+export async function addUser(base: string, token: string, role: "manager" | "rep", email: string, password = "rep password 1") {
+  const res = await call(base, "POST", "/users", { token, body: { email, name: email.split("@")[0], role, password } });
+  if (res.status !== 201) throw new Error(`add user failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; email: string; role: string };
+}
+
+export async function loginAs(base: string, club: string, email: string, password: string) {
+  const res = await call(base, "POST", "/auth/login", { body: { club, email, password } });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
+
+/** Every error answer has this shape and never a stack trace. */
+export function expectErrorShape(res: Res<Json>, status: number, code?: string) {
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  const e = res.body?.error;
+  if (!e || typeof e.code !== "string" || typeof e.message !== "string")
+    throw new Error(`not the error shape: ${JSON.stringify(res.body)}`);
+  if (code && e.code !== code) throw new Error(`expected code ${code}, got ${e.code}`);
+  if (/\n\s+at\s/.test(JSON.stringify(res.body))) throw new Error("stack trace in the body");
+}
