@@ -2,6 +2,7 @@ import type { Database, Role } from "@clubhouse/db";
 import type { Logger } from "pino";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import type { LivePublisher } from "./realtime/events.ts";
 
 /** Everything the app needs, built once in main.ts (or a test) and passed in: no singletons. */
 export interface Deps {
@@ -9,8 +10,8 @@ export interface Deps {
   database: Database;
   clock: Clock;
   logger: Logger;
-  /** Called after a user's sessions were ended (logout, disable) so live sockets close too. */
-  onSessionsEnded: (tenantId: string, userId: string, sessionId?: string) => void;
+  /** The live channel: events go out only after their transaction commits. */
+  live: LivePublisher;
 }
 
 export type Actor = { kind: "user"; id: string; role: Role } | { kind: "system" };

@@ -7,6 +7,7 @@ import { createApp } from "./app.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
+import { noLive } from "./realtime/events.ts";
 import { seedDemoClub } from "./seed/demo.ts";
 
 export class UnsafeDatabaseRole extends Error {}
@@ -52,7 +53,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     database,
     clock: opts.clock ?? systemClock,
     logger,
-    onSessionsEnded: () => {},
+    live: noLive,
   };
   if (config.DEMO_CLUB === "on") await seedDemoClub(deps);
   const app = createApp(deps);

@@ -49,7 +49,7 @@ export function authRoutes(deps: Deps) {
     .post("/auth/logout", describeRoute({ tags: ["auth"], summary: "End this session" }), requireAuth(deps), async (c) => {
       const { tenant, user, sessionId } = c.get("auth");
       await withTenant(deps.database, tenant.id, (tx) => deleteSession(tx, tenant.id, sessionId));
-      deps.onSessionsEnded(tenant.id, user.id, sessionId);
+      deps.live.endSessions(tenant.id, user.id, sessionId);
       deleteCookie(c, SESSION_COOKIE, { path: "/" });
       return c.body(null, 204);
     })

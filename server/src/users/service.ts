@@ -118,6 +118,6 @@ export async function updateUser(
     });
     return { user: publicUser(next), ended };
   });
-  if (result.ended) ctx.deps.onSessionsEnded(ctx.tenantId, id);
+  if (result.ended) ctx.deps.live.endSessions(ctx.tenantId, id);
   return result.user;
 }

@@ -1,0 +1,77 @@
+import type { Role } from "@clubhouse/db";
+
+/**
+ * The live channel's events (SPEC §10), typed once and shared with the web client.
+ * Services return these from a write; they are published only after the write's
+ * transaction commits (see `publishAfterCommit`).
+ */
+export type LeaderboardPeriod = "month" | "quarter" | "year";
+
+export interface LeaderboardRow {
+  rank: number;
+  repId: string;
+  name: string;
+  revenue: number;
+  target: number | null;
+  attainment: number | null;
+}
+
+export interface ServerToClientEvents {
+  "leaderboard:update": (e: { period: LeaderboardPeriod; at: string; rows: LeaderboardRow[]; version: number }) => void;
+  "quota:alarm": (e: {
+    id: string;
+    repId: string;
+    level: string | null;
+    kind: "raised" | "cleared" | "acknowledged" | "warning" | "removal";
+    at: string;
+    [k: string]: unknown;
+  }) => void;
+  "contact:logged": (e: {
+    id: string;
+    repId: string;
+    customerId: string;
+    channel: string;
+    target: "existing" | "prospect";
+    occurredAt: string;
+  }) => void;
+  "standing:changed": (e: { repId: string; [k: string]: unknown }) => void;
+  "revenue:recorded": (e: { id: string; repId: string; customerId: string; amount: number; occurredAt: string }) => void;
+  "board:snapshot": (e: { version: number; boards: Record<string, unknown> }) => void;
+  "session:ended": (e: { reason: string }) => void;
+}
+
+/** Who receives an event inside one club. A rep gets only what concerns them. */
+export type Audience = { to: "club" } | { to: "managers" } | { to: "rep"; repId: string };
+
+export type LiveEvent = {
+  [K in keyof ServerToClientEvents]: {
+    tenantId: string;
+    audience: Audience;
+    event: K;
+    payload: Parameters<ServerToClientEvents[K]>[0];
+  };
+}[keyof ServerToClientEvents];
+
+export interface LivePublisher {
+  /** Emit events that are already committed. Never throws: the live channel must not fail a write. */
+  publish(events: LiveEvent[]): void;
+  /** The club's boards changed (a committed write touched revenue, targets, contacts or alarms). Coalesced per club. */
+  boardChanged(tenantId: string): void;
+  /** Disconnect the sockets of a user's ended sessions (one session, or all of them). */
+  endSessions(tenantId: string, userId: string, sessionId?: string): void;
+}
+
+export const noLive: LivePublisher = { publish() {}, boardChanged() {}, endSessions() {} };
+
+export function roomOf(tenantId: string, audience: Audience | { to: "user"; userId: string }, _role?: Role): string {
+  switch (audience.to) {
+    case "club":
+      return `club:${tenantId}`;
+    case "managers":
+      return `club:${tenantId}:managers`;
+    case "rep":
+      return `club:${tenantId}:rep:${audience.repId}`;
+    case "user":
+      return `club:${tenantId}:user:${audience.userId}`;
+  }
+}
