@@ -1,0 +1,305 @@
+import { describe, expect, it } from "vitest";
+import { addMonths } from "../time/club-time.ts";
+import {
+  alarmTransition,
+  attainment,
+  type CustomerStatusHistory,
+  churnRate,
+  closeMonth,
+  closeSequence,
+  formatPercent,
+  monthVerdict,
+  type PaceLevel,
+  paceLevel,
+  type RepMonth,
+  yearEnd,
+} from "./rules.ts";
+
+/** A record from January 2025 on, one month per entry: percent or null (no target), optional churn. */
+function record(percents: readonly (number | null)[], churn: Record<number, number> = {}, from = "2025-01"): RepMonth[] {
+  return percents.map((p, i) => ({ month: addMonths(from, i), attainment: p === null ? null : p / 100, churnRate: churn[i] ?? 0 }));
+}
+const outcomes = (months: RepMonth[]) => closeSequence(months).map((c) => c.outcome);
+const suspensions = (months: RepMonth[]) => closeSequence(months).map((c) => c.departmentBonusSuspended);
+
+describe("attainment", () => {
+  it.each([
+    [50_000, 100_000, 0.5],
+    [0, 100_000, 0],
+    [120_000, 100_000, 1.2],
+    [10, null, null],
+    [10, 0, null],
+  ])("%i of %s → %s", (achieved, target, expected) => {
+    expect(attainment(achieved, target)).toBe(expected);
+  });
+});
+
+describe("paceLevel", () => {
+  const base = { targetFen: 100_000, elapsedFraction: 0.5, dayOfMonth: 15, graceDays: 7 };
+  it.each([
+    // achieved at half the month, target 1000.00 → pace
+    [50_000, "ok"], // 100%
+    [40_000, "ok"], // 80% exactly is not below 80%
+    [39_999, "80"],
+    [30_000, "80"], // 60% exactly is not below 60%
+    [29_999, "60"],
+    [10_000, "60"], // 20% exactly is not below 20%
+    [9_999, "20"],
+    [0, "20"],
+    [200_000, "ok"],
+  ] as const)("achieved %i → %s", (achievedFen, level) => {
+    expect(paceLevel({ ...base, achievedFen })).toBe(level);
+  });
+
+  it.each([
+    [{ dayOfMonth: 7 }, null], // within the grace days
+    [{ dayOfMonth: 8 }, "20"],
+    [{ dayOfMonth: 1, graceDays: 0, elapsedFraction: 0.01 }, "20"],
+    [{ targetFen: null }, null],
+    [{ targetFen: 0 }, null],
+    [{ elapsedFraction: 0 }, null],
+  ] as const)("%o → %s", (patch, level) => {
+    expect(paceLevel({ ...base, achievedFen: 0, ...patch })).toBe(level);
+  });
+});
+
+describe("alarmTransition", () => {
+  it.each([
+    [null, "ok", "none"],
+    ["ok", "80", "raise"],
+    ["80", "60", "raise"],
+    ["ok", "20", "raise"],
+    [null, "60", "raise"],
+    ["60", "80", "clear"],
+    ["20", "ok", "clear"],
+    ["80", null, "clear"],
+    ["60", "60", "none"],
+    ["ok", "ok", "none"],
+  ] as const)("%s → %s: %s", (prev, next, action) => {
+    expect(alarmTransition(prev as PaceLevel | null, next as PaceLevel | null)).toBe(action);
+  });
+});
+
+describe("month close ladder", () => {
+  it.each([
+    ["79/79/79 → warning on the third", [79, 79, 79], ["ok", "ok", "warning"]],
+    ["80/79/79 → no warning (80% is not under 80%)", [80, 79, 79], ["ok", "ok", "ok"]],
+    ["19 → removal", [19], ["removal"]],
+    ["20 → not under 20%", [20], ["ok"]],
+    [
+      "59 ×5 → warnings from the third, the sixth → removal",
+      [59, 59, 59, 59, 59, 59],
+      ["ok", "ok", "warning", "warning", "warning", "removal"],
+    ],
+    ["59 ×5 then 60 → still a warning, not a removal", [59, 59, 59, 59, 59, 60], ["ok", "ok", "warning", "warning", "warning", "warning"]],
+    ["a good month breaks the run", [79, 79, 85, 79, 79], ["ok", "ok", "ok", "ok", "ok"]],
+    // months without a target break nothing and count toward nothing
+    ["79, none, 79, 79 → warning", [79, null, 79, 79], ["ok", null, "ok", "warning"]],
+    [
+      "59 ×3, none ×2, 59 ×3 → removal on the sixth closed month",
+      [59, 59, 59, null, null, 59, 59, 59],
+      ["ok", "ok", "warning", null, null, "warning", "warning", "removal"],
+    ],
+    ["no target at all → nothing closed", [null, null], [null, null]],
+  ] as const)("%s", (_, percents, expected) => {
+    expect(outcomes(record(percents))).toEqual(expected);
+  });
+
+  it("a rep who joined mid-year: too few months for the consecutive rules", () => {
+    // joined in October: three months at 70% → a warning only on the third
+    const months = record([70, 70, 70], {}, "2025-10");
+    expect(outcomes(months)).toEqual(["ok", "ok", "warning"]);
+    // and five months at 50% never reach the six-month rule
+    expect(outcomes(record([50, 50, 50, 50, 50], {}, "2025-08")).at(-1)).toBe("warning");
+  });
+
+  it.each([
+    [0.05, "ok"],
+    [0.0501, "warning"],
+    [0.2, "warning"],
+    [0.2001, "removal"],
+  ] as const)("churn %d, target met → %s", (churn, outcome) => {
+    expect(outcomes(record([100], { 0: churn }))).toEqual([outcome]);
+  });
+
+  it("reasons carry messages with numbers; removal wins but every rule is listed", () => {
+    const verdict = monthVerdict(record([79, 79, 19]), "2025-03", 0.25);
+    expect(verdict?.outcome).toBe("removal");
+    expect(verdict?.reasons.map((r) => [r.rule, r.severity])).toEqual([
+      ["month-under-20", "removal"],
+      ["churn-over-20", "removal"],
+      ["three-months-under-80", "warning"],
+      ["churn-over-5", "warning"],
+    ]);
+    expect(verdict?.reasons[0]).toEqual({
+      rule: "month-under-20",
+      severity: "removal",
+      message: "month under 20%: 19%",
+      numbers: [0.19],
+      months: ["2025-03"],
+    });
+    expect(verdict?.reasons[1]?.message).toBe("group customer churn 25% over 20%");
+    expect(verdict?.reasons[2]?.message).toBe("3 months under 80%: 79%, 79%, 19%");
+  });
+
+  it("the message for 79/79/79", () => {
+    const verdict = monthVerdict(record([79, 79, 79]), "2025-03", 0);
+    expect(verdict?.reasons).toEqual([
+      {
+        rule: "three-months-under-80",
+        severity: "warning",
+        message: "3 months under 80%: 79%, 79%, 79%",
+        numbers: [0.79, 0.79, 0.79],
+        months: ["2025-01", "2025-02", "2025-03"],
+      },
+    ]);
+  });
+
+  it("the verdict ignores months after M and answers null for a month without a target", () => {
+    const months = record([79, 79, 79, 100]);
+    expect(monthVerdict(months, "2025-02", 0)?.outcome).toBe("ok");
+    expect(monthVerdict(record([79, null]), "2025-02", 0.5)).toBeNull();
+  });
+
+  it.each([
+    [0.7999, "79.9%"],
+    [0.79, "79%"],
+    [0.57, "57%"],
+    [1.2345, "123.4%"],
+    [0, "0%"],
+  ])("formatPercent(%d) = %s", (f, s) => expect(formatPercent(f)).toBe(s));
+});
+
+describe("department bonus suspension", () => {
+  it.each([
+    // percents, suspended flags
+    [
+      "suspended from the month after a warning until a month at 100%, which is paid in full",
+      [79, 79, 79, 90, 95, 100, 70],
+      [false, false, false, true, true, false, false],
+    ],
+    ["a warning every month keeps it suspended", [79, 79, 79, 79, 79], [false, false, false, true, true]],
+    ["99.9% does not end it", [79, 79, 79, 99.9, 120], [false, false, false, true, false]],
+    ["a month without a target stays suspended", [79, 79, 79, null, 100], [false, false, false, true, false]],
+    ["a removal suspends too", [19, 90, 100], [false, true, false]],
+    ["no warning, no suspension", [85, 70, 90, 100], [false, false, false, false]],
+  ] as const)("%s", (_, percents, flags) => {
+    expect(suspensions(record(percents))).toEqual(flags);
+  });
+
+  it("a churn warning in a month at 100% suspends the next month", () => {
+    expect(suspensions(record([100, 90, 100], { 0: 0.1 }))).toEqual([false, true, false]);
+  });
+
+  it("closeMonth is pure: running the close twice gives the same result", () => {
+    const months = record([79, 79, 79, 90, 59], { 4: 0.06 });
+    const first = closeMonth(months, "2025-05");
+    const second = closeMonth(months, "2025-05");
+    expect(second).toEqual(first);
+    expect(first).toMatchObject({ month: "2025-05", attainment: 0.59, outcome: "warning", departmentBonusSuspended: true });
+    expect(closeSequence(months)).toEqual(closeSequence(months));
+    expect(months).toEqual(record([79, 79, 79, 90, 59], { 4: 0.06 })); // input untouched
+  });
+
+  it("closeMonth of a month missing from the record: nothing closed, suspension carried", () => {
+    expect(closeMonth(record([79, 79, 79]), "2025-04")).toEqual({
+      month: "2025-04",
+      attainment: null,
+      outcome: null,
+      reasons: [],
+      departmentBonusSuspended: true,
+    });
+    expect(closeMonth([], "2025-04").departmentBonusSuspended).toBe(false);
+  });
+});
+
+describe("churnRate", () => {
+  const SH = "Asia/Shanghai";
+  const at = (iso: string) => new Date(iso);
+  const customer = (
+    id: string,
+    kind: "group" | "individual",
+    ...changes: [string, CustomerStatusHistory["changes"][number]["status"]][]
+  ) => ({
+    customerId: id,
+    kind,
+    changes: changes.map(([iso, status]) => ({ at: at(iso), status })),
+  });
+  // the 12 months ending with 2025-03 run from 2024-04-01 00:00 to 2025-04-01 00:00 Shanghai time
+  const activeAllYear = (n: number) =>
+    Array.from({ length: n }, (_, i) => customer(`a${i}`, "individual", ["2023-01-01T00:00:00+08:00", "active"]));
+
+  it("0 with no customers", () => {
+    expect(churnRate([], "2025-03", SH)).toEqual({ churned: 0, base: 0, rate: 0 });
+  });
+
+  it.each([
+    // group churned, other active customers, rate
+    [1, 19, 0.05],
+    [1, 18, 1 / 19],
+    [4, 16, 0.2],
+    [5, 19, 5 / 24],
+  ])("%i churned group customers among %i others", (churned, others, rate) => {
+    const lost = Array.from({ length: churned }, (_, i) =>
+      customer(`g${i}`, "group", ["2024-01-01T00:00:00+08:00", "active"], ["2024-10-01T00:00:00+08:00", "churned"]),
+    );
+    const r = churnRate([...lost, ...activeAllYear(others)], "2025-03", SH);
+    expect(r).toEqual({ churned, base: churned + others, rate });
+    expect(closeMonth([{ month: "2025-03", attainment: 1, churnRate: r.rate }], "2025-03").outcome).toBe(
+      r.rate > 0.2 ? "removal" : r.rate > 0.05 ? "warning" : "ok",
+    );
+  });
+
+  it("counts only group customers churned inside the window, in club time", () => {
+    const r = churnRate(
+      [
+        // churned 23:59 on 31 March 2024 Shanghai: before the window
+        customer("early", "group", ["2023-01-01T00:00:00+08:00", "active"], ["2024-03-31T23:59:00+08:00", "churned"]),
+        // churned at the window's first instant: in, and in the base
+        customer("edge", "group", ["2023-01-01T00:00:00+08:00", "active"], ["2024-04-01T00:00:00+08:00", "churned"]),
+        // churned 00:30 on 1 April 2025 Shanghai (16:30Z on 31 March): after the window
+        customer("late", "group", ["2023-01-01T00:00:00+08:00", "active"], ["2025-03-31T16:30:00Z", "churned"]),
+        // an individual churning counts in the base only
+        customer("ind", "individual", ["2023-01-01T00:00:00+08:00", "active"], ["2024-06-01T00:00:00+08:00", "churned"]),
+        // a prospect that never became active is not in the base
+        customer("pros", "group", ["2024-05-01T00:00:00+08:00", "prospect"]),
+        // became active inside the window
+        customer("new", "individual", ["2024-05-01T00:00:00+08:00", "prospect"], ["2024-06-01T00:00:00+08:00", "active"]),
+      ],
+      "2025-03",
+      SH,
+    );
+    expect(r).toEqual({ churned: 1, base: 4, rate: 0.25 });
+  });
+
+  it("a customer churned twice in the window counts once; unsorted changes are fine", () => {
+    const r = churnRate(
+      [
+        customer(
+          "g",
+          "group",
+          ["2024-09-01T00:00:00+08:00", "churned"],
+          ["2024-05-01T00:00:00+08:00", "active"],
+          ["2024-10-01T00:00:00+08:00", "active"],
+          ["2024-12-01T00:00:00+08:00", "churned"],
+          ["2023-05-01T00:00:00+08:00", "prospect"],
+        ),
+        ...activeAllYear(3),
+      ],
+      "2025-03",
+      SH,
+    );
+    expect(r).toEqual({ churned: 1, base: 4, rate: 0.25 });
+  });
+});
+
+describe("year end", () => {
+  it.each([
+    [799_999, [500_000, 500_000], true],
+    [800_000, [500_000, 500_000], false],
+    [0, [], false], // no target, nothing to forfeit
+    [1_200_000, [1_000_000], false],
+  ])("achieved %i of %o → forfeits %s", (achieved, targets, forfeits) => {
+    expect(yearEnd(achieved, targets).forfeitsReservedBonus).toBe(forfeits);
+  });
+});

@@ -1,0 +1,282 @@
+import type { CustomerStatus } from "../contacts/rules.ts";
+import { type ClubMonth, monthRange, monthsEnding } from "../time/club-time.ts";
+
+/**
+ * Quotas, pace alarms, the month-close ladder, churn and the year-end flag
+ * (SPEC §8, 第六条 2②). Pure: the service sums targets and revenue in fen, these
+ * rules judge them. Attainments and rates are fractions (0.79 = 79%).
+ */
+
+// ── attainment and pace ──────────────────────────────────────────────────────
+
+/** achieved ÷ target; null where there is no target (none set, or 0). */
+export function attainment(achievedFen: number, targetFen: number | null): number | null {
+  if (targetFen === null || targetFen <= 0) return null;
+  return achievedFen / targetFen;
+}
+
+/** Live pace alarm levels: "80" is pace under 80%, and so on; "ok" is on pace. */
+export type PaceLevel = "ok" | "80" | "60" | "20";
+
+export const DEFAULT_ALARM_GRACE_DAYS = 7;
+
+export interface PaceInput {
+  achievedFen: number;
+  targetFen: number | null;
+  /** real time elapsed in the month, 0–1 (club-time `elapsedFractionOfMonth`) */
+  elapsedFraction: number;
+  /** club day of the month, 1–31 */
+  dayOfMonth: number;
+  graceDays: number;
+}
+
+/** pace = achieved ÷ (target × elapsed); null without a target, within the grace days, or before time has run. */
+export function paceLevel(input: PaceInput): PaceLevel | null {
+  const { achievedFen, targetFen, elapsedFraction, dayOfMonth, graceDays } = input;
+  // no alarm until the grace days have passed: with default 7, the first alarm can come on day 8
+  if (targetFen === null || targetFen <= 0 || dayOfMonth <= graceDays || elapsedFraction <= 0) return null;
+  const pace = achievedFen / (targetFen * elapsedFraction);
+  if (pace < 0.2) return "20";
+  if (pace < 0.6) return "60";
+  if (pace < 0.8) return "80";
+  return "ok";
+}
+
+const SEVERITY: Record<PaceLevel, number> = { ok: 0, "80": 1, "60": 2, "20": 3 };
+
+function severity(level: PaceLevel | null): number {
+  return level === null ? 0 : SEVERITY[level];
+}
+
+/**
+ * Raise when the level gets worse, clear when it gets better (SPEC §8). A partial
+ * recovery (60 → 80) is a "clear": the stored alarm closes and the rep's current
+ * level becomes `next`; no new alarm is raised for a level that is improving.
+ * No level (no target, grace days) counts as on pace.
+ */
+export function alarmTransition(prev: PaceLevel | null, next: PaceLevel | null): "raise" | "clear" | "none" {
+  const d = severity(next) - severity(prev);
+  return d > 0 ? "raise" : d < 0 ? "clear" : "none";
+}
+
+// ── month close (第六条 2②⑵) ─────────────────────────────────────────────────
+
+export type Outcome = "ok" | "warning" | "removal";
+
+export type CloseRule = "month-under-20" | "six-months-under-60" | "churn-over-20" | "three-months-under-80" | "churn-over-5";
+
+export interface CloseReason {
+  rule: CloseRule;
+  severity: "warning" | "removal";
+  /** e.g. "3 months under 80%: 79%, 79%, 79%" */
+  message: string;
+  /** the attainments (or the churn rate) behind the rule, as fractions */
+  numbers: number[];
+  /** the closed months behind the rule (the month closed for a churn rule) */
+  months: ClubMonth[];
+}
+
+export interface MonthRecord {
+  month: ClubMonth;
+  /** null when the rep had no target that month: not a closed month for the rep */
+  attainment: number | null;
+}
+
+export interface MonthVerdict {
+  outcome: Outcome;
+  /** every rule that fired, removal rules first */
+  reasons: CloseReason[];
+}
+
+/** Percent for people: floored to one decimal so 79.99% never reads as 80%. */
+export function formatPercent(fraction: number): string {
+  const tenths = Math.floor(fraction * 1000 + 1e-9);
+  return `${tenths / 10}%`;
+}
+
+type ClosedMonth = MonthRecord & { attainment: number };
+
+function underRule(
+  rule: CloseRule,
+  sev: CloseReason["severity"],
+  closed: readonly ClosedMonth[],
+  count: number,
+  limit: number,
+  label: string,
+): CloseReason | null {
+  if (closed.length < count) return null; // a rep who joined mid-year: too few months for the rule
+  const last = closed.slice(-count);
+  if (!last.every((m) => m.attainment < limit)) return null;
+  const numbers = last.map((m) => m.attainment);
+  return {
+    rule,
+    severity: sev,
+    message: `${label} under ${formatPercent(limit)}: ${numbers.map(formatPercent).join(", ")}`,
+    numbers,
+    months: last.map((m) => m.month),
+  };
+}
+
+function churnRule(rule: CloseRule, sev: CloseReason["severity"], month: ClubMonth, churnRate: number, limit: number): CloseReason | null {
+  if (!(churnRate > limit)) return null;
+  return {
+    rule,
+    severity: sev,
+    message: `group customer churn ${formatPercent(churnRate)} over ${formatPercent(limit)}`,
+    numbers: [churnRate],
+    months: [month],
+  };
+}
+
+/**
+ * The ladder for one closed month M, in order of severity (SPEC §8):
+ * removal — M < 20%, the last six closed months each < 60%, or churn > 20%;
+ * warning — the last three closed months each < 80%, or churn > 5%.
+ * Months without a target are not closed months for the rep: they break no run
+ * and count toward none, so 79%, (no target), 79%, 79% is three in a row.
+ * Returns null when M itself has no target (the close skips reps without one).
+ */
+export function monthVerdict(history: readonly MonthRecord[], month: ClubMonth, churnRate: number): MonthVerdict | null {
+  const upTo = history.filter((m) => m.month <= month).sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+  const current = upTo.at(-1);
+  if (!current || current.month !== month || current.attainment === null) return null;
+  const closed = upTo.filter((m): m is ClosedMonth => m.attainment !== null);
+  const reasons = [
+    underRule("month-under-20", "removal", closed, 1, 0.2, "month"),
+    underRule("six-months-under-60", "removal", closed, 6, 0.6, "6 months"),
+    churnRule("churn-over-20", "removal", month, churnRate, 0.2),
+    underRule("three-months-under-80", "warning", closed, 3, 0.8, "3 months"),
+    churnRule("churn-over-5", "warning", month, churnRate, 0.05),
+  ].filter((r): r is CloseReason => r !== null);
+  // removal wins over warning
+  const outcome: Outcome = reasons.some((r) => r.severity === "removal") ? "removal" : reasons.length > 0 ? "warning" : "ok";
+  return { outcome, reasons };
+}
+
+export interface RepMonth extends MonthRecord {
+  /** churn rate at this month (see `churnRate`); 0 when omitted */
+  churnRate?: number | undefined;
+}
+
+export interface MonthClose {
+  month: ClubMonth;
+  attainment: number | null;
+  /** null for a month without a target: nothing was closed */
+  outcome: Outcome | null;
+  reasons: CloseReason[];
+  departmentBonusSuspended: boolean;
+}
+
+/**
+ * Closes every month of a rep's record in order and carries the department bonus
+ * suspension: from the month after a warning (or a removal, which is worse) up to
+ * the first closed month reaching 100%, which is paid in full. A month without a
+ * target inside a suspension stays suspended (it is not a closed month at 100%).
+ * 第六条 2②⑵: 从第四个月开始…不再参与部门奖金的分配,直至完成任务指标.
+ */
+export function closeSequence(months: readonly RepMonth[]): MonthClose[] {
+  const ordered = [...months].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+  let suspended = false;
+  return ordered.map((m) => {
+    const verdict = monthVerdict(ordered, m.month, m.churnRate ?? 0);
+    if (m.attainment !== null && m.attainment >= 1) suspended = false;
+    const result: MonthClose = {
+      month: m.month,
+      attainment: m.attainment,
+      outcome: verdict?.outcome ?? null,
+      reasons: verdict?.reasons ?? [],
+      departmentBonusSuspended: suspended,
+    };
+    if (verdict && verdict.outcome !== "ok") suspended = true;
+    return result;
+  });
+}
+
+/** The close of month M from the rep's record up to M; the same input always gives the same result. */
+export function closeMonth(months: readonly RepMonth[], month: ClubMonth): MonthClose {
+  const upTo = closeSequence(months.filter((m) => m.month <= month));
+  const last = upTo.at(-1);
+  if (last?.month === month) return last;
+  // no record for M: no target, and the suspension (if any) carries on
+  return { month, attainment: null, outcome: null, reasons: [], departmentBonusSuspended: suspendedAfter(upTo) };
+}
+
+function suspendedAfter(closes: readonly MonthClose[]): boolean {
+  const last = closes.at(-1);
+  if (!last) return false;
+  return last.departmentBonusSuspended || (last.outcome !== null && last.outcome !== "ok");
+}
+
+// ── churn rate ───────────────────────────────────────────────────────────────
+
+export interface StatusChange {
+  at: Date;
+  status: CustomerStatus;
+}
+
+export interface CustomerStatusHistory {
+  customerId: string;
+  kind: "group" | "individual";
+  /** every status the customer took, the first being its creation */
+  changes: readonly StatusChange[];
+}
+
+export interface ChurnRate {
+  /** group customers that turned churned in the window */
+  churned: number;
+  /** customers (any kind) active at any time in the window */
+  base: number;
+  rate: number;
+}
+
+/**
+ * SPEC §8: group customers of the rep that turned `churned` in the 12 months
+ * ending with M ÷ all customers of the rep that were `active` at any time in those
+ * months; 0 with none. The caller passes the rep's customers. A customer that
+ * churned in the window was active until that instant, so it is in the base even
+ * when it churned at the window's first instant; one that churned twice counts once.
+ */
+export function churnRate(customers: readonly CustomerStatusHistory[], month: ClubMonth, tz: string): ChurnRate {
+  const first = monthsEnding(month, 12)[0]!;
+  const start = monthRange(first, tz).start.getTime();
+  const end = monthRange(month, tz).end.getTime();
+  let churned = 0;
+  let base = 0;
+  for (const c of customers) {
+    const changes = [...c.changes].sort((a, b) => a.at.getTime() - b.at.getTime());
+    let statusAtStart: CustomerStatus | null = null;
+    let activeInWindow = false;
+    let churnedInWindow = false;
+    let prev: CustomerStatus | null = null;
+    for (const ch of changes) {
+      const t = ch.at.getTime();
+      if (t < start) statusAtStart = ch.status;
+      else if (t < end) {
+        if (ch.status === "active") activeInWindow = true;
+        if (ch.status === "churned" && prev !== "churned") churnedInWindow = true;
+      }
+      prev = ch.status;
+    }
+    if (statusAtStart === "active") activeInWindow = true;
+    if (activeInWindow || churnedInWindow) base++;
+    if (churnedInWindow && c.kind === "group") churned++;
+  }
+  return { churned, base, rate: base > 0 ? churned / base : 0 };
+}
+
+// ── year end (第六条 2②⑴) ────────────────────────────────────────────────────
+
+export interface YearEnd {
+  attainment: number | null;
+  /** annual attainment under 80% forfeits the reserved monthly bonus; no target, no forfeit */
+  forfeitsReservedBonus: boolean;
+}
+
+/** A year's target is the sum of its months' targets. */
+export function yearEnd(achievedFen: number, monthlyTargetsFen: readonly number[]): YearEnd {
+  const a = attainment(
+    achievedFen,
+    monthlyTargetsFen.reduce((s, t) => s + t, 0),
+  );
+  return { attainment: a, forfeitsReservedBonus: a !== null && a < 0.8 };
+}

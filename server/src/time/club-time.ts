@@ -1,0 +1,221 @@
+import { TZDate } from "@date-fns/tz";
+import { z } from "zod";
+
+/**
+ * The one module that knows club time (SPEC §1): every day, month, quarter and
+ * year is a calendar period in the club's IANA timezone. Periods travel as
+ * strings; instants as `Date`. Pure: no clock, the caller passes `now`.
+ */
+
+/** `YYYY-MM-DD` in club time. */
+export type ClubDay = string;
+/** `YYYY-MM` in club time. */
+export type ClubMonth = string;
+/** `YYYY-Qn` in club time. */
+export type ClubQuarter = string;
+/** `YYYY` in club time. */
+export type ClubYear = string;
+/** `YYYY-Www`, an ISO-8601 week (Monday first) of club days. */
+export type IsoWeek = string;
+
+/** Half-open: `start` inclusive, `end` exclusive, both real instants. */
+export interface Range {
+  start: Date;
+  end: Date;
+}
+
+export const DEFAULT_TIMEZONE = "Asia/Shanghai";
+
+export const DAY_RE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+export const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+export const QUARTER_RE = /^(\d{4})-Q([1-4])$/;
+export const YEAR_RE = /^(\d{4})$/;
+
+const DAY_MS = 86_400_000;
+
+// ── validation (usable as zod refinements) ───────────────────────────────────
+
+export function isClubMonth(s: string): boolean {
+  return MONTH_RE.test(s);
+}
+/** Rejects impossible dates such as 2025-02-29 or 2025-04-31. */
+export function isClubDay(s: string): boolean {
+  const m = DAY_RE.exec(s);
+  if (!m) return false;
+  return Number(m[3]) <= daysInMonth(`${m[1]}-${m[2]}`);
+}
+export function isClubQuarter(s: string): boolean {
+  return QUARTER_RE.test(s);
+}
+export function isClubYear(s: string): boolean {
+  return YEAR_RE.test(s);
+}
+/** True for an IANA zone name the runtime knows (`Asia/Shanghai`, `UTC`). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const clubDaySchema = z.string().refine(isClubDay, "must be a date YYYY-MM-DD");
+export const clubMonthSchema = z.string().refine(isClubMonth, "must be a month YYYY-MM");
+export const clubQuarterSchema = z.string().refine(isClubQuarter, "must be a quarter YYYY-Qn");
+export const clubYearSchema = z.string().refine(isClubYear, "must be a year YYYY");
+
+// ── parsing and formatting (calendar arithmetic, zone-free) ──────────────────
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
+
+export function parseMonth(month: ClubMonth): { year: number; month: number } {
+  const m = MONTH_RE.exec(month);
+  if (!m) throw new RangeError(`not a month YYYY-MM: ${month}`);
+  return { year: Number(m[1]), month: Number(m[2]) };
+}
+export function parseDay(day: ClubDay): { year: number; month: number; day: number } {
+  if (!isClubDay(day)) throw new RangeError(`not a date YYYY-MM-DD: ${day}`);
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return { year: y, month: m, day: d };
+}
+export function parseQuarter(quarter: ClubQuarter): { year: number; quarter: number } {
+  const m = QUARTER_RE.exec(quarter);
+  if (!m) throw new RangeError(`not a quarter YYYY-Qn: ${quarter}`);
+  return { year: Number(m[1]), quarter: Number(m[2]) };
+}
+function parseYear(year: ClubYear): number {
+  if (!YEAR_RE.test(year)) throw new RangeError(`not a year YYYY: ${year}`);
+  return Number(year);
+}
+
+function formatMonth(year: number, month: number): ClubMonth {
+  return `${pad(year, 4)}-${pad(month)}`;
+}
+function formatDay(year: number, month: number, day: number): ClubDay {
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+}
+
+export function daysInMonth(month: ClubMonth): number {
+  const { year, month: m } = parseMonth(month);
+  return new Date(Date.UTC(year, m, 0)).getUTCDate();
+}
+
+export function addMonths(month: ClubMonth, n: number): ClubMonth {
+  const { year, month: m } = parseMonth(month);
+  const index = year * 12 + (m - 1) + n;
+  return formatMonth(Math.floor(index / 12), (index % 12) + 1);
+}
+export function previousMonth(month: ClubMonth): ClubMonth {
+  return addMonths(month, -1);
+}
+export function nextMonth(month: ClubMonth): ClubMonth {
+  return addMonths(month, 1);
+}
+/** The `count` months ending with `month`, oldest first (e.g. the 12 months of a churn window). */
+export function monthsEnding(month: ClubMonth, count: number): ClubMonth[] {
+  return Array.from({ length: count }, (_, i) => addMonths(month, i - count + 1));
+}
+
+export function addDays(day: ClubDay, n: number): ClubDay {
+  const { year, month, day: d } = parseDay(day);
+  const t = new Date(Date.UTC(year, month - 1, d + n));
+  return formatDay(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+}
+
+export function monthOfDay(day: ClubDay): ClubMonth {
+  parseDay(day);
+  return day.slice(0, 7);
+}
+export function quarterOfMonth(month: ClubMonth): ClubQuarter {
+  const { year, month: m } = parseMonth(month);
+  return `${pad(year, 4)}-Q${Math.ceil(m / 3)}`;
+}
+export function yearOfMonth(month: ClubMonth): ClubYear {
+  return pad(parseMonth(month).year, 4);
+}
+export function monthsOfQuarter(quarter: ClubQuarter): ClubMonth[] {
+  const { year, quarter: q } = parseQuarter(quarter);
+  return [1, 2, 3].map((i) => formatMonth(year, (q - 1) * 3 + i));
+}
+export function monthsOfYear(year: ClubYear): ClubMonth[] {
+  const y = parseYear(year);
+  return Array.from({ length: 12 }, (_, i) => formatMonth(y, i + 1));
+}
+
+/** ISO week of a club day: weeks start on Monday; week 1 holds the year's first Thursday. */
+export function isoWeekOf(day: ClubDay): IsoWeek {
+  const { year, month, day: d } = parseDay(day);
+  const t = new Date(Date.UTC(year, month - 1, d));
+  const weekday = t.getUTCDay() || 7; // Monday 1 … Sunday 7
+  const thursday = new Date(t.getTime() + (4 - weekday) * DAY_MS);
+  const weekYear = thursday.getUTCFullYear();
+  const week = Math.ceil(((thursday.getTime() - Date.UTC(weekYear, 0, 1)) / DAY_MS + 1) / 7);
+  return `${pad(weekYear, 4)}-W${pad(week)}`;
+}
+
+// ── instants ↔ club periods (the only place that reads a zone) ───────────────
+
+function zoned(instant: Date, tz: string): TZDate {
+  const t = new TZDate(instant.getTime(), tz);
+  if (Number.isNaN(t.getTime()) || Number.isNaN(t.getFullYear())) throw new RangeError(`bad instant or timezone: ${tz}`);
+  return t;
+}
+
+/** The instant a club wall-clock time happens (a time skipped by DST moves forward to the first real instant). */
+export function atClubTime(day: ClubDay, hour: number, minute: number, tz: string): Date {
+  const { year, month, day: d } = parseDay(day);
+  const t = new TZDate(year, month - 1, d, hour, minute, tz);
+  if (Number.isNaN(t.getTime())) throw new RangeError(`bad timezone: ${tz}`);
+  return new Date(t.getTime());
+}
+function startOfClubDay(day: ClubDay, tz: string): Date {
+  return atClubTime(day, 0, 0, tz);
+}
+
+export function dayOf(instant: Date, tz: string): ClubDay {
+  const t = zoned(instant, tz);
+  return formatDay(t.getFullYear(), t.getMonth() + 1, t.getDate());
+}
+export function monthOf(instant: Date, tz: string): ClubMonth {
+  return dayOf(instant, tz).slice(0, 7);
+}
+export function quarterOf(instant: Date, tz: string): ClubQuarter {
+  return quarterOfMonth(monthOf(instant, tz));
+}
+export function yearOf(instant: Date, tz: string): ClubYear {
+  return dayOf(instant, tz).slice(0, 4);
+}
+/** Day of the month (1–31) of an instant in club time. */
+export function dayOfMonthOf(instant: Date, tz: string): number {
+  return parseDay(dayOf(instant, tz)).day;
+}
+
+export function dayRange(day: ClubDay, tz: string): Range {
+  return { start: startOfClubDay(day, tz), end: startOfClubDay(addDays(day, 1), tz) };
+}
+export function monthRange(month: ClubMonth, tz: string): Range {
+  return { start: startOfClubDay(`${month}-01`, tz), end: startOfClubDay(`${nextMonth(month)}-01`, tz) };
+}
+export function quarterRange(quarter: ClubQuarter, tz: string): Range {
+  const months = monthsOfQuarter(quarter);
+  return { start: monthRange(months[0]!, tz).start, end: monthRange(months[2]!, tz).end };
+}
+export function yearRange(year: ClubYear, tz: string): Range {
+  const y = parseYear(year);
+  return { start: startOfClubDay(`${pad(y, 4)}-01-01`, tz), end: startOfClubDay(`${pad(y + 1, 4)}-01-01`, tz) };
+}
+
+export function isWithin(instant: Date, range: Range): boolean {
+  const t = instant.getTime();
+  return t >= range.start.getTime() && t < range.end.getTime();
+}
+
+/** Share of the month's real duration (DST-aware) elapsed at `instant`, clamped to 0..1. */
+export function elapsedFractionOfMonth(instant: Date, month: ClubMonth, tz: string): number {
+  const { start, end } = monthRange(month, tz);
+  const f = (instant.getTime() - start.getTime()) / (end.getTime() - start.getTime());
+  return Math.min(1, Math.max(0, f));
+}
