@@ -24,6 +24,14 @@ export function withoutTenant<T>(database: Database, fn: (tx: Tx) => Promise<T>,
   });
 }
 
+/** Every club's id, for background jobs that then visit each club through withTenant. */
+export async function listTenantIds(database: Database): Promise<{ id: string; timezone: string }[]> {
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('role', ${database.appRole}, true), set_config('app.tenant_directory', 'on', true)`);
+    return rowsOf<{ id: string; timezone: string }>(await tx.execute(sql`select id, timezone from tenants order by id`));
+  });
+}
+
 export interface RoleCheck {
   role: string;
   superuser: boolean;

@@ -8,9 +8,25 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { openAPIRouteHandler } from "hono-openapi";
+import { alarmRoutes } from "./alarms/routes.ts";
+import { analysisRoutes } from "./analysis/routes.ts";
 import { authRoutes } from "./auth/routes.ts";
+import { awardRoutes } from "./awards/routes.ts";
+import { cardRoutes } from "./cards/routes.ts";
+import { repContactRoutes } from "./contacts/reps-routes.ts";
+import { contactRoutes } from "./contacts/routes.ts";
+import { complaintRoutes } from "./customers/complaints-routes.ts";
+import { customerRoutes } from "./customers/routes.ts";
 import type { Deps } from "./deps.ts";
+import { diaryRoutes } from "./diary/routes.ts";
 import { AppError, errorBody, respondError, toAppError } from "./http/errors.ts";
+import { leaderboardRoutes } from "./leaderboard/routes.ts";
+import { planRoutes } from "./plans/routes.ts";
+import { prospectRoutes } from "./prospects/routes.ts";
+import { repStandingRoutes } from "./quotas/reps-routes.ts";
+import { quotaRoutes } from "./quotas/routes.ts";
+import { refreshRoutes } from "./refresh/routes.ts";
+import { revenueRoutes } from "./revenue/routes.ts";
 import { settingsRoutes } from "./settings/routes.ts";
 import { userRoutes } from "./users/routes.ts";
 
@@ -18,18 +34,39 @@ import { userRoutes } from "./users/routes.ts";
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
 export function apiRoutes(deps: Deps) {
-  return new Hono()
-    .use(
-      bodyLimit({
-        maxSize: JSON_BODY_LIMIT,
-        onError: () => {
-          throw new AppError(413, "payload_too_large", `The body is larger than ${JSON_BODY_LIMIT} bytes.`);
-        },
-      }),
-    )
-    .route("/", authRoutes(deps))
-    .route("/users", userRoutes(deps))
-    .route("/settings", settingsRoutes(deps));
+  return (
+    new Hono()
+      .use(
+        bodyLimit({
+          maxSize: JSON_BODY_LIMIT,
+          onError: () => {
+            throw new AppError(413, "payload_too_large", `The body is larger than ${JSON_BODY_LIMIT} bytes.`);
+          },
+        }),
+      )
+      .route("/", authRoutes(deps))
+      .route("/users", userRoutes(deps))
+      .route("/settings", settingsRoutes(deps))
+      // customers, revenue, cards, tiers and analysis (SPEC §2–§4)
+      .route("/customers", customerRoutes(deps))
+      .route("/complaints", complaintRoutes(deps))
+      .route("/revenue", revenueRoutes(deps))
+      .route("/", cardRoutes(deps))
+      .route("/analysis", analysisRoutes(deps))
+      .route("/alarms", alarmRoutes(deps))
+      // contacts, ratio, review, cadence, plans, diary, refresh (SPEC §5–§7)
+      .route("/contacts", contactRoutes(deps))
+      .route("/reps", repContactRoutes(deps))
+      .route("/prospects", prospectRoutes(deps))
+      .route("/plans", planRoutes(deps))
+      .route("/diary", diaryRoutes(deps))
+      .route("/refresh", refreshRoutes(deps))
+      // quotas, month close, leaderboard, awards (SPEC §8)
+      .route("/", quotaRoutes(deps))
+      .route("/reps", repStandingRoutes(deps))
+      .route("/leaderboard", leaderboardRoutes(deps))
+      .route("/awards", awardRoutes(deps))
+  );
 }
 
 export type ApiType = ReturnType<typeof apiRoutes>;

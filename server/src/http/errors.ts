@@ -92,6 +92,8 @@ function fromDatabase(err: unknown): AppError | undefined {
   const code = (e as { code?: unknown }).code;
   if (typeof code !== "string") return undefined;
   if (code === "23505") return new Conflict("That already exists.");
+  if (code === "23503") return new AppError(400, "validation_failed", "The request refers to something that does not exist.");
+  if (code === "23514") return new RuleViolation("This record is locked and cannot be changed.");
   // Data exceptions (class 22: NUL bytes, bad encodings, out-of-range values) come from input.
   if (code.startsWith("22"))
     return new AppError(400, "bad_request", "The request holds a value the server cannot store (for example a NUL character).");

@@ -30,6 +30,30 @@ export async function readSettings(tx: Tx) {
   };
 }
 
+/** The club's rules in storage units (fen), for services. */
+export interface ClubRules {
+  timezone: string;
+  tiers: { A: number; B: number };
+  cadence: { A: number; B: number; C: number };
+  alarmGraceDays: number;
+  businessLines: string[];
+}
+
+export async function readClubRules(tx: Tx): Promise<ClubRules> {
+  const [row] = await tx
+    .select({ s: clubSettings, t: tenants })
+    .from(clubSettings)
+    .innerJoin(tenants, eq(tenants.id, clubSettings.tenantId));
+  if (!row) throw new NotFound("club");
+  return {
+    timezone: row.t.timezone,
+    tiers: { A: row.s.tierAFen, B: row.s.tierBFen },
+    cadence: { A: row.s.cadenceA, B: row.s.cadenceB, C: row.s.cadenceC },
+    alarmGraceDays: row.s.alarmGraceDays,
+    businessLines: row.s.businessLines,
+  };
+}
+
 export function getSettings(ctx: ServiceContext) {
   return withTenant(ctx.deps.database, ctx.tenantId, (tx) => readSettings(tx));
 }

@@ -1,0 +1,165 @@
+import { sql } from "drizzle-orm";
+import { bigint, date, foreignKey, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { tenants } from "./tenants.ts";
+import { users } from "./users.ts";
+
+export const customerKindEnum = pgEnum("customer_kind", ["group", "individual"]);
+export const customerStatusEnum = pgEnum("customer_status", ["prospect", "active", "churned", "dropped"]);
+export type CustomerKind = (typeof customerKindEnum.enumValues)[number];
+export type CustomerStatus = (typeof customerStatusEnum.enumValues)[number];
+
+/** 第五条 三.1 basic data, less the sensitive personal fields. */
+export interface CustomerProfile {
+  address?: string;
+  postcode?: string;
+  legalRepresentative?: string;
+  contacts?: { name: string; title?: string; phone?: string; email?: string }[];
+  customerSince?: string;
+  phone?: string;
+  email?: string;
+}
+/** Personality … age: read only by the owner rep, managers and admins; left out of exports unless asked. */
+export interface CustomerPersonal {
+  personality?: string;
+  interests?: string;
+  hobbies?: string;
+  family?: string;
+  education?: string;
+  age?: number;
+  abilities?: string;
+}
+/** 第五条 三.1 customer features. */
+export interface CustomerFeatures {
+  enterpriseNature?: string;
+  businessLines?: string;
+  financialStatus?: string;
+  growthPotential?: string;
+  size?: string;
+}
+/** 第五条 三.1 transaction status. */
+export interface CustomerTransaction {
+  cardsHeld?: string[];
+  usageNotes?: string;
+  needs?: string;
+}
+
+export const customers = pgTable(
+  "customers",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    id: uuid("id").notNull().defaultRandom(),
+    name: text("name").notNull(),
+    kind: customerKindEnum("kind").notNull(),
+    status: customerStatusEnum("status").notNull().default("prospect"),
+    ownerId: uuid("owner_id").notNull(),
+    referredById: uuid("referred_by_id"),
+    expectedMonthlySpendFen: bigint("expected_monthly_spend_fen", { mode: "number" }),
+    profile: jsonb("profile").$type<CustomerProfile>().notNull().default({}),
+    personal: jsonb("personal").$type<CustomerPersonal>().notNull().default({}),
+    features: jsonb("features").$type<CustomerFeatures>().notNull().default({}),
+    transaction: jsonb("transaction").$type<CustomerTransaction>().notNull().default({}),
+    customerSince: date("customer_since"),
+    /** When it last became active (a card sale or a status change). */
+    activeSince: timestamp("active_since", { withTimezone: true }),
+    /** When the prospect review count starts: becoming a prospect, or the last review decision. */
+    reviewCountFrom: timestamp("review_count_from", { withTimezone: true }).notNull().defaultNow(),
+    /** Last edit or "reviewed, unchanged" confirmation (quarterly refresh, 动态管理). */
+    lastRefreshedAt: timestamp("last_refreshed_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Last in-person contact (visit or demo), maintained with each contact; for cadence. */
+    lastInPersonAt: timestamp("last_in_person_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.ownerId], foreignColumns: [users.tenantId, users.id] }),
+    foreignKey({ columns: [t.tenantId, t.referredById], foreignColumns: [t.tenantId, t.id] }),
+    index("customers_name_idx").on(t.tenantId, t.name, t.id),
+    index("customers_owner_idx").on(t.tenantId, t.ownerId, t.name, t.id),
+    index("customers_status_idx").on(t.tenantId, t.status),
+    index("customers_referred_idx").on(t.tenantId, t.referredById),
+    index("customers_name_lower_idx").on(t.tenantId, sql`lower(${t.name}) text_pattern_ops`),
+  ],
+);
+
+/** Every status change, append-only: churn rates and "active at any time in" read this. */
+export const customerStatusHistory = pgTable(
+  "customer_status_history",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull().defaultRandom(),
+    customerId: uuid("customer_id").notNull(),
+    ownerId: uuid("owner_id").notNull(),
+    fromStatus: customerStatusEnum("from_status"),
+    toStatus: customerStatusEnum("to_status").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+    actorId: uuid("actor_id"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }).onDelete("cascade"),
+    index("customer_status_history_idx").on(t.tenantId, t.customerId, t.at),
+    index("customer_status_history_owner_idx").on(t.tenantId, t.ownerId, t.at),
+  ],
+);
+
+/** Who owned a customer from when: revenue is credited to the owner at `occurredAt`. Append-only. */
+export const customerOwners = pgTable(
+  "customer_owners",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    customerId: uuid("customer_id").notNull(),
+    fromAt: timestamp("from_at", { withTimezone: true }).notNull(),
+    ownerId: uuid("owner_id").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.customerId, t.fromAt] }),
+    foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }).onDelete("cascade"),
+  ],
+);
+
+/** Each change to a customer record: who, when, and old and new values. Append-only. */
+export const customerChanges = pgTable(
+  "customer_changes",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull().defaultRandom(),
+    customerId: uuid("customer_id").notNull(),
+    actorId: uuid("actor_id"),
+    kind: text("kind").notNull(), // created | edited | refreshed | status | reassigned | card_sale | imported
+    changes: jsonb("changes").$type<{ field: string; old: unknown; new: unknown }[]>().notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }).onDelete("cascade"),
+    index("customer_changes_idx").on(t.tenantId, t.customerId, t.at),
+  ],
+);
+
+export const complaintStatusEnum = pgEnum("complaint_status", ["open", "resolved"]);
+
+/** 受理客户投诉: one left open over 48 h raises an alarm. */
+export const complaints = pgTable(
+  "complaints",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull().defaultRandom(),
+    customerId: uuid("customer_id").notNull(),
+    channel: text("channel").notNull(),
+    summary: text("summary").notNull(),
+    status: complaintStatusEnum("status").notNull().default("open"),
+    openedAt: timestamp("opened_at", { withTimezone: true }).notNull(),
+    openedBy: uuid("opened_by"),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedBy: uuid("resolved_by"),
+    resolution: text("resolution"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }).onDelete("cascade"),
+    index("complaints_open_idx").on(t.tenantId, t.status, t.openedAt),
+  ],
+);

@@ -1,0 +1,116 @@
+import { alarms, type Tx, users, withTenant } from "@clubhouse/db";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { actorId, isManager } from "../customers/service.ts";
+import type { ServiceContext } from "../deps.ts";
+import { NotFound } from "../http/errors.ts";
+import { decodeCursor, encodeCursor } from "../http/paging.ts";
+
+export type AlarmRow = typeof alarms.$inferSelect;
+
+export interface NewAlarm {
+  key: string;
+  kind: string;
+  repId?: string | null;
+  subjectId?: string | null;
+  level?: string | null;
+  message: string;
+  data?: Record<string, unknown>;
+  at: Date;
+}
+
+/** Raises an alarm once per key: returns the row when it is new, undefined when it already existed. */
+export async function raiseAlarm(tx: Tx, tenantId: string, a: NewAlarm): Promise<AlarmRow | undefined> {
+  const [row] = await tx
+    .insert(alarms)
+    .values({
+      tenantId,
+      key: a.key,
+      kind: a.kind,
+      repId: a.repId ?? null,
+      subjectId: a.subjectId ?? null,
+      level: a.level ?? null,
+      message: a.message,
+      data: a.data ?? null,
+      raisedAt: a.at,
+    })
+    .onConflictDoNothing()
+    .returning();
+  return row;
+}
+
+/** Clears a raised alarm (the condition went away); returns it when it was open. */
+export async function clearAlarm(tx: Tx, key: string, at: Date): Promise<AlarmRow | undefined> {
+  const [row] = await tx
+    .update(alarms)
+    .set({ clearedAt: at })
+    .where(and(eq(alarms.key, key), isNull(alarms.clearedAt)))
+    .returning();
+  return row;
+}
+
+export function presentAlarm(a: AlarmRow, repName?: string | null) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    repId: a.repId,
+    repName: repName ?? null,
+    subjectId: a.subjectId,
+    level: a.level,
+    message: a.message,
+    data: a.data,
+    raisedAt: a.raisedAt.toISOString(),
+    clearedAt: a.clearedAt?.toISOString() ?? null,
+    acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null,
+    acknowledgedBy: a.acknowledgedBy,
+  };
+}
+
+/** Managers see every alarm of the club; a rep sees only alarms about themself. */
+export async function listAlarms(
+  ctx: ServiceContext,
+  q: {
+    status?: "open" | "unacknowledged" | "all" | undefined;
+    kind?: string | undefined;
+    repId?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const me = actorId(ctx.actor);
+    const rows = await tx
+      .select({ a: alarms, repName: users.name })
+      .from(alarms)
+      .leftJoin(users, eq(users.id, alarms.repId))
+      .where(
+        and(
+          isManager(ctx.actor) ? (q.repId ? eq(alarms.repId, q.repId) : undefined) : eq(alarms.repId, me ?? ""),
+          q.kind ? eq(alarms.kind, q.kind) : undefined,
+          q.status === "open" ? isNull(alarms.clearedAt) : undefined,
+          q.status === "unacknowledged" ? and(isNull(alarms.acknowledgedAt), isNull(alarms.clearedAt)) : undefined,
+          after ? sql`(${alarms.raisedAt}, ${alarms.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(alarms.raisedAt), desc(alarms.id))
+      .limit(q.limit + 1);
+    const items = rows.slice(0, q.limit).map((r) => presentAlarm(r.a, r.repName));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.raisedAt, last.id]) : null };
+  });
+}
+
+/** A manager acknowledges an alarm: who and when are recorded; acknowledging twice keeps the first. */
+export async function acknowledgeAlarm(ctx: ServiceContext, id: string) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const [a] = await tx.select().from(alarms).where(eq(alarms.id, id)).for("update");
+    if (!a) throw new NotFound("alarm");
+    if (a.acknowledgedAt) return presentAlarm(a);
+    const [next] = await tx
+      .update(alarms)
+      .set({ acknowledgedAt: ctx.deps.clock.now(), acknowledgedBy: actorId(ctx.actor) })
+      .where(eq(alarms.id, id))
+      .returning();
+    return presentAlarm(next!);
+  });
+}

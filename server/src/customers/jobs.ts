@@ -1,0 +1,72 @@
+import { complaints, customerMonthTotals, customers, customerTiers, withTenant } from "@clubhouse/db";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { raiseAlarm } from "../alarms/service.ts";
+import { type ClubJob, claimJobRun } from "../jobs/job.ts";
+import { readClubRules } from "../settings/service.ts";
+import { tierFor } from "../tiers/rules.ts";
+import { monthOf, previousMonth } from "../time/club-time.ts";
+
+export const COMPLAINT_ALARM_MS = 48 * 3600_000;
+
+/** 受理客户投诉: a complaint open for more than 48 hours raises one alarm. */
+export const complaintAlarms: ClubJob = {
+  name: "complaint-alarms",
+  async run(ctx) {
+    const now = ctx.deps.clock.now();
+    await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+      const late = await tx
+        .select({ c: complaints, name: customers.name, ownerId: customers.ownerId })
+        .from(complaints)
+        .innerJoin(customers, eq(customers.id, complaints.customerId))
+        .where(and(eq(complaints.status, "open"), lt(complaints.openedAt, new Date(now.getTime() - COMPLAINT_ALARM_MS))));
+      for (const r of late) {
+        await raiseAlarm(tx, ctx.tenantId, {
+          key: `complaint:${r.c.id}`,
+          kind: "complaint",
+          repId: r.ownerId,
+          subjectId: r.c.customerId,
+          message: `Complaint from ${r.name} open for more than 48 hours: ${r.c.summary.slice(0, 120)}`,
+          data: { complaintId: r.c.id, openedAt: r.c.openedAt.toISOString(), channel: r.c.channel },
+          at: now,
+        });
+      }
+    });
+  },
+};
+
+/**
+ * Tier history (SPEC §4): once a club month is over, every active or churned
+ * customer's tier for it is frozen with the thresholds in force, once.
+ */
+export const freezeTiers: ClubJob = {
+  name: "freeze-tiers",
+  async run(ctx, club) {
+    const now = ctx.deps.clock.now();
+    const month = previousMonth(monthOf(now, club.timezone));
+    await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+      if (!(await claimJobRun(tx, ctx.tenantId, "freeze-tiers", month, now))) return;
+      const rules = await readClubRules(tx);
+      const rows = await tx
+        .select({
+          id: customers.id,
+          spend: sql<string>`coalesce((select sum(t.amount_fen) from ${customerMonthTotals} t where t.tenant_id = ${customers.tenantId} and t.customer_id = ${customers.id} and t.month = ${month}), 0)::bigint`,
+        })
+        .from(customers)
+        .where(inArray(customers.status, ["active", "churned"]));
+      for (let i = 0; i < rows.length; i += 1000) {
+        const chunk = rows.slice(i, i + 1000).map((r) => ({
+          tenantId: ctx.tenantId,
+          customerId: r.id,
+          month,
+          tier: tierFor(Number(r.spend), rules.tiers),
+          spendFen: Number(r.spend),
+          tierAFen: rules.tiers.A,
+          tierBFen: rules.tiers.B,
+        }));
+        if (chunk.length) await tx.insert(customerTiers).values(chunk).onConflictDoNothing();
+      }
+    });
+  },
+};
+
+export const customerJobs: ClubJob[] = [complaintAlarms, freezeTiers];

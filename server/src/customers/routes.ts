@@ -1,0 +1,54 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import { requireAuth, serviceContext } from "../auth/middleware.ts";
+import type { Deps } from "../deps.ts";
+import { pageQuery } from "../http/paging.ts";
+import { body, params, query } from "../http/validate.ts";
+import { createCustomerBody, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
+import {
+  confirmRefresh,
+  createCustomer,
+  customerHistory,
+  getCustomer,
+  listCustomers,
+  referralTree,
+  tierHistory,
+  updateCustomer,
+} from "./service.ts";
+
+const idParam = z.object({ id: z.uuid("must be an id") });
+const tag = (summary: string) => describeRoute({ tags: ["customers"], summary });
+
+export function customerRoutes(deps: Deps) {
+  return new Hono()
+    .use(requireAuth(deps))
+    .post("/", tag("Add a customer (a rep owns what they add)"), body(createCustomerBody), async (c) =>
+      c.json(await createCustomer(serviceContext(c, deps), c.req.valid("json")), 201),
+    )
+    .get("/", tag("List customers: filters tier, status, kind, ownerId, stale, overdue, q; paged"), query(listCustomersQuery), async (c) =>
+      c.json(await listCustomers(serviceContext(c, deps), c.req.valid("query")), 200),
+    )
+    .get("/:id", tag("One customer"), params(idParam), async (c) =>
+      c.json(await getCustomer(serviceContext(c, deps), c.req.valid("param").id), 200),
+    )
+    .patch("/:id", tag("Edit a customer (every change is kept in its history)"), params(idParam), body(patchCustomerBody), async (c) =>
+      c.json(await updateCustomer(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200),
+    )
+    .post("/:id/refresh", tag("Confirm the record was reviewed and is unchanged (quarterly refresh)"), params(idParam), async (c) =>
+      c.json(await confirmRefresh(serviceContext(c, deps), c.req.valid("param").id), 200),
+    )
+    .get("/:id/history", tag("Every change: who, when, old and new values"), params(idParam), query(z.object(pageQuery)), async (c) =>
+      c.json(await customerHistory(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("query")), 200),
+    )
+    .get("/:id/referrals", tag("Referral chain and tree"), params(idParam), async (c) =>
+      c.json(await referralTree(serviceContext(c, deps), c.req.valid("param").id), 200),
+    )
+    .get(
+      "/:id/tiers",
+      tag("Tier history per month"),
+      params(idParam),
+      query(z.object({ months: z.coerce.number().int().min(1).max(60).default(12) })),
+      async (c) => c.json(await tierHistory(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("query").months), 200),
+    );
+}

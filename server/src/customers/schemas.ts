@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { nonNegativeYuan } from "../money.ts";
+import { clubDaySchema } from "../time/club-time.ts";
+
+const text = (max: number) => z.string().trim().max(max);
+
+export const profileSchema = z.strictObject({
+  address: text(300).optional(),
+  postcode: text(20).optional(),
+  legalRepresentative: text(120).optional(),
+  phone: text(40).optional(),
+  email: text(254).optional(),
+  customerSince: clubDaySchema.optional(),
+  contacts: z
+    .array(z.strictObject({ name: text(120).min(1), title: text(120).optional(), phone: text(40).optional(), email: text(254).optional() }))
+    .max(50)
+    .optional(),
+});
+
+/** Sensitive (第五条 三.1 personality … age): owner rep, managers and admins only; out of exports unless asked. */
+export const personalSchema = z.strictObject({
+  personality: text(1000).optional(),
+  interests: text(1000).optional(),
+  hobbies: text(1000).optional(),
+  family: text(1000).optional(),
+  education: text(300).optional(),
+  age: z.number().int().min(0).max(150).optional(),
+  abilities: text(1000).optional(),
+});
+
+export const featuresSchema = z.strictObject({
+  enterpriseNature: text(200).optional(),
+  businessLines: text(500).optional(),
+  financialStatus: text(500).optional(),
+  growthPotential: text(500).optional(),
+  size: text(200).optional(),
+});
+
+export const transactionSchema = z.strictObject({
+  cardsHeld: z.array(text(120)).max(50).optional(),
+  usageNotes: text(2000).optional(),
+  needs: text(2000).optional(),
+});
+
+export const customerKind = z.enum(["group", "individual"]);
+export const customerStatus = z.enum(["prospect", "active", "churned", "dropped"]);
+
+export const createCustomerBody = z.strictObject({
+  name: z.string().trim().min(1, "is required").max(200),
+  kind: customerKind,
+  status: z.enum(["prospect", "active"]).optional(),
+  ownerId: z.uuid().optional(),
+  referredById: z.uuid().nullable().optional(),
+  expectedMonthlySpend: nonNegativeYuan.nullable().optional(),
+  profile: profileSchema.optional(),
+  personal: personalSchema.optional(),
+  features: featuresSchema.optional(),
+  transaction: transactionSchema.optional(),
+});
+export type CreateCustomer = z.infer<typeof createCustomerBody>;
+
+export const patchCustomerBody = z
+  .strictObject({
+    name: z.string().trim().min(1, "is required").max(200).optional(),
+    kind: customerKind.optional(),
+    status: customerStatus.optional(),
+    ownerId: z.uuid().optional(),
+    referredById: z.uuid().nullable().optional(),
+    expectedMonthlySpend: nonNegativeYuan.nullable().optional(),
+    profile: profileSchema.optional(),
+    personal: personalSchema.optional(),
+    features: featuresSchema.optional(),
+    transaction: transactionSchema.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "give at least one field to change");
+export type PatchCustomer = z.infer<typeof patchCustomerBody>;
+
+const flag = z.enum(["true", "false"]).transform((v) => v === "true");
+
+export const listCustomersQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+  tier: z.enum(["A", "B", "C"]).optional(),
+  status: customerStatus.optional(),
+  kind: customerKind.optional(),
+  ownerId: z.uuid().optional(),
+  stale: flag.optional(),
+  overdue: flag.optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+});
+export type ListCustomersQuery = z.infer<typeof listCustomersQuery>;

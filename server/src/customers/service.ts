@@ -1,0 +1,472 @@
+import {
+  type CustomerStatus,
+  customerChanges,
+  customerMonthTotals,
+  customerOwners,
+  customerStatusHistory,
+  customers,
+  customerTiers,
+  rowsOf,
+  type Tx,
+  users,
+  withTenant,
+} from "@clubhouse/db";
+import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { intervalDays } from "../contacts/rules.ts";
+import type { Actor, ServiceContext } from "../deps.ts";
+import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { toFen, toYuan } from "../money.ts";
+import { type ClubRules, readClubRules } from "../settings/service.ts";
+import { type Tier, tierFor } from "../tiers/rules.ts";
+import { monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
+import type { CreateCustomer, ListCustomersQuery, PatchCustomer } from "./schemas.ts";
+
+export type CustomerRow = typeof customers.$inferSelect;
+
+export interface ClubNow {
+  rules: ClubRules;
+  now: Date;
+  /** A customer's current tier is its tier for the last complete club month (SPEC §4). */
+  tierMonth: string;
+  quarterStart: Date;
+}
+
+export async function clubNow(tx: Tx, ctx: ServiceContext): Promise<ClubNow> {
+  const rules = await readClubRules(tx);
+  const now = ctx.deps.clock.now();
+  return {
+    rules,
+    now,
+    tierMonth: previousMonth(monthOf(now, rules.timezone)),
+    quarterStart: quarterRange(quarterOf(now, rules.timezone), rules.timezone).start,
+  };
+}
+
+export const isManager = (actor: Actor) => actor.kind === "system" || actor.role === "admin" || actor.role === "manager";
+export const actorId = (actor: Actor) => (actor.kind === "user" ? actor.id : null);
+
+/** A rep sees only the customers they own (SPEC §2); others answer 404 as if absent. */
+export function visibleTo(actor: Actor): SQL | undefined {
+  return isManager(actor) ? undefined : eq(customers.ownerId, actorId(actor) ?? "00000000-0000-0000-0000-000000000000");
+}
+
+export async function loadCustomer(tx: Tx, ctx: ServiceContext, id: string, forUpdate = false): Promise<CustomerRow> {
+  const q = tx
+    .select()
+    .from(customers)
+    .where(and(eq(customers.id, id), visibleTo(ctx.actor)));
+  const [row] = forUpdate ? await q.for("update") : await q;
+  if (!row) throw new NotFound("customer");
+  return row;
+}
+
+function spendExpr(month: string): SQL<number> {
+  return sql<number>`(select coalesce(sum(t.amount_fen), 0) from ${customerMonthTotals} t
+    where t.tenant_id = ${customers.tenantId} and t.customer_id = ${customers.id} and t.month = ${month})::bigint`;
+}
+
+function tierExpr(club: ClubNow, spend: SQL<number>): SQL<Tier | null> {
+  return sql<Tier | null>`case when ${customers.status} in ('prospect', 'dropped') then null
+    when ${spend} >= ${club.rules.tiers.A} then 'A' when ${spend} >= ${club.rules.tiers.B} then 'B' else 'C' end`;
+}
+
+/** 动态管理: prospects and active customers need a refresh every club quarter. */
+function staleExpr(club: ClubNow): SQL<boolean> {
+  return sql<boolean>`(${customers.status} in ('prospect', 'active') and ${customers.lastRefreshedAt} < ${club.quarterStart.toISOString()}::timestamptz)`;
+}
+
+/** SPEC §5 cadence: overdue when the last in-person contact (or becoming active) is ⌊365/required⌋ days ago. */
+function overdueExpr(club: ClubNow, tier: SQL<Tier | null>): SQL<boolean> {
+  const days = { A: intervalDays(club.rules.cadence.A), B: intervalDays(club.rules.cadence.B), C: intervalDays(club.rules.cadence.C) };
+  return sql<boolean>`(${customers.status} = 'active' and coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt})
+    + make_interval(days => (case ${tier} when 'A' then ${days.A} when 'B' then ${days.B} else ${days.C} end)::int)
+    < ${club.now.toISOString()}::timestamptz)`;
+}
+
+export function presentCustomer(row: CustomerRow, extra: { tier: Tier | null; spend: number; stale: boolean; overdue: boolean }) {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    status: row.status,
+    ownerId: row.ownerId,
+    tier: extra.tier,
+    referredById: row.referredById,
+    expectedMonthlySpend: row.expectedMonthlySpendFen === null ? null : toYuan(row.expectedMonthlySpendFen),
+    lastMonthSpend: toYuan(extra.spend),
+    profile: row.profile,
+    personal: row.personal,
+    features: row.features,
+    transaction: row.transaction,
+    customerSince: row.customerSince,
+    activeSince: row.activeSince?.toISOString() ?? null,
+    lastInPersonAt: row.lastInPersonAt?.toISOString() ?? null,
+    lastRefreshedAt: row.lastRefreshedAt.toISOString(),
+    stale: extra.stale,
+    overdue: extra.overdue,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+export type CustomerView = ReturnType<typeof presentCustomer>;
+
+async function viewsOf(tx: Tx, club: ClubNow, where: SQL | undefined, opts: { limit?: number; order?: "name" } = {}) {
+  const spend = spendExpr(club.tierMonth);
+  const tier = tierExpr(club, spend);
+  let q = tx
+    .select({ c: customers, spend, tier, stale: staleExpr(club), overdue: overdueExpr(club, tier) })
+    .from(customers)
+    .where(where)
+    .orderBy(asc(customers.name), asc(customers.id))
+    .$dynamic();
+  if (opts.limit) q = q.limit(opts.limit);
+  const rows = await q;
+  return rows.map((r) => presentCustomer(r.c, { tier: r.tier, spend: Number(r.spend), stale: r.stale, overdue: r.overdue }));
+}
+
+export async function viewCustomer(tx: Tx, ctx: ServiceContext, club: ClubNow, id: string): Promise<CustomerView> {
+  const [v] = await viewsOf(tx, club, and(eq(customers.id, id), visibleTo(ctx.actor)));
+  if (!v) throw new NotFound("customer");
+  return v;
+}
+
+function likeEscape(s: string) {
+  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
+}
+
+export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const club = await clubNow(tx, ctx);
+    const spend = spendExpr(club.tierMonth);
+    const tier = tierExpr(club, spend);
+    const where = and(
+      visibleTo(ctx.actor),
+      q.status ? eq(customers.status, q.status) : undefined,
+      q.kind ? eq(customers.kind, q.kind) : undefined,
+      q.ownerId ? eq(customers.ownerId, q.ownerId) : undefined,
+      q.tier ? sql`${tier} = ${q.tier}` : undefined,
+      q.stale === undefined ? undefined : q.stale ? staleExpr(club) : sql`not ${staleExpr(club)}`,
+      q.overdue === undefined ? undefined : q.overdue ? overdueExpr(club, tier) : sql`not ${overdueExpr(club, tier)}`,
+      q.q ? sql`lower(${customers.name}) like ${`%${likeEscape(q.q.toLowerCase())}%`}` : undefined,
+      after ? sql`(${customers.name}, ${customers.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
+    );
+    const items = await viewsOf(tx, club, where, { limit: q.limit + 1 });
+    const page = items.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: items.length > q.limit && last ? encodeCursor([last.name, last.id]) : null };
+  });
+}
+
+export async function getCustomer(ctx: ServiceContext, id: string) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => viewCustomer(tx, ctx, await clubNow(tx, ctx), id));
+}
+
+/** The owner must be an enabled user of this club; a rep may only own customers themself. */
+async function checkOwner(tx: Tx, ctx: ServiceContext, ownerId: string) {
+  if (!isManager(ctx.actor) && ownerId !== actorId(ctx.actor))
+    throw new Forbidden("Reps keep their own customers; ask a manager to reassign.");
+  const [u] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, ownerId));
+  if (!u || u.disabledAt) throw new ValidationError({ ownerId: "is not an active user of this club" });
+}
+
+async function checkReferrer(tx: Tx, referredById: string, selfId?: string) {
+  // The referrer may belong to another rep: it only records who brought the customer in.
+  const chain = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      with recursive up(id, referred_by_id, depth) as (
+        select id, referred_by_id, 0 from ${customers} where id = ${referredById}
+        union all
+        select c.id, c.referred_by_id, up.depth + 1 from ${customers} c join up on c.id = up.referred_by_id where up.depth < 1000
+      ) select id from up`),
+  );
+  if (chain.length === 0) throw new ValidationError({ referredById: "is not a customer of this club" });
+  if (selfId && chain.some((r) => r.id === selfId))
+    throw new RuleViolation("A customer cannot be referred by itself or its own referrals.", { referredById: "would make a loop" });
+}
+
+export async function writeStatus(tx: Tx, ctx: ServiceContext, row: CustomerRow, to: CustomerStatus, at: Date) {
+  await tx.insert(customerStatusHistory).values({
+    tenantId: ctx.tenantId,
+    customerId: row.id,
+    ownerId: row.ownerId,
+    fromStatus: row.status,
+    toStatus: to,
+    at,
+    actorId: actorId(ctx.actor),
+  });
+}
+
+export async function createCustomerTx(tx: Tx, ctx: ServiceContext, input: CreateCustomer, kind = "created") {
+  const now = ctx.deps.clock.now();
+  const ownerId = input.ownerId ?? actorId(ctx.actor);
+  if (!ownerId) throw new ValidationError({ ownerId: "is required" });
+  await checkOwner(tx, ctx, ownerId);
+  if (input.referredById) await checkReferrer(tx, input.referredById);
+  const status = input.status ?? "prospect";
+  const [row] = await tx
+    .insert(customers)
+    .values({
+      tenantId: ctx.tenantId,
+      name: input.name,
+      kind: input.kind,
+      status,
+      ownerId,
+      referredById: input.referredById ?? null,
+      expectedMonthlySpendFen: input.expectedMonthlySpend == null ? null : toFen(input.expectedMonthlySpend),
+      profile: input.profile ?? {},
+      personal: input.personal ?? {},
+      features: input.features ?? {},
+      transaction: input.transaction ?? {},
+      customerSince: input.profile?.customerSince ?? null,
+      activeSince: status === "active" ? now : null,
+      reviewCountFrom: now,
+      lastRefreshedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  if (!row) throw new Error("insert returned nothing");
+  await tx.insert(customerOwners).values({ tenantId: ctx.tenantId, customerId: row.id, fromAt: new Date(0), ownerId });
+  await tx.insert(customerStatusHistory).values({
+    tenantId: ctx.tenantId,
+    customerId: row.id,
+    ownerId,
+    fromStatus: null,
+    toStatus: status,
+    at: now,
+    actorId: actorId(ctx.actor),
+  });
+  await tx.insert(customerChanges).values({
+    tenantId: ctx.tenantId,
+    customerId: row.id,
+    actorId: actorId(ctx.actor),
+    kind,
+    changes: [{ field: "*", old: null, new: { name: row.name, kind: row.kind, status: row.status, ownerId } }],
+    at: now,
+  });
+  return row;
+}
+
+export async function createCustomer(ctx: ServiceContext, input: CreateCustomer) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const row = await createCustomerTx(tx, ctx, input);
+    return viewCustomer(tx, ctx, await clubNow(tx, ctx), row.id);
+  });
+}
+
+/** Allowed status moves and who may make them (SPEC §2, §5). */
+const TRANSITIONS: Partial<Record<CustomerStatus, Partial<Record<CustomerStatus, "any" | "manager">>>> = {
+  prospect: { active: "any", dropped: "manager" },
+  active: { churned: "any" },
+  churned: { active: "any" },
+  dropped: { prospect: "manager" },
+};
+
+type Change = { field: string; old: unknown; new: unknown };
+
+function diffGroup(group: string, before: Record<string, unknown>, patch: Record<string, unknown> | undefined, changes: Change[]) {
+  if (!patch) return before;
+  const next = { ...before };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    if (JSON.stringify(before[k]) !== JSON.stringify(v)) changes.push({ field: `${group}.${k}`, old: before[k] ?? null, new: v });
+    next[k] = v;
+  }
+  return next;
+}
+
+export async function updateCustomer(ctx: ServiceContext, id: string, patch: PatchCustomer) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const row = await loadCustomer(tx, ctx, id, true);
+    const now = ctx.deps.clock.now();
+    const changes: Change[] = [];
+    const set: Partial<typeof customers.$inferInsert> = {};
+    const scalar = <K extends keyof typeof customers.$inferInsert>(
+      field: string,
+      key: K,
+      value: (typeof customers.$inferInsert)[K] | undefined,
+      old: unknown,
+    ) => {
+      if (value === undefined || JSON.stringify(old) === JSON.stringify(value)) return;
+      changes.push({ field, old, new: value });
+      set[key] = value;
+    };
+    scalar("name", "name", patch.name, row.name);
+    scalar("kind", "kind", patch.kind, row.kind);
+    if (patch.expectedMonthlySpend !== undefined) {
+      const fen = patch.expectedMonthlySpend === null ? null : toFen(patch.expectedMonthlySpend);
+      if (fen !== row.expectedMonthlySpendFen) {
+        changes.push({
+          field: "expectedMonthlySpend",
+          old: row.expectedMonthlySpendFen === null ? null : toYuan(row.expectedMonthlySpendFen),
+          new: patch.expectedMonthlySpend,
+        });
+        set.expectedMonthlySpendFen = fen;
+      }
+    }
+    if (patch.referredById !== undefined && patch.referredById !== row.referredById) {
+      if (patch.referredById) await checkReferrer(tx, patch.referredById, row.id);
+      scalar("referredById", "referredById", patch.referredById, row.referredById);
+    }
+    if (patch.ownerId !== undefined && patch.ownerId !== row.ownerId) {
+      if (!isManager(ctx.actor)) throw new Forbidden("Only a manager reassigns a customer.");
+      await checkOwner(tx, ctx, patch.ownerId);
+      scalar("ownerId", "ownerId", patch.ownerId, row.ownerId);
+      await tx.insert(customerOwners).values({ tenantId: ctx.tenantId, customerId: row.id, fromAt: now, ownerId: patch.ownerId });
+    }
+    if (patch.status !== undefined && patch.status !== row.status) {
+      const who = TRANSITIONS[row.status]?.[patch.status];
+      if (!who)
+        throw new RuleViolation(`A ${row.status} customer cannot become ${patch.status}.`, {
+          status: `cannot go from ${row.status} to ${patch.status}`,
+        });
+      if (who === "manager" && !isManager(ctx.actor)) throw new Forbidden(`Only a manager may mark a customer ${patch.status}.`);
+      scalar("status", "status", patch.status, row.status);
+      if (patch.status === "active") set.activeSince = now;
+      if (patch.status === "prospect") set.reviewCountFrom = now;
+      await writeStatus(tx, ctx, row, patch.status, now);
+    }
+    set.profile = diffGroup("profile", row.profile as Record<string, unknown>, patch.profile, changes);
+    set.personal = diffGroup("personal", row.personal as Record<string, unknown>, patch.personal, changes);
+    set.features = diffGroup("features", row.features as Record<string, unknown>, patch.features, changes);
+    set.transaction = diffGroup("transaction", row.transaction as Record<string, unknown>, patch.transaction, changes);
+    if (patch.profile?.customerSince !== undefined) set.customerSince = patch.profile.customerSince;
+    if (changes.length > 0) {
+      // Any real edit counts as this quarter's refresh (动态管理).
+      await tx
+        .update(customers)
+        .set({ ...set, updatedAt: now, lastRefreshedAt: now })
+        .where(eq(customers.id, row.id));
+      await tx
+        .insert(customerChanges)
+        .values({ tenantId: ctx.tenantId, customerId: row.id, actorId: actorId(ctx.actor), kind: "edited", changes, at: now });
+    }
+    return viewCustomer(tx, ctx, await clubNow(tx, ctx), row.id);
+  });
+}
+
+/** "Reviewed, unchanged": counts as the quarter's refresh without an edit. */
+export async function confirmRefresh(ctx: ServiceContext, id: string) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const row = await loadCustomer(tx, ctx, id, true);
+    const now = ctx.deps.clock.now();
+    await tx.update(customers).set({ lastRefreshedAt: now }).where(eq(customers.id, row.id));
+    await tx
+      .insert(customerChanges)
+      .values({ tenantId: ctx.tenantId, customerId: row.id, actorId: actorId(ctx.actor), kind: "refreshed", changes: [], at: now });
+    return viewCustomer(tx, ctx, await clubNow(tx, ctx), row.id);
+  });
+}
+
+export async function customerHistory(ctx: ServiceContext, id: string, q: { limit: number; cursor?: string | undefined }) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    await loadCustomer(tx, ctx, id);
+    const rows = await tx
+      .select({ ch: customerChanges, actorName: users.name })
+      .from(customerChanges)
+      .leftJoin(users, eq(users.id, customerChanges.actorId))
+      .where(
+        and(
+          eq(customerChanges.customerId, id),
+          after ? sql`(${customerChanges.at}, ${customerChanges.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(customerChanges.at), desc(customerChanges.id))
+      .limit(q.limit + 1);
+    const items = rows.slice(0, q.limit).map((r) => ({
+      id: r.ch.id,
+      kind: r.ch.kind,
+      actorId: r.ch.actorId,
+      actorName: r.actorName,
+      at: r.ch.at.toISOString(),
+      changes: r.ch.changes,
+    }));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.at, last.id]) : null };
+  });
+}
+
+interface TreeNode {
+  id: string;
+  name: string | null;
+  kind: string | null;
+  status: string | null;
+  ownerId: string | null;
+  hidden: boolean;
+  referrals: TreeNode[];
+}
+
+/** 链锁用户环: who referred this customer (up the chain) and whom it referred (down the tree). */
+export async function referralTree(ctx: ServiceContext, id: string) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const root = await loadCustomer(tx, ctx, id);
+    const down = rowsOf<{ id: string; name: string; kind: string; status: string; owner_id: string; referred_by_id: string | null }>(
+      await tx.execute(sql`
+        with recursive down(id, depth) as (
+          select id, 0 from ${customers} where id = ${root.id}
+          union all
+          select c.id, down.depth + 1 from ${customers} c join down on c.referred_by_id = down.id where down.depth < 20
+        ) select c.id, c.name, c.kind, c.status, c.owner_id, c.referred_by_id from ${customers} c join down using (id) limit 5000`),
+    );
+    const up = rowsOf<{ id: string; name: string; kind: string; status: string; owner_id: string; depth: number }>(
+      await tx.execute(sql`
+        with recursive up(id, referred_by_id, depth) as (
+          select id, referred_by_id, 0 from ${customers} where id = ${root.referredById ?? root.id} and ${root.referredById !== null}
+          union all
+          select c.id, c.referred_by_id, up.depth + 1 from ${customers} c join up on c.id = up.referred_by_id where up.depth < 20
+        ) select c.id, c.name, c.kind, c.status, c.owner_id, up.depth from ${customers} c join up using (id) order by up.depth`),
+    );
+    // A rep sees the names of their own customers only; other links show as hidden.
+    const canSee = (ownerId: string) => isManager(ctx.actor) || ownerId === actorId(ctx.actor);
+    const node = (r: { id: string; name: string; kind: string; status: string; owner_id: string }): TreeNode =>
+      canSee(r.owner_id)
+        ? { id: r.id, name: r.name, kind: r.kind, status: r.status, ownerId: r.owner_id, hidden: false, referrals: [] }
+        : { id: r.id, name: null, kind: null, status: null, ownerId: null, hidden: true, referrals: [] };
+    const nodes = new Map(down.map((r) => [r.id, node(r)]));
+    for (const r of down) if (r.referred_by_id && r.id !== root.id) nodes.get(r.referred_by_id)?.referrals.push(nodes.get(r.id)!);
+    return { customer: nodes.get(root.id)!, referredBy: up.map((r) => ({ ...node(r), referrals: undefined })) };
+  });
+}
+
+/** Spend per month for the last `months` months, with the tier each month was (frozen or computed). */
+export async function tierHistory(ctx: ServiceContext, id: string, months: number) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const row = await loadCustomer(tx, ctx, id);
+    const club = await clubNow(tx, ctx);
+    const list: string[] = [];
+    let m = club.tierMonth;
+    for (let i = 0; i < months; i++) {
+      list.push(m);
+      m = previousMonth(m);
+    }
+    const totals = await tx
+      .select({ month: customerMonthTotals.month, fen: sql<string>`sum(${customerMonthTotals.amountFen})::bigint` })
+      .from(customerMonthTotals)
+      .where(and(eq(customerMonthTotals.customerId, row.id), inArray(customerMonthTotals.month, list)))
+      .groupBy(customerMonthTotals.month);
+    const frozen = await tx
+      .select()
+      .from(customerTiers)
+      .where(and(eq(customerTiers.customerId, row.id), inArray(customerTiers.month, list)));
+    const spendOf = new Map(totals.map((t) => [t.month, Number(t.fen)]));
+    const frozenOf = new Map(frozen.map((f) => [f.month, f]));
+    return {
+      customerId: row.id,
+      months: list.map((month) => {
+        const f = frozenOf.get(month);
+        const spend = f ? f.spendFen : (spendOf.get(month) ?? 0);
+        const since = row.activeSince ?? row.createdAt;
+        const tier = f ? (f.tier as Tier) : row.status === "prospect" || row.status === "dropped" ? null : tierFor(spend, club.rules.tiers);
+        return { month, spend: toYuan(spend), tier, frozen: Boolean(f), before: monthOf(since, club.rules.timezone) > month };
+      }),
+    };
+  });
+}
+
+export async function customersByIds(tx: Tx, ids: string[]) {
+  if (ids.length === 0) return [];
+  return tx.select().from(customers).where(inArray(customers.id, ids));
+}

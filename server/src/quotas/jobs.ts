@@ -1,0 +1,3 @@
+import type { ClubJob } from "../jobs/job.ts";
+
+export const quotaJobs: ClubJob[] = [];

@@ -1,0 +1,131 @@
+import { customers, revenueEntries, revenueImports, users, withTenant } from "@clubhouse/db";
+import { and, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { fileHash, RowErrors, readCsv } from "../csv/read.ts";
+import { actorId, isManager } from "../customers/service.ts";
+import type { ServiceContext } from "../deps.ts";
+import { Conflict } from "../http/errors.ts";
+import { MAX_YUAN, toFen } from "../money.ts";
+import { readClubRules } from "../settings/service.ts";
+import { monthOf } from "../time/club-time.ts";
+import { appendLedger, type NewEntry, ownerAt } from "./ledger.ts";
+import { afterRevenue } from "./service.ts";
+
+export const REVENUE_COLUMNS = { required: ["customerId", "amount", "businessLine", "occurredAt"], optional: ["repId", "ref"] };
+
+const uuid = z.uuid();
+const instant = z.iso.datetime({ offset: true });
+const AMOUNT = /^\d+(\.\d{1,2})?$/;
+
+/**
+ * Revenue from a CSV file, all or nothing (SPEC §3): every row is checked first,
+ * every bad one reported by line; only a clean file is stored, in one transaction.
+ * The same file twice is caught by the SHA-256 of its text (line endings and a BOM
+ * ignored), and rows with a `ref` are unique per club even across different files.
+ */
+export async function importRevenue(ctx: ServiceContext, text: string) {
+  const rows = readCsv(text, REVENUE_COLUMNS);
+  const hash = fileHash(text);
+  const result = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const [seen] = await tx
+      .select()
+      .from(revenueImports)
+      .where(and(eq(revenueImports.kind, "revenue"), eq(revenueImports.sha256, hash)));
+    if (seen)
+      throw new Conflict(`This file was already imported on ${seen.createdAt.toISOString()} (import ${seen.id}); nothing was added.`, {
+        file: "already imported",
+      });
+    const rules = await readClubRules(tx);
+    const errors = new RowErrors();
+    const ids = new Set<string>();
+    const reps = new Set<string>();
+    const refs = new Map<string, number>();
+    for (const { line, values: v } of rows) {
+      if (!uuid.safeParse(v.customerId).success) errors.add(line, "customerId", "must be a customer id");
+      else ids.add(v.customerId!);
+      const amount = v.amount ?? "";
+      if (!AMOUNT.test(amount)) errors.add(line, "amount", "must be a positive number of yuan with at most two decimals");
+      else if (Number(amount) <= 0) errors.add(line, "amount", "must be above zero");
+      else if (Number(amount) > MAX_YUAN) errors.add(line, "amount", `must not exceed ${MAX_YUAN}`);
+      if (!rules.businessLines.includes(v.businessLine ?? ""))
+        errors.add(line, "businessLine", `must be one of: ${rules.businessLines.join(", ")}`);
+      if (!instant.safeParse(v.occurredAt).success)
+        errors.add(line, "occurredAt", "must be an ISO 8601 time with an offset, e.g. 2025-03-31T23:30:00+08:00");
+      if (v.repId) {
+        if (!uuid.safeParse(v.repId).success) errors.add(line, "repId", "must be a user id");
+        else if (!isManager(ctx.actor) && v.repId !== actorId(ctx.actor))
+          errors.add(line, "repId", "reps import revenue for themselves only");
+        else reps.add(v.repId);
+      }
+      if (v.ref) {
+        if (v.ref.length > 100) errors.add(line, "ref", "must be at most 100 characters");
+        const first = refs.get(v.ref);
+        if (first !== undefined) errors.add(line, "ref", `repeats line ${first}`);
+        else refs.set(v.ref, line);
+      }
+    }
+    const known = ids.size
+      ? await tx
+          .select({ id: customers.id, ownerId: customers.ownerId })
+          .from(customers)
+          .where(inArray(customers.id, [...ids]))
+      : [];
+    const visible = new Set(known.filter((c) => isManager(ctx.actor) || c.ownerId === actorId(ctx.actor)).map((c) => c.id));
+    const knownReps = reps.size
+      ? new Set(
+          (
+            await tx
+              .select({ id: users.id })
+              .from(users)
+              .where(inArray(users.id, [...reps]))
+          ).map((u) => u.id),
+        )
+      : new Set();
+    const takenRefs = refs.size
+      ? new Set(
+          (
+            await tx
+              .select({ ref: revenueEntries.externalRef })
+              .from(revenueEntries)
+              .where(inArray(revenueEntries.externalRef, [...refs.keys()]))
+          ).map((r) => r.ref),
+        )
+      : new Set();
+    for (const { line, values: v } of rows) {
+      if (v.customerId && ids.has(v.customerId) && !visible.has(v.customerId)) errors.add(line, "customerId", "is not a customer of yours");
+      if (v.repId && reps.has(v.repId) && !knownReps.has(v.repId)) errors.add(line, "repId", "is not a user of this club");
+      if (v.ref && takenRefs.has(v.ref)) errors.add(line, "ref", "was already imported");
+    }
+    errors.throwIfAny();
+
+    const now = ctx.deps.clock.now();
+    const [imp] = await tx
+      .insert(revenueImports)
+      .values({ tenantId: ctx.tenantId, kind: "revenue", sha256: hash, rows: rows.length, createdBy: actorId(ctx.actor), createdAt: now })
+      .returning();
+    const entries: NewEntry[] = [];
+    for (const { values: v } of rows) {
+      const occurredAt = new Date(v.occurredAt!);
+      const repId = v.repId || (isManager(ctx.actor) ? await ownerAt(tx, v.customerId!, occurredAt) : actorId(ctx.actor))!;
+      entries.push({
+        tenantId: ctx.tenantId,
+        customerId: v.customerId!,
+        repId,
+        amountFen: toFen(Number(v.amount)),
+        businessLine: v.businessLine!,
+        occurredAt,
+        month: monthOf(occurredAt, rules.timezone),
+        source: "import",
+        importId: imp!.id,
+        externalRef: v.ref || null,
+        createdBy: actorId(ctx.actor),
+        createdAt: now,
+      });
+    }
+    const stored = await appendLedger(tx, entries);
+    return { importId: imp!.id, stored };
+  });
+  afterRevenue(ctx, result.stored);
+  const total = result.stored.reduce((s, e) => s + e.amountFen, 0);
+  return { importId: result.importId, rows: result.stored.length, total: total / 100 };
+}

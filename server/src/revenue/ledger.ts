@@ -1,0 +1,98 @@
+import { customerMonthTotals, customerOwners, repMonthTotals, revenueEntries, type Tx } from "@clubhouse/db";
+import { and, desc, eq, lte, sql } from "drizzle-orm";
+
+export interface NewEntry {
+  tenantId: string;
+  customerId: string;
+  repId: string;
+  amountFen: number;
+  businessLine: string;
+  occurredAt: Date;
+  /** the club month of occurredAt, fixed at write time */
+  month: string;
+  reversesId?: string | null;
+  reason?: string | null;
+  source: "api" | "import" | "card_sale" | "reversal";
+  importId?: string | null;
+  externalRef?: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+const CHUNK = 1000;
+
+/**
+ * The one writer of the ledger. Appends entries and, in the same transaction,
+ * adds their amounts to the per-customer-line and per-rep monthly totals with an
+ * additive UPSERT (safe under concurrent writers: the conflicting row is locked).
+ * Leaderboards and tiers read those totals instead of scanning the ledger.
+ */
+export async function appendLedger(tx: Tx, entries: NewEntry[]) {
+  if (entries.length === 0) return [];
+  const rows: (typeof revenueEntries.$inferSelect)[] = [];
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    rows.push(
+      ...(await tx
+        .insert(revenueEntries)
+        .values(entries.slice(i, i + CHUNK))
+        .returning()),
+    );
+  }
+  const byCustomer = new Map<string, { tenantId: string; customerId: string; month: string; businessLine: string; amountFen: number }>();
+  const byRep = new Map<string, { tenantId: string; repId: string; month: string; amountFen: number; entries: number }>();
+  for (const e of entries) {
+    const ck = `${e.customerId}|${e.month}|${e.businessLine}`;
+    const c = byCustomer.get(ck) ?? {
+      tenantId: e.tenantId,
+      customerId: e.customerId,
+      month: e.month,
+      businessLine: e.businessLine,
+      amountFen: 0,
+    };
+    c.amountFen += e.amountFen;
+    byCustomer.set(ck, c);
+    const rk = `${e.repId}|${e.month}`;
+    const r = byRep.get(rk) ?? { tenantId: e.tenantId, repId: e.repId, month: e.month, amountFen: 0, entries: 0 };
+    r.amountFen += e.amountFen;
+    r.entries += 1;
+    byRep.set(rk, r);
+  }
+  // Fixed key order so that concurrent writers lock total rows in the same order (no deadlocks).
+  const customerRows = [...byCustomer.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+  const repRows = [...byRep.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+  for (let i = 0; i < customerRows.length; i += CHUNK) {
+    await tx
+      .insert(customerMonthTotals)
+      .values(customerRows.slice(i, i + CHUNK))
+      .onConflictDoUpdate({
+        target: [customerMonthTotals.tenantId, customerMonthTotals.customerId, customerMonthTotals.month, customerMonthTotals.businessLine],
+        set: { amountFen: sql`${customerMonthTotals.amountFen} + excluded.amount_fen` },
+      });
+  }
+  for (let i = 0; i < repRows.length; i += CHUNK) {
+    await tx
+      .insert(repMonthTotals)
+      .values(repRows.slice(i, i + CHUNK))
+      .onConflictDoUpdate({
+        target: [repMonthTotals.tenantId, repMonthTotals.repId, repMonthTotals.month],
+        set: {
+          amountFen: sql`${repMonthTotals.amountFen} + excluded.amount_fen`,
+          entries: sql`${repMonthTotals.entries} + excluded.entries`,
+        },
+      });
+  }
+  return rows;
+}
+
+/** Revenue is credited by default to whoever owned the customer at `occurredAt` (SPEC §3). */
+export async function ownerAt(tx: Tx, customerId: string, at: Date): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ ownerId: customerOwners.ownerId })
+    .from(customerOwners)
+    .where(and(eq(customerOwners.customerId, customerId), lte(customerOwners.fromAt, at)))
+    .orderBy(desc(customerOwners.fromAt))
+    .limit(1);
+  return row?.ownerId;
+}
+
+export type EntryRow = typeof revenueEntries.$inferSelect;

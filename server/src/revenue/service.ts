@@ -1,0 +1,183 @@
+import { customers, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
+import { and, desc, eq, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { actorId, isManager, loadCustomer } from "../customers/service.ts";
+import type { ServiceContext } from "../deps.ts";
+import { Conflict, Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { toFen, toYuan } from "../money.ts";
+import type { LiveEvent } from "../realtime/events.ts";
+import { readClubRules } from "../settings/service.ts";
+import { monthOf } from "../time/club-time.ts";
+import { appendLedger, type EntryRow, ownerAt } from "./ledger.ts";
+
+export function presentEntry(e: EntryRow, reversedById: string | null = null) {
+  return {
+    id: e.id,
+    customerId: e.customerId,
+    repId: e.repId,
+    amount: toYuan(e.amountFen),
+    businessLine: e.businessLine,
+    occurredAt: e.occurredAt.toISOString(),
+    month: e.month,
+    source: e.source,
+    reversesId: e.reversesId,
+    reason: e.reason,
+    reversedById,
+    externalRef: e.externalRef,
+    createdBy: e.createdBy,
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+export function revenueEvents(tenantId: string, rows: EntryRow[]): LiveEvent[] {
+  return rows.flatMap((e) => {
+    const payload = {
+      id: e.id,
+      repId: e.repId,
+      customerId: e.customerId,
+      amount: toYuan(e.amountFen),
+      occurredAt: e.occurredAt.toISOString(),
+    };
+    return [
+      { tenantId, audience: { to: "managers" }, event: "revenue:recorded", payload },
+      { tenantId, audience: { to: "rep", repId: e.repId }, event: "revenue:recorded", payload },
+    ] satisfies LiveEvent[];
+  });
+}
+
+/** Publish after commit: the events of a write whose transaction already resolved. */
+export function afterRevenue(ctx: ServiceContext, rows: EntryRow[]) {
+  if (rows.length === 0) return;
+  ctx.deps.live.publish(revenueEvents(ctx.tenantId, rows));
+  ctx.deps.live.boardChanged(ctx.tenantId);
+}
+
+/** The credited rep must be a user of this club; a rep may credit only themself. */
+export async function resolveRep(
+  tx: Tx,
+  ctx: ServiceContext,
+  customerId: string,
+  occurredAt: Date,
+  repId: string | undefined,
+  field = "repId",
+) {
+  if (!isManager(ctx.actor)) {
+    if (repId && repId !== actorId(ctx.actor)) throw new Forbidden("Reps record revenue for themselves only.");
+    return actorId(ctx.actor)!;
+  }
+  const id = repId ?? (await ownerAt(tx, customerId, occurredAt));
+  if (!id) throw new ValidationError({ [field]: "no owner at that time; name the credited rep" });
+  const [u] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id));
+  if (!u) throw new ValidationError({ [field]: "is not a user of this club" });
+  return id;
+}
+
+export async function recordRevenue(
+  ctx: ServiceContext,
+  input: { customerId: string; amount: number; businessLine: string; occurredAt: string; repId?: string | undefined },
+) {
+  const row = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const rules = await readClubRules(tx);
+    if (!rules.businessLines.includes(input.businessLine)) {
+      throw new ValidationError({ businessLine: `must be one of: ${rules.businessLines.join(", ")}` });
+    }
+    const customer = await loadCustomer(tx, ctx, input.customerId);
+    const occurredAt = new Date(input.occurredAt);
+    const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
+    const [entry] = await appendLedger(tx, [
+      {
+        tenantId: ctx.tenantId,
+        customerId: customer.id,
+        repId,
+        amountFen: toFen(input.amount),
+        businessLine: input.businessLine,
+        occurredAt,
+        month: monthOf(occurredAt, rules.timezone),
+        source: "api",
+        createdBy: actorId(ctx.actor),
+        createdAt: ctx.deps.clock.now(),
+      },
+    ]);
+    return entry!;
+  });
+  afterRevenue(ctx, [row]);
+  return presentEntry(row);
+}
+
+/**
+ * 第六条 不准私自更改用户原始记录: an entry is never edited; a reversal of the full
+ * amount names it and says why. It keeps the original's month, customer, rep and
+ * line, so that month's totals, tiers and attainment are corrected where the
+ * mistake was made. An entry is reversed at most once; a reversal is not reversed.
+ */
+export async function reverseRevenue(ctx: ServiceContext, id: string, reason: string) {
+  const row = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const [orig] = await tx.select().from(revenueEntries).where(eq(revenueEntries.id, id)).for("update");
+    if (!orig) throw new NotFound("revenue entry");
+    if (!isManager(ctx.actor)) {
+      const [c] = await tx.select({ ownerId: customers.ownerId }).from(customers).where(eq(customers.id, orig.customerId));
+      const me = actorId(ctx.actor);
+      if (c?.ownerId !== me && orig.repId !== me) throw new NotFound("revenue entry");
+      if (orig.createdBy !== me) throw new Forbidden("Ask a manager to reverse an entry you did not record.");
+    }
+    if (orig.reversesId) throw new RuleViolation("A reversal cannot itself be reversed; record a new entry instead.");
+    const [already] = await tx.select({ id: revenueEntries.id }).from(revenueEntries).where(eq(revenueEntries.reversesId, orig.id));
+    if (already) throw new Conflict("This entry was already reversed.", { id: `reversed by ${already.id}` });
+    const [entry] = await appendLedger(tx, [
+      {
+        tenantId: ctx.tenantId,
+        customerId: orig.customerId,
+        repId: orig.repId,
+        amountFen: -orig.amountFen,
+        businessLine: orig.businessLine,
+        occurredAt: orig.occurredAt,
+        month: orig.month,
+        reversesId: orig.id,
+        reason,
+        source: "reversal",
+        createdBy: actorId(ctx.actor),
+        createdAt: ctx.deps.clock.now(),
+      },
+    ]);
+    return entry!;
+  });
+  afterRevenue(ctx, [row]);
+  return presentEntry(row);
+}
+
+export async function listRevenue(
+  ctx: ServiceContext,
+  q: {
+    customerId?: string | undefined;
+    repId?: string | undefined;
+    month?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const reversal = alias(revenueEntries, "reversal");
+    const me = actorId(ctx.actor);
+    const rows = await tx
+      .select({ e: revenueEntries, reversedById: reversal.id })
+      .from(revenueEntries)
+      .innerJoin(customers, eq(customers.id, revenueEntries.customerId))
+      .leftJoin(reversal, and(eq(reversal.tenantId, revenueEntries.tenantId), eq(reversal.reversesId, revenueEntries.id)))
+      .where(
+        and(
+          isManager(ctx.actor) || !me ? undefined : or(eq(revenueEntries.repId, me), eq(customers.ownerId, me)),
+          q.customerId ? eq(revenueEntries.customerId, q.customerId) : undefined,
+          q.repId ? eq(revenueEntries.repId, q.repId) : undefined,
+          q.month ? eq(revenueEntries.month, q.month) : undefined,
+          after ? sql`(${revenueEntries.occurredAt}, ${revenueEntries.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(revenueEntries.occurredAt), desc(revenueEntries.id))
+      .limit(q.limit + 1);
+    const items = rows.slice(0, q.limit).map((r) => presentEntry(r.e, r.reversedById));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.occurredAt, last.id]) : null };
+  });
+}
