@@ -30,6 +30,8 @@ const schema = z.object({
         .filter(Boolean),
     ),
   WEB_DIST: z.string().optional(),
+  /** How often background jobs (alarm sweeps, automatic month close) run; 0 turns them off. */
+  JOB_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -47,5 +49,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: "silent", DEMO_CLUB: "off" }), ...overrides };
+  return { ...loadConfig({ LOG_LEVEL: "silent", DEMO_CLUB: "off", JOB_INTERVAL_MS: "0" }), ...overrides };
 }

@@ -7,6 +7,7 @@ import { Conflict, Forbidden, NotFound, RuleViolation, ValidationError } from ".
 import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import type { LiveEvent } from "../realtime/events.ts";
+import { paceAfterRevenue } from "../quotas/pace.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
 import { appendLedger, type EntryRow, ownerAt } from "./ledger.ts";
@@ -51,6 +52,8 @@ export function afterRevenue(ctx: ServiceContext, rows: EntryRow[]) {
   if (rows.length === 0) return;
   ctx.deps.live.publish(revenueEvents(ctx.tenantId, rows));
   ctx.deps.live.boardChanged(ctx.tenantId);
+  const reps = [...new Set(rows.map((r) => r.repId))];
+  paceAfterRevenue(ctx, reps).catch((err) => ctx.deps.logger.warn({ err }, "pace re-evaluation failed"));
 }
 
 /** The credited rep must be a user of this club; a rep may credit only themself. */
