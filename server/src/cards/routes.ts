@@ -1,6 +1,67 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import { requireAuth, requireRole, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
+import { pageQuery } from "../http/paging.ts";
+import { body, params, query } from "../http/validate.ts";
+import { positiveYuan } from "../money.ts";
+import { instant } from "../revenue/routes.ts";
+import { createCardType, listCardSales, listCardTypes, sellCard, updateCardType } from "./service.ts";
 
-export function cardRoutes(_deps: Deps) {
-  return new Hono();
+const tag = (summary: string) => describeRoute({ tags: ["cards"], summary });
+const name = z.string().trim().min(1, "is required").max(120);
+
+export function cardRoutes(deps: Deps) {
+  const auth = requireAuth(deps);
+  return new Hono()
+    .post(
+      "/card-types",
+      auth,
+      tag("Add a card type with its list price (manager)"),
+      body(z.strictObject({ name, listPrice: positiveYuan, businessLine: z.string().min(1).max(40).optional() })),
+      async (c) => {
+        requireRole(c, "manager");
+        return c.json(await createCardType(serviceContext(c, deps), c.req.valid("json")), 201);
+      },
+    )
+    .get("/card-types", auth, tag("Card types and list prices"), async (c) => c.json(await listCardTypes(serviceContext(c, deps)), 200))
+    .patch(
+      "/card-types/:id",
+      auth,
+      tag("Change a card type's name, list price (later sales) or retire it (manager)"),
+      params(z.object({ id: z.uuid("must be an id") })),
+      body(
+        z
+          .strictObject({ name: name.optional(), listPrice: positiveYuan.optional(), active: z.boolean().optional() })
+          .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
+      ),
+      async (c) => {
+        requireRole(c, "manager");
+        return c.json(await updateCardType(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200);
+      },
+    )
+    .post(
+      "/card-sales",
+      auth,
+      tag("Sell a card at its list price; another price needs a manager's recorded approval"),
+      body(
+        z.strictObject({
+          customerId: z.uuid("must be a customer id"),
+          cardTypeId: z.uuid("must be a card type id"),
+          price: positiveYuan.optional(),
+          occurredAt: instant.optional(),
+          repId: z.uuid().optional(),
+          approvalNote: z.string().trim().min(3).max(500).optional(),
+        }),
+      ),
+      async (c) => c.json(await sellCard(serviceContext(c, deps), c.req.valid("json")), 201),
+    )
+    .get(
+      "/card-sales",
+      auth,
+      tag("Card sales, newest first"),
+      query(z.object({ ...pageQuery, customerId: z.uuid().optional(), repId: z.uuid().optional() })),
+      async (c) => c.json(await listCardSales(serviceContext(c, deps), c.req.valid("query")), 200),
+    );
 }

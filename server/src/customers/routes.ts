@@ -2,9 +2,12 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { requireAuth, serviceContext } from "../auth/middleware.ts";
+import { decodeCsv } from "../csv/read.ts";
 import type { Deps } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
+import { csvLimit } from "../revenue/routes.ts";
+import { exportCustomers, importCustomers } from "./csv.ts";
 import { createCustomerBody, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
 import {
   confirmRefresh,
@@ -23,6 +26,27 @@ const tag = (summary: string) => describeRoute({ tags: ["customers"], summary })
 export function customerRoutes(deps: Deps) {
   return new Hono()
     .use(requireAuth(deps))
+    .post(
+      "/import",
+      tag("Import customers from CSV (text/csv): all rows or none (manager, or a rep for themself)"),
+      csvLimit,
+      async (c) => {
+        const text = decodeCsv(new Uint8Array(await c.req.arrayBuffer()), c.req.header("content-type"));
+        return c.json(await importCustomers(serviceContext(c, deps), text), 201);
+      },
+    )
+    .get(
+      "/export.csv",
+      tag("Customers as CSV; personal fields only when a manager asks (includePersonal=true)"),
+      query(z.object({ includePersonal: z.enum(["true", "false"]).optional() })),
+      async (c) => {
+        const csv = await exportCustomers(serviceContext(c, deps), c.req.valid("query").includePersonal === "true");
+        return c.body(csv, 200, {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": 'attachment; filename="customers.csv"',
+        });
+      },
+    )
     .post("/", tag("Add a customer (a rep owns what they add)"), body(createCustomerBody), async (c) =>
       c.json(await createCustomer(serviceContext(c, deps), c.req.valid("json")), 201),
     )

@@ -1,4 +1,4 @@
-import { customerMonthTotals, customerOwners, repMonthTotals, revenueEntries, type Tx } from "@clubhouse/db";
+import { customerMonthTotals, customerOwners, repMonthTotals, revenueEntries, rowsOf, type Tx } from "@clubhouse/db";
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 
 export interface NewEntry {
@@ -96,3 +96,25 @@ export async function ownerAt(tx: Tx, customerId: string, at: Date): Promise<str
 }
 
 export type EntryRow = typeof revenueEntries.$inferSelect;
+
+/**
+ * Recomputes the maintained totals from the ledger and lists every disagreement
+ * (empty when all agree). The ledger is the truth; totals are a cache of it.
+ */
+export async function verifyTotals(tx: Tx) {
+  const customerDiff = await tx.execute(sql`
+    with ledger as (
+      select customer_id, month, business_line, sum(amount_fen)::bigint as fen from revenue_entries group by 1, 2, 3
+    )
+    select coalesce(l.customer_id, t.customer_id) as customer_id, coalesce(l.month, t.month) as month,
+           coalesce(l.business_line, t.business_line) as line, l.fen as ledger, t.amount_fen as total
+    from ledger l full join customer_month_totals t
+      on t.customer_id = l.customer_id and t.month = l.month and t.business_line = l.business_line
+    where coalesce(l.fen, 0) <> coalesce(t.amount_fen, 0)`);
+  const repDiff = await tx.execute(sql`
+    with ledger as (select rep_id, month, sum(amount_fen)::bigint as fen, count(*)::int as n from revenue_entries group by 1, 2)
+    select coalesce(l.rep_id, t.rep_id) as rep_id, coalesce(l.month, t.month) as month, l.fen as ledger, t.amount_fen as total
+    from ledger l full join rep_month_totals t on t.rep_id = l.rep_id and t.month = l.month
+    where coalesce(l.fen, 0) <> coalesce(t.amount_fen, 0) or coalesce(l.n, 0) <> coalesce(t.entries, 0)`);
+  return { customers: rowsOf<Record<string, unknown>>(customerDiff), reps: rowsOf<Record<string, unknown>>(repDiff) };
+}

@@ -1,6 +1,65 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import { requireAuth, serviceContext } from "../auth/middleware.ts";
+import { CSV_BODY_LIMIT, decodeCsv } from "../csv/read.ts";
 import type { Deps } from "../deps.ts";
+import { AppError } from "../http/errors.ts";
+import { pageQuery } from "../http/paging.ts";
+import { body, params, query } from "../http/validate.ts";
+import { positiveYuan } from "../money.ts";
+import { clubMonthSchema } from "../time/club-time.ts";
+import { importRevenue } from "./import.ts";
+import { listRevenue, recordRevenue, reverseRevenue } from "./service.ts";
 
-export function revenueRoutes(_deps: Deps) {
-  return new Hono();
+const tag = (summary: string) => describeRoute({ tags: ["revenue"], summary });
+export const instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 time with an offset, e.g. 2025-03-31T23:30:00+08:00" });
+
+export const csvLimit = bodyLimit({
+  maxSize: CSV_BODY_LIMIT,
+  onError: () => {
+    throw new AppError(413, "payload_too_large", `The file is larger than ${CSV_BODY_LIMIT} bytes.`);
+  },
+});
+
+export function revenueRoutes(deps: Deps) {
+  return new Hono()
+    .use(requireAuth(deps))
+    .post(
+      "/",
+      tag("Record revenue (a rep for their own customers)"),
+      body(
+        z.strictObject({
+          customerId: z.uuid("must be a customer id"),
+          amount: positiveYuan,
+          businessLine: z.string().min(1).max(40),
+          occurredAt: instant,
+          repId: z.uuid("must be a user id").optional(),
+        }),
+      ),
+      async (c) => c.json(await recordRevenue(serviceContext(c, deps), c.req.valid("json")), 201),
+    )
+    .get(
+      "/",
+      tag("The ledger, newest first; reversals stay visible"),
+      query(z.object({ ...pageQuery, customerId: z.uuid().optional(), repId: z.uuid().optional(), month: clubMonthSchema.optional() })),
+      async (c) => c.json(await listRevenue(serviceContext(c, deps), c.req.valid("query")), 200),
+    )
+    .post(
+      "/import",
+      tag("Import revenue from CSV (text/csv; columns customerId, amount, businessLine, occurredAt, repId?, ref?): all rows or none"),
+      csvLimit,
+      async (c) => {
+        const text = decodeCsv(new Uint8Array(await c.req.arrayBuffer()), c.req.header("content-type"));
+        return c.json(await importRevenue(serviceContext(c, deps), text), 201);
+      },
+    )
+    .post(
+      "/:id/reverse",
+      tag("Reverse an entry (never edit or delete): a negative entry naming the original and why"),
+      params(z.object({ id: z.uuid("must be an id") })),
+      body(z.strictObject({ reason: z.string().trim().min(3, "say why, in a few words").max(500) })),
+      async (c) => c.json(await reverseRevenue(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json").reason), 201),
+    );
 }

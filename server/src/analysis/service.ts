@@ -1,0 +1,114 @@
+import { customerMonthTotals, customers, withTenant } from "@clubhouse/db";
+import { and, eq, or, sql } from "drizzle-orm";
+import { clubNow, isManager, loadCustomer } from "../customers/service.ts";
+import type { ServiceContext } from "../deps.ts";
+import { Forbidden } from "../http/errors.ts";
+import { toYuan } from "../money.ts";
+import { businessMix, shareAnalysis, tierAnalysis } from "../tiers/rules.ts";
+import { monthRange } from "../time/club-time.ts";
+
+/**
+ * The customers in a month's analysis: every customer with spend that month, and
+ * every currently active customer that was already active by the month's end (a
+ * zero-spend active customer is a C customer, not absent).
+ */
+async function monthSpends(ctx: ServiceContext, month: string, opts: { kind?: "group" | "individual" } = {}) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const club = await clubNow(tx, ctx);
+    const end = monthRange(month, club.rules.timezone).end.toISOString();
+    const spend = sql<string>`coalesce(sum(${customerMonthTotals.amountFen}), 0)::bigint`;
+    const rows = await tx
+      .select({ id: customers.id, name: customers.name, kind: customers.kind, expected: customers.expectedMonthlySpendFen, spend })
+      .from(customers)
+      .leftJoin(customerMonthTotals, and(eq(customerMonthTotals.customerId, customers.id), eq(customerMonthTotals.month, month)))
+      .where(opts.kind ? eq(customers.kind, opts.kind) : undefined)
+      .groupBy(customers.id)
+      .having(
+        or(
+          sql`${spend} <> 0`,
+          sql`${customers.status} = 'active' and coalesce(${customers.activeSince}, ${customers.createdAt}) < ${end}::timestamptz`,
+        ),
+      );
+    return {
+      club,
+      rows: rows.map((r) => ({ customerId: r.id, name: r.name, kind: r.kind, expected: r.expected, spendFen: Number(r.spend) })),
+    };
+  });
+}
+
+function requireManager(ctx: ServiceContext) {
+  if (!isManager(ctx.actor)) throw new Forbidden("Analysis is for managers.");
+}
+
+/** GET /analysis/tiers (SPEC §9): ABC / Pareto for a month, shares 0–1. */
+export async function tiersAnalysis(ctx: ServiceContext, month: string) {
+  requireManager(ctx);
+  const { club, rows } = await monthSpends(ctx, month);
+  const a = tierAnalysis(rows, club.rules.tiers);
+  const total = (t: { count: number; spendFen: number; share: number }) => ({ count: t.count, spend: toYuan(t.spendFen), share: t.share });
+  return {
+    month,
+    thresholds: { A: toYuan(club.rules.tiers.A), B: toYuan(club.rules.tiers.B) },
+    total: toYuan(a.totalFen),
+    customers: a.customers.map((c) => ({
+      customerId: c.customerId,
+      name: c.name,
+      spend: toYuan(c.spendFen),
+      share: c.share,
+      cumulativeShare: c.cumulativeShare,
+      tier: c.tier,
+    })),
+    totals: { A: total(a.totals.A), B: total(a.totals.B), C: total(a.totals.C) },
+  };
+}
+
+/** 第五条 三.3①: each group client's share of the club's total, against its expected monthly spend. */
+export async function shareOfTotal(ctx: ServiceContext, month: string) {
+  requireManager(ctx);
+  const all = await monthSpends(ctx, month);
+  const clubTotal = all.rows.reduce((s, r) => s + Math.max(0, r.spendFen), 0);
+  const groups = all.rows.filter((r) => r.kind === "group");
+  const rows = shareAnalysis(
+    groups.map((g) => ({ customerId: g.customerId, name: g.name, spendFen: g.spendFen, expectedMonthlyFen: g.expected })),
+    clubTotal,
+  );
+  return {
+    month,
+    clubTotal: toYuan(clubTotal),
+    customers: rows.map((r) => ({
+      customerId: r.customerId,
+      name: r.name,
+      spend: toYuan(r.spendFen),
+      share: r.share,
+      expectedMonthlySpend: r.expectedMonthlyFen === null ? null : toYuan(r.expectedMonthlyFen),
+      belowExpected: r.belowExpected,
+      gap: toYuan(r.gapFen),
+    })),
+    belowExpected: rows.filter((r) => r.belowExpected).length,
+  };
+}
+
+/** 第五条 三.3②: spend per business line for one customer or the club, and the lines not used yet. */
+export async function mixAnalysis(ctx: ServiceContext, month: string, customerId?: string) {
+  if (!customerId) requireManager(ctx);
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const club = await clubNow(tx, ctx);
+    if (customerId) await loadCustomer(tx, ctx, customerId);
+    const rows = await tx
+      .select({ line: customerMonthTotals.businessLine, fen: sql<string>`sum(${customerMonthTotals.amountFen})::bigint` })
+      .from(customerMonthTotals)
+      .where(and(eq(customerMonthTotals.month, month), customerId ? eq(customerMonthTotals.customerId, customerId) : undefined))
+      .groupBy(customerMonthTotals.businessLine);
+    const mix = businessMix(
+      rows.map((r) => ({ line: r.line, spendFen: Number(r.fen) })),
+      club.rules.businessLines,
+    );
+    return {
+      month,
+      customerId: customerId ?? null,
+      total: toYuan(mix.totalFen),
+      lines: mix.lines.map((l) => ({ line: l.line, spend: toYuan(l.spendFen), share: l.share })),
+      unused: mix.unused,
+    };
+  });
+}

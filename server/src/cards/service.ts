@@ -1,0 +1,230 @@
+import { cardSales, cardTypes, customerChanges, customers, withTenant } from "@clubhouse/db";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
+import { actorId, isManager, loadCustomer, writeStatus } from "../customers/service.ts";
+import type { ServiceContext } from "../deps.ts";
+import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { toFen, toYuan } from "../money.ts";
+import { appendLedger } from "../revenue/ledger.ts";
+import { afterRevenue, presentEntry, resolveRep } from "../revenue/service.ts";
+import { readClubRules } from "../settings/service.ts";
+import { monthOf } from "../time/club-time.ts";
+
+type CardTypeRow = typeof cardTypes.$inferSelect;
+const presentType = (t: CardTypeRow) => ({
+  id: t.id,
+  name: t.name,
+  listPrice: toYuan(t.listPriceFen),
+  businessLine: t.businessLine,
+  active: t.active,
+});
+
+function isUnique(err: unknown) {
+  return (err as { cause?: { code?: string } }).cause?.code === "23505";
+}
+
+export async function createCardType(ctx: ServiceContext, input: { name: string; listPrice: number; businessLine?: string | undefined }) {
+  try {
+    return await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+      const rules = await readClubRules(tx);
+      const line = input.businessLine ?? "membership";
+      if (!rules.businessLines.includes(line))
+        throw new ValidationError({ businessLine: `must be one of: ${rules.businessLines.join(", ")}` });
+      const [t] = await tx
+        .insert(cardTypes)
+        .values({
+          tenantId: ctx.tenantId,
+          name: input.name,
+          listPriceFen: toFen(input.listPrice),
+          businessLine: line,
+          createdAt: ctx.deps.clock.now(),
+        })
+        .returning();
+      await audit(tx, ctx.tenantId, ctx.actor, "card_type.created", "card_type", t!.id, presentType(t!));
+      return presentType(t!);
+    });
+  } catch (err) {
+    if (isUnique(err)) throw new Conflict("A card type with that name exists.", { name: "is taken" });
+    throw err;
+  }
+}
+
+/** A new list price applies to later sales only; past sales keep the price they were sold at. */
+export async function updateCardType(
+  ctx: ServiceContext,
+  id: string,
+  patch: { name?: string | undefined; listPrice?: number | undefined; active?: boolean | undefined },
+) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const [before] = await tx.select().from(cardTypes).where(eq(cardTypes.id, id)).for("update");
+    if (!before) throw new NotFound("card type");
+    const [t] = await tx
+      .update(cardTypes)
+      .set({
+        name: patch.name ?? before.name,
+        listPriceFen: patch.listPrice === undefined ? before.listPriceFen : toFen(patch.listPrice),
+        active: patch.active ?? before.active,
+      })
+      .where(eq(cardTypes.id, id))
+      .returning();
+    await audit(tx, ctx.tenantId, ctx.actor, "card_type.updated", "card_type", id, { before: presentType(before), after: presentType(t!) });
+    return presentType(t!);
+  });
+}
+
+export async function listCardTypes(ctx: ServiceContext) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => ({
+    items: (await tx.select().from(cardTypes).orderBy(asc(cardTypes.name))).map(presentType),
+  }));
+}
+
+type SaleRow = typeof cardSales.$inferSelect;
+const presentSale = (s: SaleRow) => ({
+  id: s.id,
+  customerId: s.customerId,
+  cardTypeId: s.cardTypeId,
+  repId: s.repId,
+  price: toYuan(s.priceFen),
+  listPrice: toYuan(s.listPriceFen),
+  approvedBy: s.approvedBy,
+  approvalNote: s.approvalNote,
+  newCardCustomer: s.newCardCustomer,
+  revenueEntryId: s.revenueEntryId,
+  occurredAt: s.occurredAt.toISOString(),
+  createdAt: s.createdAt.toISOString(),
+});
+
+/**
+ * 第五条 一: a card is sold at its list price and carries no extra fee (不得随意高于或
+ * 低于规定之价格). Another price needs a manager's approval, recorded on the sale: a
+ * manager selling at another price must write the approval note; a rep cannot.
+ * The sale creates its revenue entry and turns a prospect (or a churned customer
+ * won back) active: a new card customer (新卡客户).
+ */
+export async function sellCard(
+  ctx: ServiceContext,
+  input: {
+    customerId: string;
+    cardTypeId: string;
+    price?: number | undefined;
+    occurredAt?: string | undefined;
+    repId?: string | undefined;
+    approvalNote?: string | undefined;
+  },
+) {
+  const out = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const rules = await readClubRules(tx);
+    const customer = await loadCustomer(tx, ctx, input.customerId, true);
+    if (customer.status === "dropped")
+      throw new RuleViolation("This prospect was dropped; a manager must reopen it first.", { customerId: "is dropped" });
+    const [type] = await tx.select().from(cardTypes).where(eq(cardTypes.id, input.cardTypeId));
+    if (!type) throw new ValidationError({ cardTypeId: "is not a card type of this club" });
+    if (!type.active) throw new RuleViolation("This card type is no longer sold.", { cardTypeId: "is retired" });
+    const priceFen = input.price === undefined ? type.listPriceFen : toFen(input.price);
+    let approvedBy: string | null = null;
+    if (priceFen !== type.listPriceFen) {
+      if (!isManager(ctx.actor)) {
+        throw new RuleViolation(
+          `A ${type.name} card sells at its list price of ¥${toYuan(type.listPriceFen)}; another price needs a manager's approval.`,
+          {
+            price: `must be the list price ${toYuan(type.listPriceFen)}`,
+          },
+        );
+      }
+      if (!input.approvalNote)
+        throw new RuleViolation("Selling below or above the list price needs the approval recorded.", {
+          approvalNote: "is required for another price",
+        });
+      approvedBy = actorId(ctx.actor);
+    }
+    const now = ctx.deps.clock.now();
+    const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
+    const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
+    const [entry] = await appendLedger(tx, [
+      {
+        tenantId: ctx.tenantId,
+        customerId: customer.id,
+        repId,
+        amountFen: priceFen,
+        businessLine: rules.businessLines.includes(type.businessLine) ? type.businessLine : "membership",
+        occurredAt,
+        month: monthOf(occurredAt, rules.timezone),
+        source: "card_sale",
+        createdBy: actorId(ctx.actor),
+        createdAt: now,
+      },
+    ]);
+    const newCardCustomer = customer.status !== "active";
+    const cardsHeld = [...(customer.transaction.cardsHeld ?? []), type.name];
+    await tx
+      .update(customers)
+      .set({
+        status: "active",
+        activeSince: newCardCustomer ? occurredAt : customer.activeSince,
+        transaction: { ...customer.transaction, cardsHeld },
+        updatedAt: now,
+      })
+      .where(eq(customers.id, customer.id));
+    if (newCardCustomer) await writeStatus(tx, ctx, customer, "active", occurredAt);
+    await tx.insert(customerChanges).values({
+      tenantId: ctx.tenantId,
+      customerId: customer.id,
+      actorId: actorId(ctx.actor),
+      kind: "card_sale",
+      changes: [
+        ...(newCardCustomer ? [{ field: "status", old: customer.status, new: "active" }] : []),
+        { field: "transaction.cardsHeld", old: customer.transaction.cardsHeld ?? [], new: cardsHeld },
+      ],
+      at: now,
+    });
+    const [sale] = await tx
+      .insert(cardSales)
+      .values({
+        tenantId: ctx.tenantId,
+        customerId: customer.id,
+        cardTypeId: type.id,
+        repId,
+        priceFen,
+        listPriceFen: type.listPriceFen,
+        approvedBy,
+        approvalNote: approvedBy ? (input.approvalNote ?? null) : null,
+        revenueEntryId: entry!.id,
+        newCardCustomer,
+        occurredAt,
+        createdBy: actorId(ctx.actor),
+        createdAt: now,
+      })
+      .returning();
+    return { sale: sale!, entry: entry! };
+  });
+  afterRevenue(ctx, [out.entry]);
+  return { ...presentSale(out.sale), revenueEntry: presentEntry(out.entry) };
+}
+
+export async function listCardSales(
+  ctx: ServiceContext,
+  q: { customerId?: string | undefined; repId?: string | undefined; limit: number; cursor?: string | undefined },
+) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const me = actorId(ctx.actor);
+    const rows = await tx
+      .select({ s: cardSales })
+      .from(cardSales)
+      .innerJoin(customers, eq(customers.id, cardSales.customerId))
+      .where(
+        and(
+          isManager(ctx.actor) ? undefined : eq(customers.ownerId, me ?? ""),
+          q.customerId ? eq(cardSales.customerId, q.customerId) : undefined,
+          q.repId ? eq(cardSales.repId, q.repId) : undefined,
+          after ? sql`(${cardSales.occurredAt}, ${cardSales.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(cardSales.occurredAt), desc(cardSales.id))
+      .limit(q.limit + 1);
+    const items = rows.slice(0, q.limit).map((r) => presentSale(r.s));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.occurredAt, last.id]) : null };
+  });
+}

@@ -1,0 +1,86 @@
+import { complaints, customers, withTenant } from "@clubhouse/db";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { clearAlarm } from "../alarms/service.ts";
+import type { ServiceContext } from "../deps.ts";
+import { NotFound, RuleViolation } from "../http/errors.ts";
+import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { actorId, loadCustomer, visibleTo } from "./service.ts";
+
+type ComplaintRow = typeof complaints.$inferSelect;
+const present = (c: ComplaintRow) => ({
+  id: c.id,
+  customerId: c.customerId,
+  channel: c.channel,
+  summary: c.summary,
+  status: c.status,
+  openedAt: c.openedAt.toISOString(),
+  openedBy: c.openedBy,
+  resolvedAt: c.resolvedAt?.toISOString() ?? null,
+  resolvedBy: c.resolvedBy,
+  resolution: c.resolution,
+});
+
+export async function logComplaint(ctx: ServiceContext, input: { customerId: string; channel: string; summary: string }) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const customer = await loadCustomer(tx, ctx, input.customerId);
+    const [row] = await tx
+      .insert(complaints)
+      .values({
+        tenantId: ctx.tenantId,
+        customerId: customer.id,
+        channel: input.channel,
+        summary: input.summary,
+        openedAt: ctx.deps.clock.now(),
+        openedBy: actorId(ctx.actor),
+      })
+      .returning();
+    return present(row!);
+  });
+}
+
+export async function resolveComplaint(ctx: ServiceContext, id: string, resolution: string) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const [row] = await tx
+      .select({ c: complaints })
+      .from(complaints)
+      .innerJoin(customers, eq(customers.id, complaints.customerId))
+      .where(and(eq(complaints.id, id), visibleTo(ctx.actor)))
+      .for("update", { of: complaints });
+    if (!row) throw new NotFound("complaint");
+    if (row.c.status === "resolved") throw new RuleViolation("This complaint is already resolved.");
+    const now = ctx.deps.clock.now();
+    const [next] = await tx
+      .update(complaints)
+      .set({ status: "resolved", resolvedAt: now, resolvedBy: actorId(ctx.actor), resolution })
+      .where(eq(complaints.id, id))
+      .returning();
+    await clearAlarm(tx, `complaint:${id}`, now);
+    return present(next!);
+  });
+}
+
+export async function listComplaints(
+  ctx: ServiceContext,
+  q: { status?: "open" | "resolved" | undefined; customerId?: string | undefined; limit: number; cursor?: string | undefined },
+) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const rows = await tx
+      .select({ c: complaints, customerName: customers.name })
+      .from(complaints)
+      .innerJoin(customers, eq(customers.id, complaints.customerId))
+      .where(
+        and(
+          visibleTo(ctx.actor),
+          q.status ? eq(complaints.status, q.status) : undefined,
+          q.customerId ? eq(complaints.customerId, q.customerId) : undefined,
+          after ? sql`(${complaints.openedAt}, ${complaints.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(complaints.openedAt), desc(complaints.id))
+      .limit(q.limit + 1);
+    const items = rows.slice(0, q.limit).map((r) => ({ ...present(r.c), customerName: r.customerName }));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.openedAt, last.id]) : null };
+  });
+}

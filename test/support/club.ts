@@ -1,0 +1,30 @@
+import { addUser, call, type Json, loginAs, signupClub } from "./harness.ts";
+
+/** A club with an admin, a manager and two reps, signed in. */
+export async function makeClub(url: string, slug: string) {
+  const club = await signupClub(url, slug);
+  const manager = await addUser(url, club.token, "manager", `mgr@${slug}.test`, "manager pass 1");
+  const rep1 = await addUser(url, club.token, "rep", `rep1@${slug}.test`, "rep one pass 1");
+  const rep2 = await addUser(url, club.token, "rep", `rep2@${slug}.test`, "rep two pass 2");
+  return {
+    slug,
+    tenantId: club.tenant.id,
+    admin: { id: club.user.id, token: club.token },
+    manager: { id: manager.id, token: await loginAs(url, slug, `mgr@${slug}.test`, "manager pass 1") },
+    rep1: { id: rep1.id, token: await loginAs(url, slug, `rep1@${slug}.test`, "rep one pass 1") },
+    rep2: { id: rep2.id, token: await loginAs(url, slug, `rep2@${slug}.test`, "rep two pass 2") },
+  };
+}
+export type Club = Awaited<ReturnType<typeof makeClub>>;
+
+export async function newCustomer(url: string, token: string, body: Record<string, unknown>): Promise<Json> {
+  const res = await call(url, "POST", "/customers", { token, body: { kind: "group", ...body } });
+  if (res.status !== 201) throw new Error(`customer: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export async function addRevenue(url: string, token: string, body: Record<string, unknown>): Promise<Json> {
+  const res = await call(url, "POST", "/revenue", { token, body: { businessLine: "membership", ...body } });
+  if (res.status !== 201) throw new Error(`revenue: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
