@@ -20,7 +20,13 @@ describe("customers", () => {
         name: "华夏实业集团",
         kind: "group",
         expectedMonthlySpend: 12000.5,
-        profile: { address: "上海市", postcode: "200000", legalRepresentative: "王总", contacts: [{ name: "李秘书", phone: "138" }], customerSince: "2024-05-01" },
+        profile: {
+          address: "上海市",
+          postcode: "200000",
+          legalRepresentative: "王总",
+          contacts: [{ name: "李秘书", phone: "138" }],
+          customerSince: "2024-05-01",
+        },
         personal: { personality: "稳重", hobbies: "高尔夫", age: 52 },
         features: { enterpriseNature: "民营", size: "500人" },
         transaction: { cardsHeld: [], needs: "团体会籍" },
@@ -58,7 +64,10 @@ describe("customers", () => {
       403,
     );
     expectErrorShape(
-      await call(t.url, "POST", "/customers", { token: c.manager.token, body: { name: "Bad owner", kind: "group", ownerId: other.rep1.id } }),
+      await call(t.url, "POST", "/customers", {
+        token: c.manager.token,
+        body: { name: "Bad owner", kind: "group", ownerId: other.rep1.id },
+      }),
       400,
       "validation_failed",
     );
@@ -91,10 +100,14 @@ describe("customers", () => {
   it("status moves follow the rules: a manager drops and reopens a prospect", async () => {
     const cu = await newCustomer(t.url, c.rep1.token, { name: "Status Co" });
     expectErrorShape(await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.rep1.token, body: { status: "dropped" } }), 403);
-    expect((await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.manager.token, body: { status: "dropped" } })).body.status).toBe("dropped");
+    expect((await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.manager.token, body: { status: "dropped" } })).body.status).toBe(
+      "dropped",
+    );
     const bad = await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.manager.token, body: { status: "active" } });
     expectErrorShape(bad, 422, "rule_violation");
-    expect((await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.manager.token, body: { status: "prospect" } })).body.status).toBe("prospect");
+    expect((await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.manager.token, body: { status: "prospect" } })).body.status).toBe(
+      "prospect",
+    );
     expect((await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.rep1.token, body: { status: "active" } })).body).toMatchObject({
       status: "active",
       tier: "C",
@@ -139,7 +152,9 @@ describe("customers", () => {
     }
     expect(seen.map((x: { name: string }) => x.name)).toEqual([0, 1, 2, 3, 4].map((i) => `Paged ${i} 公司`));
     const byOwner = await call(t.url, "GET", `/customers?ownerId=${c.rep2.id}&status=prospect&limit=200`, { token: c.manager.token });
-    expect(byOwner.body.items.every((x: { ownerId: string; status: string }) => x.ownerId === c.rep2.id && x.status === "prospect")).toBe(true);
+    expect(byOwner.body.items.every((x: { ownerId: string; status: string }) => x.ownerId === c.rep2.id && x.status === "prospect")).toBe(
+      true,
+    );
     expect((await call(t.url, "GET", "/customers?q=%25", { token: c.manager.token })).body.items).toEqual([]);
   });
 
@@ -177,7 +192,9 @@ describe("quarterly refresh and cadence flags", () => {
       expect((await call(s.url, "GET", "/customers?overdue=true", { token: k.rep1.token })).body.items).toEqual([]);
       s.clock.set("2026-05-20T10:00:00+08:00");
       k.rep1.token = await loginAs(s.url, "stale", "rep1@stale.test", "rep one pass 1");
-      expect((await call(s.url, "GET", "/customers?overdue=true", { token: k.rep1.token })).body.items.map((x: { id: string }) => x.id)).toEqual([a.id]);
+      expect(
+        (await call(s.url, "GET", "/customers?overdue=true", { token: k.rep1.token })).body.items.map((x: { id: string }) => x.id),
+      ).toEqual([a.id]);
     } finally {
       await s.close();
     }

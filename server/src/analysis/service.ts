@@ -22,7 +22,7 @@ async function monthSpends(ctx: ServiceContext, month: string, opts: { kind?: "g
       .from(customers)
       .leftJoin(customerMonthTotals, and(eq(customerMonthTotals.customerId, customers.id), eq(customerMonthTotals.month, month)))
       .where(opts.kind ? eq(customers.kind, opts.kind) : undefined)
-      .groupBy(customers.id)
+      .groupBy(customers.tenantId, customers.id)
       .having(
         or(
           sql`${spend} <> 0`,

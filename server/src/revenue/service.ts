@@ -115,8 +115,19 @@ export async function recordRevenue(
  * mistake was made. An entry is reversed at most once; a reversal is not reversed.
  */
 export async function reverseRevenue(ctx: ServiceContext, id: string, reason: string) {
-  const row = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const [orig] = await tx.select().from(revenueEntries).where(eq(revenueEntries.id, id)).for("update");
+  const row = await reverseTx(ctx, id, reason).catch((err) => {
+    if ((err as { cause?: { code?: string } }).cause?.code === "23505") throw new Conflict("This entry was already reversed.");
+    throw err;
+  });
+  afterRevenue(ctx, [row]);
+  return presentEntry(row);
+}
+
+function reverseTx(ctx: ServiceContext, id: string, reason: string) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    // No row lock: the ledger is insert-only for the app role; the unique index on
+    // reverses_id is what makes a second, racing reversal fail (409).
+    const [orig] = await tx.select().from(revenueEntries).where(eq(revenueEntries.id, id));
     if (!orig) throw new NotFound("revenue entry");
     if (!isManager(ctx.actor)) {
       const [c] = await tx.select({ ownerId: customers.ownerId }).from(customers).where(eq(customers.id, orig.customerId));
@@ -145,8 +156,6 @@ export async function reverseRevenue(ctx: ServiceContext, id: string, reason: st
     ]);
     return entry!;
   });
-  afterRevenue(ctx, [row]);
-  return presentEntry(row);
 }
 
 export async function listRevenue(
