@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function upload(path: string, token: string, body: string | Uint8Array, type = "text/csv") {
+async function upload(path: string, token: string, data: string | Uint8Array, type = "text/csv") {
+  const body = typeof data === "string" ? data : new Blob([new Uint8Array(data)]);
   const res = await fetch(`${t.url}/api/v1${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": type },
