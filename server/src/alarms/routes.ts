@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import { requireAuth, requireRole, serviceContext } from "../auth/middleware.ts";
+import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
 import { params, query } from "../http/validate.ts";
@@ -26,10 +26,8 @@ export function alarmRoutes(deps: Deps) {
     .post(
       "/:id/acknowledge",
       describeRoute({ tags: ["alarms"], summary: "Acknowledge an alarm (manager)" }),
+      allow("manager"),
       params(z.object({ id: z.uuid("must be an id") })),
-      async (c) => {
-        requireRole(c, "manager");
-        return c.json(await acknowledgeAlarm(serviceContext(c, deps), c.req.valid("param").id), 200);
-      },
+      async (c) => c.json(await acknowledgeAlarm(serviceContext(c, deps), c.req.valid("param").id), 200),
     );
 }

@@ -2,7 +2,7 @@ import { stringify } from "csv-stringify/sync";
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import { requireAuth, serviceContext } from "../auth/middleware.ts";
+import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
 import { query } from "../http/validate.ts";
 import { clubMonthSchema } from "../time/club-time.ts";
@@ -14,10 +14,10 @@ const monthQuery = z.object({ month: clubMonthSchema });
 export function analysisRoutes(deps: Deps) {
   return new Hono()
     .use(requireAuth(deps))
-    .get("/tiers", tag("ABC / Pareto tier analysis for a month (manager)"), query(monthQuery), async (c) =>
+    .get("/tiers", tag("ABC / Pareto tier analysis for a month (manager)"), allow("manager"), query(monthQuery), async (c) =>
       c.json(await tiersAnalysis(serviceContext(c, deps), c.req.valid("query").month), 200),
     )
-    .get("/tiers.csv", tag("The tier table as CSV (no personal fields)"), query(monthQuery), async (c) => {
+    .get("/tiers.csv", tag("The tier table as CSV (no personal fields; manager)"), allow("manager"), query(monthQuery), async (c) => {
       const a = await tiersAnalysis(serviceContext(c, deps), c.req.valid("query").month);
       const csv = stringify(
         a.customers.map((r, i) => [
@@ -37,8 +37,12 @@ export function analysisRoutes(deps: Deps) {
         "content-disposition": `attachment; filename="tiers-${a.month}.csv"`,
       });
     })
-    .get("/share", tag("Each group client's share of the club total vs expected spend (manager)"), query(monthQuery), async (c) =>
-      c.json(await shareOfTotal(serviceContext(c, deps), c.req.valid("query").month), 200),
+    .get(
+      "/share",
+      tag("Each group client's share of the club total vs expected spend (manager)"),
+      allow("manager"),
+      query(monthQuery),
+      async (c) => c.json(await shareOfTotal(serviceContext(c, deps), c.req.valid("query").month), 200),
     )
     .get(
       "/mix",

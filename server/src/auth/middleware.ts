@@ -77,6 +77,17 @@ export function requireRole(c: Context, ...roles: Role[]) {
   if (!allowed) throw new Forbidden();
 }
 
+/**
+ * Role gate as middleware, placed before the validators so that a caller without
+ * the role gets 403 whatever the body holds (the privilege table test relies on it).
+ */
+export function allow(...roles: Role[]): MiddlewareHandler {
+  return async (c, next) => {
+    requireRole(c, ...roles);
+    await next();
+  };
+}
+
 export function serviceContext(c: Context, deps: Deps): ServiceContext {
   const { user, tenant } = c.get("auth");
   return { deps, tenantId: tenant.id, actor: { kind: "user", id: user.id, role: user.role } };

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import { requireAuth, requireRole, serviceContext } from "../auth/middleware.ts";
+import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
@@ -19,27 +19,23 @@ export function cardRoutes(deps: Deps) {
       "/card-types",
       auth,
       tag("Add a card type with its list price (manager)"),
+      allow("manager"),
       body(z.strictObject({ name, listPrice: positiveYuan, businessLine: z.string().min(1).max(40).optional() })),
-      async (c) => {
-        requireRole(c, "manager");
-        return c.json(await createCardType(serviceContext(c, deps), c.req.valid("json")), 201);
-      },
+      async (c) => c.json(await createCardType(serviceContext(c, deps), c.req.valid("json")), 201),
     )
     .get("/card-types", auth, tag("Card types and list prices"), async (c) => c.json(await listCardTypes(serviceContext(c, deps)), 200))
     .patch(
       "/card-types/:id",
       auth,
       tag("Change a card type's name, list price (later sales) or retire it (manager)"),
+      allow("manager"),
       params(z.object({ id: z.uuid("must be an id") })),
       body(
         z
           .strictObject({ name: name.optional(), listPrice: positiveYuan.optional(), active: z.boolean().optional() })
           .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
       ),
-      async (c) => {
-        requireRole(c, "manager");
-        return c.json(await updateCardType(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200);
-      },
+      async (c) => c.json(await updateCardType(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200),
     )
     .post(
       "/card-sales",

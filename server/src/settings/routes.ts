@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import { requireAuth, requireRole, serviceContext } from "../auth/middleware.ts";
+import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import { timezone } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { body } from "../http/validate.ts";
@@ -19,6 +19,7 @@ export function settingsRoutes(deps: Deps) {
     .patch(
       "/",
       describeRoute({ tags: ["settings"], summary: "Change thresholds, cadence, grace days, business lines (admin)" }),
+      allow("admin"),
       body(
         z.strictObject({
           timezone: timezone.optional(),
@@ -34,9 +35,6 @@ export function settingsRoutes(deps: Deps) {
             .optional(),
         }),
       ),
-      async (c) => {
-        requireRole(c, "admin");
-        return c.json(await updateSettings(serviceContext(c, deps), c.req.valid("json")), 200);
-      },
+      async (c) => c.json(await updateSettings(serviceContext(c, deps), c.req.valid("json")), 200),
     );
 }

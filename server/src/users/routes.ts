@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import { requireAuth, requireRole, serviceContext } from "../auth/middleware.ts";
+import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import { email, password, personName } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
@@ -16,11 +16,9 @@ export function userRoutes(deps: Deps) {
     .post(
       "/",
       describeRoute({ tags: ["users"], summary: "Add a manager or rep (admin, manager)" }),
+      allow("manager"),
       body(z.strictObject({ email, name: personName, role: z.enum(["manager", "rep"]), password })),
-      async (c) => {
-        requireRole(c, "manager");
-        return c.json(await createUser(serviceContext(c, deps), c.req.valid("json")), 201);
-      },
+      async (c) => c.json(await createUser(serviceContext(c, deps), c.req.valid("json")), 201),
     )
     .get(
       "/",
@@ -34,6 +32,7 @@ export function userRoutes(deps: Deps) {
     .patch(
       "/:id",
       describeRoute({ tags: ["users"], summary: "Rename, change role, reset password or disable (ends sessions)" }),
+      allow("manager"),
       params(idParam),
       body(
         z
@@ -45,9 +44,6 @@ export function userRoutes(deps: Deps) {
           })
           .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
       ),
-      async (c) => {
-        requireRole(c, "manager");
-        return c.json(await updateUser(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200);
-      },
+      async (c) => c.json(await updateUser(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200),
     );
 }
