@@ -30,6 +30,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          // Real socket.io clients against real servers on PostgreSQL; some files start
+          // server processes and their own redis-server.
+          name: "live",
+          include: ["test/live/**/*.test.ts"],
+          env: { TEST_DB: "postgres" },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

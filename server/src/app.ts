@@ -25,6 +25,7 @@ import { planRoutes } from "./plans/routes.ts";
 import { prospectRoutes } from "./prospects/routes.ts";
 import { repStandingRoutes } from "./quotas/reps-routes.ts";
 import { quotaRoutes } from "./quotas/routes.ts";
+import { liveRoutes } from "./realtime/routes.ts";
 import { refreshRoutes } from "./refresh/routes.ts";
 import { revenueRoutes } from "./revenue/routes.ts";
 import { settingsRoutes } from "./settings/routes.ts";

@@ -2,6 +2,7 @@ import type { Database, Role } from "@clubhouse/db";
 import type { Logger } from "pino";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import type { BoardSource } from "./realtime/boards.ts";
 import type { LivePublisher } from "./realtime/events.ts";
 
 /** Everything the app needs, built once in main.ts (or a test) and passed in: no singletons. */
@@ -12,6 +13,8 @@ export interface Deps {
   logger: Logger;
   /** The live channel: events go out only after their transaction commits. */
   live: LivePublisher;
+  /** What the live boards show; read at each recompute. Absent: empty boards (still versioned). */
+  boards?: BoardSource;
 }
 
 export type Actor = { kind: "user"; id: string; role: Role } | { kind: "system" };

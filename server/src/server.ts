@@ -8,6 +8,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { noLive } from "./realtime/events.ts";
+import { type LiveChannel, startLive } from "./realtime/live.ts";
 import { seedDemoClub } from "./seed/demo.ts";
 
 export class UnsafeDatabaseRole extends Error {}
@@ -28,6 +29,8 @@ export interface RunningServer {
   port: number;
   deps: Deps;
   http: Server;
+  /** The socket.io server on the same port (tests reach into it). */
+  live: LiveChannel;
   close(): Promise<void>;
 }
 
@@ -56,10 +59,20 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     live: noLive,
   };
   if (config.DEMO_CLUB === "on") await seedDemoClub(deps);
+  // The live channel exists before the port opens, so no request ever sees noLive.
+  let live: LiveChannel;
+  try {
+    live = await startLive(deps);
+  } catch (err) {
+    if (!opts.database) await database.close();
+    throw err;
+  }
+  deps.live = live.publisher;
   const app = createApp(deps);
   const http = await new Promise<Server>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s as Server));
   });
+  live.attach(http);
   const port = (http.address() as AddressInfo).port;
   const host = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
   let closing: Promise<void> | undefined;
@@ -68,8 +81,11 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     port,
     deps,
     http,
+    live,
     close() {
       closing ??= (async () => {
+        // Sockets first: an open WebSocket would keep http.close() waiting.
+        await live.close();
         await new Promise<void>((r) => {
           http.close(() => r());
           http.closeAllConnections?.();

@@ -63,6 +63,28 @@ export interface LivePublisher {
 
 export const noLive: LivePublisher = { publish() {}, boardChanged() {}, endSessions() {} };
 
+/** What `board:sync` answers: the club's current snapshot, or why there is none right now. */
+export type BoardSyncReply = { ok: true; version: number; boards: Record<string, unknown> } | { ok: false; error: "unavailable" };
+
+/** What a client may send. Every handler answers through its acknowledgement. */
+export interface ClientToServerEvents {
+  /** The current snapshot of the caller's boards (after a version gap, or at will). Does not bump the version. */
+  "board:sync": (ack: (reply: BoardSyncReply) => void) => void;
+  /** Managers and admins: recompute and push the club's boards now (the wall TV's refresh). Coalesced like any change. */
+  "board:refresh": (ack: (reply: { ok: boolean }) => void) => void;
+}
+
+/** Server-to-server events: none; processes share everything through the adapter and Redis. */
+export type InterServerEvents = Record<string, never>;
+
+/** What the handshake learnt, kept on the socket (and in a recovered session). */
+export interface SocketData {
+  tenantId: string;
+  userId: string;
+  role: Role;
+  sessionId: string;
+}
+
 export function roomOf(tenantId: string, audience: Audience | { to: "user"; userId: string }, _role?: Role): string {
   switch (audience.to) {
     case "club":

@@ -1,0 +1,39 @@
+import type { Role } from "@clubhouse/db";
+
+/**
+ * A club's boards at one moment, in two parts by who may see them. Both are
+ * complete: a snapshot replaces whatever the client showed before.
+ */
+export interface BoardSnapshot {
+  /** What every member of the club sees (reps included), e.g. the leaderboard. */
+  club: Record<string, unknown>;
+  /** What managers and admins see on top of `club`: quota pace, alarms. */
+  managers: Record<string, unknown>;
+}
+
+/**
+ * Computes a club's boards from the database. Other modules plug theirs in through
+ * `deps.boards` (the leaderboard module puts its rows under `club.leaderboard`,
+ * quotas theirs under `managers.quota`, …). It runs inside the live channel's
+ * coalescing window, so it may read as much as it needs; it must only read
+ * through `withTenant(…, tenantId, …)`.
+ */
+export interface BoardSource {
+  snapshot(tenantId: string): Promise<BoardSnapshot>;
+}
+
+/** Until a module provides boards: empty ones, still versioned, so clients can rely on the protocol. */
+export const emptyBoards: BoardSource = {
+  async snapshot() {
+    return { club: {}, managers: {} };
+  },
+};
+
+export function isManager(role: Role): boolean {
+  return role === "manager" || role === "admin";
+}
+
+/** What one socket is sent: managers get both parts (theirs win on a clash), reps the club part. */
+export function boardsFor(role: Role, s: BoardSnapshot): Record<string, unknown> {
+  return isManager(role) ? { ...s.club, ...s.managers } : s.club;
+}

@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Coalescer } from "./coalesce.ts";
+import { memoryVersions } from "./versions.ts";
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("Coalescer", () => {
+  it("runs a burst once, a window after its first request, per key", async () => {
+    const runs: string[] = [];
+    const c = new Coalescer(200, async (k) => {
+      runs.push(k);
+    });
+    for (let i = 0; i < 100; i++) c.request("a");
+    c.request("b");
+    await vi.advanceTimersByTimeAsync(199);
+    expect(runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs.sort()).toEqual(["a", "b"]);
+    expect(c.pending).toBe(0);
+  });
+
+  it("never loses a request made during a run, and never runs a key twice at once", async () => {
+    const log: string[] = [];
+    let release: () => void = () => {};
+    const c = new Coalescer(200, async (k) => {
+      log.push(`start ${k}`);
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      log.push(`end ${k}`);
+    });
+    c.request("a");
+    await vi.advanceTimersByTimeAsync(200);
+    c.request("a"); // during the run
+    c.request("a");
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(log).toEqual(["start a"]);
+    release();
+    await vi.advanceTimersByTimeAsync(199);
+    expect(log).toEqual(["start a", "end a"]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log).toEqual(["start a", "end a", "start a"]);
+    release();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(log).toEqual(["start a", "end a", "start a", "end a"]);
+    expect(c.pending).toBe(0);
+  });
+
+  it("keeps going after a failed run, and stops on close", async () => {
+    let n = 0;
+    const c = new Coalescer(10, async () => {
+      n++;
+      throw new Error("boom");
+    });
+    c.request("a");
+    await vi.advanceTimersByTimeAsync(10);
+    c.request("a");
+    await vi.advanceTimersByTimeAsync(10);
+    expect(n).toBe(2);
+    c.request("a");
+    c.close();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(n).toBe(2);
+  });
+});
+
+describe("memoryVersions", () => {
+  it("starts a club at the clock in ms, then counts by one (two after an outage)", async () => {
+    let now = 1_000_000;
+    const v = memoryVersions(() => now);
+    expect(await v.current("a")).toBe(1_000_000);
+    expect(await v.next("a")).toBe(1_000_001);
+    expect(await v.next("a", { gap: true })).toBe(1_000_003);
+    expect(await v.current("a")).toBe(1_000_003);
+    now = 5_000_000;
+    expect(await v.next("b")).toBe(5_000_000);
+    // A restarted process starts above everything the last one handed out.
+    const restarted = memoryVersions(() => now + 1);
+    expect(await restarted.current("a")).toBeGreaterThan(1_000_003);
+  });
+});

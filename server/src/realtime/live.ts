@@ -1,0 +1,326 @@
+import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
+import { Server, type Socket } from "socket.io";
+import type { Deps } from "../deps.ts";
+import { type BoardSnapshot, boardsFor, emptyBoards, isManager } from "./boards.ts";
+import { Coalescer } from "./coalesce.ts";
+import type {
+  BoardSyncReply,
+  ClientToServerEvents,
+  InterServerEvents,
+  LiveEvent,
+  LivePublisher,
+  ServerToClientEvents,
+  SocketData,
+} from "./events.ts";
+import { roomOf } from "./events.ts";
+import { authenticateHandshake, HandshakeRefused } from "./handshake.ts";
+import { connectLiveRedis, type LiveRedis } from "./redis.ts";
+import { type BoardVersions, memoryVersions, redisVersions } from "./versions.ts";
+
+/** A burst of board changes costs one recompute per club per this window (per process). */
+export const BOARD_COALESCE_MS = 200;
+/** How long a dropped client may be away and still get its missed events replayed. */
+export const RECOVERY_WINDOW_MS = 2 * 60_000;
+/** A recompute that failed (Redis away, a query failed) is tried again after this. */
+export const BOARD_RETRY_MS = 1_000;
+/** Every socket's session is looked up again this often, so an expired one does not linger. */
+export const SESSION_SWEEP_MS = 5 * 60_000;
+/** Redis names: one stream for every process of a deployment, keys under one prefix. */
+export const REDIS_STREAM = "clubhouse:live";
+export const REDIS_PREFIX = "clubhouse:";
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface LiveChannel {
+  io: LiveServer;
+  publisher: LivePublisher;
+  mode: "memory" | "redis";
+  /** Whether events cross processes right now: always false without Redis. */
+  fanningOut(): boolean;
+  /** Serve socket.io on the API's HTTP server (same port, path /socket.io). */
+  attach(http: HttpServer): void;
+  /** Close every socket (their sessions stay recoverable on another process), the adapter and Redis. */
+  close(): Promise<void>;
+}
+
+/** The room of one login session, so that ending it disconnects exactly its sockets. */
+export function sessionRoom(tenantId: string, sessionId: string): string {
+  return `club:${tenantId}:session:${sessionId}`;
+}
+
+/** Every room a socket belongs to: its club, managers or its rep room, its user and its session. */
+export function roomsOfSocket(d: SocketData): string[] {
+  const rooms = [
+    roomOf(d.tenantId, { to: "club" }),
+    roomOf(d.tenantId, { to: "user", userId: d.userId }),
+    sessionRoom(d.tenantId, d.sessionId),
+  ];
+  rooms.push(isManager(d.role) ? roomOf(d.tenantId, { to: "managers" }) : roomOf(d.tenantId, { to: "rep", repId: d.userId }));
+  return rooms;
+}
+
+const CLUB_ROOM = /^club:([0-9a-f-]{36})$/;
+
+export async function startLive(deps: Deps): Promise<LiveChannel> {
+  const { logger } = deps;
+  const redis: LiveRedis | undefined = deps.config.REDIS_URL ? connectLiveRedis(deps.config.REDIS_URL, logger) : undefined;
+  const versions: BoardVersions = redis ? redisVersions(redis.client, REDIS_PREFIX) : memoryVersions();
+
+  const io: LiveServer = new Server({
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    // Middlewares run again on a recovered connection: a session that ended while
+    // the client was away must not come back through recovery.
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+    // With Redis the streams adapter: it fans out across processes and, unlike the
+    // pub/sub adapter, keeps a log that connection-state recovery replays from.
+    ...(redis
+      ? {
+          adapter: createAdapter(redis.forAdapter, {
+            streamName: REDIS_STREAM,
+            sessionKeyPrefix: `${REDIS_PREFIX}sio-session:`,
+            onlyPlaintext: true,
+          }),
+        }
+      : {}),
+  });
+
+  let closed = false;
+  let attached = false;
+  const retries = new Set<NodeJS.Timeout>();
+  /** Clubs whose next version skips one, so that their clients notice they missed something. */
+  const gapClubs = new Set<string>();
+  /** Clubs whose recompute keeps failing: warned about once, not at every retry. */
+  const failing = new Set<string>();
+  const source = () => deps.boards ?? emptyBoards;
+
+  let lastRedisWarning = 0;
+  function warnIfRedisAway(what: string) {
+    if (!redis || redis.client.status === "ready") return;
+    const now = Date.now();
+    if (now - lastRedisWarning < 10_000) return;
+    lastRedisWarning = now;
+    logger.warn(`live: Redis is unavailable; ${what} reached this process's sockets only`);
+  }
+
+  function emitSnapshot(tenantId: string, version: number, s: BoardSnapshot) {
+    const managers = roomOf(tenantId, { to: "managers" });
+    io.to(managers).emit("board:snapshot", { version, boards: boardsFor("manager", s) });
+    io.to(roomOf(tenantId, { to: "club" }))
+      .except(managers)
+      .emit("board:snapshot", { version, boards: s.club });
+  }
+
+  function retryLater(tenantId: string) {
+    if (closed) return;
+    const t = setTimeout(() => {
+      retries.delete(t);
+      boards.request(tenantId);
+    }, BOARD_RETRY_MS);
+    t.unref();
+    retries.add(t);
+  }
+
+  // Mint first, then read: a snapshot then holds every write committed before its
+  // version was minted, so the highest version a client has is never older than a
+  // lower one, whichever process computed either.
+  const boards = new Coalescer(BOARD_COALESCE_MS, async (tenantId) => {
+    const gap = gapClubs.delete(tenantId);
+    let version: number;
+    try {
+      version = await versions.next(tenantId, { gap });
+    } catch (err) {
+      if (gap) gapClubs.add(tenantId);
+      if (!failing.has(tenantId)) logger.warn({ err: (err as Error).message, tenantId }, "live: cannot version the boards now; retrying");
+      failing.add(tenantId);
+      retryLater(tenantId);
+      return;
+    }
+    try {
+      const s = await source().snapshot(tenantId);
+      if (!closed) emitSnapshot(tenantId, version, s);
+      failing.delete(tenantId);
+    } catch (err) {
+      if (!failing.has(tenantId)) logger.warn({ err, tenantId }, "live: computing the boards failed; retrying");
+      failing.add(tenantId);
+      retryLater(tenantId);
+    }
+  });
+
+  /**
+   * Tell one local socket its session ended, then drop it. Not `socket.emit` + `socket.disconnect()`:
+   * with recovery on, `socket.emit` goes through the adapter (asynchronously, with Redis) and would
+   * arrive after the socket had left its rooms. Both local operations here are synchronous, in order.
+   */
+  function endSocket(socket: LiveSocket, reason: string) {
+    io.local.to(socket.id).emit("session:ended", { reason });
+    io.local.in(socket.id).disconnectSockets();
+  }
+
+  /** Disconnect this process's sockets whose session has ended or expired since they connected. */
+  async function sweepSessions() {
+    for (const socket of io.of("/").sockets.values()) {
+      if (closed) return;
+      const ended = await authenticateHandshake(deps, socket.request, socket.handshake.auth).then(
+        (ctx) => ctx.sessionId !== socket.data.sessionId,
+        (err: unknown) => err instanceof HandshakeRefused,
+      );
+      if (ended && socket.connected) endSocket(socket, "session ended");
+    }
+  }
+  // Sessions expire (idle, absolute) without anyone calling endSessions.
+  const sweeper = setInterval(
+    () => void sweepSessions().catch((err) => logger.warn({ err }, "live: session sweep failed")),
+    SESSION_SWEEP_MS,
+  );
+  sweeper.unref();
+
+  async function currentSnapshot(d: SocketData): Promise<BoardSyncReply> {
+    try {
+      const version = await versions.current(d.tenantId);
+      const s = await source().snapshot(d.tenantId);
+      return { ok: true, version, boards: boardsFor(d.role, s) };
+    } catch (err) {
+      logger.warn({ err: (err as Error).message, tenantId: d.tenantId }, "live: no snapshot for a client now");
+      // The club is refreshed for everyone as soon as a version can be minted again.
+      gapClubs.add(d.tenantId);
+      boards.request(d.tenantId);
+      return { ok: false, error: "unavailable" };
+    }
+  }
+
+  const publisher: LivePublisher = {
+    publish(events: LiveEvent[]) {
+      for (const e of events) {
+        try {
+          if (closed || !e.tenantId) continue;
+          // Audiences are exact: `{to: "rep"}` reaches that rep only; a service that wants
+          // managers to hear it too publishes a second event to `{to: "managers"}`.
+          const op = io.to(roomOf(e.tenantId, e.audience));
+          // The union of (event, payload) pairs is checked where LiveEvent is built.
+          (op.emit as (ev: string, payload: unknown) => boolean)(e.event, e.payload);
+        } catch (err) {
+          logger.warn({ err, event: e.event }, "live: publishing an event failed");
+        }
+      }
+      if (events.length > 0) warnIfRedisAway("events");
+    },
+    boardChanged(tenantId: string) {
+      if (typeof tenantId === "string" && tenantId) boards.request(tenantId);
+    },
+    endSessions(tenantId: string, userId: string, sessionId?: string) {
+      try {
+        if (closed) return;
+        const room = sessionId ? sessionRoom(tenantId, sessionId) : roomOf(tenantId, { to: "user", userId });
+        // Same stream, same order everywhere: the notice arrives, then the disconnect.
+        io.to(room).emit("session:ended", { reason: sessionId ? "signed out" : "all sessions ended" });
+        io.in(room).disconnectSockets();
+        warnIfRedisAway("a session end");
+      } catch (err) {
+        logger.warn({ err }, "live: ending sessions failed");
+      }
+    },
+  };
+
+  io.use((socket, next) => {
+    authenticateHandshake(deps, socket.request, socket.handshake.auth).then(
+      (ctx) => {
+        socket.data = { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role, sessionId: ctx.sessionId };
+        next();
+      },
+      (err: unknown) => {
+        if (err instanceof HandshakeRefused) return next(new Error(err.reason));
+        logger.warn({ err }, "live: handshake failed");
+        next(new Error("unavailable"));
+      },
+    );
+  });
+
+  io.on("connection", (socket: LiveSocket) => {
+    const d = socket.data;
+    // A recovered socket comes back with the rooms it had; the user's role may have changed since.
+    const want = roomsOfSocket(d);
+    for (const r of socket.rooms) if (r !== socket.id && !want.includes(r)) socket.leave(r);
+    socket.join(want);
+
+    // One snapshot read per socket at a time: a client repeating board:sync shares it.
+    let syncing: Promise<BoardSyncReply> | undefined;
+    socket.on("board:sync", (ack) => {
+      if (typeof ack !== "function") return;
+      syncing ??= currentSnapshot(d).finally(() => {
+        syncing = undefined;
+      });
+      void syncing.then(ack);
+    });
+    socket.on("board:refresh", (ack) => {
+      const ok = isManager(d.role);
+      if (ok) boards.request(d.tenantId);
+      if (typeof ack === "function") ack({ ok });
+    });
+
+    void (async () => {
+      // The session may have ended between the handshake and joining its room, when
+      // endSessions could not reach this socket yet: look once more now that it can.
+      const still = await authenticateHandshake(deps, socket.request, socket.handshake.auth).then(
+        (ctx) => ctx.sessionId === d.sessionId,
+        (err: unknown) => !(err instanceof HandshakeRefused), // a failed lookup is not an ended session
+      );
+      if (!still) {
+        endSocket(socket, "signed out");
+        return;
+      }
+      // Without recovery the client may have missed anything: it gets the boards as they are now.
+      if (!socket.recovered) {
+        const reply = await currentSnapshot(d);
+        if (reply.ok && socket.connected) socket.emit("board:snapshot", { version: reply.version, boards: reply.boards });
+      }
+    })();
+  });
+
+  if (redis) {
+    // When Redis comes back, every club with sockets here gets fresh boards, one
+    // version skipped: whatever was published elsewhere meanwhile did not reach them.
+    let wasDown = false;
+    redis.client.on("close", () => {
+      wasDown = true;
+    });
+    redis.client.on("ready", () => {
+      if (!wasDown || closed) return;
+      wasDown = false;
+      // A sign-out on another process while Redis was away never reached our sockets.
+      void sweepSessions().catch((err) => logger.warn({ err }, "live: session sweep failed"));
+      for (const room of io.of("/").adapter.rooms.keys()) {
+        const m = CLUB_ROOM.exec(room);
+        if (!m?.[1]) continue;
+        gapClubs.add(m[1]);
+        boards.request(m[1]);
+      }
+    });
+    if (!(await redis.ready(3_000))) logger.warn("live: Redis is not reachable yet; starting anyway");
+  }
+
+  return {
+    io,
+    publisher,
+    mode: redis ? "redis" : "memory",
+    fanningOut: () => redis?.client.status === "ready",
+    attach(http) {
+      io.attach(http);
+      attached = true;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      boards.close();
+      clearInterval(sweeper);
+      for (const t of retries) clearTimeout(t);
+      // Closing the transports is a recoverable disconnect: with Redis, a client that
+      // reconnects to another process gets its missed events from the stream.
+      if (attached) io.engine.close();
+      await Promise.resolve(io.of("/").adapter.close()).catch(() => {});
+      await redis?.close();
+    },
+  };
+}
