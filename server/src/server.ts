@@ -7,6 +7,7 @@ import { createApp } from "./app.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
+import { startScheduler } from "./jobs/scheduler.ts";
 import { noLive } from "./realtime/events.ts";
 import { type LiveChannel, startLive } from "./realtime/live.ts";
 import { seedDemoClub } from "./seed/demo.ts";
@@ -73,6 +74,9 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s as Server));
   });
   live.attach(http);
+  // Background jobs (alarm sweeps, tier freeze, automatic month close); idempotent,
+  // so every process may run them.
+  const stopJobs = config.JOB_INTERVAL_MS > 0 ? startScheduler(deps, config.JOB_INTERVAL_MS) : async () => {};
   const port = (http.address() as AddressInfo).port;
   const host = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
   let closing: Promise<void> | undefined;
@@ -84,6 +88,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     live,
     close() {
       closing ??= (async () => {
+        await stopJobs();
         // Sockets first: an open WebSocket would keep http.close() waiting.
         await live.close();
         await new Promise<void>((r) => {
