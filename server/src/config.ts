@@ -49,5 +49,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: "silent", DEMO_CLUB: "off", JOB_INTERVAL_MS: "0" }), ...overrides };
+  // TEST_LOG_LEVEL=error shows what a failing test's server logged.
+  const level = process.env.TEST_LOG_LEVEL ?? "silent";
+  return { ...loadConfig({ LOG_LEVEL: level, DEMO_CLUB: "off", JOB_INTERVAL_MS: "0" }), ...overrides };
 }
