@@ -41,6 +41,26 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          // `pnpm bench`'s whole pipeline at a minuscule scale (the benchmark itself is not a test).
+          name: "bench-smoke",
+          include: ["test/bench/smoke.test.ts"],
+          env: { TEST_DB: "postgres" },
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // Attacks on the running system: fuzzing, isolation properties, crashes, auth attacks.
+          name: "faults",
+          include: ["test/faults/**/*.test.ts"],
+          env: { TEST_DB: "postgres" },
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
