@@ -12,8 +12,8 @@ import { startTestServer, type TestServer } from "../support/harness.ts";
 let t: TestServer;
 let c: Club;
 let routes: { method: string; path: string }[];
-const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
-export const fuzzStats = { requests: 0 };
+const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
+const fuzzStats = { requests: 0 };
 
 beforeAll(async () => {
   t = await startTestServer();
