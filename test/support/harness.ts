@@ -14,8 +14,8 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database: PGlite in memory, or a new PostgreSQL database dropped afterwards. */
-export async function freshDatabase(appRole?: string): Promise<TestDatabase> {
-  if (TEST_DB === "pglite") {
+export async function freshDatabase(appRole?: string, kind: "pglite" | "postgres" = TEST_DB): Promise<TestDatabase> {
+  if (kind === "pglite") {
     const database = await createDb({ appRole });
     await database.migrate();
     return { database, drop: () => database.close() };
@@ -48,8 +48,12 @@ export interface TestServer {
 }
 
 /** A real HTTP server on a free port over a fresh database, with a clock the test controls. */
-export async function startTestServer(overrides: Partial<Config> = {}, now = "2026-03-15T10:00:00+08:00"): Promise<TestServer> {
-  const db = await freshDatabase();
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  now = "2026-03-15T10:00:00+08:00",
+  kind: "pglite" | "postgres" = TEST_DB,
+): Promise<TestServer> {
+  const db = await freshDatabase(undefined, kind);
   const clock = new FixedClock(new Date(now));
   const server = await startServer(testConfig({ PORT: 0, HOST: "127.0.0.1", ...overrides }), { clock, database: db.database });
   return {

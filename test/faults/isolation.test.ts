@@ -1,0 +1,153 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiRoutes } from "../../server/src/app.ts";
+import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
+import { call, startTestServer, type TestServer } from "../support/harness.ts";
+import { liveClient, Recorder } from "../support/live.ts";
+
+/**
+ * Tenant isolation as a property: users of three clubs send random requests to
+ * every route of the app (found from its routes), with path values, queries and
+ * bodies drawn from ALL clubs' ids. No answer and no live event may ever carry
+ * another club's id, name or marker — unless the request itself held it (an error
+ * echoing what was asked is not a leak).
+ */
+const RUNS = Number(process.env.ISOLATION_RUNS ?? 400);
+
+interface Secrets {
+  club: Club;
+  markers: Set<string>;
+}
+
+async function seedClub(url: string, slug: string): Promise<Secrets> {
+  const club = await makeClub(url, slug);
+  const markers = new Set<string>([club.tenantId, slug, `Club ${slug}`, club.admin.id, club.manager.id, club.rep1.id, club.rep2.id]);
+  for (const [i, who] of [club.rep1, club.rep2].entries()) {
+    const cu = await newCustomer(url, who.token, {
+      name: `ZQX-${slug}-cust-${i}`,
+      status: "active",
+      personal: { hobbies: `ZQX-${slug}-hobby-${i}` },
+    });
+    markers.add(cu.id).add(cu.name).add(`ZQX-${slug}-hobby-${i}`);
+    const e = await addRevenue(url, who.token, { customerId: cu.id, amount: 1234.5, occurredAt: "2026-03-10T10:00:00+08:00" });
+    markers.add(e.id);
+    const ct = await call(url, "POST", "/complaints", {
+      token: who.token,
+      body: { customerId: cu.id, channel: "phone", summary: `ZQX-${slug}-complaint-${i}` },
+    });
+    markers.add(ct.body.id).add(`ZQX-${slug}-complaint-${i}`);
+    const contact = await call(url, "POST", "/contacts", {
+      token: who.token,
+      headers: { "idempotency-key": `seed-${slug}-${i}` },
+      body: { customerId: cu.id, channel: "visit", notes: `ZQX-${slug}-note-${i}` },
+    });
+    if (contact.status === 201) markers.add(contact.body.id).add(`ZQX-${slug}-note-${i}`);
+  }
+  const card = await call(url, "POST", "/card-types", { token: club.manager.token, body: { name: `ZQX-${slug}-card`, listPrice: 100 } });
+  markers.add(card.body.id).add(`ZQX-${slug}-card`);
+  await call(url, "PUT", `/targets/${club.rep1.id}/2026-03`, { token: club.manager.token, body: { amount: 5000 } });
+  return { club, markers };
+}
+
+function leaks(text: string, own: Secrets, all: Secrets[], request: string): string[] {
+  const found: string[] = [];
+  for (const s of all) {
+    if (s === own) continue;
+    for (const m of s.markers) if (text.includes(m) && !request.includes(m)) found.push(m);
+  }
+  return found;
+}
+
+for (const kind of ["postgres", "pglite"] as const) {
+  describe(`tenant isolation on ${kind}`, () => {
+    let t: TestServer;
+    let clubs: Secrets[];
+    let routes: { method: string; path: string }[];
+    const recorders: { own: Secrets; rec: Recorder }[] = [];
+
+    beforeAll(async () => {
+      t = await startTestServer({}, "2026-03-20T10:00:00+08:00", kind);
+      clubs = [await seedClub(t.url, `iso-a-${kind}`), await seedClub(t.url, `iso-b-${kind}`), await seedClub(t.url, `iso-c-${kind}`)];
+      const seen = new Set<string>();
+      routes = apiRoutes(t.server.deps)
+        .routes.filter((r) => r.method !== "ALL" && !r.path.endsWith("/logout"))
+        .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`));
+      for (const own of clubs) {
+        for (const who of [own.club.manager, own.club.rep1]) {
+          const socket = liveClient(t.url, { token: who.token });
+          const rec = new Recorder(socket);
+          socket.connect();
+          recorders.push({ own, rec });
+        }
+      }
+    });
+    afterAll(async () => {
+      for (const { rec } of recorders) rec.socket.disconnect();
+      await t?.close();
+    });
+
+    it("no answer and no event ever carries another club's data", async () => {
+      const pool = clubs.flatMap((s) => [...s.markers].filter((m) => /^[0-9a-f-]{36}$/.test(m)));
+      const actors = clubs.flatMap((s) =>
+        [s.club.admin, s.club.manager, s.club.rep1, s.club.rep2].map((u) => ({ own: s, token: u.token })),
+      );
+      const id = fc.oneof(fc.constantFrom(...pool), fc.uuid());
+      const body = fc.record(
+        {
+          customerId: id,
+          repId: id,
+          ownerId: id,
+          referredById: id,
+          cardTypeId: id,
+          amount: fc.constantFrom(10, 99.5),
+          businessLine: fc.constant("membership"),
+          occurredAt: fc.constant("2026-03-19T10:00:00+08:00"),
+          channel: fc.constantFrom("visit", "phone"),
+          decision: fc.constantFrom("continue", "reassign", "drop"),
+          reason: fc.constant("isolation test"),
+          name: fc.constant("isolation"),
+          status: fc.constantFrom("active", "prospect", "churned"),
+        },
+        { requiredKeys: [] },
+      );
+      const query = fc.dictionary(fc.constantFrom("customerId", "repId", "ownerId", "month", "period", "at", "limit"), id, { maxKeys: 3 });
+      // the detector itself works: club B's customer list, seen as club A, is a leak
+      const bList = await call(t.url, "GET", "/customers", { token: clubs[1]!.club.manager.token });
+      expect(leaks(JSON.stringify(bList.body), clubs[0]!, clubs, "")).not.toEqual([]);
+      let requests = 0;
+      const leaked: string[] = [];
+      await fc.assert(
+        fc.asyncProperty(fc.nat(actors.length - 1), fc.nat(routes.length - 1), id, query, body, async (ai, ri, pv, q, b) => {
+          const actor = actors[ai]!;
+          const route = routes[ri]!;
+          const path =
+            route.path.replace(/:[A-Za-z]+/g, pv) + (Object.keys(q).length ? `?${new URLSearchParams(q as Record<string, string>)}` : "");
+          const hasBody = route.method !== "GET";
+          const res = await call(t.url, route.method, path, {
+            token: actor.token,
+            body: hasBody ? b : undefined,
+            headers: { "idempotency-key": `iso-${requests}` },
+          });
+          requests++;
+          const found = leaks(JSON.stringify(res.body), actor.own, clubs, path + JSON.stringify(b));
+          if (found.length) leaked.push(`${route.method} ${path} as ${actor.own.club.slug} → ${res.status} leaked ${found.join(", ")}`);
+          return true;
+        }),
+        { numRuns: RUNS },
+      );
+      await new Promise((r) => setTimeout(r, 500)); // let coalesced boards go out
+      let events = 0;
+      for (const { own, rec } of recorders) {
+        for (const e of rec.events) {
+          events++;
+          const found = leaks(JSON.stringify(e.payload), own, clubs, "");
+          if (found.length) leaked.push(`event ${e.event} to ${own.club.slug} leaked ${found.join(", ")}`);
+        }
+      }
+      console.log(
+        `isolation (${kind}): ${requests} requests over ${routes.length} routes, ${events} live events checked, ${leaked.length} leaks`,
+      );
+      expect(leaked).toEqual([]);
+    });
+  });
+}
