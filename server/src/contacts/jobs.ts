@@ -1,3 +1,14 @@
+import { withTenant } from "@clubhouse/db";
 import type { ClubJob } from "../jobs/job.ts";
+import { refreshAlarms } from "../refresh/jobs.ts";
+import { purgeIdempotencyKeys } from "./idempotency.ts";
 
-export const contactJobs: ClubJob[] = [];
+/** Idempotency keys older than 30 days are forgotten (a replay after that logs anew). */
+export const purgeKeys: ClubJob = {
+  name: "idempotency-purge",
+  async run(ctx) {
+    await withTenant(ctx.deps.database, ctx.tenantId, (tx) => purgeIdempotencyKeys(tx, ctx.deps.clock.now()));
+  },
+};
+
+export const contactJobs: ClubJob[] = [purgeKeys, refreshAlarms];

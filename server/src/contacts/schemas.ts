@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { pageQuery } from "../http/paging.ts";
+import { instant } from "../revenue/routes.ts";
+import { clubDaySchema, clubMonthSchema } from "../time/club-time.ts";
+
+export const contactChannel = z.enum(["visit", "demo", "phone", "letter"]);
+export const contactOutcome = z.enum(["none", "interested", "signed", "declined"]);
+
+export const logContactBody = z.strictObject({
+  customerId: z.uuid("must be a customer id"),
+  channel: contactChannel,
+  occurredAt: instant.optional(),
+  outcome: contactOutcome.optional(),
+  notes: z.string().trim().max(2000).optional(),
+});
+export type LogContact = z.infer<typeof logContactBody>;
+
+export const listContactsQuery = z.object({
+  ...pageQuery,
+  customerId: z.uuid().optional(),
+  repId: z.uuid().optional(),
+  month: clubMonthSchema.optional(),
+});
+export type ListContactsQuery = z.infer<typeof listContactsQuery>;
+
+export const voidContactBody = z.strictObject({ reason: z.string().trim().min(3, "say why, in a few words").max(500) });
+
+/** A month, or a custom period of club days (`from` and `to`, both inclusive); not both. */
+export const ratioQuery = z
+  .object({ month: clubMonthSchema.optional(), from: clubDaySchema.optional(), to: clubDaySchema.optional() })
+  .superRefine((q, ctx) => {
+    if (q.month && (q.from || q.to)) ctx.addIssue({ code: "custom", path: ["month"], message: "give a month or from/to, not both" });
+    if (Boolean(q.from) !== Boolean(q.to))
+      ctx.addIssue({ code: "custom", path: [q.from ? "to" : "from"], message: "give both from and to" });
+    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+  });
+export type RatioQuery = z.infer<typeof ratioQuery>;
+
+export const overdueQuery = z.object({ ...pageQuery, repId: z.uuid().optional() });
+
+/** The `Idempotency-Key` header: 1–200 visible characters, chosen by the client (a UUID is typical). */
+export const IDEMPOTENCY_HEADER = "Idempotency-Key";
+export const idempotencyKey = z
+  .string({ error: "is required" })
+  .min(1, "is required")
+  .max(200, "must be at most 200 characters")
+  .regex(/^[\x21-\x7e]+$/, "must be visible ASCII characters");

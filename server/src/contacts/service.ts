@@ -1,0 +1,390 @@
+import { contacts, contactVoids, customerMonthTotals, customers, repDayContacts, rowsOf, type Tx, users, withTenant } from "@clubhouse/db";
+import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
+import { actorId, clubNow, isManager, loadCustomer } from "../customers/service.ts";
+import type { ServiceContext } from "../deps.ts";
+import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import type { LiveEvent } from "../realtime/events.ts";
+import { readClubRules } from "../settings/service.ts";
+import type { Tier } from "../tiers/rules.ts";
+import { dayOf, monthOf } from "../time/club-time.ts";
+import { withIdempotency } from "./idempotency.ts";
+import { cadenceStatus, classifyContact, intervalDays, isInPerson, type Ratio, ratio } from "./rules.ts";
+import type { ListContactsQuery, LogContact, RatioQuery } from "./schemas.ts";
+
+export type ContactRow = typeof contacts.$inferSelect;
+export type VoidRow = typeof contactVoids.$inferSelect;
+
+/** A phone's clock may run a little ahead of ours; a contact further in the future is refused. */
+export const FUTURE_SKEW_MS = 5 * 60_000;
+
+export function presentContact(c: ContactRow, v?: VoidRow | null) {
+  return {
+    id: c.id,
+    target: c.target,
+    repId: c.repId,
+    customerId: c.customerId,
+    channel: c.channel,
+    outcome: c.outcome,
+    notes: c.notes,
+    occurredAt: c.occurredAt.toISOString(),
+    day: c.day,
+    month: c.month,
+    inPerson: c.inPerson,
+    voided: Boolean(v),
+    createdAt: c.createdAt.toISOString(),
+    ...(v ? { voidReason: v.reason, voidedBy: v.voidedBy, voidedAt: v.voidedAt.toISOString() } : {}),
+  };
+}
+export type ContactView = ReturnType<typeof presentContact>;
+
+// ── whose data a request is about ────────────────────────────────────────────
+
+/**
+ * The rep a request is about. A rep may name only themself (another rep answers
+ * 404, as if absent); managers any user of their club. RLS hides other clubs' users.
+ */
+export async function repInScope(tx: Tx, ctx: ServiceContext, repId: string | undefined) {
+  const me = actorId(ctx.actor);
+  if (!isManager(ctx.actor) && repId !== undefined && repId !== me) throw new NotFound("rep");
+  const id = repId ?? me;
+  if (!id) throw new ValidationError({ repId: "is required" });
+  const [u] = await tx.select({ id: users.id, name: users.name, role: users.role }).from(users).where(eq(users.id, id));
+  if (!u) throw new NotFound("rep");
+  return u;
+}
+
+/** A rep's lists are their own; a manager's may be narrowed to one rep. */
+export async function repFilter(tx: Tx, ctx: ServiceContext, repId: string | undefined): Promise<string | undefined> {
+  if (isManager(ctx.actor) && repId === undefined) return undefined;
+  return (await repInScope(tx, ctx, repId)).id;
+}
+
+// ── counters ─────────────────────────────────────────────────────────────────
+
+function counterDelta(c: Pick<ContactRow, "channel" | "target" | "inPerson">, sign: 1 | -1) {
+  return {
+    existingInPerson: c.inPerson && c.target === "existing" ? sign : 0,
+    prospectInPerson: c.inPerson && c.target === "prospect" ? sign : 0,
+    visits: c.channel === "visit" ? sign : 0,
+    demos: c.channel === "demo" ? sign : 0,
+    calls: c.channel === "phone" ? sign : 0,
+    letters: c.channel === "letter" ? sign : 0,
+  };
+}
+
+/** Additive UPSERT in the contact's transaction: concurrent writers add, never overwrite. */
+async function addToCounters(tx: Tx, c: ContactRow, sign: 1 | -1) {
+  const d = counterDelta(c, sign);
+  const t = repDayContacts;
+  await tx
+    .insert(t)
+    .values({ tenantId: c.tenantId, repId: c.repId, day: c.day, month: c.month, ...d })
+    .onConflictDoUpdate({
+      target: [t.tenantId, t.repId, t.day],
+      set: {
+        existingInPerson: sql`${t.existingInPerson} + excluded.existing_in_person`,
+        prospectInPerson: sql`${t.prospectInPerson} + excluded.prospect_in_person`,
+        visits: sql`${t.visits} + excluded.visits`,
+        demos: sql`${t.demos} + excluded.demos`,
+        calls: sql`${t.calls} + excluded.calls`,
+        letters: sql`${t.letters} + excluded.letters`,
+      },
+    });
+}
+
+/** Recomputes rep_day_contacts from the contacts and lists every disagreement (empty when all agree). */
+export async function verifyContactCounters(tx: Tx) {
+  return rowsOf<Record<string, unknown>>(
+    await tx.execute(sql`
+      with truth as (
+        select c.tenant_id, c.rep_id, c.day,
+          count(*) filter (where c.in_person and c.target = 'existing')::int as existing_in_person,
+          count(*) filter (where c.in_person and c.target = 'prospect')::int as prospect_in_person,
+          count(*) filter (where c.channel = 'visit')::int as visits,
+          count(*) filter (where c.channel = 'demo')::int as demos,
+          count(*) filter (where c.channel = 'phone')::int as calls,
+          count(*) filter (where c.channel = 'letter')::int as letters
+        from ${contacts} c
+        where not exists (select 1 from ${contactVoids} v where v.tenant_id = c.tenant_id and v.contact_id = c.id)
+        group by 1, 2, 3
+      )
+      select coalesce(t.rep_id, r.rep_id) as rep_id, coalesce(t.day, r.day) as day
+      from truth t full join ${repDayContacts} r on r.tenant_id = t.tenant_id and r.rep_id = t.rep_id and r.day = t.day
+      where coalesce(t.existing_in_person, 0) <> coalesce(r.existing_in_person, 0)
+         or coalesce(t.prospect_in_person, 0) <> coalesce(r.prospect_in_person, 0)
+         or coalesce(t.visits, 0) <> coalesce(r.visits, 0) or coalesce(t.demos, 0) <> coalesce(r.demos, 0)
+         or coalesce(t.calls, 0) <> coalesce(r.calls, 0) or coalesce(t.letters, 0) <> coalesce(r.letters, 0)`),
+  );
+}
+
+// ── log, list, void ──────────────────────────────────────────────────────────
+
+export function contactEvents(tenantId: string, c: ContactView): LiveEvent[] {
+  const payload = { id: c.id, repId: c.repId, customerId: c.customerId, channel: c.channel, target: c.target, occurredAt: c.occurredAt };
+  return [
+    { tenantId, audience: { to: "managers" }, event: "contact:logged", payload },
+    { tenantId, audience: { to: "rep", repId: c.repId }, event: "contact:logged", payload },
+  ];
+}
+
+async function logContactTx(tx: Tx, ctx: ServiceContext, input: LogContact): Promise<ContactView> {
+  const rules = await readClubRules(tx);
+  const now = ctx.deps.clock.now();
+  // Locks the customer: its status (the classification) cannot change under us.
+  const customer = await loadCustomer(tx, ctx, input.customerId, true);
+  const cls = classifyContact(customer.status);
+  if (!cls.ok)
+    throw new RuleViolation("This prospect was dropped; a manager must reopen it before contacts are logged.", {
+      customerId: "is dropped",
+    });
+  const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
+  if (occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS)
+    throw new RuleViolation("A contact cannot be logged before it happens.", { occurredAt: "is in the future" });
+  const inPerson = isInPerson(input.channel);
+  const [row] = await tx
+    .insert(contacts)
+    .values({
+      tenantId: ctx.tenantId,
+      // The contact is the caller's work: a manager logging a contact is its rep.
+      repId: actorId(ctx.actor)!,
+      customerId: customer.id,
+      channel: input.channel,
+      inPerson,
+      target: cls.target,
+      outcome: input.outcome ?? "none",
+      notes: input.notes || null,
+      occurredAt,
+      day: dayOf(occurredAt, rules.timezone),
+      month: monthOf(occurredAt, rules.timezone),
+      createdAt: now,
+    })
+    .returning();
+  await addToCounters(tx, row!, 1);
+  if (inPerson) {
+    // Cadence reads this; an older contact replayed late never moves it back.
+    await tx
+      .update(customers)
+      .set({
+        lastInPersonAt: sql`greatest(coalesce(${customers.lastInPersonAt}, ${occurredAt.toISOString()}::timestamptz), ${occurredAt.toISOString()}::timestamptz)`,
+      })
+      .where(eq(customers.id, customer.id));
+  }
+  return presentContact(row!);
+}
+
+/**
+ * SPEC §5: logs a contact once per Idempotency-Key. Classed from the customer's
+ * status now; a replay returns the first response and stores nothing new.
+ */
+export async function logContact(ctx: ServiceContext, key: string, input: LogContact) {
+  const request = {
+    customerId: input.customerId,
+    channel: input.channel,
+    // one instant written two ways is one request
+    occurredAt: input.occurredAt ? new Date(input.occurredAt).toISOString() : null,
+    outcome: input.outcome ?? "none",
+    notes: input.notes || null,
+  };
+  const out = await withIdempotency(ctx, { key, scope: "POST /contacts", request }, async (tx) => ({
+    status: 201,
+    body: await logContactTx(tx, ctx, input),
+  }));
+  if (!out.replayed) {
+    ctx.deps.live.publish(contactEvents(ctx.tenantId, out.body));
+    ctx.deps.live.boardChanged(ctx.tenantId);
+  }
+  return out;
+}
+
+const voidJoin = and(eq(contactVoids.tenantId, contacts.tenantId), eq(contactVoids.contactId, contacts.id));
+
+export async function listContacts(ctx: ServiceContext, q: ListContactsQuery) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const repId = await repFilter(tx, ctx, q.repId);
+    const rows = await tx
+      .select({ c: contacts, v: contactVoids })
+      .from(contacts)
+      .leftJoin(contactVoids, voidJoin)
+      .where(
+        and(
+          repId ? eq(contacts.repId, repId) : undefined,
+          q.customerId ? eq(contacts.customerId, q.customerId) : undefined,
+          q.month ? eq(contacts.month, q.month) : undefined,
+          after ? sql`(${contacts.occurredAt}, ${contacts.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(contacts.occurredAt), desc(contacts.id))
+      .limit(q.limit + 1);
+    const items = rows.slice(0, q.limit).map((r) => presentContact(r.c, r.v));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.occurredAt, last.id]) : null };
+  });
+}
+
+/** A rep sees only the contacts they made; another's answers 404. */
+async function loadContact(tx: Tx, ctx: ServiceContext, id: string) {
+  const [r] = await tx.select({ c: contacts, v: contactVoids }).from(contacts).leftJoin(contactVoids, voidJoin).where(eq(contacts.id, id));
+  if (!r || (!isManager(ctx.actor) && r.c.repId !== actorId(ctx.actor))) throw new NotFound("contact");
+  return r;
+}
+
+export async function getContact(ctx: ServiceContext, id: string) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const r = await loadContact(tx, ctx, id);
+    return presentContact(r.c, r.v);
+  });
+}
+
+/**
+ * Contacts are append-only: a mistake is voided once, with a reason, by the rep
+ * who logged it or a manager. The counters and the customer's last in-person
+ * contact are corrected in the same transaction. With an Idempotency-Key (optional
+ * here: a second void is a 409 anyway) a replayed void answers like the first.
+ */
+export async function voidContact(ctx: ServiceContext, id: string, reason: string, key?: string) {
+  const out = key
+    ? await withIdempotency(ctx, { key, scope: `POST /contacts/${id}/void`, request: { reason } }, async (tx) => ({
+        status: 200,
+        body: await voidContactTx(tx, ctx, id, reason),
+      }))
+    : {
+        status: 200 as const,
+        body: await withTenant(ctx.deps.database, ctx.tenantId, (tx) => voidContactTx(tx, ctx, id, reason)),
+        replayed: false,
+      };
+  if (!out.replayed) ctx.deps.live.boardChanged(ctx.tenantId);
+  return out;
+}
+
+async function voidContactTx(tx: Tx, ctx: ServiceContext, id: string, reason: string) {
+  const { c, v } = await loadContact(tx, ctx, id);
+  if (v) throw alreadyVoided();
+  const now = ctx.deps.clock.now();
+  // The primary key on contact_voids is what stops a racing second void (→ 409).
+  const [voided] = await tx
+    .insert(contactVoids)
+    .values({ tenantId: ctx.tenantId, contactId: c.id, reason, voidedBy: actorId(ctx.actor), voidedAt: now })
+    .onConflictDoNothing()
+    .returning();
+  if (!voided) throw alreadyVoided();
+  await addToCounters(tx, c, -1);
+  if (c.inPerson) {
+    await tx
+      .update(customers)
+      .set({
+        lastInPersonAt: sql`(select max(x.occurred_at) from ${contacts} x where x.tenant_id = ${customers.tenantId}
+          and x.customer_id = ${customers.id} and x.in_person
+          and not exists (select 1 from ${contactVoids} v where v.tenant_id = x.tenant_id and v.contact_id = x.id))`,
+      })
+      .where(eq(customers.id, c.customerId));
+  }
+  return presentContact(c, voided);
+}
+
+const alreadyVoided = () => new Conflict("This contact was already voided.", { id: "is voided" });
+
+// ── the 1:3 ratio ────────────────────────────────────────────────────────────
+
+/**
+ * 第四条 2②, SPEC §5: E and N are the rep's in-person contacts classed existing and
+ * prospect in the period (a club month by default, or club days from–to), read
+ * from the maintained day counters (voids already taken off).
+ */
+export async function repRatio(ctx: ServiceContext, repId: string, q: RatioQuery): Promise<Ratio> {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const rep = await repInScope(tx, ctx, repId);
+    const rules = await readClubRules(tx);
+    const period =
+      q.from && q.to
+        ? and(gte(repDayContacts.day, q.from), lte(repDayContacts.day, q.to))
+        : eq(repDayContacts.month, q.month ?? monthOf(ctx.deps.clock.now(), rules.timezone));
+    const [sum] = await tx
+      .select({
+        e: sql<string>`coalesce(sum(${repDayContacts.existingInPerson}), 0)::int`,
+        n: sql<string>`coalesce(sum(${repDayContacts.prospectInPerson}), 0)::int`,
+      })
+      .from(repDayContacts)
+      .where(and(eq(repDayContacts.repId, rep.id), period));
+    return ratio(Number(sum?.e ?? 0), Number(sum?.n ?? 0));
+  });
+}
+
+// ── cadence ──────────────────────────────────────────────────────────────────
+
+/**
+ * SPEC §5 cadence: active customers whose last in-person contact (or, without one,
+ * becoming active) is more than ⌊365 / required⌋ days ago, required by the current
+ * tier (the last complete club month's spend). Most overdue first. The SQL filters
+ * and orders by the same due instant that `cadenceStatus` computes (spans of 24 h).
+ */
+export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string | undefined; limit: number; cursor?: string | undefined }) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const ownerId = await repFilter(tx, ctx, q.repId);
+    const club = await clubNow(tx, ctx);
+    const { tiers, cadence } = club.rules;
+    const spend = sql`(select coalesce(sum(t.amount_fen), 0) from ${customerMonthTotals} t
+      where t.tenant_id = ${customers.tenantId} and t.customer_id = ${customers.id} and t.month = ${club.tierMonth})`;
+    const tier = sql<Tier>`(case when ${spend} >= ${tiers.A}::bigint then 'A' when ${spend} >= ${tiers.B}::bigint then 'B' else 'C' end)`;
+    const days = (t: Tier) => sql`${intervalDays(cadence[t])}::int`;
+    const hours = sql`(case ${tier} when 'A' then ${days("A")} when 'B' then ${days("B")} else ${days("C")} end) * 24`;
+    const dueAt = sql`(coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt}) + make_interval(hours => ${hours}))`;
+    const rows = await tx
+      .select({ c: customers, tier, ownerName: users.name })
+      .from(customers)
+      .innerJoin(users, eq(users.id, customers.ownerId))
+      .where(
+        and(
+          eq(customers.status, "active"),
+          ownerId ? eq(customers.ownerId, ownerId) : undefined,
+          sql`${dueAt} < ${club.now.toISOString()}::timestamptz`,
+          after ? sql`(${dueAt}, ${customers.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(asc(dueAt), asc(customers.id))
+      .limit(q.limit + 1);
+    const items = rows.slice(0, q.limit).map((r) => {
+      const s = cadenceStatus({
+        lastInPersonAt: r.c.lastInPersonAt,
+        activeSince: r.c.activeSince ?? r.c.createdAt,
+        now: club.now,
+        tier: r.tier,
+        settings: cadence,
+      });
+      return {
+        customerId: r.c.id,
+        name: r.c.name,
+        ownerId: r.c.ownerId,
+        ownerName: r.ownerName,
+        tier: r.tier,
+        required: s.required,
+        intervalDays: s.intervalDays,
+        lastInPersonAt: r.c.lastInPersonAt?.toISOString() ?? null,
+        activeSince: (r.c.activeSince ?? r.c.createdAt).toISOString(),
+        dueAt: s.dueAt!.toISOString(),
+        daysOverdue: s.daysOverdue!,
+      };
+    });
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.dueAt, last.customerId]) : null };
+  });
+}
+
+/**
+ * Pages a report computed in memory (bounded by the club's reps × periods) with the
+ * same `limit`/`cursor` contract as the SQL lists: rows in `key` order, strictly after the cursor.
+ */
+export function pageRows<T>(rows: T[], q: { limit: number; cursor?: string | undefined }, arity: number, key: (row: T) => string[]) {
+  const cmp = (a: string[], b: string[]) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] ?? "") < (b[i] ?? "") ? -1 : 1;
+    return 0;
+  };
+  const sorted = [...rows].sort((a, b) => cmp(key(a), key(b)));
+  const after = decodeCursor(q.cursor, arity) as string[] | undefined;
+  const rest = after ? sorted.filter((r) => cmp(key(r), after) > 0) : sorted;
+  const items = rest.slice(0, q.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rest.length > q.limit && last ? encodeCursor(key(last)) : null };
+}

@@ -1,0 +1,207 @@
+import {
+  contacts,
+  contactVoids,
+  customerChanges,
+  customerOwners,
+  customers,
+  prospectReviews,
+  type Tx,
+  users,
+  withTenant,
+} from "@clubhouse/db";
+import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
+import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from "../contacts/rules.ts";
+import { actorId, clubNow, loadCustomer, viewCustomer, writeStatus } from "../customers/service.ts";
+import type { ServiceContext } from "../deps.ts";
+import { RuleViolation, ValidationError } from "../http/errors.ts";
+import { decodeCursor, encodeCursor } from "../http/paging.ts";
+
+/**
+ * The prospect review (SPEC §5, 第四条 2②: 若访问一潜在客户已有3次…部门经理须对该潜在
+ * 客户进行审查). A contact counts toward the next review from when the server knew
+ * of it — the later of `occurredAt` and its arrival — so an offline visit made
+ * before a decision but synced after it counts toward the next batch instead of
+ * vanishing from both. The count starts at `review_count_from` (becoming a
+ * prospect, inclusive) and after the last decision (exclusive: a contact at that
+ * very instant was in the batch the manager saw), as `inPersonContactsSince` says.
+ */
+const knownAt = sql`greatest(${contacts.occurredAt}, ${contacts.createdAt})`;
+const lastDecision = sql`(select max(r.decided_at) from ${prospectReviews} r where r.tenant_id = ${customers.tenantId} and r.customer_id = ${customers.id})`;
+const counted: SQL = sql`${contacts.tenantId} = ${customers.tenantId} and ${contacts.customerId} = ${customers.id} and ${contacts.inPerson}
+  and not exists (select 1 from ${contactVoids} v where v.tenant_id = ${contacts.tenantId} and v.contact_id = ${contacts.id})
+  and ${knownAt} >= ${customers.reviewCountFrom}
+  and ${knownAt} > coalesce(${lastDecision}, '-infinity'::timestamptz)`;
+const countExpr = sql<number>`(select count(*) from ${contacts} where ${counted})::int`;
+const lastContactExpr = sql`(select max(${contacts.occurredAt}) from ${contacts} where ${counted})`;
+
+export async function reviewQueue(ctx: ServiceContext, q: { limit: number; cursor?: string | undefined }) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const rows = await tx
+      .select({
+        c: customers,
+        ownerName: users.name,
+        count: countExpr,
+        lastContactAt: lastContactExpr.mapWith(contacts.occurredAt),
+      })
+      .from(customers)
+      .innerJoin(users, eq(users.id, customers.ownerId))
+      .where(
+        and(
+          eq(customers.status, "prospect"),
+          sql`${countExpr} >= ${PROSPECT_REVIEW_THRESHOLD}`,
+          after ? sql`(${lastContactExpr}, ${customers.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      // longest waiting first
+      .orderBy(asc(lastContactExpr), asc(customers.id))
+      .limit(q.limit + 1);
+    const items = rows.slice(0, q.limit).map((r) => ({
+      customerId: r.c.id,
+      name: r.c.name,
+      kind: r.c.kind,
+      ownerId: r.c.ownerId,
+      ownerName: r.ownerName,
+      contacts: Number(r.count),
+      lastContactAt: (r.lastContactAt as Date).toISOString(),
+      countingSince: r.c.reviewCountFrom.toISOString(),
+    }));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.lastContactAt, last.customerId]) : null };
+  });
+}
+
+type ReviewRow = typeof prospectReviews.$inferSelect;
+const presentReview = (r: ReviewRow) => ({
+  id: r.id,
+  customerId: r.customerId,
+  decision: r.decision,
+  fromOwnerId: r.fromOwnerId,
+  toOwnerId: r.toOwnerId,
+  contactsCounted: r.contactsCounted,
+  decidedBy: r.decidedBy,
+  decidedAt: r.decidedAt.toISOString(),
+});
+
+/** The same count the queue shows, through the pure rule. */
+async function countSinceLastReview(tx: Tx, customer: typeof customers.$inferSelect) {
+  const [last] = await tx
+    .select({ at: prospectReviews.decidedAt })
+    .from(prospectReviews)
+    .where(eq(prospectReviews.customerId, customer.id))
+    .orderBy(desc(prospectReviews.decidedAt))
+    .limit(1);
+  const rows = await tx
+    .select({ channel: contacts.channel, occurredAt: contacts.occurredAt, createdAt: contacts.createdAt, voidedAt: contactVoids.voidedAt })
+    .from(contacts)
+    .leftJoin(contactVoids, and(eq(contactVoids.tenantId, contacts.tenantId), eq(contactVoids.contactId, contacts.id)))
+    .where(and(eq(contacts.customerId, customer.id), sql`${knownAt} >= ${customer.reviewCountFrom.toISOString()}::timestamptz`));
+  return inPersonContactsSince(
+    rows.map((r) => ({
+      channel: r.channel,
+      occurredAt: new Date(Math.max(r.occurredAt.getTime(), r.createdAt.getTime())),
+      voided: r.voidedAt !== null,
+    })),
+    { becameProspectAt: customer.reviewCountFrom, lastReviewedAt: last?.at ?? null },
+  );
+}
+
+export type ReviewDecision = { decision: "continue" } | { decision: "drop" } | { decision: "reassign"; ownerId: string };
+
+/**
+ * A manager's decision on a prospect in the queue, recorded with who, when and the
+ * count it was made on. `continue` and `reassign` start the count again; `drop`
+ * makes it dropped (contacts refused until a manager reopens it). Reassigning and
+ * dropping are record edits like PATCH /customers/:id: history, owners, status
+ * history and the quarter's refresh, all in this one transaction.
+ */
+export async function decideReview(ctx: ServiceContext, customerId: string, input: ReviewDecision) {
+  const out = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    // The row lock makes two managers deciding at once take turns: the second finds the count reset (422).
+    const row = await loadCustomer(tx, ctx, customerId, true);
+    const count = row.status === "prospect" ? await countSinceLastReview(tx, row) : 0;
+    if (!needsReview(count, row.status))
+      throw new RuleViolation("This customer is not in the review queue.", {
+        customerId: row.status === "prospect" ? `has ${count} in-person contacts since its last review` : `is ${row.status}`,
+      });
+    const now = ctx.deps.clock.now();
+    const me = actorId(ctx.actor);
+    let toOwnerId: string | null = null;
+    if (input.decision === "reassign") {
+      if (input.ownerId === row.ownerId)
+        throw new RuleViolation("The prospect is already theirs; decide continue instead.", { ownerId: "is the current owner" });
+      const [u] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, input.ownerId));
+      if (!u || u.disabledAt) throw new ValidationError({ ownerId: "is not an active user of this club" });
+      toOwnerId = u.id;
+    }
+    const [review] = await tx
+      .insert(prospectReviews)
+      .values({
+        tenantId: ctx.tenantId,
+        customerId: row.id,
+        decision: input.decision,
+        fromOwnerId: row.ownerId,
+        toOwnerId,
+        contactsCounted: count,
+        decidedBy: me!,
+        decidedAt: now,
+      })
+      .returning();
+    switch (input.decision) {
+      case "continue":
+        await tx.update(customers).set({ reviewCountFrom: now }).where(eq(customers.id, row.id));
+        break;
+      case "reassign":
+        await tx
+          .update(customers)
+          .set({ ownerId: toOwnerId!, reviewCountFrom: now, updatedAt: now, lastRefreshedAt: now })
+          .where(eq(customers.id, row.id));
+        await tx.insert(customerOwners).values({ tenantId: ctx.tenantId, customerId: row.id, fromAt: now, ownerId: toOwnerId! });
+        await tx.insert(customerChanges).values({
+          tenantId: ctx.tenantId,
+          customerId: row.id,
+          actorId: me,
+          kind: "edited",
+          changes: [{ field: "ownerId", old: row.ownerId, new: toOwnerId }],
+          at: now,
+        });
+        break;
+      case "drop":
+        await tx.update(customers).set({ status: "dropped", updatedAt: now, lastRefreshedAt: now }).where(eq(customers.id, row.id));
+        await writeStatus(tx, ctx, row, "dropped", now);
+        await tx.insert(customerChanges).values({
+          tenantId: ctx.tenantId,
+          customerId: row.id,
+          actorId: me,
+          kind: "edited",
+          changes: [{ field: "status", old: row.status, new: "dropped" }],
+          at: now,
+        });
+        break;
+    }
+    return { review: presentReview(review!), customer: await viewCustomer(tx, ctx, await clubNow(tx, ctx), row.id) };
+  });
+  ctx.deps.live.boardChanged(ctx.tenantId);
+  return out;
+}
+
+/** Past decisions, newest first (manager). */
+export async function listReviews(ctx: ServiceContext, q: { customerId?: string | undefined; limit: number; cursor?: string | undefined }) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const rows = await tx
+      .select()
+      .from(prospectReviews)
+      .where(
+        and(
+          q.customerId ? eq(prospectReviews.customerId, q.customerId) : undefined,
+          after ? sql`(${prospectReviews.decidedAt}, ${prospectReviews.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(desc(prospectReviews.decidedAt), desc(prospectReviews.id))
+      .limit(q.limit + 1);
+    const items = rows.slice(0, q.limit).map(presentReview);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.decidedAt, last.id]) : null };
+  });
+}

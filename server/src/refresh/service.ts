@@ -1,0 +1,144 @@
+import { customerChanges, customers, type Tx, users, withTenant } from "@clubhouse/db";
+import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
+import { pageRows, repFilter } from "../contacts/service.ts";
+import type { ServiceContext } from "../deps.ts";
+import { RuleViolation } from "../http/errors.ts";
+import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { readClubRules } from "../settings/service.ts";
+import { type ClubQuarter, quarterOf, quarterRange } from "../time/club-time.ts";
+import { type OwnedRefreshSubject, refreshProgress } from "./rules.ts";
+
+/**
+ * Quarterly refresh (SPEC §7, 动态管理: 每季度至少增补客户资料一次). What counts as a
+ * refresh is what customers/service.ts stamps `last_refreshed_at` for: creating or
+ * importing the record, a real edit, or "reviewed, unchanged". Each leaves a
+ * customer_changes row, so a past quarter is judged by the rows inside it rather
+ * than by `last_refreshed_at`, which a refresh in a later quarter has moved on.
+ */
+export const REFRESH_KINDS = ["created", "imported", "edited", "refreshed"];
+
+export interface QuarterSubject extends OwnedRefreshSubject {
+  id: string;
+  name: string;
+}
+
+/**
+ * Every customer with its latest refresh at or before the quarter's end. Status and
+ * owner are today's: a customer reassigned since counts for its new owner.
+ */
+export async function quarterSubjects(tx: Tx, quarter: ClubQuarter, tz: string, ownerId?: string): Promise<QuarterSubject[]> {
+  const { end } = quarterRange(quarter, tz);
+  const endIso = end.toISOString();
+  const lastChange = sql`(select max(ch.at) from ${customerChanges} ch where ch.tenant_id = ${customers.tenantId}
+    and ch.customer_id = ${customers.id} and ch.kind in (${sql.join(
+      REFRESH_KINDS.map((k) => sql`${k}`),
+      sql`, `,
+    )}) and ch.at < ${endIso}::timestamptz)`;
+  const rows = await tx
+    .select({
+      id: customers.id,
+      name: customers.name,
+      ownerId: customers.ownerId,
+      status: customers.status,
+      createdAt: customers.createdAt,
+      lastRefreshedAt: customers.lastRefreshedAt,
+      lastChange: lastChange.mapWith(customerChanges.at),
+    })
+    .from(customers)
+    .where(
+      and(
+        inArray(customers.status, ["prospect", "active"]),
+        lt(customers.createdAt, end),
+        ownerId ? eq(customers.ownerId, ownerId) : undefined,
+      ),
+    );
+  return rows.map((r) => {
+    const candidates = [r.lastRefreshedAt.getTime() < end.getTime() ? r.lastRefreshedAt : null, (r.lastChange as Date | null) ?? null]
+      .filter((d): d is Date => d !== null)
+      .map((d) => d.getTime());
+    return {
+      id: r.id,
+      name: r.name,
+      ownerId: r.ownerId,
+      status: r.status,
+      createdAt: r.createdAt,
+      lastRefreshedAt: candidates.length ? new Date(Math.max(...candidates)) : null,
+    };
+  });
+}
+
+/** The quarter asked about: the current one by default; one that has not begun is refused. */
+async function quarterContext(tx: Tx, ctx: ServiceContext, quarter: string | undefined) {
+  const rules = await readClubRules(tx);
+  const now = ctx.deps.clock.now();
+  const current = quarterOf(now, rules.timezone);
+  const q = quarter ?? current;
+  if (q > current) throw new RuleViolation("That quarter has not begun.", { quarter: "is in the future" });
+  return { tz: rules.timezone, quarter: q, now };
+}
+
+/**
+ * Each rep's refresh progress for a club quarter (reps see their own row). Every
+ * enabled rep has a row, even with no customers to refresh.
+ */
+export async function progress(ctx: ServiceContext, q: { quarter?: string | undefined; limit: number; cursor?: string | undefined }) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const { tz, quarter } = await quarterContext(tx, ctx, q.quarter);
+    const ownerId = await repFilter(tx, ctx, undefined);
+    const subjects = await quarterSubjects(tx, quarter, tz, ownerId);
+    const byRep = new Map(refreshProgress(subjects, quarter, tz).map((p) => [p.repId, p]));
+    const people = await tx
+      .select({ id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt })
+      .from(users)
+      .where(ownerId ? eq(users.id, ownerId) : undefined);
+    const rows = people
+      .filter((u) => ownerId !== undefined || byRep.has(u.id) || (u.role === "rep" && u.disabledAt === null))
+      .map((u) => {
+        const p = byRep.get(u.id);
+        return { repId: u.id, name: u.name, total: p?.total ?? 0, refreshed: p?.refreshed ?? 0, stale: p?.stale ?? 0 };
+      });
+    const totals = rows.reduce((t, r) => ({ total: t.total + r.total, refreshed: t.refreshed + r.refreshed, stale: t.stale + r.stale }), {
+      total: 0,
+      refreshed: 0,
+      stale: 0,
+    });
+    return { quarter, totals, ...pageRows(rows, q, 2, (r) => [r.name, r.repId]) };
+  });
+}
+
+/** Stale customers this club quarter, stalest first (reps see their own; managers may name an owner). */
+export async function staleCustomers(ctx: ServiceContext, q: { ownerId?: string | undefined; limit: number; cursor?: string | undefined }) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const { tz, quarter } = await quarterContext(tx, ctx, undefined);
+    const ownerId = await repFilter(tx, ctx, q.ownerId);
+    const { start } = quarterRange(quarter, tz);
+    // Same as isStale for the current quarter: in scope, created before it, not refreshed since it began.
+    const rows = await tx
+      .select({ c: customers, ownerName: users.name })
+      .from(customers)
+      .innerJoin(users, eq(users.id, customers.ownerId))
+      .where(
+        and(
+          inArray(customers.status, ["prospect", "active"]),
+          lt(customers.createdAt, start),
+          lt(customers.lastRefreshedAt, start),
+          ownerId ? eq(customers.ownerId, ownerId) : undefined,
+          after ? sql`(${customers.lastRefreshedAt}, ${customers.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(asc(customers.lastRefreshedAt), asc(customers.id))
+      .limit(q.limit + 1);
+    const items = rows.slice(0, q.limit).map((r) => ({
+      customerId: r.c.id,
+      name: r.c.name,
+      kind: r.c.kind,
+      status: r.c.status,
+      ownerId: r.c.ownerId,
+      ownerName: r.ownerName,
+      lastRefreshedAt: r.c.lastRefreshedAt.toISOString(),
+    }));
+    const last = items[items.length - 1];
+    return { quarter, items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.lastRefreshedAt, last.customerId]) : null };
+  });
+}
