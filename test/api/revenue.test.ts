@@ -137,6 +137,17 @@ describe("the ledger", () => {
     expectErrorShape(await call(t.url, "GET", "/revenue?month=2026-13", { token: c.manager.token }), 400);
   });
 
+  it("an Idempotency-Key makes a retried write book the money once", async () => {
+    const body = { customerId: customer.id, amount: 321, businessLine: "rooms", occurredAt: "2026-03-12T10:00:00+08:00" };
+    const headers = { "idempotency-key": "till-42" };
+    const results = await Promise.all(Array.from({ length: 10 }, () => call(t.url, "POST", "/revenue", { token: c.rep1.token, body, headers })));
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    const booked = await call(t.url, "GET", `/revenue?customerId=${customer.id}&month=2026-03&limit=200`, { token: c.manager.token });
+    expect(booked.body.items.filter((x: { amount: number }) => x.amount === 321)).toHaveLength(1);
+    expectErrorShape(await call(t.url, "POST", "/revenue", { token: c.rep1.token, body: { ...body, amount: 322 }, headers }), 409);
+  });
+
   it("maintained totals always agree with the ledger", async () => {
     expect(await verify()).toEqual({ customers: [], reps: [] });
   });

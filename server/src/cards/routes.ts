@@ -4,9 +4,8 @@ import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
-import { body, params, query } from "../http/validate.ts";
+import { body, instant, params, query } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
-import { instant } from "../revenue/routes.ts";
 import { createCardType, listCardSales, listCardTypes, sellCard, updateCardType } from "./service.ts";
 
 const tag = (summary: string) => describeRoute({ tags: ["cards"], summary });

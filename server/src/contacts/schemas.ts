@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pageQuery } from "../http/paging.ts";
-import { instant } from "../revenue/routes.ts";
+import { instant } from "../http/validate.ts";
 import { clubDaySchema, clubMonthSchema } from "../time/club-time.ts";
 
 export const contactChannel = z.enum(["visit", "demo", "phone", "letter"]);

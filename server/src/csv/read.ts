@@ -1,11 +1,19 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { parse } from "csv-parse/sync";
+import { bodyLimit } from "hono/body-limit";
 import iconv from "iconv-lite";
 import { AppError, type Fields, ValidationError } from "../http/errors.ts";
 
 /** CSV uploads are refused above this size and row count. */
 export const CSV_BODY_LIMIT = 10 * 1024 * 1024;
+
+export const csvLimit = bodyLimit({
+  maxSize: CSV_BODY_LIMIT,
+  onError: () => {
+    throw new AppError(413, "payload_too_large", `The file is larger than ${CSV_BODY_LIMIT} bytes.`);
+  },
+});
 export const CSV_MAX_ROWS = 50_000;
 const MAX_LISTED_ERRORS = 200;
 

@@ -2,11 +2,10 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { requireAuth, serviceContext } from "../auth/middleware.ts";
-import { decodeCsv } from "../csv/read.ts";
+import { csvLimit, decodeCsv } from "../csv/read.ts";
 import type { Deps } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
-import { csvLimit } from "../revenue/routes.ts";
 import { exportCustomers, importCustomers } from "./csv.ts";
 import { createCustomerBody, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
 import {

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { validator } from "hono-openapi";
+import { z } from "zod";
 import { type Fields, ValidationError } from "./errors.ts";
 
 export function issuesToFields(issues: ReadonlyArray<StandardSchemaV1.Issue>, target?: string): Fields {
@@ -16,6 +17,9 @@ export function issuesToFields(issues: ReadonlyArray<StandardSchemaV1.Issue>, ta
 export function invalid(result: { success: boolean; error?: ReadonlyArray<StandardSchemaV1.Issue> }, _c: unknown, target?: string): void {
   if (!result.success) throw new ValidationError(issuesToFields(result.error ?? [], target));
 }
+
+/** An instant as the API takes it (SPEC §1): ISO 8601 with an offset. */
+export const instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 time with an offset, e.g. 2025-03-31T23:30:00+08:00" });
 
 export const body = <S extends StandardSchemaV1>(schema: S) => validator("json", schema, (r, c) => invalid(r, c, "body"));
 export const query = <S extends StandardSchemaV1>(schema: S) => validator("query", schema, (r, c) => invalid(r, c, "query"));

@@ -1,34 +1,26 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { requireAuth, serviceContext } from "../auth/middleware.ts";
-import { CSV_BODY_LIMIT, decodeCsv } from "../csv/read.ts";
+import { readIdempotencyKey } from "../contacts/idempotency.ts";
+import { IDEMPOTENCY_HEADER } from "../contacts/schemas.ts";
+import { csvLimit, decodeCsv } from "../csv/read.ts";
 import type { Deps } from "../deps.ts";
-import { AppError } from "../http/errors.ts";
 import { pageQuery } from "../http/paging.ts";
-import { body, params, query } from "../http/validate.ts";
+import { body, instant, params, query } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
 import { clubMonthSchema } from "../time/club-time.ts";
 import { importRevenue } from "./import.ts";
 import { listRevenue, recordRevenue, reverseRevenue } from "./service.ts";
 
 const tag = (summary: string) => describeRoute({ tags: ["revenue"], summary });
-export const instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 time with an offset, e.g. 2025-03-31T23:30:00+08:00" });
-
-export const csvLimit = bodyLimit({
-  maxSize: CSV_BODY_LIMIT,
-  onError: () => {
-    throw new AppError(413, "payload_too_large", `The file is larger than ${CSV_BODY_LIMIT} bytes.`);
-  },
-});
 
 export function revenueRoutes(deps: Deps) {
   return new Hono()
     .use(requireAuth(deps))
     .post(
       "/",
-      tag("Record revenue (a rep for their own customers)"),
+      tag("Record revenue (a rep for their own customers); an Idempotency-Key makes retries safe"),
       body(
         z.strictObject({
           customerId: z.uuid("must be a customer id"),
@@ -38,7 +30,12 @@ export function revenueRoutes(deps: Deps) {
           repId: z.uuid("must be a user id").optional(),
         }),
       ),
-      async (c) => c.json(await recordRevenue(serviceContext(c, deps), c.req.valid("json")), 201),
+      async (c) => {
+        const key = readIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER), false);
+        const out = await recordRevenue(serviceContext(c, deps), c.req.valid("json"), key);
+        if (out.replayed) c.header("Idempotent-Replayed", "true");
+        return c.json(out.body, 201);
+      },
     )
     .get(
       "/",

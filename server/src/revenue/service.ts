@@ -1,6 +1,7 @@
 import { customers, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { withIdempotency } from "../contacts/idempotency.ts";
 import { actorId, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
@@ -76,36 +77,58 @@ export async function resolveRep(
   return id;
 }
 
-export async function recordRevenue(
-  ctx: ServiceContext,
-  input: { customerId: string; amount: number; businessLine: string; occurredAt: string; repId?: string | undefined },
-) {
-  const row = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const rules = await readClubRules(tx);
-    if (!rules.businessLines.includes(input.businessLine)) {
-      throw new ValidationError({ businessLine: `must be one of: ${rules.businessLines.join(", ")}` });
-    }
-    const customer = await loadCustomer(tx, ctx, input.customerId);
-    const occurredAt = new Date(input.occurredAt);
-    const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
-    const [entry] = await appendLedger(tx, [
-      {
-        tenantId: ctx.tenantId,
-        customerId: customer.id,
-        repId,
-        amountFen: toFen(input.amount),
-        businessLine: input.businessLine,
-        occurredAt,
-        month: monthOf(occurredAt, rules.timezone),
-        source: "api",
-        createdBy: actorId(ctx.actor),
-        createdAt: ctx.deps.clock.now(),
-      },
-    ]);
-    return entry!;
+export interface NewRevenue {
+  customerId: string;
+  amount: number;
+  businessLine: string;
+  occurredAt: string;
+  repId?: string | undefined;
+}
+
+async function recordRevenueTx(tx: Tx, ctx: ServiceContext, input: NewRevenue) {
+  const rules = await readClubRules(tx);
+  if (!rules.businessLines.includes(input.businessLine)) {
+    throw new ValidationError({ businessLine: `must be one of: ${rules.businessLines.join(", ")}` });
+  }
+  const customer = await loadCustomer(tx, ctx, input.customerId);
+  const occurredAt = new Date(input.occurredAt);
+  const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
+  const [entry] = await appendLedger(tx, [
+    {
+      tenantId: ctx.tenantId,
+      customerId: customer.id,
+      repId,
+      amountFen: toFen(input.amount),
+      businessLine: input.businessLine,
+      occurredAt,
+      month: monthOf(occurredAt, rules.timezone),
+      source: "api",
+      createdBy: actorId(ctx.actor),
+      createdAt: ctx.deps.clock.now(),
+    },
+  ]);
+  return entry!;
+}
+
+/**
+ * Records one entry. With an Idempotency-Key (optional here, required for
+ * contacts) a retried request — a phone that lost the answer, a client after a
+ * server crash — returns the first entry instead of booking the money twice.
+ */
+export async function recordRevenue(ctx: ServiceContext, input: NewRevenue, key?: string) {
+  if (!key) {
+    const row = await withTenant(ctx.deps.database, ctx.tenantId, (tx) => recordRevenueTx(tx, ctx, input));
+    afterRevenue(ctx, [row]);
+    return { body: presentEntry(row), replayed: false };
+  }
+  const request = { ...input, occurredAt: new Date(input.occurredAt).toISOString(), repId: input.repId ?? null };
+  let row: EntryRow | undefined;
+  const out = await withIdempotency(ctx, { key, scope: "POST /revenue", request }, async (tx) => {
+    row = await recordRevenueTx(tx, ctx, input);
+    return { status: 201, body: presentEntry(row) };
   });
-  afterRevenue(ctx, [row]);
-  return presentEntry(row);
+  if (!out.replayed && row) afterRevenue(ctx, [row]);
+  return { body: out.body, replayed: out.replayed };
 }
 
 /**
