@@ -1,3 +1,31 @@
+import { withTenant } from "@clubhouse/db";
 import type { ClubJob } from "../jobs/job.ts";
+import { monthOf, previousMonth } from "../time/club-time.ts";
+import { closeMonths } from "./close.ts";
+import { evaluatePace } from "./pace.ts";
+import { isMonthClosed } from "./read.ts";
 
-export const quotaJobs: ClubJob[] = [];
+/**
+ * The automatic month close: on the first tick after a club month ends, close it
+ * (and any earlier month with targets still open). Claimed in job_runs inside the
+ * close's own transaction, so it happens once across processes and restarts.
+ */
+export const monthCloseJob: ClubJob = {
+  name: "month-close",
+  async run(ctx, club) {
+    const month = previousMonth(monthOf(ctx.deps.clock.now(), club.timezone));
+    // cheap check first; closeMonths claims the month under a lock anyway
+    if (await withTenant(ctx.deps.database, ctx.tenantId, (tx) => isMonthClosed(tx, month))) return;
+    await closeMonths(ctx, month);
+  },
+};
+
+/** Time passing lowers pace: re-judge every rep with a target each tick (and end last month's alarms). */
+export const paceJob: ClubJob = {
+  name: "quota-pace",
+  async run(ctx) {
+    await evaluatePace(ctx);
+  },
+};
+
+export const quotaJobs: ClubJob[] = [monthCloseJob, paceJob];

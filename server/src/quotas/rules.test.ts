@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addMonths } from "../time/club-time.ts";
+import { addMonths, nextMonth } from "../time/club-time.ts";
 import {
   alarmTransition,
   attainment,
@@ -12,6 +12,7 @@ import {
   type PaceLevel,
   paceLevel,
   type RepMonth,
+  suspensionAfter,
   yearEnd,
 } from "./rules.ts";
 
@@ -210,6 +211,27 @@ describe("department bonus suspension", () => {
       departmentBonusSuspended: true,
     });
     expect(closeMonth([], "2025-04").departmentBonusSuspended).toBe(false);
+  });
+});
+
+describe("suspensionAfter (the standing page's explanation)", () => {
+  it.each([
+    ["79/79/79", [79, 79, 79], true, "2025-04", "2025-03"],
+    ["79/79/79/90", [79, 79, 79, 90], true, "2025-04", "2025-03"],
+    ["79/79/79/90/100: paid again", [79, 79, 79, 90, 100], false, null, null],
+    ["59 ×6: since the first warning, caused by the removal", [59, 59, 59, 59, 59, 59], true, "2025-04", "2025-06"],
+    ["79/79/79, none, 79: still suspended, latest cause", [79, 79, 79, null, 79], true, "2025-04", "2025-05"],
+    ["19 then 100", [19, 100], false, null, null],
+    ["nothing wrong", [85, 90], false, null, null],
+    ["no closed months", [], false, null, null],
+  ] as const)("%s", (_, percents, suspended, since, causeMonth) => {
+    const months = record(percents);
+    const closes = closeSequence(months);
+    const s = suspensionAfter(closes);
+    expect([s.suspended, s.since, s.cause?.month ?? null]).toEqual([suspended, since, causeMonth]);
+    // it agrees with the flag the ladder carries into the next month
+    const next = months.length ? nextMonth(months.at(-1)!.month) : "2025-01";
+    expect(s.suspended).toBe(closeMonth(months, next).departmentBonusSuspended);
   });
 });
 

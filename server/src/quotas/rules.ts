@@ -1,5 +1,5 @@
 import type { CustomerStatus } from "../contacts/rules.ts";
-import { type ClubMonth, monthRange, monthsEnding } from "../time/club-time.ts";
+import { type ClubMonth, monthRange, monthsEnding, nextMonth } from "../time/club-time.ts";
 
 /**
  * Quotas, pace alarms, the month-close ladder, churn and the year-end flag
@@ -205,6 +205,45 @@ function suspendedAfter(closes: readonly MonthClose[]): boolean {
   const last = closes.at(-1);
   if (!last) return false;
   return last.departmentBonusSuspended || (last.outcome !== null && last.outcome !== "ok");
+}
+
+/** What `suspensionAfter` reads of a closed month (a stored result or a MonthClose). */
+export interface ClosedOutcome {
+  month: ClubMonth;
+  attainment: number | null;
+  outcome: Outcome | null;
+  reasons: readonly CloseReason[];
+}
+
+export interface Suspension {
+  /** whether the department bonus is suspended for the month after these closes */
+  suspended: boolean;
+  /** the first suspended month of the current run */
+  since: ClubMonth | null;
+  /** the latest warning or removal that keeps it suspended */
+  cause: ClosedOutcome | null;
+}
+
+/**
+ * The department bonus after a rep's closed months, and why — the same walk as
+ * closeSequence: a closed month at 100% ends a suspension (and is paid in full);
+ * then a warning or removal in a month suspends from the next one. For the
+ * standing page, which explains the flag with the month and reasons behind it.
+ */
+export function suspensionAfter<T extends ClosedOutcome>(closes: readonly T[]): Suspension & { cause: T | null } {
+  let cause: T | null = null;
+  let since: ClubMonth | null = null;
+  for (const c of [...closes].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0))) {
+    if (c.attainment !== null && c.attainment >= 1) {
+      cause = null;
+      since = null;
+    }
+    if (c.outcome === "warning" || c.outcome === "removal") {
+      since ??= nextMonth(c.month);
+      cause = c;
+    }
+  }
+  return { suspended: cause !== null, since, cause };
 }
 
 // ── churn rate ───────────────────────────────────────────────────────────────

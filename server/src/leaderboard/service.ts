@@ -1,0 +1,132 @@
+import { repDayContacts, type Tx, withTenant } from "@clubhouse/db";
+import { inArray, sql } from "drizzle-orm";
+import { ratio } from "../contacts/rules.ts";
+import type { Deps } from "../deps.ts";
+import { toYuan } from "../money.ts";
+import { clubClock, loadReps, revenueSums, targetSums } from "../quotas/read.ts";
+import { attainment } from "../quotas/rules.ts";
+import type { LeaderboardPeriod } from "../realtime/events.ts";
+import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
+
+/**
+ * Leaderboards for a club month, quarter or year (SPEC §8): reps by revenue with
+ * target, attainment, contacts and 1:3 compliance. Reads only maintained rows —
+ * rep_month_totals, targets, rep_day_contacts — never the ledger, so a board costs a
+ * few indexed rows per rep however large the ledger grows.
+ */
+
+export function periodMonths(period: LeaderboardPeriod, at: ClubMonth): ClubMonth[] {
+  switch (period) {
+    case "month":
+      return [at];
+    case "quarter":
+      return monthsOfQuarter(quarterOfMonth(at));
+    case "year":
+      return monthsOfYear(yearOfMonth(at));
+  }
+}
+
+async function contactSums(tx: Tx, months: ClubMonth[]) {
+  const rows = await tx
+    .select({
+      repId: repDayContacts.repId,
+      existing: sql<string>`sum(${repDayContacts.existingInPerson})`,
+      prospect: sql<string>`sum(${repDayContacts.prospectInPerson})`,
+      visits: sql<string>`sum(${repDayContacts.visits})`,
+      demos: sql<string>`sum(${repDayContacts.demos})`,
+      calls: sql<string>`sum(${repDayContacts.calls})`,
+      letters: sql<string>`sum(${repDayContacts.letters})`,
+    })
+    .from(repDayContacts)
+    .where(inArray(repDayContacts.month, months))
+    .groupBy(repDayContacts.repId);
+  return new Map(
+    rows.map((r) => [
+      r.repId,
+      {
+        existing: Number(r.existing),
+        prospect: Number(r.prospect),
+        visits: Number(r.visits),
+        demos: Number(r.demos),
+        calls: Number(r.calls),
+        letters: Number(r.letters),
+      },
+    ]),
+  );
+}
+
+export interface BoardRow {
+  rank: number;
+  repId: string;
+  name: string;
+  revenue: number;
+  target: number | null;
+  attainment: number | null;
+  contacts: { inPerson: number; existing: number; prospect: number; visits: number; demos: number; calls: number; letters: number };
+  ratio: { existing: number; prospect: number; required: number; shortfall: number; compliant: boolean };
+}
+
+/**
+ * The rows of one board: every enabled rep, plus any rep with revenue or a target in
+ * the period. Ranked by revenue (highest first), ties by attainment (higher first, no
+ * target last), then name, then id — so the order is total and stable.
+ */
+export async function boardRows(tx: Tx, period: LeaderboardPeriod, at: ClubMonth): Promise<BoardRow[]> {
+  const months = periodMonths(period, at);
+  const reps = await loadReps(tx);
+  const tsums = await targetSums(tx, months);
+  const rsums = await revenueSums(tx, months);
+  const csums = await contactSums(tx, months);
+  const rows = reps
+    .filter((r) => r.disabledAt === null || tsums.has(r.id) || (rsums.get(r.id) ?? 0) !== 0)
+    .map((r) => {
+      const revenueFen = rsums.get(r.id) ?? 0;
+      const targetFen = tsums.get(r.id)?.fen ?? null;
+      const c = csums.get(r.id) ?? { existing: 0, prospect: 0, visits: 0, demos: 0, calls: 0, letters: 0 };
+      return {
+        revenueFen,
+        row: {
+          rank: 0,
+          repId: r.id,
+          name: r.name,
+          revenue: toYuan(revenueFen),
+          target: targetFen === null ? null : toYuan(targetFen),
+          attainment: attainment(revenueFen, targetFen),
+          contacts: { inPerson: c.existing + c.prospect, ...c },
+          ratio: ratio(c.existing, c.prospect),
+        },
+      };
+    });
+  rows.sort(
+    (a, b) =>
+      b.revenueFen - a.revenueFen ||
+      (b.row.attainment ?? Number.NEGATIVE_INFINITY) - (a.row.attainment ?? Number.NEGATIVE_INFINITY) ||
+      (a.row.name < b.row.name ? -1 : a.row.name > b.row.name ? 1 : 0) ||
+      (a.row.repId < b.row.repId ? -1 : 1),
+  );
+  return rows.map((r, i) => ({ ...r.row, rank: i + 1 }));
+}
+
+export async function leaderboard(deps: Deps, tenantId: string, period: LeaderboardPeriod, at?: ClubMonth) {
+  return withTenant(deps.database, tenantId, async (tx) => {
+    const clock = await clubClock(tx, { deps, tenantId, actor: { kind: "system" } });
+    const month = at ?? clock.month;
+    const months = periodMonths(period, month);
+    return { period, at: month, from: months[0]!, to: months.at(-1)!, rows: await boardRows(tx, period, month) };
+  });
+}
+
+/**
+ * The live boards' source for the current club period (the realtime module puts
+ * these under `club.leaderboard`): one transaction, three boards.
+ */
+export async function leaderboardBoards(deps: Deps, tenantId: string) {
+  return withTenant(deps.database, tenantId, async (tx) => {
+    const clock = await clubClock(tx, { deps, tenantId, actor: { kind: "system" } });
+    return {
+      month: await boardRows(tx, "month", clock.month),
+      quarter: await boardRows(tx, "quarter", clock.month),
+      year: await boardRows(tx, "year", clock.month),
+    };
+  });
+}

@@ -1,0 +1,146 @@
+import { jobRuns, repMonthTotals, type Tx, targets, users } from "@clubhouse/db";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { ServiceContext } from "../deps.ts";
+import { NotFound } from "../http/errors.ts";
+import { toYuan } from "../money.ts";
+import { readClubRules } from "../settings/service.ts";
+import { type ClubMonth, dayOfMonthOf, elapsedFractionOfMonth, monthOf } from "../time/club-time.ts";
+import { type PaceLevel, paceLevel } from "./rules.ts";
+
+/**
+ * Reads shared by quotas, the month close, standing, leaderboard and awards:
+ * reps, summed targets and maintained revenue totals, and the live pace.
+ */
+
+/** The job_runs name that marks a club month closed (by a manager or the automatic job). */
+export const CLOSE_JOB = "month-close";
+
+export interface ClubClock {
+  tz: string;
+  now: Date;
+  /** the current club month */
+  month: ClubMonth;
+  graceDays: number;
+}
+
+export async function clubClock(tx: Tx, ctx: ServiceContext): Promise<ClubClock> {
+  const rules = await readClubRules(tx);
+  const now = ctx.deps.clock.now();
+  return { tz: rules.timezone, now, month: monthOf(now, rules.timezone), graceDays: rules.alarmGraceDays };
+}
+
+export interface RepRow {
+  id: string;
+  name: string;
+  role: string;
+  disabledAt: Date | null;
+}
+
+/** Users with the rep role (in this club: RLS), by name. */
+export async function loadReps(tx: Tx): Promise<RepRow[]> {
+  return tx
+    .select({ id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.role, "rep"))
+    .orderBy(asc(users.name), asc(users.id));
+}
+
+/** A rep of this club, or 404 (another club's id, a manager's id and a made-up id all look alike). */
+export async function loadRep(tx: Tx, repId: string): Promise<RepRow> {
+  const [rep] = await tx
+    .select({ id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt })
+    .from(users)
+    .where(and(eq(users.id, repId), eq(users.role, "rep")));
+  if (!rep) throw new NotFound("rep");
+  return rep;
+}
+
+/** Names of any users (reps that became managers keep their history). */
+export async function userNames(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Per rep, the sum of targets over `months` (fen) and how many months had one. */
+export async function targetSums(tx: Tx, months: ClubMonth[]): Promise<Map<string, { fen: number; months: number }>> {
+  const rows = await tx
+    .select({ repId: targets.repId, fen: sql<string>`sum(${targets.amountFen})`, n: sql<number>`count(*)::int` })
+    .from(targets)
+    .where(inArray(targets.month, months))
+    .groupBy(targets.repId);
+  return new Map(rows.map((r) => [r.repId, { fen: Number(r.fen), months: Number(r.n) }]));
+}
+
+/** Per rep, revenue credited over `months` (fen), from the maintained totals — never the ledger. */
+export async function revenueSums(tx: Tx, months: ClubMonth[]): Promise<Map<string, number>> {
+  const rows = await tx
+    .select({ repId: repMonthTotals.repId, fen: sql<string>`sum(${repMonthTotals.amountFen})` })
+    .from(repMonthTotals)
+    .where(inArray(repMonthTotals.month, months))
+    .groupBy(repMonthTotals.repId);
+  return new Map(rows.map((r) => [r.repId, Number(r.fen)]));
+}
+
+/** The latest club month closed with results (null: none yet). */
+export async function latestClosedMonth(tx: Tx): Promise<ClubMonth | null> {
+  const [row] = await tx
+    .select({ p: sql<string | null>`max(${jobRuns.period})` })
+    .from(jobRuns)
+    .where(eq(jobRuns.job, CLOSE_JOB));
+  return row?.p ?? null;
+}
+
+/**
+ * A month is closed when it, or any later month, was closed: the ladder of every
+ * later month was built on it, so nothing at or before the latest close may change.
+ */
+export async function isMonthClosed(tx: Tx, month: ClubMonth): Promise<boolean> {
+  const latest = await latestClosedMonth(tx);
+  return latest !== null && month <= latest;
+}
+
+/**
+ * Serialises target writes and month closes of one club (transaction-scoped), so a
+ * target can never slip in behind a close that is being computed. Both are rare.
+ */
+export async function lockQuotas(tx: Tx, tenantId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`quotas:${tenantId}`}, 0))`);
+}
+
+// ── pace ─────────────────────────────────────────────────────────────────────
+
+export interface PaceView {
+  month: ClubMonth;
+  achieved: number;
+  target: number | null;
+  /** share of the month elapsed in club time, 0–1 */
+  elapsed: number;
+  /** achieved ÷ (target × elapsed), null without a target or before time has run */
+  pace: number | null;
+  level: PaceLevel | null;
+  /** the alarms wait this many club days into the month */
+  graceDays: number;
+}
+
+/** The live pace of one rep for the current month, from the pure `paceLevel`. */
+export function paceView(clock: ClubClock, achievedFen: number, targetFen: number | null): PaceView {
+  const elapsed = elapsedFractionOfMonth(clock.now, clock.month, clock.tz);
+  const level = paceLevel({
+    achievedFen,
+    targetFen,
+    elapsedFraction: elapsed,
+    dayOfMonth: dayOfMonthOf(clock.now, clock.tz),
+    graceDays: clock.graceDays,
+  });
+  const pace = targetFen !== null && targetFen > 0 && elapsed > 0 ? achievedFen / (targetFen * elapsed) : null;
+  return {
+    month: clock.month,
+    achieved: toYuan(achievedFen),
+    target: targetFen === null ? null : toYuan(targetFen),
+    elapsed,
+    pace,
+    level,
+    graceDays: clock.graceDays,
+  };
+}

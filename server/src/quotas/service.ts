@@ -1,0 +1,200 @@
+import { type Tx, targets, users, withTenant } from "@clubhouse/db";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
+import { actorId, isManager } from "../customers/service.ts";
+import type { ServiceContext } from "../deps.ts";
+import { RuleViolation } from "../http/errors.ts";
+import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { toFen, toYuan } from "../money.ts";
+import { type ClubMonth, type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
+import { evaluatePace } from "./pace.ts";
+import {
+  type ClubClock,
+  clubClock,
+  isMonthClosed,
+  loadRep,
+  loadReps,
+  lockQuotas,
+  paceView,
+  type RepRow,
+  revenueSums,
+  targetSums,
+} from "./read.ts";
+import { attainment, yearEnd } from "./rules.ts";
+
+// ── targets ──────────────────────────────────────────────────────────────────
+
+function presentTarget(t: typeof targets.$inferSelect, name: string) {
+  return {
+    repId: t.repId,
+    name,
+    month: t.month,
+    amount: toYuan(t.amountFen),
+    setBy: t.setBy,
+    setAt: t.setAt.toISOString(),
+  };
+}
+
+/**
+ * A manager sets a rep's monthly target (第六条 2②: 根据本俱乐部下达的任务指标).
+ * A closed month's targets are final: its outcomes were reported and the ladder
+ * of later months was built on them.
+ */
+export async function setTarget(ctx: ServiceContext, repId: string, month: ClubMonth, amount: number) {
+  const { view, current } = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const rep = await loadRep(tx, repId);
+    await lockQuotas(tx, ctx.tenantId);
+    if (await isMonthClosed(tx, month)) {
+      throw new RuleViolation(`${month} is closed (months up to the latest close are final); its targets cannot change.`, {
+        month: "is closed",
+      });
+    }
+    const clock = await clubClock(tx, ctx);
+    const [before] = await tx
+      .select()
+      .from(targets)
+      .where(and(eq(targets.repId, repId), eq(targets.month, month)));
+    const [row] = await tx
+      .insert(targets)
+      .values({ tenantId: ctx.tenantId, repId, month, amountFen: toFen(amount), setBy: actorId(ctx.actor), setAt: clock.now })
+      .onConflictDoUpdate({
+        target: [targets.tenantId, targets.repId, targets.month],
+        set: { amountFen: toFen(amount), setBy: actorId(ctx.actor), setAt: clock.now },
+      })
+      .returning();
+    await audit(tx, ctx.tenantId, ctx.actor, "target.set", "target", repId, {
+      month,
+      before: before ? toYuan(before.amountFen) : null,
+      after: amount,
+    });
+    return { view: presentTarget(row!, rep.name), current: month === clock.month };
+  });
+  ctx.deps.live.boardChanged(ctx.tenantId);
+  // a new target changes the pace at once: re-judge the alarm now rather than at the next tick
+  if (current) await evaluatePace(ctx, [repId]).catch((err) => ctx.deps.logger.warn({ err }, "pace re-evaluation failed"));
+  return view;
+}
+
+/** Targets of a month, or of a year per rep (a year's target is the sum of its months). Reps see their own. */
+export async function listTargets(
+  ctx: ServiceContext,
+  q: { month?: ClubMonth | undefined; year?: ClubYear | undefined; limit: number; cursor?: string | undefined },
+) {
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const clock = await clubClock(tx, ctx);
+    const months = q.year ? monthsOfYear(q.year) : [q.month ?? clock.month];
+    const me = actorId(ctx.actor);
+    const rows = await tx
+      .select({ t: targets, name: users.name })
+      .from(targets)
+      .innerJoin(users, eq(users.id, targets.repId))
+      .where(
+        and(
+          inArray(targets.month, months),
+          isManager(ctx.actor) ? undefined : eq(targets.repId, me ?? ""),
+          after ? sql`(${users.name}, ${users.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
+        ),
+      )
+      .orderBy(asc(users.name), asc(users.id), asc(targets.month));
+    // group per rep, then page over reps
+    const byRep = new Map<string, { repId: string; name: string; months: ReturnType<typeof presentTarget>[] }>();
+    for (const r of rows) {
+      const g = byRep.get(r.t.repId) ?? { repId: r.t.repId, name: r.name, months: [] };
+      g.months.push(presentTarget(r.t, r.name));
+      byRep.set(r.t.repId, g);
+    }
+    const reps = [...byRep.values()];
+    const pageReps = reps.slice(0, q.limit);
+    const last = pageReps.at(-1);
+    const nextCursor = reps.length > q.limit && last ? encodeCursor([last.name, last.repId]) : null;
+    if (q.year) {
+      return {
+        year: q.year,
+        items: pageReps.map((g) => ({
+          repId: g.repId,
+          name: g.name,
+          target: toYuan(g.months.reduce((s, m) => s + toFen(m.amount), 0)),
+          months: g.months.map((m) => ({ month: m.month, amount: m.amount, setBy: m.setBy, setAt: m.setAt })),
+        })),
+        nextCursor,
+      };
+    }
+    return { month: months[0]!, items: pageReps.flatMap((g) => g.months), nextCursor };
+  });
+}
+
+// ── quota ────────────────────────────────────────────────────────────────────
+
+/** Who is on the quota board: every enabled rep, and anyone with a target or revenue in the period. */
+function onBoard(rep: RepRow, targetFen: number | undefined, revenueFen: number | undefined) {
+  return rep.disabledAt === null || targetFen !== undefined || (revenueFen ?? 0) !== 0;
+}
+
+/**
+ * GET /quota: per rep, target, achieved (credited revenue from the maintained
+ * totals), attainment and — for the current month only — the live pace level.
+ */
+export async function quotaFor(ctx: ServiceContext, month?: ClubMonth) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const clock = await clubClock(tx, ctx);
+    const m = month ?? clock.month;
+    return { month: m, reps: await quotaRows(tx, ctx, clock, m) };
+  });
+}
+
+export async function quotaRows(tx: Tx, ctx: ServiceContext, clock: ClubClock, month: ClubMonth) {
+  const me = actorId(ctx.actor);
+  const [reps, tsums, rsums] = [await loadReps(tx), await targetSums(tx, [month]), await revenueSums(tx, [month])];
+  const current = month === clock.month;
+  return reps
+    .filter((r) => (isManager(ctx.actor) ? true : r.id === me))
+    .filter((r) => onBoard(r, tsums.get(r.id)?.fen, rsums.get(r.id)))
+    .map((r) => {
+      const targetFen = tsums.get(r.id)?.fen ?? null;
+      const achievedFen = rsums.get(r.id) ?? 0;
+      const pace = current ? paceView(clock, achievedFen, targetFen) : null;
+      return {
+        repId: r.id,
+        name: r.name,
+        target: targetFen === null ? null : toYuan(targetFen),
+        achieved: toYuan(achievedFen),
+        attainment: attainment(achievedFen, targetFen),
+        level: pace?.level ?? null,
+        pace: pace?.pace ?? null,
+        elapsed: current ? pace!.elapsed : monthRange(month, clock.tz).end <= clock.now ? 1 : 0,
+      };
+    });
+}
+
+/** The year's result per rep: annual attainment and the reserved-bonus forfeiture flag (第六条 2②⑴). */
+export async function yearFor(ctx: ServiceContext, year?: ClubYear) {
+  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const clock = await clubClock(tx, ctx);
+    const y = year ?? yearOf(clock.now, clock.tz);
+    const months = monthsOfYear(y);
+    const me = actorId(ctx.actor);
+    const [reps, tsums, rsums] = [await loadReps(tx), await targetSums(tx, months), await revenueSums(tx, months)];
+    const final = monthRange(months[11]!, clock.tz).end <= clock.now;
+    return {
+      year: y,
+      final,
+      reps: reps
+        .filter((r) => (isManager(ctx.actor) ? true : r.id === me))
+        .filter((r) => onBoard(r, tsums.get(r.id)?.fen, rsums.get(r.id)))
+        .map((r) => yearRow(r, tsums.get(r.id)?.fen ?? null, rsums.get(r.id) ?? 0)),
+    };
+  });
+}
+
+export function yearRow(rep: { id: string; name: string }, targetFen: number | null, achievedFen: number) {
+  const ye = yearEnd(achievedFen, targetFen === null ? [] : [targetFen]);
+  return {
+    repId: rep.id,
+    name: rep.name,
+    target: targetFen === null ? null : toYuan(targetFen),
+    achieved: toYuan(achievedFen),
+    attainment: ye.attainment,
+    forfeitsReservedBonus: ye.forfeitsReservedBonus,
+  };
+}
