@@ -8,6 +8,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
+import { quotaBoardSource } from "./leaderboard/boards.ts";
 import { noLive } from "./realtime/events.ts";
 import { type LiveChannel, startLive } from "./realtime/live.ts";
 import { seedDemoClub } from "./seed/demo.ts";
@@ -59,6 +60,8 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     logger,
     live: noLive,
   };
+  // What boards show: the leaderboards for the club, the quota board for managers.
+  deps.boards = quotaBoardSource(deps);
   if (config.DEMO_CLUB === "on") await seedDemoClub(deps);
   // The live channel exists before the port opens, so no request ever sees noLive.
   let live: LiveChannel;

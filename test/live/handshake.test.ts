@@ -39,7 +39,7 @@ describe("the live handshake", () => {
     await connect(socket);
     const snap = await rec.next("board:snapshot");
     expect(snap.version).toEqual(expect.any(Number));
-    expect(snap.boards).toEqual({});
+    expect(snap.boards).toMatchObject({ leaderboard: { month: [], quarter: [], year: [] }, quota: { reps: [], alarms: [] } });
     socket.disconnect();
   });
 
@@ -65,7 +65,7 @@ describe("the live handshake", () => {
     await connect(rep);
     const first = await adminRec.next("board:snapshot");
     const sync = await admin.emitWithAck("board:sync");
-    expect(sync).toEqual({ ok: true, version: first.version, boards: {} });
+    expect(sync).toEqual({ ok: true, version: first.version, boards: first.boards });
 
     expect(await rep.emitWithAck("board:refresh")).toEqual({ ok: false });
     expect(await admin.emitWithAck("board:refresh")).toEqual({ ok: true });

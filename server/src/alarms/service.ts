@@ -102,15 +102,38 @@ export async function listAlarms(
 
 /** A manager acknowledges an alarm: who and when are recorded; acknowledging twice keeps the first. */
 export async function acknowledgeAlarm(ctx: ServiceContext, id: string) {
+  const out = await acknowledgeTx(ctx, id);
+  if (out.changed) {
+    // After commit: every manager's board drops the alarm from its unacknowledged column.
+    ctx.deps.live.publish([
+      {
+        tenantId: ctx.tenantId,
+        audience: { to: "managers" },
+        event: "quota:alarm",
+        payload: {
+          ...out.alarm,
+          repId: out.alarm.repId ?? "",
+          kind: "acknowledged",
+          at: out.alarm.acknowledgedAt ?? "",
+          alarmKind: out.alarm.kind,
+        },
+      },
+    ]);
+    ctx.deps.live.boardChanged(ctx.tenantId);
+  }
+  return out.alarm;
+}
+
+function acknowledgeTx(ctx: ServiceContext, id: string) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const [a] = await tx.select().from(alarms).where(eq(alarms.id, id)).for("update");
     if (!a) throw new NotFound("alarm");
-    if (a.acknowledgedAt) return presentAlarm(a);
+    if (a.acknowledgedAt) return { alarm: presentAlarm(a), changed: false };
     const [next] = await tx
       .update(alarms)
       .set({ acknowledgedAt: ctx.deps.clock.now(), acknowledgedBy: actorId(ctx.actor) })
       .where(eq(alarms.id, id))
       .returning();
-    return presentAlarm(next!);
+    return { alarm: presentAlarm(next!), changed: true };
   });
 }

@@ -28,7 +28,7 @@ export function quotaBoardSource(deps: Deps): BoardSource {
   return {
     async snapshot(tenantId) {
       const [leaderboard, quota] = await Promise.all([leaderboardBoards(deps, tenantId), quotaBoard(deps, tenantId)]);
-      return { club: { leaderboard }, managers: { quota } };
+      return { club: { leaderboard, at: quota.month }, managers: { quota } };
     },
   };
 }

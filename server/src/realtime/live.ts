@@ -8,6 +8,8 @@ import type {
   BoardSyncReply,
   ClientToServerEvents,
   InterServerEvents,
+  LeaderboardPeriod,
+  LeaderboardRow,
   LiveEvent,
   LivePublisher,
   ServerToClientEvents,
@@ -111,6 +113,15 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     io.to(roomOf(tenantId, { to: "club" }))
       .except(managers)
       .emit("board:snapshot", { version, boards: s.club });
+    // SPEC §10's leaderboard:update, one per period, from the same versioned snapshot.
+    const lb = s.club.leaderboard as Partial<Record<LeaderboardPeriod, LeaderboardRow[]>> | undefined;
+    const at = typeof s.club.at === "string" ? s.club.at : "";
+    if (lb) {
+      for (const period of ["month", "quarter", "year"] as const) {
+        const rows = lb[period];
+        if (rows) io.to(roomOf(tenantId, { to: "club" })).emit("leaderboard:update", { period, at, rows, version });
+      }
+    }
   }
 
   function retryLater(tenantId: string) {
