@@ -68,6 +68,8 @@ export function apiRoutes(deps: Deps) {
       .route("/reps", repStandingRoutes(deps))
       .route("/leaderboard", leaderboardRoutes(deps))
       .route("/awards", awardRoutes(deps))
+      // live channel helpers (socket.io itself is attached in server.ts)
+      .route("/live", liveRoutes(deps))
   );
 }
 

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiRoutes } from "../../server/src/app.ts";
+import { type Club, makeClub } from "../support/club.ts";
+import { call, startTestServer, type TestServer } from "../support/harness.ts";
+
+/**
+ * Who may call what: every route of the app (read from its routes) must appear
+ * here, so a new route cannot be added without deciding its role, and every
+ * route above a rep's role refuses a rep (and, for admin routes, a manager) with
+ * 403 whatever the body or path holds. Object-level rules (a rep's own customers)
+ * are tested per module; this is the role floor.
+ */
+type Floor = "public" | "rep" | "manager" | "admin";
+const ROUTES: Record<string, Floor> = {
+  "POST /signup": "public",
+  "POST /auth/login": "public",
+  "POST /auth/logout": "rep",
+  "GET /me": "rep",
+  "POST /users": "manager",
+  "GET /users": "rep",
+  "GET /users/:id": "rep",
+  "PATCH /users/:id": "manager",
+  "GET /settings": "rep",
+  "PATCH /settings": "admin",
+  "POST /customers/import": "rep",
+  "GET /customers/export.csv": "rep",
+  "POST /customers": "rep",
+  "GET /customers": "rep",
+  "GET /customers/:id": "rep",
+  "PATCH /customers/:id": "rep",
+  "POST /customers/:id/refresh": "rep",
+  "GET /customers/:id/history": "rep",
+  "GET /customers/:id/referrals": "rep",
+  "GET /customers/:id/tiers": "rep",
+  "POST /complaints": "rep",
+  "GET /complaints": "rep",
+  "POST /complaints/:id/resolve": "rep",
+  "POST /revenue": "rep",
+  "GET /revenue": "rep",
+  "POST /revenue/import": "rep",
+  "POST /revenue/:id/reverse": "rep",
+  "POST /card-types": "manager",
+  "GET /card-types": "rep",
+  "PATCH /card-types/:id": "manager",
+  "POST /card-sales": "rep",
+  "GET /card-sales": "rep",
+  "GET /analysis/tiers": "manager",
+  "GET /analysis/tiers.csv": "manager",
+  "GET /analysis/share": "manager",
+  "GET /analysis/mix": "rep",
+  "GET /alarms": "rep",
+  "POST /alarms/:id/acknowledge": "manager",
+  "POST /contacts": "rep",
+  "GET /contacts": "rep",
+  "GET /contacts/:id": "rep",
+  "POST /contacts/:id/void": "rep",
+  "GET /reps/overdue": "rep",
+  "GET /reps/:id/ratio": "rep",
+  "GET /reps/:id/overdue": "rep",
+  "GET /prospects/review": "manager",
+  "GET /prospects/reviews": "manager",
+  "POST /prospects/:id/review": "manager",
+  "POST /plans": "rep",
+  "GET /plans": "rep",
+  "GET /plans/adherence": "rep",
+  "DELETE /plans/:id": "rep",
+  "GET /diary": "manager",
+  "GET /diary/:date": "rep",
+  "PUT /diary/:date": "rep",
+  "POST /diary/:date/submit": "rep",
+  "POST /diary/:date/comment": "manager",
+  "GET /refresh/progress": "rep",
+  "GET /refresh/stale": "rep",
+  "PUT /targets/:repId/:month": "manager",
+  "GET /targets": "rep",
+  "GET /quota": "rep",
+  "GET /quota/year": "rep",
+  "POST /months/:month/close": "manager",
+  "GET /months/:month/results": "rep",
+  "GET /reps/:id/standing": "rep",
+  "GET /leaderboard": "rep",
+  "GET /awards/:year": "rep",
+  "GET /awards/:year/certificate/:repId": "rep",
+  "POST /live/sync": "manager",
+};
+
+let t: TestServer;
+let c: Club;
+let routes: string[];
+beforeAll(async () => {
+  t = await startTestServer();
+  c = await makeClub(t.url, "privileges");
+  routes = [
+    ...new Set(
+      apiRoutes(t.server.deps)
+        .routes.filter((r) => r.method !== "ALL")
+        .map((r) => `${r.method} ${r.path}`),
+    ),
+  ];
+});
+afterAll(() => t?.close());
+
+const sample: Record<string, string> = { month: "2026-02", date: "2026-03-10", year: "2025" };
+function concrete(route: string, c: Club) {
+  const [method, path] = route.split(" ") as [string, string];
+  return {
+    method,
+    path: path.replace(/:([A-Za-z]+)/g, (_, name: string) => sample[name] ?? (name === "repId" ? c.rep1.id : crypto.randomUUID())),
+  };
+}
+
+describe("the role floor of every route", () => {
+  it("every route of the app has a decided role, and no decided role names a route that is gone", () => {
+    expect(routes.filter((r) => !(r in ROUTES))).toEqual([]);
+    expect(Object.keys(ROUTES).filter((r) => !routes.includes(r))).toEqual([]);
+  });
+
+  it("a rep gets 403 from every manager and admin route, a manager from every admin route", async () => {
+    const wrong: string[] = [];
+    for (const [route, floor] of Object.entries(ROUTES)) {
+      const { method, path } = concrete(route, c);
+      const callers =
+        floor === "manager"
+          ? [["rep", c.rep1.token]]
+          : floor === "admin"
+            ? [
+                ["rep", c.rep1.token],
+                ["manager", c.manager.token],
+              ]
+            : [];
+      for (const [who, token] of callers) {
+        for (const body of [{}, { amount: 100, decision: "drop", comment: "x", customerId: crypto.randomUUID() }]) {
+          const res = await call(t.url, method, path, { token, body: method === "GET" || method === "DELETE" ? undefined : body });
+          if (res.status !== 403) wrong.push(`${route} as ${who} → ${res.status}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("every route but the public ones refuses a caller without a session (401)", async () => {
+    const wrong: string[] = [];
+    for (const [route, floor] of Object.entries(ROUTES)) {
+      if (floor === "public") continue;
+      const { method, path } = concrete(route, c);
+      const res = await call(t.url, method, path, { body: method === "GET" || method === "DELETE" ? undefined : {} });
+      if (res.status !== 401) wrong.push(`${route} → ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
