@@ -61,6 +61,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          // Browser tests: playwright-core driving Debian's Chromium against a real server
+          // serving the built web app (the root `test` script builds it first).
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          env: { TEST_DB: "pglite" },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -118,19 +118,17 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
       await tx
         .insert(customerOwners)
         .values(inserted.map((r) => ({ tenantId: ctx.tenantId, customerId: r.id, fromAt: new Date(0), ownerId: r.ownerId })));
-      await tx
-        .insert(customerStatusHistory)
-        .values(
-          inserted.map((r) => ({
-            tenantId: ctx.tenantId,
-            customerId: r.id,
-            ownerId: r.ownerId,
-            fromStatus: null,
-            toStatus: r.status,
-            at: now,
-            actorId: me,
-          })),
-        );
+      await tx.insert(customerStatusHistory).values(
+        inserted.map((r) => ({
+          tenantId: ctx.tenantId,
+          customerId: r.id,
+          ownerId: r.ownerId,
+          fromStatus: null,
+          toStatus: r.status,
+          at: now,
+          actorId: me,
+        })),
+      );
       await tx.insert(customerChanges).values(
         inserted.map((r) => ({
           tenantId: ctx.tenantId,

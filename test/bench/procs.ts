@@ -1,0 +1,122 @@
+/**
+ * Child processes of the bench: the server under test, the bare Hono server and the
+ * socket clients. Every child is tracked and killed (by its own pid) when the bench
+ * ends, however it ends.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+
+export const root = resolve(import.meta.dirname, "../..");
+export const tsx = resolve(root, "server/node_modules/.bin/tsx");
+
+const children = new Set<ChildProcess>();
+
+export interface Child {
+  proc: ChildProcess;
+  /** The last lines it wrote (for error messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Spawn `tsx <script>` with `env`; stdout and stderr are drained into a small ring buffer. */
+export function spawnTsx(script: string, env: Record<string, string>, opts: { ipc?: boolean } = {}): Child {
+  const proc = spawn(tsx, [script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: opts.ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
+  });
+  children.add(proc);
+  let tail = "";
+  const keep = (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-8000);
+  };
+  proc.stdout?.on("data", keep);
+  proc.stderr?.on("data", keep);
+  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
+  proc.once("exit", () => children.delete(proc));
+  return {
+    proc,
+    output: () => tail,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 8_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Poll `url` until it answers 200 (or the child dies, or `timeoutMs` passes). */
+export async function waitHealthy(child: Child, url: string, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.proc.exitCode !== null) throw new Error(`process exited (${child.proc.exitCode}) before it was ready:\n${child.output()}`);
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready after ${timeoutMs} ms: ${url}\n${child.output()}`);
+}
+
+export interface ServerProc extends Child {
+  url: string;
+}
+
+/** The real server (server/src/main.ts) in its own process, on a free port. */
+export async function startServerProc(env: {
+  DATABASE_URL?: string;
+  DATA_DIR?: string;
+  REDIS_URL?: string;
+  DB_POOL_SIZE?: number;
+  LOG_LEVEL?: string;
+}): Promise<ServerProc> {
+  const port = await freePort();
+  const child = spawnTsx("server/src/main.ts", {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: env.DATABASE_URL ?? "",
+    DATA_DIR: env.DATA_DIR ?? "",
+    REDIS_URL: env.REDIS_URL ?? "",
+    DB_POOL_SIZE: String(env.DB_POOL_SIZE ?? 16),
+    LOG_LEVEL: env.LOG_LEVEL ?? "warn",
+    DEMO_CLUB: "off",
+    JOB_INTERVAL_MS: "0",
+    NODE_ENV: "production",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(child, `${url}/healthz`);
+  return { ...child, url };
+}
+
+/** The bare Hono baseline server (bench/bare-server.ts), serving `payloadFile`'s bodies. */
+export async function startBareServer(payloadFile: string): Promise<ServerProc> {
+  const port = await freePort();
+  const child = spawnTsx("test/bench/bare-server.ts", { PORT: String(port), BARE_PAYLOADS: payloadFile, NODE_ENV: "production" });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(child, `${url}/bare`);
+  return { ...child, url };
+}
+
+/** Kill every child still running (by pid), e.g. on an error or Ctrl-C. */
+export function killAll() {
+  for (const c of children) {
+    if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  }
+  children.clear();
+}

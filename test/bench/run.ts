@@ -1,0 +1,660 @@
+/**
+ * `pnpm bench`: seed, start the server in its own process, measure every figure next
+ * to a baseline from the same run, print a table and write JSON. See docs/bench.md.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join, resolve } from "node:path";
+import postgres from "postgres";
+import { type LiveStats, measureLive } from "./live.ts";
+import { directLoad, type HttpRequestSpec, httpLoad, type LoadStats } from "./load.ts";
+import { pgliteWrites } from "./pglite.ts";
+import { killAll, type ServerProc, startBareServer, startServerProc } from "./procs.ts";
+import { dropBenchDb, type SeedResult, seed } from "./seed.ts";
+
+export interface BenchOptions {
+  scale: number;
+  /** seconds per measured load */
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  /** concurrent callers for the tier analysis (one manager opening it: 1) */
+  tiersConnections: number;
+  /** DB_POOL_SIZE of the server processes */
+  pool: number;
+  /** also measure at 10% of the ledger first (cost growth) */
+  growth: boolean;
+  live: boolean;
+  pglite: boolean;
+  /** reps and customers per rep seeded through the API on PGlite */
+  pgliteReps: number;
+  pgliteCustomersPerRep: number;
+  sockets: number;
+  liveRate: number;
+  liveDurationS: number;
+  keepDb: boolean;
+  dbName: string;
+  pgUrl: string;
+  redisUrl: string;
+  /** where the JSON goes; null: nowhere */
+  resultsDir: string | null;
+  log: (line: string) => void;
+}
+
+export const defaultOptions = (): BenchOptions => ({
+  scale: 1,
+  durationS: 10,
+  warmupS: 2,
+  connections: 16,
+  tiersConnections: 1,
+  pool: 16,
+  growth: true,
+  live: true,
+  pglite: true,
+  pgliteReps: 4,
+  pgliteCustomersPerRep: 8,
+  sockets: 1000,
+  liveRate: 50,
+  liveDurationS: 20,
+  keepDb: false,
+  dbName: "clubhouse_bench",
+  pgUrl: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+  redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
+  resultsDir: resolve(import.meta.dirname, "results"),
+  log: (line) => console.log(line),
+});
+
+type Measured = LoadStats | { notMeasured: string };
+const isMeasured = (m: Measured | undefined): m is LoadStats => !!m && !("notMeasured" in m);
+
+export interface Figure {
+  id: string;
+  figure: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  /** null: no target, or not measured */
+  met: boolean | null;
+  note?: string;
+}
+
+export interface PhaseResult {
+  ledger: number;
+  seed: Omit<SeedResult, "clubs" | "big"> & { bigClub: { reps: number; customers: number } };
+  revenue: Measured;
+  revenueDirect: Measured;
+  contacts: Measured;
+  contactsDirect: Measured;
+  leaderboardMonth: Measured;
+  leaderboardYear: Measured;
+  tiers: Measured;
+  customers: Measured;
+  quota: Measured;
+  bare?: { leaderboard: Measured; tiers: Measured; customers: Measured; tiny: Measured };
+  responseBytes: Record<string, number>;
+  /** 1-minute load average just before each figure (≈0 on an otherwise idle machine) */
+  loadBefore: Record<string, number>;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  totalS: number;
+  machine: { cpus: number; cpuModel: string; memGiB: number; node: string; postgres: string; platform: string };
+  options: Omit<BenchOptions, "log" | "pgUrl"> & { pgUrl: string };
+  phases: PhaseResult[];
+  live: { oneProcess?: LiveStats | { notMeasured: string }; twoProcesses?: LiveStats | { notMeasured: string } };
+  pglite?: Awaited<ReturnType<typeof pgliteWrites>> | { notMeasured: string };
+  figures: Figure[];
+}
+
+// ---------------------------------------------------------------- requests
+
+function writersOf(s: SeedResult) {
+  const ws = s.big.writers.filter((w) => w.active.length > 0);
+  if (ws.length === 0) throw new Error("the big club has no writers with active customers");
+  return ws;
+}
+
+function rotation(s: SeedResult) {
+  const ws = writersOf(s);
+  let i = 0;
+  return () => {
+    const w = ws[i % ws.length]!;
+    const k = Math.floor(i / ws.length);
+    i++;
+    return { w, k, i };
+  };
+}
+
+async function probe(
+  url: string,
+  spec: HttpRequestSpec,
+): Promise<{ ok: true; body: unknown; bytes: number } | { ok: false; reason: string }> {
+  try {
+    const res = await fetch(`${url}${spec.path}`, {
+      method: spec.method,
+      headers: spec.headers,
+      body: spec.body,
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      const why = res.status === 404 ? "the endpoint has not landed yet (404)" : `the endpoint answered ${res.status}`;
+      return { ok: false, reason: `${why}: ${text.slice(0, 160)}` };
+    }
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    return { ok: true, body, bytes: Buffer.byteLength(text) };
+  } catch (err) {
+    return { ok: false, reason: `probe failed: ${(err as Error).message}` };
+  }
+}
+
+// ---------------------------------------------------------------- one data set
+
+async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, withBare: boolean): Promise<PhaseResult> {
+  const log = o.log;
+  const load = { url: server.url, connections: o.connections, durationS: o.durationS, warmupS: o.warmupS };
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const mgr = bearer(s.big.managerToken);
+  const responseBytes: Record<string, number> = {};
+  // Other work on the machine skews every figure: note the 1-minute load average before each one.
+  const loadBefore: Record<string, number> = {};
+  const noteLoad = (name: string) => {
+    const l = Math.round(os.loadavg()[0]! * 100) / 100;
+    loadBefore[name] = l;
+    return l > 1.5 ? ` [load average ${l} before this figure: other work on the machine?]` : "";
+  };
+  const payloads: Record<string, unknown> = {};
+
+  const measureGet = async (name: string, path: string, connections = o.connections): Promise<Measured> => {
+    const spec = { method: "GET", path: `/api/v1${path}`, headers: mgr };
+    const p = await probe(server.url, spec);
+    if (!p.ok) {
+      log(`  ${name}: not measured — ${p.reason}`);
+      return { notMeasured: p.reason };
+    }
+    payloads[name] = p.body;
+    responseBytes[name] = p.bytes;
+    const busy = noteLoad(name);
+    const r = await httpLoad({ ...load, connections, next: () => spec });
+    log(`  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors; ${p.bytes} bytes)${busy}`);
+    return r;
+  };
+
+  // Reads first, on the data as seeded.
+  const leaderboardMonth = await measureGet("leaderboardMonth", `/leaderboard?period=month&at=${s.month}`);
+  const leaderboardYear = await measureGet("leaderboardYear", `/leaderboard?period=year&at=${s.month}`);
+  const tiers = await measureGet("tiers", `/analysis/tiers?month=${s.lastMonth}`, o.tiersConnections);
+  const customers = await measureGet("customers", `/customers?status=active&q=${encodeURIComponent(s.commonQ)}&limit=50`);
+  const quota = await measureGet("quota", `/quota?month=${s.month}`);
+
+  let bare: PhaseResult["bare"];
+  if (withBare) {
+    const dir = mkdtempSync(join(os.tmpdir(), "clubhouse-bench-bare-"));
+    const file = join(dir, "payloads.json");
+    writeFileSync(file, JSON.stringify(payloads));
+    const bareServer = await startBareServer(file);
+    try {
+      const bareLoad = async (name: string, connections = o.connections): Promise<Measured> => {
+        if (!(name in payloads) && name !== "tiny") return { notMeasured: `no ${name} response to serve` };
+        const spec = { method: "GET", path: name === "tiny" ? "/bare" : `/payload/${name}` };
+        noteLoad(`bare-${name}`);
+        const r = await httpLoad({
+          url: bareServer.url,
+          connections,
+          durationS: Math.max(0.25, o.durationS / 2),
+          warmupS: o.warmupS,
+          next: () => spec,
+        });
+        log(`  bare ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
+        return r;
+      };
+      bare = {
+        tiny: await bareLoad("tiny"),
+        leaderboard: await bareLoad("leaderboardMonth"),
+        tiers: await bareLoad("tiers", o.tiersConnections),
+        customers: await bareLoad("customers"),
+      };
+    } finally {
+      await bareServer.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  // Writes: the big club's reps, each on their own active customers (and some prospects).
+  const run = randomUUID().slice(0, 8);
+  const nextRevenue = rotation(s);
+  const revenueReq = (): HttpRequestSpec => {
+    const { w, k, i } = nextRevenue();
+    return {
+      method: "POST",
+      path: "/api/v1/revenue",
+      headers: { ...bearer(w.token), "content-type": "application/json" },
+      body: JSON.stringify({
+        customerId: w.active[k % w.active.length],
+        amount: 88 + (i % 500),
+        businessLine: "catering",
+        occurredAt: new Date().toISOString(),
+      }),
+    };
+  };
+  const nextContact = rotation(s);
+  const contactReq = (): HttpRequestSpec => {
+    const { w, k, i } = nextContact();
+    const prospect = i % 4 === 0 && w.prospects.length > 0;
+    return {
+      method: "POST",
+      path: "/api/v1/contacts",
+      headers: { ...bearer(w.token), "content-type": "application/json", "idempotency-key": `bench-${run}-${i}` },
+      body: JSON.stringify({
+        customerId: prospect ? w.prospects[k % w.prospects.length] : w.active[k % w.active.length],
+        channel: i % 3 === 0 ? "phone" : "visit",
+        outcome: "interested",
+      }),
+    };
+  };
+  const measurePost = async (name: string, next: () => HttpRequestSpec): Promise<Measured> => {
+    const p = await probe(server.url, next());
+    if (!p.ok) {
+      log(`  ${name}: not measured — ${p.reason}`);
+      return { notMeasured: p.reason };
+    }
+    const busy = noteLoad(name);
+    const r = await httpLoad({ ...load, next });
+    log(
+      `  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors) ${JSON.stringify(r.statuses)}${busy}`,
+    );
+    return r;
+  };
+  const revenue = await measurePost("revenue API", revenueReq);
+  const contacts = await measurePost("contacts API", contactReq);
+
+  // Baselines: the same single-row INSERT straight into PostgreSQL (superuser, autocommit).
+  const direct = postgres(s.url, { max: o.connections, onnotice: () => {}, connection: { application_name: "clubhouse-bench-direct" } });
+  let revenueDirect: Measured;
+  let contactsDirect: Measured;
+  try {
+    const tenantId = s.big.tenantId;
+    const nextR = rotation(s);
+    noteLoad("revenueDirect");
+    revenueDirect = await directLoad({
+      connections: o.connections,
+      durationS: o.durationS,
+      warmupS: o.warmupS,
+      maxOps: 2_000_000,
+      op: async () => {
+        const { w, k, i } = nextR();
+        const now = new Date();
+        await direct`insert into revenue_entries (tenant_id, id, customer_id, rep_id, amount_fen, business_line, occurred_at, month, source, created_by, created_at)
+          values (${tenantId}, ${randomUUID()}, ${w.active[k % w.active.length]!}, ${w.repId}, ${(88 + (i % 500)) * 100}, 'catering', ${now}, ${s.month}, 'bench-direct', ${w.repId}, ${now})`;
+      },
+    });
+    log(`  revenue direct INSERT: ${revenueDirect.rps} rows/s, p50 ${revenueDirect.p50} ms, p99 ${revenueDirect.p99} ms`);
+    const nextC = rotation(s);
+    noteLoad("contactsDirect");
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    contactsDirect = await directLoad({
+      connections: o.connections,
+      durationS: o.durationS,
+      warmupS: o.warmupS,
+      maxOps: 2_000_000,
+      op: async () => {
+        const { w, k, i } = nextC();
+        const now = new Date();
+        await direct`insert into contacts (tenant_id, id, rep_id, customer_id, channel, in_person, target, outcome, notes, occurred_at, day, month, created_at)
+          values (${tenantId}, ${randomUUID()}, ${w.repId}, ${w.active[k % w.active.length]!}, ${i % 3 === 0 ? "phone" : "visit"}, ${i % 3 !== 0}, 'existing', 'interested', 'bench-direct', ${now}, ${day}, ${s.month}, ${now})`;
+      },
+    });
+    log(`  contacts direct INSERT: ${contactsDirect.rps} rows/s, p50 ${contactsDirect.p50} ms, p99 ${contactsDirect.p99} ms`);
+    // The baseline rows bypassed the maintained totals: take them out again so the ledger and its totals agree.
+    await direct`delete from revenue_entries where source = 'bench-direct'`;
+    await direct`delete from contacts where notes = 'bench-direct'`;
+  } finally {
+    await direct.end();
+  }
+
+  const { clubs: _clubs, big, ...seedInfo } = s;
+  return {
+    ledger: s.ledger,
+    seed: { ...seedInfo, bigClub: { reps: big.reps, customers: big.customers } },
+    revenue,
+    revenueDirect,
+    contacts,
+    contactsDirect,
+    leaderboardMonth,
+    leaderboardYear,
+    tiers,
+    customers,
+    quota,
+    ...(bare ? { bare } : {}),
+    responseBytes,
+    loadBefore,
+  };
+}
+
+// ---------------------------------------------------------------- figures
+
+const fmtN = (x: number) => (x >= 100 ? Math.round(x).toLocaleString("en-US") : String(Math.round(x * 10) / 10));
+const fmtLoad = (m: Measured | undefined) =>
+  isMeasured(m) ? `${fmtN(m.rps)}/s · p50 ${fmtN(m.p50)} · p99 ${fmtN(m.p99)} ms` : "not measured";
+const pct = (a: number, b: number) => `${Math.round((a / b) * 100)}%`;
+
+function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
+  const figures: Figure[] = [];
+  const full = report.phases[report.phases.length - 1]!;
+  const small = report.phases.length > 1 ? report.phases[0]! : undefined;
+  const notMeasured = (id: string, figure: string, m: Measured | undefined, target: string): Figure => ({
+    id,
+    figure,
+    value: "not measured",
+    baseline: "",
+    ratio: "",
+    target,
+    met: null,
+    note: m && "notMeasured" in m ? m.notMeasured : "not run",
+  });
+
+  figures.push({
+    id: "seed",
+    figure: `Seed load (scale ${o.scale})`,
+    value: `${(full.seed.loadMs / 1000).toFixed(0)} s`,
+    baseline: `${fmtN(full.seed.counts.revenue_entries ?? 0)} revenue, ${fmtN(full.seed.counts.contacts ?? 0)} contacts, ${fmtN(full.seed.counts.customers ?? 0)} customers`,
+    ratio: "",
+    target: "minutes, not hours (< 10 min)",
+    met: full.seed.loadMs < 600_000,
+  });
+
+  const write = (id: string, figure: string, api: Measured, direct: Measured) => {
+    const target = "≥ 40% of direct, p99 < 100 ms";
+    if (!isMeasured(api)) return figures.push(notMeasured(id, figure, api, target));
+    const base = isMeasured(direct) ? direct : undefined;
+    figures.push({
+      id,
+      figure,
+      value: fmtLoad(api),
+      baseline: base ? `direct INSERT ${fmtLoad(base)}` : "not measured",
+      ratio: base ? pct(api.rps, base.rps) : "",
+      target,
+      met: base ? api.rps >= 0.4 * base.rps && api.p99 < 100 && api.non2xx === 0 : null,
+      ...(api.non2xx > 0 ? { note: `${api.non2xx} non-2xx: ${JSON.stringify(api.statuses)}` } : {}),
+    });
+  };
+  write("revenue", `POST /revenue (${o.connections} conns)`, full.revenue, full.revenueDirect);
+  write("contacts", `POST /contacts (${o.connections} conns)`, full.contacts, full.contactsDirect);
+
+  const read = (
+    id: string,
+    figure: string,
+    m: Measured,
+    bare: Measured | undefined,
+    target: string,
+    met: (r: LoadStats) => boolean | null,
+  ) => {
+    if (!isMeasured(m)) return figures.push(notMeasured(id, figure, m, target));
+    figures.push({
+      id,
+      figure,
+      value: fmtLoad(m),
+      baseline: isMeasured(bare) ? `bare Hono ${fmtLoad(bare)}` : "",
+      ratio: isMeasured(bare) ? pct(m.rps, bare.rps) : "",
+      target,
+      met: met(m),
+      ...(m.non2xx > 0 ? { note: `${m.non2xx} non-2xx: ${JSON.stringify(m.statuses)}` } : {}),
+    });
+  };
+  const lbTarget = "p99 < 20 ms, ≥ 2,000/s";
+  const lbMet = (r: LoadStats) => r.p99 < 20 && r.rps >= 2000 && r.non2xx === 0;
+  read(
+    "leaderboard-month",
+    `GET /leaderboard month, big club (${o.connections} conns)`,
+    full.leaderboardMonth,
+    full.bare?.leaderboard,
+    lbTarget,
+    lbMet,
+  );
+  read(
+    "leaderboard-year",
+    `GET /leaderboard year, big club (${o.connections} conns)`,
+    full.leaderboardYear,
+    full.bare?.leaderboard,
+    lbTarget,
+    lbMet,
+  );
+  read(
+    "tiers",
+    `GET /analysis/tiers, ${fmtN(full.seed.bigClub.customers)} customers (${o.tiersConnections} conn)`,
+    full.tiers,
+    full.bare?.tiers,
+    "p99 < 300 ms",
+    (r) => r.p99 < 300 && r.non2xx === 0,
+  );
+  read(
+    "customers",
+    `GET /customers status+q, big club (${o.connections} conns)`,
+    full.customers,
+    full.bare?.customers,
+    "p99 < 100 ms (bench's own bar)",
+    (r) => r.p99 < 100 && r.non2xx === 0,
+  );
+  read("quota", `GET /quota, big club (${o.connections} conns)`, full.quota, full.bare?.tiny, "— (informational)", () => null);
+
+  const liveFig = (id: string, figure: string, m: LiveStats | { notMeasured: string } | undefined) => {
+    const target = "p99 < 100 ms, every event delivered";
+    if (!m || "notMeasured" in m) return figures.push(notMeasured(id, figure, m, target));
+    figures.push({
+      id,
+      figure: `${figure}: ${m.sockets} boards, ${m.clubs} clubs, ${o.liveRate} writes/s`,
+      value: `commit→board p50 ${fmtN(m.p50)} · p99 ${fmtN(m.p99)} ms`,
+      baseline: `write itself p50 ${fmtN(m.writeP50)} · p99 ${fmtN(m.writeP99)} ms`,
+      ratio: `${m.delivered}/${m.expected} delivered`,
+      target,
+      met: m.p99 < 100 && m.delivered >= m.expected && m.expected > 0,
+      note: `request start→board p50 ${m.fromSendP50}, p99 ${m.fromSendP99} ms; board refresh (coalesced, ${m.boardEvents} snapshots/updates, ${m.leaderboardUpdates} leaderboard:update) p50 ${m.boardP50}, p99 ${m.boardP99} ms${m.socketsFailed ? `; ${m.socketsFailed} sockets failed: ${m.firstError}` : ""}`,
+    });
+  };
+  if (o.live) {
+    liveFig("live-one", "Live push, one process", report.live.oneProcess);
+    liveFig("live-two", "Live push, two processes + Redis", report.live.twoProcesses);
+  }
+
+  if (small) {
+    const grow = (id: string, figure: string, a: Measured, b: Measured) => {
+      const target = "100% ≥ 80% of the 10% throughput";
+      if (!isMeasured(a) || !isMeasured(b)) return figures.push(notMeasured(id, figure, isMeasured(a) ? b : a, target));
+      figures.push({
+        id,
+        figure,
+        value: `100%: ${fmtLoad(b)}`,
+        baseline: `10%: ${fmtLoad(a)}`,
+        ratio: pct(b.rps, a.rps),
+        target,
+        met: b.rps >= 0.8 * a.rps,
+      });
+    };
+    grow("growth-revenue", "Growth ×10 ledger: POST /revenue", small.revenue, full.revenue);
+    grow("growth-contacts", "Growth ×10 ledger: POST /contacts", small.contacts, full.contacts);
+    grow("growth-leaderboard-month", "Growth ×10 ledger: leaderboard month", small.leaderboardMonth, full.leaderboardMonth);
+    grow("growth-leaderboard-year", "Growth ×10 ledger: leaderboard year", small.leaderboardYear, full.leaderboardYear);
+    grow("growth-tiers", "Growth ×10 ledger: tier analysis", small.tiers, full.tiers);
+    grow("growth-customers", "Growth ×10 ledger: customers status+q", small.customers, full.customers);
+  }
+
+  if (report.pglite) {
+    const p = report.pglite;
+    if ("notMeasured" in p) {
+      figures.push(notMeasured("pglite-revenue", "PGlite: POST /revenue", p, "≥ 40% of direct, p99 < 100 ms"));
+    } else {
+      write("pglite-revenue", `PGlite: POST /revenue (${o.connections} conns)`, p.revenue, p.revenueDirect);
+      write("pglite-contacts", `PGlite: POST /contacts (${o.connections} conns)`, p.contacts, p.contactsDirect);
+    }
+  }
+  return figures;
+}
+
+export function renderTable(figures: Figure[]): string {
+  const head = ["figure", "value", "baseline (same run)", "ratio", "target", "met"];
+  const rows = figures.map((f) => [
+    f.figure,
+    f.value,
+    f.baseline,
+    f.ratio,
+    f.target,
+    f.met === null ? (f.value === "not measured" ? "not measured" : "—") : f.met ? "met" : "NOT MET",
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  const out = [line(head), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)];
+  const notes = figures.filter((f) => f.note).map((f) => `- ${f.figure}: ${f.note}`);
+  return [...out, ...(notes.length ? ["", "Notes:", ...notes] : [])].join("\n");
+}
+
+// ---------------------------------------------------------------- the run
+
+export async function runBench(partial: Partial<BenchOptions> = {}): Promise<BenchReport> {
+  const o = { ...defaultOptions(), ...partial };
+  const log = o.log;
+  const started = new Date();
+  const t0 = performance.now();
+  const admin = postgres(o.pgUrl, { max: 1, onnotice: () => {} });
+  const [{ version }] = (await admin`select current_setting('server_version') as version`) as unknown as [{ version: string }];
+  await admin.end();
+  const report: BenchReport = {
+    startedAt: started.toISOString(),
+    finishedAt: "",
+    totalS: 0,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "",
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    options: { ...o, pgUrl: o.pgUrl.replace(/\/\/[^@]*@/, "//…@") },
+    phases: [],
+    live: {},
+    figures: [],
+  };
+  delete (report.options as Partial<BenchOptions>).log;
+  log(
+    `clubhouse bench: scale ${o.scale}, ${o.connections} connections, ${o.durationS} s per figure, on ${report.machine.cpus} cores / ${report.machine.memGiB} GiB, PostgreSQL ${version}`,
+  );
+
+  const servers: ServerProc[] = [];
+  const stopServers = async () => {
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
+  };
+  try {
+    const ledgers = o.growth ? [0.1, 1] : [1];
+    let last: SeedResult | undefined;
+    for (const ledger of ledgers) {
+      log(`\n== data: scale ${o.scale}, ${ledger * 100}% of the ledger`);
+      const s = await seed({
+        adminUrl: o.pgUrl,
+        dbName: o.dbName,
+        scale: o.scale,
+        ledger,
+        log,
+        boardSessionsPerClub: Math.max(1, Math.ceil(o.sockets / Math.max(2, Math.round(100 * o.scale)))),
+      });
+      log(`  loaded in ${(s.loadMs / 1000).toFixed(1)} s: ${JSON.stringify(s.counts)}`);
+      const server = await startServerProc({ DATABASE_URL: s.url, DB_POOL_SIZE: o.pool });
+      servers.push(server);
+      report.phases.push(await measurePhase(o, s, server, ledger === 1));
+      last = s;
+      if (ledger !== 1) await stopServers();
+    }
+
+    if (o.live && last) {
+      log("\n== live push");
+      const s = last;
+      const one = servers[0]!;
+      try {
+        report.live.oneProcess = await measureLive({
+          writeUrl: one.url,
+          boardUrl: one.url,
+          clubs: s.clubs,
+          sockets: o.sockets,
+          ratePerS: o.liveRate,
+          durationS: o.liveDurationS,
+          log,
+        });
+        log(`  one process: ${JSON.stringify(report.live.oneProcess)}`);
+      } catch (err) {
+        report.live.oneProcess = { notMeasured: (err as Error).message.slice(0, 300) };
+        log(`  one process: not measured — ${(err as Error).message}`);
+      }
+      await stopServers();
+      try {
+        const a = await startServerProc({ DATABASE_URL: s.url, DB_POOL_SIZE: o.pool, REDIS_URL: o.redisUrl });
+        servers.push(a);
+        const b = await startServerProc({ DATABASE_URL: s.url, DB_POOL_SIZE: o.pool, REDIS_URL: o.redisUrl });
+        servers.push(b);
+        report.live.twoProcesses = await measureLive({
+          writeUrl: a.url,
+          boardUrl: b.url,
+          clubs: s.clubs,
+          sockets: o.sockets,
+          ratePerS: o.liveRate,
+          durationS: o.liveDurationS,
+          log,
+        });
+        log(`  two processes: ${JSON.stringify(report.live.twoProcesses)}`);
+      } catch (err) {
+        report.live.twoProcesses = { notMeasured: (err as Error).message.slice(0, 300) };
+        log(`  two processes: not measured — ${(err as Error).message}`);
+      }
+    }
+    await stopServers();
+
+    if (o.pglite) {
+      log("\n== PGlite writes");
+      try {
+        report.pglite = await pgliteWrites({
+          connections: o.connections,
+          durationS: o.durationS,
+          warmupS: o.warmupS,
+          reps: o.pgliteReps,
+          customersPerRep: o.pgliteCustomersPerRep,
+          log,
+        });
+        const p = report.pglite;
+        for (const [k, v] of Object.entries(p)) if (typeof v === "object") log(`  ${k}: ${JSON.stringify(v)}`);
+      } catch (err) {
+        report.pglite = { notMeasured: (err as Error).message.slice(0, 300) };
+        log(`  not measured — ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await stopServers().catch(() => {});
+    killAll();
+    if (!o.keepDb) await dropBenchDb(o.pgUrl, o.dbName).catch((err) => log(`could not drop ${o.dbName}: ${(err as Error).message}`));
+  }
+
+  report.figures = buildFigures(o, report);
+  report.finishedAt = new Date().toISOString();
+  report.totalS = Math.round((performance.now() - t0) / 1000);
+  log(`\n${renderTable(report.figures)}`);
+  const loads = report.phases.flatMap((p) => Object.values(p.loadBefore));
+  const maxLoad = loads.length ? Math.max(...loads) : 0;
+  if (maxLoad > 1.5)
+    log(
+      `\nwarning: the 1-minute load average reached ${maxLoad} before a figure (an idle machine shows < 1): other work competed for the CPUs`,
+    );
+  log(
+    `\nmachine: ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.memGiB} GiB, Node ${report.machine.node}, PostgreSQL ${version}; total ${report.totalS} s`,
+  );
+  if (o.resultsDir) {
+    mkdirSync(o.resultsDir, { recursive: true });
+    const file = join(o.resultsDir, `${report.startedAt.replace(/[:.]/g, "-")}.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2));
+    log(`results: ${file}`);
+  }
+  return report;
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runBench } from "./run.ts";
+
+// The benchmark is not a test: this only proves that its whole pipeline (seed, server
+// process, autocannon, baselines, bare server, live boards over two processes and
+// Redis, PGlite, table and JSON) still runs, at a minuscule scale.
+const resultsDir = mkdtempSync(join(tmpdir(), "clubhouse-bench-smoke-"));
+afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
+
+describe("pnpm bench", () => {
+  it("runs end to end at a tiny scale and reports every figure", async () => {
+    const lines: string[] = [];
+    const report = await runBench({
+      scale: 0.002,
+      durationS: 0.5,
+      warmupS: 0,
+      connections: 4,
+      pool: 4,
+      growth: false,
+      pgliteReps: 1,
+      pgliteCustomersPerRep: 2,
+      sockets: 8,
+      liveRate: 20,
+      liveDurationS: 1,
+      dbName: `clubhouse_bench_smoke_${process.pid}`,
+      resultsDir,
+      log: (line) => lines.push(line),
+    });
+    const ids = report.figures.map((f) => f.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "seed",
+        "revenue",
+        "contacts",
+        "leaderboard-month",
+        "tiers",
+        "customers",
+        "live-one",
+        "live-two",
+        "pglite-revenue",
+      ]),
+    );
+    const seeded = report.phases[0]!.seed.counts;
+    expect(seeded.revenue_entries).toBeGreaterThan(0);
+    expect(seeded.contacts).toBeGreaterThan(0);
+    // Measured figures carry numbers; the others say why they were not measured.
+    for (const f of report.figures) {
+      if (f.value === "not measured") expect(f.note).toBeTruthy();
+      else expect(f.value).toMatch(/\d/);
+    }
+    const revenue = report.phases[0]!.revenue;
+    expect("notMeasured" in revenue ? 0 : revenue.ok).toBeGreaterThan(0);
+    expect(lines.join("\n")).toContain("| figure");
+    expect(readdirSync(resultsDir).filter((f) => f.endsWith(".json"))).toHaveLength(1);
+  }, 120_000);
+});
