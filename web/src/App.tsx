@@ -1,93 +1,248 @@
-import { createResource, createSignal, Match, Show, Switch } from "solid-js";
+import { A, Navigate, Route, Router, type RouteSectionProps, useLocation } from "@solidjs/router";
+import { createSignal, For, type JSX, lazy, Match, onMount, Show, Switch } from "solid-js";
+import { signedOut } from "./api.ts";
+import { t } from "./i18n/index.ts";
+import { CustomerCard } from "./rep/CustomerCard.tsx";
+import { DiaryPage } from "./rep/Diary.tsx";
+import { Home } from "./rep/Home.tsx";
+import { Lists } from "./rep/Lists.tsx";
+import { MePage } from "./rep/MePage.tsx";
+import { isManager, loadSession, me, ready, signIn, signOut } from "./session.ts";
+import { FieldError, FormError, LangSwitch, LiveDot, Loading } from "./ui/common.tsx";
+import { Icon, type IconName } from "./ui/icons.tsx";
 
-interface Me {
-  user: { id: string; name: string; email: string; role: string };
-  tenant: { id: string; name: string; slug: string };
-}
-interface ApiError {
-  error: { code: string; message: string; fields?: Record<string, string> };
-}
+// Manager, analysis and TV screens load on demand: the phone's shell stays small.
+const named = <K extends string>(p: Promise<Record<K, () => JSX.Element>>, k: K) => p.then((m) => ({ default: m[k] }));
+const Board = lazy(() => named(import("./manager/Board.tsx"), "Board"));
+const Review = lazy(() => named(import("./manager/Review.tsx"), "Review"));
+const Targets = lazy(() => named(import("./manager/Targets.tsx"), "Targets"));
+const MonthClose = lazy(() => named(import("./manager/MonthClose.tsx"), "MonthClose"));
+const CustomersTable = lazy(() => named(import("./manager/Customers.tsx"), "CustomersTable"));
+const ImportPage = lazy(() => named(import("./manager/Import.tsx"), "ImportPage"));
+const SettingsPage = lazy(() => named(import("./manager/Settings.tsx"), "SettingsPage"));
+const AwardsPage = lazy(() => named(import("./manager/Awards.tsx"), "AwardsPage"));
+const Analysis = lazy(() => named(import("./analysis/Analysis.tsx"), "Analysis"));
+const Tv = lazy(() => named(import("./board/Tv.tsx"), "Tv"));
 
-async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, { credentials: "same-origin", headers: { "content-type": "application/json" }, ...init });
-  if (res.status === 204) return undefined as T;
-  const body = await res.json();
-  if (!res.ok) throw new Error((body as ApiError).error.message);
-  return body as T;
-}
-
-const zh = navigator.language.toLowerCase().startsWith("zh");
-const t = (zhText: string, en: string) => (zh ? zhText : en);
-
-export function App() {
-  const [me, { refetch, mutate }] = createResource(() => api<Me>("/me").catch(() => null));
-  const [error, setError] = createSignal("");
+function Login() {
+  const [error, setError] = createSignal<unknown>(null);
   const [busy, setBusy] = createSignal(false);
-
-  async function signIn(e: SubmitEvent) {
+  async function submit(e: SubmitEvent) {
     e.preventDefault();
-    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const f = new FormData(e.currentTarget as HTMLFormElement);
     setBusy(true);
-    setError("");
+    setError(null);
     try {
-      await api("/auth/login", { method: "POST", body: JSON.stringify(Object.fromEntries(form)) });
-      await refetch();
+      await signIn({ club: String(f.get("club")), email: String(f.get("email")), password: String(f.get("password")) });
     } catch (err) {
-      setError((err as Error).message);
+      setError(err);
     } finally {
       setBusy(false);
     }
   }
-
-  async function signOut() {
-    await api("/auth/logout", { method: "POST" });
-    mutate(null);
-  }
-
   return (
-    <main class="shell">
-      <h1>Clubhouse</h1>
-      <Switch>
-        <Match when={me.loading}>
-          <p>{t("载入中…", "Loading…")}</p>
-        </Match>
-        <Match when={me()}>
-          {(m) => (
-            <section class="card">
-              <p data-testid="welcome">
-                {m().user.name} · {m().tenant.name} · {m().user.role}
-              </p>
-              <button type="button" onClick={signOut}>
-                {t("退出", "Sign out")}
-              </button>
-            </section>
-          )}
-        </Match>
-        <Match when={!me()}>
-          <form class="card" onSubmit={signIn}>
-            <label>
-              {t("俱乐部", "Club")}
-              <input name="club" autocomplete="organization" required value="demo" />
-            </label>
-            <label>
-              {t("邮箱", "Email")}
-              <input name="email" type="email" autocomplete="username" required />
-            </label>
-            <label>
-              {t("密码", "Password")}
-              <input name="password" type="password" autocomplete="current-password" required />
-            </label>
-            <Show when={error()}>
-              <p role="alert" class="error">
-                {error()}
-              </p>
-            </Show>
-            <button type="submit" disabled={busy()}>
-              {t("登录", "Sign in")}
-            </button>
-          </form>
-        </Match>
-      </Switch>
+    <main class="login-page">
+      <div class="login-top">
+        <LangSwitch />
+      </div>
+      <form class="login card" onSubmit={submit} aria-labelledby="login-title">
+        <div class="brand big">
+          <span class="brand-mark" aria-hidden="true">
+            C
+          </span>
+          <span>Clubhouse</span>
+        </div>
+        <h1 id="login-title">{t("login.title")}</h1>
+        <label class="field">
+          <span>{t("login.club")}</span>
+          <input name="club" autocomplete="organization" required value={localStorage.getItem("clubhouse.club") ?? ""} />
+          <FieldError error={error()} field="club" />
+        </label>
+        <label class="field">
+          <span>{t("login.email")}</span>
+          <input name="email" type="email" autocomplete="username" required />
+          <FieldError error={error()} field="email" />
+        </label>
+        <label class="field">
+          <span>{t("login.password")}</span>
+          <input name="password" type="password" autocomplete="current-password" required />
+          <FieldError error={error()} field="password" />
+        </label>
+        <FormError error={error()} shown={["club", "email", "password"]} />
+        <button type="submit" class="btn primary block" disabled={busy()} data-testid="sign-in">
+          {busy() ? t("state.loading") : t("login.submit")}
+        </button>
+      </form>
     </main>
+  );
+}
+
+interface NavItem {
+  href: string;
+  label: () => string;
+  icon: IconName;
+  end?: boolean;
+}
+
+const repNav: NavItem[] = [
+  { href: "/", label: () => t("nav.today"), icon: "home", end: true },
+  { href: "/lists/overdue", label: () => t("nav.lists"), icon: "list" },
+  { href: "/diary", label: () => t("nav.diary"), icon: "diary" },
+  { href: "/me", label: () => t("nav.me"), icon: "user" },
+];
+
+const managerNav: NavItem[] = [
+  { href: "/board", label: () => t("nav.board"), icon: "board" },
+  { href: "/review", label: () => t("nav.review"), icon: "review" },
+  { href: "/targets", label: () => t("nav.targets"), icon: "target" },
+  { href: "/close", label: () => t("nav.close"), icon: "lock" },
+  { href: "/customers", label: () => t("nav.customers"), icon: "user" },
+  { href: "/analysis", label: () => t("nav.analysis"), icon: "chart" },
+  { href: "/import", label: () => t("nav.import"), icon: "upload" },
+  { href: "/awards", label: () => t("nav.awards"), icon: "trophy" },
+  { href: "/settings", label: () => t("nav.settings"), icon: "settings" },
+];
+
+function RepLayout(props: { children: JSX.Element }) {
+  return (
+    <div class="rep-shell">
+      <header class="topbar">
+        <div class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            C
+          </span>
+          <span class="brand-club">{me()?.tenant.name}</span>
+        </div>
+        <LiveDot />
+        <LangSwitch />
+      </header>
+      <main id="main" class="rep-main">
+        {props.children}
+      </main>
+      <nav class="tabbar" aria-label={t("nav.main")}>
+        <For each={repNav}>
+          {(n) => (
+            <A href={n.href} end={n.end} activeClass="active">
+              <Icon name={n.icon} size={22} />
+              <span>{n.label()}</span>
+            </A>
+          )}
+        </For>
+      </nav>
+    </div>
+  );
+}
+
+function ManagerLayout(props: { children: JSX.Element }) {
+  return (
+    <div class="mgr-shell">
+      <a class="skip" href="#main">
+        {t("nav.skip")}
+      </a>
+      <aside class="sidebar">
+        <div class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            C
+          </span>
+          <span class="brand-club">{me()?.tenant.name}</span>
+        </div>
+        <nav aria-label={t("nav.main")}>
+          <For each={managerNav}>
+            {(n) => (
+              <A href={n.href} activeClass="active">
+                <Icon name={n.icon} size={18} />
+                <span>{n.label()}</span>
+              </A>
+            )}
+          </For>
+          <A href="/tv" class="tv-link">
+            <Icon name="tv" size={18} />
+            <span>{t("nav.tv")}</span>
+          </A>
+        </nav>
+        <div class="sidebar-foot">
+          <LiveDot />
+          <div class="who">
+            <span>{me()?.user.name}</span>
+            <span class="muted small">{t(`role.${me()?.user.role ?? "rep"}`)}</span>
+          </div>
+          <div class="row gap">
+            <LangSwitch />
+            <button type="button" class="btn secondary small" onClick={() => void signOut()}>
+              <Icon name="logout" size={16} /> {t("action.signOut")}
+            </button>
+          </div>
+        </div>
+      </aside>
+      <main id="main" class="mgr-main">
+        {props.children}
+      </main>
+    </div>
+  );
+}
+
+function Root(props: RouteSectionProps) {
+  const location = useLocation();
+  return (
+    <Switch>
+      <Match when={!ready()}>
+        <div class="splash">
+          <Loading />
+        </div>
+      </Match>
+      <Match when={!me() || signedOut()}>
+        <Login />
+      </Match>
+      <Match when={location.pathname === "/tv"}>{props.children}</Match>
+      <Match when={isManager()}>
+        <ManagerLayout>{props.children}</ManagerLayout>
+      </Match>
+      <Match when={true}>
+        <RepLayout>{props.children}</RepLayout>
+      </Match>
+    </Switch>
+  );
+}
+
+function Start() {
+  return (
+    <Show when={isManager()} fallback={<Home />}>
+      <Navigate href="/board" />
+    </Show>
+  );
+}
+
+function NotFound() {
+  return (
+    <div class="page">
+      <h1>{t("notFound.title")}</h1>
+      <p>
+        <A href="/">{t("notFound.home")}</A>
+      </p>
+    </div>
+  );
+}
+
+export function App() {
+  onMount(() => void loadSession());
+  return (
+    <Router root={Root}>
+      <Route path="/" component={Start} />
+      <Route path="/c/:id" component={CustomerCard} />
+      <Route path="/diary/:date?" component={DiaryPage} />
+      <Route path="/lists/:kind" component={Lists} />
+      <Route path="/me" component={MePage} />
+      <Route path="/board" component={Board} />
+      <Route path="/review" component={Review} />
+      <Route path="/targets" component={Targets} />
+      <Route path="/close" component={MonthClose} />
+      <Route path="/customers" component={CustomersTable} />
+      <Route path="/analysis" component={Analysis} />
+      <Route path="/import" component={ImportPage} />
+      <Route path="/awards" component={AwardsPage} />
+      <Route path="/settings" component={SettingsPage} />
+      <Route path="/tv" component={Tv} />
+      <Route path="*" component={NotFound} />
+    </Router>
   );
 }

@@ -1,0 +1,161 @@
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
+import { call, type Json, startTestServer, type TestServer } from "../support/harness.ts";
+
+/** Debian's Chromium (TOOLCHAIN.md); `npx playwright install` cannot download here. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Playwright gives every launch a fresh temporary user-data dir and removes it on close. */
+export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return { browser, close: () => browser.close() };
+}
+
+/**
+ * A real server whose clock follows the wall clock, so the browser's "today" and
+ * the server's agree (the harness's FixedClock is frozen at its start otherwise).
+ */
+export async function startLiveClockServer(): Promise<TestServer> {
+  const ts = await startTestServer({}, new Date().toISOString());
+  ts.clock.now = () => new Date();
+  return ts;
+}
+
+export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
+export const DESKTOP = { viewport: { width: 1440, height: 900 } } as const;
+
+export async function newContext(browser: Browser, opts: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", ...opts });
+}
+
+/** Sign in through the form, as a person would. */
+export async function signInUi(page: Page, base: string, club: string, email: string, password: string) {
+  await page.goto(base);
+  await page.locator('input[name="club"]').fill(club);
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(password);
+  await page.getByTestId("sign-in").click();
+}
+
+export const PASSWORDS = { manager: "manager pass 1", rep1: "rep one pass 1", rep2: "rep two pass 2" } as const;
+
+export async function get(base: string, token: string, path: string): Promise<Json> {
+  const res = await call(base, "GET", path, { token });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Poll until `check` returns a value, or fail after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 15_000, what = "condition"): Promise<T> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+const DAY = 86_400_000;
+const iso = (d: Date) => d.toISOString();
+
+/** A club with customers, revenue, targets and contacts that look like a real month. */
+export async function seedClub(url: string, slug: string): Promise<Club & { customers: Json[] }> {
+  const club = await makeClub(url, slug);
+  const now = new Date();
+  const tokens = [club.rep1, club.rep2];
+  const names = [
+    ["华润置地（北京）有限公司", "active"],
+    ["中信银行总行工会", "active"],
+    ["北京燕莎友谊商城", "active"],
+    ["联想集团行政部", "active"],
+    ["国贸大酒店", "active"],
+    ["李先生（私人银行客户）", "active"],
+    ["京东方科技集团", "prospect"],
+    ["小米科技市场部", "prospect"],
+  ] as const;
+  const customers: Json[] = [];
+  for (const [i, [name, status]] of names.entries()) {
+    const rep = tokens[i % 2]!;
+    customers.push(await newCustomer(url, rep.token, { name, status, kind: name.includes("先生") ? "individual" : "group" }));
+  }
+  const names2 = ["中国国航大客户部", "三里屯太古里运营", "王女士（VIP 个人）", "万达商业管理"];
+  for (const name of names2) customers.push(await newCustomer(url, club.rep2.token, { name, status: "active" }));
+
+  // Old visits make some customers overdue; recent ones keep others fresh.
+  const visit = async (token: string, customerId: string, daysAgo: number, channel = "visit") => {
+    const res = await call(url, "POST", "/contacts", {
+      token,
+      headers: { "Idempotency-Key": `seed-${customerId}-${daysAgo}-${channel}` },
+      body: { customerId, channel, occurredAt: iso(new Date(now.getTime() - daysAgo * DAY)), outcome: "interested" },
+    });
+    if (res.status !== 201 && res.status !== 200) throw new Error(`contact: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  await visit(club.rep1.token, customers[0].id, 95);
+  await visit(club.rep1.token, customers[2].id, 75);
+  await visit(club.rep1.token, customers[4].id, 3);
+  await visit(club.rep1.token, customers[6].id, 1, "demo");
+  await visit(club.rep2.token, customers[1].id, 2);
+  await visit(club.rep2.token, customers[3].id, 0);
+  await visit(club.rep2.token, customers[5].id, 0, "phone");
+
+  // Revenue this month (credited to the owner), spread so the board has a spread.
+  const thisMonth = (hoursAgo: number) => iso(new Date(now.getTime() - hoursAgo * 3_600_000));
+  const amounts: [number, number, string][] = [
+    [0, 68_000, "membership"],
+    [2, 23_500, "catering"],
+    [4, 12_800, "golf"],
+    [1, 42_000, "membership"],
+    [3, 8_600, "spa"],
+    [8, 15_000, "rooms"],
+    [9, 31_200, "membership"],
+  ];
+  for (const [ci, amount, line] of amounts) {
+    const c = customers[ci]!;
+    await addRevenue(url, club.manager.token, { customerId: c.id, amount, businessLine: line, occurredAt: thisMonth(1 + ci) });
+  }
+  // Last month's spend sets the tiers (a customer's tier is its last complete month's).
+  const lastMonth = iso(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 5 * DAY));
+  const previous: [number, number][] = [
+    [0, 18_000],
+    [2, 7_200],
+    [4, 3_000],
+    [1, 25_000],
+    [3, 6_000],
+    [5, 12_500],
+  ];
+  for (const [ci, amount] of previous) {
+    await addRevenue(url, club.manager.token, { customerId: customers[ci]!.id, amount, businessLine: "catering", occurredAt: lastMonth });
+  }
+  return { ...club, customers };
+}
+
+/** Monthly targets for the current club month. */
+export async function setTargets(url: string, token: string, month: string, byRep: Record<string, number>) {
+  for (const [repId, amount] of Object.entries(byRep)) {
+    const res = await call(url, "PUT", `/targets/${repId}/${month}`, { token, body: { amount } });
+    if (res.status !== 200) throw new Error(`target: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
+export function clubMonthNow(tz = "Asia/Shanghai"): string {
+  const p = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit" }).formatToParts(new Date());
+  return `${p.find((x) => x.type === "year")?.value}-${p.find((x) => x.type === "month")?.value}`;
+}

@@ -1,0 +1,27 @@
+import { BarChart, LineChart } from "echarts/charts";
+import { GridComponent, LegendComponent, MarkAreaComponent, TooltipComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { CanvasRenderer } from "echarts/renderers";
+import { createEffect, onCleanup, onMount } from "solid-js";
+
+// Only the parts we draw: keeps the analysis chunk (the only one with ECharts) small.
+echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, MarkAreaComponent, CanvasRenderer]);
+
+export type ChartOption = echarts.EChartsCoreOption;
+
+export function Chart(props: { option: ChartOption; height?: number; label: string }) {
+  let el: HTMLDivElement | undefined;
+  let chart: echarts.ECharts | undefined;
+  onMount(() => {
+    if (!el) return;
+    chart = echarts.init(el, undefined, { renderer: "canvas" });
+    const ro = new ResizeObserver(() => chart?.resize());
+    ro.observe(el);
+    onCleanup(() => {
+      ro.disconnect();
+      chart?.dispose();
+    });
+  });
+  createEffect(() => chart?.setOption(props.option, true));
+  return <div ref={el} class="chart" style={{ height: `${props.height ?? 360}px` }} role="img" aria-label={props.label} />;
+}

@@ -1,0 +1,103 @@
+import { For, Show } from "solid-js";
+import { boardMoney, pct } from "../format.ts";
+import { t } from "../i18n/index.ts";
+import { AttainmentBar, LevelChip } from "../ui/common.tsx";
+import { Icon } from "../ui/icons.tsx";
+import type { BoardRow } from "./useBoard.ts";
+
+/** The club's totals over the board's rows: revenue against target, today's contacts, reps on the 1:3 ratio. */
+export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean }) {
+  const revenue = () => props.rows.reduce((s, r) => s + r.revenue, 0);
+  const target = () => props.rows.reduce((s, r) => s + (r.target ?? 0), 0);
+  const today = () => props.rows.reduce((s, r) => s + (r.today ?? 0), 0);
+  const onRatio = () => props.rows.filter((r) => r.ratio.compliant).length;
+  return (
+    <dl class="board-summary" classList={{ "on-tv": props.tv }}>
+      <div>
+        <dt>{t("board.clubTotal")}</dt>
+        <dd>
+          {boardMoney(revenue())} <span class="muted">/ {boardMoney(target() || null)}</span>
+        </dd>
+      </div>
+      <div>
+        <dt>{t("board.attainment")}</dt>
+        <dd>{target() ? pct(revenue() / target()) : "—"}</dd>
+      </div>
+      <div>
+        <dt>{t("board.today")}</dt>
+        <dd>{today()}</dd>
+      </div>
+      <div>
+        <dt>{t("board.onRatio")}</dt>
+        <dd>
+          {onRatio()} <span class="muted">/ {props.rows.length}</span>
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+/** The leaderboard rows: rank, rep, attainment bar (100% marker, elapsed-part marker), figures, level, 1:3, contacts today. */
+export function BoardTable(props: { rows: BoardRow[]; elapsed: number; flipRef: (id: string) => (el: HTMLElement) => void; tv?: boolean }) {
+  return (
+    <table class="board-table" classList={{ "on-tv": props.tv }} aria-label={t("board.title")}>
+      <thead>
+        <tr class="board-row head">
+          <th scope="col">#</th>
+          <th scope="col">{t("board.rep")}</th>
+          <th scope="col">{t("board.attainment")}</th>
+          <th scope="col" class="num">
+            {t("board.revenue")}
+          </th>
+          <th scope="col">{t("board.level")}</th>
+          <th scope="col">{t("board.ratio")}</th>
+          <th scope="col" class="num">
+            {t("board.today")}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        <For each={props.rows}>
+          {(r) => (
+            <tr class="board-row" ref={props.flipRef(r.repId)} data-testid="board-row" data-rep={r.repId}>
+              <td class="rank">{r.rank}</td>
+              <th scope="row" class="rep-name">
+                {r.name}
+              </th>
+              <td class="bar-cell">
+                <AttainmentBar value={r.attainment} level={r.level} elapsed={props.elapsed} />
+                <span class="bar-figs">
+                  <strong data-testid="attainment">{r.target ? pct(r.attainment) : t("board.noTarget")}</strong>
+                  <Show when={r.pace !== null && r.target}>
+                    <span class="muted"> · {t("board.pace", { p: pct(r.pace) })}</span>
+                  </Show>
+                </span>
+              </td>
+              <td class="num money-cell">
+                <strong data-testid="revenue">{boardMoney(r.revenue)}</strong>
+                <span class="muted"> / {boardMoney(r.target)}</span>
+              </td>
+              <td>
+                <LevelChip level={r.level} big={props.tv} />
+              </td>
+              <td>
+                <Show when={r.ratio}>
+                  {(x) => (
+                    <span
+                      class={`ratio ${x().compliant ? "good" : "bad"}`}
+                      title={t("board.ratioFigures", { p: x().prospect, e: x().existing })}
+                    >
+                      <Icon name={x().compliant ? "signed" : "alert"} size={props.tv ? 26 : 16} />
+                      {x().compliant ? t("board.ratioOk") : t("board.ratioShort", { n: x().shortfall })}
+                    </span>
+                  )}
+                </Show>
+              </td>
+              <td class="num today">{r.today ?? "—"}</td>
+            </tr>
+          )}
+        </For>
+      </tbody>
+    </table>
+  );
+}

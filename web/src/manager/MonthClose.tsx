@@ -1,0 +1,120 @@
+import { createSignal, For, Show } from "solid-js";
+import { client, data } from "../api.ts";
+import { useData } from "../cache.ts";
+import { clubMonth, dateTime, monthLabel, pct, shiftMonth } from "../format.ts";
+import { t } from "../i18n/index.ts";
+import { Empty, ErrorBox, FormError, Loading } from "../ui/common.tsx";
+import { Icon } from "../ui/icons.tsx";
+import { reasonText } from "./reasons.ts";
+
+/** Month close (第六条 2②⑵): each rep's outcome with its reasons, the bonus state and who it was reported to. */
+export function MonthClose() {
+  const [month, setMonth] = createSignal(shiftMonth(clubMonth(), -1));
+  const results = useData(
+    () => `results:${month()}`,
+    (k) => data(client.months[":month"].results.$get({ param: { month: k.slice(8) } })),
+    { persist: false },
+  );
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<unknown>(null);
+
+  async function close() {
+    setBusy(true);
+    setError(null);
+    try {
+      await data(client.months[":month"].close.$post({ param: { month: month() } }));
+      await results.refetch();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const view = () => results.data();
+
+  return (
+    <div class="page">
+      <header class="page-head">
+        <div>
+          <h1>{t("close.title")}</h1>
+          <p class="muted">{t("close.help")}</p>
+        </div>
+        <div class="row gap">
+          <button type="button" class="btn secondary small" onClick={() => setMonth(shiftMonth(month(), -1))} aria-label={t("month.prev")}>
+            ‹
+          </button>
+          <strong>{monthLabel(month())}</strong>
+          <button
+            type="button"
+            class="btn secondary small"
+            disabled={month() >= clubMonth()}
+            onClick={() => setMonth(shiftMonth(month(), 1))}
+            aria-label={t("month.next")}
+          >
+            ›
+          </button>
+          <button type="button" class="btn primary" disabled={busy() || month() >= clubMonth()} onClick={() => void close()}>
+            <Icon name="lock" size={16} /> {view()?.closed ? t("close.again") : t("close.run")}
+          </button>
+        </div>
+      </header>
+      <FormError error={error()} />
+      <Show when={view()} fallback={results.error() ? <ErrorBox error={results.error()} retry={results.refetch} /> : <Loading />}>
+        {(v) => (
+          <>
+            <p class="muted small">
+              {v().closed
+                ? t("close.closedAt", { time: v().closedAt ? dateTime(v().closedAt ?? "") : "" })
+                : v().results.length > 0
+                  ? t("close.notClosed")
+                  : t("close.notClosedYet")}
+            </p>
+            <Show when={v().results.length > 0} fallback={<Empty icon="lock">{t("close.empty")}</Empty>}>
+              <table class="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("board.rep")}</th>
+                    <th scope="col" class="num">
+                      {t("board.attainment")}
+                    </th>
+                    <th scope="col">{t("close.outcome")}</th>
+                    <th scope="col">{t("close.reasons")}</th>
+                    <th scope="col">{t("close.bonus")}</th>
+                    <th scope="col">{t("close.reported")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={v().results}>
+                    {(r) => (
+                      <tr>
+                        <td>{r.name}</td>
+                        <td class="num">{pct(r.attainment)}</td>
+                        <td>
+                          <span class={`chip outcome-${r.outcome}`}>
+                            <span aria-hidden="true">{r.outcome === "ok" ? "✓" : r.outcome === "warning" ? "▲" : "■"}</span>{" "}
+                            {t(`close.outcome.${r.outcome}`)}
+                          </span>
+                        </td>
+                        <td>
+                          <Show when={r.reasons.length > 0} fallback={<span class="muted">—</span>}>
+                            <ul class="plain">
+                              <For each={r.reasons}>{(x) => <li>{reasonText(x)}</li>}</For>
+                            </ul>
+                          </Show>
+                        </td>
+                        <td>
+                          {r.departmentBonusSuspended ? <span class="tag tag-overdue">{t("close.suspended")}</span> : t("close.paid")}
+                        </td>
+                        <td>{r.outcome === "removal" ? t("close.toGm") : r.outcome === "warning" ? t("close.toHr") : "—"}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
+          </>
+        )}
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { createSignal, For, Show } from "solid-js";
+import { client, data } from "../api.ts";
+import { useData } from "../cache.ts";
+import { dateTime } from "../format.ts";
+import { t } from "../i18n/index.ts";
+import { Empty, ErrorBox, FieldError, FormError, Loading } from "../ui/common.tsx";
+
+/** Prospects with three or more in-person contacts: continue, reassign or drop (SPEC §5). */
+export function Review() {
+  const queue = useData(
+    () => "review-queue",
+    () => data(client.prospects.review.$get({ query: { limit: "200" } })),
+    { persist: false },
+  );
+  const reps = useData(
+    () => "reps",
+    () => data(client.users.$get({ query: { role: "rep", limit: "200" } })),
+  );
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<{ id: string; err: unknown } | null>(null);
+  const [owner, setOwner] = createSignal<Record<string, string>>({});
+
+  async function decide(id: string, decision: "continue" | "drop" | "reassign") {
+    setBusy(id);
+    setError(null);
+    try {
+      const json = decision === "reassign" ? { decision, ownerId: owner()[id] ?? "" } : decision === "drop" ? { decision } : { decision };
+      await data(client.prospects[":id"].review.$post({ param: { id }, json: json as never }));
+      queue.mutate((q) => (q ? { ...q, items: q.items.filter((x) => x.customerId !== id) } : q));
+    } catch (err) {
+      setError({ id, err });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <div class="page">
+      <header class="page-head">
+        <div>
+          <h1>{t("review.title")}</h1>
+          <p class="muted">{t("review.help")}</p>
+        </div>
+      </header>
+      <Show when={queue.data()} fallback={queue.error() ? <ErrorBox error={queue.error()} retry={queue.refetch} /> : <Loading />}>
+        {(q) => (
+          <Show when={q().items.length > 0} fallback={<Empty icon="review">{t("review.empty")}</Empty>}>
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("customer.name")}</th>
+                  <th scope="col">{t("review.owner")}</th>
+                  <th scope="col" class="num">
+                    {t("review.contacts")}
+                  </th>
+                  <th scope="col">{t("review.last")}</th>
+                  <th scope="col">{t("review.decision")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={q().items}>
+                  {(it) => (
+                    <tr>
+                      <td>
+                        <a href={`/c/${it.customerId}`}>{it.name}</a>
+                      </td>
+                      <td>{it.ownerName}</td>
+                      <td class="num">{it.contacts}</td>
+                      <td>{dateTime(it.lastContactAt)}</td>
+                      <td>
+                        <div class="row gap wrap">
+                          <button
+                            type="button"
+                            class="btn secondary small"
+                            disabled={busy() === it.customerId}
+                            onClick={() => void decide(it.customerId, "continue")}
+                          >
+                            {t("review.continue")}
+                          </button>
+                          <label class="inline">
+                            <span class="sr-only">{t("review.newOwner")}</span>
+                            <select
+                              value={owner()[it.customerId] ?? ""}
+                              onChange={(e) => setOwner({ ...owner(), [it.customerId]: e.currentTarget.value })}
+                            >
+                              <option value="">{t("review.newOwner")}</option>
+                              <For each={(reps.data()?.items ?? []).filter((r) => r.id !== it.ownerId && !r.disabled)}>
+                                {(r) => <option value={r.id}>{r.name}</option>}
+                              </For>
+                            </select>
+                          </label>
+                          <button
+                            type="button"
+                            class="btn secondary small"
+                            disabled={busy() === it.customerId || !owner()[it.customerId]}
+                            onClick={() => void decide(it.customerId, "reassign")}
+                          >
+                            {t("review.reassign")}
+                          </button>
+                          <button
+                            type="button"
+                            class="btn danger small"
+                            disabled={busy() === it.customerId}
+                            onClick={() => void decide(it.customerId, "drop")}
+                          >
+                            {t("review.drop")}
+                          </button>
+                        </div>
+                        <Show when={error()?.id === it.customerId}>
+                          <FieldError error={error()?.err} field="ownerId" />
+                          <FormError error={error()?.err} shown={["ownerId"]} />
+                        </Show>
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </Show>
+        )}
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { createSignal, For, Show } from "solid-js";
+import { ApiError, client, data } from "../api.ts";
+import { useData } from "../cache.ts";
+import { clubMonth, money, monthLabel, pct, shiftMonth } from "../format.ts";
+import { t } from "../i18n/index.ts";
+import { Empty, ErrorBox, Loading } from "../ui/common.tsx";
+
+const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
+
+/** Monthly revenue targets per rep (第六条 2②), validated as typed, saved one row at a time. */
+export function Targets() {
+  const [month, setMonth] = createSignal(clubMonth());
+  const reps = useData(
+    () => "reps",
+    () => data(client.users.$get({ query: { role: "rep", limit: "200" } })),
+  );
+  const quota = useData(
+    () => `quota:${month()}`,
+    (k) => data(client.quota.$get({ query: { month: k.slice(6) } })),
+    { persist: false },
+  );
+  const [drafts, setDrafts] = createSignal<Record<string, string>>({});
+  const [errors, setErrors] = createSignal<Record<string, string>>({});
+  const [saved, setSaved] = createSignal<Record<string, boolean>>({});
+
+  const rowFor = (repId: string) => quota.data()?.reps.find((r) => r.repId === repId);
+  const localError = (v: string) => (v === "" ? "" : AMOUNT.test(v) && Number(v) > 0 ? "" : t("targets.invalid"));
+
+  async function save(repId: string) {
+    const v = drafts()[repId] ?? "";
+    const err = localError(v) || (v === "" ? t("targets.required") : "");
+    if (err) {
+      setErrors({ ...errors(), [repId]: err });
+      return;
+    }
+    try {
+      await data(client.targets[":repId"][":month"].$put({ param: { repId, month: month() }, json: { amount: Number(v) } }));
+      setSaved({ ...saved(), [repId]: true });
+      setErrors({ ...errors(), [repId]: "" });
+      void quota.refetch();
+    } catch (e) {
+      const msg = e instanceof ApiError ? (e.fields.amount ?? e.fields.month ?? e.message) : String(e);
+      setErrors({ ...errors(), [repId]: msg });
+    }
+  }
+
+  return (
+    <div class="page">
+      <header class="page-head">
+        <div>
+          <h1>{t("targets.title")}</h1>
+          <p class="muted">{t("targets.help")}</p>
+        </div>
+        <div class="month-nav row gap">
+          <button type="button" class="btn secondary small" onClick={() => setMonth(shiftMonth(month(), -1))} aria-label={t("month.prev")}>
+            ‹
+          </button>
+          <strong>{monthLabel(month())}</strong>
+          <button type="button" class="btn secondary small" onClick={() => setMonth(shiftMonth(month(), 1))} aria-label={t("month.next")}>
+            ›
+          </button>
+        </div>
+      </header>
+      <Show when={reps.data()} fallback={reps.error() ? <ErrorBox error={reps.error()} retry={reps.refetch} /> : <Loading />}>
+        {(r) => (
+          <Show when={r().items.length > 0} fallback={<Empty icon="user">{t("targets.noReps")}</Empty>}>
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("board.rep")}</th>
+                  <th scope="col" class="num">
+                    {t("targets.current")}
+                  </th>
+                  <th scope="col" class="num">
+                    {t("targets.achieved")}
+                  </th>
+                  <th scope="col" class="num">
+                    {t("board.attainment")}
+                  </th>
+                  <th scope="col">{t("targets.new")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={r().items.filter((u) => !u.disabled)}>
+                  {(u) => (
+                    <tr>
+                      <td>{u.name}</td>
+                      <td class="num">{money(rowFor(u.id)?.target)}</td>
+                      <td class="num">{money(rowFor(u.id)?.achieved)}</td>
+                      <td class="num">{pct(rowFor(u.id)?.attainment)}</td>
+                      <td>
+                        <form
+                          class="row gap"
+                          onSubmit={(e) => {
+                            e.preventDefault();
+                            void save(u.id);
+                          }}
+                        >
+                          <label class="inline">
+                            <span class="sr-only">{t("targets.amountFor", { name: u.name })}</span>
+                            <span class="prefix">¥</span>
+                            <input
+                              inputmode="decimal"
+                              class="num-input"
+                              value={drafts()[u.id] ?? ""}
+                              placeholder={rowFor(u.id)?.target?.toString() ?? "0.00"}
+                              aria-invalid={!!errors()[u.id]}
+                              aria-describedby={`terr-${u.id}`}
+                              onInput={(e) => {
+                                const v = e.currentTarget.value.trim();
+                                setDrafts({ ...drafts(), [u.id]: v });
+                                setErrors({ ...errors(), [u.id]: localError(v) });
+                                setSaved({ ...saved(), [u.id]: false });
+                              }}
+                            />
+                          </label>
+                          <button type="submit" class="btn primary small">
+                            {saved()[u.id] ? `✓ ${t("action.saved")}` : t("action.save")}
+                          </button>
+                        </form>
+                        <Show when={errors()[u.id]}>
+                          <span class="field-error" id={`terr-${u.id}`} role="alert">
+                            {errors()[u.id]}
+                          </span>
+                        </Show>
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </Show>
+        )}
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,279 @@
+import { useNavigate, useParams } from "@solidjs/router";
+import { createSignal, For, Show } from "solid-js";
+import { type Customer, client, data } from "../api.ts";
+import { useData } from "../cache.ts";
+import { clubMonth, dateTime, daysSince, money, shortDate } from "../format.ts";
+import { t } from "../i18n/index.ts";
+import { mine } from "../offline/outbox.ts";
+import type { Channel, Outcome } from "../types.ts";
+import { CachedNote, Empty, ErrorBox, FieldError, FormError, Loading } from "../ui/common.tsx";
+import { Icon } from "../ui/icons.tsx";
+import { LogSheet } from "./LogSheet.tsx";
+
+export function CustomerCard() {
+  const params = useParams<{ id: string }>();
+  const navigate = useNavigate();
+  const customer = useData(
+    () => `customer:${params.id}`,
+    (k) => data(client.customers[":id"].$get({ param: { id: k.slice("customer:".length) } })),
+  );
+  const thisMonth = useData(
+    () => `mix:${params.id}:${clubMonth()}`,
+    () => data(client.analysis.mix.$get({ query: { month: clubMonth(), customerId: params.id } })),
+  );
+  const contacts = useData(
+    () => `contacts:${params.id}`,
+    () => data(client.contacts.$get({ query: { customerId: params.id, limit: "10" } })),
+  );
+  const [editing, setEditing] = createSignal(false);
+  const [logging, setLogging] = createSignal<Customer | null>(null);
+  const [refreshState, setRefreshState] = createSignal<"idle" | "busy" | "done" | unknown>("idle");
+
+  async function reviewed() {
+    setRefreshState("busy");
+    try {
+      const c = await data(client.customers[":id"].refresh.$post({ param: { id: params.id } }));
+      customer.mutate(() => c);
+      setRefreshState("done");
+    } catch (err) {
+      setRefreshState(err);
+    }
+  }
+
+  const pending = () => mine().filter((q) => q.customerId === params.id);
+
+  return (
+    <div class="page card-page">
+      <button type="button" class="link-btn back" onClick={() => (history.length > 1 ? history.back() : navigate("/"))}>
+        <Icon name="back" size={18} /> {t("action.back")}
+      </button>
+      <CachedNote at={customer.cachedAt()} error={customer.error()} />
+      <Show
+        when={customer.data()}
+        fallback={customer.error() ? <ErrorBox error={customer.error()} retry={customer.refetch} /> : <Loading />}
+      >
+        {(c) => (
+          <>
+            <header class="card-head">
+              <span class={`tier big tier-${c().tier ?? "none"}`} title={t("customer.tier")}>
+                <span class="sr-only">{t("customer.tier")} </span>
+                {c().tier ?? "–"}
+              </span>
+              <div>
+                <h1 data-testid="customer-name">{c().name}</h1>
+                <p class="muted">
+                  {t(`kind.${c().kind}`)} · {t(`status.${c().status}`)}
+                </p>
+              </div>
+            </header>
+            <div class="flags">
+              <Show when={c().overdue}>
+                <span class="tag tag-overdue">
+                  <Icon name="clock" size={14} /> {t("customer.overdue")}
+                </span>
+              </Show>
+              <Show when={c().stale}>
+                <span class="tag tag-stale">
+                  <Icon name="refresh" size={14} /> {t("customer.stale")}
+                </span>
+              </Show>
+              <Show when={!c().overdue && !c().stale}>
+                <span class="tag tag-ok">
+                  <Icon name="signed" size={14} /> {t("customer.upToDate")}
+                </span>
+              </Show>
+            </div>
+            <dl class="facts">
+              <div>
+                <dt>{t("customer.thisMonth")}</dt>
+                <dd>{thisMonth.data() ? money(thisMonth.data()?.total) : "…"}</dd>
+              </div>
+              <div>
+                <dt>{t("customer.lastMonth")}</dt>
+                <dd>{money(c().lastMonthSpend)}</dd>
+              </div>
+              <div>
+                <dt>
+                  {t("customer.lastContact")}
+                  <Show when={c().lastInPersonAt}>
+                    <span class="muted"> · {t("customer.daysAgo", { n: daysSince(c().lastInPersonAt ?? "") })}</span>
+                  </Show>
+                </dt>
+                <dd>{c().lastInPersonAt ? shortDate(c().lastInPersonAt ?? "") : t("customer.neverSeen")}</dd>
+              </div>
+              <div>
+                <dt>{t("customer.refreshed")}</dt>
+                <dd>{shortDate(c().lastRefreshedAt)}</dd>
+              </div>
+            </dl>
+            <div class="card-actions">
+              <button type="button" class="btn primary" onClick={() => setLogging(c())} data-testid="card-log">
+                <Icon name="plus" size={18} /> {t("home.logContact")}
+              </button>
+              <button
+                type="button"
+                class="btn secondary"
+                onClick={() => void reviewed()}
+                disabled={refreshState() === "busy"}
+                data-testid="card-reviewed"
+              >
+                <Icon name="refresh" size={18} /> {refreshState() === "done" ? t("customer.reviewedDone") : t("customer.reviewed")}
+              </button>
+              <button type="button" class="btn secondary" onClick={() => setEditing(!editing())} aria-expanded={editing()}>
+                <Icon name="edit" size={18} /> {t("action.edit")}
+              </button>
+            </div>
+            <Show when={refreshState() instanceof Error}>
+              <FormError error={refreshState()} />
+            </Show>
+            <Show when={editing()}>
+              <EditCustomer
+                customer={c()}
+                onSaved={(next) => {
+                  customer.mutate(() => next);
+                  setEditing(false);
+                }}
+              />
+            </Show>
+
+            <section aria-labelledby="contacts-title">
+              <h2 id="contacts-title">{t("customer.contacts")}</h2>
+              <ul class="timeline">
+                <For each={pending()}>
+                  {(p) => (
+                    <li class="pending">
+                      <span class="chip pending">
+                        <Icon name="clock" size={14} /> {t("outbox.pending")}
+                      </span>
+                      {t(`channel.${p.channel}`)} · {t(`outcome.${p.outcome}`)} · {dateTime(p.occurredAt)}
+                    </li>
+                  )}
+                </For>
+                <For each={contacts.data()?.items ?? []}>
+                  {(x) => (
+                    <li classList={{ voided: x.voided }}>
+                      <Icon name={x.channel as Channel} size={16} /> {t(`channel.${x.channel as Channel}`)}
+                      {x.outcome ? ` · ${t(`outcome.${x.outcome as Outcome}`)}` : ""} · {dateTime(x.occurredAt)}
+                      <Show when={x.notes}>
+                        <p class="muted small">{x.notes}</p>
+                      </Show>
+                    </li>
+                  )}
+                </For>
+              </ul>
+              <Show when={contacts.error() && !contacts.data()}>
+                <ErrorBox error={contacts.error()} retry={contacts.refetch} />
+              </Show>
+              <Show when={contacts.data()?.items.length === 0 && pending().length === 0}>
+                <Empty icon="clock">{t("customer.noContacts")}</Empty>
+              </Show>
+            </section>
+            <History id={params.id} />
+          </>
+        )}
+      </Show>
+      <LogSheet customer={logging()} onClose={() => setLogging(null)} onOpenCard={() => setLogging(null)} />
+    </div>
+  );
+}
+
+function History(props: { id: string }) {
+  const [open, setOpen] = createSignal(false);
+  const hist = useData(
+    () => (open() ? `history:${props.id}` : null),
+    () => data(client.customers[":id"].history.$get({ param: { id: props.id }, query: { limit: "20" } })),
+    { persist: false },
+  );
+  const show = (v: unknown) => (v === null || v === undefined || v === "" ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
+  return (
+    <section>
+      <button type="button" class="link-btn" aria-expanded={open()} onClick={() => setOpen(!open())}>
+        <Icon name="chevron" size={16} style={{ transform: open() ? "rotate(90deg)" : "none" }} /> {t("customer.history")}
+      </button>
+      <Show when={open()}>
+        <Show when={hist.data()} fallback={hist.error() ? <ErrorBox error={hist.error()} /> : <Loading />}>
+          {(h) => (
+            <ul class="timeline">
+              <For each={h().items}>
+                {(e) => (
+                  <li>
+                    <strong>{t(`change.${e.kind}` as "change.edited")}</strong> · {e.actorName ?? "—"} · {dateTime(e.at)}
+                    <For each={e.changes}>
+                      {(ch) => (
+                        <p class="muted small">
+                          {ch.field}: {show(ch.old)} → {show(ch.new)}
+                        </p>
+                      )}
+                    </For>
+                  </li>
+                )}
+              </For>
+            </ul>
+          )}
+        </Show>
+      </Show>
+    </section>
+  );
+}
+
+function EditCustomer(props: { customer: Customer; onSaved: (c: Customer) => void }) {
+  const [error, setError] = createSignal<unknown>(null);
+  const [busy, setBusy] = createSignal(false);
+  const p = (props.customer.profile ?? {}) as Record<string, string | undefined>;
+  const tr = (props.customer.transaction ?? {}) as Record<string, string | undefined>;
+  async function submit(e: SubmitEvent) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    const s = (k: string) => String(f.get(k) ?? "").trim();
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await data(
+        client.customers[":id"].$patch({
+          param: { id: props.customer.id },
+          json: {
+            name: s("name"),
+            profile: { ...p, phone: s("phone"), address: s("address"), legalRepresentative: s("legalRepresentative") },
+            transaction: { ...tr, needs: s("needs"), usageNotes: s("usageNotes") } as never,
+          },
+        }),
+      );
+      props.onSaved(next);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const field = (name: string, label: string, value: string | undefined, path = name, multiline = false) =>
+    multiline ? (
+      <label class="field">
+        <span>{label}</span>
+        <textarea name={name} rows={2} value={value ?? ""} aria-describedby={`err-${name}`} />
+        <FieldError error={error()} field={path} id={`err-${name}`} />
+      </label>
+    ) : (
+      <label class="field">
+        <span>{label}</span>
+        <input name={name} value={value ?? ""} aria-describedby={`err-${name}`} />
+        <FieldError error={error()} field={path} id={`err-${name}`} />
+      </label>
+    );
+  return (
+    <form class="card form" onSubmit={submit} aria-label={t("customer.edit")}>
+      {field("name", t("customer.name"), props.customer.name)}
+      {field("phone", t("customer.phone"), p.phone, "profile.phone")}
+      {field("address", t("customer.address"), p.address, "profile.address")}
+      {field("legalRepresentative", t("customer.legalRep"), p.legalRepresentative, "profile.legalRepresentative")}
+      {field("needs", t("customer.needs"), tr.needs, "transaction.needs", true)}
+      {field("usageNotes", t("customer.usage"), tr.usageNotes, "transaction.usageNotes", true)}
+      <FormError
+        error={error()}
+        shown={["name", "profile.phone", "profile.address", "profile.legalRepresentative", "transaction.needs", "transaction.usageNotes"]}
+      />
+      <button type="submit" class="btn primary" disabled={busy()}>
+        {t("action.save")}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,129 @@
+import { Dialog } from "@kobalte/core/dialog";
+import { createSignal, For, Match, Show, Switch } from "solid-js";
+import type { Customer } from "../api.ts";
+import { isoWithOffset } from "../format.ts";
+import { t } from "../i18n/index.ts";
+import { holdWhileEditing, logContact, release } from "../offline/outbox.ts";
+import type { Channel, Outcome } from "../types.ts";
+import { Icon } from "../ui/icons.tsx";
+
+const channels: Channel[] = ["visit", "demo", "phone", "letter"];
+const outcomes: Outcome[] = ["none", "interested", "signed", "declined"];
+
+/**
+ * Log a contact in two more taps after choosing the customer: channel, then
+ * outcome, which saves (on the device at once, to the server as soon as it can).
+ * The note comes after saving and is optional.
+ */
+export function LogSheet(props: { customer: Customer | null; onClose: () => void; onOpenCard: (id: string) => void }) {
+  const [channel, setChannel] = createSignal<Channel | null>(null);
+  const [savedKey, setSavedKey] = createSignal<string | null>(null);
+  const [note, setNote] = createSignal("");
+
+  function reset() {
+    setChannel(null);
+    setSavedKey(null);
+    setNote("");
+  }
+
+  function close() {
+    const key = savedKey();
+    if (key) release(key, note());
+    reset();
+    props.onClose();
+  }
+
+  function save(outcome: Outcome) {
+    const c = props.customer;
+    const ch = channel();
+    if (!c || !ch) return;
+    setSavedKey(logContact({ customerId: c.id, customerName: c.name, channel: ch, outcome, occurredAt: isoWithOffset() }));
+  }
+
+  return (
+    <Dialog open={props.customer !== null} onOpenChange={(open) => !open && close()}>
+      <Dialog.Portal>
+        <Dialog.Overlay class="sheet-overlay" />
+        <div class="sheet-position">
+          <Dialog.Content class="sheet" data-testid="log-sheet">
+            <div class="sheet-head">
+              <div>
+                <Dialog.Title class="sheet-title">{props.customer?.name}</Dialog.Title>
+                <Dialog.Description class="sheet-sub">
+                  <Switch>
+                    <Match when={savedKey()}>{t("log.savedSub")}</Match>
+                    <Match when={channel()}>{t("log.pickOutcome")}</Match>
+                    <Match when={true}>{t("log.pickChannel")}</Match>
+                  </Switch>
+                </Dialog.Description>
+              </div>
+              <Dialog.CloseButton class="icon-btn" aria-label={t("action.close")}>
+                <Icon name="declined" />
+              </Dialog.CloseButton>
+            </div>
+            <Switch>
+              <Match when={savedKey()}>
+                <div class="saved" data-testid="log-saved">
+                  <p class="saved-title">
+                    <Icon name="signed" size={22} /> {t("log.saved")}
+                  </p>
+                  <label class="field">
+                    <span>{t("log.noteLabel")}</span>
+                    <textarea
+                      rows={3}
+                      value={note()}
+                      placeholder={t("log.notePlaceholder")}
+                      onInput={(e) => setNote(e.currentTarget.value)}
+                      onFocus={() => holdWhileEditing(savedKey() ?? "", true)}
+                      onBlur={() => holdWhileEditing(savedKey() ?? "", false)}
+                    />
+                  </label>
+                  <button type="button" class="btn primary block" onClick={close} data-testid="log-done">
+                    {note().trim() ? t("log.saveNote") : t("action.done")}
+                  </button>
+                </div>
+              </Match>
+              <Match when={channel()}>
+                <fieldset class="big-grid">
+                  <legend class="sr-only">{t("log.outcome")}</legend>
+                  <For each={outcomes}>
+                    {(o) => (
+                      <button type="button" class={`big-target outcome-${o}`} onClick={() => save(o)} data-testid={`outcome-${o}`}>
+                        <Icon name={o} size={28} />
+                        <span>{t(`outcome.${o}`)}</span>
+                      </button>
+                    )}
+                  </For>
+                </fieldset>
+                <button type="button" class="link-btn" onClick={() => setChannel(null)}>
+                  <Icon name="back" size={16} /> {t(`channel.${channel() as Channel}`)} · {t("log.changeChannel")}
+                </button>
+              </Match>
+              <Match when={true}>
+                <fieldset class="big-grid">
+                  <legend class="sr-only">{t("log.channel")}</legend>
+                  <For each={channels}>
+                    {(ch) => (
+                      <button type="button" class="big-target" onClick={() => setChannel(ch)} data-testid={`channel-${ch}`}>
+                        <Icon name={ch} size={28} />
+                        <span>{t(`channel.${ch}`)}</span>
+                        <small>{ch === "visit" || ch === "demo" ? t("log.inPerson") : t("log.remote")}</small>
+                      </button>
+                    )}
+                  </For>
+                </fieldset>
+                <Show when={props.customer}>
+                  {(c) => (
+                    <button type="button" class="link-btn" onClick={() => props.onOpenCard(c().id)}>
+                      {t("log.openCard")} <Icon name="chevron" size={16} />
+                    </button>
+                  )}
+                </Show>
+              </Match>
+            </Switch>
+          </Dialog.Content>
+        </div>
+      </Dialog.Portal>
+    </Dialog>
+  );
+}
