@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Database } from "@clubhouse/db";
 import { users, withTenant } from "@clubhouse/db";
 import { io, type Socket } from "socket.io-client";
@@ -208,8 +209,10 @@ export interface ServerProcess {
 }
 
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const tsx = resolve(root, "server/node_modules/.bin/tsx");
-  const child = spawn(tsx, ["server/src/main.ts"], {
+  // node itself with tsx's loader (not the tsx CLI, which runs the server as a
+  // grandchild): a SIGKILL of `child` then really kills the server.
+  const loader = pathToFileURL(resolve(root, "server/node_modules/tsx/dist/loader.mjs")).href;
+  const child = spawn(process.execPath, ["--import", loader, "server/src/main.ts"], {
     cwd: root,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DEMO_CLUB: "off", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
