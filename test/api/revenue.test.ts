@@ -140,7 +140,9 @@ describe("the ledger", () => {
   it("an Idempotency-Key makes a retried write book the money once", async () => {
     const body = { customerId: customer.id, amount: 321, businessLine: "rooms", occurredAt: "2026-03-12T10:00:00+08:00" };
     const headers = { "idempotency-key": "till-42" };
-    const results = await Promise.all(Array.from({ length: 10 }, () => call(t.url, "POST", "/revenue", { token: c.rep1.token, body, headers })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => call(t.url, "POST", "/revenue", { token: c.rep1.token, body, headers })),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     const booked = await call(t.url, "GET", `/revenue?customerId=${customer.id}&month=2026-03&limit=200`, { token: c.manager.token });
