@@ -30,6 +30,8 @@ const schema = z.object({
         .filter(Boolean),
     ),
   WEB_DIST: z.string().optional(),
+  /** How long a validated session is trusted without asking the database again (ms); 0 turns it off. */
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** How often background jobs (alarm sweeps, automatic month close) run; 0 turns them off. */
   JOB_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
 });

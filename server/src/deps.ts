@@ -1,5 +1,6 @@
 import type { Database, Role } from "@clubhouse/db";
 import type { Logger } from "pino";
+import type { SessionCache } from "./auth/session-cache.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { BoardSource } from "./realtime/boards.ts";
@@ -11,6 +12,8 @@ export interface Deps {
   database: Database;
   clock: Clock;
   logger: Logger;
+  /** Recently validated sessions (auth/session-cache.ts); absent means none. */
+  sessionCache?: SessionCache;
   /** The live channel: events go out only after their transaction commits. */
   live: LivePublisher;
   /** What the live boards show; read at each recompute. Absent: empty boards (still versioned). */

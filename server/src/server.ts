@@ -4,6 +4,7 @@ import { createDb, type Database, inspectAppRole } from "@clubhouse/db";
 import { serve } from "@hono/node-server";
 import pino from "pino";
 import { createApp } from "./app.ts";
+import { SessionCache } from "./auth/session-cache.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
@@ -59,6 +60,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     clock: opts.clock ?? systemClock,
     logger,
     live: noLive,
+    sessionCache: new SessionCache(config.SESSION_CACHE_MS),
   };
   // What boards show: the leaderboards for the club, the quota board for managers.
   deps.boards = quotaBoardSource(deps);

@@ -58,6 +58,8 @@ export async function validateToken(deps: Deps, token: string): Promise<AuthCont
   const parsed = parseToken(token);
   if (!parsed) return undefined;
   const now = deps.clock.now();
+  const cached = deps.sessionCache?.get(token, now);
+  if (cached) return cached;
   return withTenant(deps.database, parsed.tenantId, async (tx) => {
     const [row] = await tx
       .select({ s: sessions, u: users, t: tenants })
@@ -81,11 +83,14 @@ export async function validateToken(deps: Deps, token: string): Promise<AuthCont
         .set({ lastSeenAt: now })
         .where(and(eq(sessions.tenantId, parsed.tenantId), eq(sessions.id, parsed.id)));
     }
-    return {
+    const auth: AuthContext = {
       sessionId: row.s.id,
       user: { id: row.u.id, email: row.u.email, name: row.u.name, role: row.u.role },
       tenant: { id: row.t.id, slug: row.t.slug, name: row.t.name, timezone: row.t.timezone },
     };
+    const lastSeen = Math.max(row.s.lastSeenAt.getTime(), now.getTime() - TOUCH_EVERY_MS);
+    deps.sessionCache?.set(token, auth, now, Math.min(lastSeen + IDLE_TIMEOUT_MS, row.s.createdAt.getTime() + ABSOLUTE_TIMEOUT_MS));
+    return auth;
   });
 }
 

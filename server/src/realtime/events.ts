@@ -75,7 +75,10 @@ export interface ClientToServerEvents {
 }
 
 /** Server-to-server events: none; processes share everything through the adapter and Redis. */
-export type InterServerEvents = Record<string, never>;
+export interface InterServerEvents {
+  /** Ended sessions: every process forgets them from its session cache. */
+  "sessions:ended": (tenantId: string, userId: string, sessionId?: string) => void;
+}
 
 /** What the handshake learnt, kept on the socket (and in a recovered session). */
 export interface SocketData {

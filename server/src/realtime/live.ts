@@ -222,6 +222,15 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       if (typeof tenantId === "string" && tenantId) boards.request(tenantId);
     },
     endSessions(tenantId: string, userId: string, sessionId?: string) {
+      deps.sessionCache?.evict(tenantId, userId, sessionId);
+      // Other processes forget the session too (only they share an adapter with us).
+      if (redis && !closed) {
+        try {
+          io.serverSideEmit("sessions:ended", tenantId, userId, sessionId);
+        } catch (err) {
+          logger.warn({ err }, "live: could not tell other processes about ended sessions");
+        }
+      }
       try {
         if (closed) return;
         const room = sessionId ? sessionRoom(tenantId, sessionId) : roomOf(tenantId, { to: "user", userId });
@@ -234,6 +243,8 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       }
     },
   };
+
+  io.on("sessions:ended", (tenantId, userId, sessionId) => deps.sessionCache?.evict(tenantId, userId, sessionId));
 
   io.use((socket, next) => {
     authenticateHandshake(deps, socket.request, socket.handshake.auth).then(

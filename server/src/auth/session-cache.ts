@@ -1,0 +1,47 @@
+import type { AuthContext } from "./session.ts";
+
+/**
+ * Validated sessions kept for a moment, so that a burst of requests (a board
+ * polling, a phone replaying its queue) does not pay a database round trip each.
+ * An entry lives at most `ttlMs` and never past the session's own expiry. Ending
+ * sessions (logout, disable, password reset) evicts them here at once and, through
+ * the live channel, in every other process; if that message cannot travel (Redis
+ * away), another process may still accept the token for at most `ttlMs`.
+ */
+export class SessionCache {
+  readonly #entries = new Map<string, { auth: AuthContext; until: number }>();
+
+  constructor(
+    readonly ttlMs: number,
+    readonly maxEntries = 10_000,
+  ) {}
+
+  get(token: string, now: Date): AuthContext | undefined {
+    const e = this.#entries.get(token);
+    if (!e) return undefined;
+    if (e.until <= now.getTime()) {
+      this.#entries.delete(token);
+      return undefined;
+    }
+    return e.auth;
+  }
+
+  set(token: string, auth: AuthContext, now: Date, expiresAt: number) {
+    if (this.ttlMs <= 0) return;
+    if (this.#entries.size >= this.maxEntries) {
+      // Oldest first: a Map iterates in insertion order.
+      const first = this.#entries.keys().next();
+      if (!first.done) this.#entries.delete(first.value);
+    }
+    this.#entries.set(token, { auth, until: Math.min(now.getTime() + this.ttlMs, expiresAt) });
+  }
+
+  /** Forget one session, or every session of a user. */
+  evict(tenantId: string, userId: string, sessionId?: string) {
+    for (const [token, e] of this.#entries) {
+      if (e.auth.tenant.id !== tenantId || e.auth.user.id !== userId) continue;
+      if (sessionId && e.auth.sessionId !== sessionId) continue;
+      this.#entries.delete(token);
+    }
+  }
+}
