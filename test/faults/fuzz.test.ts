@@ -119,20 +119,24 @@ describe("fuzzing every endpoint", () => {
             if (idemKey !== null) headers["idempotency-key"] = idemKey.replace(/[^\x20-\x7e]/g, "");
             const hasBody = route.method !== "GET" && route.method !== "HEAD";
             const send = () => fetch(url, { method: route.method, headers, body: hasBody ? body : undefined });
-            let res: Response;
-            try {
-              res = await send();
-            } catch {
-              // A kept-alive socket that the server closed after an early answer (it drains an
-              // unread body for at most 500 ms) fails the next request on it: send it once more.
+            // A kept-alive socket that the server closed after an early answer (it drains an
+            // unread body for at most 500 ms, less on a loaded CI machine) fails the next
+            // request on it: such a transport error is retried; a 5xx never is.
+            let res: Response | undefined;
+            let lastError: unknown;
+            for (let attempt = 0; attempt < 3 && !res; attempt++) {
               try {
                 res = await send();
               } catch (err) {
-                failures.push(
-                  `${route.method} ${route.path} → no answer (${(err as Error).cause ?? err}) body ${body.length} bytes ${type}`,
-                );
-                return true;
+                lastError = err;
+                await new Promise((r) => setTimeout(r, 100));
               }
+            }
+            if (!res) {
+              failures.push(
+                `${route.method} ${route.path} → no answer (${(lastError as Error).cause ?? lastError}) body ${body.length} bytes ${type}`,
+              );
+              return true;
             }
             fuzzStats.requests++;
             const text = await res.text();

@@ -9,7 +9,9 @@ import type { AuthContext } from "./session.ts";
  * away), another process may still accept the token for at most `ttlMs`.
  */
 export class SessionCache {
-  readonly #entries = new Map<string, { auth: AuthContext; until: number }>();
+  // `until` is on the app's clock (sessions expire on it); `realUntil` on the process's
+  // own, so that an entry also runs out when the app's clock stands still (tests).
+  readonly #entries = new Map<string, { auth: AuthContext; until: number; realUntil: number }>();
 
   constructor(
     readonly ttlMs: number,
@@ -19,7 +21,7 @@ export class SessionCache {
   get(token: string, now: Date): AuthContext | undefined {
     const e = this.#entries.get(token);
     if (!e) return undefined;
-    if (e.until <= now.getTime()) {
+    if (e.until <= now.getTime() || e.realUntil <= performance.now()) {
       this.#entries.delete(token);
       return undefined;
     }
@@ -33,7 +35,7 @@ export class SessionCache {
       const first = this.#entries.keys().next();
       if (!first.done) this.#entries.delete(first.value);
     }
-    this.#entries.set(token, { auth, until: Math.min(now.getTime() + this.ttlMs, expiresAt) });
+    this.#entries.set(token, { auth, until: Math.min(now.getTime() + this.ttlMs, expiresAt), realUntil: performance.now() + this.ttlMs });
   }
 
   /** Forget one session, or every session of a user. */

@@ -54,11 +54,12 @@ export function parseToken(token: string): { tenantId: string; id: string; secre
   return { tenantId, id, secret };
 }
 
-export async function validateToken(deps: Deps, token: string): Promise<AuthContext | undefined> {
+/** `fresh` skips the session cache: socket handshakes and re-checks always ask the database. */
+export async function validateToken(deps: Deps, token: string, opts: { fresh?: boolean } = {}): Promise<AuthContext | undefined> {
   const parsed = parseToken(token);
   if (!parsed) return undefined;
   const now = deps.clock.now();
-  const cached = deps.sessionCache?.get(token, now);
+  const cached = opts.fresh ? undefined : deps.sessionCache?.get(token, now);
   if (cached) return cached;
   return withTenant(deps.database, parsed.tenantId, async (tx) => {
     const [row] = await tx

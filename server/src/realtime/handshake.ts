@@ -56,7 +56,7 @@ export async function authenticateHandshake(deps: Deps, req: IncomingMessage, au
   const found = handshakeToken(auth, req.headers);
   if (!found) throw new HandshakeRefused("unauthorized");
   if (found.via === "cookie" && !cookieOriginAllowed(req, deps)) throw new HandshakeRefused("forbidden");
-  const ctx = await validateToken(deps, found.token);
+  const ctx = await validateToken(deps, found.token, { fresh: true });
   if (!ctx) throw new HandshakeRefused("unauthorized");
   return ctx;
 }

@@ -73,8 +73,9 @@ export function connectLiveRedis(url: string, logger: Logger): LiveRedis {
  * - `duplicate()` must give a queueing, patient client (see above), and we keep it
  *   to close it ourselves: the adapter only stops its reader after the next XREAD
  *   returns, up to 5 s later.
- * - `set()` is how it saves a disconnected socket's session, without a `.catch`:
- *   with Redis away the rejection would be unhandled and end the process.
+ * - `set()` is how it saves a disconnected socket's session, and `publish()` how it
+ *   sends a server-side event (sessions ended), both without a `.catch`: with Redis
+ *   away the rejection would be unhandled and end the process.
  */
 function adapterView(client: Redis, duplicates: Redis[], logger: Logger): unknown {
   return new Proxy(client, {
@@ -92,6 +93,13 @@ function adapterView(client: Redis, duplicates: Redis[], logger: Logger): unknow
           (target.set as (...a: Parameters<Redis["set"]>) => Promise<unknown>)(...args).catch((err: Error) => {
             logger.warn({ err: err.message }, "live: could not save a disconnected socket's session; it will get a fresh snapshot instead");
             return null;
+          });
+      }
+      if (prop === "publish") {
+        return (...args: Parameters<Redis["publish"]>) =>
+          (target.publish as (...a: Parameters<Redis["publish"]>) => Promise<unknown>)(...args).catch((err: Error) => {
+            logger.warn({ err: err.message }, "live: could not reach the other processes; their session caches expire on their own");
+            return 0;
           });
       }
       const value: unknown = Reflect.get(target, prop, target);
