@@ -2,7 +2,7 @@ import { clubSettings, tenants, users, withoutTenant, withTenant } from "@clubho
 import { and, eq, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import type { Deps } from "../deps.ts";
-import { Conflict, RateLimited, Unauthorized } from "../http/errors.ts";
+import { Conflict, isUniqueViolation, RateLimited, Unauthorized } from "../http/errors.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { createSession, type SessionTenant, type SessionUser } from "./session.ts";
 import { ACCOUNT_LIMIT, ADDRESS_LIMIT, blockedFor, clearKey, recordFailure, throttleKeys } from "./throttle.ts";
@@ -44,7 +44,7 @@ export async function createClub(deps: Deps, input: NewClub) {
       };
     });
   } catch (err) {
-    if ((err as { cause?: { code?: string } }).cause?.code === "23505" || (err as { code?: string }).code === "23505") {
+    if (isUniqueViolation(err)) {
       throw new Conflict("That club address is taken.", { "club.slug": "is taken" });
     }
     throw err;

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { actorId, isManager, loadCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { appendLedger } from "../revenue/ledger.ts";
@@ -19,10 +19,6 @@ const presentType = (t: CardTypeRow) => ({
   businessLine: t.businessLine,
   active: t.active,
 });
-
-function isUnique(err: unknown) {
-  return (err as { cause?: { code?: string } }).cause?.code === "23505";
-}
 
 export async function createCardType(ctx: ServiceContext, input: { name: string; listPrice: number; businessLine?: string | undefined }) {
   try {
@@ -45,7 +41,7 @@ export async function createCardType(ctx: ServiceContext, input: { name: string;
       return presentType(t!);
     });
   } catch (err) {
-    if (isUnique(err)) throw new Conflict("A card type with that name exists.", { name: "is taken" });
+    if (isUniqueViolation(err)) throw new Conflict("A card type with that name exists.", { name: "is taken" });
     throw err;
   }
 }

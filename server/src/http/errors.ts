@@ -87,10 +87,21 @@ const httpCodes: Partial<Record<number, ErrorCode>> = {
 };
 
 /** PostgreSQL errors that are the client's doing or a passing outage, not a bug. */
-function fromDatabase(err: unknown): AppError | undefined {
+/** The PostgreSQL error code of an error, whether drizzle wrapped it (in `cause`) or not. */
+function pgCode(err: unknown): string | undefined {
   const e = (err as { cause?: unknown }).cause ?? err;
   const code = (e as { code?: unknown }).code;
-  if (typeof code !== "string") return undefined;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** A unique constraint refused the write: services turn it into a 409 naming the field. */
+export function isUniqueViolation(err: unknown): boolean {
+  return pgCode(err) === "23505";
+}
+
+function fromDatabase(err: unknown): AppError | undefined {
+  const code = pgCode(err);
+  if (code === undefined) return undefined;
   if (code === "23505") return new Conflict("That already exists.");
   if (code === "23503") return new AppError(400, "validation_failed", "The request refers to something that does not exist.");
   if (code === "23514") return new RuleViolation("This record is locked and cannot be changed.");

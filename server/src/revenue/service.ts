@@ -4,7 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { withIdempotency } from "../contacts/idempotency.ts";
 import { actorId, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { paceAfterRevenue } from "../quotas/pace.ts";
@@ -139,7 +139,7 @@ export async function recordRevenue(ctx: ServiceContext, input: NewRevenue, key?
  */
 export async function reverseRevenue(ctx: ServiceContext, id: string, reason: string) {
   const row = await reverseTx(ctx, id, reason).catch((err) => {
-    if ((err as { cause?: { code?: string } }).cause?.code === "23505") throw new Conflict("This entry was already reversed.");
+    if (isUniqueViolation(err)) throw new Conflict("This entry was already reversed.");
     throw err;
   });
   afterRevenue(ctx, [row]);

@@ -4,7 +4,7 @@ import { audit } from "../audit.ts";
 import { hashPassword } from "../auth/password.ts";
 import { deleteUserSessions } from "../auth/session.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, Forbidden, NotFound, RuleViolation } from "../http/errors.ts";
+import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation } from "../http/errors.ts";
 import { decodeCursor, page } from "../http/paging.ts";
 
 type UserRow = typeof users.$inferSelect;
@@ -41,7 +41,7 @@ export async function createUser(ctx: ServiceContext, input: { email: string; na
       return publicUser(u);
     });
   } catch (err) {
-    if ((err as { cause?: { code?: string } }).cause?.code === "23505") {
+    if (isUniqueViolation(err)) {
       throw new Conflict("A user with that email already exists in this club.", { email: "is taken" });
     }
     throw err;
