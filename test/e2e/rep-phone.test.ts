@@ -63,6 +63,12 @@ describe("rep on a phone", () => {
   });
 
   it("keeps contacts logged offline on the phone and sends each exactly once when back online", async () => {
+    // Its own customers, so that a retry (vitest.config.ts) starts from nothing stored.
+    const run = Date.now().toString(36);
+    const offlineCustomers = [
+      await newCustomer(ts.url, club.rep1.token, { name: `华润置地-${run}`, status: "active" }),
+      await newCustomer(ts.url, club.rep1.token, { name: `中信银行工会-${run}`, status: "active" }),
+    ];
     const ctx = await newContext(browser, PHONE);
     const page = await ctx.newPage();
     await signInUi(page, ts.url, club.slug, `rep1@${club.slug}.test`, PASSWORDS.rep1);
@@ -78,8 +84,8 @@ describe("rep on a phone", () => {
       await page.getByTestId("log-done").tap();
       await page.getByTestId("log-sheet").waitFor({ state: "detached" });
     };
-    await log("华润置地", "visit", "signed");
-    await log("中信银行工会", "phone", "none");
+    await log(offlineCustomers[0]!.name, "visit", "signed");
+    await log(offlineCustomers[1]!.name, "phone", "none");
 
     await expect.poll(() => page.getByTestId("outbox-banner").textContent(), { timeout: 10_000 }).toContain("2");
     await expect.poll(() => page.getByTestId("pending-chip").count(), { timeout: 10_000 }).toBe(2);
@@ -89,12 +95,12 @@ describe("rep on a phone", () => {
     await page.reload();
     await page.getByTestId("outbox-banner").waitFor({ timeout: 20_000 });
     expect(await page.getByTestId("outbox-banner").textContent()).toContain("2");
-    expect(await contactsOf(customers[0]!.id)).toHaveLength(0);
-    expect(await contactsOf(customers[1]!.id)).toHaveLength(0);
+    expect(await contactsOf(offlineCustomers[0]!.id)).toHaveLength(0);
+    expect(await contactsOf(offlineCustomers[1]!.id)).toHaveLength(0);
 
     await ctx.setOffline(false);
     await eventually(
-      async () => (await contactsOf(customers[0]!.id)).length === 1 && (await contactsOf(customers[1]!.id)).length === 1,
+      async () => (await contactsOf(offlineCustomers[0]!.id)).length === 1 && (await contactsOf(offlineCustomers[1]!.id)).length === 1,
       30_000,
       "both contacts stored",
     );
@@ -102,10 +108,10 @@ describe("rep on a phone", () => {
     // Give any duplicate send time to land, then count again: exactly two.
     await new Promise((r) => setTimeout(r, 2_000));
     const all = (await get(ts.url, club.rep1.token, `/contacts?repId=${club.rep1.id}&limit=50`)).items as { customerId: string }[];
-    const offline = all.filter((c) => c.customerId === customers[0]!.id || c.customerId === customers[1]!.id);
+    const offline = all.filter((c) => c.customerId === offlineCustomers[0]!.id || c.customerId === offlineCustomers[1]!.id);
     expect(offline).toHaveLength(2);
-    expect(await contactsOf(customers[0]!.id)).toMatchObject([{ channel: "visit", outcome: "signed" }]);
-    expect(await contactsOf(customers[1]!.id)).toMatchObject([{ channel: "phone", outcome: "none" }]);
+    expect(await contactsOf(offlineCustomers[0]!.id)).toMatchObject([{ channel: "visit", outcome: "signed" }]);
+    expect(await contactsOf(offlineCustomers[1]!.id)).toMatchObject([{ channel: "phone", outcome: "none" }]);
     await ctx.close();
   });
 });
