@@ -1,9 +1,10 @@
-import type { Tx } from "@clubhouse/db";
+import { rowsOf, type Tx } from "@clubhouse/db";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyContactCounters } from "../../server/src/contacts/service.ts";
 import { runJobsOnce } from "../../server/src/jobs/scheduler.ts";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
-import { call, expectErrorShape, type Json, loginAs, type Res, startTestServer, type TestServer } from "../support/harness.ts";
+import { addUser, call, expectErrorShape, type Json, loginAs, type Res, startTestServer, type TestServer } from "../support/harness.ts";
 
 let t: TestServer;
 let c: Club;
@@ -396,6 +397,98 @@ describe("the 1:3 ratio (SPEC §5)", () => {
     expectErrorShape(await ratio(c.manager.token, c.rep1.id, "?from=2026-03-01"), 400);
     expectErrorShape(await ratio(c.manager.token, c.rep1.id, "?from=2026-03-05&to=2026-03-01"), 400);
     expectErrorShape(await ratio(c.manager.token, c.rep1.id, "?month=2026-03&from=2026-03-01&to=2026-03-02"), 400);
+  });
+});
+
+describe("counters: per day and per month (rep_day_contacts, rep_month_contacts)", () => {
+  const monthRows = async (repId: string) =>
+    rowsOf<Json>(
+      await t.db.database.db.execute(sql`
+        select month, existing_in_person, prospect_in_person, visits, demos, calls, letters
+        from rep_month_contacts where rep_id = ${repId} order by month`),
+    );
+
+  it("each contact and void updates both in its transaction; both agree with the contacts and feed the board", async () => {
+    const rep = await addUser(t.url, c.admin.token, "rep", "rep3@cts.test", "rep three pass 3");
+    const token = await loginAs(t.url, "cts", "rep3@cts.test", "rep three pass 3");
+    const a = await newCustomer(t.url, token, { name: "Counter Active", status: "active" });
+    const p = await newCustomer(t.url, token, { name: "Counter Prospect" });
+    // two days of February, two days of March
+    const feb1 = await logged(token, { customerId: a.id, channel: "visit", occurredAt: "2026-02-10T10:00:00+08:00" });
+    await logged(token, { customerId: a.id, channel: "phone", occurredAt: "2026-02-10T11:00:00+08:00" });
+    await logged(token, { customerId: p.id, channel: "demo", occurredAt: "2026-02-20T10:00:00+08:00" });
+    await logged(token, { customerId: p.id, channel: "letter", occurredAt: "2026-02-20T11:00:00+08:00" });
+    await logged(token, { customerId: a.id, channel: "visit", occurredAt: "2026-02-28T23:30:00+08:00" });
+    await logged(token, { customerId: a.id, channel: "visit", occurredAt: "2026-03-05T10:00:00+08:00" });
+    await logged(token, { customerId: p.id, channel: "visit", occurredAt: "2026-03-06T10:00:00+08:00" });
+    await countersAgree();
+    expect((await call(t.url, "POST", `/contacts/${feb1.id}/void`, { token, body: { reason: "wrong day" } })).status).toBe(200);
+    await countersAgree();
+    expect(await monthRows(rep.id)).toEqual([
+      { month: "2026-02", existing_in_person: 1, prospect_in_person: 1, visits: 1, demos: 1, calls: 1, letters: 1 },
+      { month: "2026-03", existing_in_person: 1, prospect_in_person: 1, visits: 2, demos: 0, calls: 0, letters: 0 },
+    ]);
+    const contactsOn = async (q: string) => {
+      const res = await call(t.url, "GET", `/leaderboard${q}`, { token: c.manager.token });
+      expect(res.status).toBe(200);
+      return res.body.rows.find((r: Json) => r.repId === rep.id).contacts;
+    };
+    expect(await contactsOn("?period=month&at=2026-02")).toEqual({
+      inPerson: 2,
+      existing: 1,
+      prospect: 1,
+      visits: 1,
+      demos: 1,
+      calls: 1,
+      letters: 1,
+    });
+    expect(await contactsOn("?period=quarter&at=2026-03")).toEqual({
+      inPerson: 4,
+      existing: 2,
+      prospect: 2,
+      visits: 3,
+      demos: 1,
+      calls: 1,
+      letters: 1,
+    });
+    expect(await contactsOn("?period=year&at=2026-03")).toEqual(await contactsOn("?period=quarter&at=2026-01"));
+    expect(await contactsOn("?period=month&at=2026-04")).toMatchObject({ inPerson: 0, visits: 0 });
+  });
+
+  it("concurrent contacts and voids on the same rep's days and month neither deadlock nor lose a count", async () => {
+    const customers = [
+      await newCustomer(t.url, c.rep2.token, { name: "Race A", status: "active" }),
+      await newCustomer(t.url, c.rep2.token, { name: "Race B", status: "active" }),
+      await newCustomer(t.url, c.rep2.token, { name: "Race C" }),
+    ];
+    const days = ["2026-03-07", "2026-03-08", "2026-03-09"];
+    const first = await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        logged(c.rep2.token, { customerId: customers[i % 3]!.id, channel: "visit", occurredAt: `${days[(i * 2) % 3]}T10:00:00+08:00` }),
+      ),
+    );
+    const more = Array.from({ length: 9 }, (_, i) =>
+      log(c.rep2.token, { customerId: customers[(i + 1) % 3]!.id, channel: "demo", occurredAt: `${days[i % 3]}T12:00:00+08:00` }),
+    );
+    const voids = first
+      .slice(0, 5)
+      .map((x) => call(t.url, "POST", `/contacts/${x.id}/void`, { token: c.rep2.token, body: { reason: "race" } }));
+    const results = await Promise.all([...more, ...voids]);
+    expect(results.map((r) => r.status).sort()).toEqual([...Array(5).fill(200), ...Array(9).fill(201)]);
+    await countersAgree();
+  });
+
+  it("the check names a month row that disagrees", async () => {
+    const db = t.db.database.db;
+    const drift = await db
+      .transaction(async (tx) => {
+        await tx.execute(sql`update rep_month_contacts set visits = visits + 1 where rep_id = ${c.rep1.id} and month = '2026-03'`);
+        const found = await verifyContactCounters(tx as unknown as Tx);
+        throw Object.assign(new Error("roll back"), { found });
+      })
+      .catch((e: { found?: Json[] }) => e.found);
+    expect(drift).toEqual([{ counter: "rep_month_contacts", rep_id: c.rep1.id, day: null, month: "2026-03" }]);
+    await countersAgree();
   });
 });
 

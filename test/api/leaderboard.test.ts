@@ -37,12 +37,18 @@ beforeAll(async () => {
   ] as const) {
     await call(t.url, "PUT", `/targets/${ids[k]}/2026-05`, { token: c.manager.token, body: { amount } });
   }
-  // The contacts module maintains rep_day_contacts with each contact; seeded here directly.
+  // The contacts module maintains rep_day_contacts and rep_month_contacts with each
+  // contact; seeded here directly, the month rows summed from the day rows.
   await t.db.database.db.execute(sql`
     insert into rep_day_contacts (tenant_id, rep_id, day, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
     values (${c.tenantId}, ${ids.rep1}, '2026-05-05', '2026-05', 6, 1, 6, 1, 2, 0),
            (${c.tenantId}, ${ids.rep2}, '2026-05-06', '2026-05', 3, 1, 3, 1, 0, 1),
            (${c.tenantId}, ${ids.rep2}, '2026-04-06', '2026-04', 9, 0, 9, 0, 0, 0)`);
+  await t.db.database.db.execute(sql`
+    insert into rep_month_contacts (tenant_id, rep_id, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
+    select tenant_id, rep_id, month, sum(existing_in_person)::int, sum(prospect_in_person)::int, sum(visits)::int, sum(demos)::int,
+      sum(calls)::int, sum(letters)::int
+    from rep_day_contacts where tenant_id = ${c.tenantId} group by 1, 2, 3`);
 });
 afterAll(() => t?.close());
 

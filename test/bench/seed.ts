@@ -387,7 +387,15 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
     // Secondary indexes are dropped for the load and built once at the end (much faster
     // than maintaining them row by row); FK triggers are off for the load (the data is
     // consistent by construction: every key is generated here).
-    const bulkTables = ["customers", "revenue_entries", "contacts", "customer_month_totals", "rep_day_contacts", "customer_status_history"];
+    const bulkTables = [
+      "customers",
+      "revenue_entries",
+      "contacts",
+      "customer_month_totals",
+      "rep_day_contacts",
+      "rep_month_contacts",
+      "customer_status_history",
+    ];
     const indexes = await sql<{ name: string; def: string }[]>`
       select i.indexname as name, i.indexdef as def from pg_indexes i
       where i.schemaname = 'public' and i.tablename = any(${bulkTables})
@@ -650,6 +658,9 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
         count(*) filter (where channel = 'visit'), count(*) filter (where channel = 'demo'),
         count(*) filter (where channel = 'phone'), count(*) filter (where channel = 'letter')
       from contacts group by 1, 2, 3, 4`;
+    await sql`insert into rep_month_contacts (tenant_id, rep_id, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
+      select tenant_id, rep_id, month, sum(existing_in_person), sum(prospect_in_person), sum(visits), sum(demos), sum(calls), sum(letters)
+      from rep_day_contacts group by 1, 2, 3`;
     await sql`update customers c set last_in_person_at = x.last
       from (select tenant_id, customer_id, max(occurred_at) as last from contacts where in_person group by 1, 2) x
       where c.tenant_id = x.tenant_id and c.id = x.customer_id`;
@@ -720,6 +731,7 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
       (select count(*) from customer_month_totals) as customer_month_totals,
       (select count(*) from rep_month_totals) as rep_month_totals,
       (select count(*) from rep_day_contacts) as rep_day_contacts,
+      (select count(*) from rep_month_contacts) as rep_month_contacts,
       (select count(*) from targets) as targets,
       (select count(*) from sessions) as sessions,
       (select pg_database_size(current_database())) as bytes`;

@@ -75,6 +75,27 @@ export const repDayContacts = pgTable(
 );
 
 /**
+ * Per rep and club month: the same counts as rep_day_contacts, maintained by the same
+ * statement (day row first, then month row), so leaderboards sum a row per rep and
+ * month instead of a row per rep and day.
+ */
+export const repMonthContacts = pgTable(
+  "rep_month_contacts",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    repId: uuid("rep_id").notNull(),
+    month: text("month").notNull(),
+    existingInPerson: integer("existing_in_person").notNull().default(0),
+    prospectInPerson: integer("prospect_in_person").notNull().default(0),
+    visits: integer("visits").notNull().default(0),
+    demos: integer("demos").notNull().default(0),
+    calls: integer("calls").notNull().default(0),
+    letters: integer("letters").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.repId, t.month] }), index("rep_month_contacts_month_idx").on(t.tenantId, t.month, t.repId)],
+);
+
+/**
  * Idempotency-Key records: a replay of the same key by the same user returns the
  * first response; the same key with another body is a conflict. Kept 30 days, so a
  * phone that was offline for a week still replays safely.

@@ -1,4 +1,15 @@
-import { contacts, contactVoids, customerMonthTotals, customers, repDayContacts, rowsOf, type Tx, users, withTenant } from "@clubhouse/db";
+import {
+  contacts,
+  contactVoids,
+  customerMonthTotals,
+  customers,
+  repDayContacts,
+  repMonthContacts,
+  rowsOf,
+  type Tx,
+  users,
+  withTenant,
+} from "@clubhouse/db";
 import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
 import { actorId, clubNow, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
@@ -73,48 +84,82 @@ function counterDelta(c: Pick<ContactRow, "channel" | "target" | "inPerson">, si
   };
 }
 
-/** Additive UPSERT in the contact's transaction: concurrent writers add, never overwrite. */
+/**
+ * Additive UPSERT in the contact's transaction: concurrent writers add, never overwrite.
+ * One statement maintains the day row and then the month row: the month insert reads
+ * the day upsert's RETURNING, so every writer locks the day row before the month row.
+ */
 async function addToCounters(tx: Tx, c: ContactRow, sign: 1 | -1) {
   const d = counterDelta(c, sign);
-  const t = repDayContacts;
-  await tx
-    .insert(t)
-    .values({ tenantId: c.tenantId, repId: c.repId, day: c.day, month: c.month, ...d })
-    .onConflictDoUpdate({
-      target: [t.tenantId, t.repId, t.day],
-      set: {
-        existingInPerson: sql`${t.existingInPerson} + excluded.existing_in_person`,
-        prospectInPerson: sql`${t.prospectInPerson} + excluded.prospect_in_person`,
-        visits: sql`${t.visits} + excluded.visits`,
-        demos: sql`${t.demos} + excluded.demos`,
-        calls: sql`${t.calls} + excluded.calls`,
-        letters: sql`${t.letters} + excluded.letters`,
-      },
-    });
+  await tx.execute(sql`
+    with d as (
+      insert into ${repDayContacts} as r (tenant_id, rep_id, day, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
+      values (${c.tenantId}::uuid, ${c.repId}::uuid, ${c.day}::date, ${c.month}::text, ${d.existingInPerson}::int,
+        ${d.prospectInPerson}::int, ${d.visits}::int, ${d.demos}::int, ${d.calls}::int, ${d.letters}::int)
+      on conflict (tenant_id, rep_id, day) do update set
+        existing_in_person = r.existing_in_person + excluded.existing_in_person,
+        prospect_in_person = r.prospect_in_person + excluded.prospect_in_person,
+        visits = r.visits + excluded.visits, demos = r.demos + excluded.demos,
+        calls = r.calls + excluded.calls, letters = r.letters + excluded.letters
+      returning r.tenant_id, r.rep_id, r.month
+    )
+    insert into ${repMonthContacts} as m (tenant_id, rep_id, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
+    select d.tenant_id, d.rep_id, d.month, ${d.existingInPerson}::int, ${d.prospectInPerson}::int, ${d.visits}::int,
+      ${d.demos}::int, ${d.calls}::int, ${d.letters}::int
+    from d
+    on conflict (tenant_id, rep_id, month) do update set
+      existing_in_person = m.existing_in_person + excluded.existing_in_person,
+      prospect_in_person = m.prospect_in_person + excluded.prospect_in_person,
+      visits = m.visits + excluded.visits, demos = m.demos + excluded.demos,
+      calls = m.calls + excluded.calls, letters = m.letters + excluded.letters`);
 }
 
-/** Recomputes rep_day_contacts from the contacts and lists every disagreement (empty when all agree). */
+/** True when a recomputed row `t` and a stored counter row `r` (either may be absent) disagree. */
+const countersDiffer = sql.raw(`coalesce(t.existing_in_person, 0) <> coalesce(r.existing_in_person, 0)
+  or coalesce(t.prospect_in_person, 0) <> coalesce(r.prospect_in_person, 0)
+  or coalesce(t.visits, 0) <> coalesce(r.visits, 0) or coalesce(t.demos, 0) <> coalesce(r.demos, 0)
+  or coalesce(t.calls, 0) <> coalesce(r.calls, 0) or coalesce(t.letters, 0) <> coalesce(r.letters, 0)`);
+
+/**
+ * Recomputes rep_day_contacts and rep_month_contacts from the contacts and lists every
+ * disagreement, `counter` naming the table (empty when all agree).
+ */
 export async function verifyContactCounters(tx: Tx) {
   return rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
-      with truth as (
-        select c.tenant_id, c.rep_id, c.day,
-          count(*) filter (where c.in_person and c.target = 'existing')::int as existing_in_person,
-          count(*) filter (where c.in_person and c.target = 'prospect')::int as prospect_in_person,
-          count(*) filter (where c.channel = 'visit')::int as visits,
-          count(*) filter (where c.channel = 'demo')::int as demos,
-          count(*) filter (where c.channel = 'phone')::int as calls,
-          count(*) filter (where c.channel = 'letter')::int as letters
-        from ${contacts} c
+      with live as (
+        select c.* from ${contacts} c
         where not exists (select 1 from ${contactVoids} v where v.tenant_id = c.tenant_id and v.contact_id = c.id)
-        group by 1, 2, 3
+      ),
+      counted as (
+        select tenant_id, rep_id, day, month,
+          (in_person and target = 'existing')::int as existing_in_person,
+          (in_person and target = 'prospect')::int as prospect_in_person,
+          (channel = 'visit')::int as visits,
+          (channel = 'demo')::int as demos,
+          (channel = 'phone')::int as calls,
+          (channel = 'letter')::int as letters
+        from live
+      ),
+      by_day as (
+        select tenant_id, rep_id, day, sum(existing_in_person)::int as existing_in_person,
+          sum(prospect_in_person)::int as prospect_in_person, sum(visits)::int as visits, sum(demos)::int as demos,
+          sum(calls)::int as calls, sum(letters)::int as letters
+        from counted group by 1, 2, 3
+      ),
+      by_month as (
+        select tenant_id, rep_id, month, sum(existing_in_person)::int as existing_in_person,
+          sum(prospect_in_person)::int as prospect_in_person, sum(visits)::int as visits, sum(demos)::int as demos,
+          sum(calls)::int as calls, sum(letters)::int as letters
+        from counted group by 1, 2, 3
       )
-      select coalesce(t.rep_id, r.rep_id) as rep_id, coalesce(t.day, r.day) as day
-      from truth t full join ${repDayContacts} r on r.tenant_id = t.tenant_id and r.rep_id = t.rep_id and r.day = t.day
-      where coalesce(t.existing_in_person, 0) <> coalesce(r.existing_in_person, 0)
-         or coalesce(t.prospect_in_person, 0) <> coalesce(r.prospect_in_person, 0)
-         or coalesce(t.visits, 0) <> coalesce(r.visits, 0) or coalesce(t.demos, 0) <> coalesce(r.demos, 0)
-         or coalesce(t.calls, 0) <> coalesce(r.calls, 0) or coalesce(t.letters, 0) <> coalesce(r.letters, 0)`),
+      select 'rep_day_contacts' as counter, coalesce(t.rep_id, r.rep_id) as rep_id, coalesce(t.day, r.day)::text as day, null::text as month
+      from by_day t full join ${repDayContacts} r on r.tenant_id = t.tenant_id and r.rep_id = t.rep_id and r.day = t.day
+      where ${countersDiffer}
+      union all
+      select 'rep_month_contacts', coalesce(t.rep_id, r.rep_id), null, coalesce(t.month, r.month)
+      from by_month t full join ${repMonthContacts} r on r.tenant_id = t.tenant_id and r.rep_id = t.rep_id and r.month = t.month
+      where ${countersDiffer}`),
   );
 }
 

@@ -1,4 +1,4 @@
-import { repDayContacts, type Tx, withTenant } from "@clubhouse/db";
+import { repMonthContacts, type Tx, withTenant } from "@clubhouse/db";
 import { inArray, sql } from "drizzle-orm";
 import { ratio } from "../contacts/rules.ts";
 import type { Deps } from "../deps.ts";
@@ -29,17 +29,17 @@ export function periodMonths(period: LeaderboardPeriod, at: ClubMonth): ClubMont
 async function contactSums(tx: Tx, months: ClubMonth[]) {
   const rows = await tx
     .select({
-      repId: repDayContacts.repId,
-      existing: sql<string>`sum(${repDayContacts.existingInPerson})`,
-      prospect: sql<string>`sum(${repDayContacts.prospectInPerson})`,
-      visits: sql<string>`sum(${repDayContacts.visits})`,
-      demos: sql<string>`sum(${repDayContacts.demos})`,
-      calls: sql<string>`sum(${repDayContacts.calls})`,
-      letters: sql<string>`sum(${repDayContacts.letters})`,
+      repId: repMonthContacts.repId,
+      existing: sql<string>`sum(${repMonthContacts.existingInPerson})`,
+      prospect: sql<string>`sum(${repMonthContacts.prospectInPerson})`,
+      visits: sql<string>`sum(${repMonthContacts.visits})`,
+      demos: sql<string>`sum(${repMonthContacts.demos})`,
+      calls: sql<string>`sum(${repMonthContacts.calls})`,
+      letters: sql<string>`sum(${repMonthContacts.letters})`,
     })
-    .from(repDayContacts)
-    .where(inArray(repDayContacts.month, months))
-    .groupBy(repDayContacts.repId);
+    .from(repMonthContacts)
+    .where(inArray(repMonthContacts.month, months))
+    .groupBy(repMonthContacts.repId);
   return new Map(
     rows.map((r) => [
       r.repId,
