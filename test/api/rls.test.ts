@@ -74,6 +74,31 @@ describe("row-level security", () => {
     expect(updated).toEqual([]);
   });
 
+  it("the club is set before the first statement of a transaction runs, however that statement is built", async () => {
+    // withTenant sends the scope in the same write as the first statement (PostgreSQL):
+    // this holds only while the scope reaches the connection first.
+    const [a, b] = await asOwner<{ id: string }>(sql`select id from tenants where slug in ('rls-a','rls-b') order by slug`);
+    const firsts = [
+      (tx: Parameters<Parameters<typeof withTenant>[2]>[0]) => tx.select({ t: users.tenantId }).from(users),
+      (tx: Parameters<Parameters<typeof withTenant>[2]>[0]) =>
+        tx.execute(sql`select current_setting('app.tenant_id', true) as t, current_user as role`),
+      (tx: Parameters<Parameters<typeof withTenant>[2]>[0]) => tx.query.users!.findMany({ columns: { tenantId: true } }),
+    ];
+    const runs = Array.from({ length: 60 }, (_, i) => {
+      const club = i % 2 ? a! : b!;
+      return withTenant(db.database, club.id, async (tx) => {
+        const rows = (rowsOf<Record<string, unknown>>((await firsts[i % firsts.length]!(tx)) as never) as Record<string, unknown>[]).map(
+          (r) => r.t ?? r.tenantId,
+        );
+        return { club: club.id, rows };
+      });
+    });
+    for (const r of await Promise.all(runs)) {
+      expect(r.rows.length).toBeGreaterThan(0);
+      expect(r.rows.every((t) => t === r.club)).toBe(true);
+    }
+  });
+
   it("audit events are append-only for the app role", async () => {
     const [a] = await asOwner<{ id: string }>(sql`select id from tenants where slug = 'rls-a'`);
     await expect(withTenant(db.database, a!.id, (tx) => tx.update(auditEvents).set({ action: "forged" }))).rejects.toThrow();

@@ -7,7 +7,7 @@
  *   --sockets N          live boards (1000)   --live-rate N  writes/s (50)   --live-duration S (20)
  *   --no-growth          skip the 10%-ledger pass            --no-live  --no-pglite
  *   --keep-db            leave the clubhouse_bench database   --db-name NAME
- *   --pg-url URL         superuser URL (postgres://postgres@127.0.0.1:5432/postgres)
+ *   --pg-url URL         an existing server's superuser URL (default: a private cluster, see cluster.ts)
  *   --redis-url URL      (redis://127.0.0.1:6379)
  */
 
@@ -73,7 +73,7 @@ function parseArgs(argv: string[]): Partial<BenchOptions> {
         break;
       }
       case "--pg-url":
-        o.pgUrl = value() ?? defaultOptions().pgUrl;
+        o.pgUrl = value() ?? null;
         break;
       case "--redis-url":
         o.redisUrl = value() ?? defaultOptions().redisUrl;

@@ -113,10 +113,25 @@ export async function startBareServer(payloadFile: string): Promise<ServerProc> 
   return { ...child, url };
 }
 
-/** Kill every child still running (by pid), e.g. on an error or Ctrl-C. */
+const cleanups: (() => void)[] = [];
+/** Something else to undo when the bench is killed (the private PostgreSQL cluster). */
+export function onKill(fn: () => void): () => void {
+  cleanups.push(fn);
+  return () => {
+    const i = cleanups.indexOf(fn);
+    if (i >= 0) cleanups.splice(i, 1);
+  };
+}
+
+/** Kill every child still running (by pid), e.g. on an error or Ctrl-C; then run the onKill cleanups. */
 export function killAll() {
   for (const c of children) {
     if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   }
   children.clear();
+  for (const fn of cleanups.splice(0)) {
+    try {
+      fn();
+    } catch {}
+  }
 }

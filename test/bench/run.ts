@@ -7,10 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
+import { type PrivateCluster, startPrivateCluster } from "./cluster.ts";
 import { type LiveStats, measureLive } from "./live.ts";
 import { directLoad, type HttpRequestSpec, httpLoad, type LoadStats } from "./load.ts";
 import { pgliteWrites } from "./pglite.ts";
-import { killAll, type ServerProc, startBareServer, startServerProc } from "./procs.ts";
+import { killAll, onKill, type ServerProc, startBareServer, startServerProc } from "./procs.ts";
 import { dropBenchDb, type SeedResult, seed } from "./seed.ts";
 
 export interface BenchOptions {
@@ -35,7 +36,8 @@ export interface BenchOptions {
   liveDurationS: number;
   keepDb: boolean;
   dbName: string;
-  pgUrl: string;
+  /** a superuser URL of an existing server; null: a private cluster of the bench's own (cluster.ts) */
+  pgUrl: string | null;
   redisUrl: string;
   /** where the JSON goes; null: nowhere */
   resultsDir: string | null;
@@ -59,7 +61,7 @@ export const defaultOptions = (): BenchOptions => ({
   liveDurationS: 20,
   keepDb: false,
   dbName: "clubhouse_bench",
-  pgUrl: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+  pgUrl: process.env.BENCH_PG_URL ?? null,
   redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
   resultsDir: resolve(import.meta.dirname, "results"),
   log: (line) => console.log(line),
@@ -104,6 +106,8 @@ export interface BenchReport {
   totalS: number;
   machine: { cpus: number; cpuModel: string; memGiB: number; node: string; postgres: string; platform: string };
   options: Omit<BenchOptions, "log" | "pgUrl"> & { pgUrl: string };
+  /** the private cluster's settings (null: an existing server named by --pg-url) */
+  postgresSettings: Record<string, string> | null;
   phases: PhaseResult[];
   live: { oneProcess?: LiveStats | { notMeasured: string }; twoProcesses?: LiveStats | { notMeasured: string } };
   pglite?: Awaited<ReturnType<typeof pgliteWrites>> | { notMeasured: string };
@@ -521,7 +525,20 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const log = o.log;
   const started = new Date();
   const t0 = performance.now();
-  const admin = postgres(o.pgUrl, { max: 1, onnotice: () => {} });
+  let cluster: PrivateCluster | undefined;
+  let keepCluster = () => {};
+  if (o.pgUrl === null) {
+    cluster = await startPrivateCluster();
+    const c = cluster;
+    keepCluster = onKill(() => c.drop());
+    log(
+      `PostgreSQL: a private cluster (${Object.entries(c.settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ")})`,
+    );
+  }
+  const pgUrl = cluster?.url ?? o.pgUrl!;
+  const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
   const [{ version }] = (await admin`select current_setting('server_version') as version`) as unknown as [{ version: string }];
   await admin.end();
   const report: BenchReport = {
@@ -536,7 +553,8 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       postgres: version,
       platform: `${os.platform()} ${os.release()}`,
     },
-    options: { ...o, pgUrl: o.pgUrl.replace(/\/\/[^@]*@/, "//…@") },
+    options: { ...o, pgUrl: cluster ? "private cluster" : pgUrl.replace(/\/\/[^@]*@/, "//…@") },
+    postgresSettings: cluster?.settings ?? null,
     phases: [],
     live: {},
     figures: [],
@@ -556,7 +574,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     for (const ledger of ledgers) {
       log(`\n== data: scale ${o.scale}, ${ledger * 100}% of the ledger`);
       const s = await seed({
-        adminUrl: o.pgUrl,
+        adminUrl: pgUrl,
         dbName: o.dbName,
         scale: o.scale,
         ledger,
@@ -633,8 +651,12 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     }
   } finally {
     await stopServers().catch(() => {});
+    if (o.keepDb) keepCluster();
     killAll();
-    if (!o.keepDb) await dropBenchDb(o.pgUrl, o.dbName).catch((err) => log(`could not drop ${o.dbName}: ${(err as Error).message}`));
+    if (cluster && !o.keepDb) cluster.drop();
+    else if (cluster)
+      log(`kept: the private cluster at ${cluster.url.replace("/postgres", `/${o.dbName}`)} (pg_lsclusters; pg_dropcluster to remove it)`);
+    else if (!o.keepDb) await dropBenchDb(pgUrl, o.dbName).catch((err) => log(`could not drop ${o.dbName}: ${(err as Error).message}`));
   }
 
   report.figures = buildFigures(o, report);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LiveEvent } from "../../server/src/realtime/events.ts";
+import { BOARD_COALESCE_MS } from "../../server/src/realtime/live.ts";
 import { addUser, loginAs, signupClub, startTestServer, type TestServer } from "../support/harness.ts";
 import { connected, type LiveClient, nothingWithin, type Recorder, userBoards } from "../support/live.ts";
 
@@ -41,8 +42,10 @@ beforeAll(async () => {
   t.server.deps.boards = userBoards(t.server.deps.database);
   a = await club();
   b = await club();
-  // Every socket has had its first snapshot before the tests publish anything.
+  // Every socket has had its first snapshot before the tests publish anything, and the
+  // snapshots that adding the members scheduled (a new rep joins the boards) are out.
   for (const m of [...everyone(a), ...everyone(b)]) await m.rec.next("board:snapshot");
+  await new Promise((r) => setTimeout(r, 3 * BOARD_COALESCE_MS));
   for (const m of [...everyone(a), ...everyone(b)]) m.rec.clear();
 });
 afterAll(async () => {

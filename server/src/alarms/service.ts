@@ -119,7 +119,7 @@ export async function acknowledgeAlarm(ctx: ServiceContext, id: string) {
         },
       },
     ]);
-    ctx.deps.live.boardChanged(ctx.tenantId);
+    await ctx.deps.live.boardChanged(ctx.tenantId);
   }
   return out.alarm;
 }

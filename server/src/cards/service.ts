@@ -194,7 +194,7 @@ export async function sellCard(
       .returning();
     return { sale: sale!, entry: entry! };
   });
-  afterRevenue(ctx, [out.entry]);
+  await afterRevenue(ctx, [out.entry]);
   return { ...presentSale(out.sale), revenueEntry: presentEntry(out.entry) };
 }
 

@@ -237,7 +237,7 @@ export async function logContact(ctx: ServiceContext, key: string, input: LogCon
   }));
   if (!out.replayed) {
     ctx.deps.live.publish(contactEvents(ctx.tenantId, out.body));
-    ctx.deps.live.boardChanged(ctx.tenantId);
+    await ctx.deps.live.boardChanged(ctx.tenantId);
   }
   return out;
 }
@@ -299,7 +299,7 @@ export async function voidContact(ctx: ServiceContext, id: string, reason: strin
         body: await withTenant(ctx.deps.database, ctx.tenantId, (tx) => voidContactTx(tx, ctx, id, reason)),
         replayed: false,
       };
-  if (!out.replayed) ctx.deps.live.boardChanged(ctx.tenantId);
+  if (!out.replayed) await ctx.deps.live.boardChanged(ctx.tenantId);
   return out;
 }
 

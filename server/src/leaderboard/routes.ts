@@ -3,21 +3,68 @@ import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { requireAuth } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
+import { ValidationError } from "../http/errors.ts";
+import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import { query } from "../http/validate.ts";
 import { clubMonthSchema } from "../time/club-time.ts";
-import { leaderboard } from "./service.ts";
+import { BoardCache } from "./cache.ts";
 
-/** A sales-floor board: every member of the club may read it, reps included. */
+const boardQuery = z.object({
+  period: z.enum(["month", "quarter", "year"]).default("month"),
+  at: clubMonthSchema.optional(),
+  /** Rows per page; without it, the whole board in one answer. */
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().max(100).optional(),
+});
+
+/** Whether the client takes gzip (`gzip`, `gzip;q=0.5`, `*`; not `gzip;q=0`). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    if (name !== "gzip" && name !== "*") return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+/**
+ * A sales-floor board: every member of the club may read it, reps included.
+ * Whole boards come from the serialised cache with an ETag (a matching
+ * If-None-Match answers 304) and gzip when the client accepts it; `limit` and
+ * `cursor` page it by rank (a page is cut from the same cached board).
+ */
 export function leaderboardRoutes(deps: Deps) {
-  return new Hono()
-    .use(requireAuth(deps))
-    .get(
-      "/",
-      describeRoute({ tags: ["leaderboard"], summary: "Reps by revenue for the month, quarter or year holding `at` (default now)" }),
-      query(z.object({ period: z.enum(["month", "quarter", "year"]).default("month"), at: clubMonthSchema.optional() })),
-      async (c) => {
-        const q = c.req.valid("query");
-        return c.json(await leaderboard(deps, c.get("auth").tenant.id, q.period, q.at), 200);
-      },
-    );
+  const cache = new BoardCache(deps);
+  return new Hono().use(requireAuth(deps)).get(
+    "/",
+    describeRoute({
+      tags: ["leaderboard"],
+      summary: "Reps by revenue for the month, quarter or year holding `at` (default now); `limit`/`cursor` page it by rank",
+    }),
+    query(boardQuery),
+    async (c) => {
+      const q = c.req.valid("query");
+      const after = q.cursor === undefined ? 0 : Number(decodeCursor(q.cursor, 1)![0]);
+      if (!Number.isInteger(after) || after < 0) throw new ValidationError({ cursor: "is not a cursor this server gave out" });
+      const served = await cache.get(c.get("auth").tenant.id, q.period, q.at);
+      c.header("Cache-Control", "private, no-cache");
+      if (q.limit !== undefined || q.cursor !== undefined) {
+        const limit = q.limit ?? 50;
+        const rows = served.board.rows.slice(after, after + limit);
+        const more = after + limit < served.board.rows.length;
+        return c.json({ ...served.board, rows, nextCursor: more ? encodeCursor([after + limit]) : null }, 200);
+      }
+      c.header("ETag", served.etag);
+      c.header("Vary", "Accept-Encoding");
+      const match = c.req.header("if-none-match");
+      if (match && match.split(",").some((t) => t.trim().replace(/^W\//, "") === served.etag)) return c.body(null, 304);
+      c.header("Content-Type", "application/json");
+      if (acceptsGzip(c.req.header("accept-encoding"))) {
+        c.header("Content-Encoding", "gzip");
+        return c.body(served.gzip() as Uint8Array<ArrayBuffer>, 200);
+      }
+      return c.body(served.json as Uint8Array<ArrayBuffer>, 200);
+    },
+  );
 }

@@ -11,8 +11,9 @@ import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMo
 /**
  * Leaderboards for a club month, quarter or year (SPEC §8): reps by revenue with
  * target, attainment, contacts and 1:3 compliance. Reads only maintained rows —
- * rep_month_totals, targets, rep_day_contacts — never the ledger, so a board costs a
- * few indexed rows per rep however large the ledger grows.
+ * rep_month_totals, targets, rep_month_contacts — never the ledger nor day rows, so a
+ * board costs a few indexed rows per rep and month however large the ledger grows.
+ * GET /leaderboard serves it through cache.ts.
  */
 
 export function periodMonths(period: LeaderboardPeriod, at: ClubMonth): ClubMonth[] {
@@ -107,13 +108,27 @@ export async function boardRows(tx: Tx, period: LeaderboardPeriod, at: ClubMonth
   return rows.map((r, i) => ({ ...r.row, rank: i + 1 }));
 }
 
-export async function leaderboard(deps: Deps, tenantId: string, period: LeaderboardPeriod, at?: ClubMonth) {
+export interface Leaderboard {
+  period: LeaderboardPeriod;
+  at: ClubMonth;
+  from: ClubMonth;
+  to: ClubMonth;
+  rows: BoardRow[];
+}
+
+/** One board, and the club's time zone it was resolved in (the cache checks the month against it). */
+export async function computeLeaderboard(deps: Deps, tenantId: string, period: LeaderboardPeriod, at?: ClubMonth) {
   return withTenant(deps.database, tenantId, async (tx) => {
     const clock = await clubClock(tx, { deps, tenantId, actor: { kind: "system" } });
     const month = at ?? clock.month;
     const months = periodMonths(period, month);
-    return { period, at: month, from: months[0]!, to: months.at(-1)!, rows: await boardRows(tx, period, month) };
+    const board: Leaderboard = { period, at: month, from: months[0]!, to: months.at(-1)!, rows: await boardRows(tx, period, month) };
+    return { board, tz: clock.tz };
   });
+}
+
+export async function leaderboard(deps: Deps, tenantId: string, period: LeaderboardPeriod, at?: ClubMonth) {
+  return (await computeLeaderboard(deps, tenantId, period, at)).board;
 }
 
 /**

@@ -181,7 +181,7 @@ export async function decideReview(ctx: ServiceContext, customerId: string, inpu
     }
     return { review: presentReview(review!), customer: await viewCustomer(tx, ctx, await clubNow(tx, ctx), row.id) };
   });
-  ctx.deps.live.boardChanged(ctx.tenantId);
+  await ctx.deps.live.boardChanged(ctx.tenantId);
   return out;
 }
 

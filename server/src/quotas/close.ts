@@ -250,7 +250,7 @@ export async function closeMonths(ctx: ServiceContext, month: ClubMonth) {
   });
   if (events.length > 0) {
     ctx.deps.live.publish(events);
-    ctx.deps.live.boardChanged(ctx.tenantId);
+    await ctx.deps.live.boardChanged(ctx.tenantId);
   }
   return { month, results };
 }

@@ -1,7 +1,8 @@
 import { alarms, repMonthTotals, repPace, type Tx, targets, withTenant } from "@clubhouse/db";
-import { and, asc, eq, isNotNull, isNull, like, notLike, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, like, notLike, sql } from "drizzle-orm";
 import { type AlarmRow, raiseAlarm } from "../alarms/service.ts";
-import type { ServiceContext } from "../deps.ts";
+import type { Deps, ServiceContext } from "../deps.ts";
+import { Coalescer } from "../realtime/coalesce.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubClock, clubClock, type PaceView, paceView } from "./read.ts";
 import { alarmTransition, formatPercent, type PaceLevel } from "./rules.ts";
@@ -48,28 +49,56 @@ function paceMessage(level: Exclude<PaceLevel, "ok">, v: PaceView) {
   );
 }
 
-/** Judge one rep under its rep_pace row lock; returns the events to publish after commit. */
-async function judgeRep(tx: Tx, ctx: ServiceContext, clock: ClubClock, repId: string): Promise<LiveEvent[]> {
+/**
+ * Judge these reps under their rep_pace row locks; returns the events to publish
+ * after commit. Two statements for any number of reps (create the rows of reps
+ * with a target, then lock every row with its target and total); only a rep whose
+ * level moves costs more.
+ */
+async function judgeReps(tx: Tx, ctx: ServiceContext, clock: ClubClock, repIds: string[]): Promise<LiveEvent[]> {
   const month = clock.month;
-  const [t] = await tx
-    .select({ fen: targets.amountFen })
-    .from(targets)
-    .where(and(eq(targets.repId, repId), eq(targets.month, month)));
-  if (t) {
-    await tx.insert(repPace).values({ tenantId: ctx.tenantId, repId, month, level: null, updatedAt: clock.now }).onConflictDoNothing();
-  }
-  const [row] = await tx
-    .select()
+  // a fixed order, so that two evaluators lock rep rows in the same order (no deadlocks)
+  const ids = [...new Set(repIds)].sort();
+  if (ids.length === 0) return [];
+  await tx
+    .insert(repPace)
+    .select(
+      tx
+        .select({
+          tenantId: targets.tenantId,
+          repId: targets.repId,
+          month: targets.month,
+          level: sql<string | null>`null`.as("level"),
+          updatedAt: sql<Date>`${clock.now.toISOString()}::timestamptz`.as("updated_at"),
+        })
+        .from(targets)
+        .where(and(eq(targets.month, month), inArray(targets.repId, ids)))
+        .orderBy(asc(targets.repId)),
+    )
+    .onConflictDoNothing();
+  const rows = await tx
+    .select({ repId: repPace.repId, level: repPace.level, target: targets.amountFen, achieved: repMonthTotals.amountFen })
     .from(repPace)
-    .where(and(eq(repPace.repId, repId), eq(repPace.month, month)))
-    .for("update");
-  if (!row) return []; // no target and never judged: nothing to say
-  const [tot] = await tx
-    .select({ fen: repMonthTotals.amountFen })
-    .from(repMonthTotals)
-    .where(and(eq(repMonthTotals.repId, repId), eq(repMonthTotals.month, month)));
-  const view = paceView(clock, tot?.fen ?? 0, t?.fen ?? null);
-  const prev = row.level as PaceLevel | null;
+    .leftJoin(targets, and(eq(targets.tenantId, repPace.tenantId), eq(targets.repId, repPace.repId), eq(targets.month, repPace.month)))
+    .leftJoin(
+      repMonthTotals,
+      and(eq(repMonthTotals.tenantId, repPace.tenantId), eq(repMonthTotals.repId, repPace.repId), eq(repMonthTotals.month, repPace.month)),
+    )
+    .where(and(eq(repPace.month, month), inArray(repPace.repId, ids)))
+    .orderBy(asc(repPace.repId))
+    .for("update", { of: repPace });
+  const events: LiveEvent[] = [];
+  // a rep with no row has no target and was never judged: nothing to say
+  for (const r of rows) {
+    const view = paceView(clock, r.achieved ?? 0, r.target ?? null);
+    events.push(...(await moveLevel(tx, ctx, clock, r.repId, r.level as PaceLevel | null, view)));
+  }
+  return events;
+}
+
+/** A judged rep's level moved (or not): store it, and raise, supersede or clear its pace alarm. */
+async function moveLevel(tx: Tx, ctx: ServiceContext, clock: ClubClock, repId: string, prev: PaceLevel | null, view: PaceView) {
+  const month = clock.month;
   const next = view.level;
   if (prev === next) return [];
   await tx
@@ -133,20 +162,47 @@ export async function evaluatePace(ctx: ServiceContext, repIds?: string[]): Prom
         .returning();
       for (const a of stale) out.push(...alarmEvents(ctx.tenantId, a, "cleared", { reason: "month ended" }));
     }
-    // a fixed order, so that two evaluators lock rep rows in the same order (no deadlocks)
-    for (const id of [...new Set(ids)].sort()) out.push(...(await judgeRep(tx, ctx, clock, id)));
+    out.push(...(await judgeReps(tx, ctx, clock, ids)));
     return out;
   });
   if (events.length > 0) {
     ctx.deps.live.publish(events);
-    ctx.deps.live.boardChanged(ctx.tenantId);
+    await ctx.deps.live.boardChanged(ctx.tenantId);
   }
 }
 
-/** Called after each revenue write commits (revenue/service.ts afterRevenue). */
-export async function paceAfterRevenue(ctx: ServiceContext, repIds: string[]): Promise<void> {
+/** Revenue writes of one club within this window are judged together, once per rep. */
+export const PACE_COALESCE_MS = 250;
+
+const paceQueues = new WeakMap<Deps, { reps: Map<string, Set<string>>; coalescer: Coalescer }>();
+
+/**
+ * Called after each revenue write commits (revenue/service.ts afterRevenue): the
+ * reps' pace is judged within PACE_COALESCE_MS, in one transaction per club for
+ * every rep written meanwhile — not one transaction per write. A judgement that
+ * fails is logged; the next write or the job tick judges the rep again.
+ */
+export function paceAfterRevenue(ctx: ServiceContext, repIds: string[]): void {
   if (repIds.length === 0) return;
-  await evaluatePace(ctx, repIds);
+  const deps = ctx.deps;
+  let q = paceQueues.get(deps);
+  if (!q) {
+    const reps = new Map<string, Set<string>>();
+    const coalescer = new Coalescer(PACE_COALESCE_MS, async (tenantId) => {
+      const ids = reps.get(tenantId);
+      reps.delete(tenantId);
+      if (!ids || ids.size === 0) return;
+      await evaluatePace({ deps, tenantId, actor: { kind: "system" } }, [...ids]).catch((err) =>
+        deps.logger.warn({ err, tenantId }, "pace re-evaluation failed"),
+      );
+    });
+    q = { reps, coalescer };
+    paceQueues.set(deps, q);
+  }
+  const set = q.reps.get(ctx.tenantId) ?? new Set<string>();
+  for (const id of repIds) set.add(id);
+  q.reps.set(ctx.tenantId, set);
+  q.coalescer.request(ctx.tenantId);
 }
 
 /** The open pace alarms of the current month, for boards. */

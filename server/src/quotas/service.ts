@@ -69,7 +69,7 @@ export async function setTarget(ctx: ServiceContext, repId: string, month: ClubM
     });
     return { view: presentTarget(row!, rep.name), current: month === clock.month };
   });
-  ctx.deps.live.boardChanged(ctx.tenantId);
+  await ctx.deps.live.boardChanged(ctx.tenantId);
   // a new target changes the pace at once: re-judge the alarm now rather than at the next tick
   if (current) await evaluatePace(ctx, [repId]).catch((err) => ctx.deps.logger.warn({ err }, "pace re-evaluation failed"));
   return view;

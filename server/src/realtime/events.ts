@@ -55,13 +55,27 @@ export type LiveEvent = {
 export interface LivePublisher {
   /** Emit events that are already committed. Never throws: the live channel must not fail a write. */
   publish(events: LiveEvent[]): void;
-  /** The club's boards changed (a committed write touched revenue, targets, contacts or alarms). Coalesced per club. */
-  boardChanged(tenantId: string): void;
+  /**
+   * The club's boards changed (a committed write touched revenue, targets, contacts,
+   * reps or alarms). Moves the club's data generation on (see generations.ts) and
+   * schedules a coalesced recompute of the live boards. Never rejects; a request
+   * handler awaits it before answering, so a read after the answer sees the write.
+   */
+  boardChanged(tenantId: string): Promise<void>;
+  /** The club's data generation now, or null when it cannot be known (then cache nothing). */
+  boardGeneration(tenantId: string): Promise<string | null>;
   /** Disconnect the sockets of a user's ended sessions (one session, or all of them). */
   endSessions(tenantId: string, userId: string, sessionId?: string): void;
 }
 
-export const noLive: LivePublisher = { publish() {}, boardChanged() {}, endSessions() {} };
+export const noLive: LivePublisher = {
+  publish() {},
+  async boardChanged() {},
+  async boardGeneration() {
+    return null;
+  },
+  endSessions() {},
+};
 
 /** What `board:sync` answers: the club's current snapshot, or why there is none right now. */
 export type BoardSyncReply = { ok: true; version: number; boards: Record<string, unknown> } | { ok: false; error: "unavailable" };

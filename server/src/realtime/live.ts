@@ -16,6 +16,7 @@ import type {
   SocketData,
 } from "./events.ts";
 import { roomOf } from "./events.ts";
+import { type BoardGenerations, memoryGenerations, redisGenerations } from "./generations.ts";
 import { authenticateHandshake, HandshakeRefused } from "./handshake.ts";
 import { connectLiveRedis, type LiveRedis } from "./redis.ts";
 import { type BoardVersions, memoryVersions, redisVersions } from "./versions.ts";
@@ -69,6 +70,8 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   const { logger } = deps;
   const redis: LiveRedis | undefined = deps.config.REDIS_URL ? connectLiveRedis(deps.config.REDIS_URL, logger) : undefined;
   const versions: BoardVersions = redis ? redisVersions(redis.client, REDIS_PREFIX) : memoryVersions();
+  const redisGens = redis ? redisGenerations(redis.client, REDIS_PREFIX) : undefined;
+  const generations: BoardGenerations = redisGens ?? memoryGenerations();
 
   const io: LiveServer = new Server({
     serveClient: false,
@@ -138,6 +141,10 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   // version was minted, so the highest version a client has is never older than a
   // lower one, whichever process computed either.
   const boards = new Coalescer(BOARD_COALESCE_MS, async (tenantId) => {
+    // One process alone and none of the club's boards open here: nobody to tell. A
+    // board that opens later asks for a fresh snapshot. (With Redis, boards on other
+    // processes may be open: always recompute.)
+    if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) return;
     const gap = gapClubs.delete(tenantId);
     let version: number;
     try {
@@ -218,8 +225,13 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       }
       if (events.length > 0) warnIfRedisAway("events");
     },
-    boardChanged(tenantId: string) {
-      if (typeof tenantId === "string" && tenantId) boards.request(tenantId);
+    async boardChanged(tenantId: string) {
+      if (typeof tenantId !== "string" || !tenantId) return;
+      boards.request(tenantId);
+      await generations.bump(tenantId);
+    },
+    boardGeneration(tenantId: string) {
+      return generations.current(tenantId);
     },
     endSessions(tenantId: string, userId: string, sessionId?: string) {
       deps.sessionCache?.evict(tenantId, userId, sessionId);
@@ -311,6 +323,8 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     redis.client.on("ready", () => {
       if (!wasDown || closed) return;
       wasDown = false;
+      // Writes made here while Redis was away: other processes' caches must hear of them.
+      void redisGens?.retryPending();
       // A sign-out on another process while Redis was away never reached our sockets.
       void sweepSessions().catch((err) => logger.warn({ err }, "live: session sweep failed"));
       for (const room of io.of("/").adapter.rooms.keys()) {

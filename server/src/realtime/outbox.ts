@@ -46,6 +46,6 @@ export async function publishAfterCommit<T>(
   const result = await withTenant(deps.database, tenantId, (tx) => fn(tx, out));
   // Only reached after COMMIT: withTenant rethrows whatever rolled the transaction back.
   if (events.length > 0) deps.live.publish(events);
-  if (boards) deps.live.boardChanged(tenantId);
+  if (boards) await deps.live.boardChanged(tenantId);
   return result;
 }

@@ -11,9 +11,9 @@ import type { Deps } from "../deps.ts";
 export function liveRoutes(deps: Deps) {
   return new Hono()
     .use(requireAuth(deps))
-    .post("/sync", describeRoute({ tags: ["live"], summary: "Recompute and push the club's live boards (manager)" }), (c) => {
+    .post("/sync", describeRoute({ tags: ["live"], summary: "Recompute and push the club's live boards (manager)" }), async (c) => {
       requireRole(c, "manager");
-      deps.live.boardChanged(c.get("auth").tenant.id);
+      await deps.live.boardChanged(c.get("auth").tenant.id);
       return c.json({ ok: true }, 202);
     });
 }

@@ -45,6 +45,6 @@ export const refreshAlarms: ClubJob = {
       }
       return count;
     });
-    if (raised > 0) ctx.deps.live.boardChanged(ctx.tenantId);
+    if (raised > 0) await ctx.deps.live.boardChanged(ctx.tenantId);
   },
 };

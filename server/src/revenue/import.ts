@@ -125,7 +125,7 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
     const stored = await appendLedger(tx, entries);
     return { importId: imp!.id, stored };
   });
-  afterRevenue(ctx, result.stored);
+  await afterRevenue(ctx, result.stored);
   const total = result.stored.reduce((s, e) => s + e.amountFen, 0);
   return { importId: result.importId, rows: result.stored.length, total: total / 100 };
 }

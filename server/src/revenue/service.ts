@@ -48,13 +48,17 @@ export function revenueEvents(tenantId: string, rows: EntryRow[]): LiveEvent[] {
   });
 }
 
-/** Publish after commit: the events of a write whose transaction already resolved. */
-export function afterRevenue(ctx: ServiceContext, rows: EntryRow[]) {
+/**
+ * After commit: publish the write's events, move the club's board generation on
+ * (awaited, so a read after the answer sees the write) and have the reps' pace
+ * re-judged shortly (coalesced per club, see paceAfterRevenue).
+ */
+export async function afterRevenue(ctx: ServiceContext, rows: EntryRow[]) {
   if (rows.length === 0) return;
   ctx.deps.live.publish(revenueEvents(ctx.tenantId, rows));
-  ctx.deps.live.boardChanged(ctx.tenantId);
   const reps = [...new Set(rows.map((r) => r.repId))];
-  paceAfterRevenue(ctx, reps).catch((err) => ctx.deps.logger.warn({ err }, "pace re-evaluation failed"));
+  paceAfterRevenue(ctx, reps);
+  await ctx.deps.live.boardChanged(ctx.tenantId);
 }
 
 /** The credited rep must be a user of this club; a rep may credit only themself. */
@@ -118,7 +122,7 @@ async function recordRevenueTx(tx: Tx, ctx: ServiceContext, input: NewRevenue) {
 export async function recordRevenue(ctx: ServiceContext, input: NewRevenue, key?: string) {
   if (!key) {
     const row = await withTenant(ctx.deps.database, ctx.tenantId, (tx) => recordRevenueTx(tx, ctx, input));
-    afterRevenue(ctx, [row]);
+    await afterRevenue(ctx, [row]);
     return { body: presentEntry(row), replayed: false };
   }
   const request = { ...input, occurredAt: new Date(input.occurredAt).toISOString(), repId: input.repId ?? null };
@@ -127,7 +131,7 @@ export async function recordRevenue(ctx: ServiceContext, input: NewRevenue, key?
     row = await recordRevenueTx(tx, ctx, input);
     return { status: 201, body: presentEntry(row) };
   });
-  if (!out.replayed && row) afterRevenue(ctx, [row]);
+  if (!out.replayed && row) await afterRevenue(ctx, [row]);
   return { body: out.body, replayed: out.replayed };
 }
 
@@ -142,7 +146,7 @@ export async function reverseRevenue(ctx: ServiceContext, id: string, reason: st
     if (isUniqueViolation(err)) throw new Conflict("This entry was already reversed.");
     throw err;
   });
-  afterRevenue(ctx, [row]);
+  await afterRevenue(ctx, [row]);
   return presentEntry(row);
 }
 

@@ -58,8 +58,8 @@ export function getSettings(ctx: ServiceContext) {
   return withTenant(ctx.deps.database, ctx.tenantId, (tx) => readSettings(tx));
 }
 
-export function updateSettings(ctx: ServiceContext, patch: SettingsPatch) {
-  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+export async function updateSettings(ctx: ServiceContext, patch: SettingsPatch) {
+  const after = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const before = await readSettings(tx);
     const tierA = patch.tierA ?? before.tierA;
     const tierB = patch.tierB ?? before.tierB;
@@ -84,4 +84,7 @@ export function updateSettings(ctx: ServiceContext, patch: SettingsPatch) {
     await audit(tx, ctx.tenantId, ctx.actor, "settings.updated", "club_settings", ctx.tenantId, { before, after });
     return after;
   });
+  // the time zone decides which month is current on every board
+  await ctx.deps.live.boardChanged(ctx.tenantId);
+  return after;
 }

@@ -24,7 +24,7 @@ function actorRole(ctx: ServiceContext): Role | "system" {
 export async function createUser(ctx: ServiceContext, input: { email: string; name: string; role: "manager" | "rep"; password: string }) {
   const passwordHash = await hashPassword(input.password);
   try {
-    return await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const user = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
       const [u] = await tx
         .insert(users)
         .values({
@@ -40,6 +40,9 @@ export async function createUser(ctx: ServiceContext, input: { email: string; na
       await audit(tx, ctx.tenantId, ctx.actor, "user.created", "user", u.id, { email: u.email, role: u.role });
       return publicUser(u);
     });
+    // a new rep joins the boards at once
+    if (user.role === "rep") await ctx.deps.live.boardChanged(ctx.tenantId);
+    return user;
   } catch (err) {
     if (isUniqueViolation(err)) {
       throw new Conflict("A user with that email already exists in this club.", { email: "is taken" });
@@ -119,5 +122,7 @@ export async function updateUser(
     return { user: publicUser(next), ended };
   });
   if (result.ended) ctx.deps.live.endSessions(ctx.tenantId, id);
+  // names, roles and who is enabled are on the boards
+  await ctx.deps.live.boardChanged(ctx.tenantId);
   return result.user;
 }
