@@ -16,7 +16,7 @@ import type { ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import type { LiveEvent } from "../realtime/events.ts";
-import { readClubRules } from "../settings/service.ts";
+import { readClubRules, withClubRules } from "../settings/service.ts";
 import type { Tier } from "../tiers/rules.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";
 import { withIdempotency } from "./idempotency.ts";
@@ -89,7 +89,11 @@ function counterDelta(c: Pick<ContactRow, "channel" | "target" | "inPerson">, si
  * One statement maintains the day row and then the month row: the month insert reads
  * the day upsert's RETURNING, so every writer locks the day row before the month row.
  */
-async function addToCounters(tx: Tx, c: ContactRow, sign: 1 | -1) {
+async function addToCounters(
+  tx: Tx,
+  c: Pick<ContactRow, "tenantId" | "repId" | "day" | "month" | "channel" | "target" | "inPerson">,
+  sign: 1 | -1,
+) {
   const d = counterDelta(c, sign);
   await tx.execute(sql`
     with d as (
@@ -174,10 +178,10 @@ export function contactEvents(tenantId: string, c: ContactView): LiveEvent[] {
 }
 
 async function logContactTx(tx: Tx, ctx: ServiceContext, input: LogContact): Promise<ContactView> {
-  const rules = await readClubRules(tx);
   const now = ctx.deps.clock.now();
   // Locks the customer: its status (the classification) cannot change under us.
-  const customer = await loadCustomer(tx, ctx, input.customerId, true);
+  const [rules, loaded] = await withClubRules(tx, () => loadCustomer(tx, ctx, input.customerId, true));
+  const customer = loaded();
   const cls = classifyContact(customer.status);
   if (!cls.ok)
     throw new RuleViolation("This prospect was dropped; a manager must reopen it before contacts are logged.", {
@@ -187,34 +191,38 @@ async function logContactTx(tx: Tx, ctx: ServiceContext, input: LogContact): Pro
   if (occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS)
     throw new RuleViolation("A contact cannot be logged before it happens.", { occurredAt: "is in the future" });
   const inPerson = isInPerson(input.channel);
-  const [row] = await tx
-    .insert(contacts)
-    .values({
-      tenantId: ctx.tenantId,
-      // The contact is the caller's work: a manager logging a contact is its rep.
-      repId: actorId(ctx.actor)!,
-      customerId: customer.id,
-      channel: input.channel,
-      inPerson,
-      target: cls.target,
-      outcome: input.outcome ?? "none",
-      notes: input.notes || null,
-      occurredAt,
-      day: dayOf(occurredAt, rules.timezone),
-      month: monthOf(occurredAt, rules.timezone),
-      createdAt: now,
-    })
-    .returning();
-  await addToCounters(tx, row!, 1);
-  if (inPerson) {
-    // Cadence reads this; an older contact replayed late never moves it back.
-    await tx
-      .update(customers)
-      .set({
-        lastInPersonAt: sql`greatest(coalesce(${customers.lastInPersonAt}, ${occurredAt.toISOString()}::timestamptz), ${occurredAt.toISOString()}::timestamptz)`,
-      })
-      .where(eq(customers.id, customer.id));
-  }
+  const values = {
+    tenantId: ctx.tenantId,
+    // The contact is the caller's work: a manager logging a contact is its rep.
+    repId: actorId(ctx.actor)!,
+    customerId: customer.id,
+    channel: input.channel,
+    inPerson,
+    target: cls.target,
+    outcome: input.outcome ?? "none",
+    notes: input.notes || null,
+    occurredAt,
+    day: dayOf(occurredAt, rules.timezone),
+    month: monthOf(occurredAt, rules.timezone),
+    createdAt: now,
+  };
+  // Three statements that need nothing of each other's results, sent together (one
+  // round trip on PostgreSQL): the contact, its counters, and the customer's last
+  // in-person contact (cadence reads it; an older contact replayed late never moves it
+  // back). Their order does not matter: the customer row is already locked above, and
+  // the counters take their rows in one fixed order within their one statement.
+  const [[row]] = await Promise.all([
+    tx.insert(contacts).values(values).returning(),
+    addToCounters(tx, values, 1),
+    inPerson
+      ? tx
+          .update(customers)
+          .set({
+            lastInPersonAt: sql`greatest(coalesce(${customers.lastInPersonAt}, ${occurredAt.toISOString()}::timestamptz), ${occurredAt.toISOString()}::timestamptz)`,
+          })
+          .where(eq(customers.id, customer.id))
+      : undefined,
+  ]);
   return presentContact(row!);
 }
 
@@ -314,7 +322,8 @@ async function voidContactTx(tx: Tx, ctx: ServiceContext, id: string, reason: st
     .onConflictDoNothing()
     .returning();
   if (!voided) throw alreadyVoided();
-  await addToCounters(tx, c, -1);
+  // The customer row before the counters, the order logging takes them in (it locks
+  // the customer first), so that a void and a log of the same rep never deadlock.
   if (c.inPerson) {
     await tx
       .update(customers)
@@ -325,6 +334,7 @@ async function voidContactTx(tx: Tx, ctx: ServiceContext, id: string, reason: st
       })
       .where(eq(customers.id, c.customerId));
   }
+  await addToCounters(tx, c, -1);
   return presentContact(c, voided);
 }
 

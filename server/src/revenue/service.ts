@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { paceAfterRevenue } from "../quotas/pace.ts";
 import type { LiveEvent } from "../realtime/events.ts";
-import { readClubRules } from "../settings/service.ts";
+import { withClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
 import { appendLedger, type EntryRow, ownerAt } from "./ledger.ts";
 
@@ -90,11 +90,11 @@ export interface NewRevenue {
 }
 
 async function recordRevenueTx(tx: Tx, ctx: ServiceContext, input: NewRevenue) {
-  const rules = await readClubRules(tx);
+  const [rules, loaded] = await withClubRules(tx, () => loadCustomer(tx, ctx, input.customerId));
   if (!rules.businessLines.includes(input.businessLine)) {
     throw new ValidationError({ businessLine: `must be one of: ${rules.businessLines.join(", ")}` });
   }
-  const customer = await loadCustomer(tx, ctx, input.customerId);
+  const customer = loaded();
   const occurredAt = new Date(input.occurredAt);
   const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
   const [entry] = await appendLedger(tx, [
