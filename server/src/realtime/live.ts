@@ -71,7 +71,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   const redis: LiveRedis | undefined = deps.config.REDIS_URL ? connectLiveRedis(deps.config.REDIS_URL, logger) : undefined;
   const versions: BoardVersions = redis ? redisVersions(redis.client, REDIS_PREFIX) : memoryVersions();
   const redisGens = redis ? redisGenerations(redis.client, REDIS_PREFIX) : undefined;
-  const generations: BoardGenerations = memoryGenerations() ?? redisGens;
+  const generations: BoardGenerations = redisGens ?? memoryGenerations();
 
   const io: LiveServer = new Server({
     serveClient: false,
