@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acceptsGzip } from "./routes.ts";
+import { acceptsGzip, noneMatch } from "./routes.ts";
 
 describe("acceptsGzip (Accept-Encoding)", () => {
   it.each([
@@ -28,7 +28,27 @@ describe("acceptsGzip (Accept-Encoding)", () => {
     ["x-gzip", false],
     ["gzipper", false],
     ["br, gzip;q=0", false],
+    ["gzip;q=0, *", false],
+    ["*, gzip;q=0", false],
+    ["*;q=0, gzip", true],
   ] as const)("%j → %s", (header, expected) => {
     expect(acceptsGzip(header)).toBe(expected);
+  });
+});
+
+describe("noneMatch (If-None-Match)", () => {
+  it.each([
+    [undefined, false],
+    ["", false],
+    ['"abc"', true],
+    ['W/"abc"', true],
+    ['"x", "abc"', true],
+    ['"x","y"', false],
+    ["*", true],
+    [" * ", true],
+    ['"abc-gz"', false],
+    ["abc", false],
+  ] as const)("%j → %s", (header, expected) => {
+    expect(noneMatch(header, '"abc"')).toBe(expected);
   });
 });

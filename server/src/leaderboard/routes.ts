@@ -17,15 +17,30 @@ const boardQuery = z.object({
   cursor: z.string().max(100).optional(),
 });
 
-/** Whether the client takes gzip (`gzip`, `gzip;q=0.5`, `*`; not `gzip;q=0`). */
+/**
+ * Whether the client takes gzip: `gzip` or `*` with q > 0 (absent q is 1); an
+ * explicit `gzip;q=0` refuses it even when `*` would allow it (RFC 9110 §12.5.3).
+ */
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
-  return header.split(",").some((part) => {
+  const q = new Map<string, number>();
+  for (const part of header.split(",")) {
     const [name, ...params] = part.trim().toLowerCase().split(";");
-    if (name !== "gzip" && name !== "*") return false;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
+    if (!name) continue;
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const value = qp === undefined ? 1 : Number(qp.slice(2));
+    q.set(name.trim(), Number.isFinite(value) ? value : 0);
+  }
+  const gzip = q.get("gzip");
+  if (gzip !== undefined) return gzip > 0;
+  return (q.get("*") ?? 0) > 0;
+}
+
+/** If-None-Match against the representation's tag: `*`, or any listed tag (weak comparison). */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }
 
 /**
@@ -55,12 +70,14 @@ export function leaderboardRoutes(deps: Deps) {
         const more = after + limit < served.board.rows.length;
         return c.json({ ...served.board, rows, nextCursor: more ? encodeCursor([after + limit]) : null }, 200);
       }
-      c.header("ETag", served.etag);
+      // One strong tag per representation: the gzip body is tagged apart from the plain one.
+      const gzip = acceptsGzip(c.req.header("accept-encoding"));
+      const etag = gzip ? `${served.etag.slice(0, -1)}-gz"` : served.etag;
+      c.header("ETag", etag);
       c.header("Vary", "Accept-Encoding");
-      const match = c.req.header("if-none-match");
-      if (match && match.split(",").some((t) => t.trim().replace(/^W\//, "") === served.etag)) return c.body(null, 304);
+      if (noneMatch(c.req.header("if-none-match"), etag)) return c.body(null, 304);
       c.header("Content-Type", "application/json");
-      if (acceptsGzip(c.req.header("accept-encoding"))) {
+      if (gzip) {
         c.header("Content-Encoding", "gzip");
         return c.body(served.gzip() as Uint8Array<ArrayBuffer>, 200);
       }

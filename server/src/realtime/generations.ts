@@ -15,9 +15,10 @@ import type { Redis } from "ioredis";
  *   recomputes. A cached answer is never newer-labelled than its data.
  * - `current` answers null when it cannot know (Redis away): callers then compute
  *   afresh and cache nothing.
- * - A generation is `<epoch>:<counter>`. The epoch is random per process (memory)
- *   or per Redis dataset (a key set once): a restarted Redis starts a new epoch,
- *   so no process can mistake a reset counter for the one it cached under.
+ * - In memory a generation is `<epoch>:<counter>` (a random epoch per process); in
+ *   Redis a random token per club that every bump replaces: a token that was lost
+ *   (Redis restarted or flushed, the key evicted) comes back as a new random one,
+ *   never as a value some process cached under.
  */
 export interface BoardGenerations {
   /** Never rejects; a bump that could not be made is retried once Redis is back (until then `current` is null there). */
@@ -39,24 +40,28 @@ export function memoryGenerations(): BoardGenerations {
   };
 }
 
-// KEYS[1] the epoch, KEYS[2] the club's counter, ARGV[1] a fresh epoch in case there is none.
+// KEYS[1] the club's token, ARGV[1] a fresh token in case there is none.
 const CURRENT = `
-local e = redis.call('GET', KEYS[1])
-if not e then
+local v = redis.call('GET', KEYS[1])
+if not v then
   redis.call('SET', KEYS[1], ARGV[1])
-  e = ARGV[1]
+  v = ARGV[1]
 end
-return e .. ':' .. (redis.call('GET', KEYS[2]) or '0')`;
+return v`;
 
-/** Several processes: counters in Redis, one round trip per read or bump. */
+/**
+ * Several processes: one random token per club in Redis, replaced by every bump
+ * (one round trip per read or bump). A token lost in any way (a restarted or
+ * flushed Redis, an evicted key) is replaced by a fresh random one at the next
+ * read, which no process has cached anything under.
+ */
 export function redisGenerations(redis: Redis, keyPrefix: string): BoardGenerations & { retryPending(): Promise<void> } {
-  const epochKey = `${keyPrefix}board-gen-epoch`;
   const key = (tenantId: string) => `${keyPrefix}board-gen:${tenantId}`;
   /** Clubs whose bump failed: until it is made, this process caches nothing for them. */
   const pending = new Set<string>();
   const bump = async (tenantId: string) => {
     try {
-      await redis.incr(key(tenantId));
+      await redis.set(key(tenantId), randomUUID());
       pending.delete(tenantId);
     } catch {
       pending.add(tenantId);
@@ -67,7 +72,7 @@ export function redisGenerations(redis: Redis, keyPrefix: string): BoardGenerati
     async current(tenantId) {
       if (pending.has(tenantId) || redis.status !== "ready") return null;
       try {
-        return String(await redis.eval(CURRENT, 2, epochKey, key(tenantId), randomUUID()));
+        return String(await redis.eval(CURRENT, 1, key(tenantId), randomUUID()));
       } catch {
         return null;
       }
