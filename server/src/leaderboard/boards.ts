@@ -11,10 +11,10 @@ export async function quotaBoard(deps: Deps, tenantId: string) {
   const ctx = { deps, tenantId, actor: { kind: "system" } as const };
   return withTenant(deps.database, tenantId, async (tx) => {
     const clock = await clubClock(tx, ctx);
-    const alarms = await openPaceAlarms(tx);
+    const [alarms, reps] = await Promise.all([openPaceAlarms(tx), quotaRows(tx, ctx, clock, clock.month)]);
     return {
       month: clock.month,
-      reps: await quotaRows(tx, ctx, clock, clock.month),
+      reps,
       alarms: alarms.map((a) => ({ id: a.id, repId: a.repId, level: a.level, message: a.message, raisedAt: a.raisedAt.toISOString() })),
     };
   });

@@ -74,10 +74,13 @@ export interface BoardRow {
  */
 export async function boardRows(tx: Tx, period: LeaderboardPeriod, at: ClubMonth): Promise<BoardRow[]> {
   const months = periodMonths(period, at);
-  const reps = await loadReps(tx);
-  const tsums = await targetSums(tx, months);
-  const rsums = await revenueSums(tx, months);
-  const csums = await contactSums(tx, months);
+  // Four reads sent together: one round trip on PostgreSQL (postgres.js pipelines them).
+  const [reps, tsums, rsums, csums] = await Promise.all([
+    loadReps(tx),
+    targetSums(tx, months),
+    revenueSums(tx, months),
+    contactSums(tx, months),
+  ]);
   const rows = reps
     .filter((r) => r.disabledAt === null || tsums.has(r.id) || (rsums.get(r.id) ?? 0) !== 0)
     .map((r) => {
@@ -138,10 +141,12 @@ export async function leaderboard(deps: Deps, tenantId: string, period: Leaderbo
 export async function leaderboardBoards(deps: Deps, tenantId: string) {
   return withTenant(deps.database, tenantId, async (tx) => {
     const clock = await clubClock(tx, { deps, tenantId, actor: { kind: "system" } });
-    return {
-      month: await boardRows(tx, "month", clock.month),
-      quarter: await boardRows(tx, "quarter", clock.month),
-      year: await boardRows(tx, "year", clock.month),
-    };
+    // the three boards' reads go out together
+    const [month, quarter, year] = await Promise.all([
+      boardRows(tx, "month", clock.month),
+      boardRows(tx, "quarter", clock.month),
+      boardRows(tx, "year", clock.month),
+    ]);
+    return { month, quarter, year };
   });
 }

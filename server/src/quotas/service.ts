@@ -145,7 +145,7 @@ export async function quotaFor(ctx: ServiceContext, month?: ClubMonth) {
 
 export async function quotaRows(tx: Tx, ctx: ServiceContext, clock: ClubClock, month: ClubMonth) {
   const me = actorId(ctx.actor);
-  const [reps, tsums, rsums] = [await loadReps(tx), await targetSums(tx, [month]), await revenueSums(tx, [month])];
+  const [reps, tsums, rsums] = await Promise.all([loadReps(tx), targetSums(tx, [month]), revenueSums(tx, [month])]);
   const current = month === clock.month;
   return reps
     .filter((r) => (isManager(ctx.actor) ? true : r.id === me))
@@ -174,7 +174,7 @@ export async function yearFor(ctx: ServiceContext, year?: ClubYear) {
     const y = year ?? yearOf(clock.now, clock.tz);
     const months = monthsOfYear(y);
     const me = actorId(ctx.actor);
-    const [reps, tsums, rsums] = [await loadReps(tx), await targetSums(tx, months), await revenueSums(tx, months)];
+    const [reps, tsums, rsums] = await Promise.all([loadReps(tx), targetSums(tx, months), revenueSums(tx, months)]);
     const final = monthRange(months[11]!, clock.tz).end <= clock.now;
     return {
       year: y,

@@ -195,10 +195,29 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   );
   sweeper.unref();
 
+  /**
+   * One snapshot read per club at a time, shared by every socket asking meanwhile (a
+   * board wall reconnecting at once costs one read, not one per screen). Sharing is
+   * safe: the version is read before the snapshot, and a socket that joined after a
+   * shared read began gets any later write by the next coalesced recompute, which
+   * carries a higher version.
+   */
+  const reading = new Map<string, Promise<{ version: number; s: BoardSnapshot }>>();
+  function sharedSnapshot(tenantId: string) {
+    let p = reading.get(tenantId);
+    if (!p) {
+      p = (async () => {
+        const version = await versions.current(tenantId);
+        return { version, s: await source().snapshot(tenantId) };
+      })().finally(() => reading.delete(tenantId));
+      reading.set(tenantId, p);
+    }
+    return p;
+  }
+
   async function currentSnapshot(d: SocketData): Promise<BoardSyncReply> {
     try {
-      const version = await versions.current(d.tenantId);
-      const s = await source().snapshot(d.tenantId);
+      const { version, s } = await sharedSnapshot(d.tenantId);
       return { ok: true, version, boards: boardsFor(d.role, s) };
     } catch (err) {
       logger.warn({ err: (err as Error).message, tenantId: d.tenantId }, "live: no snapshot for a client now");
