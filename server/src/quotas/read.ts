@@ -123,14 +123,26 @@ export interface PaceView {
   graceDays: number;
 }
 
+const progress = new WeakMap<ClubClock, { elapsed: number; dayOfMonth: number }>();
+
+/** How far the clock's month has run: the same for every rep, so worked out once per clock (time-zone maths is not cheap). */
+function monthProgress(clock: ClubClock) {
+  let p = progress.get(clock);
+  if (!p) {
+    p = { elapsed: elapsedFractionOfMonth(clock.now, clock.month, clock.tz), dayOfMonth: dayOfMonthOf(clock.now, clock.tz) };
+    progress.set(clock, p);
+  }
+  return p;
+}
+
 /** The live pace of one rep for the current month, from the pure `paceLevel`. */
 export function paceView(clock: ClubClock, achievedFen: number, targetFen: number | null): PaceView {
-  const elapsed = elapsedFractionOfMonth(clock.now, clock.month, clock.tz);
+  const { elapsed, dayOfMonth } = monthProgress(clock);
   const level = paceLevel({
     achievedFen,
     targetFen,
     elapsedFraction: elapsed,
-    dayOfMonth: dayOfMonthOf(clock.now, clock.tz),
+    dayOfMonth,
     graceDays: clock.graceDays,
   });
   const pace = targetFen !== null && targetFen > 0 && elapsed > 0 ? achievedFen / (targetFen * elapsed) : null;

@@ -147,6 +147,7 @@ export async function quotaRows(tx: Tx, ctx: ServiceContext, clock: ClubClock, m
   const me = actorId(ctx.actor);
   const [reps, tsums, rsums] = await Promise.all([loadReps(tx), targetSums(tx, [month]), revenueSums(tx, [month])]);
   const current = month === clock.month;
+  const pastElapsed = current ? 0 : monthRange(month, clock.tz).end <= clock.now ? 1 : 0;
   return reps
     .filter((r) => (isManager(ctx.actor) ? true : r.id === me))
     .filter((r) => onBoard(r, tsums.get(r.id)?.fen, rsums.get(r.id)))
@@ -162,7 +163,7 @@ export async function quotaRows(tx: Tx, ctx: ServiceContext, clock: ClubClock, m
         attainment: attainment(achievedFen, targetFen),
         level: pace?.level ?? null,
         pace: pace?.pace ?? null,
-        elapsed: current ? pace!.elapsed : monthRange(month, clock.tz).end <= clock.now ? 1 : 0,
+        elapsed: current ? pace!.elapsed : pastElapsed,
       };
     });
 }
