@@ -67,8 +67,15 @@ export interface TierAnalysis {
 
 /** 第五条 三.3③: rank customers by monthly spend, accumulate, and tier each one. */
 export function tierAnalysis(spends: readonly CustomerSpend[], thresholds: TierThresholds): TierAnalysis {
-  const ranked = spends.map((c) => ({ ...c, spendFen: floorAtZero(c.spendFen) })).sort(bySpendThenName);
-  const totalFen = ranked.reduce((sum, c) => sum + c.spendFen, 0);
+  // Plain three-field objects, no spreads: a big club ranks tens of thousands of customers.
+  const ranked: CustomerSpend[] = new Array(spends.length);
+  for (let i = 0; i < spends.length; i++) {
+    const c = spends[i]!;
+    ranked[i] = { customerId: c.customerId, name: c.name, spendFen: floorAtZero(c.spendFen) };
+  }
+  ranked.sort(bySpendThenName);
+  let totalFen = 0;
+  for (const c of ranked) totalFen += c.spendFen;
   const totals: Record<Tier, TierTotal> = {
     A: { count: 0, spendFen: 0, share: 0 },
     B: { count: 0, spendFen: 0, share: 0 },
@@ -81,7 +88,14 @@ export function tierAnalysis(spends: readonly CustomerSpend[], thresholds: TierT
     totals[tier].count += 1;
     totals[tier].spendFen += c.spendFen;
     // cumulative share from the integer running sum, so the last row is exactly 1
-    return { ...c, share: shareOf(c.spendFen, totalFen), cumulativeShare: shareOf(runningFen, totalFen), tier };
+    return {
+      customerId: c.customerId,
+      name: c.name,
+      spendFen: c.spendFen,
+      share: shareOf(c.spendFen, totalFen),
+      cumulativeShare: shareOf(runningFen, totalFen),
+      tier,
+    };
   });
   for (const t of TIERS) totals[t].share = shareOf(totals[t].spendFen, totalFen);
   return { totalFen, customers, totals };
