@@ -21,6 +21,8 @@ import { authenticateHandshake, HandshakeRefused } from "./handshake.ts";
 import { connectLiveRedis, type LiveRedis } from "./redis.ts";
 import { type BoardVersions, memoryVersions, redisVersions } from "./versions.ts";
 
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A burst of board changes costs one recompute per club per this window (per process). */
 export const BOARD_COALESCE_MS = 200;
 /** How long a dropped client may be away and still get its missed events replayed. */
@@ -110,9 +112,17 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     logger.warn(`live: Redis is unavailable; ${what} reached this process's sockets only`);
   }
 
-  function emitSnapshot(tenantId: string, version: number, s: BoardSnapshot) {
+  /**
+   * The broadcasts of one snapshot, with a turn of the event loop between them: a big
+   * club's boards take milliseconds each to encode, and events of other clubs' writes
+   * (revenue:recorded, …) go out in between instead of waiting for all of them. The
+   * coalescer never runs one club twice at once, so a club's broadcasts stay in order.
+   */
+  async function emitSnapshot(tenantId: string, version: number, s: BoardSnapshot) {
     const managers = roomOf(tenantId, { to: "managers" });
     io.to(managers).emit("board:snapshot", { version, boards: boardsFor("manager", s) });
+    await yieldTurn();
+    if (closed) return;
     io.to(roomOf(tenantId, { to: "club" }))
       .except(managers)
       .emit("board:snapshot", { version, boards: s.club });
@@ -122,7 +132,10 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     if (lb) {
       for (const period of ["month", "quarter", "year"] as const) {
         const rows = lb[period];
-        if (rows) io.to(roomOf(tenantId, { to: "club" })).emit("leaderboard:update", { period, at, rows, version });
+        if (!rows) continue;
+        await yieldTurn();
+        if (closed) return;
+        io.to(roomOf(tenantId, { to: "club" })).emit("leaderboard:update", { period, at, rows, version });
       }
     }
   }
@@ -158,7 +171,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     }
     try {
       const s = await source().snapshot(tenantId);
-      if (!closed) emitSnapshot(tenantId, version, s);
+      if (!closed) await emitSnapshot(tenantId, version, s);
       failing.delete(tenantId);
     } catch (err) {
       if (!failing.has(tenantId)) logger.warn({ err, tenantId }, "live: computing the boards failed; retrying");
