@@ -88,8 +88,7 @@ export type Contact = InferResponseType<(typeof client.contacts)[":id"]["$get"],
 export type ContactPage = InferResponseType<typeof client.contacts.$get, 200>;
 export type Ratio = InferResponseType<(typeof client.reps)[":id"]["ratio"]["$get"], 200>;
 export type Standing = InferResponseType<(typeof client.reps)[":id"]["standing"]["$get"], 200>;
-// The whole board is sent as cached bytes (untyped); a page is typed JSON of the same shape.
-export type Leaderboard = Extract<InferResponseType<typeof client.leaderboard.$get, 200>, { rows: unknown }>;
+export type Leaderboard = InferResponseType<typeof client.leaderboard.$get, 200>;
 export type LeaderboardRow = Leaderboard["rows"][number];
 export type Quota = InferResponseType<typeof client.quota.$get, 200>;
 export type QuotaRow = Quota["reps"][number];

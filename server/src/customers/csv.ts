@@ -32,7 +32,7 @@ const email = z.string().email();
 export async function importCustomers(ctx: ServiceContext, text: string) {
   const rows = readCsv(text, CUSTOMER_COLUMNS);
   const hash = fileHash(text);
-  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+  const result = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const [seen] = await tx
       .select()
       .from(revenueImports)
@@ -142,6 +142,9 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
     }
     return { importId: imp!.id, rows: ids.length, customerIds: ids };
   });
+  // new customers are in the tier analysis (a derived read cached per data generation)
+  await ctx.deps.live.boardChanged(ctx.tenantId);
+  return result;
 }
 
 const PERSONAL = ["personality", "interests", "hobbies", "family", "education", "age", "abilities"] as const;

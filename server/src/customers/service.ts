@@ -250,10 +250,13 @@ export async function createCustomerTx(tx: Tx, ctx: ServiceContext, input: Creat
 }
 
 export async function createCustomer(ctx: ServiceContext, input: CreateCustomer) {
-  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+  const view = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const row = await createCustomerTx(tx, ctx, input);
     return viewCustomer(tx, ctx, await clubNow(tx, ctx), row.id);
   });
+  // customers are in the tier analysis (a derived read cached per data generation)
+  await ctx.deps.live.boardChanged(ctx.tenantId);
+  return view;
 }
 
 /** Allowed status moves and who may make them (SPEC §2, §5). */
@@ -278,7 +281,7 @@ function diffGroup(group: string, before: Record<string, unknown>, patch: Record
 }
 
 export async function updateCustomer(ctx: ServiceContext, id: string, patch: PatchCustomer) {
-  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+  const view = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const row = await loadCustomer(tx, ctx, id, true);
     const now = ctx.deps.clock.now();
     const changes: Change[] = [];
@@ -345,6 +348,9 @@ export async function updateCustomer(ctx: ServiceContext, id: string, patch: Pat
     }
     return viewCustomer(tx, ctx, await clubNow(tx, ctx), row.id);
   });
+  // name, kind and status are in the tier analysis (a derived read cached per data generation)
+  await ctx.deps.live.boardChanged(ctx.tenantId);
+  return view;
 }
 
 /** "Reviewed, unchanged": counts as the quarter's refresh without an edit. */

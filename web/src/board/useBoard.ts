@@ -1,6 +1,6 @@
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import { client, data, type Leaderboard, type LeaderboardRow, type QuotaRow } from "../api.ts";
+import { client, data, type LeaderboardRow, type QuotaRow } from "../api.ts";
 import { clubDay, clubMonth, periodAt } from "../format.ts";
 import { liveState } from "../live.ts";
 import type { Level, Period } from "../types.ts";
@@ -80,7 +80,7 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after()
     const { at } = periodAt(p);
     loadedAt = `${p}:${at}`;
     try {
-      const lb = (await data(client.leaderboard.$get({ query: { period: p, at } }))) as Leaderboard;
+      const lb = await data(client.leaderboard.$get({ query: { period: p, at } }));
       if (mine !== seq) return;
       base = lb.rows;
       setError(null);

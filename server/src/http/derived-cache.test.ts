@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acceptsGzip, noneMatch } from "./routes.ts";
+import { acceptsGzip, noneMatch } from "./derived-cache.ts";
 
 describe("acceptsGzip (Accept-Encoding)", () => {
   it.each([
