@@ -53,6 +53,16 @@ export const contactVoids = pgTable(
   ],
 );
 
+/** The contact counters of a rep's day or month (fresh column builders for each table). */
+const contactCounters = () => ({
+  existingInPerson: integer("existing_in_person").notNull().default(0),
+  prospectInPerson: integer("prospect_in_person").notNull().default(0),
+  visits: integer("visits").notNull().default(0),
+  demos: integer("demos").notNull().default(0),
+  calls: integer("calls").notNull().default(0),
+  letters: integer("letters").notNull().default(0),
+});
+
 /**
  * Per rep and club day: counts maintained in the same transaction as each contact
  * (and its void), so ratio, diary figures and "contacts today" read a few rows.
@@ -64,12 +74,7 @@ export const repDayContacts = pgTable(
     repId: uuid("rep_id").notNull(),
     day: date("day", { mode: "string" }).notNull(),
     month: text("month").notNull(),
-    existingInPerson: integer("existing_in_person").notNull().default(0),
-    prospectInPerson: integer("prospect_in_person").notNull().default(0),
-    visits: integer("visits").notNull().default(0),
-    demos: integer("demos").notNull().default(0),
-    calls: integer("calls").notNull().default(0),
-    letters: integer("letters").notNull().default(0),
+    ...contactCounters(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.repId, t.day] }), index("rep_day_contacts_month_idx").on(t.tenantId, t.month, t.repId)],
 );
@@ -85,12 +90,7 @@ export const repMonthContacts = pgTable(
     tenantId: uuid("tenant_id").notNull(),
     repId: uuid("rep_id").notNull(),
     month: text("month").notNull(),
-    existingInPerson: integer("existing_in_person").notNull().default(0),
-    prospectInPerson: integer("prospect_in_person").notNull().default(0),
-    visits: integer("visits").notNull().default(0),
-    demos: integer("demos").notNull().default(0),
-    calls: integer("calls").notNull().default(0),
-    letters: integer("letters").notNull().default(0),
+    ...contactCounters(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.repId, t.month] }), index("rep_month_contacts_month_idx").on(t.tenantId, t.month, t.repId)],
 );
