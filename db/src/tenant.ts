@@ -33,11 +33,12 @@ const SCOPE = "select set_config('role', $1, true), set_config('app.tenant_id', 
 interface PendingQuery extends PromiseLike<unknown> {
   execute(): PendingQuery;
 }
+type RawClient = { unsafe(text: string, params: unknown[]): PendingQuery };
 
 /** The postgres.js transaction under a drizzle transaction, when it is one. */
-function rawClient(tx: unknown): { unsafe(text: string, params: unknown[]): PendingQuery } | undefined {
+function rawClient(tx: unknown): RawClient | undefined {
   const client = (tx as { session?: { client?: { unsafe?: unknown } } }).session?.client;
-  return typeof client?.unsafe === "function" ? (client as { unsafe(text: string, params: unknown[]): PendingQuery }) : undefined;
+  return typeof client?.unsafe === "function" ? (client as RawClient) : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { customerMonthTotals, customers, rowsOf, withTenant } from "@clubhouse/db";
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { clubNow, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Forbidden } from "../http/errors.ts";

@@ -51,10 +51,6 @@ export class DerivedCache<T> {
     private readonly opts: DerivedCacheOptions = { maxBytes: 64 * 2 ** 20, maxAgeMs: 60_000 },
   ) {}
 
-  get size() {
-    return this.#entries.size;
-  }
-
   /** `key` must name the club and everything else the value depends on. */
   async get(tenantId: string, key: string, compute: () => Promise<T>, fresh: (value: T) => boolean = () => true): Promise<Served<T>> {
     const generation = await this.deps.live.boardGeneration(tenantId);

@@ -86,7 +86,6 @@ const httpCodes: Partial<Record<number, ErrorCode>> = {
   503: "unavailable",
 };
 
-/** PostgreSQL errors that are the client's doing or a passing outage, not a bug. */
 /** The PostgreSQL error code of an error, whether drizzle wrapped it (in `cause`) or not. */
 function pgCode(err: unknown): string | undefined {
   const e = (err as { cause?: unknown }).cause ?? err;
@@ -99,6 +98,7 @@ export function isUniqueViolation(err: unknown): boolean {
   return pgCode(err) === "23505";
 }
 
+/** PostgreSQL errors that are the client's doing or a passing outage, not a bug. */
 function fromDatabase(err: unknown): AppError | undefined {
   const code = pgCode(err);
   if (code === undefined) return undefined;

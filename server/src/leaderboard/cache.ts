@@ -20,10 +20,6 @@ export class BoardCache {
     this.#cache = new DerivedCache(deps, (v) => ({ ...v.board, nextCursor: null }));
   }
 
-  get size() {
-    return this.#cache.size;
-  }
-
   get(tenantId: string, period: LeaderboardPeriod, at?: ClubMonth): Promise<ServedBoard> {
     return this.#cache.get(
       tenantId,

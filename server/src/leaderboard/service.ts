@@ -130,10 +130,6 @@ export async function computeLeaderboard(deps: Deps, tenantId: string, period: L
   });
 }
 
-export async function leaderboard(deps: Deps, tenantId: string, period: LeaderboardPeriod, at?: ClubMonth) {
-  return (await computeLeaderboard(deps, tenantId, period, at)).board;
-}
-
 /**
  * The live boards' source for the current club period (the realtime module puts
  * these under `club.leaderboard`): one transaction, three boards.
