@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 export const root = resolve(import.meta.dirname, "../..");
 export const tsx = resolve(root, "server/node_modules/.bin/tsx");
@@ -30,9 +31,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Spawn `tsx <script>` with `env`; stdout and stderr are drained into a small ring buffer. */
-export function spawnTsx(script: string, env: Record<string, string>, opts: { ipc?: boolean } = {}): Child {
-  const proc = spawn(tsx, [script], {
+const tsxLoader = pathToFileURL(resolve(root, "server/node_modules/tsx/dist/loader.mjs")).href;
+
+/**
+ * Spawn `tsx <script>` with `env`; stdout and stderr are drained into a small ring buffer.
+ * With `cpuProfileDir` the script runs under `node --cpu-prof` (the profile is
+ * written there when the process exits; Node refuses the flag in NODE_OPTIONS).
+ */
+export function spawnTsx(script: string, env: Record<string, string>, opts: { ipc?: boolean; cpuProfileDir?: string } = {}): Child {
+  const [command, args] = opts.cpuProfileDir
+    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`, "--import", tsxLoader, script]]
+    : [tsx, [script]];
+  const proc = spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: opts.ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
@@ -87,18 +97,23 @@ export async function startServerProc(env: {
   LOG_LEVEL?: string;
 }): Promise<ServerProc> {
   const port = await freePort();
-  const child = spawnTsx("server/src/main.ts", {
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATABASE_URL: env.DATABASE_URL ?? "",
-    DATA_DIR: env.DATA_DIR ?? "",
-    REDIS_URL: env.REDIS_URL ?? "",
-    DB_POOL_SIZE: String(env.DB_POOL_SIZE ?? 16),
-    LOG_LEVEL: env.LOG_LEVEL ?? "warn",
-    DEMO_CLUB: "off",
-    JOB_INTERVAL_MS: "0",
-    NODE_ENV: "production",
-  });
+  const cpuProfileDir = process.env.BENCH_CPU_PROFILE_DIR || undefined;
+  const child = spawnTsx(
+    "server/src/main.ts",
+    {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: env.DATABASE_URL ?? "",
+      DATA_DIR: env.DATA_DIR ?? "",
+      REDIS_URL: env.REDIS_URL ?? "",
+      DB_POOL_SIZE: String(env.DB_POOL_SIZE ?? 16),
+      LOG_LEVEL: env.LOG_LEVEL ?? "warn",
+      DEMO_CLUB: "off",
+      JOB_INTERVAL_MS: "0",
+      NODE_ENV: "production",
+    },
+    { cpuProfileDir },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(child, `${url}/healthz`);
   return { ...child, url };

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { idempotencyKeys, type Tx, withTenant } from "@clubhouse/db";
-import { and, eq, lt } from "drizzle-orm";
+import { idempotencyKeys, rowsOf, type Tx, withTenant } from "@clubhouse/db";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { actorId } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
@@ -95,6 +95,95 @@ export async function withIdempotency<T>(
     if (out) return out;
   }
   throw new Conflict("The request could not be matched to its key; retry it.");
+}
+
+// ── the same, for a group of writes in one transaction (see writes/batcher.ts) ──
+
+export interface KeyClaim {
+  userId: string;
+  key: string;
+  hash: string;
+}
+
+export type ClaimOutcome<T> =
+  /** no key: nothing to claim */
+  | { kind: "none" }
+  /** this transaction holds the key: do the work, then store() or release() it */
+  | { kind: "claimed" }
+  /** an earlier request with this key succeeded: answer with what it answered */
+  | { kind: "replay"; stored: Stored<T> }
+  | { kind: "refused"; error: Conflict };
+
+/**
+ * withIdempotency's claim for several keys at once, in two statements sent together
+ * (one round trip): the claim, then — a fresh snapshot, so it sees a concurrent
+ * request's key once that request committed — the rows of every key. Claims are
+ * taken in (user, key) order. A group must not carry one (user, key) twice.
+ */
+export async function claimKeys<T>(tx: Tx, tenantId: string, now: Date, claims: (KeyClaim | undefined)[]): Promise<ClaimOutcome<T>[]> {
+  const wanted = claims.filter((c): c is KeyClaim => c !== undefined);
+  if (wanted.length === 0) return claims.map(() => ({ kind: "none" }));
+  const json = JSON.stringify(wanted.map((c) => ({ user_id: c.userId, key: c.key, hash: c.hash })));
+  const [claimedResult, rowsResult] = await Promise.all([
+    tx.execute(sql`
+      insert into ${idempotencyKeys} (tenant_id, user_id, key, request_hash, status, response, created_at)
+      select ${tenantId}::uuid, x.user_id, x.key, x.hash, 0, '{}'::jsonb, ${now.toISOString()}::timestamptz
+      from jsonb_to_recordset(${json}::jsonb) as x(user_id uuid, key text, hash text)
+      order by x.user_id, x.key
+      on conflict do nothing
+      returning user_id, key`),
+    tx.execute(sql`
+      select k.user_id, k.key, k.request_hash, k.status, k.response
+      from ${idempotencyKeys} k join jsonb_to_recordset(${json}::jsonb) as x(user_id uuid, key text)
+        on k.user_id = x.user_id and k.key = x.key`),
+  ]);
+  const id = (userId: string, key: string) => `${userId}\n${key}`;
+  const claimed = new Set(rowsOf<{ user_id: string; key: string }>(claimedResult).map((r) => id(r.user_id, r.key)));
+  const rows = new Map(
+    rowsOf<{ user_id: string; key: string; request_hash: string; status: number; response: unknown }>(rowsResult).map((r) => [
+      id(r.user_id, r.key),
+      r,
+    ]),
+  );
+  return claims.map((c): ClaimOutcome<T> => {
+    if (!c) return { kind: "none" };
+    if (claimed.has(id(c.userId, c.key))) return { kind: "claimed" };
+    const prior = rows.get(id(c.userId, c.key));
+    if (!prior) return { kind: "refused", error: new Conflict("The request could not be matched to its key; retry it.") };
+    if (prior.request_hash !== c.hash)
+      return {
+        kind: "refused",
+        error: new Conflict(`This ${IDEMPOTENCY_HEADER} was already used for a different request.`, {
+          [IDEMPOTENCY_HEADER]: "was used with another body",
+        }),
+      };
+    return { kind: "replay", stored: { status: prior.status as ContentfulStatusCode, body: prior.response as T, replayed: true } };
+  });
+}
+
+/**
+ * Ends the claims of a group in one statement: the answers of the successful
+ * writes are stored under their keys; the keys of refused writes are given up, as
+ * withIdempotency's rollback would (a waiting request with the same key then claims it).
+ */
+export async function settleKeys(
+  tx: Tx,
+  stored: { userId: string; key: string; status: number; body: unknown }[],
+  released: { userId: string; key: string }[],
+) {
+  if (stored.length === 0 && released.length === 0) return;
+  const json = JSON.stringify([
+    ...stored.map((s) => ({ user_id: s.userId, key: s.key, status: s.status, response: s.body })),
+    ...released.map((r) => ({ user_id: r.userId, key: r.key, status: null, response: null })),
+  ]);
+  await tx.execute(sql`
+    with x as (select * from jsonb_to_recordset(${json}::jsonb) as x(user_id uuid, key text, status int, response jsonb)),
+    gone as (
+      delete from ${idempotencyKeys} k using x
+      where x.status is null and k.user_id = x.user_id and k.key = x.key
+    )
+    update ${idempotencyKeys} k set status = x.status, response = x.response
+    from x where x.status is not null and k.user_id = x.user_id and k.key = x.key`);
 }
 
 /** Drops keys older than the TTL; returns how many. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   contacts,
   contactVoids,
@@ -11,15 +12,16 @@ import {
   withTenant,
 } from "@clubhouse/db";
 import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
-import { actorId, clubNow, isManager, loadCustomer } from "../customers/service.ts";
-import type { ServiceContext } from "../deps.ts";
-import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { actorId, type CustomerRow, canSee, clubNow, customersById, isManager } from "../customers/service.ts";
+import type { Deps, ServiceContext } from "../deps.ts";
+import { AppError, Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import type { LiveEvent } from "../realtime/events.ts";
-import { readClubRules, withClubRules } from "../settings/service.ts";
+import { type ClubRules, readClubRules } from "../settings/service.ts";
 import type { Tier } from "../tiers/rules.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";
-import { withIdempotency } from "./idempotency.ts";
+import { Batcher, runGroups, type Settled } from "../writes/batcher.ts";
+import { claimKeys, type KeyClaim, requestHash, type Stored, settleKeys, withIdempotency } from "./idempotency.ts";
 import { cadenceStatus, classifyContact, intervalDays, isInPerson, type Ratio, ratio } from "./rules.ts";
 import type { ListContactsQuery, LogContact, RatioQuery } from "./schemas.ts";
 
@@ -84,33 +86,55 @@ function counterDelta(c: Pick<ContactRow, "channel" | "target" | "inPerson">, si
   };
 }
 
+type Counted = Pick<ContactRow, "repId" | "day" | "month" | "channel" | "target" | "inPerson">;
+
 /**
- * Additive UPSERT in the contact's transaction: concurrent writers add, never overwrite.
- * One statement maintains the day row and then the month row: the month insert reads
- * the day upsert's RETURNING, so every writer locks the day row before the month row.
+ * Additive UPSERT in the contacts' transaction: concurrent writers add, never overwrite.
+ * One statement for any number of contacts (summed per row first): the day rows, in
+ * (rep, day) order, and then the month rows, in (rep, month) order — the month insert
+ * waits for every day row (it counts the day upsert's RETURNING), so every writer
+ * takes its day rows before its month rows and no two writers deadlock on them.
  */
-async function addToCounters(
-  tx: Tx,
-  c: Pick<ContactRow, "tenantId" | "repId" | "day" | "month" | "channel" | "target" | "inPerson">,
-  sign: 1 | -1,
-) {
-  const d = counterDelta(c, sign);
+async function addToCounters(tx: Tx, tenantId: string, counted: Counted[], sign: 1 | -1) {
+  if (counted.length === 0) return;
+  const json = JSON.stringify(
+    counted.map((c) => {
+      const d = counterDelta(c, sign);
+      return {
+        rep_id: c.repId,
+        day: c.day,
+        month: c.month,
+        existing_in_person: d.existingInPerson,
+        prospect_in_person: d.prospectInPerson,
+        visits: d.visits,
+        demos: d.demos,
+        calls: d.calls,
+        letters: d.letters,
+      };
+    }),
+  );
   await tx.execute(sql`
-    with d as (
+    with x as (
+      select * from jsonb_to_recordset(${json}::jsonb) as x(rep_id uuid, day date, month text, existing_in_person int,
+        prospect_in_person int, visits int, demos int, calls int, letters int)
+    ),
+    d as (
       insert into ${repDayContacts} as r (tenant_id, rep_id, day, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
-      values (${c.tenantId}::uuid, ${c.repId}::uuid, ${c.day}::date, ${c.month}::text, ${d.existingInPerson}::int,
-        ${d.prospectInPerson}::int, ${d.visits}::int, ${d.demos}::int, ${d.calls}::int, ${d.letters}::int)
+      select ${tenantId}::uuid, rep_id, day, min(month), sum(existing_in_person), sum(prospect_in_person), sum(visits),
+        sum(demos), sum(calls), sum(letters)
+      from x group by rep_id, day order by rep_id, day
       on conflict (tenant_id, rep_id, day) do update set
         existing_in_person = r.existing_in_person + excluded.existing_in_person,
         prospect_in_person = r.prospect_in_person + excluded.prospect_in_person,
         visits = r.visits + excluded.visits, demos = r.demos + excluded.demos,
         calls = r.calls + excluded.calls, letters = r.letters + excluded.letters
-      returning r.tenant_id, r.rep_id, r.month
+      returning 1
     )
     insert into ${repMonthContacts} as m (tenant_id, rep_id, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
-    select d.tenant_id, d.rep_id, d.month, ${d.existingInPerson}::int, ${d.prospectInPerson}::int, ${d.visits}::int,
-      ${d.demos}::int, ${d.calls}::int, ${d.letters}::int
-    from d
+    select ${tenantId}::uuid, rep_id, month, sum(existing_in_person), sum(prospect_in_person), sum(visits), sum(demos),
+      sum(calls), sum(letters)
+    from x where (select count(*) from d) > 0
+    group by rep_id, month order by rep_id, month
     on conflict (tenant_id, rep_id, month) do update set
       existing_in_person = m.existing_in_person + excluded.existing_in_person,
       prospect_in_person = m.prospect_in_person + excluded.prospect_in_person,
@@ -177,11 +201,119 @@ export function contactEvents(tenantId: string, c: ContactView): LiveEvent[] {
   ];
 }
 
-async function logContactTx(tx: Tx, ctx: ServiceContext, input: LogContact): Promise<ContactView> {
-  const now = ctx.deps.clock.now();
-  // Locks the customer: its status (the classification) cannot change under us.
-  const [rules, loaded] = await withClubRules(tx, () => loadCustomer(tx, ctx, input.customerId, true));
-  const customer = loaded();
+interface ContactRequest {
+  ctx: ServiceContext;
+  key: string;
+  input: LogContact;
+}
+
+const GROUP = { maxBatch: 64, maxInFlight: 2 };
+const batchers = new WeakMap<Deps, Batcher<ContactRequest, Stored<ContactView>>>();
+
+/**
+ * SPEC §5: logs a contact once per Idempotency-Key. Classed from the customer's
+ * status now; a replay returns the first response and stores nothing new.
+ *
+ * Contacts of one club arriving together are written together (writes/batcher.ts):
+ * each is checked on its own and answered on its own, as if it were alone.
+ */
+export function logContact(ctx: ServiceContext, key: string, input: LogContact): Promise<Stored<ContactView>> {
+  let batcher = batchers.get(ctx.deps);
+  if (!batcher) {
+    const deps = ctx.deps;
+    batcher = new Batcher(
+      (tenantId, reqs) =>
+        runGroups(
+          reqs,
+          (r) => `${actorId(r.ctx.actor)}\n${r.key}`,
+          (group) => logContactGroup(deps, tenantId, group),
+        ),
+      GROUP,
+    );
+    batchers.set(deps, batcher);
+  }
+  return batcher.submit(ctx.tenantId, { ctx, key, input });
+}
+
+function contactRequestHash(input: LogContact) {
+  return requestHash("POST /contacts", {
+    customerId: input.customerId,
+    channel: input.channel,
+    // one instant written two ways is one request
+    occurredAt: input.occurredAt ? new Date(input.occurredAt).toISOString() : null,
+    outcome: input.outcome ?? "none",
+    notes: input.notes || null,
+  });
+}
+
+/**
+ * One transaction for a group: the keys, the rules and the customers (locked, in id
+ * order: a customer's status, which classes the contact, cannot change under us) in
+ * one round trip; each contact checked in turn (a refused one is that request's
+ * error and gives its key up); then the contacts, their counters, the customers'
+ * last in-person contact and the stored answers in the next.
+ */
+async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactRequest[]): Promise<Settled<Stored<ContactView>>[]> {
+  const out: Settled<Stored<ContactView>>[] = [];
+  const logged: ContactView[] = [];
+  await withTenant(deps.database, tenantId, async (tx) => {
+    const now = deps.clock.now();
+    const claims: KeyClaim[] = reqs.map((r) => ({ userId: actorId(r.ctx.actor)!, key: r.key, hash: contactRequestHash(r.input) }));
+    const [outcomes, rules, found] = await Promise.all([
+      claimKeys<ContactView>(tx, tenantId, now, claims),
+      readClubRules(tx),
+      customersById(
+        tx,
+        reqs.map((r) => r.input.customerId),
+        true,
+      ),
+    ]);
+    const rows: ContactRow[] = [];
+    const stored: { userId: string; key: string; status: number; body: unknown }[] = [];
+    const released: KeyClaim[] = [];
+    for (const [i, r] of reqs.entries()) {
+      const claim = outcomes[i]!;
+      if (claim.kind === "replay") {
+        out.push({ ok: true, value: claim.stored });
+        continue;
+      }
+      if (claim.kind !== "claimed") {
+        out.push({ ok: false, error: claim.kind === "refused" ? claim.error : new Error("a contact without a key") });
+        continue;
+      }
+      try {
+        const row = checkContact(r.ctx, r.input, rules, found, now);
+        const body = presentContact(row);
+        rows.push(row);
+        logged.push(body);
+        stored.push({ userId: claims[i]!.userId, key: r.key, status: 201, body });
+        out.push({ ok: true, value: { status: 201, body, replayed: false } });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        released.push(claims[i]!);
+        out.push({ ok: false, error });
+      }
+    }
+    // Nothing of each other's results is needed: sent together, one round trip. The
+    // customers are locked already; the counters take their rows in their fixed order.
+    await Promise.all([
+      insertContacts(tx, rows),
+      addToCounters(tx, tenantId, rows, 1),
+      touchLastInPerson(tx, rows),
+      settleKeys(tx, stored, released),
+    ]);
+  });
+  if (logged.length > 0) {
+    deps.live.publish(logged.flatMap((c) => contactEvents(tenantId, c)));
+    await deps.live.boardChanged(tenantId);
+  }
+  return out;
+}
+
+/** One contact of a group, checked as logContact always has; the row to store. */
+function checkContact(ctx: ServiceContext, input: LogContact, rules: ClubRules, found: Map<string, CustomerRow>, now: Date): ContactRow {
+  const customer = found.get(input.customerId);
+  if (!customer || !canSee(ctx.actor, customer)) throw new NotFound("customer");
   const cls = classifyContact(customer.status);
   if (!cls.ok)
     throw new RuleViolation("This prospect was dropped; a manager must reopen it before contacts are logged.", {
@@ -190,14 +322,14 @@ async function logContactTx(tx: Tx, ctx: ServiceContext, input: LogContact): Pro
   const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
   if (occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS)
     throw new RuleViolation("A contact cannot be logged before it happens.", { occurredAt: "is in the future" });
-  const inPerson = isInPerson(input.channel);
-  const values = {
+  return {
     tenantId: ctx.tenantId,
+    id: randomUUID(),
     // The contact is the caller's work: a manager logging a contact is its rep.
     repId: actorId(ctx.actor)!,
     customerId: customer.id,
     channel: input.channel,
-    inPerson,
+    inPerson: isInPerson(input.channel),
     target: cls.target,
     outcome: input.outcome ?? "none",
     notes: input.notes || null,
@@ -206,48 +338,48 @@ async function logContactTx(tx: Tx, ctx: ServiceContext, input: LogContact): Pro
     month: monthOf(occurredAt, rules.timezone),
     createdAt: now,
   };
-  // Three statements that need nothing of each other's results, sent together (one
-  // round trip on PostgreSQL): the contact, its counters, and the customer's last
-  // in-person contact (cadence reads it; an older contact replayed late never moves it
-  // back). Their order does not matter: the customer row is already locked above, and
-  // the counters take their rows in one fixed order within their one statement.
-  const [[row]] = await Promise.all([
-    tx.insert(contacts).values(values).returning(),
-    addToCounters(tx, values, 1),
-    inPerson
-      ? tx
-          .update(customers)
-          .set({
-            lastInPersonAt: sql`greatest(coalesce(${customers.lastInPersonAt}, ${occurredAt.toISOString()}::timestamptz), ${occurredAt.toISOString()}::timestamptz)`,
-          })
-          .where(eq(customers.id, customer.id))
-      : undefined,
-  ]);
-  return presentContact(row!);
 }
 
-/**
- * SPEC §5: logs a contact once per Idempotency-Key. Classed from the customer's
- * status now; a replay returns the first response and stores nothing new.
- */
-export async function logContact(ctx: ServiceContext, key: string, input: LogContact) {
-  const request = {
-    customerId: input.customerId,
-    channel: input.channel,
-    // one instant written two ways is one request
-    occurredAt: input.occurredAt ? new Date(input.occurredAt).toISOString() : null,
-    outcome: input.outcome ?? "none",
-    notes: input.notes || null,
-  };
-  const out = await withIdempotency(ctx, { key, scope: "POST /contacts", request }, async (tx) => ({
-    status: 201,
-    body: await logContactTx(tx, ctx, input),
-  }));
-  if (!out.replayed) {
-    ctx.deps.live.publish(contactEvents(ctx.tenantId, out.body));
-    await ctx.deps.live.boardChanged(ctx.tenantId);
+async function insertContacts(tx: Tx, rows: ContactRow[]) {
+  if (rows.length === 0) return;
+  const json = JSON.stringify(
+    rows.map((c) => ({
+      tenant_id: c.tenantId,
+      id: c.id,
+      rep_id: c.repId,
+      customer_id: c.customerId,
+      channel: c.channel,
+      in_person: c.inPerson,
+      target: c.target,
+      outcome: c.outcome,
+      notes: c.notes,
+      occurred_at: c.occurredAt.toISOString(),
+      day: c.day,
+      month: c.month,
+      created_at: c.createdAt.toISOString(),
+    })),
+  );
+  await tx.execute(sql`
+    insert into ${contacts} (tenant_id, id, rep_id, customer_id, channel, in_person, target, outcome, notes, occurred_at, day, month, created_at)
+    select * from jsonb_to_recordset(${json}::jsonb) as x(tenant_id uuid, id uuid, rep_id uuid, customer_id uuid,
+      channel contact_channel, in_person boolean, target contact_target, outcome contact_outcome, notes text,
+      occurred_at timestamptz, day date, month text, created_at timestamptz)`);
+}
+
+/** Cadence reads the customer's last in-person contact; an older contact replayed late never moves it back. */
+async function touchLastInPerson(tx: Tx, rows: ContactRow[]) {
+  const latest = new Map<string, Date>();
+  for (const c of rows) {
+    if (!c.inPerson) continue;
+    const at = latest.get(c.customerId);
+    if (!at || c.occurredAt > at) latest.set(c.customerId, c.occurredAt);
   }
-  return out;
+  if (latest.size === 0) return;
+  const json = JSON.stringify([...latest].map(([id, at]) => ({ id, at: at.toISOString() })));
+  await tx.execute(sql`
+    update ${customers} c set last_in_person_at = greatest(coalesce(c.last_in_person_at, x.at), x.at)
+    from jsonb_to_recordset(${json}::jsonb) as x(id uuid, at timestamptz)
+    where c.id = x.id`);
 }
 
 const voidJoin = and(eq(contactVoids.tenantId, contacts.tenantId), eq(contactVoids.contactId, contacts.id));
@@ -334,7 +466,7 @@ async function voidContactTx(tx: Tx, ctx: ServiceContext, id: string, reason: st
       })
       .where(eq(customers.id, c.customerId));
   }
-  await addToCounters(tx, c, -1);
+  await addToCounters(tx, ctx.tenantId, [c], -1);
   return presentContact(c, voided);
 }
 

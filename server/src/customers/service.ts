@@ -51,6 +51,19 @@ export function visibleTo(actor: Actor): SQL | undefined {
   return isManager(actor) ? undefined : eq(customers.ownerId, actorId(actor) ?? "00000000-0000-0000-0000-000000000000");
 }
 
+/** visibleTo for a row already read. */
+export function canSee(actor: Actor, customer: Pick<CustomerRow, "ownerId">): boolean {
+  return isManager(actor) || customer.ownerId === actorId(actor);
+}
+
+/** The customers of a group by id (RLS: this club's only); visibility is checked per request. */
+export async function customersById(tx: Tx, ids: string[], forUpdate = false) {
+  const unique = [...new Set(ids)].sort();
+  const q = tx.select().from(customers).where(inArray(customers.id, unique)).orderBy(customers.id);
+  const rows = forUpdate ? await q.for("update") : await q;
+  return new Map(rows.map((c) => [c.id, c]));
+}
+
 export async function loadCustomer(tx: Tx, ctx: ServiceContext, id: string, forUpdate = false): Promise<CustomerRow> {
   const q = tx
     .select()

@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { customerMonthTotals, customerOwners, repMonthTotals, revenueEntries, rowsOf, type Tx } from "@clubhouse/db";
-import { and, desc, eq, getTableColumns, lte, sql } from "drizzle-orm";
+import { and, desc, eq, lte, sql } from "drizzle-orm";
 
 export interface NewEntry {
   tenantId: string;
+  /** made here when absent */
+  id?: string;
   customerId: string;
   repId: string;
   amountFen: number;
@@ -22,101 +25,70 @@ export interface NewEntry {
 const CHUNK = 1000;
 
 /**
- * The one writer of the ledger. Appends entries and, in the same transaction,
- * adds their amounts to the per-customer-line and per-rep monthly totals with an
- * additive UPSERT (safe under concurrent writers: the conflicting row is locked).
- * Leaderboards and tiers read those totals instead of scanning the ledger.
+ * The one writer of the ledger. Appends entries and, in the same statement, adds
+ * their amounts to the per-customer-line and per-rep monthly totals with additive
+ * UPSERTs (safe under concurrent writers: a conflicting row is locked and added
+ * to). Leaderboards and tiers read those totals instead of scanning the ledger.
+ *
+ * One statement per 1,000 entries whatever their number (a rep's sale, a group of
+ * sales, an import): the entries go as one JSON parameter. Totals are summed per
+ * row first (an UPSERT may touch a row once per statement) and taken in key order,
+ * customer totals before rep totals, so concurrent writers never deadlock on them.
+ * The rows returned are built here (ids are made here), equal to what was stored.
  */
-export async function appendLedger(tx: Tx, entries: NewEntry[]) {
-  if (entries.length === 0) return [];
-  if (entries.length === 1) return [await appendOne(tx, entries[0]!)];
-  const rows: (typeof revenueEntries.$inferSelect)[] = [];
-  for (let i = 0; i < entries.length; i += CHUNK) {
-    rows.push(
-      ...(await tx
-        .insert(revenueEntries)
-        .values(entries.slice(i, i + CHUNK))
-        .returning()),
+export async function appendLedger(tx: Tx, entries: NewEntry[]): Promise<EntryRow[]> {
+  const rows = entries.map(ledgerRow);
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const json = JSON.stringify(
+      rows.slice(i, i + CHUNK).map((r) => ({
+        tenant_id: r.tenantId,
+        id: r.id,
+        customer_id: r.customerId,
+        rep_id: r.repId,
+        amount_fen: r.amountFen,
+        business_line: r.businessLine,
+        occurred_at: r.occurredAt.toISOString(),
+        month: r.month,
+        reverses_id: r.reversesId,
+        reason: r.reason,
+        source: r.source,
+        import_id: r.importId,
+        external_ref: r.externalRef,
+        created_by: r.createdBy,
+        created_at: r.createdAt.toISOString(),
+      })),
     );
-  }
-  const byCustomer = new Map<string, { tenantId: string; customerId: string; month: string; businessLine: string; amountFen: number }>();
-  const byRep = new Map<string, { tenantId: string; repId: string; month: string; amountFen: number; entries: number }>();
-  for (const e of entries) {
-    const ck = `${e.customerId}|${e.month}|${e.businessLine}`;
-    const c = byCustomer.get(ck) ?? {
-      tenantId: e.tenantId,
-      customerId: e.customerId,
-      month: e.month,
-      businessLine: e.businessLine,
-      amountFen: 0,
-    };
-    c.amountFen += e.amountFen;
-    byCustomer.set(ck, c);
-    const rk = `${e.repId}|${e.month}`;
-    const r = byRep.get(rk) ?? { tenantId: e.tenantId, repId: e.repId, month: e.month, amountFen: 0, entries: 0 };
-    r.amountFen += e.amountFen;
-    r.entries += 1;
-    byRep.set(rk, r);
-  }
-  // Fixed key order so that concurrent writers lock total rows in the same order (no deadlocks).
-  const customerRows = [...byCustomer.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
-  const repRows = [...byRep.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
-  for (let i = 0; i < customerRows.length; i += CHUNK) {
-    await tx
-      .insert(customerMonthTotals)
-      .values(customerRows.slice(i, i + CHUNK))
-      .onConflictDoUpdate({
-        target: [customerMonthTotals.tenantId, customerMonthTotals.customerId, customerMonthTotals.month, customerMonthTotals.businessLine],
-        set: { amountFen: sql`${customerMonthTotals.amountFen} + excluded.amount_fen` },
-      });
-  }
-  for (let i = 0; i < repRows.length; i += CHUNK) {
-    await tx
-      .insert(repMonthTotals)
-      .values(repRows.slice(i, i + CHUNK))
-      .onConflictDoUpdate({
-        target: [repMonthTotals.tenantId, repMonthTotals.repId, repMonthTotals.month],
-        set: {
-          amountFen: sql`${repMonthTotals.amountFen} + excluded.amount_fen`,
-          entries: sql`${repMonthTotals.entries} + excluded.entries`,
-        },
-      });
+    await tx.execute(sql`
+      with e as (
+        insert into ${revenueEntries} (tenant_id, id, customer_id, rep_id, amount_fen, business_line, occurred_at, month,
+          reverses_id, reason, source, import_id, external_ref, created_by, created_at)
+        select * from jsonb_to_recordset(${json}::jsonb) as x(tenant_id uuid, id uuid, customer_id uuid, rep_id uuid,
+          amount_fen bigint, business_line text, occurred_at timestamptz, month text, reverses_id uuid, reason text,
+          source text, import_id uuid, external_ref text, created_by uuid, created_at timestamptz)
+        returning tenant_id, customer_id, rep_id, month, business_line, amount_fen
+      ),
+      c as (
+        insert into ${customerMonthTotals} as t (tenant_id, customer_id, month, business_line, amount_fen)
+        select tenant_id, customer_id, month, business_line, sum(amount_fen) from e
+        group by tenant_id, customer_id, month, business_line
+        order by tenant_id, customer_id, month, business_line
+        on conflict (tenant_id, customer_id, month, business_line)
+        do update set amount_fen = t.amount_fen + excluded.amount_fen
+        returning 1
+      ),
+      r as (
+        insert into ${repMonthTotals} as t (tenant_id, rep_id, month, amount_fen, entries)
+        select tenant_id, rep_id, month, sum(amount_fen), count(*) from e
+        where (select count(*) from c) >= 0
+        group by tenant_id, rep_id, month
+        order by tenant_id, rep_id, month
+        on conflict (tenant_id, rep_id, month)
+        do update set amount_fen = t.amount_fen + excluded.amount_fen, entries = t.entries + excluded.entries
+        returning 1
+      )
+      select (select count(*) from e) as entries, (select count(*) from r) as reps`);
   }
   return rows;
-}
-
-const entryColumns = Object.entries(getTableColumns(revenueEntries));
-
-/**
- * One entry and both totals in one statement (the common case: a rep's sale, a
- * reversal, a card sale): one round trip instead of three. Same additive UPSERTs
- * as the batch path; a single entry locks one customer-line row and one rep row.
- */
-async function appendOne(tx: Tx, entry: NewEntry): Promise<EntryRow> {
-  const e = sql.identifier("e");
-  const result = await tx.execute(sql`
-    with ${e} as ${tx.insert(revenueEntries).values(entry).returning()},
-    c as (
-      insert into ${customerMonthTotals} (tenant_id, customer_id, month, business_line, amount_fen)
-      select tenant_id, customer_id, month, business_line, amount_fen from ${e}
-      on conflict (tenant_id, customer_id, month, business_line)
-      do update set amount_fen = ${customerMonthTotals}.amount_fen + excluded.amount_fen
-    ),
-    r as (
-      insert into ${repMonthTotals} (tenant_id, rep_id, month, amount_fen, entries)
-      select tenant_id, rep_id, month, amount_fen, 1 from ${e}
-      on conflict (tenant_id, rep_id, month)
-      do update set amount_fen = ${repMonthTotals}.amount_fen + excluded.amount_fen, entries = ${repMonthTotals}.entries + 1
-    )
-    select * from ${e}`);
-  const [raw] = rowsOf<Record<string, unknown>>(result);
-  if (!raw) throw new Error("the ledger insert returned nothing");
-  const row: Record<string, unknown> = {};
-  for (const [key, column] of entryColumns) {
-    const v = raw[column.name];
-    row[key] = v === null || v === undefined ? null : column.mapFromDriverValue(v);
-  }
-  return row as EntryRow;
 }
 
 /** Revenue is credited by default to whoever owned the customer at `occurredAt` (SPEC §3). */
@@ -131,6 +103,27 @@ export async function ownerAt(tx: Tx, customerId: string, at: Date): Promise<str
 }
 
 export type EntryRow = typeof revenueEntries.$inferSelect;
+
+/** The row an entry is stored as (its id made here when it has none). */
+export function ledgerRow(e: NewEntry): EntryRow {
+  return {
+    tenantId: e.tenantId,
+    id: e.id ?? randomUUID(),
+    customerId: e.customerId,
+    repId: e.repId,
+    amountFen: e.amountFen,
+    businessLine: e.businessLine,
+    occurredAt: e.occurredAt,
+    month: e.month,
+    reversesId: e.reversesId ?? null,
+    reason: e.reason ?? null,
+    source: e.source,
+    importId: e.importId ?? null,
+    externalRef: e.externalRef ?? null,
+    createdBy: e.createdBy,
+    createdAt: e.createdAt,
+  };
+}
 
 /**
  * Recomputes the maintained totals from the ledger and lists every disagreement

@@ -1,17 +1,19 @@
+import { randomUUID } from "node:crypto";
 import { customers, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { withIdempotency } from "../contacts/idempotency.ts";
-import { actorId, isManager, loadCustomer } from "../customers/service.ts";
-import type { ServiceContext } from "../deps.ts";
-import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { claimKeys, type KeyClaim, requestHash, settleKeys } from "../contacts/idempotency.ts";
+import { actorId, type CustomerRow, canSee, customersById, isManager } from "../customers/service.ts";
+import type { Deps, ServiceContext } from "../deps.ts";
+import { AppError, Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { paceAfterRevenue } from "../quotas/pace.ts";
 import type { LiveEvent } from "../realtime/events.ts";
-import { withClubRules } from "../settings/service.ts";
+import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
-import { appendLedger, type EntryRow, ownerAt } from "./ledger.ts";
+import { Batcher, runGroups, type Settled } from "../writes/batcher.ts";
+import { appendLedger, type EntryRow, ledgerRow, type NewEntry, ownerAt } from "./ledger.ts";
 
 export function presentEntry(e: EntryRow, reversedById: string | null = null) {
   return {
@@ -89,50 +91,135 @@ export interface NewRevenue {
   repId?: string | undefined;
 }
 
-async function recordRevenueTx(tx: Tx, ctx: ServiceContext, input: NewRevenue) {
-  const [rules, loaded] = await withClubRules(tx, () => loadCustomer(tx, ctx, input.customerId));
-  if (!rules.businessLines.includes(input.businessLine)) {
-    throw new ValidationError({ businessLine: `must be one of: ${rules.businessLines.join(", ")}` });
-  }
-  const customer = loaded();
-  const occurredAt = new Date(input.occurredAt);
-  const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
-  const [entry] = await appendLedger(tx, [
-    {
-      tenantId: ctx.tenantId,
-      customerId: customer.id,
-      repId,
-      amountFen: toFen(input.amount),
-      businessLine: input.businessLine,
-      occurredAt,
-      month: monthOf(occurredAt, rules.timezone),
-      source: "api",
-      createdBy: actorId(ctx.actor),
-      createdAt: ctx.deps.clock.now(),
-    },
-  ]);
-  return entry!;
+type EntryView = ReturnType<typeof presentEntry>;
+
+interface RevenueRequest {
+  ctx: ServiceContext;
+  input: NewRevenue;
+  key: string | undefined;
 }
+
+interface RevenueOutcome {
+  body: EntryView;
+  replayed: boolean;
+}
+
+const GROUP = { maxBatch: 64, maxInFlight: 2 };
+const batchers = new WeakMap<Deps, Batcher<RevenueRequest, RevenueOutcome>>();
 
 /**
  * Records one entry. With an Idempotency-Key (optional here, required for
  * contacts) a retried request — a phone that lost the answer, a client after a
  * server crash — returns the first entry instead of booking the money twice.
+ *
+ * Entries of one club arriving together are written together (writes/batcher.ts):
+ * each is checked on its own and answered on its own, as if it were alone.
  */
-export async function recordRevenue(ctx: ServiceContext, input: NewRevenue, key?: string) {
-  if (!key) {
-    const row = await withTenant(ctx.deps.database, ctx.tenantId, (tx) => recordRevenueTx(tx, ctx, input));
-    await afterRevenue(ctx, [row]);
-    return { body: presentEntry(row), replayed: false };
+export function recordRevenue(ctx: ServiceContext, input: NewRevenue, key?: string): Promise<RevenueOutcome> {
+  let batcher = batchers.get(ctx.deps);
+  if (!batcher) {
+    const deps = ctx.deps;
+    batcher = new Batcher((tenantId, reqs) => recordRevenueGroups(deps, tenantId, reqs), GROUP);
+    batchers.set(deps, batcher);
   }
-  const request = { ...input, occurredAt: new Date(input.occurredAt).toISOString(), repId: input.repId ?? null };
-  let row: EntryRow | undefined;
-  const out = await withIdempotency(ctx, { key, scope: "POST /revenue", request }, async (tx) => {
-    row = await recordRevenueTx(tx, ctx, input);
-    return { status: 201, body: presentEntry(row) };
+  return batcher.submit(ctx.tenantId, { ctx, input, key });
+}
+
+function recordRevenueGroups(deps: Deps, tenantId: string, reqs: RevenueRequest[]) {
+  return runGroups(
+    reqs,
+    (r) => (r.key ? `${actorId(r.ctx.actor)}\n${r.key}` : undefined),
+    (group) => recordRevenueGroup(deps, tenantId, group),
+  );
+}
+
+function revenueRequestHash(input: NewRevenue) {
+  return requestHash("POST /revenue", { ...input, occurredAt: new Date(input.occurredAt).toISOString(), repId: input.repId ?? null });
+}
+
+/**
+ * One transaction for a group: the rules, the customers and the keys in one round
+ * trip; each request checked in turn (a refused one is that request's error and
+ * gives its key up); the entries, their totals and the stored answers in the next.
+ */
+async function recordRevenueGroup(deps: Deps, tenantId: string, reqs: RevenueRequest[]): Promise<Settled<RevenueOutcome>[]> {
+  const out: Settled<RevenueOutcome>[] = [];
+  const entries: EntryRow[] = [];
+  await withTenant(deps.database, tenantId, async (tx) => {
+    const now = deps.clock.now();
+    const claims: (KeyClaim | undefined)[] = reqs.map((r) =>
+      r.key ? { userId: actorId(r.ctx.actor)!, key: r.key, hash: revenueRequestHash(r.input) } : undefined,
+    );
+    const [outcomes, rules, found] = await Promise.all([
+      claimKeys<EntryView>(tx, tenantId, now, claims),
+      readClubRules(tx),
+      customersById(
+        tx,
+        reqs.map((r) => r.input.customerId),
+      ),
+    ]);
+    const stored: { userId: string; key: string; status: number; body: unknown }[] = [];
+    const released: { userId: string; key: string }[] = [];
+    const toAppend: NewEntry[] = [];
+    for (const [i, r] of reqs.entries()) {
+      const claim = outcomes[i]!;
+      if (claim.kind === "replay") {
+        out.push({ ok: true, value: { body: claim.stored.body, replayed: true } });
+        continue;
+      }
+      if (claim.kind === "refused") {
+        out.push({ ok: false, error: claim.error });
+        continue;
+      }
+      try {
+        const entry = await checkEntry(tx, r.ctx, r.input, rules, found, now);
+        const row = ledgerRow(entry);
+        toAppend.push(entry);
+        entries.push(row);
+        const body = presentEntry(row);
+        if (claim.kind === "claimed") stored.push({ userId: claims[i]!.userId, key: claims[i]!.key, status: 201, body });
+        out.push({ ok: true, value: { body, replayed: false } });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        if (claim.kind === "claimed") released.push(claims[i]!);
+        out.push({ ok: false, error });
+      }
+    }
+    await Promise.all([appendLedger(tx, toAppend), settleKeys(tx, stored, released)]);
   });
-  if (!out.replayed && row) await afterRevenue(ctx, [row]);
-  return { body: out.body, replayed: out.replayed };
+  await afterRevenue({ deps, tenantId, actor: { kind: "system" } }, entries);
+  return out;
+}
+
+/** One request of a group, checked as recordRevenue always has; the entry to append. */
+async function checkEntry(
+  tx: Tx,
+  ctx: ServiceContext,
+  input: NewRevenue,
+  rules: ClubRules,
+  found: Map<string, CustomerRow>,
+  now: Date,
+): Promise<NewEntry> {
+  if (!rules.businessLines.includes(input.businessLine)) {
+    throw new ValidationError({ businessLine: `must be one of: ${rules.businessLines.join(", ")}` });
+  }
+  const customer = found.get(input.customerId);
+  if (!customer || !canSee(ctx.actor, customer)) throw new NotFound("customer");
+  const occurredAt = new Date(input.occurredAt);
+  const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
+  return {
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    customerId: customer.id,
+    repId,
+    amountFen: toFen(input.amount),
+    businessLine: input.businessLine,
+    occurredAt,
+    month: monthOf(occurredAt, rules.timezone),
+    source: "api",
+    createdBy: actorId(ctx.actor),
+    createdAt: now,
+  };
 }
 
 /**

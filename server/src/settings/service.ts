@@ -54,24 +54,6 @@ export async function readClubRules(tx: Tx): Promise<ClubRules> {
   };
 }
 
-/**
- * The club's rules and another read of the same transaction, sent together (one
- * round trip on PostgreSQL: postgres.js pipelines statements issued in the same
- * tick). The other read's failure is reported only after the rules are in, so a
- * caller can validate against the rules first, as if it had read them first.
- */
-export async function withClubRules<T>(tx: Tx, other: () => Promise<T>): Promise<[ClubRules, () => T]> {
-  const [rules, rest] = await Promise.allSettled([readClubRules(tx), other()]);
-  if (rules.status === "rejected") throw rules.reason;
-  return [
-    rules.value,
-    () => {
-      if (rest.status === "rejected") throw rest.reason;
-      return rest.value;
-    },
-  ];
-}
-
 export function getSettings(ctx: ServiceContext) {
   return withTenant(ctx.deps.database, ctx.tenantId, (tx) => readSettings(tx));
 }
