@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { quotaBoardSource } from "../../server/src/leaderboard/boards.ts";
 import { leaderboardBoards } from "../../server/src/leaderboard/service.ts";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { addUser, call, expectErrorShape, type Json, startTestServer, type TestServer } from "../support/harness.ts";
@@ -123,6 +124,29 @@ describe("leaderboard (SPEC §8)", () => {
     expect(boards.month).toEqual((await board("?period=month")).rows);
     expect(boards.quarter).toEqual((await board("?period=quarter")).rows);
     expect(boards.year).toEqual((await board("?period=year")).rows);
+  });
+
+  it("the live snapshot (one read per table for the year) carries what GET /leaderboard and GET /quota answer", async () => {
+    const s = await quotaBoardSource(t.server.deps).snapshot(c.tenantId);
+    expect(s.club.leaderboard).toEqual({
+      month: (await board("?period=month")).rows,
+      quarter: (await board("?period=quarter")).rows,
+      year: (await board("?period=year")).rows,
+    });
+    expect(s.club.at).toBe("2026-05");
+    const quota = await call(t.url, "GET", "/quota", { token: c.manager.token });
+    expect(quota.status).toBe(200);
+    const q = s.managers.quota as Json;
+    expect(q.month).toBe("2026-05");
+    expect(q.reps).toEqual(quota.body.reps);
+    expect(q.reps.map((r: Json) => [r.name, r.target, r.achieved])).toEqual(
+      [
+        ["carol", 500, 1000],
+        ["rep1", 2000, 2500],
+        ["rep2", 1000, 500],
+        ["dave", null, 0],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
   });
 });
 

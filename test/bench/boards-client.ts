@@ -7,12 +7,16 @@
  *   ← {type: "results", revenue: [id, clubIdx, recvMs][], boards: [clubIdx, socketIdx, recvMs, event][]}
  * Times are epoch milliseconds with sub-millisecond precision (timeOrigin + now()).
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
 
 export interface StartMessage {
   type: "start";
   url: string;
-  clubs: { tenantId: string; tokens: string[] }[];
+  /** `index`: the club's index in the whole run (results carry it) */
+  clubs: { tenantId: string; tokens: string[]; index: number }[];
+  /** the first socket's index in the whole run */
+  socketBase: number;
   connectConcurrency: number;
 }
 export interface ReadyMessage {
@@ -21,8 +25,8 @@ export interface ReadyMessage {
   failed: number;
   firstError: string | null;
   connectMs: number;
-  /** connected sockets per club index */
-  perClub: number[];
+  /** connected sockets per club index (of the whole run) */
+  perClub: Record<number, number>;
 }
 export interface ResultsMessage {
   type: "results";
@@ -31,6 +35,8 @@ export interface ResultsMessage {
   /** leaderboard:update or board:snapshot receipts: club index, socket index, receive time, event */
   boards: [number, number, number, string][];
   disconnects: number;
+  /** this process's event-loop delay while recording (ms): a late receipt may be this process's own lateness */
+  loopDelay: { p50: number; p99: number; max: number };
 }
 
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -39,6 +45,7 @@ const revenue: [string, number, number][] = [];
 const boards: [number, number, number, string][] = [];
 let disconnects = 0;
 let recording = false;
+const loop = monitorEventLoopDelay({ resolution: 10 });
 
 function send(msg: ReadyMessage | ResultsMessage, then?: () => void) {
   process.send?.(msg, undefined, {}, () => then?.());
@@ -47,11 +54,11 @@ function send(msg: ReadyMessage | ResultsMessage, then?: () => void) {
 async function start(m: StartMessage) {
   const t0 = performance.now();
   const jobs: { club: number; token: string; sock: number }[] = [];
-  m.clubs.forEach((c, club) => {
-    for (const token of c.tokens) jobs.push({ club, token, sock: jobs.length });
-  });
+  for (const c of m.clubs) {
+    for (const token of c.tokens) jobs.push({ club: c.index, token, sock: m.socketBase + jobs.length });
+  }
   let connected = 0;
-  const perClub = m.clubs.map(() => 0);
+  const perClub: Record<number, number> = {};
   let failed = 0;
   let firstError: string | null = null;
   let next = 0;
@@ -99,14 +106,18 @@ async function start(m: StartMessage) {
   await new Promise((r) => setTimeout(r, 300));
   disconnects = 0;
   recording = true;
+  loop.enable();
   send({ type: "ready", connected, failed, firstError, connectMs: Math.round(performance.now() - t0), perClub });
 }
 
 function stop() {
   recording = false;
+  loop.disable();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const loopDelay = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
   for (const s of sockets) s.close();
   // Exit only once the (possibly large) message has been handed to the channel.
-  send({ type: "results", revenue, boards, disconnects }, () => setTimeout(() => process.exit(0), 100));
+  send({ type: "results", revenue, boards, disconnects, loopDelay }, () => setTimeout(() => process.exit(0), 100));
 }
 
 process.on("message", (m: StartMessage | { type: "stop" }) => {

@@ -5,6 +5,7 @@
  *   --connections N      HTTP connections / direct callers (16)
  *   --pool N             DB_POOL_SIZE of the servers (16)    --tiers-connections N  (1)
  *   --sockets N          live boards (1000)   --live-rate N  writes/s (50)   --live-duration S (20)
+ *   --board-procs N      processes the live boards are spread over (4)
  *   --no-growth          skip the 10%-ledger pass            --no-live  --no-pglite
  *   --keep-db            leave the clubhouse_bench database   --db-name NAME
  *   --pg-url URL         an existing server's superuser URL (default: a private cluster, see cluster.ts)
@@ -53,6 +54,9 @@ function parseArgs(argv: string[]): Partial<BenchOptions> {
         break;
       case "--live-duration":
         o.liveDurationS = num("live-duration", value());
+        break;
+      case "--board-procs":
+        o.boardProcs = Math.max(1, Math.round(num("board-procs", value())));
         break;
       case "--no-growth":
         o.growth = false;

@@ -34,6 +34,8 @@ export interface BenchOptions {
   sockets: number;
   liveRate: number;
   liveDurationS: number;
+  /** processes the live boards are spread over */
+  boardProcs: number;
   keepDb: boolean;
   dbName: string;
   /** a superuser URL of an existing server; null: a private cluster of the bench's own (cluster.ts) */
@@ -59,6 +61,7 @@ export const defaultOptions = (): BenchOptions => ({
   sockets: 1000,
   liveRate: 50,
   liveDurationS: 20,
+  boardProcs: 4,
   keepDb: false,
   dbName: "clubhouse_bench",
   pgUrl: process.env.BENCH_PG_URL ?? null,
@@ -506,7 +509,7 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
       ratio: `${m.delivered}/${m.expected} delivered`,
       target,
       met: m.p99 < 100 && m.delivered >= m.expected && m.expected > 0,
-      note: `request start→board p50 ${m.fromSendP50}, p99 ${m.fromSendP99} ms; board refresh (coalesced, ${m.boardEvents} snapshots/updates, ${m.leaderboardUpdates} leaderboard:update) p50 ${m.boardP50}, p99 ${m.boardP99} ms${m.socketsFailed ? `; ${m.socketsFailed} sockets failed: ${m.firstError}` : ""}`,
+      note: `boards in ${m.clientProcs} processes (their own event-loop delay p99 ${m.clientLoopP99}, max ${m.clientLoopMax} ms); request start→board p50 ${m.fromSendP50}, p99 ${m.fromSendP99} ms; board refresh (coalesced, ${m.boardEvents} snapshots/updates, ${m.leaderboardUpdates} leaderboard:update) p50 ${m.boardP50}, p99 ${m.boardP99} ms${m.socketsFailed ? `; ${m.socketsFailed} sockets failed: ${m.firstError}` : ""}`,
     });
   };
   if (o.live) {
@@ -648,6 +651,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
           sockets: o.sockets,
           ratePerS: o.liveRate,
           durationS: o.liveDurationS,
+          clientProcs: o.boardProcs,
           log,
         });
         log(`  one process: ${JSON.stringify(report.live.oneProcess)}`);
@@ -668,6 +672,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
           sockets: o.sockets,
           ratePerS: o.liveRate,
           durationS: o.liveDurationS,
+          clientProcs: o.boardProcs,
           log,
         });
         log(`  two processes: ${JSON.stringify(report.live.twoProcesses)}`);

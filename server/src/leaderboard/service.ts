@@ -3,7 +3,7 @@ import { inArray, sql } from "drizzle-orm";
 import { ratio } from "../contacts/rules.ts";
 import type { Deps } from "../deps.ts";
 import { toYuan } from "../money.ts";
-import { clubClock, loadReps, revenueSums, targetSums } from "../quotas/read.ts";
+import { type ClubClock, clubClock, loadReps, monthFigures, type RepRow, revenueSums, targetSums } from "../quotas/read.ts";
 import { attainment } from "../quotas/rules.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
 import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
@@ -27,7 +27,9 @@ export function periodMonths(period: LeaderboardPeriod, at: ClubMonth): ClubMont
   }
 }
 
-async function contactSums(tx: Tx, months: ClubMonth[]) {
+type ContactSums = Map<string, { existing: number; prospect: number; visits: number; demos: number; calls: number; letters: number }>;
+
+async function contactSums(tx: Tx, months: ClubMonth[]): Promise<ContactSums> {
   const rows = await tx
     .select({
       repId: repMonthContacts.repId,
@@ -56,6 +58,39 @@ async function contactSums(tx: Tx, months: ClubMonth[]) {
   );
 }
 
+/** contactSums for any periods within `months`, from one read of the (rep, month) rows. */
+async function contactFigures(tx: Tx, months: ClubMonth[]) {
+  const rows = await tx
+    .select({
+      repId: repMonthContacts.repId,
+      month: repMonthContacts.month,
+      existing: repMonthContacts.existingInPerson,
+      prospect: repMonthContacts.prospectInPerson,
+      visits: repMonthContacts.visits,
+      demos: repMonthContacts.demos,
+      calls: repMonthContacts.calls,
+      letters: repMonthContacts.letters,
+    })
+    .from(repMonthContacts)
+    .where(inArray(repMonthContacts.month, months));
+  return (period: ClubMonth[]): ContactSums => {
+    const within = new Set(period);
+    const out: ContactSums = new Map();
+    for (const r of rows) {
+      if (!within.has(r.month)) continue;
+      const e = out.get(r.repId) ?? { existing: 0, prospect: 0, visits: 0, demos: 0, calls: 0, letters: 0 };
+      e.existing += r.existing;
+      e.prospect += r.prospect;
+      e.visits += r.visits;
+      e.demos += r.demos;
+      e.calls += r.calls;
+      e.letters += r.letters;
+      out.set(r.repId, e);
+    }
+    return out;
+  };
+}
+
 export interface BoardRow {
   rank: number;
   repId: string;
@@ -81,6 +116,11 @@ export async function boardRows(tx: Tx, period: LeaderboardPeriod, at: ClubMonth
     revenueSums(tx, months),
     contactSums(tx, months),
   ]);
+  return buildBoard(reps, tsums, rsums, csums);
+}
+
+/** A board's rows from its reads (see boardRows). */
+function buildBoard(reps: RepRow[], tsums: Map<string, { fen: number }>, rsums: Map<string, number>, csums: ContactSums): BoardRow[] {
   const rows = reps
     .filter((r) => r.disabledAt === null || tsums.has(r.id) || (rsums.get(r.id) ?? 0) !== 0)
     .map((r) => {
@@ -130,19 +170,30 @@ export async function computeLeaderboard(deps: Deps, tenantId: string, period: L
   });
 }
 
+/** The reads behind the boards of the club's current month, quarter and year: one per table. */
+export async function yearReads(tx: Tx, clock: ClubClock) {
+  const year = periodMonths("year", clock.month);
+  const [reps, figures, contacts] = await Promise.all([loadReps(tx), monthFigures(tx, year), contactFigures(tx, year)]);
+  return { reps, figures, contacts };
+}
+
+/** The three boards of the club's current period, from yearReads. */
+export function currentBoards(clock: ClubClock, r: Awaited<ReturnType<typeof yearReads>>) {
+  const board = (period: LeaderboardPeriod) => {
+    const months = periodMonths(period, clock.month);
+    return buildBoard(r.reps, r.figures.targetSums(months), r.figures.revenueSums(months), r.contacts(months));
+  };
+  return { month: board("month"), quarter: board("quarter"), year: board("year") };
+}
+
 /**
  * The live boards' source for the current club period (the realtime module puts
- * these under `club.leaderboard`): one transaction, three boards.
+ * these under `club.leaderboard`): one transaction, three boards from one read of
+ * each table's rows for the year.
  */
 export async function leaderboardBoards(deps: Deps, tenantId: string) {
   return withTenant(deps.database, tenantId, async (tx) => {
     const clock = await clubClock(tx, { deps, tenantId, actor: { kind: "system" } });
-    // the three boards' reads go out together
-    const [month, quarter, year] = await Promise.all([
-      boardRows(tx, "month", clock.month),
-      boardRows(tx, "quarter", clock.month),
-      boardRows(tx, "year", clock.month),
-    ]);
-    return { month, quarter, year };
+    return currentBoards(clock, await yearReads(tx, clock));
   });
 }

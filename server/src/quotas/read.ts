@@ -82,6 +82,41 @@ export async function revenueSums(tx: Tx, months: ClubMonth[]): Promise<Map<stri
   return new Map(rows.map((r) => [r.repId, Number(r.fen)]));
 }
 
+/**
+ * targetSums and revenueSums for any periods within `months`, from one read of each
+ * table's (rep, month) rows: the live boards need the month, quarter and year at once.
+ */
+export async function monthFigures(tx: Tx, months: ClubMonth[]) {
+  const [t, r] = await Promise.all([
+    tx.select({ repId: targets.repId, month: targets.month, fen: targets.amountFen }).from(targets).where(inArray(targets.month, months)),
+    tx
+      .select({ repId: repMonthTotals.repId, month: repMonthTotals.month, fen: repMonthTotals.amountFen })
+      .from(repMonthTotals)
+      .where(inArray(repMonthTotals.month, months)),
+  ]);
+  return {
+    targetSums(period: ClubMonth[]): Map<string, { fen: number; months: number }> {
+      const within = new Set(period);
+      const out = new Map<string, { fen: number; months: number }>();
+      for (const x of t) {
+        if (!within.has(x.month)) continue;
+        const e = out.get(x.repId) ?? { fen: 0, months: 0 };
+        e.fen += Number(x.fen);
+        e.months += 1;
+        out.set(x.repId, e);
+      }
+      return out;
+    },
+    revenueSums(period: ClubMonth[]): Map<string, number> {
+      const within = new Set(period);
+      const out = new Map<string, number>();
+      for (const x of r) if (within.has(x.month)) out.set(x.repId, (out.get(x.repId) ?? 0) + Number(x.fen));
+      return out;
+    },
+  };
+}
+export type MonthFigures = Awaited<ReturnType<typeof monthFigures>>;
+
 /** The latest club month closed with results (null: none yet). */
 export async function latestClosedMonth(tx: Tx): Promise<ClubMonth | null> {
   const [row] = await tx

@@ -144,8 +144,20 @@ export async function quotaFor(ctx: ServiceContext, month?: ClubMonth) {
 }
 
 export async function quotaRows(tx: Tx, ctx: ServiceContext, clock: ClubClock, month: ClubMonth) {
-  const me = actorId(ctx.actor);
   const [reps, tsums, rsums] = await Promise.all([loadReps(tx), targetSums(tx, [month]), revenueSums(tx, [month])]);
+  return quotaRowsFrom(ctx, clock, month, reps, tsums, rsums);
+}
+
+/** quotaRows from reads already made (the live boards read the whole year at once). */
+export function quotaRowsFrom(
+  ctx: ServiceContext,
+  clock: ClubClock,
+  month: ClubMonth,
+  reps: RepRow[],
+  tsums: Map<string, { fen: number }>,
+  rsums: Map<string, number>,
+) {
+  const me = actorId(ctx.actor);
   const current = month === clock.month;
   const pastElapsed = current ? 0 : monthRange(month, clock.tz).end <= clock.now ? 1 : 0;
   return reps

@@ -4,10 +4,13 @@ import type { Logger } from "pino";
 /**
  * The Redis connections of one server process's live channel.
  *
- * `client` publishes (XADD through the adapter, session SETs, board versions). It
- * fails fast while Redis is away (no offline queue), so an emit reaches this
- * process's sockets at once instead of waiting for Redis, and nothing here can
- * make the API wait: the live channel degrades to "this process only".
+ * `client` carries the small commands a request may wait for (board versions, data
+ * generations, session-cache evictions); the adapter publishes on a connection of its
+ * own (XADD of whole boards, session SETs), so a write's generation bump never
+ * queues behind a big club's boards. Both fail fast while Redis is away (no offline
+ * queue), so an emit reaches this process's sockets at once instead of waiting for
+ * Redis, and nothing here can make the API wait: the live channel degrades to "this
+ * process only".
  *
  * The adapter's own duplicates (its blocking XREAD loop and its subscriber) are
  * the opposite: they queue and wait for Redis to come back. A failing XREAD is
@@ -32,6 +35,8 @@ const baseOptions: RedisOptions = {
 
 export function connectLiveRedis(url: string, logger: Logger): LiveRedis {
   const client = new Redis(url, { ...baseOptions, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const publisher = new Redis(url, { ...baseOptions, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  publisher.on("error", () => {}); // reported once by the main client
   const duplicates: Redis[] = [];
   let down = false;
   client.on("error", (err: Error) => {
@@ -45,7 +50,7 @@ export function connectLiveRedis(url: string, logger: Logger): LiveRedis {
 
   return {
     client,
-    forAdapter: adapterView(client, duplicates, logger),
+    forAdapter: adapterView(publisher, duplicates, logger),
     ready(ms) {
       if (client.status === "ready") return Promise.resolve(true);
       return new Promise((resolve) => {
@@ -62,8 +67,8 @@ export function connectLiveRedis(url: string, logger: Logger): LiveRedis {
     },
     async close() {
       // quit() waits for replies already asked for (a session saved at shutdown); disconnect() does not.
-      await Promise.allSettled([client.quit(), ...duplicates.map(async (d) => d.disconnect())]);
-      if (client.status !== "end") client.disconnect();
+      await Promise.allSettled([client.quit(), publisher.quit(), ...duplicates.map(async (d) => d.disconnect())]);
+      for (const c of [client, publisher]) if (c.status !== "end") c.disconnect();
     },
   };
 }
