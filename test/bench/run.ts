@@ -90,6 +90,8 @@ export interface PhaseResult {
   seed: Omit<SeedResult, "clubs" | "big"> & { bigClub: { reps: number; customers: number } };
   revenue: Measured;
   revenueDirect: Measured;
+  /** POST /revenue refused at validation: HTTP, session, parsing and validation, no database */
+  writeFloor: Measured;
   contacts: Measured;
   contactsDirect: Measured;
   leaderboardMonth: Measured;
@@ -301,6 +303,19 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
   };
   const revenue = await measurePost("revenue API", revenueReq);
   const contacts = await measurePost("contacts API", contactReq);
+  // The floor under any write: the same POST /revenue with a bad amount, refused (400)
+  // by validation after HTTP, the session and body parsing, before any database work.
+  noteLoad("writeFloor");
+  const writeFloor = await httpLoad({
+    ...load,
+    next: () => {
+      const spec = revenueReq();
+      return { ...spec, body: (spec.body as string).replace(/"amount":[0-9.]+/, '"amount":"bad"') };
+    },
+  });
+  log(
+    `  write floor (400 at validation): ${writeFloor.rps} req/s, p50 ${writeFloor.p50} ms, p99 ${writeFloor.p99} ms ${JSON.stringify(writeFloor.statuses)}`,
+  );
 
   // Baselines: the same single-row INSERT straight into PostgreSQL (superuser, autocommit).
   const direct = postgres(s.url, { max: o.connections, onnotice: () => {}, connection: { application_name: "clubhouse-bench-direct" } });
@@ -352,6 +367,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
     seed: { ...seedInfo, bigClub: { reps: big.reps, customers: big.customers } },
     revenue,
     revenueDirect,
+    writeFloor,
     contacts,
     contactsDirect,
     leaderboardMonth,
@@ -417,6 +433,18 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
   };
   write("revenue", `POST /revenue (${o.connections} conns)`, full.revenue, full.revenueDirect);
   write("contacts", `POST /contacts (${o.connections} conns)`, full.contacts, full.contactsDirect);
+  if (isMeasured(full.writeFloor) && isMeasured(full.revenueDirect)) {
+    const f = full.writeFloor;
+    figures.push({
+      id: "write-floor",
+      figure: `POST /revenue refused at validation, no database (${o.connections} conns)`,
+      value: fmtLoad(f),
+      baseline: `direct INSERT ${fmtLoad(full.revenueDirect)}`,
+      ratio: pct(f.rps, full.revenueDirect.rps),
+      target: "— (the floor: HTTP, session, validation)",
+      met: null,
+    });
+  }
 
   const read = (
     id: string,

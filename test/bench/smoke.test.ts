@@ -35,6 +35,7 @@ describe("pnpm bench", () => {
         "seed",
         "revenue",
         "contacts",
+        "write-floor",
         "leaderboard-month",
         "tiers",
         "customers",
@@ -51,6 +52,9 @@ describe("pnpm bench", () => {
       if (f.value === "not measured") expect(f.note).toBeTruthy();
       else expect(f.value).toMatch(/\d/);
     }
+    // the floor's requests are all refused by validation, none reaches the database
+    const floor = report.phases[0]!.writeFloor;
+    expect("notMeasured" in floor ? null : Object.keys(floor.statuses)).toEqual(["400"]);
     const revenue = report.phases[0]!.revenue;
     expect("notMeasured" in revenue ? 0 : revenue.ok).toBeGreaterThan(0);
     expect(lines.join("\n")).toContain("| figure");
