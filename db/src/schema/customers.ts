@@ -84,6 +84,26 @@ export const customers = pgTable(
   ],
 );
 
+/**
+ * Every character and every pair of adjacent characters of each customer's
+ * lower-cased name, maintained by a trigger on customers (migration 0004). Name
+ * search looks its grams up here by equality, which an index serves under forced
+ * row-level security (LIKE cannot: it is not leakproof), then checks LIKE on the
+ * few customers found.
+ */
+export const customerNameGrams = pgTable(
+  "customer_name_grams",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    gram: text("gram").notNull(),
+    customerId: uuid("customer_id").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.gram, t.customerId] }),
+    index("customer_name_grams_customer_idx").on(t.tenantId, t.customerId),
+  ],
+);
+
 /** Every status change, append-only: churn rates and "active at any time in" read this. */
 export const customerStatusHistory = pgTable(
   "customer_status_history",

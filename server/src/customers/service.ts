@@ -2,6 +2,7 @@ import {
   type CustomerStatus,
   customerChanges,
   customerMonthTotals,
+  customerNameGrams,
   customerOwners,
   customerStatusHistory,
   customers,
@@ -148,6 +149,35 @@ function likeEscape(s: string) {
   return s.replace(/[\\%_]/g, (m) => `\\${m}`);
 }
 
+/**
+ * The grams a name containing `lower` must have (customer_name_grams): its one
+ * character, or each pair of adjacent characters (characters, as the database
+ * counts them, not UTF-16 units).
+ */
+export function searchGrams(lower: string): string[] {
+  const chars = Array.from(lower);
+  if (chars.length <= 1) return chars;
+  return [...new Set(chars.slice(1).map((c, i) => chars[i]! + c))];
+}
+
+/**
+ * Name contains `q`, case-insensitively. The grams narrow the club's customers to
+ * the few that have every one of them, by index (text equality is leakproof, so
+ * it is used under forced RLS); LIKE then decides, on those few.
+ */
+function nameMatches(q: string): SQL {
+  const lower = q.toLowerCase();
+  const grams = searchGrams(lower);
+  return sql`${customers.id} in (
+      select g.customer_id from ${customerNameGrams} g
+      where g.gram in (${sql.join(
+        grams.map((g) => sql`${g}`),
+        sql`, `,
+      )})
+      group by g.customer_id having count(*) = ${grams.length}
+    ) and lower(${customers.name}) like ${`%${likeEscape(lower)}%`}`;
+}
+
 export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) {
   const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
@@ -162,7 +192,7 @@ export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) 
       q.tier ? sql`${tier} = ${q.tier}` : undefined,
       q.stale === undefined ? undefined : q.stale ? staleExpr(club) : sql`not ${staleExpr(club)}`,
       q.overdue === undefined ? undefined : q.overdue ? overdueExpr(club, tier) : sql`not ${overdueExpr(club, tier)}`,
-      q.q ? sql`lower(${customers.name}) like ${`%${likeEscape(q.q.toLowerCase())}%`}` : undefined,
+      q.q ? nameMatches(q.q) : undefined,
       after ? sql`(${customers.name}, ${customers.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
     );
     const items = await viewsOf(tx, club, where, { limit: q.limit + 1 });
