@@ -69,6 +69,8 @@ export interface HttpLoadOptions {
   warmupS?: number;
   /** Called for every request: rotate users, bodies, idempotency keys. */
   next: () => HttpRequestSpec;
+  /** The answers the figure counts (default 2xx); the others are `non2xx`. */
+  counted?: (status: number) => boolean;
 }
 
 function runOnce(o: HttpLoadOptions, durationS: number, record: boolean) {
@@ -105,7 +107,7 @@ function runOnce(o: HttpLoadOptions, durationS: number, record: boolean) {
     instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
       if (!record) return;
       statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status >= 200 && status < 300) {
+      if (o.counted ? o.counted(status) : status >= 200 && status < 300) {
         ok++;
         lat.push(ms);
       } else non2xx++;

@@ -308,6 +308,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
   noteLoad("writeFloor");
   const writeFloor = await httpLoad({
     ...load,
+    counted: (status) => status === 400,
     next: () => {
       const spec = revenueReq();
       return { ...spec, body: (spec.body as string).replace(/"amount":[0-9.]+/, '"amount":"bad"') };

@@ -55,6 +55,7 @@ describe("pnpm bench", () => {
     // the floor's requests are all refused by validation, none reaches the database
     const floor = report.phases[0]!.writeFloor;
     expect("notMeasured" in floor ? null : Object.keys(floor.statuses)).toEqual(["400"]);
+    expect("notMeasured" in floor ? 0 : floor.rps).toBeGreaterThan(0);
     const revenue = report.phases[0]!.revenue;
     expect("notMeasured" in revenue ? 0 : revenue.ok).toBeGreaterThan(0);
     expect(lines.join("\n")).toContain("| figure");
