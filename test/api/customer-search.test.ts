@@ -122,11 +122,18 @@ describe("customer name search through the gram table", () => {
       fc.asyncProperty(
         fc.constantFrom(...all).chain((n) => {
           const chars = Array.from(n);
-          return fc
-            .tuple(fc.nat(chars.length - 1), fc.integer({ min: 1, max: chars.length }))
-            // the query trims q
-            .map(([i, len]) => chars.slice(i, i + len).join("").trim())
-            .filter((s) => s.length > 0);
+          return (
+            fc
+              .tuple(fc.nat(chars.length - 1), fc.integer({ min: 1, max: chars.length }))
+              // the query trims q
+              .map(([i, len]) =>
+                chars
+                  .slice(i, i + len)
+                  .join("")
+                  .trim(),
+              )
+              .filter((s) => s.length > 0)
+          );
         }),
         async (q) => {
           expect(await search(q)).toEqual(expected(q));
