@@ -38,9 +38,13 @@ const CHUNK = 1000;
  */
 export async function appendLedger(tx: Tx, entries: NewEntry[]): Promise<EntryRow[]> {
   const rows = entries.map(ledgerRow);
-  for (let i = 0; i < rows.length; i += CHUNK) {
+  // Inserted in customer order: each entry's foreign-key check share-locks its customer,
+  // and taking those in id order, as a group of contacts locks its customers, leaves
+  // no order in which two writers could wait on each other.
+  const ordered = [...rows].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+  for (let i = 0; i < ordered.length; i += CHUNK) {
     const json = JSON.stringify(
-      rows.slice(i, i + CHUNK).map((r) => ({
+      ordered.slice(i, i + CHUNK).map((r) => ({
         tenant_id: r.tenantId,
         id: r.id,
         customer_id: r.customerId,
