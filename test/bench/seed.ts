@@ -641,8 +641,8 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
     await sql`insert into customer_owners (tenant_id, customer_id, from_at, owner_id)
       select tenant_id, id, 'epoch'::timestamptz, owner_id from customers`;
     // Name search's grams (a trigger keeps them in the app; triggers are off for the load).
-    await sql`insert into customer_name_grams (tenant_id, gram, customer_id)
-      select c.tenant_id, g, c.id from customers c, customer_name_grams_of(c.name) g`;
+    await sql`insert into customer_name_grams (tenant_id, gram, customer_id, name)
+      select c.tenant_id, g, c.id, c.name from customers c, customer_name_grams_of(c.name) g`;
     await sql`insert into customer_status_history (tenant_id, id, customer_id, owner_id, from_status, to_status, at)
       select tenant_id, gen_random_uuid(), id, owner_id, null::customer_status, 'prospect'::customer_status, created_at from customers
       union all

@@ -97,10 +97,13 @@ export const customerNameGrams = pgTable(
     tenantId: uuid("tenant_id").notNull(),
     gram: text("gram").notNull(),
     customerId: uuid("customer_id").notNull(),
+    /** the customer's name, so that a search reads one gram's customers in list order */
+    name: text("name").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.gram, t.customerId] }),
     index("customer_name_grams_customer_idx").on(t.tenantId, t.customerId),
+    index("customer_name_grams_order_idx").on(t.tenantId, t.gram, t.name, t.customerId),
   ],
 );
 

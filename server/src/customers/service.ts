@@ -125,15 +125,28 @@ export function presentCustomer(row: CustomerRow, extra: { tier: Tier | null; sp
 }
 export type CustomerView = ReturnType<typeof presentCustomer>;
 
-async function viewsOf(tx: Tx, club: ClubNow, where: SQL | undefined, opts: { limit?: number; order?: "name" } = {}) {
+async function viewsOf(tx: Tx, club: ClubNow, where: SQL | undefined, opts: { limit?: number; gram?: string } = {}) {
   const spend = spendExpr(club.tierMonth);
   const tier = tierExpr(club, spend);
-  let q = tx
+  const base = tx
     .select({ c: customers, spend, tier, stale: staleExpr(club), overdue: overdueExpr(club, tier) })
     .from(customers)
-    .where(where)
-    .orderBy(asc(customers.name), asc(customers.id))
     .$dynamic();
+  // With a gram: that gram's customers, read from its index in list order (its rows
+  // carry the name), so a page stops as soon as it is full.
+  let q = opts.gram
+    ? base
+        .innerJoin(
+          customerNameGrams,
+          and(
+            eq(customerNameGrams.tenantId, customers.tenantId),
+            eq(customerNameGrams.customerId, customers.id),
+            eq(customerNameGrams.gram, opts.gram),
+          ),
+        )
+        .where(where)
+        .orderBy(asc(customerNameGrams.name), asc(customerNameGrams.customerId))
+    : base.where(where).orderBy(asc(customers.name), asc(customers.id));
   if (opts.limit) q = q.limit(opts.limit);
   const rows = await q;
   return rows.map((r) => presentCustomer(r.c, { tier: r.tier, spend: Number(r.spend), stale: r.stale, overdue: r.overdue }));
@@ -161,21 +174,26 @@ export function searchGrams(lower: string): string[] {
 }
 
 /**
- * Name contains `q`, case-insensitively. The grams narrow the club's customers to
- * the few that have every one of them, by index (text equality is leakproof, so
- * it is used under forced RLS); LIKE then decides, on those few.
+ * Name contains `q`, case-insensitively. The gram table narrows the club's customers
+ * by index (text equality is leakproof, so it is used under forced RLS; LIKE is not):
+ * a one-gram `q` (one or two characters) is joined to its gram and read in list order;
+ * a longer one keeps the customers holding every one of its grams. LIKE then decides.
  */
-function nameMatches(q: string): SQL {
+function nameSearch(q: string): { where: SQL; gram?: string } {
   const lower = q.toLowerCase();
   const grams = searchGrams(lower);
-  return sql`${customers.id} in (
+  const like = sql`lower(${customers.name}) like ${`%${likeEscape(lower)}%`}`;
+  if (grams.length === 1) return { where: like, gram: grams[0]! };
+  return {
+    where: sql`${customers.id} in (
       select g.customer_id from ${customerNameGrams} g
       where g.gram in (${sql.join(
         grams.map((g) => sql`${g}`),
         sql`, `,
       )})
       group by g.customer_id having count(*) = ${grams.length}
-    ) and lower(${customers.name}) like ${`%${likeEscape(lower)}%`}`;
+    ) and ${like}`,
+  };
 }
 
 export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) {
@@ -184,6 +202,9 @@ export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) 
     const club = await clubNow(tx, ctx);
     const spend = spendExpr(club.tierMonth);
     const tier = tierExpr(club, spend);
+    const search = q.q ? nameSearch(q.q) : undefined;
+    // the list's order, (name, id): on the gram's copy of them when reading a gram in order
+    const [byName, byId] = search?.gram ? [customerNameGrams.name, customerNameGrams.customerId] : [customers.name, customers.id];
     const where = and(
       visibleTo(ctx.actor),
       q.status ? eq(customers.status, q.status) : undefined,
@@ -192,10 +213,10 @@ export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) 
       q.tier ? sql`${tier} = ${q.tier}` : undefined,
       q.stale === undefined ? undefined : q.stale ? staleExpr(club) : sql`not ${staleExpr(club)}`,
       q.overdue === undefined ? undefined : q.overdue ? overdueExpr(club, tier) : sql`not ${overdueExpr(club, tier)}`,
-      q.q ? nameMatches(q.q) : undefined,
-      after ? sql`(${customers.name}, ${customers.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
+      search?.where,
+      after ? sql`(${byName}, ${byId}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
     );
-    const items = await viewsOf(tx, club, where, { limit: q.limit + 1 });
+    const items = await viewsOf(tx, club, where, { limit: q.limit + 1, ...(search?.gram ? { gram: search.gram } : {}) });
     const page = items.slice(0, q.limit);
     const last = page[page.length - 1];
     return { items: page, nextCursor: items.length > q.limit && last ? encodeCursor([last.name, last.id]) : null };
