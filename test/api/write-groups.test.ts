@@ -72,7 +72,7 @@ describe("revenue written in groups", () => {
     const value = (i: number) => (out[i] as PromiseFulfilledResult<Awaited<(typeof calls)[number]>>).value;
     expect(value(0)).toMatchObject({ replayed: false, body: { amount: 100, repId: c.rep1.id, customerId: mine.id, month: "2026-03" } });
     expect(value(5).body).toMatchObject({ amount: 70, repId: c.rep1.id, createdBy: c.manager.id });
-    expect(value(7)).toEqual({ replayed: true, body: value(6).body });
+    expect(value(7)).toEqual({ status: 201, replayed: true, body: value(6).body });
     const ids = [0, 1, 5, 6, 8].map((i) => value(i).body.id);
     expect(new Set(ids).size).toBe(5);
 

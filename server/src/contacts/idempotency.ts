@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { idempotencyKeys, rowsOf, type Tx, withTenant } from "@clubhouse/db";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { actorId } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, ValidationError } from "../http/errors.ts";
+import { AppError, Conflict, ValidationError } from "../http/errors.ts";
+import type { Settled } from "../writes/batcher.ts";
 import { IDEMPOTENCY_HEADER, idempotencyKey } from "./schemas.ts";
 
 /** Keys are kept this long: a phone offline for a week (or three) still replays safely. */
@@ -63,41 +64,29 @@ export async function withIdempotency<T>(
 ): Promise<Stored<T>> {
   const userId = actorId(ctx.actor);
   if (!userId) throw new Error("idempotent writes need a user");
-  const hash = requestHash(opts.scope, opts.request);
+  const claim: KeyClaim = { userId, key: opts.key, hash: requestHash(opts.scope, opts.request) };
   // A second pass only when the stored row vanished between the claim and the read (a purge).
   for (let attempt = 0; attempt < 2; attempt++) {
     const out = await withTenant(ctx.deps.database, ctx.tenantId, async (tx): Promise<Stored<T> | undefined> => {
-      const now = ctx.deps.clock.now();
-      const claimed = await tx
-        .insert(idempotencyKeys)
-        .values({ tenantId: ctx.tenantId, userId, key: opts.key, requestHash: hash, status: 0, response: {}, createdAt: now })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key });
-      if (claimed.length > 0) {
-        const result = await work(tx);
-        await tx
-          .update(idempotencyKeys)
-          .set({ status: result.status, response: result.body as unknown })
-          .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, opts.key)));
-        return { ...result, replayed: false };
-      }
-      const [prior] = await tx
-        .select()
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, opts.key)));
-      if (!prior) return undefined;
-      if (prior.requestHash !== hash)
-        throw new Conflict(`This ${IDEMPOTENCY_HEADER} was already used for a different request.`, {
-          [IDEMPOTENCY_HEADER]: "was used with another body",
-        });
-      return { status: prior.status as ContentfulStatusCode, body: prior.response as T, replayed: true };
+      const [outcome] = await claimKeys<T>(tx, ctx.tenantId, ctx.deps.clock.now(), [claim]);
+      if (outcome!.kind === "replay") return outcome!.stored;
+      if (outcome!.kind === "refused") throw outcome!.error;
+      if (outcome!.kind === "vanished") return undefined;
+      const result = await work(tx);
+      await settleKeys(tx, [{ ...claim, ...result }], []);
+      return { ...result, replayed: false };
     });
     if (out) return out;
   }
-  throw new Conflict("The request could not be matched to its key; retry it.");
+  throw unmatchedKey();
 }
 
+const unmatchedKey = () => new Conflict("The request could not be matched to its key; retry it.");
+
 // ── the same, for a group of writes in one transaction (see writes/batcher.ts) ──
+
+/** A key as it is unique: per user (and club). */
+export const keyId = (userId: string, key: string) => `${userId}\n${key}`;
 
 export interface KeyClaim {
   userId: string;
@@ -105,20 +94,31 @@ export interface KeyClaim {
   hash: string;
 }
 
+/** An answer to store under its key. */
+export interface KeyAnswer {
+  userId: string;
+  key: string;
+  status: number;
+  body: unknown;
+}
+
 export type ClaimOutcome<T> =
   /** no key: nothing to claim */
   | { kind: "none" }
-  /** this transaction holds the key: do the work, then store() or release() it */
+  /** this transaction holds the key: do the work, then store its answer or give the key up (settleKeys) */
   | { kind: "claimed" }
   /** an earlier request with this key succeeded: answer with what it answered */
   | { kind: "replay"; stored: Stored<T> }
-  | { kind: "refused"; error: Conflict };
+  /** the key was used with another body */
+  | { kind: "refused"; error: Conflict }
+  /** the key's row was gone by the read (a purge between the two statements) */
+  | { kind: "vanished" };
 
 /**
- * withIdempotency's claim for several keys at once, in two statements sent together
- * (one round trip): the claim, then — a fresh snapshot, so it sees a concurrent
- * request's key once that request committed — the rows of every key. Claims are
- * taken in (user, key) order. A group must not carry one (user, key) twice.
+ * The claim for any number of keys, in two statements sent together (one round
+ * trip): the claim, then — a fresh snapshot, so it sees a concurrent request's key
+ * once that request committed — the rows of every key. Claims are taken in (user,
+ * key) order. A group must not carry one (user, key) twice.
  */
 export async function claimKeys<T>(tx: Tx, tenantId: string, now: Date, claims: (KeyClaim | undefined)[]): Promise<ClaimOutcome<T>[]> {
   const wanted = claims.filter((c): c is KeyClaim => c !== undefined);
@@ -137,7 +137,7 @@ export async function claimKeys<T>(tx: Tx, tenantId: string, now: Date, claims: 
       from ${idempotencyKeys} k join jsonb_to_recordset(${json}::jsonb) as x(user_id uuid, key text)
         on k.user_id = x.user_id and k.key = x.key`),
   ]);
-  const id = (userId: string, key: string) => `${userId}\n${key}`;
+  const id = keyId;
   const claimed = new Set(rowsOf<{ user_id: string; key: string }>(claimedResult).map((r) => id(r.user_id, r.key)));
   const rows = new Map(
     rowsOf<{ user_id: string; key: string; request_hash: string; status: number; response: unknown }>(rowsResult).map((r) => [
@@ -149,7 +149,7 @@ export async function claimKeys<T>(tx: Tx, tenantId: string, now: Date, claims: 
     if (!c) return { kind: "none" };
     if (claimed.has(id(c.userId, c.key))) return { kind: "claimed" };
     const prior = rows.get(id(c.userId, c.key));
-    if (!prior) return { kind: "refused", error: new Conflict("The request could not be matched to its key; retry it.") };
+    if (!prior) return { kind: "vanished" };
     if (prior.request_hash !== c.hash)
       return {
         kind: "refused",
@@ -162,15 +162,47 @@ export async function claimKeys<T>(tx: Tx, tenantId: string, now: Date, claims: 
 }
 
 /**
- * Ends the claims of a group in one statement: the answers of the successful
- * writes are stored under their keys; the keys of refused writes are given up, as
- * withIdempotency's rollback would (a waiting request with the same key then claims it).
+ * The answers of a group's requests, in order: a replay answers what it answered
+ * first; a refused or vanished key its 409; every other request (no key, or its
+ * key claimed here) goes to `check`, which gives the body to answer with `status`.
+ * A domain error (AppError) from `check` is that request's answer and gives its key
+ * up; any other error fails the whole group. Also the keys to settle (settleKeys).
  */
-export async function settleKeys(
-  tx: Tx,
-  stored: { userId: string; key: string; status: number; body: unknown }[],
-  released: { userId: string; key: string }[],
-) {
+export async function answerEach<T>(
+  claims: (KeyClaim | undefined)[],
+  outcomes: ClaimOutcome<T>[],
+  status: ContentfulStatusCode,
+  check: (i: number) => T | Promise<T>,
+): Promise<{ answers: Settled<Stored<T>>[]; stored: KeyAnswer[]; released: KeyClaim[] }> {
+  const answers: Settled<Stored<T>>[] = [];
+  const stored: KeyAnswer[] = [];
+  const released: KeyClaim[] = [];
+  for (const [i, outcome] of outcomes.entries()) {
+    if (outcome.kind === "replay") answers.push({ ok: true, value: outcome.stored });
+    else if (outcome.kind === "refused") answers.push({ ok: false, error: outcome.error });
+    else if (outcome.kind === "vanished") answers.push({ ok: false, error: unmatchedKey() });
+    else {
+      const claim = outcome.kind === "claimed" ? claims[i] : undefined;
+      try {
+        const body = await check(i);
+        if (claim) stored.push({ userId: claim.userId, key: claim.key, status, body });
+        answers.push({ ok: true, value: { status, body, replayed: false } });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        if (claim) released.push(claim);
+        answers.push({ ok: false, error });
+      }
+    }
+  }
+  return { answers, stored, released };
+}
+
+/**
+ * Ends claims in one statement: the answers of the successful writes are stored
+ * under their keys; the keys of refused writes are given up, as a rollback would
+ * (a waiting request with the same key then claims it).
+ */
+export async function settleKeys(tx: Tx, stored: KeyAnswer[], released: { userId: string; key: string }[]) {
   if (stored.length === 0 && released.length === 0) return;
   const json = JSON.stringify([
     ...stored.map((s) => ({ user_id: s.userId, key: s.key, status: s.status, response: s.body })),

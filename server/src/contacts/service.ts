@@ -14,14 +14,14 @@ import {
 import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
 import { actorId, type CustomerRow, canSee, clubNow, customersById, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
-import { AppError, Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import type { Tier } from "../tiers/rules.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";
-import { Batcher, runGroups, type Settled } from "../writes/batcher.ts";
-import { claimKeys, type KeyClaim, requestHash, type Stored, settleKeys, withIdempotency } from "./idempotency.ts";
+import { Batcher, batcherPer, runGroups, type Settled } from "../writes/batcher.ts";
+import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys, withIdempotency } from "./idempotency.ts";
 import { cadenceStatus, classifyContact, intervalDays, isInPerson, type Ratio, ratio } from "./rules.ts";
 import type { ListContactsQuery, LogContact, RatioQuery } from "./schemas.ts";
 
@@ -208,7 +208,18 @@ interface ContactRequest {
 }
 
 const GROUP = { maxBatch: 64, maxInFlight: 2 };
-const batchers = new WeakMap<Deps, Batcher<ContactRequest, Stored<ContactView>>>();
+const batcher = batcherPer(
+  (deps: Deps) =>
+    new Batcher<ContactRequest, Stored<ContactView>>(
+      (tenantId, reqs) =>
+        runGroups(
+          reqs,
+          (r) => keyId(actorId(r.ctx.actor)!, r.key),
+          (group) => logContactGroup(deps, tenantId, group),
+        ),
+      GROUP,
+    ),
+);
 
 /**
  * SPEC §5: logs a contact once per Idempotency-Key. Classed from the customer's
@@ -218,21 +229,7 @@ const batchers = new WeakMap<Deps, Batcher<ContactRequest, Stored<ContactView>>>
  * each is checked on its own and answered on its own, as if it were alone.
  */
 export function logContact(ctx: ServiceContext, key: string, input: LogContact): Promise<Stored<ContactView>> {
-  let batcher = batchers.get(ctx.deps);
-  if (!batcher) {
-    const deps = ctx.deps;
-    batcher = new Batcher(
-      (tenantId, reqs) =>
-        runGroups(
-          reqs,
-          (r) => `${actorId(r.ctx.actor)}\n${r.key}`,
-          (group) => logContactGroup(deps, tenantId, group),
-        ),
-      GROUP,
-    );
-    batchers.set(deps, batcher);
-  }
-  return batcher.submit(ctx.tenantId, { ctx, key, input });
+  return batcher(ctx.deps).submit(ctx.tenantId, { ctx, key, input });
 }
 
 function contactRequestHash(input: LogContact) {
@@ -254,9 +251,8 @@ function contactRequestHash(input: LogContact) {
  * last in-person contact and the stored answers in the next.
  */
 async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactRequest[]): Promise<Settled<Stored<ContactView>>[]> {
-  const out: Settled<Stored<ContactView>>[] = [];
   const logged: ContactView[] = [];
-  await withTenant(deps.database, tenantId, async (tx) => {
+  const answers = await withTenant(deps.database, tenantId, async (tx) => {
     const now = deps.clock.now();
     const claims: KeyClaim[] = reqs.map((r) => ({ userId: actorId(r.ctx.actor)!, key: r.key, hash: contactRequestHash(r.input) }));
     const [outcomes, rules, found] = await Promise.all([
@@ -269,31 +265,14 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
       ),
     ]);
     const rows: ContactRow[] = [];
-    const stored: { userId: string; key: string; status: number; body: unknown }[] = [];
-    const released: KeyClaim[] = [];
-    for (const [i, r] of reqs.entries()) {
-      const claim = outcomes[i]!;
-      if (claim.kind === "replay") {
-        out.push({ ok: true, value: claim.stored });
-        continue;
-      }
-      if (claim.kind !== "claimed") {
-        out.push({ ok: false, error: claim.kind === "refused" ? claim.error : new Error("a contact without a key") });
-        continue;
-      }
-      try {
-        const row = checkContact(r.ctx, r.input, rules, found, now);
-        const body = presentContact(row);
-        rows.push(row);
-        logged.push(body);
-        stored.push({ userId: claims[i]!.userId, key: r.key, status: 201, body });
-        out.push({ ok: true, value: { status: 201, body, replayed: false } });
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        released.push(claims[i]!);
-        out.push({ ok: false, error });
-      }
-    }
+    const { answers, stored, released } = await answerEach(claims, outcomes, 201, (i) => {
+      const r = reqs[i]!;
+      const row = checkContact(r.ctx, r.input, rules, found, now);
+      const body = presentContact(row);
+      rows.push(row);
+      logged.push(body);
+      return body;
+    });
     // Nothing of each other's results is needed: sent together, one round trip. The
     // customers are locked already; the counters take their rows in their fixed order.
     await Promise.all([
@@ -302,12 +281,13 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
       touchLastInPerson(tx, rows),
       settleKeys(tx, stored, released),
     ]);
+    return answers;
   });
   if (logged.length > 0) {
     deps.live.publish(logged.flatMap((c) => contactEvents(tenantId, c)));
     await deps.live.boardChanged(tenantId);
   }
-  return out;
+  return answers;
 }
 
 /** One contact of a group, checked as logContact always has; the row to store. */

@@ -2,17 +2,17 @@ import { randomUUID } from "node:crypto";
 import { customers, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { claimKeys, type KeyClaim, requestHash, settleKeys } from "../contacts/idempotency.ts";
+import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys } from "../contacts/idempotency.ts";
 import { actorId, type CustomerRow, canSee, customersById, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
-import { AppError, Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { paceAfterRevenue } from "../quotas/pace.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
-import { Batcher, runGroups, type Settled } from "../writes/batcher.ts";
+import { Batcher, batcherPer, runGroups, type Settled } from "../writes/batcher.ts";
 import { appendLedger, type EntryRow, ledgerRow, type NewEntry, ownerAt } from "./ledger.ts";
 
 export function presentEntry(e: EntryRow, reversedById: string | null = null) {
@@ -99,13 +99,19 @@ interface RevenueRequest {
   key: string | undefined;
 }
 
-interface RevenueOutcome {
-  body: EntryView;
-  replayed: boolean;
-}
-
 const GROUP = { maxBatch: 64, maxInFlight: 2 };
-const batchers = new WeakMap<Deps, Batcher<RevenueRequest, RevenueOutcome>>();
+const batcher = batcherPer(
+  (deps: Deps) =>
+    new Batcher<RevenueRequest, Stored<EntryView>>(
+      (tenantId, reqs) =>
+        runGroups(
+          reqs,
+          (r) => (r.key ? keyId(actorId(r.ctx.actor)!, r.key) : undefined),
+          (group) => recordRevenueGroup(deps, tenantId, group),
+        ),
+      GROUP,
+    ),
+);
 
 /**
  * Records one entry. With an Idempotency-Key (optional here, required for
@@ -115,22 +121,8 @@ const batchers = new WeakMap<Deps, Batcher<RevenueRequest, RevenueOutcome>>();
  * Entries of one club arriving together are written together (writes/batcher.ts):
  * each is checked on its own and answered on its own, as if it were alone.
  */
-export function recordRevenue(ctx: ServiceContext, input: NewRevenue, key?: string): Promise<RevenueOutcome> {
-  let batcher = batchers.get(ctx.deps);
-  if (!batcher) {
-    const deps = ctx.deps;
-    batcher = new Batcher((tenantId, reqs) => recordRevenueGroups(deps, tenantId, reqs), GROUP);
-    batchers.set(deps, batcher);
-  }
-  return batcher.submit(ctx.tenantId, { ctx, input, key });
-}
-
-function recordRevenueGroups(deps: Deps, tenantId: string, reqs: RevenueRequest[]) {
-  return runGroups(
-    reqs,
-    (r) => (r.key ? `${actorId(r.ctx.actor)}\n${r.key}` : undefined),
-    (group) => recordRevenueGroup(deps, tenantId, group),
-  );
+export function recordRevenue(ctx: ServiceContext, input: NewRevenue, key?: string): Promise<Stored<EntryView>> {
+  return batcher(ctx.deps).submit(ctx.tenantId, { ctx, input, key });
 }
 
 function revenueRequestHash(input: NewRevenue) {
@@ -142,10 +134,10 @@ function revenueRequestHash(input: NewRevenue) {
  * trip; each request checked in turn (a refused one is that request's error and
  * gives its key up); the entries, their totals and the stored answers in the next.
  */
-async function recordRevenueGroup(deps: Deps, tenantId: string, reqs: RevenueRequest[]): Promise<Settled<RevenueOutcome>[]> {
-  const out: Settled<RevenueOutcome>[] = [];
-  const entries: EntryRow[] = [];
-  await withTenant(deps.database, tenantId, async (tx) => {
+async function recordRevenueGroup(deps: Deps, tenantId: string, reqs: RevenueRequest[]): Promise<Settled<Stored<EntryView>>[]> {
+  const rows: EntryRow[] = [];
+  const toAppend: NewEntry[] = [];
+  const answers = await withTenant(deps.database, tenantId, async (tx) => {
     const now = deps.clock.now();
     const claims: (KeyClaim | undefined)[] = reqs.map((r) =>
       r.key ? { userId: actorId(r.ctx.actor)!, key: r.key, hash: revenueRequestHash(r.input) } : undefined,
@@ -158,37 +150,19 @@ async function recordRevenueGroup(deps: Deps, tenantId: string, reqs: RevenueReq
         reqs.map((r) => r.input.customerId),
       ),
     ]);
-    const stored: { userId: string; key: string; status: number; body: unknown }[] = [];
-    const released: { userId: string; key: string }[] = [];
-    const toAppend: NewEntry[] = [];
-    for (const [i, r] of reqs.entries()) {
-      const claim = outcomes[i]!;
-      if (claim.kind === "replay") {
-        out.push({ ok: true, value: { body: claim.stored.body, replayed: true } });
-        continue;
-      }
-      if (claim.kind === "refused") {
-        out.push({ ok: false, error: claim.error });
-        continue;
-      }
-      try {
-        const entry = await checkEntry(tx, r.ctx, r.input, rules, found, now);
-        const row = ledgerRow(entry);
-        toAppend.push(entry);
-        entries.push(row);
-        const body = presentEntry(row);
-        if (claim.kind === "claimed") stored.push({ userId: claims[i]!.userId, key: claims[i]!.key, status: 201, body });
-        out.push({ ok: true, value: { body, replayed: false } });
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        if (claim.kind === "claimed") released.push(claims[i]!);
-        out.push({ ok: false, error });
-      }
-    }
+    const { answers, stored, released } = await answerEach(claims, outcomes, 201, async (i) => {
+      const r = reqs[i]!;
+      const entry = await checkEntry(tx, r.ctx, r.input, rules, found, now);
+      const row = ledgerRow(entry);
+      toAppend.push(entry);
+      rows.push(row);
+      return presentEntry(row);
+    });
     await Promise.all([appendLedger(tx, toAppend), settleKeys(tx, stored, released)]);
+    return answers;
   });
-  await afterRevenue({ deps, tenantId, actor: { kind: "system" } }, entries);
-  return out;
+  await afterRevenue({ deps, tenantId, actor: { kind: "system" } }, rows);
+  return answers;
 }
 
 /** One request of a group, checked as recordRevenue always has; the entry to append. */

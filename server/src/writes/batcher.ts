@@ -81,6 +81,22 @@ export class Batcher<I, O> {
 }
 
 /**
+ * One Batcher per `owner` (the app's deps), made on first use: services are plain
+ * functions, and the app that calls them is what their groups belong to.
+ */
+export function batcherPer<K extends object, I, O>(make: (owner: K) => Batcher<I, O>): (owner: K) => Batcher<I, O> {
+  const made = new WeakMap<K, Batcher<I, O>>();
+  return (owner) => {
+    let b = made.get(owner);
+    if (!b) {
+      b = make(owner);
+      made.set(owner, b);
+    }
+    return b;
+  };
+}
+
+/**
  * Runs `inputs` as one group; if the group as a whole fails (a deadlock, a lost
  * connection, anything not settled per item), every item is tried again alone, so
  * one bad item never fails its neighbours and a failure is reported for the item
