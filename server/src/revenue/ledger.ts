@@ -38,6 +38,12 @@ const CHUNK = 1000;
  */
 export async function appendLedger(tx: Tx, entries: NewEntry[]): Promise<EntryRow[]> {
   const rows = entries.map(ledgerRow);
+  await appendRows(tx, rows);
+  return rows;
+}
+
+/** appendLedger for rows already made with ledgerRow (a caller that answers with them before they are stored). */
+export async function appendRows(tx: Tx, rows: readonly EntryRow[]) {
   // Inserted in customer order: each entry's foreign-key check share-locks its customer,
   // and taking those in id order, as a group of contacts locks its customers, leaves
   // no order in which two writers could wait on each other.
@@ -92,7 +98,6 @@ export async function appendLedger(tx: Tx, entries: NewEntry[]): Promise<EntryRo
       )
       select (select count(*) from e) as entries, (select count(*) from r) as reps`);
   }
-  return rows;
 }
 
 /** Revenue is credited by default to whoever owned the customer at `occurredAt` (SPEC §3). */

@@ -13,7 +13,7 @@ import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
 import { Batcher, batcherPer, runGroups, type Settled } from "../writes/batcher.ts";
-import { appendLedger, type EntryRow, ledgerRow, type NewEntry, ownerAt } from "./ledger.ts";
+import { appendLedger, appendRows, type EntryRow, ledgerRow, type NewEntry, ownerAt } from "./ledger.ts";
 
 export function presentEntry(e: EntryRow, reversedById: string | null = null) {
   return {
@@ -136,7 +136,6 @@ function revenueRequestHash(input: NewRevenue) {
  */
 async function recordRevenueGroup(deps: Deps, tenantId: string, reqs: RevenueRequest[]): Promise<Settled<Stored<EntryView>>[]> {
   const rows: EntryRow[] = [];
-  const toAppend: NewEntry[] = [];
   const answers = await withTenant(deps.database, tenantId, async (tx) => {
     const now = deps.clock.now();
     const claims: (KeyClaim | undefined)[] = reqs.map((r) =>
@@ -152,13 +151,11 @@ async function recordRevenueGroup(deps: Deps, tenantId: string, reqs: RevenueReq
     ]);
     const { answers, stored, released } = await answerEach(claims, outcomes, 201, async (i) => {
       const r = reqs[i]!;
-      const entry = await checkEntry(tx, r.ctx, r.input, rules, found, now);
-      const row = ledgerRow(entry);
-      toAppend.push(entry);
+      const row = ledgerRow(await checkEntry(tx, r.ctx, r.input, rules, found, now));
       rows.push(row);
       return presentEntry(row);
     });
-    await Promise.all([appendLedger(tx, toAppend), settleKeys(tx, stored, released)]);
+    await Promise.all([appendRows(tx, rows), settleKeys(tx, stored, released)]);
     return answers;
   });
   await afterRevenue({ deps, tenantId, actor: { kind: "system" } }, rows);
