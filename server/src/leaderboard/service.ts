@@ -1,9 +1,9 @@
 import { repMonthContacts, type Tx, withTenant } from "@clubhouse/db";
-import { inArray, sql } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { ratio } from "../contacts/rules.ts";
 import type { Deps } from "../deps.ts";
 import { toYuan } from "../money.ts";
-import { type ClubClock, clubClock, loadReps, monthFigures, type RepRow, revenueSums, targetSums } from "../quotas/read.ts";
+import { type ClubClock, clubClock, loadReps, monthFigures, sumByRep } from "../quotas/read.ts";
 import { attainment } from "../quotas/rules.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
 import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
@@ -27,38 +27,11 @@ export function periodMonths(period: LeaderboardPeriod, at: ClubMonth): ClubMont
   }
 }
 
-type ContactSums = Map<string, { existing: number; prospect: number; visits: number; demos: number; calls: number; letters: number }>;
+type Counts = { existing: number; prospect: number; visits: number; demos: number; calls: number; letters: number };
+type ContactSums = Map<string, Counts>;
+const NO_CONTACTS: Counts = { existing: 0, prospect: 0, visits: 0, demos: 0, calls: 0, letters: 0 };
 
-async function contactSums(tx: Tx, months: ClubMonth[]): Promise<ContactSums> {
-  const rows = await tx
-    .select({
-      repId: repMonthContacts.repId,
-      existing: sql<string>`sum(${repMonthContacts.existingInPerson})`,
-      prospect: sql<string>`sum(${repMonthContacts.prospectInPerson})`,
-      visits: sql<string>`sum(${repMonthContacts.visits})`,
-      demos: sql<string>`sum(${repMonthContacts.demos})`,
-      calls: sql<string>`sum(${repMonthContacts.calls})`,
-      letters: sql<string>`sum(${repMonthContacts.letters})`,
-    })
-    .from(repMonthContacts)
-    .where(inArray(repMonthContacts.month, months))
-    .groupBy(repMonthContacts.repId);
-  return new Map(
-    rows.map((r) => [
-      r.repId,
-      {
-        existing: Number(r.existing),
-        prospect: Number(r.prospect),
-        visits: Number(r.visits),
-        demos: Number(r.demos),
-        calls: Number(r.calls),
-        letters: Number(r.letters),
-      },
-    ]),
-  );
-}
-
-/** contactSums for any periods within `months`, from one read of the (rep, month) rows. */
+/** Per rep, contacts summed over any period within `months`, from one read of the (rep, month) rows. */
 async function contactFigures(tx: Tx, months: ClubMonth[]) {
   const rows = await tx
     .select({
@@ -73,22 +46,20 @@ async function contactFigures(tx: Tx, months: ClubMonth[]) {
     })
     .from(repMonthContacts)
     .where(inArray(repMonthContacts.month, months));
-  return (period: ClubMonth[]): ContactSums => {
-    const within = new Set(period);
-    const out: ContactSums = new Map();
-    for (const r of rows) {
-      if (!within.has(r.month)) continue;
-      const e = out.get(r.repId) ?? { existing: 0, prospect: 0, visits: 0, demos: 0, calls: 0, letters: 0 };
-      e.existing += r.existing;
-      e.prospect += r.prospect;
-      e.visits += r.visits;
-      e.demos += r.demos;
-      e.calls += r.calls;
-      e.letters += r.letters;
-      out.set(r.repId, e);
-    }
-    return out;
-  };
+  return (period: ClubMonth[]): ContactSums =>
+    sumByRep(
+      rows,
+      period,
+      () => NO_CONTACTS,
+      (s, r): Counts => ({
+        existing: s.existing + r.existing,
+        prospect: s.prospect + r.prospect,
+        visits: s.visits + r.visits,
+        demos: s.demos + r.demos,
+        calls: s.calls + r.calls,
+        letters: s.letters + r.letters,
+      }),
+    );
 }
 
 export interface BoardRow {
@@ -109,24 +80,26 @@ export interface BoardRow {
  */
 export async function boardRows(tx: Tx, period: LeaderboardPeriod, at: ClubMonth): Promise<BoardRow[]> {
   const months = periodMonths(period, at);
-  // Four reads sent together: one round trip on PostgreSQL (postgres.js pipelines them).
-  const [reps, tsums, rsums, csums] = await Promise.all([
-    loadReps(tx),
-    targetSums(tx, months),
-    revenueSums(tx, months),
-    contactSums(tx, months),
-  ]);
-  return buildBoard(reps, tsums, rsums, csums);
+  return buildBoard(await boardReads(tx, months), months);
 }
 
-/** A board's rows from its reads (see boardRows). */
-function buildBoard(reps: RepRow[], tsums: Map<string, { fen: number }>, rsums: Map<string, number>, csums: ContactSums): BoardRow[] {
-  const rows = reps
+/** The reads behind any board within `months`: one per table, sent together (one round trip). */
+async function boardReads(tx: Tx, months: ClubMonth[]) {
+  const [reps, figures, contacts] = await Promise.all([loadReps(tx), monthFigures(tx, months), contactFigures(tx, months)]);
+  return { reps, figures, contacts };
+}
+
+/** A board's rows for `months`, from reads covering them (see boardRows). */
+function buildBoard(reads: Awaited<ReturnType<typeof boardReads>>, months: ClubMonth[]): BoardRow[] {
+  const tsums = reads.figures.targetSums(months);
+  const rsums = reads.figures.revenueSums(months);
+  const csums = reads.contacts(months);
+  const rows = reads.reps
     .filter((r) => r.disabledAt === null || tsums.has(r.id) || (rsums.get(r.id) ?? 0) !== 0)
     .map((r) => {
       const revenueFen = rsums.get(r.id) ?? 0;
       const targetFen = tsums.get(r.id)?.fen ?? null;
-      const c = csums.get(r.id) ?? { existing: 0, prospect: 0, visits: 0, demos: 0, calls: 0, letters: 0 };
+      const c = csums.get(r.id) ?? NO_CONTACTS;
       return {
         revenueFen,
         row: {
@@ -170,19 +143,14 @@ export async function computeLeaderboard(deps: Deps, tenantId: string, period: L
   });
 }
 
-/** The reads behind the boards of the club's current month, quarter and year: one per table. */
-export async function yearReads(tx: Tx, clock: ClubClock) {
-  const year = periodMonths("year", clock.month);
-  const [reps, figures, contacts] = await Promise.all([loadReps(tx), monthFigures(tx, year), contactFigures(tx, year)]);
-  return { reps, figures, contacts };
+/** The reads behind the boards of the club's current month, quarter and year: the year's rows. */
+export function yearReads(tx: Tx, clock: ClubClock) {
+  return boardReads(tx, periodMonths("year", clock.month));
 }
 
 /** The three boards of the club's current period, from yearReads. */
 export function currentBoards(clock: ClubClock, r: Awaited<ReturnType<typeof yearReads>>) {
-  const board = (period: LeaderboardPeriod) => {
-    const months = periodMonths(period, clock.month);
-    return buildBoard(r.reps, r.figures.targetSums(months), r.figures.revenueSums(months), r.contacts(months));
-  };
+  const board = (period: LeaderboardPeriod) => buildBoard(r, periodMonths(period, clock.month));
   return { month: board("month"), quarter: board("quarter"), year: board("year") };
 }
 

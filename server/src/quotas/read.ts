@@ -82,6 +82,19 @@ export async function revenueSums(tx: Tx, months: ClubMonth[]): Promise<Map<stri
   return new Map(rows.map((r) => [r.repId, Number(r.fen)]));
 }
 
+/** Per rep, `add` folded from `zero()` over the rows whose month is in `period`. */
+export function sumByRep<R extends { repId: string; month: string }, S>(
+  rows: readonly R[],
+  period: readonly ClubMonth[],
+  zero: () => S,
+  add: (sum: S, row: R) => S,
+): Map<string, S> {
+  const within = new Set<string>(period);
+  const out = new Map<string, S>();
+  for (const r of rows) if (within.has(r.month)) out.set(r.repId, add(out.get(r.repId) ?? zero(), r));
+  return out;
+}
+
 /**
  * targetSums and revenueSums for any periods within `months`, from one read of each
  * table's (rep, month) rows: the live boards need the month, quarter and year at once.
@@ -95,27 +108,22 @@ export async function monthFigures(tx: Tx, months: ClubMonth[]) {
       .where(inArray(repMonthTotals.month, months)),
   ]);
   return {
-    targetSums(period: ClubMonth[]): Map<string, { fen: number; months: number }> {
-      const within = new Set(period);
-      const out = new Map<string, { fen: number; months: number }>();
-      for (const x of t) {
-        if (!within.has(x.month)) continue;
-        const e = out.get(x.repId) ?? { fen: 0, months: 0 };
-        e.fen += Number(x.fen);
-        e.months += 1;
-        out.set(x.repId, e);
-      }
-      return out;
-    },
-    revenueSums(period: ClubMonth[]): Map<string, number> {
-      const within = new Set(period);
-      const out = new Map<string, number>();
-      for (const x of r) if (within.has(x.month)) out.set(x.repId, (out.get(x.repId) ?? 0) + Number(x.fen));
-      return out;
-    },
+    targetSums: (period: ClubMonth[]) =>
+      sumByRep(
+        t,
+        period,
+        () => ({ fen: 0, months: 0 }),
+        (s, x) => ({ fen: s.fen + Number(x.fen), months: s.months + 1 }),
+      ),
+    revenueSums: (period: ClubMonth[]) =>
+      sumByRep(
+        r,
+        period,
+        () => 0,
+        (s, x) => s + Number(x.fen),
+      ),
   };
 }
-export type MonthFigures = Awaited<ReturnType<typeof monthFigures>>;
 
 /** The latest club month closed with results (null: none yet). */
 export async function latestClosedMonth(tx: Tx): Promise<ClubMonth | null> {
