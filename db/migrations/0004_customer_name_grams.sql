@@ -2,10 +2,14 @@ CREATE TABLE "customer_name_grams" (
 	"tenant_id" uuid NOT NULL,
 	"gram" text NOT NULL,
 	"customer_id" uuid NOT NULL,
+	"name" text NOT NULL,
 	CONSTRAINT "customer_name_grams_tenant_id_gram_customer_id_pk" PRIMARY KEY("tenant_id","gram","customer_id")
 );
 --> statement-breakpoint
-CREATE INDEX "customer_name_grams_customer_idx" ON "customer_name_grams" USING btree ("tenant_id","customer_id");--> statement-breakpoint
+CREATE INDEX "customer_name_grams_customer_idx" ON "customer_name_grams" USING btree ("tenant_id","customer_id");
+--> statement-breakpoint
+CREATE INDEX "customer_name_grams_order_idx" ON "customer_name_grams" USING btree ("tenant_id","gram","name","customer_id");
+--> statement-breakpoint
 -- The grams of a name: every character and every pair of adjacent characters of its
 -- lower-cased form (characters, not bytes), each once.
 CREATE OR REPLACE FUNCTION customer_name_grams_of(name text) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
@@ -15,7 +19,9 @@ CREATE OR REPLACE FUNCTION customer_name_grams_of(name text) RETURNS SETOF text 
 $$;
 --> statement-breakpoint
 -- Kept with the name in the same statement: a customer created, imported or renamed
--- has its grams replaced. Runs as the caller (the app role, under its club's scope).
+-- has its grams replaced. Each gram row carries the name, so that a search reads one
+-- gram's customers in the list's order (name, id) from an index and stops at a page.
+-- Runs as the caller (the app role, under its club's scope).
 CREATE OR REPLACE FUNCTION customer_name_grams_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN
@@ -24,8 +30,8 @@ BEGIN
     END IF;
     DELETE FROM customer_name_grams WHERE tenant_id = OLD.tenant_id AND customer_id = OLD.id;
   END IF;
-  INSERT INTO customer_name_grams (tenant_id, gram, customer_id)
-  SELECT NEW.tenant_id, g, NEW.id FROM customer_name_grams_of(NEW.name) AS g;
+  INSERT INTO customer_name_grams (tenant_id, gram, customer_id, name)
+  SELECT NEW.tenant_id, g, NEW.id, NEW.name FROM customer_name_grams_of(NEW.name) AS g;
   RETURN NEW;
 END $$;
 --> statement-breakpoint
@@ -37,7 +43,7 @@ CREATE TRIGGER customer_name_grams_sync AFTER INSERT OR UPDATE OF name ON custom
 -- superuser (no club is set here); lift it for this transaction.
 ALTER TABLE customers NO FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
-INSERT INTO customer_name_grams (tenant_id, gram, customer_id)
-SELECT c.tenant_id, g, c.id FROM customers c, customer_name_grams_of(c.name) AS g;
+INSERT INTO customer_name_grams (tenant_id, gram, customer_id, name)
+SELECT c.tenant_id, g, c.id, c.name FROM customers c, customer_name_grams_of(c.name) AS g;
 --> statement-breakpoint
 ALTER TABLE customers FORCE ROW LEVEL SECURITY;
