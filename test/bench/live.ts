@@ -84,7 +84,8 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
       url: o.boardUrl,
       clubs: [],
       socketBase: 0,
-      connectConcurrency: 25,
+      // 25 connecting at once in all, as with one process
+      connectConcurrency: Math.max(1, Math.round(25 / procs)),
     }));
     clubs.forEach((c, i) => {
       starts[i % procs]!.clubs.push({ tenantId: c.tenantId, tokens: tokens[i]!, index: i });
@@ -93,7 +94,6 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
     for (const st of starts) {
       st.socketBase = base;
       base += st.clubs.reduce((n, c) => n + c.tokens.length, 0);
-      st.connectConcurrency = Math.max(1, Math.round(25 / procs));
     }
     children.forEach((ch, i) => {
       ch.proc.send(starts[i]!);
