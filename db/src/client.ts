@@ -35,6 +35,8 @@ export interface CreateDbOptions {
   dataDir?: string;
   appRole?: string;
   poolSize?: number;
+  /** PostgreSQL: run statements as prepared ones (default); false for a pooler that cannot keep them. */
+  prepare?: boolean;
 }
 
 export class DataDirLocked extends Error {
@@ -80,7 +82,7 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
       onnotice: () => {},
       connection: { application_name: "clubhouse" },
     });
-    const db = drizzlePg({ client, schema }) as unknown as Db;
+    const db = drizzlePg({ client: opts.prepare === false ? client : preparing(client), schema }) as unknown as Db;
     const url = opts.databaseUrl;
     return {
       db,
@@ -128,6 +130,51 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
 }
 
 export { sql };
+
+/** Distinct statement texts this process prepares at most (see `preparing`). */
+export const MAX_PREPARED_TEXTS = 2000;
+
+type Sql = ReturnType<typeof postgres>;
+
+/**
+ * The postgres.js client as drizzle sees it, with every statement prepared (named,
+ * kept per connection) up to MAX_PREPARED_TEXTS distinct texts per process.
+ *
+ * drizzle runs a statement it was not told to prepare as an unnamed one, and
+ * postgres.js sends an unnamed statement with parameters in two round trips (its
+ * parameter types first, then the values), during which that connection pipelines
+ * nothing else. Prepared, a statement costs one round trip from its second use on,
+ * several go out in one socket write, and PostgreSQL keeps its plan.
+ *
+ * The cap bounds what each connection and its server process keep: statements whose
+ * text varies with their input (an IN list, a multi-row VALUES) each count as one
+ * text; past the cap new texts run unnamed as before. postgres.js re-prepares a
+ * statement whose plan a migration invalidated.
+ */
+export function preparing(client: Sql, texts: Set<string> = new Set()): Sql {
+  const prepare = (text: string) => {
+    if (texts.has(text)) return true;
+    if (texts.size >= MAX_PREPARED_TEXTS) return false;
+    texts.add(text);
+    return true;
+  };
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === "unsafe") {
+        return (text: string, params?: unknown[], options?: { prepare?: boolean }) =>
+          target.unsafe(text, params as never, { ...options, prepare: prepare(text) });
+      }
+      if (prop === "begin" || prop === "savepoint") {
+        const begin = Reflect.get(target, prop, receiver) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: Sql) => unknown;
+          return begin(...args, (tx: Sql) => fn(preparing(tx, texts)));
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
 
 /** Rows of a raw `tx.execute(sql...)`: postgres.js returns an array, PGlite `{ rows }`. */
 export function rowsOf<T>(result: unknown): T[] {

@@ -10,6 +10,7 @@ const schema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default("clubhouse_app"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DB_PREPARE: z.enum(["on", "off"]).default("on"),
   REDIS_URL: z.string().url().optional(),
   SIGNUP: z.enum(["open", "closed"]).default("open"),
   DEMO_CLUB: z.enum(["on", "off"]).default("on"),

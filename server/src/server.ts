@@ -46,6 +46,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
       dataDir: config.DATA_DIR,
       appRole: config.DB_APP_ROLE,
       poolSize: config.DB_POOL_SIZE,
+      prepare: config.DB_PREPARE === "on",
     }));
   try {
     await database.migrate();
