@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { bigint, date, foreignKey, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { tenants } from "./tenants.ts";
 import { users } from "./users.ts";
@@ -80,7 +79,6 @@ export const customers = pgTable(
     index("customers_owner_idx").on(t.tenantId, t.ownerId, t.name, t.id),
     index("customers_status_idx").on(t.tenantId, t.status),
     index("customers_referred_idx").on(t.tenantId, t.referredById),
-    index("customers_name_lower_idx").on(t.tenantId, sql`lower(${t.name}) text_pattern_ops`),
   ],
 );
 

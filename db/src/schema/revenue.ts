@@ -51,7 +51,9 @@ export const customerMonthTotals = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.customerId, t.month, t.businessLine] }),
-    index("customer_month_totals_month_idx").on(t.tenantId, t.month),
+    // A month's rows of a club in customer order, with every column: the tier analysis
+    // and the business mix read a whole month from this index alone (index-only scan).
+    index("customer_month_totals_month_cover_idx").on(t.tenantId, t.month, t.customerId, t.businessLine, t.amountFen),
   ],
 );
 
