@@ -38,6 +38,7 @@ describe("pnpm bench", () => {
         "write-floor",
         "leaderboard-month",
         "tiers",
+        "tiers-computed",
         "customers",
         "live-one",
         "live-two",
@@ -56,6 +57,9 @@ describe("pnpm bench", () => {
     const floor = report.phases[0]!.writeFloor;
     expect("notMeasured" in floor ? null : Object.keys(floor.statuses)).toEqual(["400"]);
     expect("notMeasured" in floor ? 0 : floor.rps).toBeGreaterThan(0);
+    // the tier analysis computed afresh after each write: every round measured, plain and gzip
+    const computed = report.phases[0]!.tiersComputed;
+    expect(computed && !("notMeasured" in computed) ? [computed.plain.rounds, computed.gzip.rounds] : computed).toEqual([10, 10]);
     const revenue = report.phases[0]!.revenue;
     expect("notMeasured" in revenue ? 0 : revenue.ok).toBeGreaterThan(0);
     expect(lines.join("\n")).toContain("| figure");

@@ -67,36 +67,34 @@ export interface TierAnalysis {
 
 /** 第五条 三.3③: rank customers by monthly spend, accumulate, and tier each one. */
 export function tierAnalysis(spends: readonly CustomerSpend[], thresholds: TierThresholds): TierAnalysis {
-  // Plain three-field objects, no spreads: a big club ranks tens of thousands of customers.
-  const ranked: CustomerSpend[] = new Array(spends.length);
+  // One row object per customer, made in its final shape and filled in after the sort:
+  // a big club ranks tens of thousands of customers, and every extra layer of objects
+  // is garbage to collect before the answer goes out.
+  const customers: TierRow[] = new Array(spends.length);
+  let totalFen = 0;
   for (let i = 0; i < spends.length; i++) {
     const c = spends[i]!;
-    ranked[i] = { customerId: c.customerId, name: c.name, spendFen: floorAtZero(c.spendFen) };
+    const spendFen = floorAtZero(c.spendFen);
+    totalFen += spendFen;
+    customers[i] = { customerId: c.customerId, name: c.name, spendFen, share: 0, cumulativeShare: 0, tier: "C" };
   }
-  ranked.sort(bySpendThenName);
-  let totalFen = 0;
-  for (const c of ranked) totalFen += c.spendFen;
+  customers.sort(bySpendThenName);
   const totals: Record<Tier, TierTotal> = {
     A: { count: 0, spendFen: 0, share: 0 },
     B: { count: 0, spendFen: 0, share: 0 },
     C: { count: 0, spendFen: 0, share: 0 },
   };
   let runningFen = 0;
-  const customers = ranked.map((c): TierRow => {
+  for (const c of customers) {
     runningFen += c.spendFen;
     const tier = tierFor(c.spendFen, thresholds);
     totals[tier].count += 1;
     totals[tier].spendFen += c.spendFen;
+    c.share = shareOf(c.spendFen, totalFen);
     // cumulative share from the integer running sum, so the last row is exactly 1
-    return {
-      customerId: c.customerId,
-      name: c.name,
-      spendFen: c.spendFen,
-      share: shareOf(c.spendFen, totalFen),
-      cumulativeShare: shareOf(runningFen, totalFen),
-      tier,
-    };
-  });
+    c.cumulativeShare = shareOf(runningFen, totalFen);
+    c.tier = tier;
+  }
   for (const t of TIERS) totals[t].share = shareOf(totals[t].spendFen, totalFen);
   return { totalFen, customers, totals };
 }
