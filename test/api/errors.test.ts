@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectErrorShape, signupClub, startTestServer, type TestServer } from "../support/harness.ts";
 
@@ -43,6 +44,31 @@ describe("every failure has the error shape", () => {
       headers: { "content-type": "application/json" },
     });
     expectErrorShape(res, 413, "payload_too_large");
+  });
+
+  it("a chunked body (no Content-Length) is counted as it streams: over the limit a 413, under it read as usual", async () => {
+    /** POST /users with the body sent in 64 kB chunks, so that no Content-Length is sent. */
+    const chunked = (text: string) =>
+      new Promise<{ status: number; body: { error?: { code: string } } }>((done, fail) => {
+        const req = request(
+          `${t.url}/api/v1/users`,
+          { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } },
+          (res) => {
+            let data = "";
+            res.on("data", (d) => {
+              data += d;
+            });
+            res.on("end", () => done({ status: res.statusCode ?? 0, body: JSON.parse(data) }));
+          },
+        );
+        req.on("error", (err) => ((err as NodeJS.ErrnoException).code === "EPIPE" ? undefined : fail(err)));
+        for (let i = 0; i < text.length; i += 65536) req.write(text.slice(i, i + 65536));
+        req.end();
+      });
+    const big = await chunked(JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) }));
+    expect([big.status, big.body.error?.code]).toEqual([413, "payload_too_large"]);
+    const small = await chunked(JSON.stringify({ email: "chunked@x.test", name: "Chunked", role: "rep", password: "chunked password 1" }));
+    expect(small.status).toBe(201);
   });
 
   it("a bad id in the path is a 400, an unknown one a 404", async () => {
