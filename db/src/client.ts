@@ -138,7 +138,8 @@ type Sql = ReturnType<typeof postgres>;
 
 /**
  * The postgres.js client as drizzle sees it, with every statement prepared (named,
- * kept per connection) up to MAX_PREPARED_TEXTS distinct texts per process.
+ * kept per connection) up to MAX_PREPARED_TEXTS distinct texts per process, those
+ * without parameters too.
  *
  * drizzle runs a statement it was not told to prepare as an unnamed one, and
  * postgres.js sends an unnamed statement with parameters in two round trips (its
@@ -161,8 +162,17 @@ export function preparing(client: Sql, texts: Set<string> = new Set()): Sql {
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === "unsafe") {
-        return (text: string, params?: unknown[], options?: { prepare?: boolean }) =>
-          target.unsafe(text, params as never, { ...options, prepare: prepare(text) });
+        return (text: string, params?: unknown[], options?: { prepare?: boolean; simple?: boolean }) => {
+          // Prepared, a statement without parameters is one too (postgres.js would send
+          // it as a simple query, parsed and planned every time): the app's statements
+          // are single statements, which is all the extended protocol takes.
+          const prepared = prepare(text);
+          return target.unsafe(text, params as never, {
+            ...options,
+            prepare: prepared,
+            ...(prepared ? { simple: options?.simple ?? false } : {}),
+          });
+        };
       }
       if (prop === "begin" || prop === "savepoint") {
         const begin = Reflect.get(target, prop, receiver) as (...args: unknown[]) => unknown;

@@ -63,6 +63,11 @@ describe("prepared statements (PostgreSQL)", () => {
     expect(texts.some((s) => s.includes("set_config('app.tenant_id'"))).toBe(true);
   });
 
+  it("a statement without parameters is prepared too (postgres.js alone sends it as a simple query, planned every time)", async () => {
+    const texts = await preparedTexts(one, clubs[1]!.id, (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(users));
+    expect(texts).toContain('select count(*)::int from "users"');
+  });
+
   it("past the cap a new statement text runs unnamed, and still answers", async () => {
     const client = postgres(t.db.url!, { max: 1, onnotice: () => {} });
     const full = new Set(["select $1::int as n", ...Array.from({ length: MAX_PREPARED_TEXTS - 1 }, (_, i) => `select ${i}`)]);
