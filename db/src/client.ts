@@ -137,20 +137,27 @@ export const MAX_PREPARED_TEXTS = 2000;
 type Sql = ReturnType<typeof postgres>;
 
 /**
- * The postgres.js client as drizzle sees it, with every statement prepared (named,
- * kept per connection) up to MAX_PREPARED_TEXTS distinct texts per process, those
- * without parameters too.
+ * The postgres.js client as drizzle sees it: every statement prepared, and
+ * transactions whose BEGIN goes out with their first statements.
  *
- * drizzle runs a statement it was not told to prepare as an unnamed one, and
- * postgres.js sends an unnamed statement with parameters in two round trips (its
- * parameter types first, then the values), during which that connection pipelines
- * nothing else. Prepared, a statement costs one round trip from its second use on,
- * several go out in one socket write, and PostgreSQL keeps its plan.
+ * Prepared statements: drizzle runs a statement it was not told to prepare as an
+ * unnamed one, and postgres.js sends an unnamed statement with parameters in two
+ * round trips (its parameter types first, then the values), during which that
+ * connection pipelines nothing else; one without parameters goes as a simple query,
+ * parsed and planned every time. Prepared (named, kept per connection), a statement
+ * costs one round trip from its second use on, several go out in one socket write,
+ * and PostgreSQL keeps its plan. At most MAX_PREPARED_TEXTS distinct texts per
+ * process are prepared, which bounds what each connection and its server process
+ * keep: statements whose text varies with their input (an IN list, a multi-row
+ * VALUES) each count as one; past the cap new texts run unnamed. postgres.js
+ * re-prepares a statement whose plan a migration invalidated.
  *
- * The cap bounds what each connection and its server process keep: statements whose
- * text varies with their input (an IN list, a multi-row VALUES) each count as one
- * text; past the cap new texts run unnamed as before. postgres.js re-prepares a
- * statement whose plan a migration invalidated.
+ * Transactions: postgres.js's `begin` waits for BEGIN's answer before the first
+ * statement is sent. Here the connection is reserved and BEGIN is handed to it
+ * first, so it travels in the same socket write as the transaction's first
+ * statements (a connection runs what it is handed in order): one round trip fewer
+ * per transaction. On any error the transaction is rolled back and the first
+ * failure is what is thrown (not a later statement's "transaction is aborted").
  */
 export function preparing(client: Sql, texts: Set<string> = new Set()): Sql {
   const prepare = (text: string) => {
@@ -163,9 +170,8 @@ export function preparing(client: Sql, texts: Set<string> = new Set()): Sql {
     get(target, prop, receiver) {
       if (prop === "unsafe") {
         return (text: string, params?: unknown[], options?: { prepare?: boolean; simple?: boolean }) => {
-          // Prepared, a statement without parameters is one too (postgres.js would send
-          // it as a simple query, parsed and planned every time): the app's statements
-          // are single statements, which is all the extended protocol takes.
+          // The app's statements are single statements, which is all the extended
+          // protocol (and so a prepared statement) takes.
           const prepared = prepare(text);
           return target.unsafe(text, params as never, {
             ...options,
@@ -174,16 +180,55 @@ export function preparing(client: Sql, texts: Set<string> = new Set()): Sql {
           });
         };
       }
-      if (prop === "begin" || prop === "savepoint") {
-        const begin = Reflect.get(target, prop, receiver) as (...args: unknown[]) => unknown;
+      if (prop === "begin") {
         return (...args: unknown[]) => {
           const fn = args.pop() as (tx: Sql) => unknown;
-          return begin(...args, (tx: Sql) => fn(preparing(tx, texts)));
+          const mode = typeof args[0] === "string" ? args[0].replace(/[^a-z ]/gi, "") : "";
+          return transaction(target, texts, mode, fn);
         };
       }
       return Reflect.get(target, prop, receiver);
     },
   });
+}
+
+async function transaction(client: Sql, texts: Set<string>, mode: string, fn: (tx: Sql) => unknown): Promise<unknown> {
+  const conn = await client.reserve();
+  let first: unknown;
+  const failed = (e: unknown) => {
+    first ??= e;
+  };
+  let savepoints = 0;
+  const tx = preparing(conn, texts);
+  // drizzle's nested transactions are savepoints on the transaction's client
+  Object.defineProperty(tx, "savepoint", {
+    value: async (inner: (tx: Sql) => unknown) => {
+      const name = `s${savepoints++}`;
+      await conn.unsafe(`savepoint ${name}`);
+      try {
+        const result = await inner(tx);
+        await conn.unsafe(`release savepoint ${name}`);
+        return result;
+      } catch (error) {
+        await conn.unsafe(`rollback to savepoint ${name}`);
+        throw error;
+      }
+    },
+  });
+  try {
+    const begun = conn.unsafe(`begin ${mode}`).execute();
+    begun.catch(failed);
+    const result = await fn(tx);
+    await begun;
+    await conn.unsafe("commit");
+    return result;
+  } catch (error) {
+    failed(error);
+    await conn.unsafe("rollback").catch(() => {});
+    throw (error as { code?: string }).code === "25P02" ? first : error;
+  } finally {
+    conn.release();
+  }
 }
 
 /** Rows of a raw `tx.execute(sql...)`: postgres.js returns an array, PGlite `{ rows }`. */

@@ -13,8 +13,8 @@ export function withTenant<T>(database: Database, tenantId: string, fn: (tx: Tx)
       await tx.execute(sql`select set_config('role', ${database.appRole}, true), set_config('app.tenant_id', ${tenantId}, true)`);
       return fn(tx as Tx);
     }
-    // PostgreSQL: the scope goes out in the same socket write as fn's first statement
-    // (one round trip fewer per transaction). Safe because a connection runs its
+    // PostgreSQL: the scope goes out in the same socket write as BEGIN (client.ts
+    // `transaction`) and fn's first statement (one round trip for all three). Safe because a connection runs its
     // statements in the order they were handed to it, and the scope is handed over
     // first: postgres.js hands a query to its connection one microtask after
     // execute(); the two awaits below let that happen before fn builds anything.
