@@ -116,8 +116,9 @@ function stop() {
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   const loopDelay = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
   for (const s of sockets) s.close();
-  // Exit only once the (possibly large) message has been handed to the channel.
-  send({ type: "results", revenue, boards, disconnects, loopDelay }, () => setTimeout(() => process.exit(0), 100));
+  // No exit of its own: a big club's receipts make a message of megabytes, which an
+  // exit soon after sending cut off (the bench stops this process once it has them).
+  send({ type: "results", revenue, boards, disconnects, loopDelay });
 }
 
 process.on("message", (m: StartMessage | { type: "stop" }) => {
