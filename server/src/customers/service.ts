@@ -57,11 +57,17 @@ export function canSee(actor: Actor, customer: Pick<CustomerRow, "ownerId">): bo
   return isManager(actor) || customer.ownerId === actorId(actor);
 }
 
-/** The customers of a group by id (RLS: this club's only); visibility is checked per request. */
-export async function customersById(tx: Tx, ids: string[], forUpdate = false) {
+/**
+ * The customers of a group by id (RLS: this club's only); visibility is checked per
+ * request. `lock` takes FOR NO KEY UPDATE, the lock an UPDATE of non-key columns takes
+ * itself: it keeps two writers of one customer apart, but not the foreign-key checks
+ * (FOR KEY SHARE) of revenue and contacts being written for that customer meanwhile,
+ * which FOR UPDATE would make wait for the whole group.
+ */
+export async function customersById(tx: Tx, ids: string[], lock = false) {
   const unique = [...new Set(ids)].sort();
   const q = tx.select().from(customers).where(inArray(customers.id, unique)).orderBy(customers.id);
-  const rows = forUpdate ? await q.for("update") : await q;
+  const rows = lock ? await q.for("no key update") : await q;
   return new Map(rows.map((c) => [c.id, c]));
 }
 
