@@ -5,6 +5,16 @@ import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
 import type { Deps } from "../deps.ts";
 
+const utf8 = new TextEncoder();
+const gzipAsync = promisify(gzipCb);
+
+/**
+ * Bodies from this size on are compressed at level 1: a 4.6 MB tier analysis takes
+ * about 40 ms there against 55 at level 6, for 7% more bytes. Compression runs on
+ * libuv's thread pool, not on the thread that answers requests.
+ */
+const BIG_BODY = 1 << 20;
+
 /**
  * A per-process cache of derived club reads (the leaderboard, the tier analysis),
  * kept serialised — JSON bytes, gzip bytes made on the first request that accepts
@@ -22,16 +32,6 @@ import type { Deps } from "../deps.ts";
  * - concurrent misses of one key share one computation;
  * - bounded by bytes, least recently used first out.
  */
-const utf8 = new TextEncoder();
-const gzipAsync = promisify(gzipCb);
-
-/**
- * Bodies from this size on are compressed at level 1: a 4.6 MB tier analysis takes
- * about 40 ms there against 55 at level 6, for 7% more bytes. Compression runs on
- * libuv's thread pool, not on the thread that answers requests.
- */
-const BIG_BODY = 1 << 20;
-
 export interface Served<T> {
   value: T;
   json: Uint8Array;
@@ -90,8 +90,6 @@ export class DerivedCache<T> {
 
   async #compute(compute: () => Promise<T>, generation: string): Promise<Entry<T>> {
     const value = await compute();
-    // TextEncoder, not Buffer.from: several times faster on the two-byte strings that
-    // Chinese names make (a 50,000-customer tier analysis: tens of milliseconds).
     const json = utf8.encode(JSON.stringify(this.toJson(value)));
     let gz: Promise<Uint8Array> | undefined;
     return {
@@ -99,7 +97,10 @@ export class DerivedCache<T> {
       json,
       etag: `"${createHash("sha256").update(json).digest("base64url").slice(0, 27)}"`,
       gzip() {
-        gz ??= gzipAsync(json, { level: json.byteLength >= BIG_BODY ? 1 : 6 });
+        gz ??= gzipAsync(json, { level: json.byteLength >= BIG_BODY ? 1 : 6 }).catch((err: unknown) => {
+          gz = undefined; // the next request tries again
+          throw err;
+        });
         return gz;
       },
       generation,
