@@ -3,7 +3,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
 import { toYuan } from "../money.ts";
-import { clubClock, revenueSums, targetSums, userNames } from "../quotas/read.ts";
+import { clubClock, periodSums, userNames } from "../quotas/read.ts";
 import { type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
 import { type Award, type AwardCandidate, type CumulativeEntry, rankAwards, reachedTargetAt } from "./rules.ts";
 
@@ -27,8 +27,7 @@ export async function awardsFor(ctx: ServiceContext, year: ClubYear) {
     if (year > current) throw new RuleViolation(`${year} has not started yet in club time.`, { year: "is in the future" });
     const months = monthsOfYear(year);
     const final = monthRange(months[11]!, clock.tz).end.getTime() <= clock.now.getTime();
-    const tsums = await targetSums(tx, months);
-    const rsums = await revenueSums(tx, months);
+    const { tsums, rsums } = await periodSums(tx, months);
     const names = await userNames(tx, [...tsums.keys()]);
     const candidates: AwardCandidate[] = [];
     for (const [repId, t] of tsums) {

@@ -62,26 +62,6 @@ export async function userNames(tx: Tx, ids: string[]): Promise<Map<string, stri
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-/** Per rep, the sum of targets over `months` (fen) and how many months had one. */
-export async function targetSums(tx: Tx, months: ClubMonth[]): Promise<Map<string, { fen: number; months: number }>> {
-  const rows = await tx
-    .select({ repId: targets.repId, fen: sql<string>`sum(${targets.amountFen})`, n: sql<number>`count(*)::int` })
-    .from(targets)
-    .where(inArray(targets.month, months))
-    .groupBy(targets.repId);
-  return new Map(rows.map((r) => [r.repId, { fen: Number(r.fen), months: Number(r.n) }]));
-}
-
-/** Per rep, revenue credited over `months` (fen), from the maintained totals — never the ledger. */
-export async function revenueSums(tx: Tx, months: ClubMonth[]): Promise<Map<string, number>> {
-  const rows = await tx
-    .select({ repId: repMonthTotals.repId, fen: sql<string>`sum(${repMonthTotals.amountFen})` })
-    .from(repMonthTotals)
-    .where(inArray(repMonthTotals.month, months))
-    .groupBy(repMonthTotals.repId);
-  return new Map(rows.map((r) => [r.repId, Number(r.fen)]));
-}
-
 /** Per rep, `add` folded from `zero()` over the rows whose month is in `period`. */
 export function sumByRep<R extends { repId: string; month: string }, S>(
   rows: readonly R[],
@@ -96,7 +76,8 @@ export function sumByRep<R extends { repId: string; month: string }, S>(
 }
 
 /**
- * targetSums and revenueSums for any periods within `months`, from one read of each
+ * Per rep, targets (fen, and how many months had one) and maintained revenue totals
+ * (never the ledger) summed over any period within `months`, from one read of each
  * table's (rep, month) rows: the live boards need the month, quarter and year at once.
  */
 export async function monthFigures(tx: Tx, months: ClubMonth[]) {
@@ -123,6 +104,12 @@ export async function monthFigures(tx: Tx, months: ClubMonth[]) {
         (s, x) => s + Number(x.fen),
       ),
   };
+}
+
+/** monthFigures for the one period `months`: the sums of targets and of revenue per rep. */
+export async function periodSums(tx: Tx, months: ClubMonth[]) {
+  const figures = await monthFigures(tx, months);
+  return { tsums: figures.targetSums(months), rsums: figures.revenueSums(months) };
 }
 
 /** The latest club month closed with results (null: none yet). */

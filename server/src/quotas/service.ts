@@ -8,18 +8,7 @@ import { decodeCursor, encodeCursor } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { type ClubMonth, type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
 import { evaluatePace } from "./pace.ts";
-import {
-  type ClubClock,
-  clubClock,
-  isMonthClosed,
-  loadRep,
-  loadReps,
-  lockQuotas,
-  paceView,
-  type RepRow,
-  revenueSums,
-  targetSums,
-} from "./read.ts";
+import { type ClubClock, clubClock, isMonthClosed, loadRep, loadReps, lockQuotas, paceView, periodSums, type RepRow } from "./read.ts";
 import { attainment, yearEnd } from "./rules.ts";
 
 // ── targets ──────────────────────────────────────────────────────────────────
@@ -144,7 +133,7 @@ export async function quotaFor(ctx: ServiceContext, month?: ClubMonth) {
 }
 
 export async function quotaRows(tx: Tx, ctx: ServiceContext, clock: ClubClock, month: ClubMonth) {
-  const [reps, tsums, rsums] = await Promise.all([loadReps(tx), targetSums(tx, [month]), revenueSums(tx, [month])]);
+  const [reps, { tsums, rsums }] = await Promise.all([loadReps(tx), periodSums(tx, [month])]);
   return quotaRowsFrom(ctx, clock, month, reps, tsums, rsums);
 }
 
@@ -187,7 +176,7 @@ export async function yearFor(ctx: ServiceContext, year?: ClubYear) {
     const y = year ?? yearOf(clock.now, clock.tz);
     const months = monthsOfYear(y);
     const me = actorId(ctx.actor);
-    const [reps, tsums, rsums] = await Promise.all([loadReps(tx), targetSums(tx, months), revenueSums(tx, months)]);
+    const [reps, { tsums, rsums }] = await Promise.all([loadReps(tx), periodSums(tx, months)]);
     const final = monthRange(months[11]!, clock.tz).end <= clock.now;
     return {
       year: y,
