@@ -137,18 +137,17 @@ export async function claimKeys<T>(tx: Tx, tenantId: string, now: Date, claims: 
       from ${idempotencyKeys} k join jsonb_to_recordset(${json}::jsonb) as x(user_id uuid, key text)
         on k.user_id = x.user_id and k.key = x.key`),
   ]);
-  const id = keyId;
-  const claimed = new Set(rowsOf<{ user_id: string; key: string }>(claimedResult).map((r) => id(r.user_id, r.key)));
+  const claimed = new Set(rowsOf<{ user_id: string; key: string }>(claimedResult).map((r) => keyId(r.user_id, r.key)));
   const rows = new Map(
     rowsOf<{ user_id: string; key: string; request_hash: string; status: number; response: unknown }>(rowsResult).map((r) => [
-      id(r.user_id, r.key),
+      keyId(r.user_id, r.key),
       r,
     ]),
   );
   return claims.map((c): ClaimOutcome<T> => {
     if (!c) return { kind: "none" };
-    if (claimed.has(id(c.userId, c.key))) return { kind: "claimed" };
-    const prior = rows.get(id(c.userId, c.key));
+    if (claimed.has(keyId(c.userId, c.key))) return { kind: "claimed" };
+    const prior = rows.get(keyId(c.userId, c.key));
     if (!prior) return { kind: "vanished" };
     if (prior.request_hash !== c.hash)
       return {

@@ -20,7 +20,7 @@ import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import type { Tier } from "../tiers/rules.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";
-import { Batcher, batcherPer, runGroups, type Settled } from "../writes/batcher.ts";
+import { clubWrites, type Settled } from "../writes/batcher.ts";
 import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys, withIdempotency } from "./idempotency.ts";
 import { cadenceStatus, classifyContact, intervalDays, isInPerson, type Ratio, ratio } from "./rules.ts";
 import type { ListContactsQuery, LogContact, RatioQuery } from "./schemas.ts";
@@ -207,19 +207,7 @@ interface ContactRequest {
   input: LogContact;
 }
 
-const GROUP = { maxBatch: 64, maxInFlight: 2 };
-const batcher = batcherPer(
-  (deps: Deps) =>
-    new Batcher<ContactRequest, Stored<ContactView>>(
-      (tenantId, reqs) =>
-        runGroups(
-          reqs,
-          (r) => keyId(actorId(r.ctx.actor)!, r.key),
-          (group) => logContactGroup(deps, tenantId, group),
-        ),
-      GROUP,
-    ),
-);
+const batcher = clubWrites((r: ContactRequest) => keyId(actorId(r.ctx.actor)!, r.key), logContactGroup);
 
 /**
  * SPEC §5: logs a contact once per Idempotency-Key. Classed from the customer's

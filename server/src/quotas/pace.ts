@@ -2,6 +2,7 @@ import { alarms, repMonthTotals, repPace, type Tx, targets, withTenant } from "@
 import { and, asc, eq, inArray, isNotNull, isNull, like, notLike, sql } from "drizzle-orm";
 import { type AlarmRow, raiseAlarm } from "../alarms/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
+import { onePer } from "../one-per.ts";
 import { Coalescer } from "../realtime/coalesce.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubClock, clubClock, type PaceView, paceView } from "./read.ts";
@@ -174,7 +175,19 @@ export async function evaluatePace(ctx: ServiceContext, repIds?: string[]): Prom
 /** Revenue writes of one club within this window are judged together, once per rep. */
 export const PACE_COALESCE_MS = 250;
 
-const paceQueues = new WeakMap<Deps, { reps: Map<string, Set<string>>; coalescer: Coalescer }>();
+/** Per app: the reps written per club since their last judgement, and the per-club coalescer that judges them. */
+const paceQueue = onePer((deps: Deps) => {
+  const reps = new Map<string, Set<string>>();
+  const coalescer = new Coalescer(PACE_COALESCE_MS, async (tenantId) => {
+    const ids = reps.get(tenantId);
+    reps.delete(tenantId);
+    if (!ids || ids.size === 0) return;
+    await evaluatePace({ deps, tenantId, actor: { kind: "system" } }, [...ids]).catch((err) =>
+      deps.logger.warn({ err, tenantId }, "pace re-evaluation failed"),
+    );
+  });
+  return { reps, coalescer };
+});
 
 /**
  * Called after each revenue write commits (revenue/service.ts afterRevenue): the
@@ -184,21 +197,7 @@ const paceQueues = new WeakMap<Deps, { reps: Map<string, Set<string>>; coalescer
  */
 export function paceAfterRevenue(ctx: ServiceContext, repIds: string[]): void {
   if (repIds.length === 0) return;
-  const deps = ctx.deps;
-  let q = paceQueues.get(deps);
-  if (!q) {
-    const reps = new Map<string, Set<string>>();
-    const coalescer = new Coalescer(PACE_COALESCE_MS, async (tenantId) => {
-      const ids = reps.get(tenantId);
-      reps.delete(tenantId);
-      if (!ids || ids.size === 0) return;
-      await evaluatePace({ deps, tenantId, actor: { kind: "system" } }, [...ids]).catch((err) =>
-        deps.logger.warn({ err, tenantId }, "pace re-evaluation failed"),
-      );
-    });
-    q = { reps, coalescer };
-    paceQueues.set(deps, q);
-  }
+  const q = paceQueue(ctx.deps);
   const set = q.reps.get(ctx.tenantId) ?? new Set<string>();
   for (const id of repIds) set.add(id);
   q.reps.set(ctx.tenantId, set);

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound } from "../http/errors.ts";
 import { toYuan } from "../money.ts";
+import { onePer } from "../one-per.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubMonth, dayOfMonthOf, elapsedFractionOfMonth, monthOf } from "../time/club-time.ts";
 import { type PaceLevel, paceLevel } from "./rules.ts";
@@ -153,17 +154,11 @@ export interface PaceView {
   graceDays: number;
 }
 
-const progress = new WeakMap<ClubClock, { elapsed: number; dayOfMonth: number }>();
-
 /** How far the clock's month has run: the same for every rep, so worked out once per clock (time-zone maths is not cheap). */
-function monthProgress(clock: ClubClock) {
-  let p = progress.get(clock);
-  if (!p) {
-    p = { elapsed: elapsedFractionOfMonth(clock.now, clock.month, clock.tz), dayOfMonth: dayOfMonthOf(clock.now, clock.tz) };
-    progress.set(clock, p);
-  }
-  return p;
-}
+const monthProgress = onePer((clock: ClubClock) => ({
+  elapsed: elapsedFractionOfMonth(clock.now, clock.month, clock.tz),
+  dayOfMonth: dayOfMonthOf(clock.now, clock.tz),
+}));
 
 /** The live pace of one rep for the current month, from the pure `paceLevel`. */
 export function paceView(clock: ClubClock, achievedFen: number, targetFen: number | null): PaceView {

@@ -12,7 +12,7 @@ import { paceAfterRevenue } from "../quotas/pace.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
-import { Batcher, batcherPer, runGroups, type Settled } from "../writes/batcher.ts";
+import { clubWrites, type Settled } from "../writes/batcher.ts";
 import { appendLedger, appendRows, type EntryRow, ledgerRow, type NewEntry, ownerAt } from "./ledger.ts";
 
 export function presentEntry(e: EntryRow, reversedById: string | null = null) {
@@ -99,19 +99,7 @@ interface RevenueRequest {
   key: string | undefined;
 }
 
-const GROUP = { maxBatch: 64, maxInFlight: 2 };
-const batcher = batcherPer(
-  (deps: Deps) =>
-    new Batcher<RevenueRequest, Stored<EntryView>>(
-      (tenantId, reqs) =>
-        runGroups(
-          reqs,
-          (r) => (r.key ? keyId(actorId(r.ctx.actor)!, r.key) : undefined),
-          (group) => recordRevenueGroup(deps, tenantId, group),
-        ),
-      GROUP,
-    ),
-);
+const batcher = clubWrites((r: RevenueRequest) => (r.key ? keyId(actorId(r.ctx.actor)!, r.key) : undefined), recordRevenueGroup);
 
 /**
  * Records one entry. With an Idempotency-Key (optional here, required for

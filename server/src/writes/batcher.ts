@@ -1,3 +1,6 @@
+import type { Deps } from "../deps.ts";
+import { onePer } from "../one-per.ts";
+
 /**
  * Group commit for hot writes. Requests that arrive while a club's earlier writes
  * are still in the database wait for them and then go together: one transaction,
@@ -81,22 +84,6 @@ export class Batcher<I, O> {
 }
 
 /**
- * One Batcher per `owner` (the app's deps), made on first use: services are plain
- * functions, and the app that calls them is what their groups belong to.
- */
-export function batcherPer<K extends object, I, O>(make: (owner: K) => Batcher<I, O>): (owner: K) => Batcher<I, O> {
-  const made = new WeakMap<K, Batcher<I, O>>();
-  return (owner) => {
-    let b = made.get(owner);
-    if (!b) {
-      b = make(owner);
-      made.set(owner, b);
-    }
-    return b;
-  };
-}
-
-/**
  * Runs `inputs` as one group; if the group as a whole fails (a deadlock, a lost
  * connection, anything not settled per item), every item is tried again alone, so
  * one bad item never fails its neighbours and a failure is reported for the item
@@ -153,4 +140,20 @@ export async function runGroups<I, O>(
     pending = later;
   }
   return out;
+}
+
+/** How a club's hot writes are grouped: at most 64 per group, two groups of a club under way per process. */
+export const CLUB_WRITES: BatcherOptions = { maxBatch: 64, maxInFlight: 2 };
+
+/**
+ * A service's grouped writes: one Batcher per app (made on first use), a lane per
+ * club, each group run in rounds by `keyOf` (runGroups) through `run`.
+ */
+export function clubWrites<I, O>(
+  keyOf: (input: I) => string | undefined,
+  run: (deps: Deps, tenantId: string, group: I[]) => Promise<Settled<O>[]>,
+): (deps: Deps) => Batcher<I, O> {
+  return onePer(
+    (deps: Deps) => new Batcher<I, O>((tenantId, inputs) => runGroups(inputs, keyOf, (group) => run(deps, tenantId, group)), CLUB_WRITES),
+  );
 }
