@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 
 export type AlarmRow = typeof alarms.$inferSelect;
 
@@ -94,9 +94,12 @@ export async function listAlarms(
       )
       .orderBy(desc(alarms.raisedAt), desc(alarms.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => presentAlarm(r.a, r.repName));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.raisedAt, last.id]) : null };
+    return page(
+      rows,
+      q.limit,
+      (r) => presentAlarm(r.a, r.repName),
+      (i) => [i.raisedAt, i.id],
+    );
   });
 }
 

@@ -4,7 +4,7 @@ import { audit } from "../audit.ts";
 import { actorId, isManager, loadCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { appendLedger } from "../revenue/ledger.ts";
 import { afterRevenue, presentEntry, resolveRep } from "../revenue/service.ts";
@@ -219,8 +219,11 @@ export async function listCardSales(
       )
       .orderBy(desc(cardSales.occurredAt), desc(cardSales.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => presentSale(r.s));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.occurredAt, last.id]) : null };
+    return page(
+      rows,
+      q.limit,
+      (r) => presentSale(r.s),
+      (i) => [i.occurredAt, i.id],
+    );
   });
 }

@@ -15,7 +15,7 @@ import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
 import { actorId, type CustomerRow, canSee, clubNow, customersById, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import type { Tier } from "../tiers/rules.ts";
@@ -370,9 +370,12 @@ export async function listContacts(ctx: ServiceContext, q: ListContactsQuery) {
       )
       .orderBy(desc(contacts.occurredAt), desc(contacts.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => presentContact(r.c, r.v));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.occurredAt, last.id]) : null };
+    return page(
+      rows,
+      q.limit,
+      (r) => presentContact(r.c, r.v),
+      (i) => [i.occurredAt, i.id],
+    );
   });
 }
 
@@ -500,30 +503,33 @@ export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string 
       )
       .orderBy(asc(dueAt), asc(customers.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => {
-      const s = cadenceStatus({
-        lastInPersonAt: r.c.lastInPersonAt,
-        activeSince: r.c.activeSince ?? r.c.createdAt,
-        now: club.now,
-        tier: r.tier,
-        settings: cadence,
-      });
-      return {
-        customerId: r.c.id,
-        name: r.c.name,
-        ownerId: r.c.ownerId,
-        ownerName: r.ownerName,
-        tier: r.tier,
-        required: s.required,
-        intervalDays: s.intervalDays,
-        lastInPersonAt: r.c.lastInPersonAt?.toISOString() ?? null,
-        activeSince: (r.c.activeSince ?? r.c.createdAt).toISOString(),
-        dueAt: s.dueAt!.toISOString(),
-        daysOverdue: s.daysOverdue!,
-      };
-    });
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.dueAt, last.customerId]) : null };
+    return page(
+      rows,
+      q.limit,
+      (r) => {
+        const s = cadenceStatus({
+          lastInPersonAt: r.c.lastInPersonAt,
+          activeSince: r.c.activeSince ?? r.c.createdAt,
+          now: club.now,
+          tier: r.tier,
+          settings: cadence,
+        });
+        return {
+          customerId: r.c.id,
+          name: r.c.name,
+          ownerId: r.c.ownerId,
+          ownerName: r.ownerName,
+          tier: r.tier,
+          required: s.required,
+          intervalDays: s.intervalDays,
+          lastInPersonAt: r.c.lastInPersonAt?.toISOString() ?? null,
+          activeSince: (r.c.activeSince ?? r.c.createdAt).toISOString(),
+          dueAt: s.dueAt!.toISOString(),
+          daysOverdue: s.daysOverdue!,
+        };
+      },
+      (i) => [i.dueAt, i.customerId],
+    );
   });
 }
 
@@ -539,7 +545,5 @@ export function pageRows<T>(rows: T[], q: { limit: number; cursor?: string | und
   const sorted = [...rows].sort((a, b) => cmp(key(a), key(b)));
   const after = decodeCursor(q.cursor, arity) as string[] | undefined;
   const rest = after ? sorted.filter((r) => cmp(key(r), after) > 0) : sorted;
-  const items = rest.slice(0, q.limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rest.length > q.limit && last ? encodeCursor(key(last)) : null };
+  return page(rest, q.limit, (r) => r, key);
 }

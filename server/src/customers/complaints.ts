@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { clearAlarm } from "../alarms/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 import { actorId, loadCustomer, visibleTo } from "./service.ts";
 
 type ComplaintRow = typeof complaints.$inferSelect;
@@ -79,8 +79,11 @@ export async function listComplaints(
       )
       .orderBy(desc(complaints.openedAt), desc(complaints.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => ({ ...present(r.c), customerName: r.customerName }));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.openedAt, last.id]) : null };
+    return page(
+      rows,
+      q.limit,
+      (r) => ({ ...present(r.c), customerName: r.customerName }),
+      (i) => [i.openedAt, i.id],
+    );
   });
 }

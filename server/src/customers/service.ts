@@ -16,7 +16,7 @@ import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { intervalDays } from "../contacts/rules.ts";
 import type { Actor, ServiceContext } from "../deps.ts";
 import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { type Tier, tierFor } from "../tiers/rules.ts";
@@ -222,10 +222,13 @@ export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) 
       search?.where,
       after ? sql`(${byName}, ${byId}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
     );
-    const items = await viewsOf(tx, club, where, { limit: q.limit + 1, ...(search?.gram ? { gram: search.gram } : {}) });
-    const page = items.slice(0, q.limit);
-    const last = page[page.length - 1];
-    return { items: page, nextCursor: items.length > q.limit && last ? encodeCursor([last.name, last.id]) : null };
+    const views = await viewsOf(tx, club, where, { limit: q.limit + 1, ...(search?.gram ? { gram: search.gram } : {}) });
+    return page(
+      views,
+      q.limit,
+      (v) => v,
+      (v) => [v.name, v.id],
+    );
   });
 }
 
@@ -452,16 +455,19 @@ export async function customerHistory(ctx: ServiceContext, id: string, q: { limi
       )
       .orderBy(desc(customerChanges.at), desc(customerChanges.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => ({
-      id: r.ch.id,
-      kind: r.ch.kind,
-      actorId: r.ch.actorId,
-      actorName: r.actorName,
-      at: r.ch.at.toISOString(),
-      changes: r.ch.changes,
-    }));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.at, last.id]) : null };
+    return page(
+      rows,
+      q.limit,
+      (r) => ({
+        id: r.ch.id,
+        kind: r.ch.kind,
+        actorId: r.ch.actorId,
+        actorName: r.actorName,
+        at: r.ch.at.toISOString(),
+        changes: r.ch.changes,
+      }),
+      (i) => [i.at, i.id],
+    );
   });
 }
 

@@ -4,7 +4,7 @@ import { repInScope } from "../contacts/service.ts";
 import { actorId } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, RuleViolation } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 import { toYuan } from "../money.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubDay, dayOf, dayRange } from "../time/club-time.ts";
@@ -198,23 +198,22 @@ export async function listDiaries(
       )
       .orderBy(asc(users.name), asc(users.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => ({
-      repId: r.u.id,
-      name: r.u.name,
-      day,
-      submitted: Boolean(r.d?.submittedAt),
-      submittedAt: r.d?.submittedAt?.toISOString() ?? null,
-      late: isLate(day, r.d?.submittedAt ?? null, now, tz),
-      hasText: Boolean(r.d?.workingTime || r.d?.targets || r.d?.progress || r.d?.notes),
-      managerComment: r.d?.managerComment ?? null,
-      figures: r.d?.submittedAt && r.d.figures ? presentFigures(r.d.figures as unknown as DiaryFigures) : null,
-    }));
-    const last = items[items.length - 1];
-    return {
-      day,
-      deadline: deadline.toISOString(),
-      items,
-      nextCursor: rows.length > q.limit && last ? encodeCursor([last.name, last.repId]) : null,
-    };
+    const listed = page(
+      rows,
+      q.limit,
+      (r) => ({
+        repId: r.u.id,
+        name: r.u.name,
+        day,
+        submitted: Boolean(r.d?.submittedAt),
+        submittedAt: r.d?.submittedAt?.toISOString() ?? null,
+        late: isLate(day, r.d?.submittedAt ?? null, now, tz),
+        hasText: Boolean(r.d?.workingTime || r.d?.targets || r.d?.progress || r.d?.notes),
+        managerComment: r.d?.managerComment ?? null,
+        figures: r.d?.submittedAt && r.d.figures ? presentFigures(r.d.figures as unknown as DiaryFigures) : null,
+      }),
+      (i) => [i.name, i.repId],
+    );
+    return { day, deadline: deadline.toISOString(), ...listed };
   });
 }

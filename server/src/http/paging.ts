@@ -22,9 +22,13 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   throw new ValidationError({ cursor: "is not a cursor this server gave out" });
 }
 
-/** Fetch limit + 1 rows; the extra one only says whether there is a next page. */
-export function page<T>(rows: T[], limit: number, key: (row: T) => (string | number)[]) {
-  const items = rows.slice(0, limit);
+/**
+ * A page of a list read with `limit + 1` rows (the extra one only says whether there
+ * is a next page): the first `limit` rows, presented, and the cursor after the last
+ * of them (`key` gives an item's place in the list's order).
+ */
+export function page<R, T>(rows: readonly R[], limit: number, present: (row: R) => T, key: (item: T) => (string | number)[]) {
+  const items = rows.slice(0, limit).map(present);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null };
+  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(key(last)) : null };
 }

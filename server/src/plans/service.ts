@@ -5,7 +5,7 @@ import { pageRows, repFilter, repInScope } from "../contacts/service.ts";
 import { actorId, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 import { readClubRules } from "../settings/service.ts";
 import { addDays, type ClubDay, dayOf, isoWeekOf } from "../time/club-time.ts";
 import { mondayOf, wholeWeeks } from "./week.ts";
@@ -98,9 +98,7 @@ export async function listPlans(
       )
       .orderBy(asc(visitPlans.day), asc(visitPlans.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map(presentPlan);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.day, last.id]) : null };
+    return page(rows, q.limit, presentPlan, (i) => [i.day, i.id]);
   });
 }
 

@@ -14,7 +14,7 @@ import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from ".
 import { actorId, clubNow, loadCustomer, viewCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation, ValidationError } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 
 /**
  * The prospect review (SPEC §5, 第四条 2②: 若访问一潜在客户已有3次…部门经理须对该潜在
@@ -56,18 +56,21 @@ export async function reviewQueue(ctx: ServiceContext, q: { limit: number; curso
       // longest waiting first
       .orderBy(asc(lastContactExpr), asc(customers.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => ({
-      customerId: r.c.id,
-      name: r.c.name,
-      kind: r.c.kind,
-      ownerId: r.c.ownerId,
-      ownerName: r.ownerName,
-      contacts: Number(r.count),
-      lastContactAt: (r.lastContactAt as Date).toISOString(),
-      countingSince: r.c.reviewCountFrom.toISOString(),
-    }));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.lastContactAt, last.customerId]) : null };
+    return page(
+      rows,
+      q.limit,
+      (r) => ({
+        customerId: r.c.id,
+        name: r.c.name,
+        kind: r.c.kind,
+        ownerId: r.c.ownerId,
+        ownerName: r.ownerName,
+        contacts: Number(r.count),
+        lastContactAt: (r.lastContactAt as Date).toISOString(),
+        countingSince: r.c.reviewCountFrom.toISOString(),
+      }),
+      (i) => [i.lastContactAt, i.customerId],
+    );
   });
 }
 
@@ -200,8 +203,6 @@ export async function listReviews(ctx: ServiceContext, q: { customerId?: string 
       )
       .orderBy(desc(prospectReviews.decidedAt), desc(prospectReviews.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map(presentReview);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.decidedAt, last.id]) : null };
+    return page(rows, q.limit, presentReview, (i) => [i.decidedAt, i.id]);
   });
 }

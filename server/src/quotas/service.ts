@@ -4,7 +4,7 @@ import { audit } from "../audit.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { type ClubMonth, type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
 import { evaluatePace } from "./pace.ts";
@@ -93,10 +93,12 @@ export async function listTargets(
       g.months.push(presentTarget(r.t, r.name));
       byRep.set(r.t.repId, g);
     }
-    const reps = [...byRep.values()];
-    const pageReps = reps.slice(0, q.limit);
-    const last = pageReps.at(-1);
-    const nextCursor = reps.length > q.limit && last ? encodeCursor([last.name, last.repId]) : null;
+    const { items: pageReps, nextCursor } = page(
+      [...byRep.values()],
+      q.limit,
+      (g) => g,
+      (g) => [g.name, g.repId],
+    );
     if (q.year) {
       return {
         year: q.year,

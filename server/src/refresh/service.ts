@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import { pageRows, repFilter } from "../contacts/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubQuarter, quarterOf, quarterRange } from "../time/club-time.ts";
 import { type OwnedRefreshSubject, refreshProgress } from "./rules.ts";
@@ -129,16 +129,22 @@ export async function staleCustomers(ctx: ServiceContext, q: { ownerId?: string 
       )
       .orderBy(asc(customers.lastRefreshedAt), asc(customers.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => ({
-      customerId: r.c.id,
-      name: r.c.name,
-      kind: r.c.kind,
-      status: r.c.status,
-      ownerId: r.c.ownerId,
-      ownerName: r.ownerName,
-      lastRefreshedAt: r.c.lastRefreshedAt.toISOString(),
-    }));
-    const last = items[items.length - 1];
-    return { quarter, items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.lastRefreshedAt, last.customerId]) : null };
+    return {
+      quarter,
+      ...page(
+        rows,
+        q.limit,
+        (r) => ({
+          customerId: r.c.id,
+          name: r.c.name,
+          kind: r.c.kind,
+          status: r.c.status,
+          ownerId: r.c.ownerId,
+          ownerName: r.ownerName,
+          lastRefreshedAt: r.c.lastRefreshedAt.toISOString(),
+        }),
+        (i) => [i.lastRefreshedAt, i.customerId],
+      ),
+    };
   });
 }

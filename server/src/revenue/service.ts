@@ -6,7 +6,7 @@ import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, 
 import { actorId, type CustomerRow, canSee, customersById, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { paceAfterRevenue } from "../quotas/pace.ts";
 import type { LiveEvent } from "../realtime/events.ts";
@@ -261,8 +261,11 @@ export async function listRevenue(
       )
       .orderBy(desc(revenueEntries.occurredAt), desc(revenueEntries.id))
       .limit(q.limit + 1);
-    const items = rows.slice(0, q.limit).map((r) => presentEntry(r.e, r.reversedById));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.occurredAt, last.id]) : null };
+    return page(
+      rows,
+      q.limit,
+      (r) => presentEntry(r.e, r.reversedById),
+      (i) => [i.occurredAt, i.id],
+    );
   });
 }

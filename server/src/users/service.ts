@@ -67,8 +67,7 @@ export async function listUsers(ctx: ServiceContext, q: { limit: number; cursor?
       )
       .orderBy(asc(users.createdAt), asc(users.id))
       .limit(q.limit + 1);
-    const p = page(rows, q.limit, (u) => [u.createdAt.toISOString(), u.id]);
-    return { items: p.items.map(publicUser), nextCursor: p.nextCursor };
+    return page(rows, q.limit, publicUser, (u) => [u.createdAt, u.id]);
   });
 }
 
