@@ -1,7 +1,7 @@
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
-import { expectErrorShape, type Json, startTestServer, type TestServer } from "../support/harness.ts";
+import { call, expectErrorShape, type Json, startTestServer, type TestServer } from "../support/harness.ts";
 
 let t: TestServer;
 let c: Club;
@@ -151,5 +151,63 @@ describe("customer CSV import and export", () => {
     expect(repAsks).not.toContain("围棋");
     expect(repAsks).toContain("宏达集团");
     expect(repAsks).not.toContain("赵先生");
+  });
+
+  it("keeps every text column where the customer record has it, and exports it under its own header", async () => {
+    const columns = {
+      phone: "021-5555",
+      email: "office@textcols.test",
+      address: "1 Bund Road",
+      postcode: "200001",
+      legalRepresentative: "Li Lei",
+      enterpriseNature: "state-owned",
+      size: "500 staff",
+      needs: "team dinners",
+    };
+    const header = ["name", "kind", "ownerEmail", ...Object.keys(columns)].join(",");
+    const row = ["Text Columns Ltd", "group", "rep1@csv.test", ...Object.values(columns)].join(",");
+    const ok = await upload("/customers/import", c.manager.token, `${header}\n${row}\n`);
+    expect(ok.status).toBe(201);
+    const one = await call(t.url, "GET", `/customers/${ok.body.customerIds[0]}`, { token: c.manager.token });
+    expect(one.body.profile).toMatchObject({
+      phone: columns.phone,
+      email: columns.email,
+      address: columns.address,
+      postcode: columns.postcode,
+      legalRepresentative: columns.legalRepresentative,
+    });
+    expect(one.body.features).toMatchObject({ enterpriseNature: columns.enterpriseNature, size: columns.size });
+    expect(one.body.transaction).toMatchObject({ needs: columns.needs });
+
+    const csv = await (
+      await fetch(`${t.url}/api/v1/customers/export.csv`, { headers: { authorization: `Bearer ${c.manager.token}` } })
+    ).text();
+    const [head, ...lines] = csv
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split("\n");
+    const names = head!.split(",");
+    expect(names).toEqual([
+      "id",
+      "name",
+      "kind",
+      "status",
+      "ownerEmail",
+      "expectedMonthlySpend",
+      "phone",
+      "email",
+      "address",
+      "postcode",
+      "legalRepresentative",
+      "enterpriseNature",
+      "size",
+      "cardsHeld",
+      "needs",
+      "createdAt",
+    ]);
+    const exported = lines
+      .map((l) => Object.fromEntries(l.split(",").map((v, i) => [names[i], v])))
+      .find((r) => r.name === "Text Columns Ltd");
+    expect(exported).toMatchObject({ ...columns, kind: "group", ownerEmail: "rep1@csv.test", cardsHeld: "" });
   });
 });

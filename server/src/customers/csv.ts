@@ -1,4 +1,15 @@
-import { customerChanges, customerOwners, customerStatusHistory, customers, revenueImports, users, withTenant } from "@clubhouse/db";
+import {
+  type CustomerFeatures,
+  type CustomerProfile,
+  type CustomerTransaction,
+  customerChanges,
+  customerOwners,
+  customerStatusHistory,
+  customers,
+  revenueImports,
+  users,
+  withTenant,
+} from "@clubhouse/db";
 import { stringify } from "csv-stringify/sync";
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -6,24 +17,35 @@ import { fileHash, RowErrors, readCsv } from "../csv/read.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict } from "../http/errors.ts";
 import { MAX_YUAN, toFen, toYuan } from "../money.ts";
-import { actorId, isManager, visibleTo } from "./service.ts";
+import { actorId, type CustomerRow, isManager, visibleTo } from "./service.ts";
+
+/** The customer's free-text fields that travel as CSV columns, and the part of the record each is kept in. */
+const TEXT_COLUMNS = [
+  ["phone", "profile"],
+  ["email", "profile"],
+  ["address", "profile"],
+  ["postcode", "profile"],
+  ["legalRepresentative", "profile"],
+  ["enterpriseNature", "features"],
+  ["size", "features"],
+  ["needs", "transaction"],
+] as const satisfies readonly (
+  | readonly [keyof CustomerProfile, "profile"]
+  | readonly [keyof CustomerFeatures, "features"]
+  | readonly [keyof CustomerTransaction, "transaction"]
+)[];
+type TextColumn = (typeof TEXT_COLUMNS)[number][0];
 
 export const CUSTOMER_COLUMNS = {
   required: ["name", "kind"],
-  optional: [
-    "status",
-    "ownerEmail",
-    "expectedMonthlySpend",
-    "phone",
-    "email",
-    "address",
-    "postcode",
-    "legalRepresentative",
-    "enterpriseNature",
-    "size",
-    "needs",
-  ],
+  optional: ["status", "ownerEmail", "expectedMonthlySpend", ...TEXT_COLUMNS.map(([name]) => name)],
 };
+
+/** A text column's value in a stored customer ("" when unset). */
+function textOf(c: CustomerRow, name: TextColumn): string {
+  const [, part] = TEXT_COLUMNS.find(([n]) => n === name)!;
+  return (c[part] as Record<string, string | undefined>)[name] ?? "";
+}
 
 const AMOUNT = /^\d+(\.\d{1,2})?$/;
 const email = z.string().email();
@@ -75,11 +97,14 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
         else expected = toFen(Number(v.expectedMonthlySpend));
       }
       if (v.email && !email.safeParse(v.email).success) errors.add(line, "email", "must be an email address");
-      for (const col of ["phone", "email", "address", "postcode", "legalRepresentative", "enterpriseNature", "size", "needs"] as const) {
-        if ((v[col] ?? "").length > 2000) errors.add(line, col, "is too long");
-      }
+      for (const [col] of TEXT_COLUMNS) if ((v[col] ?? "").length > 2000) errors.add(line, col, "is too long");
       if (errors.size > 0) continue;
-      const opt = (s: string | undefined) => (s ? s : undefined);
+      const parts = {
+        profile: {} as Record<string, string>,
+        features: {} as Record<string, string>,
+        transaction: {} as Record<string, string>,
+      };
+      for (const [col, part] of TEXT_COLUMNS) if (v[col]) parts[part][col] = v[col];
       values.push({
         tenantId: ctx.tenantId,
         name,
@@ -87,15 +112,7 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
         status: status as "prospect" | "active",
         ownerId: ownerId!,
         expectedMonthlySpendFen: expected,
-        profile: {
-          phone: opt(v.phone),
-          email: opt(v.email),
-          address: opt(v.address),
-          postcode: opt(v.postcode),
-          legalRepresentative: opt(v.legalRepresentative),
-        },
-        features: { enterpriseNature: opt(v.enterpriseNature), size: opt(v.size) },
-        transaction: { needs: opt(v.needs) },
+        ...parts,
         activeSince: status === "active" ? now : null,
         reviewCountFrom: now,
         lastRefreshedAt: now,
@@ -149,6 +166,29 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
 
 const PERSONAL = ["personality", "interests", "hobbies", "family", "education", "age", "abilities"] as const;
 
+type ExportColumn = [string, (c: CustomerRow, ownerEmail: string) => string];
+const text = (name: TextColumn): ExportColumn => [name, (c) => textOf(c, name)];
+
+/** The export's columns, in order, each with its value. */
+const EXPORT_COLUMNS: ExportColumn[] = [
+  ["id", (c) => c.id],
+  ["name", (c) => c.name],
+  ["kind", (c) => c.kind],
+  ["status", (c) => c.status],
+  ["ownerEmail", (_, ownerEmail) => ownerEmail],
+  ["expectedMonthlySpend", (c) => (c.expectedMonthlySpendFen === null ? "" : toYuan(c.expectedMonthlySpendFen).toFixed(2))],
+  text("phone"),
+  text("email"),
+  text("address"),
+  text("postcode"),
+  text("legalRepresentative"),
+  text("enterpriseNature"),
+  text("size"),
+  ["cardsHeld", (c) => (c.transaction.cardsHeld ?? []).join("; ")],
+  text("needs"),
+  ["createdAt", (c) => c.createdAt.toISOString()],
+];
+
 /** CSV of the caller's visible customers. Personal fields only when a manager asks for them (SPEC §2). */
 export async function exportCustomers(ctx: ServiceContext, includePersonal: boolean) {
   const withPersonal = includePersonal && isManager(ctx.actor);
@@ -165,48 +205,13 @@ export async function exportCustomers(ctx: ServiceContext, includePersonal: bool
         .orderBy(asc(customers.id))
         .limit(5000);
       for (const { c, ownerEmail } of rows) {
-        const base = [
-          c.id,
-          c.name,
-          c.kind,
-          c.status,
-          ownerEmail,
-          c.expectedMonthlySpendFen === null ? "" : toYuan(c.expectedMonthlySpendFen).toFixed(2),
-          c.profile.phone ?? "",
-          c.profile.email ?? "",
-          c.profile.address ?? "",
-          c.profile.postcode ?? "",
-          c.profile.legalRepresentative ?? "",
-          c.features.enterpriseNature ?? "",
-          c.features.size ?? "",
-          (c.transaction.cardsHeld ?? []).join("; "),
-          c.transaction.needs ?? "",
-          c.createdAt.toISOString(),
-        ];
+        const base = EXPORT_COLUMNS.map(([, value]) => value(c, ownerEmail));
         out.push(withPersonal ? [...base, ...PERSONAL.map((k) => String(c.personal[k] ?? ""))] : base);
       }
       if (rows.length < 5000) break;
       after = rows[rows.length - 1]!.c.id;
     }
-    const columns = [
-      "id",
-      "name",
-      "kind",
-      "status",
-      "ownerEmail",
-      "expectedMonthlySpend",
-      "phone",
-      "email",
-      "address",
-      "postcode",
-      "legalRepresentative",
-      "enterpriseNature",
-      "size",
-      "cardsHeld",
-      "needs",
-      "createdAt",
-      ...(withPersonal ? PERSONAL : []),
-    ];
+    const columns = [...EXPORT_COLUMNS.map(([name]) => name), ...(withPersonal ? PERSONAL : [])];
     return `\ufeff${stringify(out, { header: true, columns })}`;
   });
 }
