@@ -66,10 +66,6 @@ export default defineConfig({
           // Browser tests: playwright-core driving Debian's Chromium against a real server
           // serving the built web app (the root `test` script builds it first).
           name: "e2e",
-          // The offline test is flaky: Chromium's offline emulation does not always cover a
-          // request made while a service worker controls the page, so a "offline" contact
-          // can reach the server early. A retry re-runs the whole test with every assertion.
-          retry: 2,
           include: ["test/e2e/**/*.test.ts"],
           env: { TEST_DB: "pglite" },
           testTimeout: 120_000,

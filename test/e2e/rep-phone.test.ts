@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Club } from "../support/club.ts";
 import { makeClub, newCustomer } from "../support/club.ts";
 import type { TestServer } from "../support/harness.ts";
-import { eventually, get, launchBrowser, newContext, PASSWORDS, PHONE, signInUi, startLiveClockServer } from "./support.ts";
+import { cuttableProxy, eventually, get, launchBrowser, newContext, PASSWORDS, PHONE, signInUi, startLiveClockServer } from "./support.ts";
 
 // A rep on a 360×740 phone: three taps log a contact; offline contacts wait on the
 // device and reach the server exactly once when the network returns.
@@ -63,19 +63,21 @@ describe("rep on a phone", () => {
   });
 
   it("keeps contacts logged offline on the phone and sends each exactly once when back online", async () => {
-    // Its own customers, so that a retry (vitest.config.ts) starts from nothing stored.
-    const run = Date.now().toString(36);
     const offlineCustomers = [
-      await newCustomer(ts.url, club.rep1.token, { name: `华润置地-${run}`, status: "active" }),
-      await newCustomer(ts.url, club.rep1.token, { name: `中信银行工会-${run}`, status: "active" }),
+      await newCustomer(ts.url, club.rep1.token, { name: "华润置地-离线", status: "active" }),
+      await newCustomer(ts.url, club.rep1.token, { name: "中信银行工会-离线", status: "active" }),
     ];
+    // The phone reaches the server through a network the test can cut (and the test
+    // reads the server directly, past it).
+    const network = await cuttableProxy(ts.url);
     const ctx = await newContext(browser, PHONE);
     const page = await ctx.newPage();
-    await signInUi(page, ts.url, club.slug, `rep1@${club.slug}.test`, PASSWORDS.rep1);
+    await signInUi(page, network.url, club.slug, `rep1@${club.slug}.test`, PASSWORDS.rep1);
     await page.locator('[data-testid="customer-row"]').first().waitFor();
     // The service worker has the shell once it controls the page.
     await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 20_000 });
 
+    network.cut();
     await ctx.setOffline(true);
     const log = async (name: string, channel: string, outcome: string) => {
       await page.locator(`[data-testid="customer-row"][data-name="${name}"]`).tap();
@@ -98,6 +100,7 @@ describe("rep on a phone", () => {
     expect(await contactsOf(offlineCustomers[0]!.id)).toHaveLength(0);
     expect(await contactsOf(offlineCustomers[1]!.id)).toHaveLength(0);
 
+    network.restore();
     await ctx.setOffline(false);
     await eventually(
       async () => (await contactsOf(offlineCustomers[0]!.id)).length === 1 && (await contactsOf(offlineCustomers[1]!.id)).length === 1,
@@ -113,5 +116,6 @@ describe("rep on a phone", () => {
     expect(await contactsOf(offlineCustomers[0]!.id)).toMatchObject([{ channel: "visit", outcome: "signed" }]);
     expect(await contactsOf(offlineCustomers[1]!.id)).toMatchObject([{ channel: "phone", outcome: "none" }]);
     await ctx.close();
+    await network.close();
   });
 });

@@ -1,3 +1,4 @@
+import { connect, createServer, type Socket } from "node:net";
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, type Json, startTestServer, type TestServer } from "../support/harness.ts";
@@ -31,6 +32,49 @@ export async function startLiveClockServer(): Promise<TestServer> {
   const ts = await startTestServer({}, new Date().toISOString());
   ts.clock.now = () => new Date();
   return ts;
+}
+
+/**
+ * A TCP proxy in front of a server, which a test can cut: the phone's network gone
+ * for every request the browser makes. Chromium's offline emulation alone does not
+ * always cover a request that a service worker makes for its page, which could then
+ * reach the server while the page is meant to be offline. Cutting closes every open
+ * connection and refuses new ones; restoring lets them through again.
+ */
+export async function cuttableProxy(target: string): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const open = new Set<Socket>();
+  let cut = false;
+  const server = createServer((client) => {
+    if (cut) return void client.destroy();
+    const upstream = connect(Number(port), hostname);
+    for (const s of [client, upstream]) {
+      open.add(s);
+      s.on("close", () => open.delete(s));
+      s.on("error", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("the proxy has no port");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    cut() {
+      cut = true;
+      for (const s of open) s.destroy();
+    },
+    restore() {
+      cut = false;
+    },
+    async close() {
+      for (const s of open) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
