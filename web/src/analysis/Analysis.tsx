@@ -4,7 +4,7 @@ import { client, data, type MixAnalysis, type TierAnalysis } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubMonth, money, monthLabel, pct, shiftMonth } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { Empty, ErrorBox, Loading } from "../ui/common.tsx";
+import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Chart, type ChartOption } from "./chart.tsx";
 
 const TIER_COLORS = { A: "#166534", B: "#2563eb", C: "#a8a29e" } as const;
@@ -110,7 +110,7 @@ function Tiers(props: { month: string }) {
   );
   const [table, setTable] = createSignal(false);
   return (
-    <Show when={a.data()} fallback={a.error() ? <ErrorBox error={a.error()} retry={a.refetch} /> : <Loading />}>
+    <Ready when={a.data()} error={a.error()} retry={a.refetch}>
       {(x) => (
         <Show when={x().customers.length > 0} fallback={<Empty icon="chart">{t("analysis.empty")}</Empty>}>
           <div class="tier-totals">
@@ -141,22 +141,16 @@ function Tiers(props: { month: string }) {
             </button>
             <Show when={table()}>
               <table class="table compact">
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">{t("customer.name")}</th>
-                    <th scope="col" class="num">
-                      {t("analysis.spend")}
-                    </th>
-                    <th scope="col" class="num">
-                      {t("analysis.shareCol")}
-                    </th>
-                    <th scope="col" class="num">
-                      {t("analysis.cumulative")}
-                    </th>
-                    <th scope="col">{t("customer.tier")}</th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    "#",
+                    t("customer.name"),
+                    { num: t("analysis.spend") },
+                    { num: t("analysis.shareCol") },
+                    { num: t("analysis.cumulative") },
+                    t("customer.tier"),
+                  ]}
+                />
                 <tbody>
                   <For each={x().customers}>
                     {(c, i) => (
@@ -178,7 +172,7 @@ function Tiers(props: { month: string }) {
           </div>
         </Show>
       )}
-    </Show>
+    </Ready>
   );
 }
 
@@ -220,7 +214,7 @@ function Mix(props: { month: string }) {
           <For each={tiers.data()?.customers ?? []}>{(c) => <option value={c.customerId}>{c.name}</option>}</For>
         </select>
       </label>
-      <Show when={mix.data()} fallback={mix.error() ? <ErrorBox error={mix.error()} retry={mix.refetch} /> : <Loading />}>
+      <Ready when={mix.data()} error={mix.error()} retry={mix.refetch}>
         {(m) => (
           <Show when={m().lines.some((l) => l.spend > 0)} fallback={<Empty icon="chart">{t("analysis.empty")}</Empty>}>
             <h2>
@@ -228,17 +222,7 @@ function Mix(props: { month: string }) {
             </h2>
             <Chart option={mixOption(m())} label={t("analysis.mixLabel", { who: label() })} height={Math.max(200, m().lines.length * 40)} />
             <table class="table compact">
-              <thead>
-                <tr>
-                  <th scope="col">{t("analysis.line")}</th>
-                  <th scope="col" class="num">
-                    {t("analysis.spend")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("analysis.shareCol")}
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={[t("analysis.line"), { num: t("analysis.spend") }, { num: t("analysis.shareCol") }]} />
               <tbody>
                 <For each={m().lines}>
                   {(l) => (
@@ -258,7 +242,7 @@ function Mix(props: { month: string }) {
             </Show>
           </Show>
         )}
-      </Show>
+      </Ready>
     </div>
   );
 }
@@ -269,7 +253,7 @@ function Share(props: { month: string }) {
     (k) => data(client.analysis.share.$get({ query: { month: k.slice(6) } })),
   );
   return (
-    <Show when={s.data()} fallback={s.error() ? <ErrorBox error={s.error()} retry={s.refetch} /> : <Loading />}>
+    <Ready when={s.data()} error={s.error()} retry={s.refetch}>
       {(x) => (
         <div class="card">
           <p>
@@ -277,21 +261,15 @@ function Share(props: { month: string }) {
           </p>
           <Show when={x().customers.length > 0} fallback={<Empty icon="chart">{t("analysis.empty")}</Empty>}>
             <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("customer.name")}</th>
-                  <th scope="col" class="num">
-                    {t("analysis.spend")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("analysis.shareCol")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("analysis.expected")}
-                  </th>
-                  <th scope="col">{t("analysis.flag")}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t("customer.name"),
+                  { num: t("analysis.spend") },
+                  { num: t("analysis.shareCol") },
+                  { num: t("analysis.expected") },
+                  t("analysis.flag"),
+                ]}
+              />
               <tbody>
                 <For each={x().customers}>
                   {(c) => (
@@ -313,6 +291,6 @@ function Share(props: { month: string }) {
           </Show>
         </div>
       )}
-    </Show>
+    </Ready>
   );
 }

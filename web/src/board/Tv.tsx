@@ -4,7 +4,7 @@ import { t } from "../i18n/index.ts";
 import { liveState, refreshBoards } from "../live.ts";
 import { me } from "../session.ts";
 import type { Period } from "../types.ts";
-import { Empty, ErrorBox, LiveDot, Loading } from "../ui/common.tsx";
+import { Empty, LiveDot, Ready } from "../ui/common.tsx";
 import { BoardSummary, BoardTable } from "./BoardTable.tsx";
 import { createFlip, useBoard } from "./useBoard.ts";
 
@@ -65,12 +65,12 @@ export function Tv() {
           <span classList={{ on: period() === p }}>{t(`period.${p}`)}</span>
         ))}
       </div>
-      <Show when={board.loaded()} fallback={board.error() ? <ErrorBox error={board.error()} /> : <Loading />}>
+      <Ready when={board.loaded()} error={board.error()}>
         <Show when={board.rows.length > 0} fallback={<Empty icon="board">{t("board.empty")}</Empty>}>
           <BoardSummary rows={board.rows} tv />
           <BoardTable rows={board.rows} elapsed={periodAt(period()).elapsed} flipRef={flip.ref} tv />
         </Show>
-      </Show>
+      </Ready>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { type Awards, client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubYear, money, pct } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
-import { ErrorBox, Loading } from "../ui/common.tsx";
+import { Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 
 const places = ["champion", "runnerUp", "third"] as const;
@@ -43,7 +43,7 @@ export function AwardsPage() {
       <Show when={awards.data() && !awards.data()?.final}>
         <p class="note">{t("awards.provisional")}</p>
       </Show>
-      <Show when={awards.data()} fallback={awards.error() ? <ErrorBox error={awards.error()} retry={awards.refetch} /> : <Loading />}>
+      <Ready when={awards.data()} error={awards.error()} retry={awards.refetch}>
         <div class="podium">
           <For each={places}>
             {(p, i) => (
@@ -76,7 +76,7 @@ export function AwardsPage() {
             )}
           </For>
         </div>
-      </Show>
+      </Ready>
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { boardMoney, clock, pct, periodAt, periodLabel } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { onLive } from "../live.ts";
 import type { CloseReason, Level, Period } from "../types.ts";
-import { Empty, ErrorBox, FormError, LevelChip, LiveDot, Loading } from "../ui/common.tsx";
+import { Empty, ErrorBox, FormError, LevelChip, LiveDot, Loading, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { reasonText } from "./reasons.ts";
 
@@ -44,10 +44,7 @@ export function Board() {
       </header>
       <div class="board-layout">
         <section class="board-main card" aria-live="off">
-          <Show
-            when={board.loaded()}
-            fallback={board.error() ? <ErrorBox error={board.error()} retry={() => void board.reload()} /> : <Loading />}
-          >
+          <Ready when={board.loaded()} error={board.error()} retry={() => void board.reload()}>
             <Show when={board.rows.length > 0} fallback={<Empty icon="board">{t("board.empty")}</Empty>}>
               <BoardSummary rows={board.rows} />
               <BoardTable rows={board.rows} elapsed={periodAt(period()).elapsed} flipRef={flip.ref} />
@@ -55,7 +52,7 @@ export function Board() {
             <p class="legend muted small">
               <span class="legend-mark full" /> {t("board.legend100")} <span class="legend-mark pace" /> {t("board.legendPace")}
             </p>
-          </Show>
+          </Ready>
         </section>
         <Alarms />
       </div>

@@ -4,7 +4,7 @@ import { type Customer, client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { money, shortDate } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { Empty, ErrorBox, Loading } from "../ui/common.tsx";
+import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 
 type Filters = { tier: string; status: string; ownerId: string; flag: string; q: string };
@@ -97,22 +97,20 @@ export function CustomersTable() {
           </select>
         </label>
       </div>
-      <Show when={list.data()} fallback={list.error() ? <ErrorBox error={list.error()} retry={list.refetch} /> : <Loading />}>
+      <Ready when={list.data()} error={list.error()} retry={list.refetch}>
         <Show when={rows().length > 0} fallback={<Empty icon="user">{t("customers.empty")}</Empty>}>
           <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("customer.name")}</th>
-                <th scope="col">{t("customer.tier")}</th>
-                <th scope="col">{t("customers.status")}</th>
-                <th scope="col">{t("customers.owner")}</th>
-                <th scope="col" class="num">
-                  {t("customer.lastMonth")}
-                </th>
-                <th scope="col">{t("customer.lastContact")}</th>
-                <th scope="col">{t("customers.flag")}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t("customer.name"),
+                t("customer.tier"),
+                t("customers.status"),
+                t("customers.owner"),
+                { num: t("customer.lastMonth") },
+                t("customer.lastContact"),
+                t("customers.flag"),
+              ]}
+            />
             <tbody>
               <For each={rows()}>
                 {(c) => (
@@ -146,7 +144,7 @@ export function CustomersTable() {
             </button>
           </Show>
         </Show>
-      </Show>
+      </Ready>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { createSignal, For, Show } from "solid-js";
 import { ApiError, uploadCsv } from "../api.ts";
 import { money } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { FormError } from "../ui/common.tsx";
+import { FormError, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 
 type Kind = "revenue" | "customers";
@@ -95,12 +95,7 @@ export function ImportPage() {
               {(error() as ApiError).message} {t("import.nothingStored")}
             </p>
             <table class="table compact">
-              <thead>
-                <tr>
-                  <th scope="col">{t("import.where")}</th>
-                  <th scope="col">{t("import.problem")}</th>
-                </tr>
-              </thead>
+              <TableHead columns={[t("import.where"), t("import.problem")]} />
               <tbody>
                 <For each={rowErrors()}>
                   {([where, msg]) => (

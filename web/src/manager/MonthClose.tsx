@@ -3,7 +3,7 @@ import { client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubMonth, dateTime, monthLabel, pct, shiftMonth } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { Empty, ErrorBox, FormError, Loading } from "../ui/common.tsx";
+import { Empty, FormError, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { reasonText } from "./reasons.ts";
 
@@ -59,7 +59,7 @@ export function MonthClose() {
         </div>
       </header>
       <FormError error={error()} />
-      <Show when={view()} fallback={results.error() ? <ErrorBox error={results.error()} retry={results.refetch} /> : <Loading />}>
+      <Ready when={view()} error={results.error()} retry={results.refetch}>
         {(v) => (
           <>
             <p class="muted small">
@@ -71,18 +71,16 @@ export function MonthClose() {
             </p>
             <Show when={v().results.length > 0} fallback={<Empty icon="lock">{t("close.empty")}</Empty>}>
               <table class="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("board.rep")}</th>
-                    <th scope="col" class="num">
-                      {t("board.attainment")}
-                    </th>
-                    <th scope="col">{t("close.outcome")}</th>
-                    <th scope="col">{t("close.reasons")}</th>
-                    <th scope="col">{t("close.bonus")}</th>
-                    <th scope="col">{t("close.reported")}</th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    t("board.rep"),
+                    { num: t("board.attainment") },
+                    t("close.outcome"),
+                    t("close.reasons"),
+                    t("close.bonus"),
+                    t("close.reported"),
+                  ]}
+                />
                 <tbody>
                   <For each={v().results}>
                     {(r) => (
@@ -114,7 +112,7 @@ export function MonthClose() {
             </Show>
           </>
         )}
-      </Show>
+      </Ready>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { dateTime } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { Empty, ErrorBox, FieldError, FormError, Loading } from "../ui/common.tsx";
+import { Empty, FieldError, FormError, Ready, TableHead } from "../ui/common.tsx";
 
 /** Prospects with three or more in-person contacts: continue, reassign or drop (SPEC §5). */
 export function Review() {
@@ -42,21 +42,13 @@ export function Review() {
           <p class="muted">{t("review.help")}</p>
         </div>
       </header>
-      <Show when={queue.data()} fallback={queue.error() ? <ErrorBox error={queue.error()} retry={queue.refetch} /> : <Loading />}>
+      <Ready when={queue.data()} error={queue.error()} retry={queue.refetch}>
         {(q) => (
           <Show when={q().items.length > 0} fallback={<Empty icon="review">{t("review.empty")}</Empty>}>
             <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("customer.name")}</th>
-                  <th scope="col">{t("review.owner")}</th>
-                  <th scope="col" class="num">
-                    {t("review.contacts")}
-                  </th>
-                  <th scope="col">{t("review.last")}</th>
-                  <th scope="col">{t("review.decision")}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[t("customer.name"), t("review.owner"), { num: t("review.contacts") }, t("review.last"), t("review.decision")]}
+              />
               <tbody>
                 <For each={q().items}>
                   {(it) => (
@@ -118,7 +110,7 @@ export function Review() {
             </table>
           </Show>
         )}
-      </Show>
+      </Ready>
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { client, data, type Settings } from "../api.ts";
 import { useData } from "../cache.ts";
 import { t } from "../i18n/index.ts";
 import { me } from "../session.ts";
-import { ErrorBox, FieldError, FormError, Loading } from "../ui/common.tsx";
+import { FieldError, FormError, Ready, TableHead } from "../ui/common.tsx";
 
 /** Club settings (admin edits; managers read) and the club's users. */
 export function SettingsPage() {
@@ -17,12 +17,9 @@ export function SettingsPage() {
       <header class="page-head">
         <h1>{t("settings.title")}</h1>
       </header>
-      <Show
-        when={settings.data()}
-        fallback={settings.error() ? <ErrorBox error={settings.error()} retry={settings.refetch} /> : <Loading />}
-      >
+      <Ready when={settings.data()} error={settings.error()} retry={settings.refetch}>
         {(s) => <SettingsForm settings={s()} readOnly={!isAdmin()} onSaved={(n) => settings.mutate(() => n)} />}
-      </Show>
+      </Ready>
       <Users />
     </div>
   );
@@ -141,17 +138,10 @@ function Users() {
     <section class="card" aria-labelledby="users-title">
       <h2 id="users-title">{t("settings.users")}</h2>
       <FormError error={rowError()} />
-      <Show when={users.data()} fallback={users.error() ? <ErrorBox error={users.error()} retry={users.refetch} /> : <Loading />}>
+      <Ready when={users.data()} error={users.error()} retry={users.refetch}>
         {(u) => (
           <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">{t("customer.name")}</th>
-                <th scope="col">{t("login.email")}</th>
-                <th scope="col">{t("settings.role")}</th>
-                <th scope="col">{t("settings.state")}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t("customer.name"), t("login.email"), t("settings.role"), t("settings.state")]} />
             <tbody>
               <For each={u().items}>
                 {(x) => (
@@ -173,7 +163,7 @@ function Users() {
             </tbody>
           </table>
         )}
-      </Show>
+      </Ready>
       <form class="form grid-form" onSubmit={add} aria-labelledby="add-user-title">
         <h3 id="add-user-title">{t("settings.addUser")}</h3>
         <div class="grid4">

@@ -3,7 +3,7 @@ import { ApiError, client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubMonth, money, monthLabel, pct, shiftMonth } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { Empty, ErrorBox, Loading } from "../ui/common.tsx";
+import { Empty, Ready, TableHead } from "../ui/common.tsx";
 
 const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
 
@@ -61,25 +61,19 @@ export function Targets() {
           </button>
         </div>
       </header>
-      <Show when={reps.data()} fallback={reps.error() ? <ErrorBox error={reps.error()} retry={reps.refetch} /> : <Loading />}>
+      <Ready when={reps.data()} error={reps.error()} retry={reps.refetch}>
         {(r) => (
           <Show when={r().items.length > 0} fallback={<Empty icon="user">{t("targets.noReps")}</Empty>}>
             <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("board.rep")}</th>
-                  <th scope="col" class="num">
-                    {t("targets.current")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("targets.achieved")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("board.attainment")}
-                  </th>
-                  <th scope="col">{t("targets.new")}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  t("board.rep"),
+                  { num: t("targets.current") },
+                  { num: t("targets.achieved") },
+                  { num: t("board.attainment") },
+                  t("targets.new"),
+                ]}
+              />
               <tbody>
                 <For each={r().items.filter((u) => !u.disabled)}>
                   {(u) => (
@@ -131,7 +125,7 @@ export function Targets() {
             </table>
           </Show>
         )}
-      </Show>
+      </Ready>
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { clubMonth, dateTime, daysSince, money, shortDate } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { mine } from "../offline/outbox.ts";
 import type { Channel, Outcome } from "../types.ts";
-import { CachedNote, Empty, ErrorBox, FieldError, FormError, Loading } from "../ui/common.tsx";
+import { CachedNote, Empty, ErrorBox, FieldError, FormError, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { LogSheet } from "./LogSheet.tsx";
 
@@ -48,10 +48,7 @@ export function CustomerCard() {
         <Icon name="back" size={18} /> {t("action.back")}
       </button>
       <CachedNote at={customer.cachedAt()} error={customer.error()} />
-      <Show
-        when={customer.data()}
-        fallback={customer.error() ? <ErrorBox error={customer.error()} retry={customer.refetch} /> : <Loading />}
-      >
+      <Ready when={customer.data()} error={customer.error()} retry={customer.refetch}>
         {(c) => (
           <>
             <header class="card-head">
@@ -171,7 +168,7 @@ export function CustomerCard() {
             <History id={params.id} />
           </>
         )}
-      </Show>
+      </Ready>
       <LogSheet customer={logging()} onClose={() => setLogging(null)} onOpenCard={() => setLogging(null)} />
     </div>
   );
@@ -191,7 +188,7 @@ function History(props: { id: string }) {
         <Icon name="chevron" size={16} style={{ transform: open() ? "rotate(90deg)" : "none" }} /> {t("customer.history")}
       </button>
       <Show when={open()}>
-        <Show when={hist.data()} fallback={hist.error() ? <ErrorBox error={hist.error()} /> : <Loading />}>
+        <Ready when={hist.data()} error={hist.error()}>
           {(h) => (
             <ul class="timeline">
               <For each={h().items}>
@@ -210,7 +207,7 @@ function History(props: { id: string }) {
               </For>
             </ul>
           )}
-        </Show>
+        </Ready>
       </Show>
     </section>
   );

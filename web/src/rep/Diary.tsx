@@ -5,7 +5,7 @@ import { useData } from "../cache.ts";
 import { clubDay, dateTime, dayLabel, money } from "../format.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { liveState } from "../live.ts";
-import { CachedNote, ErrorBox, FieldError, FormError, Loading } from "../ui/common.tsx";
+import { CachedNote, FieldError, FormError, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 
 type Figures = Diary["figures"];
@@ -99,7 +99,7 @@ export function DiaryPage() {
         </button>
       </div>
       <CachedNote at={diary.cachedAt()} error={diary.error()} />
-      <Show when={diary.data()} fallback={diary.error() ? <ErrorBox error={diary.error()} retry={diary.refetch} /> : <Loading />}>
+      <Ready when={diary.data()} error={diary.error()} retry={diary.refetch}>
         {(d) => (
           <>
             <p class="diary-status" data-testid="diary-status">
@@ -189,7 +189,7 @@ export function DiaryPage() {
             </Show>
           </>
         )}
-      </Show>
+      </Ready>
     </div>
   );
 }

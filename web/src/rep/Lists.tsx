@@ -5,7 +5,7 @@ import { useData } from "../cache.ts";
 import { shortDate } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { me } from "../session.ts";
-import { CachedNote, Empty, ErrorBox, Loading } from "../ui/common.tsx";
+import { CachedNote, Empty, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { allCustomers, rankCustomers, seenLabel } from "./customers.ts";
 
@@ -54,7 +54,7 @@ export function Lists() {
         )}
       </Show>
       <CachedNote at={list.cachedAt()} error={list.error()} />
-      <Show when={list.data()} fallback={list.error() ? <ErrorBox error={list.error()} retry={list.refetch} /> : <Loading />}>
+      <Ready when={list.data()} error={list.error()} retry={list.refetch}>
         <Show
           when={ranked().length > 0}
           fallback={<Empty icon="signed">{kind() === "overdue" ? t("lists.noneOverdue") : t("lists.noneStale")}</Empty>}
@@ -84,7 +84,7 @@ export function Lists() {
             </For>
           </ul>
         </Show>
-      </Show>
+      </Ready>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { createMemo, type JSX, Show } from "solid-js";
+import { type Accessor, createMemo, For, type JSX, Show } from "solid-js";
 import { ApiError, describeError } from "../api.ts";
 import { clock } from "../format.ts";
 import { type Lang, lang, setLang, t } from "../i18n/index.ts";
@@ -45,6 +45,45 @@ export function ErrorBox(props: { error: unknown; retry?: () => void }) {
 }
 
 /** Shown above data that came from the device because the server could not be reached. */
+/**
+ * A part of a screen that waits for its data: the children once `when` holds a value
+ * (a function child gets it, as with Show); until then a spinner, or the error with a
+ * retry button when `retry` is given.
+ */
+export function Ready<T>(props: {
+  when: T | undefined | null | false;
+  error: unknown;
+  retry?: () => void;
+  children: JSX.Element | ((value: Accessor<NonNullable<T>>) => JSX.Element);
+}) {
+  return (
+    <Show when={props.when} fallback={props.error ? <ErrorBox error={props.error} retry={props.retry} /> : <Loading />}>
+      {props.children as JSX.Element}
+    </Show>
+  );
+}
+
+/** A table's header row: a column's label, or `{ num: label }` for a numeric (right-aligned) column. */
+export function TableHead(props: { columns: (string | { num: string })[] }) {
+  return (
+    <thead>
+      <tr>
+        <For each={props.columns}>
+          {(c) =>
+            typeof c === "string" ? (
+              <th scope="col">{c}</th>
+            ) : (
+              <th scope="col" class="num">
+                {c.num}
+              </th>
+            )
+          }
+        </For>
+      </tr>
+    </thead>
+  );
+}
+
 export function CachedNote(props: { at: number | null; error: unknown }) {
   return (
     <Show when={props.at && props.error}>
