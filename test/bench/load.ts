@@ -3,7 +3,9 @@
  * and a closed loop of concurrent workers for the direct-database baselines. Both
  * keep every latency, so percentiles are exact, and both stop on time and on count.
  */
+
 import autocannon, { type AutocannonRequest } from "autocannon";
+import type { CpuMeter, CpuUse } from "./cpu.ts";
 
 export interface LoadStats {
   /** responses counted in the figure (2xx) */
@@ -20,6 +22,8 @@ export interface LoadStats {
   max: number;
   statuses: Record<string, number>;
   connections: number;
+  /** CPU per counted operation during the measured run (cpu.ts), when a meter was given */
+  cpu?: CpuUse;
 }
 
 export function percentile(sorted: number[] | Float64Array, p: number): number {
@@ -71,6 +75,8 @@ export interface HttpLoadOptions {
   next: () => HttpRequestSpec;
   /** The answers the figure counts (default 2xx); the others are `non2xx`. */
   counted?: (status: number) => boolean;
+  /** Counts CPU over the measured run (not the warm-up). */
+  cpu?: () => Promise<CpuMeter>;
 }
 
 function runOnce(o: HttpLoadOptions, durationS: number, record: boolean) {
@@ -118,7 +124,13 @@ function runOnce(o: HttpLoadOptions, durationS: number, record: boolean) {
 /** A warm-up run (discarded), then the measured run. */
 export async function httpLoad(o: HttpLoadOptions): Promise<LoadStats> {
   if (o.warmupS && o.warmupS > 0) await runOnce(o, o.warmupS, false);
-  return runOnce(o, o.durationS, true);
+  return withCpu(o.cpu, () => runOnce(o, o.durationS, true));
+}
+
+async function withCpu(meter: (() => Promise<CpuMeter>) | undefined, run: () => Promise<LoadStats>): Promise<LoadStats> {
+  const m = await meter?.();
+  const stats = await run();
+  return m ? { ...stats, cpu: await m.stop(stats.ok) } : stats;
 }
 
 export interface DirectLoadOptions {
@@ -128,6 +140,8 @@ export interface DirectLoadOptions {
   /** Hard cap on operations, whatever the duration. */
   maxOps?: number;
   op: (n: number) => Promise<void>;
+  /** Counts CPU over the measured run (not the warm-up). */
+  cpu?: () => Promise<CpuMeter>;
 }
 
 /** `connections` workers each run `op` back to back until the time or the count is up. */
@@ -160,5 +174,5 @@ export async function directLoad(o: DirectLoadOptions): Promise<LoadStats> {
     return summarise(lat, lat.length, 0, errors, elapsed, { ok: lat.length }, o.connections);
   };
   if (o.warmupS && o.warmupS > 0) await loop(o.warmupS, false);
-  return loop(o.durationS, true);
+  return withCpu(o.cpu, () => loop(o.durationS, true));
 }

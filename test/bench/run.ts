@@ -9,6 +9,7 @@ import os from "node:os";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
 import { type PrivateCluster, startPrivateCluster } from "./cluster.ts";
+import { type CpuUse, fmtCpu, startCpuMeter } from "./cpu.ts";
 import { type LiveStats, measureLive } from "./live.ts";
 import { directLoad, type HttpRequestSpec, httpLoad, type LoadStats } from "./load.ts";
 import { pgliteWrites } from "./pglite.ts";
@@ -330,6 +331,10 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
       }),
     };
   };
+  // CPU per write (cpu.ts): the server's and PostgreSQL's; for the direct baselines, their client's.
+  const meterSql = postgres(s.url, { max: 1, onnotice: () => {}, connection: { application_name: "clubhouse-bench-meter" } });
+  const serverCpu = () => startCpuMeter({ sql: meterSql, ...(server.proc.pid ? { serverPid: server.proc.pid } : {}) });
+  const clientCpu = () => startCpuMeter({ sql: meterSql, client: true });
   const measurePost = async (name: string, next: () => HttpRequestSpec): Promise<Measured> => {
     const p = await probe(server.url, next());
     if (!p.ok) {
@@ -337,9 +342,9 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
       return { notMeasured: p.reason };
     }
     const busy = noteLoad(name);
-    const r = await httpLoad({ ...load, next });
+    const r = await httpLoad({ ...load, next, cpu: serverCpu });
     log(
-      `  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors) ${JSON.stringify(r.statuses)}${busy}`,
+      `  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors) ${JSON.stringify(r.statuses)}; CPU per request: ${fmtCpu(r.cpu)}${busy}`,
     );
     return r;
   };
@@ -350,6 +355,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
   noteLoad("writeFloor");
   const writeFloor = await httpLoad({
     ...load,
+    cpu: serverCpu,
     counted: (status) => status === 400,
     next: () => {
       const spec = revenueReq();
@@ -357,7 +363,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
     },
   });
   log(
-    `  write floor (400 at validation): ${writeFloor.rps} req/s, p50 ${writeFloor.p50} ms, p99 ${writeFloor.p99} ms ${JSON.stringify(writeFloor.statuses)}`,
+    `  write floor (400 at validation): ${writeFloor.rps} req/s, p50 ${writeFloor.p50} ms, p99 ${writeFloor.p99} ms ${JSON.stringify(writeFloor.statuses)}; CPU per request: ${fmtCpu(writeFloor.cpu)}`,
   );
 
   // The tier analysis as a manager meets it on a running server: the request after a
@@ -401,6 +407,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
       durationS: o.durationS,
       warmupS: o.warmupS,
       maxOps: 2_000_000,
+      cpu: clientCpu,
       op: async () => {
         const { w, k, i } = nextR();
         const now = new Date();
@@ -408,7 +415,9 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
           values (${tenantId}, ${randomUUID()}, ${w.active[k % w.active.length]!}, ${w.repId}, ${(88 + (i % 500)) * 100}, 'catering', ${now}, ${s.month}, 'bench-direct', ${w.repId}, ${now})`;
       },
     });
-    log(`  revenue direct INSERT: ${revenueDirect.rps} rows/s, p50 ${revenueDirect.p50} ms, p99 ${revenueDirect.p99} ms`);
+    log(
+      `  revenue direct INSERT: ${revenueDirect.rps} rows/s, p50 ${revenueDirect.p50} ms, p99 ${revenueDirect.p99} ms; CPU per row: ${fmtCpu(revenueDirect.cpu)}`,
+    );
     const nextC = rotation(s);
     noteLoad("contactsDirect");
     const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -417,6 +426,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
       durationS: o.durationS,
       warmupS: o.warmupS,
       maxOps: 2_000_000,
+      cpu: clientCpu,
       op: async () => {
         const { w, k, i } = nextC();
         const now = new Date();
@@ -424,12 +434,15 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
           values (${tenantId}, ${randomUUID()}, ${w.repId}, ${w.active[k % w.active.length]!}, ${i % 3 === 0 ? "phone" : "visit"}, ${i % 3 !== 0}, 'existing', 'interested', 'bench-direct', ${now}, ${day}, ${s.month}, ${now})`;
       },
     });
-    log(`  contacts direct INSERT: ${contactsDirect.rps} rows/s, p50 ${contactsDirect.p50} ms, p99 ${contactsDirect.p99} ms`);
+    log(
+      `  contacts direct INSERT: ${contactsDirect.rps} rows/s, p50 ${contactsDirect.p50} ms, p99 ${contactsDirect.p99} ms; CPU per row: ${fmtCpu(contactsDirect.cpu)}`,
+    );
     // The baseline rows bypassed the maintained totals: take them out again so the ledger and its totals agree.
     await direct`delete from revenue_entries where source = 'bench-direct'`;
     await direct`delete from contacts where notes = 'bench-direct'`;
   } finally {
     await direct.end();
+    await meterSql.end();
   }
 
   const { clubs: _clubs, big, ...seedInfo } = s;
@@ -502,6 +515,18 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
       met: base ? api.rps >= 0.4 * base.rps && api.p99 < 100 && api.non2xx === 0 : null,
       ...(api.non2xx > 0 ? { note: `${api.non2xx} non-2xx: ${JSON.stringify(api.statuses)}` } : {}),
     });
+    if (api.cpu?.serverUs !== undefined) {
+      const cost = (c: CpuUse | undefined) => (c ? (c.serverUs ?? 0) + (c.clientUs ?? 0) + (c.databaseUs ?? 0) : 0);
+      figures.push({
+        id: `${id}-cpu`,
+        figure: `${figure}: CPU per request`,
+        value: fmtCpu(api.cpu),
+        baseline: base ? `direct INSERT: ${fmtCpu(base.cpu)} per row` : "not measured",
+        ratio: base && cost(base.cpu) > 0 ? `${(cost(api.cpu) / cost(base.cpu)).toFixed(1)}×` : "",
+        target: "— (what the rate costs)",
+        met: null,
+      });
+    }
   };
   write("revenue", `POST /revenue (${o.connections} conns)`, full.revenue, full.revenueDirect);
   write("contacts", `POST /contacts (${o.connections} conns)`, full.contacts, full.contactsDirect);
@@ -515,6 +540,7 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
       ratio: pct(f.rps, full.revenueDirect.rps),
       target: "— (the floor: HTTP, session, validation)",
       met: null,
+      ...(f.cpu ? { note: `CPU per request: ${fmtCpu(f.cpu)}` } : {}),
     });
   }
 

@@ -62,6 +62,11 @@ describe("pnpm bench", () => {
     expect(computed && !("notMeasured" in computed) ? [computed.plain.rounds, computed.gzip.rounds] : computed).toEqual([10, 10]);
     const revenue = report.phases[0]!.revenue;
     expect("notMeasured" in revenue ? 0 : revenue.ok).toBeGreaterThan(0);
+    // what a write costs in CPU (from /proc): the server's and PostgreSQL's, and the direct INSERT's client's
+    const direct = report.phases[0]!.revenueDirect;
+    expect("notMeasured" in revenue ? null : revenue.cpu).toEqual({ serverUs: expect.any(Number), databaseUs: expect.any(Number) });
+    expect("notMeasured" in direct ? null : direct.cpu).toEqual({ databaseUs: expect.any(Number), clientUs: expect.any(Number) });
+    expect(ids).toEqual(expect.arrayContaining(["revenue-cpu", "contacts-cpu"]));
     expect(lines.join("\n")).toContain("| figure");
     expect(readdirSync(resultsDir).filter((f) => f.endsWith(".json"))).toHaveLength(1);
   }, 120_000);

@@ -1,0 +1,98 @@
+/**
+ * CPU time per operation during a measured load, from /proc (Linux): the server's
+ * process (and its children), PostgreSQL's processes (every backend and background process
+ * pg_stat_activity lists, so the database must run on this machine) and, for the
+ * direct baselines, the bench process itself (their client). Less noisy than a rate
+ * on a shared machine: other work takes time from a figure but not CPU from it.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import type postgres from "postgres";
+
+/** Linux reports process times in USER_HZ ticks, 100 per second on every common platform. */
+const TICK_S = 0.01;
+
+export interface CpuUse {
+  /** CPU µs per counted operation, where it could be read */
+  serverUs?: number;
+  databaseUs?: number;
+  clientUs?: number;
+}
+
+function processCpuS(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_S;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process and its descendants (the server runs under a tsx wrapper process). */
+function withDescendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  try {
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      } catch {}
+    }
+  } catch {
+    return [pid];
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parentOf) if (parent === tree[i]) tree.push(child);
+  return tree;
+}
+
+function sumCpuS(pids: number[]): number | undefined {
+  let total = 0;
+  for (const pid of pids) {
+    const s = processCpuS(pid);
+    if (s === undefined) return undefined;
+    total += s;
+  }
+  return total;
+}
+
+export interface CpuMeter {
+  /** the CPU used since the meter started, per operation */
+  stop(ops: number): Promise<CpuUse>;
+}
+
+/** Starts counting; `sql` is a superuser connection to the measured PostgreSQL. */
+export async function startCpuMeter(o: { sql: postgres.Sql; serverPid?: number; client?: boolean }): Promise<CpuMeter> {
+  const dbPids = (await o.sql<{ pid: number }[]>`select pid from pg_stat_activity where pid <> pg_backend_pid()`).map((r) => r.pid);
+  const serverPids = o.serverPid === undefined ? [] : withDescendants(o.serverPid);
+  const server0 = o.serverPid === undefined ? undefined : sumCpuS(serverPids);
+  const db0 = sumCpuS(dbPids);
+  const client0 = process.cpuUsage();
+  return {
+    async stop(ops: number) {
+      const per = (seconds: number | undefined) => (seconds === undefined || ops <= 0 ? undefined : Math.round((seconds * 1e6) / ops));
+      const server1 = o.serverPid === undefined ? undefined : sumCpuS(serverPids);
+      const db1 = sumCpuS(dbPids);
+      const client = process.cpuUsage(client0);
+      const use: CpuUse = {};
+      const server = per(server0 !== undefined && server1 !== undefined ? server1 - server0 : undefined);
+      const database = per(db0 !== undefined && db1 !== undefined ? db1 - db0 : undefined);
+      if (server !== undefined) use.serverUs = server;
+      if (database !== undefined) use.databaseUs = database;
+      if (o.client) use.clientUs = per((client.user + client.system) / 1e6);
+      return use;
+    },
+  };
+}
+
+/** "server 1,150 · PostgreSQL 780 µs" */
+export function fmtCpu(c: CpuUse | undefined): string {
+  if (!c) return "not measured";
+  const parts = [
+    c.serverUs === undefined ? undefined : `server ${c.serverUs.toLocaleString("en-US")}`,
+    c.clientUs === undefined ? undefined : `client ${c.clientUs.toLocaleString("en-US")}`,
+    c.databaseUs === undefined ? undefined : `PostgreSQL ${c.databaseUs.toLocaleString("en-US")}`,
+  ].filter(Boolean);
+  return parts.length === 0 ? "not measured" : `${parts.join(" · ")} µs`;
+}
