@@ -1,7 +1,7 @@
 /**
  * CPU time per operation during a measured load, from /proc (Linux): the server's
- * process (and its children), PostgreSQL's processes (every backend and background process
- * pg_stat_activity lists, so the database must run on this machine) and, for the
+ * process (and its children), PostgreSQL's client backends (those pg_stat_activity
+ * lists, so the database must run on this machine) and, for the
  * direct baselines, the bench process itself (their client). Less noisy than a rate
  * on a shared machine: other work takes time from a figure but not CPU from it.
  */
@@ -64,7 +64,11 @@ export interface CpuMeter {
 
 /** Starts counting; `sql` is a superuser connection to the measured PostgreSQL. */
 export async function startCpuMeter(o: { sql: postgres.Sql; serverPid?: number; client?: boolean }): Promise<CpuMeter> {
-  const dbPids = (await o.sql<{ pid: number }[]>`select pid from pg_stat_activity where pid <> pg_backend_pid()`).map((r) => r.pid);
+  // Client backends only: the statements' own work, not a checkpoint or an autovacuum that
+  // happens to run in the window (after the seed's bulk load, they would dwarf it).
+  const dbPids = (
+    await o.sql<{ pid: number }[]>`select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`
+  ).map((r) => r.pid);
   const serverPids = o.serverPid === undefined ? [] : withDescendants(o.serverPid);
   const server0 = o.serverPid === undefined ? undefined : sumCpuS(serverPids);
   const db0 = sumCpuS(dbPids);
