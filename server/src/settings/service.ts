@@ -1,5 +1,5 @@
-import { clubSettings, type Tx, tenants, withTenant } from "@clubhouse/db";
-import { eq } from "drizzle-orm";
+import { clubSettings, rowsOf, type Tx, tenants, withTenant } from "@clubhouse/db";
+import { eq, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
@@ -39,18 +39,34 @@ export interface ClubRules {
   businessLines: string[];
 }
 
+/**
+ * The club's rules, read by nearly every write and many reads: one raw statement of the
+ * columns the rules need (the query builder took several times the database's time to
+ * build and map a join of every column of both tables). Money comes back as text or a
+ * number depending on the driver, JSON parsed or not: both are taken.
+ */
 export async function readClubRules(tx: Tx): Promise<ClubRules> {
-  const [row] = await tx
-    .select({ s: clubSettings, t: tenants })
-    .from(clubSettings)
-    .innerJoin(tenants, eq(tenants.id, clubSettings.tenantId));
+  const [row] = rowsOf<{
+    timezone: string;
+    tier_a_fen: string | number | bigint;
+    tier_b_fen: string | number | bigint;
+    cadence_a: number;
+    cadence_b: number;
+    cadence_c: number;
+    alarm_grace_days: number;
+    business_lines: string[] | string;
+  }>(
+    await tx.execute(sql`
+      select t.timezone, s.tier_a_fen, s.tier_b_fen, s.cadence_a, s.cadence_b, s.cadence_c, s.alarm_grace_days, s.business_lines
+      from ${clubSettings} s join ${tenants} t on t.id = s.tenant_id`),
+  );
   if (!row) throw new NotFound("club");
   return {
-    timezone: row.t.timezone,
-    tiers: { A: row.s.tierAFen, B: row.s.tierBFen },
-    cadence: { A: row.s.cadenceA, B: row.s.cadenceB, C: row.s.cadenceC },
-    alarmGraceDays: row.s.alarmGraceDays,
-    businessLines: row.s.businessLines,
+    timezone: row.timezone,
+    tiers: { A: Number(row.tier_a_fen), B: Number(row.tier_b_fen) },
+    cadence: { A: row.cadence_a, B: row.cadence_b, C: row.cadence_c },
+    alarmGraceDays: row.alarm_grace_days,
+    businessLines: typeof row.business_lines === "string" ? (JSON.parse(row.business_lines) as string[]) : row.business_lines,
   };
 }
 
