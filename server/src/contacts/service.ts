@@ -12,7 +12,7 @@ import {
   withTenant,
 } from "@clubhouse/db";
 import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
-import { actorId, type CustomerRow, canSee, clubNow, customersById, isManager } from "../customers/service.ts";
+import { actorId, canSee, clubNow, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { decodeCursor, page } from "../http/paging.ts";
@@ -279,7 +279,7 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
 }
 
 /** One contact of a group, checked as logContact always has; the row to store. */
-function checkContact(ctx: ServiceContext, input: LogContact, rules: ClubRules, found: Map<string, CustomerRow>, now: Date): ContactRow {
+function checkContact(ctx: ServiceContext, input: LogContact, rules: ClubRules, found: Map<string, GroupCustomer>, now: Date): ContactRow {
   const customer = found.get(input.customerId);
   if (!customer || !canSee(ctx.actor, customer)) throw new NotFound("customer");
   const cls = classifyContact(customer.status);

@@ -3,7 +3,7 @@ import { customers, revenueEntries, type Tx, users, withTenant } from "@clubhous
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys } from "../contacts/idempotency.ts";
-import { actorId, type CustomerRow, canSee, customersById, isManager } from "../customers/service.ts";
+import { actorId, canSee, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { decodeCursor, page } from "../http/paging.ts";
@@ -156,7 +156,7 @@ async function checkEntry(
   ctx: ServiceContext,
   input: NewRevenue,
   rules: ClubRules,
-  found: Map<string, CustomerRow>,
+  found: Map<string, GroupCustomer>,
   now: Date,
 ): Promise<NewEntry> {
   if (!rules.businessLines.includes(input.businessLine)) {
