@@ -44,7 +44,6 @@ export function ErrorBox(props: { error: unknown; retry?: () => void }) {
   );
 }
 
-/** Shown above data that came from the device because the server could not be reached. */
 /**
  * A part of a screen that waits for its data: the children once `when` holds a value
  * (a function child gets it, as with Show); until then a spinner, or the error with a
@@ -84,6 +83,7 @@ export function TableHead(props: { columns: (string | { num: string })[] }) {
   );
 }
 
+/** Shown above data that came from the device because the server could not be reached. */
 export function CachedNote(props: { at: number | null; error: unknown }) {
   return (
     <Show when={props.at && props.error}>
