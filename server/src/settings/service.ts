@@ -42,19 +42,19 @@ export interface ClubRules {
 /**
  * The club's rules, read by nearly every write and many reads: one raw statement of the
  * columns the rules need (the query builder took several times the database's time to
- * build and map a join of every column of both tables). Money comes back as text or a
- * number depending on the driver, JSON parsed or not: both are taken.
+ * build and map a join of every column of both tables). Money (bigint) comes back as
+ * text from postgres.js and as a number from PGlite.
  */
 export async function readClubRules(tx: Tx): Promise<ClubRules> {
   const [row] = rowsOf<{
     timezone: string;
-    tier_a_fen: string | number | bigint;
-    tier_b_fen: string | number | bigint;
+    tier_a_fen: string | number;
+    tier_b_fen: string | number;
     cadence_a: number;
     cadence_b: number;
     cadence_c: number;
     alarm_grace_days: number;
-    business_lines: string[] | string;
+    business_lines: string[];
   }>(
     await tx.execute(sql`
       select t.timezone, s.tier_a_fen, s.tier_b_fen, s.cadence_a, s.cadence_b, s.cadence_c, s.alarm_grace_days, s.business_lines
@@ -66,7 +66,7 @@ export async function readClubRules(tx: Tx): Promise<ClubRules> {
     tiers: { A: Number(row.tier_a_fen), B: Number(row.tier_b_fen) },
     cadence: { A: row.cadence_a, B: row.cadence_b, C: row.cadence_c },
     alarmGraceDays: row.alarm_grace_days,
-    businessLines: typeof row.business_lines === "string" ? (JSON.parse(row.business_lines) as string[]) : row.business_lines,
+    businessLines: row.business_lines,
   };
 }
 
