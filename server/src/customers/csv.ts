@@ -41,12 +41,6 @@ export const CUSTOMER_COLUMNS = {
   optional: ["status", "ownerEmail", "expectedMonthlySpend", ...TEXT_COLUMNS.map(([name]) => name)],
 };
 
-/** A text column's value in a stored customer ("" when unset). */
-function textOf(c: CustomerRow, name: TextColumn): string {
-  const [, part] = TEXT_COLUMNS.find(([n]) => n === name)!;
-  return (c[part] as Record<string, string | undefined>)[name] ?? "";
-}
-
 const AMOUNT = /^\d+(\.\d{1,2})?$/;
 const email = z.string().email();
 
@@ -167,7 +161,11 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
 const PERSONAL = ["personality", "interests", "hobbies", "family", "education", "age", "abilities"] as const;
 
 type ExportColumn = [string, (c: CustomerRow, ownerEmail: string) => string];
-const text = (name: TextColumn): ExportColumn => [name, (c) => textOf(c, name)];
+/** A text column of the export: its value read from the part of the record that keeps it ("" when unset). */
+function text(name: TextColumn): ExportColumn {
+  const [, part] = TEXT_COLUMNS.find(([n]) => n === name)!;
+  return [name, (c) => (c[part] as Record<string, string | undefined>)[name] ?? ""];
+}
 
 /** The export's columns, in order, each with its value. */
 const EXPORT_COLUMNS: ExportColumn[] = [
