@@ -18,14 +18,19 @@ export interface CpuUse {
   clientUs?: number;
 }
 
-function processCpuS(pid: number): number | undefined {
+/** The fields of /proc/<pid>/stat after the command name (state first), or undefined when it cannot be read. */
+function statFields(pid: number | string): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_S;
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return undefined;
   }
+}
+
+function processCpuS(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields && (Number(fields[11]) + Number(fields[12])) * TICK_S;
 }
 
 /** A process and its descendants (the server runs under a tsx wrapper process). */
@@ -34,10 +39,8 @@ function withDescendants(pid: number): number[] {
   try {
     for (const entry of readdirSync("/proc")) {
       if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-        parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-      } catch {}
+      const fields = statFields(entry);
+      if (fields) parentOf.set(Number(entry), Number(fields[1]));
     }
   } catch {
     return [pid];
