@@ -77,6 +77,11 @@ export async function customersById(tx: Tx, ids: string[], lock = false): Promis
   return new Map(rows.map((c) => [c.id, { id: c.id, ownerId: c.owner_id, status: c.status }]));
 }
 
+/** A customer as a work list shows it (the prospect review queue, the stale list): which one, and whose. */
+export function listedCustomer(c: CustomerRow, ownerName: string) {
+  return { customerId: c.id, name: c.name, kind: c.kind, ownerId: c.ownerId, ownerName };
+}
+
 /** What a grouped write (revenue, contacts) needs of a customer: who owns it and its status. */
 export type GroupCustomer = Pick<CustomerRow, "id" | "ownerId" | "status">;
 

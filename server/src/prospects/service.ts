@@ -11,7 +11,7 @@ import {
 } from "@clubhouse/db";
 import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from "../contacts/rules.ts";
-import { actorId, clubNow, loadCustomer, viewCustomer, writeStatus } from "../customers/service.ts";
+import { actorId, clubNow, listedCustomer, loadCustomer, viewCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation, ValidationError } from "../http/errors.ts";
 import { decodeCursor, page } from "../http/paging.ts";
@@ -60,11 +60,7 @@ export async function reviewQueue(ctx: ServiceContext, q: { limit: number; curso
       rows,
       q.limit,
       (r) => ({
-        customerId: r.c.id,
-        name: r.c.name,
-        kind: r.c.kind,
-        ownerId: r.c.ownerId,
-        ownerName: r.ownerName,
+        ...listedCustomer(r.c, r.ownerName),
         contacts: Number(r.count),
         lastContactAt: (r.lastContactAt as Date).toISOString(),
         countingSince: r.c.reviewCountFrom.toISOString(),

@@ -1,6 +1,7 @@
 import { customerChanges, customers, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import { pageRows, repFilter } from "../contacts/service.ts";
+import { listedCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
 import { decodeCursor, page } from "../http/paging.ts";
@@ -135,12 +136,8 @@ export async function staleCustomers(ctx: ServiceContext, q: { ownerId?: string 
         rows,
         q.limit,
         (r) => ({
-          customerId: r.c.id,
-          name: r.c.name,
-          kind: r.c.kind,
+          ...listedCustomer(r.c, r.ownerName),
           status: r.c.status,
-          ownerId: r.c.ownerId,
-          ownerName: r.ownerName,
           lastRefreshedAt: r.c.lastRefreshedAt.toISOString(),
         }),
         (i) => [i.lastRefreshedAt, i.customerId],
