@@ -2,25 +2,46 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { requireAuth, serviceContext } from "../auth/middleware.ts";
+import { readIdempotencyKey, withIdempotency } from "../contacts/idempotency.ts";
+import { IDEMPOTENCY_HEADER } from "../contacts/schemas.ts";
 import { csvLimit, decodeCsv } from "../csv/read.ts";
-import type { Deps } from "../deps.ts";
+import type { Deps, ServiceContext } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
 import { exportCustomers, importCustomers } from "./csv.ts";
-import { createCustomerBody, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
+import { type CreateCustomer, createCustomerBody, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
 import {
+  clubNow,
   confirmRefresh,
   createCustomer,
+  createCustomerTx,
   customerHistory,
   getCustomer,
   listCustomers,
   referralTree,
   tierHistory,
   updateCustomer,
+  viewCustomer,
 } from "./service.ts";
 
 const idParam = z.object({ id: z.uuid("must be an id") });
 const tag = (summary: string) => describeRoute({ tags: ["customers"], summary });
+
+/**
+ * Add a customer once per Idempotency-Key (a phone that added a prospect offline
+ * replays the POST until it hears an answer): the key is claimed in the same
+ * transaction as the insert, in the contacts' key table (per club and user), and a
+ * replay answers the customer the first request created.
+ */
+async function createCustomerOnce(ctx: ServiceContext, key: string, input: CreateCustomer) {
+  const out = await withIdempotency(ctx, { key, scope: "POST /customers", request: input }, async (tx) => {
+    const row = await createCustomerTx(tx, ctx, input);
+    const view = await viewCustomer(tx, ctx, await clubNow(tx, ctx), row.id);
+    return { status: 201 as const, body: JSON.parse(JSON.stringify(view)) as typeof view };
+  });
+  if (!out.replayed) await ctx.deps.live.boardChanged(ctx.tenantId);
+  return out;
+}
 
 export function customerRoutes(deps: Deps) {
   return new Hono()
@@ -46,8 +67,17 @@ export function customerRoutes(deps: Deps) {
         });
       },
     )
-    .post("/", tag("Add a customer (a rep owns what they add)"), body(createCustomerBody), async (c) =>
-      c.json(await createCustomer(serviceContext(c, deps), c.req.valid("json")), 201),
+    .post(
+      "/",
+      tag("Add a customer (a rep owns what they add); with an Idempotency-Key a replay answers the first customer"),
+      body(createCustomerBody),
+      async (c) => {
+        const key = readIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER), false);
+        if (key === undefined) return c.json(await createCustomer(serviceContext(c, deps), c.req.valid("json")), 201);
+        const out = await createCustomerOnce(serviceContext(c, deps), key, c.req.valid("json"));
+        if (out.replayed) c.header("Idempotent-Replayed", "true");
+        return c.json(out.body, 201);
+      },
     )
     .get("/", tag("List customers: filters tier, status, kind, ownerId, stale, overdue, q; paged"), query(listCustomersQuery), async (c) =>
       c.json(await listCustomers(serviceContext(c, deps), c.req.valid("query")), 200),
