@@ -89,7 +89,54 @@ async function checkPaging(path: string, token: string, check: ListCheck) {
   }
   // the right arity with values of the wrong type: still the client's fault
   expectErrorShape(await call(t.url, "GET", withQuery(path, `cursor=${cursorOf(["x", "y"])}`), { token }), 400);
+  // forged from a real cursor of this list: each part in turn of the wrong kind or out of range
+  const first = await call(t.url, "GET", withQuery(path, "limit=1"), { token });
+  const real = JSON.parse(Buffer.from(first.body.nextCursor, "base64url").toString("utf8")) as unknown[];
+  for (const cursor of forgedFrom(real)) {
+    const res = await call(t.url, "GET", withQuery(path, `cursor=${encodeURIComponent(cursor)}`), { token });
+    expectErrorShape(res, 400, "validation_failed");
+    expect(res.body.error.fields, `${path} cursor ${Buffer.from(cursor, "base64url").toString("utf8").slice(0, 80)}`).toHaveProperty(
+      "cursor",
+    );
+  }
   return all;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Values no list's cursor part may hold, whatever its kind. */
+const NEVER: unknown[] = [1e308, -1e308, -1, 0.5, null, true, {}, [], "x".repeat(501), "a\u0000b"];
+/** Values of the right type but not of the part's kind: by what the real part looks like. */
+function wrongOfKind(part: unknown): unknown[] {
+  if (typeof part !== "string") return ["1", "x"];
+  if (UUID.test(part)) return ["x", "00000000-0000-0000-0000-00000000000g", `${part}0`, "1e308"];
+  if (/^\d{4}-\d{2}-\d{2}T/.test(part))
+    return [
+      "x",
+      "1e308",
+      "2026-02-30T00:00:00.000Z",
+      "+275760-09-13T00:00:00.000Z",
+      "99999-01-01T00:00:00Z",
+      "2026-02-10T25:00:00Z",
+      "2026-02-10",
+    ];
+  if (/^\d{4}-\d{2}-\d{2}$/.test(part)) return ["x", "2026-02-30", "20260-01-01", "2026-02-10T00:00:00Z"];
+  if (/^\d{4}-W\d{2}$/.test(part)) return ["x", "2026-W54", "2026-W00"];
+  return [];
+}
+/** Cursors the server never gave out, made from one it did: every part forged in turn, plus bad lengths and bytes. */
+function forgedFrom(real: unknown[]): string[] {
+  const out: string[] = [];
+  for (const [i, part] of real.entries()) {
+    for (const bad of [...NEVER, ...wrongOfKind(part)]) {
+      const parts = [...real];
+      parts[i] = bad;
+      out.push(cursorOf(parts));
+    }
+  }
+  out.push(cursorOf([...real, real[0]]), cursorOf(real.slice(1)), cursorOf([]), cursorOf([1e308, "x"]));
+  out.push(Buffer.from(JSON.stringify({ 0: real[0], 1: real[1], length: 2 })).toString("base64url"));
+  out.push(Buffer.from([0xff, 0xfe, 0x00, 0x5b]).toString("base64url"), "!!!!", "%ZZ", "");
+  return out;
 }
 
 const byId = (i: Json) => i.id as string;

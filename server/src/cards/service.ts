@@ -4,7 +4,7 @@ import { audit } from "../audit.ts";
 import { actorId, isManager, loadCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { appendLedger } from "../revenue/ledger.ts";
 import { afterRevenue, presentEntry, resolveRep } from "../revenue/service.ts";
@@ -202,7 +202,7 @@ export async function listCardSales(
   ctx: ServiceContext,
   q: { customerId?: string | undefined; repId?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const me = actorId(ctx.actor);
     const rows = await tx

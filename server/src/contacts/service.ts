@@ -15,7 +15,7 @@ import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
 import { actorId, canSee, clubNow, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import type { Tier } from "../tiers/rules.ts";
@@ -353,7 +353,7 @@ async function touchLastInPerson(tx: Tx, rows: ContactRow[]) {
 const voidJoin = and(eq(contactVoids.tenantId, contacts.tenantId), eq(contactVoids.contactId, contacts.id));
 
 export async function listContacts(ctx: ServiceContext, q: ListContactsQuery) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const repId = await repFilter(tx, ctx, q.repId);
     const rows = await tx
@@ -478,7 +478,7 @@ export async function repRatio(ctx: ServiceContext, repId: string, q: RatioQuery
  * and orders by the same due instant that `cadenceStatus` computes (spans of 24 h).
  */
 export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string | undefined; limit: number; cursor?: string | undefined }) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const ownerId = await repFilter(tx, ctx, q.repId);
     const club = await clubNow(tx, ctx);
@@ -537,13 +537,18 @@ export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string 
  * Pages a report computed in memory (bounded by the club's reps × periods) with the
  * same `limit`/`cursor` contract as the SQL lists: rows in `key` order, strictly after the cursor.
  */
-export function pageRows<T>(rows: T[], q: { limit: number; cursor?: string | undefined }, arity: number, key: (row: T) => string[]) {
+export function pageRows<T>(
+  rows: T[],
+  q: { limit: number; cursor?: string | undefined },
+  parts: readonly CursorPart[],
+  key: (row: T) => string[],
+) {
   const cmp = (a: string[], b: string[]) => {
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] ?? "") < (b[i] ?? "") ? -1 : 1;
     return 0;
   };
   const sorted = [...rows].sort((a, b) => cmp(key(a), key(b)));
-  const after = decodeCursor(q.cursor, arity) as string[] | undefined;
+  const after = decodeCursor(q.cursor, parts) as string[] | undefined;
   const rest = after ? sorted.filter((r) => cmp(key(r), after) > 0) : sorted;
   return page(rest, q.limit, (r) => r, key);
 }

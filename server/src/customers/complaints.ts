@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { clearAlarm } from "../alarms/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { actorId, loadCustomer, visibleTo } from "./service.ts";
 
 type ComplaintRow = typeof complaints.$inferSelect;
@@ -63,7 +63,7 @@ export async function listComplaints(
   ctx: ServiceContext,
   q: { status?: "open" | "resolved" | undefined; customerId?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const rows = await tx
       .select({ c: complaints, customerName: customers.name })

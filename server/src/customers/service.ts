@@ -16,7 +16,7 @@ import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { intervalDays } from "../contacts/rules.ts";
 import type { Actor, ServiceContext } from "../deps.ts";
 import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { type Tier, tierFor } from "../tiers/rules.ts";
@@ -217,7 +217,7 @@ function nameSearch(q: string): { where: SQL; gram?: string } {
 }
 
 export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.text, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const club = await clubNow(tx, ctx);
     const spend = spendExpr(club.tierMonth);
@@ -454,7 +454,7 @@ export async function confirmRefresh(ctx: ServiceContext, id: string) {
 }
 
 export async function customerHistory(ctx: ServiceContext, id: string, q: { limit: number; cursor?: string | undefined }) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     await loadCustomer(tx, ctx, id);
     const rows = await tx

@@ -4,7 +4,7 @@ import { repInScope } from "../contacts/service.ts";
 import { actorId } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, RuleViolation } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toYuan } from "../money.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubDay, dayOf, dayRange } from "../time/club-time.ts";
@@ -177,7 +177,7 @@ export async function listDiaries(
   ctx: ServiceContext,
   q: { date?: string | undefined; late?: boolean | undefined; limit: number; cursor?: string | undefined },
 ) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.text, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const rules = await readClubRules(tx);
     const now = ctx.deps.clock.now();

@@ -1,24 +1,85 @@
 import { z } from "zod";
 import { ValidationError } from "./errors.ts";
 
-/** Every list pages: `limit` (1–200, default 50) and an opaque `cursor` from the previous page. */
+/**
+ * Every list pages: `limit` (1–200, default 50) and an opaque `cursor` from the previous page.
+ * A cursor is at most a few hundred characters; the bound leaves room for a long name in CJK.
+ */
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  cursor: z.string().max(2000).optional(),
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An instant as the server writes it (Date#toISOString), or with an offset: years 0001–9999 only. */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const WEEK = /^(\d{4})-W(\d{2})$/;
+
+function isCalendarDay(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * The kinds of value a cursor's parts may hold. Each list says which kinds its cursor
+ * has, in order; a cursor whose parts are not of those kinds (forged, or from another
+ * list) is refused before any of it reaches a query.
+ */
+export const cursorPart = {
+  /** a timestamp: a valid ISO instant within years 1–9999 */
+  instant: z.string().refine((s) => {
+    const m = INSTANT.exec(s);
+    if (!m) return false;
+    const [, y, mo, d, h, mi, se] = m.map(Number) as number[];
+    return isCalendarDay(y!, mo!, d!) && h! < 24 && mi! < 60 && se! < 60 && Number.isFinite(Date.parse(s));
+  }),
+  /** a club day, YYYY-MM-DD */
+  day: z.string().refine((s) => {
+    const m = DAY.exec(s);
+    return m !== null && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  }),
+  /** an ISO week, YYYY-Www */
+  week: z.string().refine((s) => {
+    const m = WEEK.exec(s);
+    return m !== null && Number(m[1]) >= 1 && Number(m[2]) >= 1 && Number(m[2]) <= 53;
+  }),
+  uuid: z.string().regex(UUID),
+  /** a name or other text the list is ordered by */
+  text: z
+    .string()
+    .max(500)
+    .refine((s) => !s.includes("\u0000")),
+  /** a position in a list: a non-negative safe integer */
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+} as const;
+
+export type CursorPart = (typeof cursorPart)[keyof typeof cursorPart];
+type Part = CursorPart;
+type Parts<S extends readonly Part[]> = { [K in keyof S]: z.output<S[K]> };
 
 export function encodeCursor(parts: (string | number)[]): string {
   return Buffer.from(JSON.stringify(parts)).toString("base64url");
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | undefined {
+/**
+ * The parts of a cursor this server gave out for a list whose cursor holds `schema`'s
+ * kinds, in order; anything else (not base64url JSON, another length, a part of another
+ * kind or out of range) is a 400 naming `cursor`.
+ */
+export function decodeCursor<const S extends readonly Part[]>(cursor: string | undefined, schema: S): Parts<S> | undefined {
   if (cursor === undefined) return undefined;
+  let parts: unknown;
   try {
-    const parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => typeof p === "string" || typeof p === "number")) {
-      return parts;
-    }
-  } catch {}
+    if (!/^[A-Za-z0-9_-]*$/.test(cursor)) throw new Error("not base64url");
+    parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    parts = undefined;
+  }
+  if (Array.isArray(parts) && parts.length === schema.length) {
+    const parsed = z.tuple(schema as unknown as [Part, ...Part[]]).safeParse(parts);
+    if (parsed.success) return parsed.data as Parts<S>;
+  }
   throw new ValidationError({ cursor: "is not a cursor this server gave out" });
 }
 

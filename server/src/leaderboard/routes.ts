@@ -4,8 +4,7 @@ import { z } from "zod";
 import { requireAuth } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
 import { sendServed } from "../http/derived-cache.ts";
-import { ValidationError } from "../http/errors.ts";
-import { decodeCursor, encodeCursor } from "../http/paging.ts";
+import { cursorPart, decodeCursor, encodeCursor } from "../http/paging.ts";
 import { query } from "../http/validate.ts";
 import { clubMonthSchema } from "../time/club-time.ts";
 import { BoardCache } from "./cache.ts";
@@ -36,8 +35,7 @@ export function leaderboardRoutes(deps: Deps) {
     query(boardQuery),
     async (c) => {
       const q = c.req.valid("query");
-      const after = q.cursor === undefined ? 0 : Number(decodeCursor(q.cursor, 1)![0]);
-      if (!Number.isInteger(after) || after < 0) throw new ValidationError({ cursor: "is not a cursor this server gave out" });
+      const after = decodeCursor(q.cursor, [cursorPart.offset])?.[0] ?? 0;
       const served = await cache.get(c.get("auth").tenant.id, q.period, q.at);
       if (q.limit !== undefined || q.cursor !== undefined) {
         const { board } = served.value;

@@ -5,7 +5,7 @@ import { pageRows, repFilter, repInScope } from "../contacts/service.ts";
 import { actorId, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { readClubRules } from "../settings/service.ts";
 import { addDays, type ClubDay, dayOf, isoWeekOf } from "../time/club-time.ts";
 import { mondayOf, wholeWeeks } from "./week.ts";
@@ -81,7 +81,7 @@ export async function listPlans(
     cursor?: string | undefined;
   },
 ) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.day, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const repId = await repFilter(tx, ctx, q.repId);
     const rows = await tx
@@ -162,7 +162,7 @@ export async function planAdherence(
     const out = pageRows(
       rows.map((r) => ({ ...r, name: names.get(r.repId) ?? null })),
       q,
-      2,
+      [cursorPart.week, cursorPart.uuid],
       (r) => [r.week, r.repId],
     );
     return { from: range.from, to: range.to, weeks: weeksBetween(range.from, range.to), ...out };

@@ -14,7 +14,7 @@ import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from ".
 import { actorId, clubNow, listedCustomer, loadCustomer, viewCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation, ValidationError } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 
 /**
  * The prospect review (SPEC §5, 第四条 2②: 若访问一潜在客户已有3次…部门经理须对该潜在
@@ -35,7 +35,7 @@ const countExpr = sql<number>`(select count(*) from ${contacts} where ${counted}
 const lastContactExpr = sql`(select max(${contacts.occurredAt}) from ${contacts} where ${counted})`;
 
 export async function reviewQueue(ctx: ServiceContext, q: { limit: number; cursor?: string | undefined }) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const rows = await tx
       .select({
@@ -186,7 +186,7 @@ export async function decideReview(ctx: ServiceContext, customerId: string, inpu
 
 /** Past decisions, newest first (manager). */
 export async function listReviews(ctx: ServiceContext, q: { customerId?: string | undefined; limit: number; cursor?: string | undefined }) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const rows = await tx
       .select()

@@ -4,7 +4,7 @@ import { audit } from "../audit.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { type ClubMonth, type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
 import { evaluatePace } from "./pace.ts";
@@ -69,7 +69,7 @@ export async function listTargets(
   ctx: ServiceContext,
   q: { month?: ClubMonth | undefined; year?: ClubYear | undefined; limit: number; cursor?: string | undefined },
 ) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.text, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const clock = await clubClock(tx, ctx);
     const months = q.year ? monthsOfYear(q.year) : [q.month ?? clock.month];

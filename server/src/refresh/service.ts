@@ -4,7 +4,7 @@ import { pageRows, repFilter } from "../contacts/service.ts";
 import { listedCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubQuarter, quarterOf, quarterRange } from "../time/club-time.ts";
 import { type OwnedRefreshSubject, refreshProgress } from "./rules.ts";
@@ -103,13 +103,13 @@ export async function progress(ctx: ServiceContext, q: { quarter?: string | unde
       refreshed: 0,
       stale: 0,
     });
-    return { quarter, totals, ...pageRows(rows, q, 2, (r) => [r.name, r.repId]) };
+    return { quarter, totals, ...pageRows(rows, q, [cursorPart.text, cursorPart.uuid], (r) => [r.name, r.repId]) };
   });
 }
 
 /** Stale customers this club quarter, stalest first (reps see their own; managers may name an owner). */
 export async function staleCustomers(ctx: ServiceContext, q: { ownerId?: string | undefined; limit: number; cursor?: string | undefined }) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const { tz, quarter } = await quarterContext(tx, ctx, undefined);
     const ownerId = await repFilter(tx, ctx, q.ownerId);

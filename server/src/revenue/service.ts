@@ -6,7 +6,7 @@ import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, 
 import { actorId, canSee, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { paceAfterRevenue } from "../quotas/pace.ts";
 import type { LiveEvent } from "../realtime/events.ts";
@@ -241,7 +241,7 @@ export async function listRevenue(
     cursor?: string | undefined;
   },
 ) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const reversal = alias(revenueEntries, "reversal");
     const me = actorId(ctx.actor);

@@ -5,7 +5,7 @@ import { hashPassword } from "../auth/password.ts";
 import { deleteUserSessions } from "../auth/session.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation } from "../http/errors.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 
 type UserRow = typeof users.$inferSelect;
 export const publicUser = (u: UserRow) => ({
@@ -52,7 +52,7 @@ export async function createUser(ctx: ServiceContext, input: { email: string; na
 }
 
 export async function listUsers(ctx: ServiceContext, q: { limit: number; cursor?: string | undefined; role?: Role | undefined }) {
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined;
+  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const rows = await tx
       .select()
