@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/forwarded.ts";
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -15,11 +16,24 @@ const schema = z.object({
   SIGNUP: z.enum(["open", "closed"]).default("open"),
   DEMO_CLUB: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Set when a proxy terminates TLS and sets X-Forwarded-For / -Proto. */
+  /**
+   * Which proxies may tell us the client's address and protocol (X-Forwarded-For /
+   * -Proto / -Host): `false`, a hop count (`true` = 1), or a comma list of proxy
+   * addresses / CIDR ranges. See http/forwarded.ts.
+   */
   TRUST_PROXY: z
-    .enum(["true", "false"])
+    .string()
     .default("false")
-    .transform((v) => v === "true"),
+    .transform((v, ctx): TrustProxy => {
+      try {
+        return parseTrustProxy(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Sign-ups allowed per client address per hour; 0 turns the limit off. */
+  SIGNUP_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(5),
   /** Extra origins allowed to make cookie-authenticated writes (comma separated). */
   ALLOWED_ORIGINS: z
     .string()
@@ -54,5 +68,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // TEST_LOG_LEVEL=error shows what a failing test's server logged.
   const level = process.env.TEST_LOG_LEVEL ?? "silent";
-  return { ...loadConfig({ LOG_LEVEL: level, DEMO_CLUB: "off", JOB_INTERVAL_MS: "0" }), ...overrides };
+  // Test files sign up many clubs from one address; the sign-up limit's own tests set it back.
+  return { ...loadConfig({ LOG_LEVEL: level, DEMO_CLUB: "off", JOB_INTERVAL_MS: "0", SIGNUP_PER_HOUR: "0" }), ...overrides };
 }

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Forbidden, Unauthorized } from "../http/errors.ts";
+import { forwarded, forwardedOrigin, honoFacts, type TrustProxy } from "../http/forwarded.ts";
 import { type AuthContext, validateToken } from "./session.ts";
 
 declare module "hono" {
@@ -15,18 +16,13 @@ declare module "hono" {
 export const SESSION_COOKIE = "session";
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function requestOrigin(c: Context, trustProxy: boolean): string {
-  const url = new URL(c.req.url);
-  if (trustProxy) {
-    const proto = c.req.header("x-forwarded-proto")?.split(",")[0]?.trim();
-    const host = c.req.header("x-forwarded-host")?.split(",")[0]?.trim();
-    return `${proto ?? url.protocol.replace(":", "")}://${host ?? url.host}`;
-  }
-  return url.origin;
+/** The origin the client made this request to, as far as trusted proxies say (http/forwarded.ts). */
+export function requestOrigin(c: Context, trust: TrustProxy): string {
+  return forwardedOrigin(honoFacts(c), trust);
 }
 
-export function isHttps(c: Context, trustProxy: boolean): boolean {
-  return requestOrigin(c, trustProxy).startsWith("https:");
+export function isHttps(c: Context, trust: TrustProxy): boolean {
+  return forwarded(honoFacts(c), trust).proto === "https";
 }
 
 export function readToken(c: Context): { token: string; via: "cookie" | "bearer" } | undefined {

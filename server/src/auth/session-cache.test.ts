@@ -42,3 +42,19 @@ describe("session cache", () => {
     expect(off.get("a", t0)).toBeUndefined();
   });
 });
+
+describe("session cache after an eviction", () => {
+  it("caches none of the evicted user's sessions for one TTL (a look-up begun before the change cannot put the old answer back)", async () => {
+    const c = new SessionCache(80);
+    c.set("a", auth("t", "u", "s1"), t0, Infinity);
+    c.evict("t", "u");
+    // A look-up that read the old row before the eviction finishes now.
+    c.set("a", auth("t", "u", "s1"), t0, Infinity);
+    c.set("c", auth("t", "v", "s3"), t0, Infinity);
+    expect(c.get("a", t0)).toBeUndefined();
+    expect(c.get("c", t0)?.sessionId).toBe("s3"); // other users are cached as before
+    await new Promise((r) => setTimeout(r, 100));
+    c.set("a", auth("t", "u", "s1"), t0, Infinity);
+    expect(c.get("a", t0)?.sessionId).toBe("s1");
+  });
+});

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
-import type { TLSSocket } from "node:tls";
 import { parse } from "hono/utils/cookie";
 import { SESSION_COOKIE } from "../auth/middleware.ts";
 import { type AuthContext, validateToken } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
+import { forwardedOrigin, nodeFacts, type TrustProxy } from "../http/forwarded.ts";
 
 /** Why a handshake was refused; the client sees it as `connect_error` with this message. */
 export type Refusal = "unauthorized" | "forbidden";
@@ -17,13 +17,8 @@ export class HandshakeRefused extends Error {
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.split(",")[0]?.trim();
 
 /** The origin this request was made to, as `requestOrigin` in auth/middleware.ts computes it for HTTP. */
-export function ownOrigin(req: IncomingMessage, trustProxy: boolean): string {
-  const proto = (req.socket as TLSSocket).encrypted ? "https" : "http";
-  const host = req.headers.host ?? "";
-  if (trustProxy) {
-    return `${first(req.headers["x-forwarded-proto"]) ?? proto}://${first(req.headers["x-forwarded-host"]) ?? host}`;
-  }
-  return `${proto}://${host}`;
+export function ownOrigin(req: IncomingMessage, trust: TrustProxy): string {
+  return forwardedOrigin(nodeFacts(req), trust);
 }
 
 /**
