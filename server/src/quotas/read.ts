@@ -136,8 +136,19 @@ export async function isMonthClosed(tx: Tx, month: ClubMonth): Promise<boolean> 
  * target can never slip in behind a close that is being computed. Both are rare.
  */
 export async function lockQuotas(tx: Tx, tenantId: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`quotas:${tenantId}`}, 0))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${quotasLockKey(tenantId)}, 0))`);
 }
+
+/**
+ * lockQuotas' shared side, for revenue dated before the current month: such writes
+ * do not wait for each other, but a month close waits for them and they for it, so
+ * an entry can never land in a month while that month is being closed.
+ */
+export async function lockQuotasShared(tx: Tx, tenantId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtextextended(${quotasLockKey(tenantId)}, 0))`);
+}
+
+const quotasLockKey = (tenantId: string) => `quotas:${tenantId}`;
 
 // ── pace ─────────────────────────────────────────────────────────────────────
 

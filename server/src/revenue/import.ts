@@ -8,6 +8,7 @@ import { Conflict } from "../http/errors.ts";
 import { MAX_YUAN, toFen } from "../money.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
+import { closedMonthError, closedMonthProblem, closedMonths, dateProblem, maybeClosed } from "./dates.ts";
 import { appendLedger, type NewEntry, ownerAt } from "./ledger.ts";
 import { afterRevenue } from "./service.ts";
 
@@ -36,6 +37,7 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
         file: "already imported",
       });
     const rules = await readClubRules(tx);
+    const now = ctx.deps.clock.now();
     const errors = new RowErrors();
     const ids = new Set<string>();
     const reps = new Set<string>();
@@ -51,6 +53,10 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
         errors.add(line, "businessLine", `must be one of: ${rules.businessLines.join(", ")}`);
       if (!instant.safeParse(v.occurredAt).success)
         errors.add(line, "occurredAt", "must be an ISO 8601 time with an offset, e.g. 2025-03-31T23:30:00+08:00");
+      else {
+        const problem = dateProblem(new Date(v.occurredAt!), now, rules.timezone);
+        if (problem) errors.add(line, "occurredAt", problem);
+      }
       if (v.repId) {
         if (!uuid.safeParse(v.repId).success) errors.add(line, "repId", "must be a user id");
         else if (!isManager(ctx.actor) && v.repId !== actorId(ctx.actor))
@@ -98,7 +104,22 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
     }
     errors.throwIfAny();
 
-    const now = ctx.deps.clock.now();
+    // A row dated in a closed month refuses the file (422), each such row named by its line.
+    const closed = closedMonths(tx, ctx.tenantId);
+    const inClosed: Record<string, string> = {};
+    let firstClosed: string | undefined;
+    for (const { line, values: v } of rows) {
+      const month = monthOf(new Date(v.occurredAt!), rules.timezone);
+      if (!maybeClosed(month, now, rules.timezone)) continue;
+      const latest = await closed();
+      if (latest === null) break;
+      if (month <= latest) {
+        firstClosed ??= month;
+        if (Object.keys(inClosed).length < 200) inClosed[`line ${line}.occurredAt`] = closedMonthProblem(month);
+      }
+    }
+    if (firstClosed) throw closedMonthError(firstClosed, inClosed);
+
     const [imp] = await tx
       .insert(revenueImports)
       .values({ tenantId: ctx.tenantId, kind: "revenue", sha256: hash, rows: rows.length, createdBy: actorId(ctx.actor), createdAt: now })
