@@ -66,6 +66,12 @@ export interface LivePublisher {
   boardGeneration(tenantId: string): Promise<string | null>;
   /** Disconnect the sockets of a user's ended sessions (one session, or all of them). */
   endSessions(tenantId: string, userId: string, sessionId?: string): void;
+  /**
+   * What a user may see changed (their role): every process forgets their cached
+   * sessions, and their open sockets everywhere follow the new role (rooms,
+   * `board:sync`, a fresh board). Never throws, never waits on Redis.
+   */
+  userChanged(tenantId: string, userId: string): void;
 }
 
 export const noLive: LivePublisher = {
@@ -75,6 +81,7 @@ export const noLive: LivePublisher = {
     return null;
   },
   endSessions() {},
+  userChanged() {},
 };
 
 /** What `board:sync` answers: the club's current snapshot, or why there is none right now. */
@@ -88,10 +95,12 @@ export interface ClientToServerEvents {
   "board:refresh": (ack: (reply: { ok: boolean }) => void) => void;
 }
 
-/** Server-to-server events: none; processes share everything through the adapter and Redis. */
+/** Server-to-server events, through the adapter (Redis): what every process must hear of at once. */
 export interface InterServerEvents {
   /** Ended sessions: every process forgets them from its session cache. */
   "sessions:ended": (tenantId: string, userId: string, sessionId?: string) => void;
+  /** A user's role changed: every process forgets their cached sessions and re-checks their sockets. */
+  "user:changed": (tenantId: string, userId: string) => void;
 }
 
 /** What the handshake learnt, kept on the socket (and in a recovered session). */

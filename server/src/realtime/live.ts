@@ -1,6 +1,8 @@
 import type { Server as HttpServer } from "node:http";
+import type { Role } from "@clubhouse/db";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
+import type { AuthContext } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
 import { type BoardSnapshot, boardsFor, emptyBoards, isManager } from "./boards.ts";
 import { Coalescer } from "./coalesce.ts";
@@ -18,6 +20,7 @@ import type {
 import { roomOf } from "./events.ts";
 import { type BoardGenerations, memoryGenerations, redisGenerations } from "./generations.ts";
 import { authenticateHandshake, HandshakeRefused } from "./handshake.ts";
+import { presentedRecovery, replay, resumable, resume, takeOverRecovery } from "./recovery.ts";
 import { connectLiveRedis, type LiveRedis } from "./redis.ts";
 import { type BoardVersions, memoryVersions, redisVersions } from "./versions.ts";
 
@@ -78,8 +81,9 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   const io: LiveServer = new Server({
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
-    // Middlewares run again on a recovered connection: a session that ended while
-    // the client was away must not come back through recovery.
+    // Middlewares run on a recovering connection too: a session that ended while the
+    // client was away must not come back through recovery. The recovery itself is
+    // ours (see recovery.ts): only after the handshake is authenticated.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
     // With Redis the streams adapter: it fans out across processes and, unlike the
     // pub/sub adapter, keeps a log that connection-state recovery replays from.
@@ -93,6 +97,9 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
         }
       : {}),
   });
+  // socket.io would restore a session and write its missed packets before the
+  // middleware ran; now the middleware does it, verified (`recover`).
+  const restoreSession = takeOverRecovery(io.of("/").adapter);
 
   let closed = false;
   let attached = false;
@@ -190,15 +197,77 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     io.local.in(socket.id).disconnectSockets();
   }
 
-  /** Disconnect this process's sockets whose session has ended or expired since they connected. */
+  /** The rooms a socket belongs to now, by its data: any other room (a former role's) is left. */
+  function joinRooms(socket: LiveSocket) {
+    const want = roomsOfSocket(socket.data);
+    for (const r of socket.rooms) if (r !== socket.id && !want.includes(r)) socket.leave(r);
+    socket.join(want);
+  }
+
+  /**
+   * The user's role changed: the socket follows it. `socket.data` is changed in place,
+   * since its handlers (board:sync, board:refresh) read that object; the board it shows
+   * was the other role's, so the current one replaces it.
+   */
+  function followRole(socket: LiveSocket, role: Role) {
+    socket.data.role = role;
+    joinRooms(socket);
+    void currentSnapshot(socket.data).then((reply) => {
+      if (reply.ok && socket.connected) socket.emit("board:snapshot", { version: reply.version, boards: reply.boards });
+    });
+  }
+
+  /** Look-ups of a socket's session in flight: only the one started last may act on its answer. */
+  const checks = new WeakMap<LiveSocket, number>();
+
+  /**
+   * Look a socket's session up again, in the database. Ended or expired: the socket is
+   * ended (with `reason`). Its user's role changed: the socket follows it. A failed
+   * look-up (the database away) keeps the socket as it is (`"keep"`), or closes its
+   * transport (`"reconnect"`, when something it may see is known to have changed): the
+   * client reconnects through the handshake, and a role that changed is not recovered.
+   */
+  async function recheck(socket: LiveSocket, reason: string, onFailure: "keep" | "reconnect"): Promise<void> {
+    const n = (checks.get(socket) ?? 0) + 1;
+    checks.set(socket, n);
+    let ctx: AuthContext | undefined;
+    let failed = false;
+    try {
+      ctx = await authenticateHandshake(deps, socket.request, socket.handshake.auth);
+    } catch (err) {
+      if (!(err instanceof HandshakeRefused)) {
+        failed = true;
+        logger.warn({ err: (err as Error).message }, "live: could not look a socket's session up");
+      }
+    }
+    if (closed || !socket.connected || checks.get(socket) !== n) return;
+    if (failed) {
+      if (onFailure === "reconnect") socket.conn.close();
+      return;
+    }
+    if (!ctx || ctx.sessionId !== socket.data.sessionId) endSocket(socket, reason);
+    else if (ctx.user.role !== socket.data.role) followRole(socket, ctx.user.role);
+  }
+
+  /** Re-check every socket of one user on this process (their role changed). */
+  function recheckUser(tenantId: string, userId: string) {
+    if (closed) return;
+    const sids = io.of("/").adapter.rooms.get(roomOf(tenantId, { to: "user", userId }));
+    for (const sid of [...(sids ?? [])]) {
+      const socket = io.of("/").sockets.get(sid);
+      if (socket)
+        recheck(socket, "all sessions ended", "reconnect").catch((err) => logger.warn({ err }, "live: re-checking a socket failed"));
+    }
+  }
+
+  /**
+   * Re-check this process's sockets: a session that ended or expired since they
+   * connected ends them, a role that changed is followed.
+   */
   async function sweepSessions() {
-    for (const socket of io.of("/").sockets.values()) {
+    for (const socket of [...io.of("/").sockets.values()]) {
       if (closed) return;
-      const ended = await authenticateHandshake(deps, socket.request, socket.handshake.auth).then(
-        (ctx) => ctx.sessionId !== socket.data.sessionId,
-        (err: unknown) => err instanceof HandshakeRefused,
-      );
-      if (ended && socket.connected) endSocket(socket, "session ended");
+      await recheck(socket, "session ended", "keep");
     }
   }
   // Sessions expire (idle, absolute) without anyone calling endSessions.
@@ -265,6 +334,20 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     boardGeneration(tenantId: string) {
       return generations.current(tenantId);
     },
+    userChanged(tenantId: string, userId: string) {
+      if (typeof tenantId !== "string" || !tenantId || closed) return;
+      deps.sessionCache?.evict(tenantId, userId);
+      // Other processes forget the cached sessions and re-check their sockets too.
+      if (redis) {
+        try {
+          io.serverSideEmit("user:changed", tenantId, userId);
+        } catch (err) {
+          logger.warn({ err }, "live: could not tell other processes about a changed user");
+        }
+        warnIfRedisAway("a role change");
+      }
+      recheckUser(tenantId, userId);
+    },
     endSessions(tenantId: string, userId: string, sessionId?: string) {
       deps.sessionCache?.evict(tenantId, userId, sessionId);
       // Other processes forget the session too (only they share an adapter with us).
@@ -289,27 +372,62 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   };
 
   io.on("sessions:ended", (tenantId, userId, sessionId) => deps.sessionCache?.evict(tenantId, userId, sessionId));
+  io.on("user:changed", (tenantId, userId) => {
+    deps.sessionCache?.evict(tenantId, userId);
+    recheckUser(tenantId, userId);
+  });
+
+  /** Missed packets of a verified recovery, written once the socket has joined its rooms. */
+  const missed = new WeakMap<LiveSocket, unknown[][]>();
+
+  /**
+   * An authenticated handshake that presents a pid and offset resumes that session
+   * only if it is the same club, user and login session, with the same role as when
+   * it dropped. Anything else connects as new (a fresh pid; the client sees
+   * `recovered === false` and gets a fresh snapshot). The adapter's look-up keeps only
+   * packets addressed to the rooms the session had, which are its rooms now.
+   */
+  async function recover(socket: LiveSocket) {
+    const presented = presentedRecovery(socket.handshake.auth);
+    if (!presented) return;
+    // Unknown, expired, already used, or a malformed offset: nothing to recover.
+    const stored = await restoreSession(presented.pid, presented.offset).catch(() => null);
+    if (!stored) return;
+    const verdict = resumable(stored, socket.data, roomsOfSocket(socket.data));
+    if (verdict === "foreign") {
+      logger.info({ tenantId: socket.data.tenantId }, "live: a handshake presented another session's recovery id; connected as new");
+    }
+    if (verdict !== "same") return;
+    resume(socket, presented.pid);
+    missed.set(socket, stored.missedPackets);
+  }
 
   io.use((socket, next) => {
-    authenticateHandshake(deps, socket.request, socket.handshake.auth).then(
-      (ctx) => {
+    authenticateHandshake(deps, socket.request, socket.handshake.auth)
+      .then(async (ctx) => {
         socket.data = { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role, sessionId: ctx.sessionId };
-        next();
-      },
-      (err: unknown) => {
-        if (err instanceof HandshakeRefused) return next(new Error(err.reason));
-        logger.warn({ err }, "live: handshake failed");
-        next(new Error("unavailable"));
-      },
-    );
+        await recover(socket);
+      })
+      .then(
+        () => next(),
+        (err: unknown) => {
+          if (err instanceof HandshakeRefused) return next(new Error(err.reason));
+          logger.warn({ err }, "live: handshake failed");
+          next(new Error("unavailable"));
+        },
+      );
   });
 
   io.on("connection", (socket: LiveSocket) => {
+    // `d` is the object role changes update in place (followRole).
     const d = socket.data;
-    // A recovered socket comes back with the rooms it had; the user's role may have changed since.
-    const want = roomsOfSocket(d);
-    for (const r of socket.rooms) if (r !== socket.id && !want.includes(r)) socket.leave(r);
-    socket.join(want);
+    joinRooms(socket);
+    // A verified recovery: what it missed, now that it is in its rooms (and before any live event).
+    const packets = missed.get(socket);
+    if (packets) {
+      missed.delete(socket);
+      replay(socket, packets);
+    }
 
     // One snapshot read per socket at a time: a client repeating board:sync shares it.
     let syncing: Promise<BoardSyncReply> | undefined;
@@ -327,16 +445,11 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     });
 
     void (async () => {
-      // The session may have ended between the handshake and joining its room, when
-      // endSessions could not reach this socket yet: look once more now that it can.
-      const still = await authenticateHandshake(deps, socket.request, socket.handshake.auth).then(
-        (ctx) => ctx.sessionId === d.sessionId,
-        (err: unknown) => !(err instanceof HandshakeRefused), // a failed lookup is not an ended session
-      );
-      if (!still) {
-        endSocket(socket, "signed out");
-        return;
-      }
+      // The session may have ended, or the user's role changed, between the handshake and
+      // joining its rooms, when endSessions / userChanged could not reach this socket yet:
+      // look once more now that they can. (A failed look-up is not an ended session.)
+      await recheck(socket, "signed out", "keep");
+      if (!socket.connected) return;
       // Without recovery the client may have missed anything: it gets the boards as they are now.
       if (!socket.recovered) {
         const reply = await currentSnapshot(d);

@@ -113,14 +113,17 @@ export async function updateUser(
     if (!next) throw new NotFound("user");
     const ended = (patch.disabled === true && !u.disabledAt) || passwordHash !== undefined;
     if (ended) await deleteUserSessions(tx, ctx.tenantId, id);
+    const roleChanged = next.role !== u.role;
     await audit(tx, ctx.tenantId, ctx.actor, "user.updated", "user", id, {
       before: { name: u.name, role: u.role, disabled: u.disabledAt !== null },
       after: { name: next.name, role: next.role, disabled: next.disabledAt !== null },
       passwordChanged: passwordHash !== undefined,
     });
-    return { user: publicUser(next), ended };
+    return { user: publicUser(next), ended, roleChanged };
   });
   if (result.ended) ctx.deps.live.endSessions(ctx.tenantId, id);
+  // What they may see changed: HTTP (cached sessions) and their open sockets, in every process.
+  else if (result.roleChanged) ctx.deps.live.userChanged(ctx.tenantId, id);
   // names, roles and who is enabled are on the boards
   await ctx.deps.live.boardChanged(ctx.tenantId);
   return result.user;

@@ -1,0 +1,72 @@
+import type { Socket } from "socket.io";
+import type { Session } from "socket.io-adapter";
+import type { SocketData } from "./events.ts";
+
+/**
+ * Connection-state recovery, verified.
+ *
+ * socket.io (4.8) looks a returning client's session up (`auth.pid`, `auth.offset`)
+ * while it builds the socket, before any middleware, and writes the missed packets
+ * there and then: a refused handshake had already been sent them, and any holder of a
+ * pid got that session's events whatever token it showed. So the lookup is ours:
+ * socket.io's own is told there is nothing to recover (`takeOverRecovery`), and the
+ * live channel asks the adapter itself once the handshake is authenticated, keeps the
+ * stored session only if `resumable` says so, and writes the missed packets after
+ * the socket has joined its current rooms (`resume`, `replay`).
+ */
+
+type Restore = (pid: string, offset: string) => Promise<Session | null>;
+
+/** Make socket.io's own lookup find nothing; returns the adapter's real lookup, for after authentication. */
+export function takeOverRecovery(adapter: { restoreSession(pid: string, offset: string): Promise<Session> }): Restore {
+  const own = adapter.restoreSession.bind(adapter);
+  adapter.restoreSession = () => Promise.resolve(null as unknown as Session);
+  // Always a promise: the in-memory adapter answers a miss with a plain null, the streams adapter rejects.
+  return async (pid, offset) => (await own(pid, offset)) ?? null;
+}
+
+/** The pid and offset a reconnecting client presents (socket.io's client puts them in `auth`). */
+export function presentedRecovery(auth: unknown): { pid: string; offset: string } | undefined {
+  if (typeof auth !== "object" || auth === null) return undefined;
+  const { pid, offset } = auth as { pid?: unknown; offset?: unknown };
+  return typeof pid === "string" && typeof offset === "string" && pid && offset ? { pid, offset } : undefined;
+}
+
+/**
+ * Whether a socket authenticated as `now` may resume a stored session:
+ * - `"foreign"`: another club, user or login session (a pid that is not theirs);
+ * - `"changed"`: theirs, but what they may see changed since (their role), so the
+ *   packets kept for the rooms they had are not all theirs to see now;
+ * - `"same"`: theirs, same role, and every room it had is one of `rooms` (the rooms
+ *   it joins now) or its own old socket id: every missed packet was addressed to a
+ *   room it is in now.
+ */
+export function resumable(stored: Session, now: SocketData, rooms: readonly string[]): "same" | "changed" | "foreign" {
+  const was = (stored.data ?? {}) as Partial<SocketData>;
+  if (was.tenantId !== now.tenantId || was.userId !== now.userId || was.sessionId !== now.sessionId) return "foreign";
+  if (was.role !== now.role) return "changed";
+  return stored.rooms.every((r) => r === stored.sid || rooms.includes(r)) ? "same" : "changed";
+}
+
+/**
+ * The socket resumes the session `pid`: its CONNECT packet gives the client its pid
+ * back, which is what the client calls `recovered`. (socket.io sets both fields when
+ * it recovers by itself; they are readonly in its types only.)
+ */
+export function resume(socket: Socket, pid: string) {
+  const s = socket as unknown as { recovered: boolean; pid: string };
+  s.recovered = true;
+  s.pid = pid;
+}
+
+/** socket.io-parser's PacketType.EVENT. */
+const EVENT = 2;
+
+/**
+ * Write missed packets to one socket, in order, as socket.io's own recovery does
+ * (each packet's data already ends with its offset, so the client's offset follows).
+ */
+export function replay(socket: Socket, packets: readonly unknown[][]) {
+  const s = socket as unknown as { packet(p: { type: number; data: unknown[] }): void };
+  for (const data of packets) s.packet({ type: EVENT, data });
+}
