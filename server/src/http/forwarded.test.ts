@@ -1,5 +1,7 @@
+import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
+import { ownOrigin } from "../realtime/handshake.ts";
 import { forwarded, forwardedOrigin, parseTrustProxy, type RequestFacts } from "./forwarded.ts";
 
 function req(peer: string, headers: { xff?: string | string[]; proto?: string; host?: string } = {}, encrypted = false): RequestFacts {
@@ -96,5 +98,25 @@ describe("client address and protocol, read from the right", () => {
       "http://app.internal:3000",
     );
     expect(forwardedOrigin(req("10.0.0.2", {}, true), off)).toBe("https://app.internal:3000");
+  });
+});
+
+describe("the socket handshake's own origin", () => {
+  const handshake = (headers: Record<string, string>) =>
+    ({
+      socket: { remoteAddress: "::ffff:10.0.0.2", encrypted: false },
+      headers: { host: "app.internal:3000", ...headers },
+    }) as unknown as IncomingMessage;
+
+  it("reads X-Forwarded-Proto / -Host from the right, like HTTP requests", () => {
+    const req = handshake({
+      "x-forwarded-for": "1.2.3.4",
+      "x-forwarded-proto": "http, https",
+      "x-forwarded-host": "evil.test, club.example.com",
+    });
+    expect(ownOrigin(req, parseTrustProxy("1"))).toBe("https://club.example.com");
+    expect(ownOrigin(req, parseTrustProxy("false"))).toBe("http://app.internal:3000");
+    expect(ownOrigin(req, parseTrustProxy("192.168.0.0/16"))).toBe("http://app.internal:3000");
+    expect(ownOrigin(req, parseTrustProxy("10.0.0.0/8"))).toBe("https://club.example.com");
   });
 });
