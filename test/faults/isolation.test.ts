@@ -1,9 +1,10 @@
 import fc from "fast-check";
+import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiRoutes } from "../../server/src/app.ts";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, startTestServer, type TestServer } from "../support/harness.ts";
-import { liveClient, Recorder } from "../support/live.ts";
+import { connect, eventually, liveClient, nothingWithin, Recorder } from "../support/live.ts";
 
 /**
  * Tenant isolation as a property: users of three clubs send random requests to
@@ -63,7 +64,7 @@ for (const kind of ["postgres", "pglite"] as const) {
     let t: TestServer;
     let clubs: Secrets[];
     let routes: { method: string; path: string }[];
-    const recorders: { own: Secrets; rec: Recorder }[] = [];
+    const recorders: { own: Secrets; userId: string; rec: Recorder }[] = [];
 
     beforeAll(async () => {
       t = await startTestServer({}, "2026-03-20T10:00:00+08:00", kind);
@@ -77,7 +78,7 @@ for (const kind of ["postgres", "pglite"] as const) {
           const socket = liveClient(t.url, { token: who.token });
           const rec = new Recorder(socket);
           socket.connect();
-          recorders.push({ own, rec });
+          recorders.push({ own, userId: who.id, rec });
         }
       }
     });
@@ -147,6 +148,72 @@ for (const kind of ["postgres", "pglite"] as const) {
       console.log(
         `isolation (${kind}): ${requests} requests over ${routes.length} routes, ${events} live events checked, ${leaked.length} leaks`,
       );
+      expect(leaked).toEqual([]);
+    });
+
+    it("role changes, and reconnects presenting another club's pid/offset, never carry another club's data", async () => {
+      // One recoverable socket per club (a manager's), dropped while its club goes on writing.
+      const victims: { own: Secrets; sid: string; pid: string; offset: string }[] = [];
+      for (const own of clubs) {
+        const socket = liveClient(t.url, { token: own.club.manager.token, reconnection: false });
+        const rec = new Recorder(socket);
+        await connect(socket);
+        await rec.next("board:snapshot");
+        const held = socket as unknown as { id: string; _pid: string; _lastOffset: string };
+        victims.push({ own, sid: held.id, pid: held._pid, offset: held._lastOffset });
+        socket.io.engine.close();
+      }
+      await eventually(() => {
+        if (victims.some((v) => t.server.live.io.of("/").sockets.has(v.sid))) throw new Error("the server still holds a dropped socket");
+      });
+
+      // Each club promotes its rep1 (whose socket is open) to manager, writes, and demotes them again.
+      for (const own of clubs) {
+        const { slug, admin, rep1, rep2 } = own.club;
+        const promote = await call(t.url, "PATCH", `/users/${rep1.id}`, { token: admin.token, body: { role: "manager" } });
+        expect(promote.status).toBe(200);
+        const cu = await newCustomer(t.url, rep2.token, { name: `ZQX-${slug}-late`, status: "active" });
+        const e = await addRevenue(t.url, rep2.token, { customerId: cu.id, amount: 77, occurredAt: "2026-03-19T10:00:00+08:00" });
+        own.markers.add(cu.id).add(cu.name).add(e.id);
+        // The promoted rep's socket hears another rep's revenue now: the role change reached it.
+        const rep1Socket = recorders.find((r) => r.userId === rep1.id);
+        await rep1Socket?.rec.next("revenue:recorded", (p) => p.id === e.id);
+        expect((await call(t.url, "PATCH", `/users/${rep1.id}`, { token: admin.token, body: { role: "rep" } })).status).toBe(200);
+      }
+
+      // Every club's rep2 reconnects presenting every other club's dropped session.
+      const leaked: string[] = [];
+      let attempts = 0;
+      for (const own of clubs) {
+        for (const v of victims) {
+          if (v.own === own) continue;
+          const thief = io(t.url, {
+            autoConnect: false,
+            forceNew: true,
+            transports: ["websocket"],
+            reconnection: false,
+            auth: { token: own.club.rep2.token, pid: v.pid, offset: v.offset },
+          });
+          const packets: unknown[] = [];
+          thief.io.on("packet", (p) => packets.push(p));
+          const rec = new Recorder(thief);
+          await connect(thief);
+          attempts++;
+          await nothingWithin(rec, 200);
+          const found = leaks(JSON.stringify(packets), own, clubs, "");
+          if (found.length) leaked.push(`${own.club.slug} presenting ${v.own.club.slug}'s session received ${found.join(", ")}`);
+          if (thief.recovered) leaked.push(`${own.club.slug} resumed ${v.own.club.slug}'s session`);
+          thief.disconnect();
+        }
+      }
+      await new Promise((r) => setTimeout(r, 500)); // let coalesced boards go out
+      for (const { own, rec } of recorders) {
+        for (const e of rec.events) {
+          const found = leaks(JSON.stringify(e.payload), own, clubs, "");
+          if (found.length) leaked.push(`event ${e.event} to ${own.club.slug} leaked ${found.join(", ")}`);
+        }
+      }
+      console.log(`isolation (${kind}): ${attempts} reconnects with another club's pid/offset, ${leaked.length} leaks`);
       expect(leaked).toEqual([]);
     });
   });
