@@ -1,5 +1,18 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { customers } from "./customers.ts";
 import { tenants } from "./tenants.ts";
 
@@ -39,6 +52,13 @@ export const revenueEntries = pgTable(
   ],
 );
 
+/**
+ * The most money one club may book in one club year, in fen (¥10 trillion, ten
+ * entries of the largest amount SPEC §1 takes): see clubYearVolumes.
+ */
+export const MAX_YEAR_VOLUME_FEN = 1_000_000_000_000_000;
+const CAP = sql.raw(String(MAX_YEAR_VOLUME_FEN));
+
 /** Maintained in the same transaction as each entry (UPSERT adding the amount). */
 export const customerMonthTotals = pgTable(
   "customer_month_totals",
@@ -54,6 +74,7 @@ export const customerMonthTotals = pgTable(
     // A month's rows of a club in customer order, with every column: the tier analysis
     // and the business mix read a whole month from this index alone (index-only scan).
     index("customer_month_totals_month_cover_idx").on(t.tenantId, t.month, t.customerId, t.businessLine, t.amountFen),
+    check("customer_month_totals_amount_range", sql`${t.amountFen} between -${CAP} and ${CAP}`),
   ],
 );
 
@@ -66,7 +87,31 @@ export const repMonthTotals = pgTable(
     amountFen: bigint("amount_fen", { mode: "number" }).notNull(),
     entries: integer("entries").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.repId, t.month] }), index("rep_month_totals_month_idx").on(t.tenantId, t.month)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.repId, t.month] }),
+    index("rep_month_totals_month_idx").on(t.tenantId, t.month),
+    check("rep_month_totals_amount_range", sql`${t.amountFen} between -${CAP} and ${CAP}`),
+  ],
+);
+
+/**
+ * The money a club booked in a club year (the year of each entry's month), every
+ * entry counted by its size, a reversal too: maintained with the monthly totals.
+ * Every sum the app reads — a rep's or a customer's month, quarter or year, a
+ * month across all customers, a tier's spend — adds entries of one year, so it is
+ * never larger than this. The CHECK keeps it within MAX_YEAR_VOLUME_FEN, so those
+ * sums stay exact as JS numbers (fen below 2^53) and as yuan with cents in JSON
+ * (below 2^46 yuan, ~7e13) even summed across several years; a write that would
+ * pass it is refused whole.
+ */
+export const clubYearVolumes = pgTable(
+  "club_year_volumes",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    year: text("year").notNull(),
+    volumeFen: bigint("volume_fen", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.year] }), check("club_year_volumes_cap", sql`${t.volumeFen} between 0 and ${CAP}`)],
 );
 
 /** One row per accepted CSV file; the same file (by SHA-256 of its text) is refused the second time. */

@@ -1,6 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { customerMonthTotals, customerOwners, repMonthTotals, revenueEntries, rowsOf, type Tx } from "@clubhouse/db";
+import {
+  clubYearVolumes,
+  customerMonthTotals,
+  customerOwners,
+  MAX_YEAR_VOLUME_FEN,
+  repMonthTotals,
+  revenueEntries,
+  rowsOf,
+  type Tx,
+} from "@clubhouse/db";
 import { and, desc, eq, lte, sql } from "drizzle-orm";
+import { RuleViolation } from "../http/errors.ts";
+import { toYuan } from "../money.ts";
 
 export interface NewEntry {
   tenantId: string;
@@ -35,6 +46,10 @@ const CHUNK = 1000;
  * row first (an UPSERT may touch a row once per statement) and taken in key order,
  * customer totals before rep totals, so concurrent writers never deadlock on them.
  * The rows returned are built here (ids are made here), equal to what was stored.
+ *
+ * The same statement adds each entry's size to its club year's volume (last, after
+ * the rep totals); a write that would take a year past MAX_YEAR_VOLUME_FEN is
+ * refused whole by the database's CHECK, a 422 (see clubYearVolumes).
  */
 export async function appendLedger(tx: Tx, entries: NewEntry[]): Promise<EntryRow[]> {
   const rows = entries.map(ledgerRow);
@@ -68,7 +83,8 @@ export async function appendRows(tx: Tx, rows: readonly EntryRow[]) {
         created_at: r.createdAt.toISOString(),
       })),
     );
-    await tx.execute(sql`
+    await tx
+      .execute(sql`
       with e as (
         insert into ${revenueEntries} (tenant_id, id, customer_id, rep_id, amount_fen, business_line, occurred_at, month,
           reverses_id, reason, source, import_id, external_ref, created_by, created_at)
@@ -95,9 +111,37 @@ export async function appendRows(tx: Tx, rows: readonly EntryRow[]) {
         on conflict (tenant_id, rep_id, month)
         do update set amount_fen = t.amount_fen + excluded.amount_fen, entries = t.entries + excluded.entries
         returning 1
+      ),
+      y as (
+        insert into ${clubYearVolumes} as t (tenant_id, year, volume_fen)
+        select tenant_id, left(month, 4), sum(abs(amount_fen)) from e
+        where (select count(*) from r) >= 0
+        group by tenant_id, left(month, 4)
+        order by tenant_id, left(month, 4)
+        on conflict (tenant_id, year)
+        do update set volume_fen = t.volume_fen + excluded.volume_fen
+        returning 1
       )
-      select (select count(*) from e) as entries, (select count(*) from r) as reps`);
+      select (select count(*) from e) as entries, (select count(*) from y) as years`)
+      .catch((err: unknown) => {
+        if (pastCap(err)) throw yearCapError();
+        throw err;
+      });
   }
+}
+
+/** The database refused a total past the cap (a CHECK of club_year_volumes or the monthly totals). */
+function pastCap(err: unknown): boolean {
+  const e = ((err as { cause?: unknown }).cause ?? err) as { code?: unknown; message?: unknown; constraint_name?: unknown; constraint?: unknown };
+  if (e.code !== "23514") return false;
+  return /club_year_volumes_cap|month_totals_amount_range/.test(`${e.constraint_name ?? e.constraint ?? ""} ${e.message ?? ""}`);
+}
+
+export function yearCapError() {
+  return new RuleViolation(
+    `A club books at most ¥${toYuan(MAX_YEAR_VOLUME_FEN)} in a year (reversals counted by their size); this would pass it, so nothing was recorded.`,
+    { amount: `would take the club's year past ${toYuan(MAX_YEAR_VOLUME_FEN)}` },
+  );
 }
 
 /** Revenue is credited by default to whoever owned the customer at `occurredAt` (SPEC §3). */
