@@ -9,6 +9,7 @@ import type { Deps, ServiceContext } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
 import { exportCustomers, importCustomers } from "./csv.ts";
+import { reassignRoute } from "./reassign.ts";
 import { type CreateCustomer, createCustomerBody, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
 import {
   clubNow,
@@ -46,6 +47,7 @@ async function createCustomerOnce(ctx: ServiceContext, key: string, input: Creat
 export function customerRoutes(deps: Deps) {
   return new Hono()
     .use(requireAuth(deps))
+    .route("/reassign", reassignRoute(deps))
     .post(
       "/import",
       tag("Import customers from CSV (text/csv): all rows or none (manager, or a rep for themself)"),

@@ -1,0 +1,119 @@
+import { customerChanges, customerOwners, customers, users, withTenant } from "@clubhouse/db";
+import { asc, eq, inArray, max } from "drizzle-orm";
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import { allow, serviceContext } from "../auth/middleware.ts";
+import type { Deps, ServiceContext } from "../deps.ts";
+import { NotFound, RuleViolation } from "../http/errors.ts";
+import { body } from "../http/validate.ts";
+import { actorId } from "./service.ts";
+
+/**
+ * Bulk reassignment (manager): some customers by id, or every customer of one rep,
+ * move to another active rep with a reason. All or nothing, in one transaction; each
+ * moved customer's history records who, when, the old and new owner and the reason.
+ */
+export const reassignBody = z
+  .strictObject({
+    customerIds: z
+      .array(z.uuid("must be customer ids"))
+      .min(1, "give at least one customer")
+      .max(1000, "at most 1000 customers")
+      .optional(),
+    fromRepId: z.uuid("must be a rep's id").optional(),
+    toRepId: z.uuid("must be a rep's id"),
+    reason: z.string().trim().min(1, "is required").max(500),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.customerIds === undefined) === (v.fromRepId === undefined)) {
+      const message = "give either customerIds or fromRepId, not both";
+      ctx.addIssue({ code: "custom", path: ["customerIds"], message });
+      ctx.addIssue({ code: "custom", path: ["fromRepId"], message });
+    }
+  });
+export type Reassign = z.infer<typeof reassignBody>;
+
+export async function reassignCustomers(ctx: ServiceContext, input: Reassign) {
+  const result = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const [to] = await tx
+      .select({ id: users.id, role: users.role, disabledAt: users.disabledAt })
+      .from(users)
+      .where(eq(users.id, input.toRepId));
+    if (!to || to.role !== "rep" || to.disabledAt)
+      throw new RuleViolation("Customers go to an active rep of this club.", { toRepId: "is not an active rep of this club" });
+    let rows: { id: string; ownerId: string }[];
+    if (input.customerIds) {
+      const ids = [...new Set(input.customerIds)].sort();
+      // RLS keeps another club's rows out: any id not found here is 404, and nothing moves.
+      rows = await tx
+        .select({ id: customers.id, ownerId: customers.ownerId })
+        .from(customers)
+        .where(inArray(customers.id, ids))
+        .orderBy(asc(customers.id))
+        .for("no key update");
+      if (rows.length !== ids.length) throw new NotFound("customer");
+    } else {
+      const [from] = await tx.select({ id: users.id }).from(users).where(eq(users.id, input.fromRepId!));
+      if (!from) throw new NotFound("user");
+      if (from.id === to.id) throw new RuleViolation("The customers already belong to that rep.", { toRepId: "is the same rep" });
+      rows = await tx
+        .select({ id: customers.id, ownerId: customers.ownerId })
+        .from(customers)
+        .where(eq(customers.ownerId, from.id))
+        .orderBy(asc(customers.id))
+        .for("no key update");
+    }
+    const moving = rows.filter((r) => r.ownerId !== to.id);
+    if (moving.length === 0) return { moved: 0, customerIds: [] as string[] };
+    const now = ctx.deps.clock.now();
+    const ids = moving.map((r) => r.id);
+    await tx.update(customers).set({ ownerId: to.id, updatedAt: now }).where(inArray(customers.id, ids));
+    // Ownership periods are append-only and keyed by their start: a customer moved twice
+    // within one millisecond starts its newest period just after the previous one.
+    const last = await tx
+      .select({ customerId: customerOwners.customerId, at: max(customerOwners.fromAt) })
+      .from(customerOwners)
+      .where(inArray(customerOwners.customerId, ids))
+      .groupBy(customerOwners.customerId);
+    const lastAt = new Map(last.map((r) => [r.customerId, r.at]));
+    const startOf = (id: string) => {
+      const prev = lastAt.get(id);
+      return prev && prev.getTime() >= now.getTime() ? new Date(prev.getTime() + 1) : now;
+    };
+    await tx
+      .insert(customerOwners)
+      .values(ids.map((customerId) => ({ tenantId: ctx.tenantId, customerId, fromAt: startOf(customerId), ownerId: to.id })));
+    await tx.insert(customerChanges).values(
+      moving.map((r) => ({
+        tenantId: ctx.tenantId,
+        customerId: r.id,
+        actorId: actorId(ctx.actor),
+        kind: "reassigned",
+        changes: [
+          { field: "ownerId", old: r.ownerId, new: to.id },
+          { field: "reason", old: null, new: input.reason },
+        ],
+        at: now,
+      })),
+    );
+    return { moved: ids.length, customerIds: ids };
+  });
+  // owners are on the boards and in the analyses, as after PATCH /customers/:id
+  if (result.moved > 0) await ctx.deps.live.boardChanged(ctx.tenantId);
+  return { ...result, toRepId: input.toRepId };
+}
+
+/** POST /customers/reassign, mounted inside customerRoutes (which checks the session). */
+export function reassignRoute(deps: Deps) {
+  return new Hono().post(
+    "/",
+    describeRoute({
+      tags: ["customers"],
+      summary: "Reassign customers (by ids, ≤ 1000, or all of fromRepId) to an active rep with a reason; all or none (manager)",
+    }),
+    allow("manager"),
+    body(reassignBody),
+    async (c) => c.json(await reassignCustomers(serviceContext(c, deps), c.req.valid("json")), 200),
+  );
+}
