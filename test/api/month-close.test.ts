@@ -257,6 +257,7 @@ describe("the automatic close", () => {
         await call(s.url, "PUT", `/targets/${r.id}/2026-02`, { token: k.manager.token, body: { amount: 1000 } });
       }
       await addRevenue(s.url, k.manager.token, { customerId: cu1.id, amount: 150, occurredAt: "2026-02-10T10:00:00+08:00" });
+      s.clock.set("2026-02-28T15:59:00Z"); // money is not dated ahead of the clock
       await addRevenue(s.url, k.manager.token, { customerId: cu2.id, amount: 850, occurredAt: "2026-02-28T23:59:00+08:00" });
       const get = async (m: string) => (await call(s.url, "GET", `/months/${m}/results`, { token: k.manager.token })).body;
 

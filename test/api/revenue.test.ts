@@ -82,14 +82,14 @@ describe("the ledger", () => {
     expectErrorShape(
       await call(t.url, "POST", "/revenue", {
         token: c.rep2.token,
-        body: { customerId: cu.id, amount: 1, businessLine: "spa", occurredAt: "2026-03-15T12:00:00+08:00", repId: c.rep1.id },
+        body: { customerId: cu.id, amount: 1, businessLine: "spa", occurredAt: "2026-03-15T10:45:00+08:00", repId: c.rep1.id },
       }),
       403,
     );
     expectErrorShape(
       await call(t.url, "POST", "/revenue", {
         token: c.rep1.token,
-        body: { customerId: cu.id, amount: 1, businessLine: "spa", occurredAt: "2026-03-15T12:00:00+08:00" },
+        body: { customerId: cu.id, amount: 1, businessLine: "spa", occurredAt: "2026-03-15T10:45:00+08:00" },
       }),
       404,
     );

@@ -6,6 +6,7 @@ import type { ServiceContext } from "../deps.ts";
 import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
+import { checkDate, checkOpenMonth, closedMonths } from "../revenue/dates.ts";
 import { appendLedger } from "../revenue/ledger.ts";
 import { afterRevenue, presentEntry, resolveRep } from "../revenue/service.ts";
 import { readClubRules } from "../settings/service.ts";
@@ -136,6 +137,9 @@ export async function sellCard(
     }
     const now = ctx.deps.clock.now();
     const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
+    checkDate(occurredAt, now, rules.timezone);
+    const month = monthOf(occurredAt, rules.timezone);
+    await checkOpenMonth(month, now, rules.timezone, closedMonths(tx, ctx.tenantId));
     const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
     const [entry] = await appendLedger(tx, [
       {
@@ -145,7 +149,7 @@ export async function sellCard(
         amountFen: priceFen,
         businessLine: rules.businessLines.includes(type.businessLine) ? type.businessLine : "membership",
         occurredAt,
-        month: monthOf(occurredAt, rules.timezone),
+        month,
         source: "card_sale",
         createdBy: actorId(ctx.actor),
         createdAt: now,

@@ -13,6 +13,7 @@ import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
 import { clubWrites, type Settled } from "../writes/batcher.ts";
+import { checkDate, checkOpenMonth, closedMonths, maybeClosed } from "./dates.ts";
 import { appendLedger, appendRows, type EntryRow, ledgerRow, type NewEntry, ownerAt } from "./ledger.ts";
 
 export function presentEntry(e: EntryRow, reversedById: string | null = null) {
@@ -137,9 +138,10 @@ async function recordRevenueGroup(deps: Deps, tenantId: string, reqs: RevenueReq
         reqs.map((r) => r.input.customerId),
       ),
     ]);
+    const closed = closedMonths(tx, tenantId);
     const { answers, stored, released } = await answerEach(claims, outcomes, 201, async (i) => {
       const r = reqs[i]!;
-      const row = ledgerRow(await checkEntry(tx, r.ctx, r.input, rules, found, now));
+      const row = ledgerRow(await checkEntry(tx, r.ctx, r.input, rules, found, now, closed));
       rows.push(row);
       return presentEntry(row);
     });
@@ -158,6 +160,7 @@ async function checkEntry(
   rules: ClubRules,
   found: Map<string, GroupCustomer>,
   now: Date,
+  closed: () => Promise<string | null>,
 ): Promise<NewEntry> {
   if (!rules.businessLines.includes(input.businessLine)) {
     throw new ValidationError({ businessLine: `must be one of: ${rules.businessLines.join(", ")}` });
@@ -165,6 +168,9 @@ async function checkEntry(
   const customer = found.get(input.customerId);
   if (!customer || !canSee(ctx.actor, customer)) throw new NotFound("customer");
   const occurredAt = new Date(input.occurredAt);
+  checkDate(occurredAt, now, rules.timezone);
+  const month = monthOf(occurredAt, rules.timezone);
+  await checkOpenMonth(month, now, rules.timezone, closed);
   const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
   return {
     tenantId: ctx.tenantId,
@@ -174,7 +180,7 @@ async function checkEntry(
     amountFen: toFen(input.amount),
     businessLine: input.businessLine,
     occurredAt,
-    month: monthOf(occurredAt, rules.timezone),
+    month,
     source: "api",
     createdBy: actorId(ctx.actor),
     createdAt: now,
@@ -186,6 +192,10 @@ async function checkEntry(
  * amount names it and says why. It keeps the original's month, customer, rep and
  * line, so that month's totals, tiers and attainment are corrected where the
  * mistake was made. An entry is reversed at most once; a reversal is not reversed.
+ *
+ * An entry of a closed month is still reversed, but the reversal is dated now, in
+ * the current (open) month: the closed month's figures, on which its quota results
+ * were decided, stay as they were, and the correction counts where it is made.
  */
 export async function reverseRevenue(ctx: ServiceContext, id: string, reason: string) {
   const row = await reverseTx(ctx, id, reason).catch((err) => {
@@ -211,6 +221,17 @@ function reverseTx(ctx: ServiceContext, id: string, reason: string) {
     if (orig.reversesId) throw new RuleViolation("A reversal cannot itself be reversed; record a new entry instead.");
     const [already] = await tx.select({ id: revenueEntries.id }).from(revenueEntries).where(eq(revenueEntries.reversesId, orig.id));
     if (already) throw new Conflict("This entry was already reversed.", { id: `reversed by ${already.id}` });
+    const now = ctx.deps.clock.now();
+    const { timezone } = await readClubRules(tx);
+    let occurredAt = orig.occurredAt;
+    let month = orig.month;
+    if (maybeClosed(month, now, timezone)) {
+      const latest = await closedMonths(tx, ctx.tenantId)();
+      if (latest !== null && month <= latest) {
+        occurredAt = now;
+        month = monthOf(now, timezone);
+      }
+    }
     const [entry] = await appendLedger(tx, [
       {
         tenantId: ctx.tenantId,
@@ -218,13 +239,13 @@ function reverseTx(ctx: ServiceContext, id: string, reason: string) {
         repId: orig.repId,
         amountFen: -orig.amountFen,
         businessLine: orig.businessLine,
-        occurredAt: orig.occurredAt,
-        month: orig.month,
+        occurredAt,
+        month,
         reversesId: orig.id,
         reason,
         source: "reversal",
         createdBy: actorId(ctx.actor),
-        createdAt: ctx.deps.clock.now(),
+        createdAt: now,
       },
     ]);
     return entry!;
