@@ -32,6 +32,11 @@ describe("Redis goes away and comes back", () => {
     const before = await admin.rec.next("board:snapshot");
     const roamingToken = await loginAs(server.url, club.tenant.slug, club.user.email, "correct horse battery");
     const roaming = await connected(other.url, roamingToken);
+    // A manager on the other process, demoted while Redis is away.
+    const demotedEmail = `demoted@${club.tenant.slug}.test`;
+    const demoted = await addUser(server.url, club.token, "manager", demotedEmail);
+    const demotedOnOther = await connected(other.url, await loginAs(server.url, club.tenant.slug, demotedEmail, "rep password 1"));
+    expect((await demotedOnOther.rec.next("board:snapshot")).boards).toHaveProperty("managersOnly");
     expect(before.boards.members).toEqual(["Admin"]);
     expect(server.live.fanningOut()).toBe(true);
 
@@ -63,15 +68,22 @@ describe("Redis goes away and comes back", () => {
     // A sign-out here cannot reach the other process's socket now; it is done when Redis is back.
     const roamingGone = disconnected(roaming.socket, 15_000);
     expect((await call(server.url, "POST", "/auth/logout", { token: roamingToken })).status).toBe(204);
+    // Nor can a role change; the other process follows it when Redis is back.
+    expect((await call(server.url, "PATCH", `/users/${demoted.id}`, { token: club.token, body: { role: "rep" } })).status).toBe(200);
 
     await redis.start();
     // Fresh boards for everyone, with a version gap that tells clients to re-sync what they keep,
     // holding the write made while Redis was away.
     const after = await admin.rec.next("board:snapshot", (s) => s.version > before.version, 10_000);
     expect(after.version).toBeGreaterThan(before.version + 1);
-    expect(after.boards.members).toEqual(["Admin", "outage"]);
+    expect(after.boards.members).toEqual(["Admin", "demoted", "outage"]);
     const lateSnap = await late.rec.next("board:snapshot", (s) => s.version >= after.version, 10_000);
-    expect(lateSnap.boards.members).toEqual(["Admin", "outage"]);
+    expect(lateSnap.boards.members).toEqual(["Admin", "demoted", "outage"]);
+    await eventually(async () => {
+      const sync = (await demotedOnOther.socket.emitWithAck("board:sync")) as { boards: Record<string, unknown> };
+      expect(sync.boards).not.toHaveProperty("managersOnly");
+    }, 10_000);
+    expect(demotedOnOther.socket.connected).toBe(true);
     expect(server.live.fanningOut()).toBe(true);
     expect(await roamingGone).toBe("io server disconnect");
     expect(roaming.rec.of("session:ended")).toHaveLength(1);
@@ -83,5 +95,6 @@ describe("Redis goes away and comes back", () => {
     expect(await admin.rec.next("standing:changed", (p) => p.during === "after")).toEqual({ repId: club.user.id, during: "after" });
     admin.socket.disconnect();
     late.socket.disconnect();
+    demotedOnOther.socket.disconnect();
   });
 });

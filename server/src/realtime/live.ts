@@ -219,17 +219,27 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
 
   /** Look-ups of a socket's session in flight: only the one started last may act on its answer. */
   const checks = new WeakMap<LiveSocket, number>();
+  /** Sockets whose user changed and that have not been looked up since: out of the managers' room meanwhile. */
+  const unsettled = new WeakSet<LiveSocket>();
 
   /**
    * Look a socket's session up again, in the database. Ended or expired: the socket is
-   * ended (with `reason`). Its user's role changed: the socket follows it. A failed
-   * look-up (the database away) keeps the socket as it is (`"keep"`), or closes its
-   * transport (`"reconnect"`, when something it may see is known to have changed): the
-   * client reconnects through the handshake, and a role that changed is not recovered.
+   * ended (with `reason`). Its user's role changed: the socket follows it.
+   *
+   * `userChanged`: the user is known to have changed (userChanged, here or in another
+   * process). The socket leaves the managers' room at once, before the look-up, so a
+   * demoted manager hears nothing more meant for managers; the look-up's answer puts
+   * it where its role is now, with a fresh board. If the look-up fails (the database
+   * away), its transport is closed: the client reconnects through the handshake, and a
+   * changed role is not recovered. Otherwise a failed look-up keeps the socket as it is.
    */
-  async function recheck(socket: LiveSocket, reason: string, onFailure: "keep" | "reconnect"): Promise<void> {
+  async function recheck(socket: LiveSocket, reason: string, userChanged = false): Promise<void> {
     const n = (checks.get(socket) ?? 0) + 1;
     checks.set(socket, n);
+    if (userChanged) {
+      unsettled.add(socket);
+      socket.leave(roomOf(socket.data.tenantId, { to: "managers" }));
+    }
     let ctx: AuthContext | undefined;
     let failed = false;
     try {
@@ -242,11 +252,11 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     }
     if (closed || !socket.connected || checks.get(socket) !== n) return;
     if (failed) {
-      if (onFailure === "reconnect") socket.conn.close();
+      if (unsettled.has(socket)) socket.conn.close();
       return;
     }
     if (!ctx || ctx.sessionId !== socket.data.sessionId) endSocket(socket, reason);
-    else if (ctx.user.role !== socket.data.role) followRole(socket, ctx.user.role);
+    else if (unsettled.delete(socket) || ctx.user.role !== socket.data.role) followRole(socket, ctx.user.role);
   }
 
   /** Re-check every socket of one user on this process (their role changed). */
@@ -255,8 +265,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     const sids = io.of("/").adapter.rooms.get(roomOf(tenantId, { to: "user", userId }));
     for (const sid of [...(sids ?? [])]) {
       const socket = io.of("/").sockets.get(sid);
-      if (socket)
-        recheck(socket, "all sessions ended", "reconnect").catch((err) => logger.warn({ err }, "live: re-checking a socket failed"));
+      if (socket) recheck(socket, "all sessions ended", true).catch((err) => logger.warn({ err }, "live: re-checking a socket failed"));
     }
   }
 
@@ -267,7 +276,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   async function sweepSessions() {
     for (const socket of [...io.of("/").sockets.values()]) {
       if (closed) return;
-      await recheck(socket, "session ended", "keep");
+      await recheck(socket, "session ended");
     }
   }
   // Sessions expire (idle, absolute) without anyone calling endSessions.
@@ -448,7 +457,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       // The session may have ended, or the user's role changed, between the handshake and
       // joining its rooms, when endSessions / userChanged could not reach this socket yet:
       // look once more now that they can. (A failed look-up is not an ended session.)
-      await recheck(socket, "signed out", "keep");
+      await recheck(socket, "signed out");
       if (!socket.connected) return;
       // Without recovery the client may have missed anything: it gets the boards as they are now.
       if (!socket.recovered) {

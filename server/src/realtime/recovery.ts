@@ -44,7 +44,7 @@ export function presentedRecovery(auth: unknown): { pid: string; offset: string 
 export function resumable(stored: Session, now: SocketData, rooms: readonly string[]): "same" | "changed" | "foreign" {
   const was = (stored.data ?? {}) as Partial<SocketData>;
   if (was.tenantId !== now.tenantId || was.userId !== now.userId || was.sessionId !== now.sessionId) return "foreign";
-  if (was.role !== now.role) return "changed";
+  if (was.role !== now.role || !Array.isArray(stored.rooms) || !Array.isArray(stored.missedPackets)) return "changed";
   return stored.rooms.every((r) => r === stored.sid || rooms.includes(r)) ? "same" : "changed";
 }
 
