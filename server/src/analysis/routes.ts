@@ -1,8 +1,8 @@
-import { stringify } from "csv-stringify/sync";
 import { type Context, Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
+import { numberColumn, textColumn, writeCsv } from "../csv/write.ts";
 import type { Deps } from "../deps.ts";
 import { DerivedCache, sendServed } from "../http/derived-cache.ts";
 import { query } from "../http/validate.ts";
@@ -11,6 +11,18 @@ import { mixAnalysis, shareOfTotal, tiersAnalysis } from "./service.ts";
 
 const tag = (summary: string) => describeRoute({ tags: ["analysis"], summary });
 const monthQuery = z.object({ month: clubMonthSchema });
+
+type TierRow = Awaited<ReturnType<typeof tiersAnalysis>>["customers"][number] & { rank: number };
+/** The tier table's CSV columns: names are text (neutralised by csv/write.ts), figures stay numbers. */
+const TIER_COLUMNS = [
+  numberColumn<TierRow>("rank", (r) => r.rank),
+  textColumn<TierRow>("customerId", (r) => r.customerId),
+  textColumn<TierRow>("name", (r) => r.name),
+  numberColumn<TierRow>("spend", (r) => r.spend, 2),
+  numberColumn<TierRow>("sharePercent", (r) => r.share * 100, 2),
+  numberColumn<TierRow>("cumulativeSharePercent", (r) => r.cumulativeShare * 100, 2),
+  textColumn<TierRow>("tier", (r) => r.tier),
+];
 
 export function analysisRoutes(deps: Deps) {
   // The tier analysis is the same for every manager of the club: both its forms are cut
@@ -30,20 +42,12 @@ export function analysisRoutes(deps: Deps) {
     })
     .get("/tiers.csv", tag("The tier table as CSV (no personal fields; manager)"), allow("manager"), query(monthQuery), async (c) => {
       const a = (await cachedTiers(c, c.req.valid("query").month)).value;
-      const csv = stringify(
-        a.customers.map((r, i) => [
-          i + 1,
-          r.customerId,
-          r.name,
-          r.spend.toFixed(2),
-          (r.share * 100).toFixed(2),
-          (r.cumulativeShare * 100).toFixed(2),
-          r.tier,
-        ]),
-        { header: true, columns: ["rank", "customerId", "name", "spend", "sharePercent", "cumulativeSharePercent", "tier"] },
+      const csv = writeCsv(
+        TIER_COLUMNS,
+        a.customers.map((r, i) => ({ ...r, rank: i + 1 })),
       );
-      // A BOM so that spreadsheets open the Chinese names as UTF-8.
-      return c.body(`\ufeff${csv}`, 200, {
+      // writeCsv starts the file with a BOM so that spreadsheets open the Chinese names as UTF-8.
+      return c.body(csv, 200, {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": `attachment; filename="tiers-${a.month}.csv"`,
       });

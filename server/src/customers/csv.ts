@@ -10,10 +10,10 @@ import {
   users,
   withTenant,
 } from "@clubhouse/db";
-import { stringify } from "csv-stringify/sync";
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { fileHash, RowErrors, readCsv } from "../csv/read.ts";
+import { type CsvColumn, numberColumn, textColumn, writeCsv } from "../csv/write.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict } from "../http/errors.ts";
 import { MAX_YUAN, toFen, toYuan } from "../money.ts";
@@ -160,21 +160,23 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
 
 const PERSONAL = ["personality", "interests", "hobbies", "family", "education", "age", "abilities"] as const;
 
-type ExportColumn = [string, (c: CustomerRow, ownerEmail: string) => string];
+/** A customer as the export reads it: the record and its owner's email. */
+type ExportRow = { c: CustomerRow; ownerEmail: string };
+
 /** A text column of the export: its value read from the part of the record that keeps it ("" when unset). */
-function text(name: TextColumn): ExportColumn {
+function text(name: TextColumn): CsvColumn<ExportRow> {
   const [, part] = TEXT_COLUMNS.find(([n]) => n === name)!;
-  return [name, (c) => (c[part] as Record<string, string | undefined>)[name] ?? ""];
+  return textColumn(name, ({ c }) => (c[part] as Record<string, string | undefined>)[name]);
 }
 
-/** The export's columns, in order, each with its value. */
-const EXPORT_COLUMNS: ExportColumn[] = [
-  ["id", (c) => c.id],
-  ["name", (c) => c.name],
-  ["kind", (c) => c.kind],
-  ["status", (c) => c.status],
-  ["ownerEmail", (_, ownerEmail) => ownerEmail],
-  ["expectedMonthlySpend", (c) => (c.expectedMonthlySpendFen === null ? "" : toYuan(c.expectedMonthlySpendFen).toFixed(2))],
+/** The export's columns, in order, each with its type and value (csv/write.ts neutralises every text cell). */
+const EXPORT_COLUMNS: CsvColumn<ExportRow>[] = [
+  textColumn("id", ({ c }) => c.id),
+  textColumn("name", ({ c }) => c.name),
+  textColumn("kind", ({ c }) => c.kind),
+  textColumn("status", ({ c }) => c.status),
+  textColumn("ownerEmail", ({ ownerEmail }) => ownerEmail),
+  numberColumn("expectedMonthlySpend", ({ c }) => (c.expectedMonthlySpendFen === null ? null : toYuan(c.expectedMonthlySpendFen)), 2),
   text("phone"),
   text("email"),
   text("address"),
@@ -182,16 +184,22 @@ const EXPORT_COLUMNS: ExportColumn[] = [
   text("legalRepresentative"),
   text("enterpriseNature"),
   text("size"),
-  ["cardsHeld", (c) => (c.transaction.cardsHeld ?? []).join("; ")],
+  textColumn("cardsHeld", ({ c }) => (c.transaction.cardsHeld ?? []).join("; ")),
   text("needs"),
-  ["createdAt", (c) => c.createdAt.toISOString()],
+  textColumn("createdAt", ({ c }) => c.createdAt.toISOString()),
 ];
+/** The manager's personal columns, appended when asked for. */
+const PERSONAL_COLUMNS: CsvColumn<ExportRow>[] = PERSONAL.map((k) =>
+  k === "age"
+    ? numberColumn<ExportRow>(k, ({ c }) => c.personal.age)
+    : textColumn<ExportRow>(k, ({ c }) => (c.personal[k] === undefined || c.personal[k] === null ? "" : String(c.personal[k]))),
+);
 
 /** CSV of the caller's visible customers. Personal fields only when a manager asks for them (SPEC §2). */
 export async function exportCustomers(ctx: ServiceContext, includePersonal: boolean) {
   const withPersonal = includePersonal && isManager(ctx.actor);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const out: string[][] = [];
+    const out: ExportRow[] = [];
     let after: string | undefined;
     // In pages, so a club of 50,000 customers is read in bounded steps.
     for (;;) {
@@ -202,14 +210,10 @@ export async function exportCustomers(ctx: ServiceContext, includePersonal: bool
         .where(and(visibleTo(ctx.actor), after ? gt(customers.id, after) : undefined))
         .orderBy(asc(customers.id))
         .limit(5000);
-      for (const { c, ownerEmail } of rows) {
-        const base = EXPORT_COLUMNS.map(([, value]) => value(c, ownerEmail));
-        out.push(withPersonal ? [...base, ...PERSONAL.map((k) => String(c.personal[k] ?? ""))] : base);
-      }
+      out.push(...rows);
       if (rows.length < 5000) break;
       after = rows[rows.length - 1]!.c.id;
     }
-    const columns = [...EXPORT_COLUMNS.map(([name]) => name), ...(withPersonal ? PERSONAL : [])];
-    return `\ufeff${stringify(out, { header: true, columns })}`;
+    return writeCsv(withPersonal ? [...EXPORT_COLUMNS, ...PERSONAL_COLUMNS] : EXPORT_COLUMNS, out);
   });
 }
