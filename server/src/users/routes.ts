@@ -22,12 +22,19 @@ export function userRoutes(deps: Deps) {
     )
     .get(
       "/",
-      describeRoute({ tags: ["users"], summary: "List the club's users" }),
+      describeRoute({
+        tags: ["users"],
+        summary:
+          "List the club's users (managers and admins: every field; a rep: colleagues' id, name and role only, their own full record)",
+      }),
       query(z.object({ ...pageQuery, role: z.enum(["admin", "manager", "rep"]).optional() })),
       async (c) => c.json(await listUsers(serviceContext(c, deps), c.req.valid("query")), 200),
     )
-    .get("/:id", describeRoute({ tags: ["users"], summary: "One user" }), params(idParam), async (c) =>
-      c.json(await getUser(serviceContext(c, deps), c.req.valid("param").id), 200),
+    .get(
+      "/:id",
+      describeRoute({ tags: ["users"], summary: "One user (to a rep, a colleague's id, name and role only)" }),
+      params(idParam),
+      async (c) => c.json(await getUser(serviceContext(c, deps), c.req.valid("param").id), 200),
     )
     .patch(
       "/:id",

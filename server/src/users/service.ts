@@ -17,6 +17,19 @@ export const publicUser = (u: UserRow) => ({
   createdAt: u.createdAt.toISOString(),
 });
 
+/**
+ * A user as `GET /users` and `GET /users/:id` show them to the caller (docs/users.md):
+ * managers and admins see every field; a rep sees their own full record and only
+ * a colleague's id, name and role (no email, no account state).
+ */
+export type ShownUser = { id: string; name: string; role: Role; email?: string; disabled?: boolean; createdAt?: string };
+
+function shownTo(ctx: ServiceContext): (u: ReturnType<typeof publicUser>) => ShownUser {
+  if (ctx.actor.kind !== "user" || ctx.actor.role !== "rep") return (u) => u;
+  const me = ctx.actor.id;
+  return (u) => (u.id === me ? u : { id: u.id, name: u.name, role: u.role });
+}
+
 function actorRole(ctx: ServiceContext): Role | "system" {
   return ctx.actor.kind === "user" ? ctx.actor.role : "system";
 }
@@ -67,7 +80,8 @@ export async function listUsers(ctx: ServiceContext, q: { limit: number; cursor?
       )
       .orderBy(asc(users.createdAt), asc(users.id))
       .limit(q.limit + 1);
-    return page(rows, q.limit, publicUser, (u) => [u.createdAt, u.id]);
+    const listed = page(rows, q.limit, publicUser, (u) => [u.createdAt, u.id]);
+    return { items: listed.items.map(shownTo(ctx)), nextCursor: listed.nextCursor };
   });
 }
 
@@ -75,7 +89,7 @@ export async function getUser(ctx: ServiceContext, id: string) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const [u] = await tx.select().from(users).where(eq(users.id, id));
     if (!u) throw new NotFound("user");
-    return publicUser(u);
+    return shownTo(ctx)(publicUser(u));
   });
 }
 
