@@ -1,14 +1,15 @@
 import { A, Navigate, Route, Router, type RouteSectionProps, useLocation } from "@solidjs/router";
 import { createSignal, For, type JSX, lazy, Match, onMount, Show, Switch } from "solid-js";
-import { signedOut } from "./api.ts";
+import { ApiError, signedOut } from "./api.ts";
 import { t } from "./i18n/index.ts";
 import { CustomerCard } from "./rep/CustomerCard.tsx";
 import { DiaryPage } from "./rep/Diary.tsx";
+import { describe } from "./rep/errors.ts";
 import { Home } from "./rep/Home.tsx";
 import { Lists } from "./rep/Lists.tsx";
 import { MePage } from "./rep/MePage.tsx";
-import { isManager, loadSession, me, ready, signIn, signOut } from "./session.ts";
-import { FieldError, FormError, LangSwitch, LiveDot, Loading } from "./ui/common.tsx";
+import { CLUB_KEY, isManager, loadSession, me, notice, ready, signIn, signOut } from "./session.ts";
+import { LangSwitch, LiveDot, Loading } from "./ui/common.tsx";
 import { Icon, type IconName } from "./ui/icons.tsx";
 
 // Manager, analysis and TV screens load on demand: the phone's shell stays small.
@@ -21,6 +22,9 @@ const CustomersTable = lazy(() => named(import("./manager/Customers.tsx"), "Cust
 const ImportPage = lazy(() => named(import("./manager/Import.tsx"), "ImportPage"));
 const SettingsPage = lazy(() => named(import("./manager/Settings.tsx"), "SettingsPage"));
 const AwardsPage = lazy(() => named(import("./manager/Awards.tsx"), "AwardsPage"));
+const UsersPage = lazy(() => named(import("./manager/Users.tsx"), "UsersPage"));
+const DiariesPage = lazy(() => named(import("./manager/Diaries.tsx"), "DiariesPage"));
+const RepDetail = lazy(() => named(import("./manager/RepDetail.tsx"), "RepDetail"));
 const Analysis = lazy(() => named(import("./analysis/Analysis.tsx"), "Analysis"));
 const Tv = lazy(() => named(import("./board/Tv.tsx"), "Tv"));
 
@@ -53,22 +57,32 @@ function Login() {
           <span>Clubhouse</span>
         </div>
         <h1 id="login-title">{t("login.title")}</h1>
+        <Show when={notice()}>
+          {(n) => (
+            <p class="banner pending" role="status" data-testid="login-notice">
+              {n() === "expired" ? t("login.expired") : t("login.signedOutOffline")}
+            </p>
+          )}
+        </Show>
         <label class="field">
           <span>{t("login.club")}</span>
-          <input name="club" autocomplete="organization" required value={localStorage.getItem("clubhouse.club") ?? ""} />
-          <FieldError error={error()} field="club" />
+          <input name="club" autocomplete="organization" required value={localStorage.getItem(CLUB_KEY) ?? ""} />
         </label>
         <label class="field">
           <span>{t("login.email")}</span>
           <input name="email" type="email" autocomplete="username" required />
-          <FieldError error={error()} field="email" />
         </label>
         <label class="field">
           <span>{t("login.password")}</span>
           <input name="password" type="password" autocomplete="current-password" required />
-          <FieldError error={error()} field="password" />
         </label>
-        <FormError error={error()} shown={["club", "email", "password"]} />
+        <Show when={error()}>
+          {(e) => (
+            <p class="form-error" role="alert" data-testid="login-error">
+              {e() instanceof ApiError && (e() as ApiError).status === 401 ? t("login.wrong") : describe(e())}
+            </p>
+          )}
+        </Show>
         <button type="submit" class="btn primary block" disabled={busy()} data-testid="sign-in">
           {busy() ? t("state.loading") : t("login.submit")}
         </button>
@@ -94,12 +108,14 @@ const repNav: NavItem[] = [
 const managerNav: NavItem[] = [
   { href: "/board", label: () => t("nav.board"), icon: "board" },
   { href: "/review", label: () => t("nav.review"), icon: "review" },
+  { href: "/diaries", label: () => t("nav.diaries"), icon: "diary" },
   { href: "/targets", label: () => t("nav.targets"), icon: "target" },
   { href: "/close", label: () => t("nav.close"), icon: "lock" },
   { href: "/customers", label: () => t("nav.customers"), icon: "user" },
   { href: "/analysis", label: () => t("nav.analysis"), icon: "chart" },
   { href: "/import", label: () => t("nav.import"), icon: "upload" },
   { href: "/awards", label: () => t("nav.awards"), icon: "trophy" },
+  { href: "/users", label: () => t("nav.users"), icon: "user" },
   { href: "/settings", label: () => t("nav.settings"), icon: "settings" },
 ];
 
@@ -241,6 +257,9 @@ export function App() {
       <Route path="/import" component={ImportPage} />
       <Route path="/awards" component={AwardsPage} />
       <Route path="/settings" component={SettingsPage} />
+      <Route path="/users" component={UsersPage} />
+      <Route path="/diaries/:date?" component={DiariesPage} />
+      <Route path="/manager/reps/:id" component={RepDetail} />
       <Route path="/tv" component={Tv} />
       <Route path="*" component={NotFound} />
     </Router>

@@ -35,8 +35,23 @@ export function setLang(l: Lang) {
   } catch {}
 }
 
+const plurals: Partial<Record<Lang, Intl.PluralRules>> = {};
+
+/**
+ * A message with plural forms is written "one form|other form" (English); the form
+ * is chosen by Intl.PluralRules for `vars.n`. A message without "|" has one form.
+ */
+function pluralForm(text: string, l: Lang, n: unknown): string {
+  if (!text.includes("|")) return text;
+  const forms = text.split("|");
+  if (typeof n !== "number") return forms.at(-1) ?? text;
+  plurals[l] ??= new Intl.PluralRules(l);
+  return plurals[l].select(n) === "one" ? (forms[0] ?? text) : (forms.at(-1) ?? text);
+}
+
 /** A message in the current language; `{name}` placeholders are filled from `vars`. */
 export function t(key: MessageKey, vars?: Record<string, string | number>): string {
-  const text = dictionaries[lang()][key] ?? en[key] ?? key;
+  const l = lang();
+  const text = pluralForm(dictionaries[l][key] ?? en[key] ?? key, l, vars?.n);
   return vars ? text.replace(/\{(\w+)\}/g, (_: string, k: string) => String(vars[k] ?? `{${k}}`)) : text;
 }

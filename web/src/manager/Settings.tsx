@@ -1,9 +1,10 @@
-import { createSignal, For, Show } from "solid-js";
+import { A } from "@solidjs/router";
+import { createSignal, Show } from "solid-js";
 import { client, data, type Settings } from "../api.ts";
 import { useData } from "../cache.ts";
 import { t } from "../i18n/index.ts";
 import { me } from "../session.ts";
-import { FieldError, FormError, Ready, TableHead } from "../ui/common.tsx";
+import { FieldError, FormError, Ready } from "../ui/common.tsx";
 
 /** Club settings (admin edits; managers read) and the club's users. */
 export function SettingsPage() {
@@ -20,7 +21,12 @@ export function SettingsPage() {
       <Ready when={settings.data()} error={settings.error()} retry={settings.refetch}>
         {(s) => <SettingsForm settings={s()} readOnly={!isAdmin()} onSaved={(n) => settings.mutate(() => n)} />}
       </Ready>
-      <Users />
+      <section class="card" aria-labelledby="users-title">
+        <h2 id="users-title">{t("settings.users")}</h2>
+        <A href="/users" class="btn secondary">
+          {t("users.manage")}
+        </A>
+      </section>
     </div>
   );
 }
@@ -93,108 +99,5 @@ function SettingsForm(props: { settings: Settings; readOnly: boolean; onSaved: (
         </button>
       </Show>
     </form>
-  );
-}
-
-function Users() {
-  const users = useData(
-    () => "users",
-    () => data(client.users.$get({ query: { limit: "200" } })),
-  );
-  const [error, setError] = createSignal<unknown>(null);
-  const [rowError, setRowError] = createSignal<unknown>(null);
-  async function add(e: SubmitEvent) {
-    e.preventDefault();
-    const form = e.currentTarget as HTMLFormElement;
-    const f = new FormData(form);
-    setError(null);
-    try {
-      await data(
-        client.users.$post({
-          json: {
-            name: String(f.get("name")),
-            email: String(f.get("email")),
-            role: String(f.get("role")) as "rep" | "manager",
-            password: String(f.get("password")),
-          },
-        }),
-      );
-      form.reset();
-      await users.refetch();
-    } catch (err) {
-      setError(err);
-    }
-  }
-  async function toggle(id: string, disabled: boolean) {
-    setRowError(null);
-    try {
-      await data(client.users[":id"].$patch({ param: { id }, json: { disabled } }));
-      await users.refetch();
-    } catch (err) {
-      setRowError(err);
-    }
-  }
-  return (
-    <section class="card" aria-labelledby="users-title">
-      <h2 id="users-title">{t("settings.users")}</h2>
-      <FormError error={rowError()} />
-      <Ready when={users.data()} error={users.error()} retry={users.refetch}>
-        {(u) => (
-          <table class="table">
-            <TableHead columns={[t("customer.name"), t("login.email"), t("settings.role"), t("settings.state")]} />
-            <tbody>
-              <For each={u().items}>
-                {(x) => (
-                  <tr>
-                    <td>{x.name}</td>
-                    <td>{x.email}</td>
-                    <td>{t(`role.${x.role}`)}</td>
-                    <td>
-                      <Show when={x.role !== "admin" && x.id !== me()?.user.id} fallback={t("settings.enabled")}>
-                        <button type="button" class="btn secondary small" onClick={() => void toggle(x.id, !x.disabled)}>
-                          {x.disabled ? t("settings.enable") : t("settings.disable")}
-                        </button>{" "}
-                        <span class="muted small">{x.disabled ? t("settings.disabled") : t("settings.enabled")}</span>
-                      </Show>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        )}
-      </Ready>
-      <form class="form grid-form" onSubmit={add} aria-labelledby="add-user-title">
-        <h3 id="add-user-title">{t("settings.addUser")}</h3>
-        <div class="grid4">
-          <label class="field">
-            <span>{t("customer.name")}</span>
-            <input name="name" required />
-            <FieldError error={error()} field="name" />
-          </label>
-          <label class="field">
-            <span>{t("login.email")}</span>
-            <input name="email" type="email" required />
-            <FieldError error={error()} field="email" />
-          </label>
-          <label class="field">
-            <span>{t("settings.role")}</span>
-            <select name="role">
-              <option value="rep">{t("role.rep")}</option>
-              <option value="manager">{t("role.manager")}</option>
-            </select>
-          </label>
-          <label class="field">
-            <span>{t("login.password")}</span>
-            <input name="password" type="password" minLength={10} required autocomplete="new-password" />
-            <FieldError error={error()} field="password" />
-          </label>
-        </div>
-        <FormError error={error()} shown={["name", "email", "password"]} />
-        <button type="submit" class="btn primary">
-          {t("settings.addUser")}
-        </button>
-      </form>
-    </section>
   );
 }

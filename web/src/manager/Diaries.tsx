@@ -1,0 +1,3 @@
+export function DiariesPage() {
+  return <div class="page" />;
+}

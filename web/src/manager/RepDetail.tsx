@@ -1,0 +1,3 @@
+export function RepDetail() {
+  return <div class="page" />;
+}
