@@ -1,4 +1,4 @@
-import type { Socket } from "socket.io";
+import { Socket } from "socket.io";
 import type { Session } from "socket.io-adapter";
 import type { SocketData } from "./events.ts";
 
@@ -19,6 +19,10 @@ type Restore = (pid: string, offset: string) => Promise<Session | null>;
 
 /** Make socket.io's own lookup find nothing; returns the adapter's real lookup, for after authentication. */
 export function takeOverRecovery(adapter: { restoreSession(pid: string, offset: string): Promise<Session> }): Restore {
+  // The two socket.io internals this relies on; checked at start, not found missing at a reconnect.
+  if (typeof adapter.restoreSession !== "function" || typeof (Socket.prototype as unknown as { packet?: unknown }).packet !== "function") {
+    throw new Error("live: this socket.io version does not recover sessions as recovery.ts expects (restoreSession, Socket#packet)");
+  }
   const own = adapter.restoreSession.bind(adapter);
   adapter.restoreSession = () => Promise.resolve(null as unknown as Session);
   // Always a promise: the in-memory adapter answers a miss with a plain null, the streams adapter rejects.
