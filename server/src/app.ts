@@ -6,7 +6,6 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import { openAPIRouteHandler } from "hono-openapi";
 import { alarmRoutes } from "./alarms/routes.ts";
 import { analysisRoutes } from "./analysis/routes.ts";
@@ -20,6 +19,7 @@ import { customerRoutes } from "./customers/routes.ts";
 import type { Deps } from "./deps.ts";
 import { diaryRoutes } from "./diary/routes.ts";
 import { AppError, errorBody, respondError, toAppError } from "./http/errors.ts";
+import { securityHeaders } from "./http/headers.ts";
 import { leaderboardRoutes } from "./leaderboard/routes.ts";
 import { planRoutes } from "./plans/routes.ts";
 import { prospectRoutes } from "./prospects/routes.ts";
@@ -109,7 +109,8 @@ export function createApp(deps: Deps) {
       "request",
     );
   });
-  app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
+  // CSP (the app's on the shell, the API's on /api), nosniff, Referrer-Policy; HSTS over HTTPS only
+  app.use(securityHeaders(deps.config.TRUST_PROXY));
 
   app.get("/healthz", async (c) => {
     await withoutTenant(deps.database, (tx) => tx.execute(sql`select 1`));

@@ -5,7 +5,7 @@ import { requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
 import { params, query } from "../http/validate.ts";
 import { clubYearSchema } from "../time/club-time.ts";
-import { certificateHtml } from "./certificate.ts";
+import { CERTIFICATE_CSP, certificateHtml } from "./certificate.ts";
 import { awardsFor, certificateFor } from "./service.ts";
 
 /** The podium is announced to the whole club: every member may read it. */
@@ -34,7 +34,8 @@ export function awardRoutes(deps: Deps) {
           name: cert.winner.name,
           revenue: cert.winner.revenue,
         });
-        return c.html(html, 200);
+        // its own CSP (no script, its style sheet by hash): the API's default-src 'none' would unstyle it
+        return c.html(html, 200, { "content-security-policy": CERTIFICATE_CSP });
       },
     );
 }
