@@ -363,11 +363,13 @@ export const en = {
   "users.roleRule": "Choose manager or rep.",
   "users.nothing": "Nothing to save: nothing was changed.",
   "users.confirmTitle": "Confirm the change to {name}",
-  "users.confirmRole": "{name} becomes {role}. What they see changes at once: a rep sees only their own customers; a manager sees the whole club.",
+  "users.confirmRole":
+    "{name} becomes {role}. What they see changes at once: a rep sees only their own customers; a manager sees the whole club.",
   "users.confirmPassword": "{name}'s password is replaced and every session of theirs ends: they sign in again with the new password.",
   "users.confirmRename": "The name becomes “{name}”.",
   "users.disableTitle": "Disable {name}?",
-  "users.disableText": "{name} is signed out on every device at once and can no longer sign in. Their customers stay theirs until you reassign them.",
+  "users.disableText":
+    "{name} is signed out on every device at once and can no longer sign in. Their customers stay theirs until you reassign them.",
   "users.disableConfirm": "Disable",
   "users.confirm": "Confirm",
   "users.cancel": "Cancel",
@@ -401,7 +403,6 @@ export const en = {
   "diaries.commentLabel": "Your comment",
   "diaries.commentSave": "Save comment",
   "diaries.commentSaved": "Comment saved.",
-  "diaries.commentBy": "{name}, {time}",
   "diaries.commentRule": "Write a comment of at most 2000 characters.",
   "diaries.pick": "Choose a rep on the left to read their diary.",
   "diaries.of": "{name} · {day}",

@@ -364,7 +364,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   "users.roleRule": "请选择经理或营销代表。",
   "users.nothing": "没有修改，无需保存。",
   "users.confirmTitle": "确认修改 {name}",
-  "users.confirmRole": "{name} 的角色将改为{role}，对方看到的内容会立即改变：营销代表只能看到自己的客户，营销部经理可以看到全俱乐部的数据。",
+  "users.confirmRole":
+    "{name} 的角色将改为{role}，对方看到的内容会立即改变：营销代表只能看到自己的客户，营销部经理可以看到全俱乐部的数据。",
   "users.confirmPassword": "{name} 的密码将被重置，其所有登录会话立即结束，需要用新密码重新登录。",
   "users.confirmRename": "姓名将改为“{name}”。",
   "users.disableTitle": "停用 {name}？",
@@ -402,7 +403,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   "diaries.commentLabel": "经理批注",
   "diaries.commentSave": "保存批注",
   "diaries.commentSaved": "批注已保存。",
-  "diaries.commentBy": "{name}，{time}",
   "diaries.commentRule": "请填写批注（不超过 2000 字）。",
   "diaries.pick": "在左侧选择一位营销代表查看日志。",
   "diaries.of": "{name} · {day}",
