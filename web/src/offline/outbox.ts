@@ -5,7 +5,7 @@
  * new: never lost (kept in localStorage until a 2xx), never doubled (same key).
  */
 import { createSignal } from "solid-js";
-import { ApiError, type Contact, client, data } from "../api.ts";
+import { ApiError, type Contact, type Customer, client, data } from "../api.ts";
 import type { Channel, Outcome } from "../types.ts";
 
 export interface QueuedContact {
@@ -21,6 +21,26 @@ export interface QueuedContact {
   /** holding: the note sheet is still open; pending: waiting to send; failed: the server refused it */
   state: "holding" | "pending" | "failed";
   error?: string;
+  /** the server's error code, shown in the reader's language */
+  code?: string;
+}
+
+/**
+ * A prospect added on the phone. Until the server has it, it lives in the lists as
+ * `new:<key>`, and contacts logged against it wait for it (they name that id and are
+ * rewritten to the server's id once it answers).
+ */
+export interface QueuedCustomer {
+  key: string;
+  userId: string;
+  name: string;
+  kind: "group" | "individual";
+  phone?: string;
+  notes?: string;
+  createdAt: string;
+  state: "pending" | "failed";
+  code?: string;
+  fields?: Record<string, string>;
 }
 
 export interface SentContact {
@@ -36,6 +56,10 @@ export interface SentContact {
 
 const QUEUE_KEY = "clubhouse.outbox.v1";
 const SENT_KEY = "clubhouse.sent.v1";
+const NEW_KEY = "clubhouse.newcustomers.v1";
+/** `new:<key>` → the server's id, for contacts queued against a prospect that has since gone out */
+const CREATED_KEY = "clubhouse.created.v1";
+export const LOCAL_PREFIX = "new:";
 const HOLD_MS = 8_000;
 const RETRY_MS = 15_000;
 
@@ -50,9 +74,29 @@ function read<T>(key: string): T[] {
 
 const [queue, setQueueSignal] = createSignal<QueuedContact[]>(read(QUEUE_KEY));
 const [sent, setSentSignal] = createSignal<SentContact[]>(read(SENT_KEY));
+const [newCustomers, setNewCustomersSignal] = createSignal<QueuedCustomer[]>(read(NEW_KEY));
+const [createdTick, setCreatedTick] = createSignal(0);
 const [sending, setSending] = createSignal(false);
 
-export { queue, sending, sent };
+export { createdTick, queue, sending, sent };
+
+function setNewCustomers(fn: (q: QueuedCustomer[]) => QueuedCustomer[]) {
+  const next = fn(read<QueuedCustomer>(NEW_KEY));
+  localStorage.setItem(NEW_KEY, JSON.stringify(next));
+  setNewCustomersSignal(next);
+}
+function createdIds(): Record<string, string> {
+  try {
+    const v = JSON.parse(localStorage.getItem(CREATED_KEY) ?? "{}");
+    return v && typeof v === "object" ? v : {};
+  } catch {
+    return {};
+  }
+}
+/** The server's id of a customer, for one added on the phone that has gone out; otherwise the id itself. */
+export function resolveId(id: string): string {
+  return id.startsWith(LOCAL_PREFIX) ? (createdIds()[id] ?? id) : id;
+}
 
 function setQueue(fn: (q: QueuedContact[]) => QueuedContact[]) {
   // Re-read first: another tab may have changed the queue since we last looked.
@@ -68,6 +112,64 @@ function addSent(s: SentContact) {
 
 /** How many contacts are on this phone and not yet on the server. */
 export const waiting = () => mine().filter((q) => q.state === "pending").length;
+/** The signed-in user's prospects added on this phone and not yet on the server (or refused by it). */
+export const myNewCustomers = () => newCustomers().filter((c) => c.userId === userSignal());
+export const waitingCustomers = () => myNewCustomers().filter((c) => c.state === "pending").length;
+
+/** A prospect added on the phone, shaped as the server would show it, for the lists and the card. */
+export function localCustomer(q: QueuedCustomer): Customer {
+  return {
+    id: `${LOCAL_PREFIX}${q.key}`,
+    name: q.name,
+    kind: q.kind,
+    status: "prospect",
+    ownerId: q.userId,
+    tier: null,
+    referredById: null,
+    expectedMonthlySpend: null,
+    lastMonthSpend: 0,
+    profile: q.phone ? { phone: q.phone } : {},
+    personal: {},
+    features: {},
+    transaction: q.notes ? { needs: q.notes } : {},
+    customerSince: null,
+    activeSince: null,
+    lastInPersonAt: null,
+    lastRefreshedAt: q.createdAt,
+    stale: false,
+    overdue: false,
+    createdAt: q.createdAt,
+    updatedAt: q.createdAt,
+  } as Customer;
+}
+
+/**
+ * Add a prospect: stored on the device at once (that is the save), sent as soon as
+ * the network allows with its own Idempotency-Key, so a retried POST whose answer
+ * was lost is still one customer. Returns its id in the lists (`new:<key>`).
+ */
+export function addCustomer(input: { name: string; kind: "group" | "individual"; phone?: string; notes?: string }): string {
+  const key = crypto.randomUUID();
+  const q: QueuedCustomer = {
+    key,
+    userId: currentUser,
+    name: input.name.trim(),
+    kind: input.kind,
+    ...(input.phone?.trim() ? { phone: input.phone.trim() } : {}),
+    ...(input.notes?.trim() ? { notes: input.notes.trim() } : {}),
+    createdAt: new Date().toISOString(),
+    state: "pending",
+  };
+  setNewCustomers((l) => [...l, q]);
+  void flush();
+  return `${LOCAL_PREFIX}${key}`;
+}
+
+/** Dismiss a prospect the server refused, and the contacts waiting for it. */
+export function discardCustomer(key: string) {
+  setNewCustomers((l) => l.filter((c) => c.key !== key));
+  setQueue((q) => q.filter((c) => c.customerId !== `${LOCAL_PREFIX}${key}`));
+}
 
 let currentUser = "";
 const [userSignal, setUserSignal] = createSignal("");
@@ -82,7 +184,7 @@ const holds = new Map<string, ReturnType<typeof setTimeout>>();
  */
 export function logContact(input: Omit<QueuedContact, "key" | "state" | "userId">): string {
   const key = crypto.randomUUID();
-  setQueue((q) => [...q, { ...input, key, userId: currentUser, state: "holding" }]);
+  setQueue((q) => [...q, { ...input, customerId: resolveId(input.customerId), key, userId: currentUser, state: "holding" }]);
   holds.set(
     key,
     setTimeout(() => release(key), HOLD_MS),
@@ -139,12 +241,46 @@ function refused(err: unknown): err is ApiError {
   return err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 408 && err.status !== 429;
 }
 
+/** Send the prospects added on the phone, oldest first; false when the network (or server) is not there. */
+async function sendCustomers(): Promise<boolean> {
+  for (;;) {
+    const n = read<QueuedCustomer>(NEW_KEY).find((x) => x.state === "pending" && x.userId === currentUser);
+    if (!n) return true;
+    try {
+      const json = {
+        name: n.name,
+        kind: n.kind,
+        ...(n.phone ? { profile: { phone: n.phone } } : {}),
+        ...(n.notes ? { transaction: { needs: n.notes } } : {}),
+      };
+      const saved = await data(client.customers.$post({ json }, { headers: { "Idempotency-Key": n.key } }));
+      const local = `${LOCAL_PREFIX}${n.key}`;
+      // The id first, then the contacts waiting for it, then the prospect leaves the queue.
+      localStorage.setItem(CREATED_KEY, JSON.stringify({ ...createdIds(), [local]: saved.id }));
+      setQueue((q) => q.map((c) => (c.customerId === local ? { ...c, customerId: saved.id } : c)));
+      setNewCustomers((l) => l.filter((x) => x.key !== n.key));
+      setCreatedTick((x) => x + 1);
+    } catch (err) {
+      if (refused(err)) {
+        setNewCustomers((l) => l.map((x) => (x.key === n.key ? { ...x, state: "failed", code: err.code, fields: err.fields } : x)));
+        continue;
+      }
+      scheduleRetry();
+      return false;
+    }
+  }
+}
+
 async function sendAll(): Promise<void> {
   setSending(true);
+  if (!(await sendCustomers())) return;
   const tried = new Set<string>();
   // Re-read the queue each time: contacts released while we were sending go out in this round too.
   for (;;) {
-    const c = read<QueuedContact>(QUEUE_KEY).find((x) => x.state === "pending" && x.userId === currentUser && !tried.has(x.key));
+    // A contact against a prospect the server does not have yet waits for it.
+    const c = read<QueuedContact>(QUEUE_KEY).find(
+      (x) => x.state === "pending" && x.userId === currentUser && !tried.has(x.key) && !x.customerId.startsWith(LOCAL_PREFIX),
+    );
     if (!c) return;
     tried.add(c.key);
     try {
@@ -171,7 +307,7 @@ async function sendAll(): Promise<void> {
       if (refused(err)) {
         // Keep it visible with the server's reason until the rep dismisses it.
         const msg = Object.values(err.fields).join("; ") || err.message;
-        setQueue((q) => q.map((x) => (x.key === c.key ? { ...x, state: "failed", error: msg } : x)));
+        setQueue((q) => q.map((x) => (x.key === c.key ? { ...x, state: "failed", error: msg, code: err.code } : x)));
         continue;
       }
       // No network, the server busy or the session gone: keep everything and try again later.
@@ -195,6 +331,7 @@ export function startOutbox(userId: string) {
     window.addEventListener("storage", (e) => {
       if (e.key === QUEUE_KEY) setQueueSignal(read<QueuedContact>(QUEUE_KEY));
       if (e.key === SENT_KEY) setSentSignal(read<SentContact>(SENT_KEY));
+      if (e.key === NEW_KEY) setNewCustomersSignal(read<QueuedCustomer>(NEW_KEY));
     });
   }
   void flush();

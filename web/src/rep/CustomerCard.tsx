@@ -1,30 +1,53 @@
 import { useNavigate, useParams } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
-import { type Customer, client, data } from "../api.ts";
-import { useData } from "../cache.ts";
+import { type Customer, client, data, NetworkError } from "../api.ts";
+import { readCache, useData } from "../cache.ts";
 import { clubMonth, dateTime, daysSince, money, shortDate } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { mine } from "../offline/outbox.ts";
+import { LOCAL_PREFIX, localCustomer, mine, myNewCustomers, resolveId } from "../offline/outbox.ts";
 import type { Channel, Outcome } from "../types.ts";
 import { CachedNote, Empty, ErrorBox, FieldError, FormError, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { LogSheet } from "./LogSheet.tsx";
 
+/** The lists this phone keeps (Home, Lists): a card opens from them when it was never opened online. */
+const LIST_KEYS = ["customers:home", "customers:overdue", "customers:stale"];
+
+/** A customer as this phone last saw it in a list, or a prospect added here and not yet sent. */
+function fromPhone(id: string): { c: Customer; at: number | null } | undefined {
+  if (id.startsWith(LOCAL_PREFIX)) {
+    const q = myNewCustomers().find((x) => `${LOCAL_PREFIX}${x.key}` === id);
+    return q ? { c: localCustomer(q), at: null } : undefined;
+  }
+  for (const k of LIST_KEYS) {
+    const hit = readCache<Customer[]>(k);
+    const c = hit?.data.find((x) => x.id === id);
+    if (c && hit) return { c, at: hit.at };
+  }
+  return undefined;
+}
+
 export function CustomerCard() {
   const params = useParams<{ id: string }>();
   const navigate = useNavigate();
+  // A prospect added on the phone that has since reached the server opens under its server id.
+  const id = () => resolveId(params.id);
+  const local = () => id().startsWith(LOCAL_PREFIX);
   const customer = useData(
-    () => `customer:${params.id}`,
+    () => (local() ? null : `customer:${id()}`),
     (k) => data(client.customers[":id"].$get({ param: { id: k.slice("customer:".length) } })),
   );
   const thisMonth = useData(
-    () => `mix:${params.id}:${clubMonth()}`,
-    () => data(client.analysis.mix.$get({ query: { month: clubMonth(), customerId: params.id } })),
+    () => (local() ? null : `mix:${id()}:${clubMonth()}`),
+    () => data(client.analysis.mix.$get({ query: { month: clubMonth(), customerId: id() } })),
   );
   const contacts = useData(
-    () => `contacts:${params.id}`,
-    () => data(client.contacts.$get({ query: { customerId: params.id, limit: "10" } })),
+    () => (local() ? null : `contacts:${id()}`),
+    () => data(client.contacts.$get({ query: { customerId: id(), limit: "10" } })),
   );
+  const saved = () => (customer.data() ? undefined : fromPhone(id()));
+  const shown = () => customer.data() ?? saved()?.c;
+  const cachedAt = () => customer.cachedAt() ?? saved()?.at ?? null;
   const [editing, setEditing] = createSignal(false);
   const [logging, setLogging] = createSignal<Customer | null>(null);
   const [refreshState, setRefreshState] = createSignal<"idle" | "busy" | "done" | unknown>("idle");
@@ -32,7 +55,7 @@ export function CustomerCard() {
   async function reviewed() {
     setRefreshState("busy");
     try {
-      const c = await data(client.customers[":id"].refresh.$post({ param: { id: params.id } }));
+      const c = await data(client.customers[":id"].refresh.$post({ param: { id: id() } }));
       customer.mutate(() => c);
       setRefreshState("done");
     } catch (err) {
@@ -40,15 +63,20 @@ export function CustomerCard() {
     }
   }
 
-  const pending = () => mine().filter((q) => q.customerId === params.id);
+  const pending = () => mine().filter((q) => q.customerId === id() || q.customerId === params.id);
 
   return (
     <div class="page card-page">
       <button type="button" class="link-btn back" onClick={() => (history.length > 1 ? history.back() : navigate("/"))}>
         <Icon name="back" size={18} /> {t("action.back")}
       </button>
-      <CachedNote at={customer.cachedAt()} error={customer.error()} />
-      <Ready when={customer.data()} error={customer.error()} retry={customer.refetch}>
+      <Show when={local()}>
+        <p class="banner pending" role="status" data-testid="card-on-phone">
+          <Icon name="cloudOff" size={18} /> {t("customer.onPhoneOnly")}
+        </p>
+      </Show>
+      <CachedNote at={cachedAt()} error={customer.error()} />
+      <Ready when={shown()} error={local() ? new NetworkError("not on the server yet") : customer.error()} retry={customer.refetch}>
         {(c) => (
           <>
             <header class="card-head">
@@ -80,6 +108,7 @@ export function CustomerCard() {
                 </span>
               </Show>
             </div>
+            <ReachOut customer={c()} />
             <dl class="facts">
               <div>
                 <dt>{t("customer.thisMonth")}</dt>
@@ -111,12 +140,18 @@ export function CustomerCard() {
                 type="button"
                 class="btn secondary"
                 onClick={() => void reviewed()}
-                disabled={refreshState() === "busy"}
+                disabled={refreshState() === "busy" || local()}
                 data-testid="card-reviewed"
               >
                 <Icon name="refresh" size={18} /> {refreshState() === "done" ? t("customer.reviewedDone") : t("customer.reviewed")}
               </button>
-              <button type="button" class="btn secondary" onClick={() => setEditing(!editing())} aria-expanded={editing()}>
+              <button
+                type="button"
+                class="btn secondary"
+                onClick={() => setEditing(!editing())}
+                aria-expanded={editing()}
+                disabled={local()}
+              >
                 <Icon name="edit" size={18} /> {t("action.edit")}
               </button>
             </div>
@@ -165,12 +200,47 @@ export function CustomerCard() {
                 <Empty icon="clock">{t("customer.noContacts")}</Empty>
               </Show>
             </section>
-            <History id={params.id} />
+            <Show when={!local()}>
+              <History id={id()} />
+            </Show>
           </>
         )}
       </Ready>
       <LogSheet customer={logging()} onClose={() => setLogging(null)} onOpenCard={() => setLogging(null)} />
     </div>
+  );
+}
+
+/** The phone number as a tap-to-call link and the address, when the record has them. */
+function ReachOut(props: { customer: Customer }) {
+  const profile = () => (props.customer.profile ?? {}) as { phone?: string; address?: string };
+  const tel = () => (profile().phone ?? "").replace(/[^0-9+]/g, "");
+  return (
+    <Show when={profile().phone || profile().address}>
+      <dl class="reach">
+        <Show when={profile().phone}>
+          <div>
+            <dt>{t("customer.phone")}</dt>
+            <dd>
+              <a
+                class="btn secondary call"
+                href={`tel:${tel()}`}
+                data-testid="card-phone"
+                aria-label={t("customer.call", { phone: profile().phone ?? "" })}
+              >
+                <Icon name="phone" size={18} /> {profile().phone}
+              </a>
+            </dd>
+          </div>
+        </Show>
+        <Show when={profile().address}>
+          <div>
+            <dt>{t("customer.address")}</dt>
+            <dd data-testid="card-address">{profile().address}</dd>
+          </div>
+        </Show>
+      </dl>
+    </Show>
   );
 }
 

@@ -5,13 +5,27 @@ import { useData } from "../cache.ts";
 import { boardMoney, clock, clubDay, clubMonth, pct } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { liveState } from "../live.ts";
-import { discard, mine, sent, waiting } from "../offline/outbox.ts";
+import {
+  createdTick,
+  discard,
+  discardCustomer,
+  localCustomer,
+  mine,
+  myNewCustomers,
+  sent,
+  waiting,
+  waitingCustomers,
+} from "../offline/outbox.ts";
 import { me } from "../session.ts";
 import { CachedNote, Empty, ErrorBox, Loading } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { allCustomers, type Bucket, rankCustomers, seenLabel } from "./customers.ts";
+import { allCustomers, type Bucket, overdueDays, rankCustomers, seenLabel } from "./customers.ts";
+import { errorText } from "./errors.ts";
 import { LogSheet } from "./LogSheet.tsx";
+import { NewProspectSheet } from "./NewProspectSheet.tsx";
 import { PickSheet } from "./PickSheet.tsx";
+import { loadPinyin, nameMatches } from "./pinyin.ts";
+import { MyRank, RatioMeter } from "./Standing.tsx";
 
 const [online, setOnline] = createSignal(typeof navigator === "undefined" ? true : navigator.onLine);
 if (typeof window !== "undefined") {
@@ -21,13 +35,29 @@ if (typeof window !== "undefined") {
 
 export function OutboxBanner() {
   return (
-    <Show when={waiting() > 0}>
+    <Show when={waiting() > 0 || waitingCustomers() > 0}>
       <div class="banner pending" role="status" data-testid="outbox-banner">
         <Icon name="cloudOff" size={18} />
-        <span>{online() ? t("outbox.sending", { n: waiting() }) : t("outbox.waiting", { n: waiting() })}</span>
+        <span>
+          <Show when={waiting() > 0}>
+            <span>{online() ? t("outbox.sending", { n: waiting() }) : t("outbox.waiting", { n: waiting() })}</span>
+          </Show>
+          <Show when={waitingCustomers() > 0}>
+            <span data-testid="outbox-customers">
+              {" "}
+              {online() ? t("outbox.sendingCustomers", { n: waitingCustomers() }) : t("outbox.waitingCustomers", { n: waitingCustomers() })}
+            </span>
+          </Show>
+        </span>
       </div>
     </Show>
   );
+}
+
+/** The customers this phone holds: the last list the server gave, and the prospects added here that it does not have yet. */
+export function withLocal(list: Customer[] | undefined): Customer[] {
+  const local = myNewCustomers().map(localCustomer);
+  return [...local, ...(list ?? [])];
 }
 
 export function Home() {
@@ -47,6 +77,12 @@ export function Home() {
     () => (user() ? `ratio:${month()}` : null),
     () => data(client.reps[":id"].ratio.$get({ param: { id: user()?.id ?? "" }, query: { month: month() } })),
   );
+  // The server's days overdue, so "contact now" ranks by its figures.
+  const late = useData(
+    () => "overdue-days",
+    () => overdueDays(),
+  );
+  const lateMap = createMemo(() => new Map(Object.entries(late.data() ?? {})));
   // The rep's pace as the server judges it (target, achieved, level after the grace days).
   const standing = useData(
     () => (user() ? "standing" : null),
@@ -70,8 +106,11 @@ export function Home() {
   );
   createEffect(
     on(
-      () => sent().length,
-      () => void customers.refetch(),
+      () => [sent().length, createdTick()] as const,
+      () => {
+        void customers.refetch();
+        void late.refetch();
+      },
       { defer: true },
     ),
   );
@@ -79,33 +118,24 @@ export function Home() {
   const [query, setQuery] = createSignal("");
   const [logging, setLogging] = createSignal<Customer | null>(null);
   const [picking, setPicking] = createSignal(false);
+  const [adding, setAdding] = createSignal(false);
+  const [added, setAdded] = createSignal<string | null>(null);
 
+  const all = createMemo(() => rankCustomers(withLocal(customers.data()), settings.data(), new Date(), lateMap()));
   const ranked = createMemo(() => {
-    const q = query().trim().toLowerCase();
-    const list = rankCustomers(customers.data() ?? [], settings.data());
-    return q ? list.filter((r) => r.c.name.toLowerCase().includes(q)) : list;
+    const q = query().trim();
+    return q ? all().filter((r) => nameMatches(r.c.name, q)) : all();
   });
   const current = () => standing.data()?.current;
   const pendingFor = (id: string) => mine().filter((q) => q.customerId === id && q.state !== "failed").length;
   const lastSentFor = (id: string) => sent().find((s) => s.customerId === id);
   const failed = () => mine().filter((q) => q.state === "failed");
+  const failedCustomers = () => myNewCustomers().filter((c) => c.state === "failed");
 
   return (
     <div class="page home">
       <section class="meters" aria-label={t("home.meters")}>
-        <a class="meter" href="/my/ratio" data-testid="meter-ratio" onClick={(e) => e.preventDefault()}>
-          <span class="meter-label">{t("meter.ratio")}</span>
-          <Show when={ratio.data()} fallback={<span class="meter-value muted">{ratio.error() ? "—" : "…"}</span>}>
-            {(r) => (
-              <>
-                <span class="meter-value" classList={{ warn: r().shortfall > 0, good: r().shortfall === 0 }}>
-                  {r().shortfall > 0 ? r().shortfall : "✓"}
-                </span>
-                <span class="meter-foot">{r().shortfall > 0 ? t("meter.ratioShort", { n: r().shortfall }) : t("meter.ratioOk")}</span>
-              </>
-            )}
-          </Show>
-        </a>
+        <RatioMeter ratio={ratio.data()} error={ratio.error()} />
         <div class="meter" data-testid="meter-pace">
           <span class="meter-label">{t("meter.pace")}</span>
           <Show
@@ -142,18 +172,35 @@ export function Home() {
           </Show>
         </a>
       </section>
+      <MyRank />
 
       <OutboxBanner />
       <For each={failed()}>
         {(f) => (
           <div class="banner failed" role="alert">
-            <span>{t("outbox.failed", { name: f.customerName, reason: f.error ?? "" })}</span>
+            <span>{t("outbox.failed", { name: f.customerName, reason: f.code ? errorText(f.code) : (f.error ?? "") })}</span>
             <button type="button" class="btn secondary small" onClick={() => discard(f.key)}>
               {t("action.dismiss")}
             </button>
           </div>
         )}
       </For>
+      <For each={failedCustomers()}>
+        {(f) => (
+          <div class="banner failed" role="alert" data-testid="prospect-refused">
+            <span>{t("prospect.refused", { name: f.name, reason: errorText(f.code ?? "", f.fields) })}</span>
+            <button type="button" class="btn secondary small" onClick={() => discardCustomer(f.key)}>
+              {t("action.dismiss")}
+            </button>
+          </div>
+        )}
+      </For>
+      <Show when={added()}>
+        <div class="banner ok" role="status" data-testid="prospect-added">
+          <Icon name="signed" size={18} />
+          <span>{t("prospect.added", { name: added() ?? "" })}</span>
+        </div>
+      </Show>
 
       <section class="contact-now" aria-labelledby="contact-now-title">
         <div class="section-head">
@@ -168,6 +215,7 @@ export function Home() {
             placeholder={t("home.search")}
             value={query()}
             onInput={(e) => setQuery(e.currentTarget.value)}
+            onFocus={() => void loadPinyin()}
             data-testid="customer-search"
           />
         </label>
@@ -196,6 +244,11 @@ export function Home() {
                       <span>{r.c.lastInPersonAt ? seenLabel(r.c.lastInPersonAt) : t("customer.neverSeen")}</span>
                     </span>
                   </span>
+                  <Show when={r.c.id.startsWith("new:")}>
+                    <span class="chip pending" data-testid="new-chip">
+                      <Icon name="cloudOff" size={14} /> {t("prospect.onPhone")}
+                    </span>
+                  </Show>
                   <Show when={pendingFor(r.c.id) > 0}>
                     <span class="chip pending" data-testid="pending-chip">
                       <Icon name="clock" size={14} /> {t("outbox.pending")}
@@ -224,14 +277,26 @@ export function Home() {
       </section>
 
       <div class="thumb-bar">
+        <button type="button" class="btn secondary big-action side-action" data-testid="add-prospect" onClick={() => setAdding(true)}>
+          <Icon name="user" size={20} /> {t("prospect.add")}
+        </button>
         <button type="button" class="btn primary big-action" data-testid="log-contact" onClick={() => setPicking(true)}>
           <Icon name="plus" size={24} /> {t("home.logContact")}
         </button>
       </div>
 
+      <NewProspectSheet
+        open={adding()}
+        onClose={() => setAdding(false)}
+        onSaved={(_id, name) => {
+          setAdding(false);
+          setAdded(name);
+          setTimeout(() => setAdded((n) => (n === name ? null : n)), 6_000);
+        }}
+      />
       <PickSheet
         open={picking()}
-        ranked={rankCustomers(customers.data() ?? [], settings.data())}
+        ranked={all()}
         onClose={() => setPicking(false)}
         onPick={(c) => {
           setPicking(false);

@@ -1,12 +1,20 @@
-import { For, Show } from "solid-js";
+import { Dialog } from "@kobalte/core/dialog";
+import { createSignal, For, Show } from "solid-js";
 import { clock, dateTime } from "../format.ts";
 import { lang, setLang, t } from "../i18n/index.ts";
-import { discard, flush, mine, sending, sent } from "../offline/outbox.ts";
+import { discard, discardCustomer, flush, mine, myNewCustomers, sending, sent } from "../offline/outbox.ts";
 import { me, signOut } from "../session.ts";
 import { LiveDot } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
+import { errorText } from "./errors.ts";
+import { MyRank } from "./Standing.tsx";
+
+/** What would stay unsent on the phone: contacts and new prospects not yet on the server. */
+const unsent = () => mine().length + myNewCustomers().length;
 
 export function MePage() {
+  const [confirming, setConfirming] = createSignal(false);
+  const askSignOut = () => (unsent() > 0 || !navigator.onLine ? setConfirming(true) : void signOut());
   return (
     <div class="page me-page">
       <section class="card">
@@ -15,6 +23,7 @@ export function MePage() {
           {me()?.user.email} · {t(`role.${me()?.user.role ?? "rep"}`)} · {me()?.tenant.name}
         </p>
         <LiveDot />
+        <MyRank />
       </section>
       <section class="card">
         <h2 id="lang-title">{t("me.language")}</h2>
@@ -42,8 +51,24 @@ export function MePage() {
       </section>
       <section class="card">
         <h2>{t("me.outbox")}</h2>
-        <Show when={mine().length > 0} fallback={<p class="muted">{t("me.outboxEmpty")}</p>}>
+        <Show when={unsent() > 0} fallback={<p class="muted">{t("me.outboxEmpty")}</p>}>
           <ul class="timeline">
+            <For each={myNewCustomers()}>
+              {(c) => (
+                <li>
+                  <span class={`chip ${c.state === "failed" ? "failed" : "pending"}`}>
+                    {c.state === "failed" ? t("outbox.refused") : t("outbox.pending")}
+                  </span>{" "}
+                  {t("prospect.title")} · {c.name}
+                  <Show when={c.state === "failed"}>
+                    <p class="small">{errorText(c.code ?? "", c.fields)}</p>
+                    <button type="button" class="btn secondary small" onClick={() => discardCustomer(c.key)}>
+                      {t("action.dismiss")}
+                    </button>
+                  </Show>
+                </li>
+              )}
+            </For>
             <For each={mine()}>
               {(q) => (
                 <li>
@@ -52,7 +77,7 @@ export function MePage() {
                   </span>{" "}
                   {q.customerName} · {t(`channel.${q.channel}`)} · {dateTime(q.occurredAt)}
                   <Show when={q.error}>
-                    <p class="small">{q.error}</p>
+                    <p class="small">{q.code ? errorText(q.code) : q.error}</p>
                   </Show>
                   <Show when={q.state === "failed"}>
                     <button type="button" class="btn secondary small" onClick={() => discard(q.key)}>
@@ -80,9 +105,43 @@ export function MePage() {
           </ul>
         </Show>
       </section>
-      <button type="button" class="btn secondary block" onClick={() => void signOut()}>
+      <button type="button" class="btn secondary block" onClick={askSignOut} data-testid="sign-out">
         <Icon name="logout" size={18} /> {t("action.signOut")}
       </button>
+      <Dialog open={confirming()} onOpenChange={setConfirming}>
+        <Dialog.Portal>
+          <Dialog.Overlay class="sheet-overlay" />
+          <div class="sheet-position">
+            <Dialog.Content class="sheet" data-testid="sign-out-confirm" role="alertdialog">
+              <Dialog.Title class="sheet-title">{t("signout.title")}</Dialog.Title>
+              <Show when={unsent() > 0}>
+                <Dialog.Description class="sheet-sub" data-testid="sign-out-pending">
+                  {t("signout.pending", { n: unsent() })}
+                </Dialog.Description>
+              </Show>
+              <Show when={!navigator.onLine}>
+                <p class="sheet-sub">{t("signout.offline")}</p>
+              </Show>
+              <div class="row gap sheet-actions">
+                <button type="button" class="btn secondary" onClick={() => setConfirming(false)} data-testid="sign-out-cancel">
+                  {t("signout.cancel")}
+                </button>
+                <button
+                  type="button"
+                  class="btn danger"
+                  data-testid="sign-out-confirm-button"
+                  onClick={() => {
+                    setConfirming(false);
+                    void signOut();
+                  }}
+                >
+                  <Icon name="logout" size={18} /> {t("signout.confirm")}
+                </button>
+              </div>
+            </Dialog.Content>
+          </div>
+        </Dialog.Portal>
+      </Dialog>
     </div>
   );
 }

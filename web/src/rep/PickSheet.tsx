@@ -5,13 +5,14 @@ import { t } from "../i18n/index.ts";
 import { Empty } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import type { Ranked } from "./customers.ts";
+import { loadPinyin, nameMatches } from "./pinyin.ts";
 
 /** The big "Log contact" button: find a customer by name (overdue ones first), one tap picks. */
 export function PickSheet(props: { open: boolean; ranked: Ranked[]; onPick: (c: Customer) => void; onClose: () => void }) {
   const [q, setQ] = createSignal("");
   const list = createMemo(() => {
-    const s = q().trim().toLowerCase();
-    return (s ? props.ranked.filter((r) => r.c.name.toLowerCase().includes(s)) : props.ranked).slice(0, 50);
+    const s = q().trim();
+    return (s ? props.ranked.filter((r) => nameMatches(r.c.name, s)) : props.ranked).slice(0, 50);
   });
   return (
     <Dialog
@@ -36,7 +37,13 @@ export function PickSheet(props: { open: boolean; ranked: Ranked[]; onPick: (c: 
             <label class="search">
               <Icon name="search" size={18} />
               <span class="sr-only">{t("home.search")}</span>
-              <input type="search" placeholder={t("home.search")} value={q()} onInput={(e) => setQ(e.currentTarget.value)} />
+              <input
+                type="search"
+                placeholder={t("home.search")}
+                value={q()}
+                onInput={(e) => setQ(e.currentTarget.value)}
+                onFocus={() => void loadPinyin()}
+              />
             </label>
             <Show when={list().length === 0}>
               <Empty icon="user">{t("home.noMatch")}</Empty>
