@@ -75,6 +75,8 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
       if (v.kind !== "group" && v.kind !== "individual") errors.add(line, "kind", "must be group or individual");
       const status = v.status || "prospect";
       if (status !== "prospect" && status !== "active") errors.add(line, "status", "must be prospect or active");
+      else if (status === "active" && !isManager(ctx.actor))
+        errors.add(line, "status", "only a manager imports active customers; a prospect becomes active by a card sale");
       let ownerId = me;
       if (v.ownerEmail) {
         if (!email.safeParse(v.ownerEmail).success) errors.add(line, "ownerEmail", "must be an email address");

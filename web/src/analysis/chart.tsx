@@ -9,6 +9,16 @@ echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendCompone
 
 export type ChartOption = echarts.EChartsCoreOption;
 
+/**
+ * Tooltips are drawn on the canvas (renderMode richText): ECharts' HTML tooltip writes
+ * `style="…"` attributes through innerHTML, which the app's CSP (style-src 'self') refuses.
+ */
+function withCanvasTooltip(option: ChartOption): ChartOption {
+  const tooltip = option.tooltip;
+  if (!tooltip || typeof tooltip !== "object" || Array.isArray(tooltip)) return option;
+  return { ...option, tooltip: { ...tooltip, renderMode: "richText" } };
+}
+
 export function Chart(props: { option: ChartOption; height?: number; label: string }) {
   let el: HTMLDivElement | undefined;
   let chart: echarts.ECharts | undefined;
@@ -22,6 +32,6 @@ export function Chart(props: { option: ChartOption; height?: number; label: stri
       chart?.dispose();
     });
   });
-  createEffect(() => chart?.setOption(props.option, true));
+  createEffect(() => chart?.setOption(withCanvasTooltip(props.option), true));
   return <div ref={el} class="chart" style={{ height: `${props.height ?? 360}px` }} role="img" aria-label={props.label} />;
 }

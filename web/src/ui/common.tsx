@@ -183,13 +183,16 @@ export function AttainmentBar(props: { value: number | null; level?: Level | nul
   // The bar's scale runs to 125% so that the 100% marker has room on its right.
   const scale = 1.25;
   const width = () => `${Math.min(100, ((props.value ?? 0) / scale) * 100)}%`;
+  // A function, so that it is set through the CSSOM: a constant style would be compiled
+  // into the template as a style attribute, which the CSP (style-src 'self') refuses.
+  const full = () => `${(1 / scale) * 100}%`;
   return (
     <div class="bar" aria-hidden="true">
       <div class={`fill level-${props.level ?? "none"}`} style={{ width: width() }} />
       <Show when={props.elapsed !== undefined}>
         <div class="pace-mark" style={{ left: `${((props.elapsed ?? 0) / scale) * 100}%` }} title={t("board.elapsed")} />
       </Show>
-      <div class="full-mark" style={{ left: `${(1 / scale) * 100}%` }} />
+      <div class="full-mark" style={{ left: full() }} />
     </div>
   );
 }
