@@ -108,7 +108,9 @@ describe("customers", () => {
     expect((await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.manager.token, body: { status: "prospect" } })).body.status).toBe(
       "prospect",
     );
-    expect((await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.rep1.token, body: { status: "active" } })).body).toMatchObject({
+    // only a card sale or a manager makes a prospect active (第五条 一 1.1; see card-doors.test.ts)
+    expectErrorShape(await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.rep1.token, body: { status: "active" } }), 403);
+    expect((await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.manager.token, body: { status: "active" } })).body).toMatchObject({
       status: "active",
       tier: "C",
     });

@@ -148,7 +148,10 @@ describe("a closed month takes no new money (422 naming the month)", () => {
 
   it("reverses a closed month's entry in the current month: the closed month's figures stay as decided", async () => {
     const marchBefore = await achieved(k, "2026-03", k.rep1.id);
-    const res = await call(t.url, "POST", `/revenue/${february.id}/reverse`, { token: k.manager.token, body: { reason: "wrong customer" } });
+    const res = await call(t.url, "POST", `/revenue/${february.id}/reverse`, {
+      token: k.manager.token,
+      body: { reason: "wrong customer" },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ amount: -300, month: "2026-03", occurredAt: new Date(NOW).toISOString(), reversesId: february.id });
     expect(await achieved(k, "2026-02", k.rep1.id)).toBe(300);

@@ -218,7 +218,7 @@ describe("paging every list", () => {
   });
 
   it("customer history: newest first, ties on the time of the change", async () => {
-    const cu = await newCustomer(t.url, c.rep1.token, { name: "History Co", status: "active" });
+    const cu = await newCustomer(t.url, c.manager.token, { name: "History Co", ownerId: c.rep1.id, status: "active" });
     const edit = async (body: Json) =>
       expect((await call(t.url, "PATCH", `/customers/${cu.id}`, { token: c.rep1.token, body })).status).toBe(200);
     await edit({ name: "History Co 2" });

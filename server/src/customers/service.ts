@@ -285,7 +285,22 @@ export async function writeStatus(tx: Tx, ctx: ServiceContext, row: CustomerRow,
   });
 }
 
+/**
+ * 第五条 一 1.1: a customer becomes an active card customer by a card sale (at the
+ * list price, or at another with a manager's recorded approval) or by a manager;
+ * the cards a customer holds are recorded by card sales. A rep therefore neither
+ * makes a customer active nor writes `transaction.cardsHeld` (403): that would be
+ * the effect of a card sale without its price rule.
+ */
+export function cardDoorClosed(ctx: ServiceContext, change: { status?: CustomerStatus | undefined; cardsHeld?: boolean }) {
+  if (isManager(ctx.actor)) return;
+  if (change.status === "active")
+    throw new Forbidden("A customer becomes active by a card sale at the list price (POST /card-sales) or by a manager.");
+  if (change.cardsHeld) throw new Forbidden("Cards held are recorded by card sales; ask a manager to correct them.");
+}
+
 export async function createCustomerTx(tx: Tx, ctx: ServiceContext, input: CreateCustomer, kind = "created") {
+  cardDoorClosed(ctx, { status: input.status, cardsHeld: (input.transaction?.cardsHeld ?? []).length > 0 });
   const now = ctx.deps.clock.now();
   const ownerId = input.ownerId ?? actorId(ctx.actor);
   if (!ownerId) throw new ValidationError({ ownerId: "is required" });
@@ -346,11 +361,14 @@ export async function createCustomer(ctx: ServiceContext, input: CreateCustomer)
   return view;
 }
 
-/** Allowed status moves and who may make them (SPEC §2, §5). */
+/**
+ * Allowed status moves and who may make them (SPEC §2, §5). Becoming active is a
+ * card sale's effect (POST /card-sales) or a manager's decision (cardDoorClosed).
+ */
 const TRANSITIONS: Partial<Record<CustomerStatus, Partial<Record<CustomerStatus, "any" | "manager">>>> = {
-  prospect: { active: "any", dropped: "manager" },
+  prospect: { active: "manager", dropped: "manager" },
   active: { churned: "any" },
-  churned: { active: "any" },
+  churned: { active: "manager" },
   dropped: { prospect: "manager" },
 };
 
@@ -412,6 +430,7 @@ export async function updateCustomer(ctx: ServiceContext, id: string, patch: Pat
         throw new RuleViolation(`A ${row.status} customer cannot become ${patch.status}.`, {
           status: `cannot go from ${row.status} to ${patch.status}`,
         });
+      cardDoorClosed(ctx, { status: patch.status });
       if (who === "manager" && !isManager(ctx.actor)) throw new Forbidden(`Only a manager may mark a customer ${patch.status}.`);
       scalar("status", "status", patch.status, row.status);
       if (patch.status === "active") set.activeSince = now;
@@ -421,6 +440,9 @@ export async function updateCustomer(ctx: ServiceContext, id: string, patch: Pat
     set.profile = diffGroup("profile", row.profile as Record<string, unknown>, patch.profile, changes);
     set.personal = diffGroup("personal", row.personal as Record<string, unknown>, patch.personal, changes);
     set.features = diffGroup("features", row.features as Record<string, unknown>, patch.features, changes);
+    const cardsHeld = (row.transaction as { cardsHeld?: string[] }).cardsHeld ?? [];
+    if (patch.transaction?.cardsHeld !== undefined && JSON.stringify(patch.transaction.cardsHeld) !== JSON.stringify(cardsHeld))
+      cardDoorClosed(ctx, { cardsHeld: true });
     set.transaction = diffGroup("transaction", row.transaction as Record<string, unknown>, patch.transaction, changes);
     if (patch.profile?.customerSince !== undefined) set.customerSince = patch.profile.customerSince;
     if (changes.length > 0) {

@@ -4,13 +4,13 @@ import { z } from "zod";
 import { fileHash, RowErrors, readCsv } from "../csv/read.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict } from "../http/errors.ts";
+import { Conflict, RuleViolation } from "../http/errors.ts";
 import { MAX_YUAN, toFen } from "../money.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
 import { closedMonthError, closedMonthProblem, closedMonths, dateProblem, maybeClosed } from "./dates.ts";
 import { appendLedger, type NewEntry, ownerAt } from "./ledger.ts";
-import { afterRevenue } from "./service.ts";
+import { afterRevenue, CARD_MONEY_FIELD, CARD_MONEY_MESSAGE, isCardMoneyWithoutSale } from "./service.ts";
 
 export const REVENUE_COLUMNS = { required: ["customerId", "amount", "businessLine", "occurredAt"], optional: ["repId", "ref"] };
 
@@ -72,7 +72,7 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
     }
     const known = ids.size
       ? await tx
-          .select({ id: customers.id, ownerId: customers.ownerId })
+          .select({ id: customers.id, ownerId: customers.ownerId, status: customers.status })
           .from(customers)
           .where(inArray(customers.id, [...ids]))
       : [];
@@ -103,6 +103,14 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
       if (v.ref && takenRefs.has(v.ref)) errors.add(line, "ref", "was already imported");
     }
     errors.throwIfAny();
+
+    // Card money without a card sale refuses the file (422), each such row named by its line.
+    const statusOf = new Map(known.map((c) => [c.id, c.status]));
+    const cardMoney: Record<string, string> = {};
+    for (const { line, values: v } of rows)
+      if (isCardMoneyWithoutSale(ctx, v.businessLine!, statusOf.get(v.customerId!) ?? ""))
+        cardMoney[`line ${line}.businessLine`] = CARD_MONEY_FIELD;
+    if (Object.keys(cardMoney).length > 0) throw new RuleViolation(CARD_MONEY_MESSAGE, cardMoney);
 
     // A row dated in a closed month refuses the file (422), each such row named by its line.
     const closed = closedMonths(tx, ctx.tenantId);

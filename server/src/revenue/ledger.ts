@@ -132,7 +132,12 @@ export async function appendRows(tx: Tx, rows: readonly EntryRow[]) {
 
 /** The database refused a total past the cap (a CHECK of club_year_volumes or the monthly totals). */
 function pastCap(err: unknown): boolean {
-  const e = ((err as { cause?: unknown }).cause ?? err) as { code?: unknown; message?: unknown; constraint_name?: unknown; constraint?: unknown };
+  const e = ((err as { cause?: unknown }).cause ?? err) as {
+    code?: unknown;
+    message?: unknown;
+    constraint_name?: unknown;
+    constraint?: unknown;
+  };
   if (e.code !== "23514") return false;
   return /club_year_volumes_cap|month_totals_amount_range/.test(`${e.constraint_name ?? e.constraint ?? ""} ${e.message ?? ""}`);
 }

@@ -152,6 +152,21 @@ async function recordRevenueGroup(deps: Deps, tenantId: string, reqs: RevenueReq
   return answers;
 }
 
+/**
+ * 第五条 一 1.1: membership money from a customer who holds no card yet (a prospect,
+ * or one a manager dropped) is the price of a card, so it comes through a card sale
+ * (POST /card-sales: the list price, or a manager's recorded approval), which also
+ * makes the customer active. A rep's plain membership revenue for such a customer
+ * is refused (422); a manager may record it (their approval is theirs to give).
+ */
+export const CARD_LINE = "membership";
+export const CARD_MONEY_MESSAGE =
+  "Membership money from a prospect is a card sale: sell the card at its list price (POST /card-sales), or ask a manager.";
+export const CARD_MONEY_FIELD = "membership revenue for a prospect comes through a card sale";
+export function isCardMoneyWithoutSale(ctx: ServiceContext, businessLine: string, status: string): boolean {
+  return businessLine === CARD_LINE && !isManager(ctx.actor) && (status === "prospect" || status === "dropped");
+}
+
 /** One request of a group, checked as recordRevenue always has; the entry to append. */
 async function checkEntry(
   tx: Tx,
@@ -167,6 +182,8 @@ async function checkEntry(
   }
   const customer = found.get(input.customerId);
   if (!customer || !canSee(ctx.actor, customer)) throw new NotFound("customer");
+  if (isCardMoneyWithoutSale(ctx, input.businessLine, customer.status))
+    throw new RuleViolation(CARD_MONEY_MESSAGE, { businessLine: CARD_MONEY_FIELD });
   const occurredAt = new Date(input.occurredAt);
   checkDate(occurredAt, now, rules.timezone);
   const month = monthOf(occurredAt, rules.timezone);
