@@ -38,13 +38,12 @@ export function OutboxBanner() {
     <Show when={waiting() > 0 || waitingCustomers() > 0}>
       <div class="banner pending" role="status" data-testid="outbox-banner">
         <Icon name="cloudOff" size={18} />
-        <span>
+        <span class="banner-lines">
           <Show when={waiting() > 0}>
             <span>{online() ? t("outbox.sending", { n: waiting() }) : t("outbox.waiting", { n: waiting() })}</span>
           </Show>
           <Show when={waitingCustomers() > 0}>
             <span data-testid="outbox-customers">
-              {" "}
               {online() ? t("outbox.sendingCustomers", { n: waitingCustomers() }) : t("outbox.waitingCustomers", { n: waitingCustomers() })}
             </span>
           </Show>
@@ -240,15 +239,15 @@ export function Home() {
                   <span class="row-text">
                     <span class="row-name">{r.c.name}</span>
                     <span class="row-sub">
+                      <Show when={r.c.id.startsWith("new:")}>
+                        <span class="tag tag-new" data-testid="new-chip">
+                          <Icon name="cloudOff" size={12} /> {t("prospect.onPhone")}
+                        </span>
+                      </Show>
                       <BucketTag bucket={r.bucket} late={r.late} />
                       <span>{r.c.lastInPersonAt ? seenLabel(r.c.lastInPersonAt) : t("customer.neverSeen")}</span>
                     </span>
                   </span>
-                  <Show when={r.c.id.startsWith("new:")}>
-                    <span class="chip pending" data-testid="new-chip">
-                      <Icon name="cloudOff" size={14} /> {t("prospect.onPhone")}
-                    </span>
-                  </Show>
                   <Show when={pendingFor(r.c.id) > 0}>
                     <span class="chip pending" data-testid="pending-chip">
                       <Icon name="clock" size={14} /> {t("outbox.pending")}

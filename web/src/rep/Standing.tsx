@@ -119,7 +119,8 @@ export function MyRank() {
     () => data(client.leaderboard.$get({ query: { period: "month" } })),
   );
   createEffect(on(liveState.tick, () => void board.refetch(), { defer: true }));
-  const mine = () => board.data()?.rows.find((r) => r.repId === me()?.user.id);
+  // A rank with nothing sold yet would be a tie at ¥0, not a place.
+  const mine = () => board.data()?.rows.find((r) => r.repId === me()?.user.id && r.revenue > 0);
   return (
     <Show when={board.data()}>
       {(b) => (
