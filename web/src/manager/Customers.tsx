@@ -1,11 +1,13 @@
 import { A } from "@solidjs/router";
-import { createMemo, createSignal, For, Show } from "solid-js";
-import { type Customer, client, data } from "../api.ts";
+import { createMemo, createResource, createSignal, For, Show } from "solid-js";
+import { type Customer, client, data, type User } from "../api.ts";
 import { useData } from "../cache.ts";
 import { money, shortDate } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
+import { allUsers } from "./allUsers.ts";
+import { ReassignDialog } from "./Reassign.tsx";
 
 type Filters = { tier: string; status: string; ownerId: string; flag: string; q: string };
 
@@ -14,10 +16,18 @@ export function CustomersTable() {
   const [f, setF] = createSignal<Filters>({ tier: "", status: "", ownerId: "", flag: "", q: "" });
   const [extra, setExtra] = createSignal<Customer[]>([]);
   const [cursor, setCursor] = createSignal<string | null>(null);
-  const users = useData(
-    () => "users",
-    () => data(client.users.$get({ query: { limit: "200" } })),
-  );
+  // every user (a club may have more than one page of them): owner names and the reassign choices
+  const [everyone, { refetch: refetchUsers }] = createResource(() => allUsers());
+  const users = { data: () => (everyone() ? { items: everyone() as User[] } : undefined) };
+  const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
+  const [reassigning, setReassigning] = createSignal<"selected" | "all" | null>(null);
+  const [done, setDone] = createSignal("");
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(selected());
+    if (on) next.add(id);
+    else next.delete(id);
+    setSelected(next);
+  };
   const query = createMemo(() => {
     const v = f();
     const q: Record<string, string> = { limit: "100" };
@@ -56,6 +66,9 @@ export function CustomersTable() {
         <div>
           <h1>{t("customers.title")}</h1>
         </div>
+        <button type="button" class="btn secondary small" onClick={() => setReassigning("all")} data-testid="reassign-all">
+          {t("reassign.allOf")}
+        </button>
         <a class="btn secondary small" href="/api/v1/customers/export.csv" download="">
           <Icon name="upload" size={16} style={{ transform: "rotate(180deg)" }} /> {t("customers.export")}
         </a>
@@ -97,11 +110,53 @@ export function CustomersTable() {
           </select>
         </label>
       </div>
+      <Show when={done()}>
+        <p class="banner ok" role="status" data-testid="reassign-done">
+          {done()}
+        </p>
+      </Show>
+      <Show when={selected().size > 0}>
+        <div class="selbar" data-testid="selection-bar">
+          <strong aria-live="polite">{t("reassign.selected", { n: selected().size })}</strong>
+          <button type="button" class="btn primary small" onClick={() => setReassigning("selected")} data-testid="reassign-selected">
+            {t("reassign.button")}
+          </button>
+          <button type="button" class="btn secondary small" onClick={() => setSelected(new Set<string>())}>
+            {t("reassign.clear")}
+          </button>
+        </div>
+      </Show>
+      <Show when={reassigning() && everyone()}>
+        <ReassignDialog
+          {...(reassigning() === "selected" ? { customerIds: [...selected()] } : {})}
+          users={everyone() ?? []}
+          onClose={() => setReassigning(null)}
+          onDone={(moved, to) => {
+            setReassigning(null);
+            setSelected(new Set<string>());
+            setDone(t("reassign.done", { n: moved, name: to.name }));
+            void list.refetch();
+            void refetchUsers();
+          }}
+        />
+      </Show>
       <Ready when={list.data()} error={list.error()} retry={list.refetch}>
         <Show when={rows().length > 0} fallback={<Empty icon="user">{t("customers.empty")}</Empty>}>
+          <label class="row gap small select-all">
+            <input
+              type="checkbox"
+              checked={rows().every((c) => selected().has(c.id))}
+              onChange={(e) =>
+                setSelected(e.currentTarget.checked ? new Set([...selected(), ...rows().map((c) => c.id)]) : new Set<string>())
+              }
+              data-testid="select-all"
+            />
+            {t("reassign.selectAll")}
+          </label>
           <table class="table">
             <TableHead
               columns={[
+                "",
                 t("customer.name"),
                 t("customer.tier"),
                 t("customers.status"),
@@ -114,7 +169,16 @@ export function CustomersTable() {
             <tbody>
               <For each={rows()}>
                 {(c) => (
-                  <tr>
+                  <tr data-testid="customer-row" data-customer={c.id}>
+                    <td class="check">
+                      <input
+                        type="checkbox"
+                        checked={selected().has(c.id)}
+                        onChange={(e) => toggle(c.id, e.currentTarget.checked)}
+                        aria-label={t("reassign.select", { name: c.name })}
+                        data-testid="customer-select"
+                      />
+                    </td>
                     <td>
                       <A href={`/c/${c.id}`}>{c.name}</A>
                     </td>
