@@ -95,6 +95,27 @@ describe("Content-Security-Policy in the browser", () => {
     await ctx.close();
   });
 
+  it("every other screen, as a manager and as a rep", async () => {
+    const screens = {
+      manager: ["/review", "/targets", "/close", "/customers", "/import", "/awards", "/settings", "/users", "/diaries", "/tv", "/me"],
+      rep: ["/lists/overdue", "/diary", "/me", `/c/${club.customers[0].id}`, "/no-such-screen"],
+    };
+    for (const [who, paths] of Object.entries(screens)) {
+      const ctx = await newContext(browser, who === "rep" ? PHONE : DESKTOP);
+      const { page, violations } = await watched(ctx);
+      const [email, password] = who === "rep" ? [`rep1@${club.slug}.test`, PASSWORDS.rep1] : [`mgr@${club.slug}.test`, PASSWORDS.manager];
+      await signInUi(page, ts.url, club.slug, email, password);
+      if (who === "rep") await page.getByTestId("log-contact").waitFor();
+      else await page.waitForURL(/\/board$/);
+      for (const path of paths) {
+        await page.goto(`${ts.url}${path}`);
+        await page.waitForLoadState("networkidle");
+      }
+      expect(violations, who).toEqual([]);
+      await ctx.close();
+    }
+  });
+
   it("the printable certificate", async () => {
     const ctx = await newContext(browser, DESKTOP);
     const { page, violations } = await watched(ctx);
