@@ -7,7 +7,7 @@ import { t } from "../i18n/index.ts";
 import { me } from "../session.ts";
 import { CachedNote, Empty, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { allCustomers, rankCustomers, seenLabel } from "./customers.ts";
+import { allCustomers, overdueDays, rankCustomers, seenLabel } from "./customers.ts";
 
 /** Overdue (cadence) and stale (quarterly refresh due) customers, most urgent first. */
 export function Lists() {
@@ -26,7 +26,14 @@ export function Lists() {
     () => (kind() === "stale" ? "refresh-progress" : null),
     () => data(client.refresh.progress.$get({ query: {} })),
   );
-  const ranked = createMemo(() => rankCustomers(list.data() ?? [], settings.data()));
+  // The server's days overdue (kept on the phone with the home screen's).
+  const late = useData(
+    () => (kind() === "overdue" ? "overdue-days" : null),
+    () => overdueDays(),
+  );
+  const ranked = createMemo(() =>
+    rankCustomers(list.data() ?? [], settings.data(), new Date(), new Map(Object.entries(late.data() ?? {}))),
+  );
   const mineProgress = () => {
     const p = progress.data();
     if (!p) return null;
