@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BOARD_COALESCE_MS } from "../../server/src/realtime/live.ts";
 import { addUser, loginAs, signupClub, startTestServer, type TestServer } from "../support/harness.ts";
-import { connect, liveClient, Recorder } from "../support/live.ts";
+import { connect, liveClient, nothingWithin, Recorder } from "../support/live.ts";
 
 let t: TestServer;
 let token: string;
@@ -63,7 +64,10 @@ describe("the live handshake", () => {
     const adminRec = new Recorder(admin);
     await connect(admin);
     await connect(rep);
-    const first = await adminRec.next("board:snapshot");
+    await adminRec.next("board:snapshot");
+    // Adding the rep scheduled a coalesced recompute, which may come after the connect snapshot.
+    await nothingWithin(adminRec, 3 * BOARD_COALESCE_MS);
+    const first = adminRec.of("board:snapshot").at(-1)!;
     const sync = await admin.emitWithAck("board:sync");
     expect(sync).toEqual({ ok: true, version: first.version, boards: first.boards });
 
