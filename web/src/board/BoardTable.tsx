@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { For, Show } from "solid-js";
 import { boardMoney, pct } from "../format.ts";
 import { t } from "../i18n/index.ts";
@@ -62,7 +63,11 @@ export function BoardTable(props: { rows: BoardRow[]; elapsed: number; flipRef: 
             <tr class="board-row" ref={props.flipRef(r.repId)} data-testid="board-row" data-rep={r.repId}>
               <td class="rank">{r.rank}</td>
               <th scope="row" class="rep-name">
-                {r.name}
+                <Show when={!props.tv} fallback={r.name}>
+                  <A href={`/manager/reps/${r.repId}`} data-testid="board-rep-link">
+                    {r.name}
+                  </A>
+                </Show>
               </th>
               <td class="bar-cell">
                 <AttainmentBar value={r.attainment} level={r.level} elapsed={props.elapsed} />

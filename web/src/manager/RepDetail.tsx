@@ -1,3 +1,348 @@
+import { A, useParams } from "@solidjs/router";
+import { createResource, For, Show } from "solid-js";
+import { ApiError, client, data } from "../api.ts";
+import { clubDay, clubMonth, clubYear, dateTime, dayLabel, money, monthLabel, pct } from "../format.ts";
+import { t } from "../i18n/index.ts";
+import { Empty, ErrorBox, LevelChip, Ready, TableHead } from "../ui/common.tsx";
+import { Icon } from "../ui/icons.tsx";
+import { alarmText } from "./Board.tsx";
+import { shiftDay } from "./Diaries.tsx";
+import { reasonText } from "./reasons.ts";
+import "./manager.css";
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The months of this club year up to the current one. */
+function yearMonths(): string[] {
+  const y = clubYear();
+  const now = clubMonth();
+  return Array.from({ length: 12 }, (_, i) => `${y}-${pad(i + 1)}`).filter((m) => m <= now);
+}
+
+/**
+ * One rep, for the manager (from the board's rep name): attainment month by month this
+ * year, this month's contacts and 1:3 ratio, open alarms, the month-close ladder
+ * (warnings, removals, department bonus) and the last week's diaries.
+ */
 export function RepDetail() {
-  return <div class="page" />;
+  const params = useParams<{ id: string }>();
+  const id = () => params.id;
+  const [standing] = createResource(id, (rep) => data(client.reps[":id"].standing.$get({ param: { id: rep } })));
+  return (
+    <div class="page">
+      <p>
+        <A href="/board" class="link-btn back">
+          <Icon name="back" size={16} /> {t("repDetail.back")}
+        </A>
+      </p>
+      <Show
+        when={!(standing.error instanceof ApiError && (standing.error.status === 404 || standing.error.status === 400))}
+        fallback={<Empty icon="user">{t("repDetail.notFound")}</Empty>}
+      >
+        <Ready when={standing()} error={standing.error}>
+          {(s) => (
+            <>
+              <header class="page-head">
+                <div>
+                  <h1 data-testid="rep-name">{s().name}</h1>
+                  <p class="muted">{t("repDetail.sub")}</p>
+                </div>
+                <div class="row gap">
+                  <LevelChip level={s().current.level} />
+                  <A class="btn secondary small" href={`/diaries?rep=${id()}`}>
+                    <Icon name="diary" size={16} /> {t("nav.diaries")}
+                  </A>
+                </div>
+              </header>
+              <div class="detail-grid">
+                <Trend repId={id()} yearAttainment={s().year.toDate.attainment} />
+                <Ratio repId={id()} />
+                <Alarms repId={id()} />
+                <Ladder standing={s()} />
+                <Diaries repId={id()} />
+                <Contacts repId={id()} />
+              </div>
+            </>
+          )}
+        </Ready>
+      </Show>
+    </div>
+  );
+}
+
+type Standing = import("../api.ts").Standing;
+
+function Trend(props: { repId: string; yearAttainment: number | null }) {
+  const [rows] = createResource(
+    () => props.repId,
+    async (rep) =>
+      Promise.all(
+        yearMonths().map(async (month) => {
+          const q = await data(client.quota.$get({ query: { month } }));
+          const r = q.reps.find((x) => x.repId === rep);
+          return {
+            month,
+            target: r?.target ?? null,
+            achieved: r?.achieved ?? 0,
+            attainment: r?.attainment ?? null,
+            level: r?.level ?? null,
+          };
+        }),
+      ),
+  );
+  const scale = 1.25;
+  const short = (m: string) => `${Number(m.slice(5))}`;
+  return (
+    <section class="card span2" aria-labelledby="trend-title" data-testid="rep-trend">
+      <div class="row gap spread">
+        <h2 id="trend-title">{t("repDetail.trend", { year: clubYear() })}</h2>
+        <span class="muted">
+          {t("repDetail.year")}: <strong data-testid="rep-year">{pct(props.yearAttainment)}</strong>
+        </span>
+      </div>
+      <Ready when={rows()} error={rows.error}>
+        {(list) => (
+          <>
+            <div class="trend" aria-hidden="true">
+              <For each={Array.from({ length: 12 }, (_, i) => list()[i])}>
+                {(r, i) => (
+                  <div class="trend-col">
+                    <div
+                      class={`trend-bar level-${r?.level ?? "none"}`}
+                      style={{ height: `${Math.min(100, ((r?.attainment ?? 0) / scale) * 100)}%` }}
+                    />
+                    <span>{r ? `${pct(r.attainment)}` : ""}</span>
+                    <span>{short(r?.month ?? `0000-${pad(i() + 1)}`)}</span>
+                  </div>
+                )}
+              </For>
+            </div>
+            <table class="table" aria-label={t("repDetail.trendLabel", { year: clubYear() })}>
+              <TableHead
+                columns={[
+                  t("repDetail.month"),
+                  { num: t("repDetail.target") },
+                  { num: t("repDetail.revenue") },
+                  { num: t("board.attainment") },
+                ]}
+              />
+              <tbody>
+                <For each={list()}>
+                  {(r) => (
+                    <tr data-testid="trend-row" data-month={r.month}>
+                      <td>{monthLabel(r.month)}</td>
+                      <td class="num">{r.target === null ? "—" : money(r.target)}</td>
+                      <td class="num">{money(r.achieved)}</td>
+                      <td class="num" data-testid="trend-attainment">
+                        {pct(r.attainment)}
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </>
+        )}
+      </Ready>
+    </section>
+  );
+}
+
+function Ratio(props: { repId: string }) {
+  const [ratio] = createResource(
+    () => props.repId,
+    (id) => data(client.reps[":id"].ratio.$get({ param: { id }, query: { month: clubMonth() } })),
+  );
+  return (
+    <section class="card" aria-labelledby="ratio-title" data-testid="rep-ratio">
+      <h2 id="ratio-title">{t("ratio.title")}</h2>
+      <p class="muted small">{t("ratio.sub", { month: monthLabel(clubMonth()) })}</p>
+      <Ready when={ratio()} error={ratio.error}>
+        {(r) => (
+          <>
+            <dl class="facts">
+              <div>
+                <dt>{t("ratio.existing")}</dt>
+                <dd>{r().existing}</dd>
+              </div>
+              <div>
+                <dt>{t("ratio.prospect")}</dt>
+                <dd>{r().prospect}</dd>
+              </div>
+              <div>
+                <dt>{t("ratio.required")}</dt>
+                <dd>{r().required}</dd>
+              </div>
+            </dl>
+            <p class={r().shortfall > 0 ? "status-late" : "status-ok"} data-testid="rep-ratio-verdict">
+              {r().shortfall > 0 ? t("ratio.short", { n: r().shortfall }) : t("ratio.ok")}
+            </p>
+          </>
+        )}
+      </Ready>
+    </section>
+  );
+}
+
+function Alarms(props: { repId: string }) {
+  const [alarms] = createResource(
+    () => props.repId,
+    (repId) => data(client.alarms.$get({ query: { repId, status: "open", limit: "50" } })),
+  );
+  return (
+    <section class="card" aria-labelledby="rep-alarms-title" data-testid="rep-alarms">
+      <h2 id="rep-alarms-title">{t("repDetail.alarms")}</h2>
+      <Ready when={alarms()} error={alarms.error}>
+        {(a) => (
+          <Show when={a().items.length > 0} fallback={<p class="muted">{t("repDetail.noAlarms")}</p>}>
+            <ul class="alarm-list">
+              <For each={a().items}>
+                {(x) => (
+                  <li class={`alarm kind-${x.kind}`} data-testid="rep-alarm">
+                    <div class="alarm-top">
+                      <span class={`chip kind kind-${x.kind}`}>{t(`alarmKind.${x.kind}` as "alarmKind.pace")}</span>
+                      <span class="muted small">{dateTime(x.raisedAt)}</span>
+                    </div>
+                    <p class="alarm-msg">{alarmText(x)}</p>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        )}
+      </Ready>
+    </section>
+  );
+}
+
+function Ladder(props: { standing: Standing }) {
+  const bonus = () => props.standing.departmentBonus;
+  return (
+    <section class="card" aria-labelledby="ladder-title" data-testid="rep-ladder">
+      <h2 id="ladder-title">{t("repDetail.ladder")}</h2>
+      <p data-testid="rep-bonus" class={bonus().suspended ? "status-late" : "status-ok"}>
+        {bonus().suspended ? t("repDetail.bonusSuspended", { month: monthLabel(bonus().since ?? "") }) : t("repDetail.bonusPaid")}
+      </p>
+      <Show when={props.standing.closedMonths.length > 0} fallback={<p class="muted">{t("repDetail.noLadder")}</p>}>
+        <table class="table">
+          <TableHead columns={[t("repDetail.month"), { num: t("board.attainment") }, t("close.outcome"), t("close.reasons")]} />
+          <tbody>
+            <For each={props.standing.closedMonths}>
+              {(r) => (
+                <tr data-testid="ladder-row" data-month={r.month}>
+                  <td>{monthLabel(r.month)}</td>
+                  <td class="num">{pct(r.attainment)}</td>
+                  <td>
+                    <span class={`chip outcome-${r.outcome}`}>
+                      <span aria-hidden="true">{r.outcome === "ok" ? "✓" : r.outcome === "warning" ? "▲" : "■"}</span>{" "}
+                      {t(`close.outcome.${r.outcome}`)}
+                    </span>
+                  </td>
+                  <td>
+                    <Show when={r.reasons.length > 0} fallback={<span class="muted">—</span>}>
+                      <ul class="plain">
+                        <For each={r.reasons}>{(x) => <li>{reasonText(x)}</li>}</For>
+                      </ul>
+                    </Show>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </Show>
+    </section>
+  );
+}
+
+function Diaries(props: { repId: string }) {
+  const days = () => Array.from({ length: 7 }, (_, i) => shiftDay(clubDay(), -i));
+  const [list] = createResource(
+    () => props.repId,
+    (repId) => Promise.all(days().map((date) => data(client.diary[":date"].$get({ param: { date }, query: { repId } })))),
+  );
+  return (
+    <section class="card" aria-labelledby="rep-diaries-title" data-testid="rep-diaries">
+      <h2 id="rep-diaries-title">{t("repDetail.diaries")}</h2>
+      <Ready when={list()} error={list.error}>
+        {(l) => (
+          <ul class="plain">
+            <For each={l()}>
+              {(d) => (
+                <li class="row gap" data-testid="rep-diary" data-day={d.day}>
+                  <A href={`/diaries/${d.day}?rep=${props.repId}`}>{dayLabel(d.day)}</A>
+                  <span class={d.late ? "status-late" : d.submitted ? "status-ok" : "status-open"}>
+                    <span aria-hidden="true">{d.submitted ? (d.late ? "▲ " : "✓ ") : d.late ? "■ " : "○ "}</span>
+                    {d.submitted
+                      ? d.late
+                        ? t("diaries.lateSubmitted", { time: dateTime(d.submittedAt ?? "") })
+                        : t("diary.submitted")
+                      : d.late
+                        ? t("diaries.missing")
+                        : t("diaries.open")}
+                  </span>
+                  <Show when={d.managerComment}>
+                    <span class="tag tag-ok">{t("diaries.commented")}</span>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ul>
+        )}
+      </Ready>
+    </section>
+  );
+}
+
+function Contacts(props: { repId: string }) {
+  const [page] = createResource(
+    () => props.repId,
+    async (repId) => {
+      const [contacts, customers] = await Promise.all([
+        data(client.contacts.$get({ query: { repId, month: clubMonth(), limit: "200" } })),
+        data(client.customers.$get({ query: { ownerId: repId, limit: "200" } })),
+      ]);
+      return { items: contacts.items, more: contacts.nextCursor !== null, names: new Map(customers.items.map((c) => [c.id, c.name])) };
+    },
+  );
+  return (
+    <section class="card span2" aria-labelledby="rep-contacts-title" data-testid="rep-contacts">
+      <h2 id="rep-contacts-title">
+        {t("repDetail.contacts", { month: monthLabel(clubMonth()) })}{" "}
+        <Show when={page()}>
+          {(p) => (
+            <span class="muted small" data-testid="rep-contacts-count">
+              {t("repDetail.contactsN", { n: p().items.length })}
+              {p().more ? "+" : ""}
+            </span>
+          )}
+        </Show>
+      </h2>
+      <Show when={!page.error} fallback={<ErrorBox error={page.error} />}>
+        <Ready when={page()} error={page.error}>
+          {(p) => (
+            <Show when={p().items.length > 0} fallback={<p class="muted">{t("repDetail.noContacts")}</p>}>
+              <table class="table">
+                <TableHead columns={[t("repDetail.when"), t("repDetail.customer"), t("repDetail.channel"), t("repDetail.outcome")]} />
+                <tbody>
+                  <For each={p().items}>
+                    {(c) => (
+                      <tr data-testid="rep-contact" classList={{ muted: c.voided }}>
+                        <td>{dateTime(c.occurredAt)}</td>
+                        <td>
+                          <A href={`/c/${c.customerId}`}>{p().names.get(c.customerId) ?? "—"}</A>
+                        </td>
+                        <td>{t(`channel.${c.channel}` as "channel.visit")}</td>
+                        <td>{c.outcome ? t(`outcome.${c.outcome}` as "outcome.none") : "—"}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
+          )}
+        </Ready>
+      </Show>
+    </section>
+  );
 }
