@@ -70,7 +70,7 @@ export async function pgliteWrites(o: {
     const writers: { token: string; customers: string[] }[] = [];
     for (let r = 0; r < (o.reps ?? 4); r++) {
       const email = `rep${r}@${slug}.test`;
-      await must(
+      const rep = await must(
         api(server.url, "POST", "/users", adminToken, { email, name: `Rep ${r}`, role: "rep", password: "rep password 1" }),
         201,
         "add rep",
@@ -84,7 +84,8 @@ export async function pgliteWrites(o: {
       const customers: string[] = [];
       for (let c = 0; c < (o.customersPerRep ?? 8); c++) {
         const cust = await must(
-          api(server.url, "POST", "/customers", token, { name: `客户 ${r}-${c}`, kind: "group", status: "active" }),
+          // an active customer is a manager's (or a card sale's) doing: the admin adds it for the rep
+          api(server.url, "POST", "/customers", adminToken, { name: `客户 ${r}-${c}`, kind: "group", status: "active", ownerId: rep.id }),
           201,
           "add customer",
         );

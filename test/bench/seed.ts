@@ -655,6 +655,8 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
       select tenant_id, customer_id, month, business_line, sum(amount_fen) from revenue_entries group by 1, 2, 3, 4`;
     await sql`insert into rep_month_totals (tenant_id, rep_id, month, amount_fen, entries)
       select tenant_id, rep_id, month, sum(amount_fen), count(*) from revenue_entries group by 1, 2, 3`;
+    await sql`insert into club_year_volumes (tenant_id, year, volume_fen)
+      select tenant_id, left(month, 4), sum(abs(amount_fen)) from revenue_entries group by 1, 2`;
     await sql`insert into rep_day_contacts (tenant_id, rep_id, day, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
       select tenant_id, rep_id, day, month,
         count(*) filter (where in_person and target = 'existing'), count(*) filter (where in_person and target = 'prospect'),

@@ -57,12 +57,13 @@ describe("manager's live board", () => {
       const c = await fetch("/api/v1/customers", {
         method: "POST",
         headers,
-        body: JSON.stringify({ name: "国贸大酒店", kind: "group", status: "active" }),
+        // a rep's new customer is a prospect (only a card sale or a manager makes it active)
+        body: JSON.stringify({ name: "国贸大酒店", kind: "group" }),
       }).then((r) => r.json());
       const r = await fetch("/api/v1/revenue", {
         method: "POST",
         headers,
-        body: JSON.stringify({ customerId: c.id, amount: 45_000, businessLine: "membership", occurredAt: new Date().toISOString() }),
+        body: JSON.stringify({ customerId: c.id, amount: 45_000, businessLine: "catering", occurredAt: new Date().toISOString() }),
       });
       return r.status;
     });

@@ -60,7 +60,9 @@ describe("soak", () => {
     const repToken = (
       await call(url, "POST", "/auth/login", { body: { club: "soak", email: "rep@soak.test", password: "rep password 1" } })
     ).body.token as string;
-    const cu = await call(url, "POST", "/customers", { token: repToken, body: { name: "Soak Co", kind: "group", status: "active" } });
+    const cu = await call(url, "POST", "/customers", { token: repToken, body: { name: "Soak Co", kind: "group" } });
+    // only a card sale or a manager makes a customer active
+    await call(url, "PATCH", `/customers/${cu.body.id}`, { token: admin, body: { status: "active" } });
     const boards = await Promise.all(Array.from({ length: BOARDS }, () => connected(url, admin)));
 
     let errors = 0;
