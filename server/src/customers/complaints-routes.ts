@@ -26,8 +26,15 @@ export function complaintRoutes(deps: Deps) {
     )
     .get(
       "/",
-      tag("Complaints, newest first"),
-      query(z.object({ ...pageQuery, status: z.enum(["open", "resolved"]).optional(), customerId: z.uuid().optional() })),
+      tag("Complaints, newest first (order=oldest: oldest first), each with its 48-hour clock (dueAt, overdue, msLeft) and owner"),
+      query(
+        z.object({
+          ...pageQuery,
+          status: z.enum(["open", "resolved"]).optional(),
+          customerId: z.uuid().optional(),
+          order: z.enum(["newest", "oldest"]).optional(),
+        }),
+      ),
       async (c) => c.json(await listComplaints(serviceContext(c, deps), c.req.valid("query")), 200),
     )
     .post(

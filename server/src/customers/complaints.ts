@@ -1,9 +1,10 @@
-import { complaints, customers, withTenant } from "@clubhouse/db";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { complaints, customers, users, withTenant } from "@clubhouse/db";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { clearAlarm } from "../alarms/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { COMPLAINT_ALARM_MS } from "./jobs.ts";
 import { actorId, loadCustomer, visibleTo } from "./service.ts";
 
 type ComplaintRow = typeof complaints.$inferSelect;
@@ -19,6 +20,21 @@ const present = (c: ComplaintRow) => ({
   resolvedBy: c.resolvedBy,
   resolution: c.resolution,
 });
+
+/**
+ * 受理客户投诉's 48-hour clock, from the same constant the alarm job uses: when the
+ * complaint falls due, and (while open) whether it is past due and by how long.
+ */
+const clockOf = (c: ComplaintRow, now: Date) => {
+  const dueAt = new Date(c.openedAt.getTime() + COMPLAINT_ALARM_MS);
+  const open = c.status === "open";
+  return {
+    dueAt: dueAt.toISOString(),
+    overdue: open && now.getTime() > dueAt.getTime(),
+    /** open: ms left until due (negative once overdue); resolved: null */
+    msLeft: open ? dueAt.getTime() - now.getTime() : null,
+  };
+};
 
 export async function logComplaint(ctx: ServiceContext, input: { customerId: string; channel: string; summary: string }) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
@@ -61,28 +77,41 @@ export async function resolveComplaint(ctx: ServiceContext, id: string, resoluti
 
 export async function listComplaints(
   ctx: ServiceContext,
-  q: { status?: "open" | "resolved" | undefined; customerId?: string | undefined; limit: number; cursor?: string | undefined },
+  q: {
+    status?: "open" | "resolved" | undefined;
+    customerId?: string | undefined;
+    order?: "newest" | "oldest" | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
 ) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
+  const oldest = q.order === "oldest";
+  const now = ctx.deps.clock.now();
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const rows = await tx
-      .select({ c: complaints, customerName: customers.name })
+      .select({ c: complaints, customerName: customers.name, ownerId: customers.ownerId, ownerName: users.name })
       .from(complaints)
       .innerJoin(customers, eq(customers.id, complaints.customerId))
+      .leftJoin(users, eq(users.id, customers.ownerId))
       .where(
         and(
           visibleTo(ctx.actor),
           q.status ? eq(complaints.status, q.status) : undefined,
           q.customerId ? eq(complaints.customerId, q.customerId) : undefined,
-          after ? sql`(${complaints.openedAt}, ${complaints.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+          after
+            ? oldest
+              ? sql`(${complaints.openedAt}, ${complaints.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)`
+              : sql`(${complaints.openedAt}, ${complaints.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`
+            : undefined,
         ),
       )
-      .orderBy(desc(complaints.openedAt), desc(complaints.id))
+      .orderBy(...(oldest ? [asc(complaints.openedAt), asc(complaints.id)] : [desc(complaints.openedAt), desc(complaints.id)]))
       .limit(q.limit + 1);
     return page(
       rows,
       q.limit,
-      (r) => ({ ...present(r.c), customerName: r.customerName }),
+      (r) => ({ ...present(r.c), ...clockOf(r.c, now), customerName: r.customerName, ownerId: r.ownerId, ownerName: r.ownerName }),
       (i) => [i.openedAt, i.id],
     );
   });
