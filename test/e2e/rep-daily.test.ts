@@ -273,6 +273,7 @@ describe("a rep's daily jobs on the phone", () => {
     expect(await meter.textContent()).toContain("1 more prospect visit");
     expect(await meter.textContent()).not.toContain("visits");
     expect(await page.getByTestId("my-rank-value").textContent()).toBe("#2 of 2");
+    await page.screenshot({ animations: "disabled", path: `${shots}/rep-home-en.png` });
     await meter.focus();
     await page.keyboard.press("Enter");
     await sheet.waitFor();
