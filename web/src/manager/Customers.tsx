@@ -66,12 +66,14 @@ export function CustomersTable() {
         <div>
           <h1>{t("customers.title")}</h1>
         </div>
-        <button type="button" class="btn secondary small" onClick={() => setReassigning("all")} data-testid="reassign-all">
-          {t("reassign.allOf")}
-        </button>
-        <a class="btn secondary small" href="/api/v1/customers/export.csv" download="">
-          <Icon name="upload" size={16} style={{ transform: "rotate(180deg)" }} /> {t("customers.export")}
-        </a>
+        <div class="row gap">
+          <button type="button" class="btn secondary small" onClick={() => setReassigning("all")} data-testid="reassign-all">
+            {t("reassign.allOf")}
+          </button>
+          <a class="btn secondary small" href="/api/v1/customers/export.csv" download="">
+            <Icon name="upload" size={16} style={{ transform: "rotate(180deg)" }} /> {t("customers.export")}
+          </a>
+        </div>
       </header>
       <div class="filters card">
         <label class="field">

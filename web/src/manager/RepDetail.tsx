@@ -1,9 +1,9 @@
 import { A, useParams } from "@solidjs/router";
 import { createResource, For, Show } from "solid-js";
 import { ApiError, client, data } from "../api.ts";
-import { clubDay, clubMonth, clubYear, dateTime, dayLabel, money, monthLabel, pct } from "../format.ts";
-import { t } from "../i18n/index.ts";
-import { Empty, ErrorBox, LevelChip, Ready, TableHead } from "../ui/common.tsx";
+import { boardMoney, clubDay, clubMonth, clubYear, dateTime, dayLabel, monthLabel, pct } from "../format.ts";
+import { lang, t } from "../i18n/index.ts";
+import { Empty, ErrorBox, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { alarmText } from "./Board.tsx";
 import { shiftDay } from "./Diaries.tsx";
@@ -11,6 +11,9 @@ import { reasonText } from "./reasons.ts";
 import "./manager.css";
 
 const pad = (n: number) => String(n).padStart(2, "0");
+/** 1月 / Jan */
+const monthShort = (m: number) =>
+  new Intl.DateTimeFormat(lang(), { month: "short", timeZone: "UTC" }).format(new Date(Date.UTC(2000, m - 1, 15)));
 
 /** The months of this club year up to the current one. */
 function yearMonths(): string[] {
@@ -48,7 +51,6 @@ export function RepDetail() {
                   <p class="muted">{t("repDetail.sub")}</p>
                 </div>
                 <div class="row gap">
-                  <LevelChip level={s().current.level} />
                   <A class="btn secondary small" href={`/diaries?rep=${id()}`}>
                     <Icon name="diary" size={16} /> {t("nav.diaries")}
                   </A>
@@ -56,10 +58,14 @@ export function RepDetail() {
               </header>
               <div class="detail-grid">
                 <Trend repId={id()} yearAttainment={s().year.toDate.attainment} />
-                <Ratio repId={id()} />
-                <Alarms repId={id()} />
-                <Ladder standing={s()} />
-                <Diaries repId={id()} />
+                <div class="stack">
+                  <Ratio repId={id()} />
+                  <Ladder standing={s()} />
+                </div>
+                <div class="stack">
+                  <Alarms repId={id()} />
+                  <Diaries repId={id()} />
+                </div>
                 <Contacts repId={id()} />
               </div>
             </>
@@ -91,7 +97,6 @@ function Trend(props: { repId: string; yearAttainment: number | null }) {
       ),
   );
   const scale = 1.25;
-  const short = (m: string) => `${Number(m.slice(5))}`;
   return (
     <section class="card span2" aria-labelledby="trend-title" data-testid="rep-trend">
       <div class="row gap spread">
@@ -103,42 +108,55 @@ function Trend(props: { repId: string; yearAttainment: number | null }) {
       <Ready when={rows()} error={rows.error}>
         {(list) => (
           <>
-            <div class="trend" aria-hidden="true">
-              <For each={Array.from({ length: 12 }, (_, i) => list()[i])}>
-                {(r, i) => (
-                  <div class="trend-col">
-                    <div
-                      class={`trend-bar level-${r?.level ?? "none"}`}
-                      style={{ height: `${Math.min(100, ((r?.attainment ?? 0) / scale) * 100)}%` }}
-                    />
-                    <span>{r ? `${pct(r.attainment)}` : ""}</span>
-                    <span>{short(r?.month ?? `0000-${pad(i() + 1)}`)}</span>
-                  </div>
-                )}
-              </For>
-            </div>
-            <table class="table" aria-label={t("repDetail.trendLabel", { year: clubYear() })}>
-              <TableHead
-                columns={[
-                  t("repDetail.month"),
-                  { num: t("repDetail.target") },
-                  { num: t("repDetail.revenue") },
-                  { num: t("board.attainment") },
-                ]}
-              />
+            <table class="table trend-table" aria-label={t("repDetail.trendLabel", { year: clubYear() })}>
+              <thead>
+                <tr>
+                  <th scope="col">{t("repDetail.month")}</th>
+                  <For each={Array.from({ length: 12 }, (_, i) => i + 1)}>
+                    {(m) => (
+                      <th scope="col" class="num">
+                        {monthShort(m)}
+                      </th>
+                    )}
+                  </For>
+                </tr>
+              </thead>
               <tbody>
-                <For each={list()}>
-                  {(r) => (
-                    <tr data-testid="trend-row" data-month={r.month}>
-                      <td>{monthLabel(r.month)}</td>
-                      <td class="num">{r.target === null ? "—" : money(r.target)}</td>
-                      <td class="num">{money(r.achieved)}</td>
-                      <td class="num" data-testid="trend-attainment">
-                        {pct(r.attainment)}
+                <tr class="trend-bars" aria-hidden="true">
+                  <td />
+                  <For each={Array.from({ length: 12 }, (_, i) => list()[i])}>
+                    {(r) => (
+                      <td>
+                        <div class="trend-cell">
+                          <div class="trend-full" style={{ bottom: `${(1 / scale) * 100}%` }} />
+                          <div class="trend-bar" style={{ height: `${Math.min(100, ((r?.attainment ?? 0) / scale) * 100)}%` }} />
+                        </div>
                       </td>
-                    </tr>
-                  )}
-                </For>
+                    )}
+                  </For>
+                </tr>
+                <tr>
+                  <th scope="row">{t("board.attainment")}</th>
+                  <For each={Array.from({ length: 12 }, (_, i) => list()[i])}>
+                    {(r) => (
+                      <td class="num strong" data-testid="trend-attainment" data-month={r?.month}>
+                        {r ? pct(r.attainment) : ""}
+                      </td>
+                    )}
+                  </For>
+                </tr>
+                <tr>
+                  <th scope="row">{t("repDetail.revenue")}</th>
+                  <For each={Array.from({ length: 12 }, (_, i) => list()[i])}>
+                    {(r) => <td class="num">{r ? boardMoney(r.achieved) : ""}</td>}
+                  </For>
+                </tr>
+                <tr>
+                  <th scope="row">{t("repDetail.target")}</th>
+                  <For each={Array.from({ length: 12 }, (_, i) => list()[i])}>
+                    {(r) => <td class="num">{r ? (r.target === null ? "—" : boardMoney(r.target)) : ""}</td>}
+                  </For>
+                </tr>
               </tbody>
             </table>
           </>
@@ -230,7 +248,7 @@ function Ladder(props: { standing: Standing }) {
             <For each={props.standing.closedMonths}>
               {(r) => (
                 <tr data-testid="ladder-row" data-month={r.month}>
-                  <td>{monthLabel(r.month)}</td>
+                  <td class="nowrap">{monthLabel(r.month)}</td>
                   <td class="num">{pct(r.attainment)}</td>
                   <td>
                     <span class={`chip outcome-${r.outcome}`}>

@@ -167,50 +167,52 @@ export function UsersPage() {
                         {u.disabled ? t("settings.disabled") : t("settings.enabled")}
                       </span>
                     </td>
-                    <td class="row gap">
-                      <Show when={canEdit(u)}>
-                        <button
-                          type="button"
-                          class="btn secondary small"
-                          aria-label={t("users.editLabel", { name: u.name })}
-                          data-testid="user-edit"
-                          onClick={() => {
-                            setNotice("");
-                            setEditing(u);
-                          }}
-                        >
-                          <Icon name="edit" size={16} /> {t("users.edit")}
-                        </button>
-                      </Show>
-                      <Show when={canToggle(u)}>
-                        <Show
-                          when={u.disabled}
-                          fallback={
-                            <button
-                              type="button"
-                              class="btn secondary small"
-                              aria-label={t("users.disableLabel", { name: u.name })}
-                              data-testid="user-disable"
-                              onClick={() => {
-                                setNotice("");
-                                setDisabling(u);
-                              }}
-                            >
-                              {t("settings.disable")}
-                            </button>
-                          }
-                        >
+                    <td>
+                      <div class="row gap">
+                        <Show when={canEdit(u)}>
                           <button
                             type="button"
                             class="btn secondary small"
-                            aria-label={t("users.enableLabel", { name: u.name })}
-                            data-testid="user-enable"
-                            onClick={() => void enable(u)}
+                            aria-label={t("users.editLabel", { name: u.name })}
+                            data-testid="user-edit"
+                            onClick={() => {
+                              setNotice("");
+                              setEditing(u);
+                            }}
                           >
-                            {t("settings.enable")}
+                            <Icon name="edit" size={16} /> {t("users.edit")}
                           </button>
                         </Show>
-                      </Show>
+                        <Show when={canToggle(u)}>
+                          <Show
+                            when={u.disabled}
+                            fallback={
+                              <button
+                                type="button"
+                                class="btn secondary small"
+                                aria-label={t("users.disableLabel", { name: u.name })}
+                                data-testid="user-disable"
+                                onClick={() => {
+                                  setNotice("");
+                                  setDisabling(u);
+                                }}
+                              >
+                                {t("settings.disable")}
+                              </button>
+                            }
+                          >
+                            <button
+                              type="button"
+                              class="btn secondary small"
+                              aria-label={t("users.enableLabel", { name: u.name })}
+                              data-testid="user-enable"
+                              onClick={() => void enable(u)}
+                            >
+                              {t("settings.enable")}
+                            </button>
+                          </Show>
+                        </Show>
+                      </div>
                     </td>
                   </tr>
                 )}
