@@ -301,6 +301,13 @@ describe("paging every list", () => {
     await checkPaging("/alarms?kind=complaint", c.manager.token, { id: byId, first: (i) => i.raisedAt, min: 6 });
   });
 
+  it("customers by name: a cursor after a 200-character Chinese name is one the server accepts", async () => {
+    const long = "华".repeat(199);
+    for (const end of ["甲", "乙", "丙"]) await newCustomer(t.url, c.manager.token, { name: `${long}${end}`, ownerId: c.rep2.id });
+    const walked = await walk(`/customers?q=${encodeURIComponent("华华华")}`, 1, c.manager.token);
+    expect(walked.map((x) => x.name.slice(-1))).toEqual(["丙", "乙", "甲"].sort());
+  });
+
   describe("next quarter", () => {
     beforeAll(async () => {
       // Q2, more than 60 days after the actives became active: they are stale and overdue (tier C)

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageQuery } from "../http/paging.ts";
 import { nonNegativeYuan } from "../money.ts";
 import { clubDaySchema } from "../time/club-time.ts";
 
@@ -78,8 +79,7 @@ export type PatchCustomer = z.infer<typeof patchCustomerBody>;
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 
 export const listCustomersQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
+  ...pageQuery,
   tier: z.enum(["A", "B", "C"]).optional(),
   status: customerStatus.optional(),
   kind: customerKind.optional(),
