@@ -39,7 +39,14 @@ export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean }) {
 }
 
 /** The leaderboard rows: rank, rep, attainment bar (100% marker, elapsed-part marker), figures, level, 1:3, contacts today. */
-export function BoardTable(props: { rows: BoardRow[]; elapsed: number; flipRef: (id: string) => (el: HTMLElement) => void; tv?: boolean }) {
+export function BoardTable(props: {
+  rows: BoardRow[];
+  elapsed: number;
+  flipRef: (id: string) => (el: HTMLElement) => void;
+  tv?: boolean;
+  /** what the pace figure means (attainment against the elapsed part of the period), as its tooltip */
+  paceHelp?: string;
+}) {
   return (
     <table class="board-table" classList={{ "on-tv": props.tv }} aria-label={t("board.title")}>
       <thead>
@@ -50,7 +57,7 @@ export function BoardTable(props: { rows: BoardRow[]; elapsed: number; flipRef: 
           <th scope="col" class="num">
             {t("board.revenue")}
           </th>
-          <th scope="col">{t("board.level")}</th>
+          <th scope="col">{t("boardPace.level")}</th>
           <th scope="col">{t("board.ratio")}</th>
           <th scope="col" class="num">
             {t("board.today")}
@@ -74,7 +81,10 @@ export function BoardTable(props: { rows: BoardRow[]; elapsed: number; flipRef: 
                 <span class="bar-figs">
                   <strong data-testid="attainment">{r.target ? pct(r.attainment) : t("board.noTarget")}</strong>
                   <Show when={r.pace !== null && r.target}>
-                    <span class="muted"> · {t("board.pace", { p: pct(r.pace) })}</span>
+                    <span class="muted" data-testid="pace" title={props.paceHelp}>
+                      {" "}
+                      · {t("boardPace.figure", { p: pct(r.pace) })}
+                    </span>
                   </Show>
                 </span>
               </td>

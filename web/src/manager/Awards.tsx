@@ -61,14 +61,35 @@ export function AwardsPage() {
                       <Show when={w().twoYearContractEligible}>
                         <p class="muted small">{t("awards.contract")}</p>
                       </Show>
-                      <a
-                        class="btn secondary small"
-                        href={`/api/v1/awards/${year()}/certificate/${w().repId}?lang=${lang()}`}
-                        target="_blank"
-                        rel="noopener"
+                      <Show
+                        when={awards.data()?.final}
+                        fallback={
+                          <>
+                            <button
+                              type="button"
+                              class="btn secondary small"
+                              disabled
+                              aria-describedby={`cert-later-${p}`}
+                              data-testid="certificate"
+                            >
+                              {t("awards.certificate")}
+                            </button>
+                            <p class="muted small" id={`cert-later-${p}`} data-testid="certificate-later">
+                              {t("awards.certificateLater")}
+                            </p>
+                          </>
+                        }
                       >
-                        {t("awards.certificate")}
-                      </a>
+                        <a
+                          class="btn secondary small"
+                          href={`/api/v1/awards/${year()}/certificate/${w().repId}?lang=${lang()}`}
+                          target="_blank"
+                          rel="noopener"
+                          data-testid="certificate"
+                        >
+                          {t("awards.certificate")}
+                        </a>
+                      </Show>
                     </>
                   )}
                 </Show>

@@ -47,14 +47,17 @@ export function Board() {
           <Ready when={board.loaded()} error={board.error()} retry={() => void board.reload()}>
             <Show when={board.rows.length > 0} fallback={<Empty icon="board">{t("board.empty")}</Empty>}>
               <BoardSummary rows={board.rows} />
-              <BoardTable rows={board.rows} elapsed={periodAt(period()).elapsed} flipRef={flip.ref} />
+              <BoardTable rows={board.rows} elapsed={periodAt(period()).elapsed} flipRef={flip.ref} paceHelp={t("boardPace.legend")} />
             </Show>
             <p class="legend muted small">
               <span class="legend-mark full" /> {t("board.legend100")} <span class="legend-mark pace" /> {t("board.legendPace")}
             </p>
+            <p class="legend muted small" data-testid="pace-legend">
+              {t("boardPace.legend")}
+            </p>
           </Ready>
         </section>
-        <Alarms />
+        <Alarms belowPace={board.loaded() ? board.rows.filter((r) => r.level && r.level !== "ok").length : null} />
       </div>
     </div>
   );
@@ -86,8 +89,12 @@ export function alarmText(a: Alarm): string {
   return a.message;
 }
 
-/** Live alarms, newest first; a manager acknowledges each. */
-function Alarms() {
+/**
+ * Live alarms, newest first; a manager acknowledges each. With none open, the panel
+ * says what the board's level chips say (`belowPace`: rows below pace, null while the
+ * board loads), so it never calls everyone on pace beside a row with an alarm level.
+ */
+function Alarms(props: { belowPace: number | null }) {
   const [items, setItems] = createSignal<Alarm[]>([]);
   const [error, setError] = createSignal<unknown>(null);
   const [loading, setLoading] = createSignal(true);
@@ -130,7 +137,21 @@ function Alarms() {
       <FormError error={ackError()} />
       <Show when={!loading()} fallback={<Loading />}>
         <Show when={!error()} fallback={<ErrorBox error={error()} retry={() => void load()} />}>
-          <Show when={items().length > 0} fallback={<Empty icon="signed">{t("alarms.none")}</Empty>}>
+          <Show
+            when={items().length > 0}
+            fallback={
+              <Empty icon="signed">
+                <span data-testid="alarms-empty">
+                  {t("alarms.noneOnBoard")}{" "}
+                  {props.belowPace === null
+                    ? ""
+                    : props.belowPace > 0
+                      ? t("alarms.belowPace", { n: props.belowPace })
+                      : t("alarms.allOnPace")}
+                </span>
+              </Empty>
+            }
+          >
             <ul class="alarm-list" aria-live="polite">
               <For each={items()}>
                 {(a) => (

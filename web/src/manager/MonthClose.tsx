@@ -3,8 +3,10 @@ import { client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubMonth, dateTime, monthLabel, pct, shiftMonth } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { Empty, FormError, Ready, TableHead } from "../ui/common.tsx";
+import { describe } from "../rep/errors.ts";
+import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
+import { Modal } from "./Modal.tsx";
 import { reasonText } from "./reasons.ts";
 
 /** Month close (第六条 2②⑵): each rep's outcome with its reasons, the bonus state and who it was reported to. */
@@ -17,8 +19,10 @@ export function MonthClose() {
   );
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<unknown>(null);
+  const [confirming, setConfirming] = createSignal(false);
 
   async function close() {
+    setConfirming(false);
     setBusy(true);
     setError(null);
     try {
@@ -53,12 +57,39 @@ export function MonthClose() {
           >
             ›
           </button>
-          <button type="button" class="btn primary" disabled={busy() || month() >= clubMonth()} onClick={() => void close()}>
+          <button
+            type="button"
+            class="btn primary"
+            disabled={busy() || month() >= clubMonth()}
+            onClick={() => setConfirming(true)}
+            data-testid="close-month"
+          >
             <Icon name="lock" size={16} /> {view()?.closed ? t("close.again") : t("close.run")}
           </button>
         </div>
       </header>
-      <FormError error={error()} />
+      <Modal
+        open={confirming()}
+        onClose={() => setConfirming(false)}
+        alert
+        testid="close-confirm"
+        title={t(view()?.closed ? "close.confirmTitle" : "close.confirmFirstTitle", { month: monthLabel(month()) })}
+        description={t("close.confirmText")}
+      >
+        <div class="modal-actions">
+          <button type="button" class="btn secondary" onClick={() => setConfirming(false)}>
+            {t("close.cancel")}
+          </button>
+          <button type="button" class="btn danger" onClick={() => void close()} data-testid="close-confirm-yes">
+            <Icon name="lock" size={16} /> {t("close.confirm")}
+          </button>
+        </div>
+      </Modal>
+      <Show when={error()}>
+        <p class="form-error" role="alert">
+          {describe(error())}
+        </p>
+      </Show>
       <Ready when={view()} error={results.error()} retry={results.refetch}>
         {(v) => (
           <>

@@ -3,7 +3,9 @@ import { client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { dateTime } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { Empty, FieldError, FormError, Ready, TableHead } from "../ui/common.tsx";
+import { describe } from "../rep/errors.ts";
+import { Empty, Ready, TableHead } from "../ui/common.tsx";
+import { Modal } from "./Modal.tsx";
 
 /** Prospects with three or more in-person contacts: continue, reassign or drop (SPEC §5). */
 export function Review() {
@@ -19,6 +21,8 @@ export function Review() {
   const [busy, setBusy] = createSignal<string | null>(null);
   const [error, setError] = createSignal<{ id: string; err: unknown } | null>(null);
   const [owner, setOwner] = createSignal<Record<string, string>>({});
+  /** the prospect whose drop waits for the manager's confirmation (a drop cannot be undone) */
+  const [dropping, setDropping] = createSignal<{ id: string; name: string; owner: string } | null>(null);
 
   async function decide(id: string, decision: "continue" | "drop" | "reassign") {
     setBusy(id);
@@ -93,14 +97,16 @@ export function Review() {
                             type="button"
                             class="btn danger small"
                             disabled={busy() === it.customerId}
-                            onClick={() => void decide(it.customerId, "drop")}
+                            onClick={() => setDropping({ id: it.customerId, name: it.name, owner: it.ownerName ?? "" })}
+                            data-testid="review-drop"
                           >
                             {t("review.drop")}
                           </button>
                         </div>
                         <Show when={error()?.id === it.customerId}>
-                          <FieldError error={error()?.err} field="ownerId" />
-                          <FormError error={error()?.err} shown={["ownerId"]} />
+                          <p class="form-error" role="alert">
+                            {describe(error()?.err)}
+                          </p>
                         </Show>
                       </td>
                     </tr>
@@ -111,6 +117,32 @@ export function Review() {
           </Show>
         )}
       </Ready>
+      <Modal
+        open={dropping() !== null}
+        onClose={() => setDropping(null)}
+        alert
+        testid="drop-confirm"
+        title={t("review.dropTitle", { name: dropping()?.name ?? "" })}
+        description={t("review.dropText", { owner: dropping()?.owner ?? "" })}
+      >
+        <div class="modal-actions">
+          <button type="button" class="btn secondary" onClick={() => setDropping(null)}>
+            {t("review.cancel")}
+          </button>
+          <button
+            type="button"
+            class="btn danger"
+            data-testid="drop-confirm-yes"
+            onClick={() => {
+              const d = dropping();
+              setDropping(null);
+              if (d) void decide(d.id, "drop");
+            }}
+          >
+            {t("review.dropConfirm")}
+          </button>
+        </div>
+      </Modal>
     </div>
   );
 }

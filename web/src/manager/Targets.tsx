@@ -3,7 +3,9 @@ import { ApiError, client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubMonth, money, monthLabel, pct, shiftMonth } from "../format.ts";
 import { t } from "../i18n/index.ts";
+import { describe } from "../rep/errors.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
+import { Icon } from "../ui/icons.tsx";
 
 const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
 
@@ -19,6 +21,13 @@ export function Targets() {
     (k) => data(client.quota.$get({ query: { month: k.slice(6) } })),
     { persist: false },
   );
+  // A closed month's targets are final (the server refuses them): the screen says so up front.
+  const closed = useData(
+    () => `month-closed:${month()}`,
+    (k) => data(client.months[":month"].results.$get({ param: { month: k.slice(13) } })),
+    { persist: false },
+  );
+  const isClosed = () => closed.data()?.month === month() && closed.data()?.closed === true;
   const [drafts, setDrafts] = createSignal<Record<string, string>>({});
   const [errors, setErrors] = createSignal<Record<string, string>>({});
   const [saved, setSaved] = createSignal<Record<string, boolean>>({});
@@ -39,7 +48,13 @@ export function Targets() {
       setErrors({ ...errors(), [repId]: "" });
       void quota.refetch();
     } catch (e) {
-      const msg = e instanceof ApiError ? (e.fields.amount ?? e.fields.month ?? e.message) : String(e);
+      const msg =
+        e instanceof ApiError && e.fields.month === "is closed"
+          ? t("targets.closedReason")
+          : e instanceof ApiError && e.fields.amount
+            ? t("targets.invalid")
+            : describe(e);
+      if (e instanceof ApiError && e.fields.month === "is closed") void closed.refetch();
       setErrors({ ...errors(), [repId]: msg });
     }
   }
@@ -61,6 +76,11 @@ export function Targets() {
           </button>
         </div>
       </header>
+      <Show when={isClosed()}>
+        <p class="note" role="status" data-testid="targets-closed">
+          <Icon name="lock" size={16} /> {t("targets.closedReason")}
+        </p>
+      </Show>
       <Ready when={reps.data()} error={reps.error()} retry={reps.refetch}>
         {(r) => (
           <Show when={r().items.length > 0} fallback={<Empty icon="user">{t("targets.noReps")}</Empty>}>
@@ -83,39 +103,41 @@ export function Targets() {
                       <td class="num">{money(rowFor(u.id)?.achieved)}</td>
                       <td class="num">{pct(rowFor(u.id)?.attainment)}</td>
                       <td>
-                        <form
-                          class="row gap"
-                          onSubmit={(e) => {
-                            e.preventDefault();
-                            void save(u.id);
-                          }}
-                        >
-                          <label class="inline">
-                            <span class="sr-only">{t("targets.amountFor", { name: u.name })}</span>
-                            <span class="prefix">¥</span>
-                            <input
-                              inputmode="decimal"
-                              class="num-input"
-                              value={drafts()[u.id] ?? ""}
-                              placeholder={rowFor(u.id)?.target?.toString() ?? "0.00"}
-                              aria-invalid={!!errors()[u.id]}
-                              aria-describedby={`terr-${u.id}`}
-                              onInput={(e) => {
-                                const v = e.currentTarget.value.trim();
-                                setDrafts({ ...drafts(), [u.id]: v });
-                                setErrors({ ...errors(), [u.id]: localError(v) });
-                                setSaved({ ...saved(), [u.id]: false });
-                              }}
-                            />
-                          </label>
-                          <button type="submit" class="btn primary small">
-                            {saved()[u.id] ? `✓ ${t("action.saved")}` : t("action.save")}
-                          </button>
-                        </form>
-                        <Show when={errors()[u.id]}>
-                          <span class="field-error" id={`terr-${u.id}`} role="alert">
-                            {errors()[u.id]}
-                          </span>
+                        <Show when={!isClosed()} fallback={<span class="muted small">{t("targets.closedReason")}</span>}>
+                          <form
+                            class="row gap"
+                            onSubmit={(e) => {
+                              e.preventDefault();
+                              void save(u.id);
+                            }}
+                          >
+                            <label class="inline">
+                              <span class="sr-only">{t("targets.amountFor", { name: u.name })}</span>
+                              <span class="prefix">¥</span>
+                              <input
+                                inputmode="decimal"
+                                class="num-input"
+                                value={drafts()[u.id] ?? ""}
+                                placeholder={rowFor(u.id)?.target?.toString() ?? "0.00"}
+                                aria-invalid={!!errors()[u.id]}
+                                aria-describedby={`terr-${u.id}`}
+                                onInput={(e) => {
+                                  const v = e.currentTarget.value.trim();
+                                  setDrafts({ ...drafts(), [u.id]: v });
+                                  setErrors({ ...errors(), [u.id]: localError(v) });
+                                  setSaved({ ...saved(), [u.id]: false });
+                                }}
+                              />
+                            </label>
+                            <button type="submit" class="btn primary small">
+                              {saved()[u.id] ? `✓ ${t("action.saved")}` : t("action.save")}
+                            </button>
+                          </form>
+                          <Show when={errors()[u.id]}>
+                            <span class="field-error" id={`terr-${u.id}`} role="alert">
+                              {errors()[u.id]}
+                            </span>
+                          </Show>
                         </Show>
                       </td>
                     </tr>
