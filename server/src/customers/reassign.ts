@@ -40,7 +40,7 @@ export async function reassignCustomers(ctx: ServiceContext, input: Reassign) {
       .select({ id: users.id, role: users.role, disabledAt: users.disabledAt })
       .from(users)
       .where(eq(users.id, input.toRepId));
-    if (!to || to.role !== "rep" || to.disabledAt)
+    if (to?.role !== "rep" || to.disabledAt)
       throw new RuleViolation("Customers go to an active rep of this club.", { toRepId: "is not an active rep of this club" });
     let rows: { id: string; ownerId: string }[];
     if (input.customerIds) {

@@ -122,12 +122,12 @@ function Trend(props: { repId: string; yearAttainment: number | null }) {
                 </tr>
               </thead>
               <tbody>
-                <tr class="trend-bars" aria-hidden="true">
+                <tr class="trend-bars">
                   <td />
                   <For each={Array.from({ length: 12 }, (_, i) => list()[i])}>
                     {(r) => (
                       <td>
-                        <div class="trend-cell">
+                        <div class="trend-cell" aria-hidden="true">
                           <div class="trend-full" style={{ bottom: `${(1 / scale) * 100}%` }} />
                           <div class="trend-bar" style={{ height: `${Math.min(100, ((r?.attainment ?? 0) / scale) * 100)}%` }} />
                         </div>
