@@ -5,7 +5,7 @@ import { fileHash, RowErrors, readCsv } from "../csv/read.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, RuleViolation } from "../http/errors.ts";
-import { MAX_YUAN, toFen } from "../money.ts";
+import { MAX_YUAN, toFen, toYuan } from "../money.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
 import { closedMonthError, closedMonthProblem, closedMonths, dateProblem, maybeClosed } from "./dates.ts";
@@ -155,6 +155,7 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
     return { importId: imp!.id, stored };
   });
   await afterRevenue(ctx, result.stored);
-  const total = result.stored.reduce((s, e) => s + e.amountFen, 0);
-  return { importId: result.importId, rows: result.stored.length, total: total / 100 };
+  // Summed exactly (a file may span several years, each up to the year cap).
+  const total = result.stored.reduce((s, e) => s + BigInt(e.amountFen), 0n);
+  return { importId: result.importId, rows: result.stored.length, total: toYuan(total) };
 }
