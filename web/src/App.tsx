@@ -22,6 +22,8 @@ const CustomersTable = lazy(() => named(import("./manager/Customers.tsx"), "Cust
 const ImportPage = lazy(() => named(import("./manager/Import.tsx"), "ImportPage"));
 const SettingsPage = lazy(() => named(import("./manager/Settings.tsx"), "SettingsPage"));
 const AwardsPage = lazy(() => named(import("./manager/Awards.tsx"), "AwardsPage"));
+const ComplaintsPage = lazy(() => named(import("./manager/Complaints.tsx"), "ComplaintsPage"));
+const PlansPage = lazy(() => named(import("./manager/Plans.tsx"), "PlansPage"));
 const UsersPage = lazy(() => named(import("./manager/Users.tsx"), "UsersPage"));
 const DiariesPage = lazy(() => named(import("./manager/Diaries.tsx"), "DiariesPage"));
 const RepDetail = lazy(() => named(import("./manager/RepDetail.tsx"), "RepDetail"));
@@ -111,6 +113,8 @@ const managerNav: NavItem[] = [
   { href: "/diaries", label: () => t("nav.diaries"), icon: "diary" },
   { href: "/targets", label: () => t("nav.targets"), icon: "target" },
   { href: "/close", label: () => t("nav.close"), icon: "lock" },
+  { href: "/complaints", label: () => t("nav.complaints"), icon: "alert" },
+  { href: "/plans", label: () => t("nav.plans"), icon: "calendar" },
   { href: "/customers", label: () => t("nav.customers"), icon: "user" },
   { href: "/analysis", label: () => t("nav.analysis"), icon: "chart" },
   { href: "/import", label: () => t("nav.import"), icon: "upload" },
@@ -256,6 +260,8 @@ export function App() {
       <Route path="/analysis" component={Analysis} />
       <Route path="/import" component={ImportPage} />
       <Route path="/awards" component={AwardsPage} />
+      <Route path="/complaints" component={ComplaintsPage} />
+      <Route path="/plans" component={PlansPage} />
       <Route path="/settings" component={SettingsPage} />
       <Route path="/users" component={UsersPage} />
       <Route path="/diaries/:date?" component={DiariesPage} />
