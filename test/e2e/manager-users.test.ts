@@ -109,6 +109,7 @@ describe("manager's users screen", () => {
     ).toBe(200);
 
     // a manager makes a rep a manager: what they see changes at once, so it is confirmed
+    expect((await call(ts.url, "GET", "/diary", { token: club.rep2.token })).status).toBe(403);
     await rowOf(page, club.rep2.id).getByTestId("user-edit").click();
     await edit.getByTestId("edit-role").selectOption("manager");
     await edit.getByTestId("edit-save").click();
@@ -123,6 +124,8 @@ describe("manager's users screen", () => {
     await confirm.getByTestId("user-confirm").click();
     await expect.poll(() => rowOf(page, club.rep2.id).getByTestId("user-role").textContent()).toBe("营销部经理");
     expect((await user(club.rep2.id)).role).toBe("manager");
+    // at once: the same session now reads what only managers read
+    expect((await call(ts.url, "GET", "/diary", { token: club.rep2.token })).status).toBe(200);
 
     // disable a rep: confirmed, then every session of theirs ends
     const victim = (await get(ts.url, club.admin.token, "/users?role=rep&limit=5")).items.find((u: { email: string }) =>
