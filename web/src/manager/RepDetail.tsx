@@ -97,6 +97,9 @@ function Trend(props: { repId: string; yearAttainment: number | null }) {
       ),
   );
   const scale = 1.25;
+  // A function, so that it is set through the CSSOM: a constant style would be compiled
+  // into the template as a style attribute, which the CSP (style-src 'self') refuses.
+  const full = () => `${(1 / scale) * 100}%`;
   return (
     <section class="card span2" aria-labelledby="trend-title" data-testid="rep-trend">
       <div class="row gap spread">
@@ -128,7 +131,7 @@ function Trend(props: { repId: string; yearAttainment: number | null }) {
                     {(r) => (
                       <td>
                         <div class="trend-cell" aria-hidden="true">
-                          <div class="trend-full" style={{ bottom: `${(1 / scale) * 100}%` }} />
+                          <div class="trend-full" style={{ bottom: full() }} />
                           <div class="trend-bar" style={{ height: `${Math.min(100, ((r?.attainment ?? 0) / scale) * 100)}%` }} />
                         </div>
                       </td>
