@@ -99,6 +99,18 @@ describe("manager drills down from the board to a rep", () => {
     expect(await page.getByTestId("rep-trend").textContent()).toContain(`Attainment by month, ${month.slice(0, 4)}`);
     await expect.poll(() => page.locator(`[data-testid="ladder-row"][data-month="${back(month, 1)}"]`).textContent()).toContain("Removal");
     await expectAccessible(page);
+    // a rep leaves: every customer of theirs goes to a colleague from this page
+    await page.getByTestId("rep-reassign-all").click();
+    const dialog = page.getByTestId("reassign-dialog");
+    await dialog.waitFor();
+    expect(await dialog.getByTestId("reassign-from").inputValue()).toBe(club.rep1.id);
+    await dialog.getByTestId("reassign-to").selectOption({ label: "陈静" });
+    await dialog.getByTestId("reassign-reason").fill("Zhang Wei leaves the club");
+    await expectAccessible(page);
+    await dialog.getByTestId("reassign-confirm").click();
+    await expect.poll(() => page.getByTestId("reassign-done").textContent()).toBe("1 customer now belongs to 陈静.");
+    const left = await get(ts.url, club.manager.token, `/customers?ownerId=${club.rep1.id}`);
+    expect(left.items).toEqual([]);
     await page.goto(`${ts.url}/manager/reps/00000000-0000-4000-8000-000000000000`);
     await page.getByText("This rep is not in the club.").waitFor();
     await ctx.close();

@@ -19,12 +19,14 @@ const ruleOf: Record<string, MessageKey> = {
  */
 export function ReassignDialog(props: {
   customerIds?: string[];
+  /** With no customerIds: the rep whose customers move, chosen already (a rep's page). */
+  fromRepId?: string;
   users: readonly User[];
   onClose: () => void;
   onDone: (moved: number, to: User) => void;
 }) {
   const all = () => props.customerIds === undefined;
-  const [from, setFrom] = createSignal("");
+  const [from, setFrom] = createSignal(props.fromRepId ?? "");
   const [to, setTo] = createSignal("");
   const [reason, setReason] = createSignal("");
   const [errors, setErrors] = createSignal<Errors>({});

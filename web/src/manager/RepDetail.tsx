@@ -1,12 +1,14 @@
 import { A, useParams } from "@solidjs/router";
-import { createResource, For, Show } from "solid-js";
+import { createResource, createSignal, For, Show } from "solid-js";
 import { ApiError, client, data } from "../api.ts";
 import { boardMoney, clubDay, clubMonth, clubYear, dateTime, dayLabel, monthLabel, pct } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
 import { Empty, ErrorBox, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
+import { allUsers } from "./allUsers.ts";
 import { alarmText } from "./Board.tsx";
 import { shiftDay } from "./Diaries.tsx";
+import { ReassignDialog } from "./Reassign.tsx";
 import { reasonText } from "./reasons.ts";
 import "./manager.css";
 
@@ -31,6 +33,10 @@ export function RepDetail() {
   const params = useParams<{ id: string }>();
   const id = () => params.id;
   const [standing] = createResource(id, (rep) => data(client.reps[":id"].standing.$get({ param: { id: rep } })));
+  const [moving, setMoving] = createSignal(false);
+  const [moved, setMoved] = createSignal("");
+  // every user, read only when the manager opens the reassign dialog
+  const [everyone] = createResource(moving, () => allUsers());
   return (
     <div class="page">
       <p>
@@ -54,8 +60,27 @@ export function RepDetail() {
                   <A class="btn secondary small" href={`/diaries?rep=${id()}`}>
                     <Icon name="diary" size={16} /> {t("nav.diaries")}
                   </A>
+                  <button type="button" class="btn secondary small" onClick={() => setMoving(true)} data-testid="rep-reassign-all">
+                    {t("repDetail.moveAll")}
+                  </button>
                 </div>
               </header>
+              <Show when={moved()}>
+                <p class="banner ok" role="status" data-testid="reassign-done">
+                  {moved()}
+                </p>
+              </Show>
+              <Show when={moving() && everyone()}>
+                <ReassignDialog
+                  fromRepId={id()}
+                  users={everyone() ?? []}
+                  onClose={() => setMoving(false)}
+                  onDone={(n, to) => {
+                    setMoving(false);
+                    setMoved(t("reassign.done", { n, name: to.name }));
+                  }}
+                />
+              </Show>
               <div class="detail-grid">
                 <Trend repId={id()} yearAttainment={s().year.toDate.attainment} />
                 <div class="stack">

@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { ApiError, client, data, type User } from "../api.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
@@ -155,7 +156,9 @@ export function UsersPage() {
                 {(u) => (
                   <tr data-testid="user-row" data-user={u.id}>
                     <td>
-                      {u.name}
+                      <Show when={u.role === "rep"} fallback={u.name}>
+                        <A href={`/manager/reps/${u.id}`}>{u.name}</A>
+                      </Show>
                       <Show when={isMe(u)}>
                         <span class="muted small"> ({t("users.you")})</span>
                       </Show>
