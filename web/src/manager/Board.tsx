@@ -4,7 +4,7 @@ import { type Alarm, client, data } from "../api.ts";
 import { BoardSummary, BoardTable } from "../board/BoardTable.tsx";
 import { createFlip, useBoard } from "../board/useBoard.ts";
 import { boardMoney, clock, pct, periodAt, periodLabel } from "../format.ts";
-import { t } from "../i18n/index.ts";
+import { lang, t } from "../i18n/index.ts";
 import { onLive } from "../live.ts";
 import type { CloseReason, Level, Period } from "../types.ts";
 import { Empty, ErrorBox, FormError, LevelChip, LiveDot, Loading, Ready } from "../ui/common.tsx";
@@ -142,7 +142,8 @@ function Alarms(props: { belowPace: number | null }) {
             fallback={
               <Empty icon="signed">
                 <span data-testid="alarms-empty">
-                  {t("alarms.noneOnBoard")}{" "}
+                  {t("alarms.noneOnBoard")}
+                  {lang() === "zh-CN" ? "" : " "}
                   {props.belowPace === null
                     ? ""
                     : props.belowPace > 0

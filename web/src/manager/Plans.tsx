@@ -75,7 +75,12 @@ export function PlansPage() {
     return list;
   };
   const weekText = (w: string) =>
-    t("plans.weekLabel", { w: w.slice(5), from: short(mondayOf(w)), to: short(dayOfNum(dayNum(mondayOf(w)) + 6)) });
+    t("plans.weekLabel", {
+      n: Number(w.slice(6)),
+      y: w.slice(0, 4),
+      from: short(mondayOf(w)),
+      to: short(dayOfNum(dayNum(mondayOf(w)) + 6)),
+    });
 
   return (
     <div class="page">
@@ -151,7 +156,7 @@ export function PlansPage() {
                 <For each={weeks().slice(1)}>
                   {(w) => (
                     <th scope="col" class="num" title={weekText(w)}>
-                      {w.slice(5)}
+                      {t("plans.weekShort", { n: Number(w.slice(6)) })}
                     </th>
                   )}
                 </For>

@@ -103,7 +103,7 @@ export function Targets() {
                       <td class="num">{money(rowFor(u.id)?.achieved)}</td>
                       <td class="num">{pct(rowFor(u.id)?.attainment)}</td>
                       <td>
-                        <Show when={!isClosed()} fallback={<span class="muted small">{t("targets.closedReason")}</span>}>
+                        <Show when={!isClosed()} fallback={<span class="muted">—</span>}>
                           <form
                             class="row gap"
                             onSubmit={(e) => {
