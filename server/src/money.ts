@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { coded } from "./http/field-codes.ts";
 
 /**
  * The one module that knows money (SPEC §1): the API speaks yuan as JSON numbers
@@ -9,13 +10,13 @@ export const MAX_YUAN = 1e12;
 /** A yuan amount as the API accepts it: a finite number, ≤ 2 decimals, within ±1e12. */
 export const yuan = z
   .number({ error: "must be a number" })
-  .refine((v) => Number.isFinite(v), "must be a finite number")
-  .refine((v) => Math.abs(v) <= MAX_YUAN, `must not exceed ${MAX_YUAN}`)
-  .refine((v) => /^-?\d+(\.\d{1,2})?$/.test(String(v)), "must have at most two decimals");
+  .refine((v) => Number.isFinite(v), coded("not_finite", "must be a finite number"))
+  .refine((v) => Math.abs(v) <= MAX_YUAN, coded("too_large", `must not exceed ${MAX_YUAN}`, { max: MAX_YUAN, inclusive: true }))
+  .refine((v) => /^-?\d+(\.\d{1,2})?$/.test(String(v)), coded("too_many_decimals", "must have at most two decimals", { max: 2 }));
 
 /** A positive amount: revenue, list prices, thresholds, targets (only a reversal is negative). */
-export const positiveYuan = yuan.refine((v) => v > 0, "must be above zero");
-export const nonNegativeYuan = yuan.refine((v) => v >= 0, "must not be negative");
+export const positiveYuan = yuan.refine((v) => v > 0, coded("must_be_positive", "must be above zero"));
+export const nonNegativeYuan = yuan.refine((v) => v >= 0, coded("must_not_be_negative", "must not be negative"));
 
 export function toFen(yuanAmount: number): number {
   return Math.round(yuanAmount * 100);

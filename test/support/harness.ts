@@ -1,6 +1,7 @@
 import { createDb, type Database } from "@clubhouse/db";
 import { type Config, FixedClock, type RunningServer, startServer, testConfig } from "@clubhouse/server";
 import postgres from "postgres";
+import { isFieldCode } from "../../server/src/http/field-codes.ts";
 
 /** Which database the API tests run on: set per vitest project (pglite | postgres). */
 export const TEST_DB = (process.env.TEST_DB ?? "pglite") as "pglite" | "postgres";
@@ -136,4 +137,18 @@ export function expectErrorShape(res: Res<Json>, status: number, code?: string) 
     throw new Error(`not the error shape: ${JSON.stringify(res.body)}`);
   if (code && e.code !== code) throw new Error(`expected code ${code}, got ${e.code}`);
   if (/\n\s+at\s/.test(JSON.stringify(res.body))) throw new Error("stack trace in the body");
+  expectFieldCodes(e);
+}
+
+/** Each refused field carries a stable code the web app can word (SPEC §9): same paths as `fields`, known codes. */
+export function expectFieldCodes(e: { fields?: Record<string, unknown>; fieldCodes?: Record<string, { code?: unknown }> }) {
+  if (!e.fields) {
+    if (e.fieldCodes) throw new Error(`fieldCodes without fields: ${JSON.stringify(e)}`);
+    return;
+  }
+  const paths = Object.keys(e.fields).sort();
+  const coded = Object.keys(e.fieldCodes ?? {}).sort();
+  if (JSON.stringify(paths) !== JSON.stringify(coded)) throw new Error(`fieldCodes ${coded} do not match fields ${paths}`);
+  for (const [path, c] of Object.entries(e.fieldCodes ?? {}))
+    if (!isFieldCode(c?.code)) throw new Error(`field ${path} has no known code: ${JSON.stringify(c)}`);
 }

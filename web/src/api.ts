@@ -8,9 +8,16 @@
 import { hc, type InferResponseType } from "hono/client";
 import { createSignal } from "solid-js";
 import type { ApiType } from "../../server/src/app.ts";
+import type { FieldCoded } from "./i18n/fields.ts";
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: Record<string, string>; requestId?: string };
+  error: {
+    code: string;
+    message: string;
+    fields?: Record<string, string>;
+    fieldCodes?: Record<string, FieldCoded>;
+    requestId?: string;
+  };
 }
 
 export class ApiError extends Error {
@@ -19,6 +26,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** Each refused field's stable code and parameters: word these, never `fields`' English lines. */
+    readonly fieldCodes: Record<string, FieldCoded> = {},
   ) {
     super(message);
   }
@@ -46,7 +55,7 @@ async function apiFetch(input: RequestInfo | URL, init?: RequestInit): Promise<R
   } catch {}
   const e = body?.error;
   if (res.status === 401 && !String(input).endsWith("/auth/login")) setSignedOut(true);
-  throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText, e?.fields ?? {});
+  throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText, e?.fields ?? {}, e?.fieldCodes ?? {});
 }
 
 export const client = hc<ApiType>("/api/v1", { fetch: apiFetch });
@@ -60,18 +69,6 @@ export async function data<T>(call: Promise<{ json(): Promise<T> }>): Promise<T>
 export async function uploadCsv<T>(path: string, text: string): Promise<T> {
   const res = await apiFetch(`/api/v1${path}`, { method: "POST", headers: { "content-type": "text/csv; charset=utf-8" }, body: text });
   return (await res.json()) as T;
-}
-
-/** A message for people: what went wrong and what to do next. */
-export function describeError(err: unknown, t: (k: "error.network" | "error.session" | "error.forbidden" | "error.generic") => string) {
-  if (err instanceof NetworkError) return t("error.network");
-  if (err instanceof ApiError) {
-    if (err.status === 401) return t("error.session");
-    if (err.status === 403) return `${err.message} ${t("error.forbidden")}`;
-    if (err.status >= 500) return t("error.generic");
-    return err.message;
-  }
-  return t("error.generic");
 }
 
 export type Me = InferResponseType<typeof client.me.$get, 200>;

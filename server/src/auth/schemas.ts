@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { coded } from "../http/field-codes.ts";
 
 export const email = z.string().trim().toLowerCase().max(254).email("must be an email address");
 export const password = z.string().min(10, "must be at least 10 characters").max(200);
@@ -13,7 +14,9 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export const timezone = z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Shanghai");
+export const timezone = z
+  .string()
+  .refine(isTimeZone, coded("invalid_format", "must be an IANA time zone such as Asia/Shanghai", { format: "timezone" }));
 
 export const slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "must be 1–40 lowercase letters, digits or dashes");
 

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import type { Deps } from "../deps.ts";
 import { Conflict, isUniqueViolation, RateLimited, Unauthorized } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { createSession, type SessionTenant, type SessionUser } from "./session.ts";
 import {
@@ -61,7 +62,7 @@ export async function createClub(deps: Deps, input: NewClub) {
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new Conflict("That club address is taken.", { "club.slug": "is taken" });
+      throw new Conflict("That club address is taken.", { "club.slug": fieldIssue("taken", "is taken") });
     }
     throw err;
   }

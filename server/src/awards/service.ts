@@ -2,6 +2,7 @@ import { revenueEntries, tenants, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { toYuan } from "../money.ts";
 import { clubClock, periodSums, userNames } from "../quotas/read.ts";
 import { type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
@@ -24,7 +25,8 @@ export async function awardsFor(ctx: ServiceContext, year: ClubYear) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const clock = await clubClock(tx, ctx);
     const current = yearOf(clock.now, clock.tz);
-    if (year > current) throw new RuleViolation(`${year} has not started yet in club time.`, { year: "is in the future" });
+    if (year > current)
+      throw new RuleViolation(`${year} has not started yet in club time.`, { year: fieldIssue("year_not_started", "is in the future") });
     const months = monthsOfYear(year);
     const final = monthRange(months[11]!, clock.tz).end.getTime() <= clock.now.getTime();
     const { tsums, rsums } = await periodSums(tx, months);
@@ -85,7 +87,9 @@ export async function clubName(ctx: ServiceContext) {
 export async function certificateFor(ctx: ServiceContext, year: ClubYear, repId: string) {
   const awards = await awardsFor(ctx, year);
   if (!awards.final)
-    throw new RuleViolation(`${year} is not over yet; certificates are printed after the year ends.`, { year: "not over" });
+    throw new RuleViolation(`${year} is not over yet; certificates are printed after the year ends.`, {
+      year: fieldIssue("year_not_over", "not over"),
+    });
   const place = PLACES.find((p) => awards[p]?.repId === repId);
   const winner = place ? awards[place] : null;
   if (!place || !winner) throw new NotFound("award winner");

@@ -3,6 +3,7 @@ import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
+import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, instant, params, query } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
@@ -32,7 +33,7 @@ export function cardRoutes(deps: Deps) {
       body(
         z
           .strictObject({ name: name.optional(), listPrice: positiveYuan.optional(), active: z.boolean().optional() })
-          .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
+          .refine((v) => Object.keys(v).length > 0, coded("nothing_to_change", "give at least one field to change")),
       ),
       async (c) => c.json(await updateCardType(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200),
     )

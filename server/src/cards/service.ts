@@ -4,6 +4,7 @@ import { audit } from "../audit.ts";
 import { actorId, isManager, loadCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { checkDate, checkOpenMonth, closedMonths } from "../revenue/dates.ts";
@@ -27,7 +28,11 @@ export async function createCardType(ctx: ServiceContext, input: { name: string;
       const rules = await readClubRules(tx);
       const line = input.businessLine ?? "membership";
       if (!rules.businessLines.includes(line))
-        throw new ValidationError({ businessLine: `must be one of: ${rules.businessLines.join(", ")}` });
+        throw new ValidationError({
+          businessLine: fieldIssue("unknown_business_line", `must be one of: ${rules.businessLines.join(", ")}`, {
+            values: rules.businessLines,
+          }),
+        });
       const [t] = await tx
         .insert(cardTypes)
         .values({
@@ -42,7 +47,7 @@ export async function createCardType(ctx: ServiceContext, input: { name: string;
       return presentType(t!);
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new Conflict("A card type with that name exists.", { name: "is taken" });
+    if (isUniqueViolation(err)) throw new Conflict("A card type with that name exists.", { name: fieldIssue("taken", "is taken") });
     throw err;
   }
 }
@@ -114,10 +119,12 @@ export async function sellCard(
     const rules = await readClubRules(tx);
     const customer = await loadCustomer(tx, ctx, input.customerId, true);
     if (customer.status === "dropped")
-      throw new RuleViolation("This prospect was dropped; a manager must reopen it first.", { customerId: "is dropped" });
+      throw new RuleViolation("This prospect was dropped; a manager must reopen it first.", {
+        customerId: fieldIssue("dropped", "is dropped"),
+      });
     const [type] = await tx.select().from(cardTypes).where(eq(cardTypes.id, input.cardTypeId));
-    if (!type) throw new ValidationError({ cardTypeId: "is not a card type of this club" });
-    if (!type.active) throw new RuleViolation("This card type is no longer sold.", { cardTypeId: "is retired" });
+    if (!type) throw new ValidationError({ cardTypeId: fieldIssue("not_in_club", "is not a card type of this club") });
+    if (!type.active) throw new RuleViolation("This card type is no longer sold.", { cardTypeId: fieldIssue("retired", "is retired") });
     const priceFen = input.price === undefined ? type.listPriceFen : toFen(input.price);
     let approvedBy: string | null = null;
     if (priceFen !== type.listPriceFen) {
@@ -125,13 +132,15 @@ export async function sellCard(
         throw new RuleViolation(
           `A ${type.name} card sells at its list price of ¥${toYuan(type.listPriceFen)}; another price needs a manager's approval.`,
           {
-            price: `must be the list price ${toYuan(type.listPriceFen)}`,
+            price: fieldIssue("list_price", `must be the list price ${toYuan(type.listPriceFen)}`, {
+              listPrice: toYuan(type.listPriceFen),
+            }),
           },
         );
       }
       if (!input.approvalNote)
         throw new RuleViolation("Selling below or above the list price needs the approval recorded.", {
-          approvalNote: "is required for another price",
+          approvalNote: fieldIssue("required", "is required for another price"),
         });
       approvedBy = actorId(ctx.actor);
     }

@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import { idempotencyKeys, rowsOf, type Tx, withTenant } from "@clubhouse/db";
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { lt, sql } from "drizzle-orm";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { actorId } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { AppError, Conflict, ValidationError } from "../http/errors.ts";
+import { codeOfIssue, fieldIssue } from "../http/field-codes.ts";
 import type { Settled } from "../writes/batcher.ts";
 import { IDEMPOTENCY_HEADER, idempotencyKey } from "./schemas.ts";
 
@@ -22,8 +24,14 @@ export interface Stored<T> {
 export function readIdempotencyKey(header: string | undefined, required: boolean): string | undefined {
   if (header === undefined && !required) return undefined;
   const parsed = idempotencyKey.safeParse(header);
-  if (!parsed.success) throw new ValidationError({ [IDEMPOTENCY_HEADER]: parsed.error.issues[0]?.message ?? "is invalid" });
+  if (!parsed.success) throw new ValidationError({ [IDEMPOTENCY_HEADER]: keyIssue(parsed.error.issues[0]) });
   return parsed.data;
+}
+
+function keyIssue(issue: StandardSchemaV1.Issue | undefined) {
+  if (!issue) return fieldIssue("invalid", "is invalid");
+  const { code, params } = codeOfIssue(issue);
+  return fieldIssue(code, issue.message, params);
 }
 
 /** Key order does not matter: `{a, b}` and `{b, a}` are one request. */
@@ -153,7 +161,7 @@ export async function claimKeys<T>(tx: Tx, tenantId: string, now: Date, claims: 
       return {
         kind: "refused",
         error: new Conflict(`This ${IDEMPOTENCY_HEADER} was already used for a different request.`, {
-          [IDEMPOTENCY_HEADER]: "was used with another body",
+          [IDEMPOTENCY_HEADER]: fieldIssue("key_reused", "was used with another body"),
         }),
       };
     return { kind: "replay", stored: { status: prior.status as ContentfulStatusCode, body: prior.response as T, replayed: true } };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
 import { instant } from "../http/validate.ts";
 import { clubDaySchema, clubMonthSchema } from "../time/club-time.ts";
@@ -29,10 +30,11 @@ export const voidContactBody = z.strictObject({ reason: z.string().trim().min(3,
 export const ratioQuery = z
   .object({ month: clubMonthSchema.optional(), from: clubDaySchema.optional(), to: clubDaySchema.optional() })
   .superRefine((q, ctx) => {
-    if (q.month && (q.from || q.to)) ctx.addIssue({ code: "custom", path: ["month"], message: "give a month or from/to, not both" });
+    if (q.month && (q.from || q.to))
+      ctx.addIssue({ code: "custom", path: ["month"], ...coded("one_or_other", "give a month or from/to, not both", { other: "from" }) });
     if (Boolean(q.from) !== Boolean(q.to))
-      ctx.addIssue({ code: "custom", path: [q.from ? "to" : "from"], message: "give both from and to" });
-    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+      ctx.addIssue({ code: "custom", path: [q.from ? "to" : "from"], ...coded("both_needed", "give both from and to") });
+    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: "custom", path: ["to"], ...coded("before_from", "must not be before from") });
   });
 export type RatioQuery = z.infer<typeof ratioQuery>;
 

@@ -15,6 +15,7 @@ import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
 import { actorId, canSee, clubNow, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
@@ -61,7 +62,7 @@ export async function repInScope(tx: Tx, ctx: ServiceContext, repId: string | un
   const me = actorId(ctx.actor);
   if (!isManager(ctx.actor) && repId !== undefined && repId !== me) throw new NotFound("rep");
   const id = repId ?? me;
-  if (!id) throw new ValidationError({ repId: "is required" });
+  if (!id) throw new ValidationError({ repId: fieldIssue("required", "is required") });
   const [u] = await tx.select({ id: users.id, name: users.name, role: users.role }).from(users).where(eq(users.id, id));
   if (!u) throw new NotFound("rep");
   return u;
@@ -285,11 +286,11 @@ function checkContact(ctx: ServiceContext, input: LogContact, rules: ClubRules, 
   const cls = classifyContact(customer.status);
   if (!cls.ok)
     throw new RuleViolation("This prospect was dropped; a manager must reopen it before contacts are logged.", {
-      customerId: "is dropped",
+      customerId: fieldIssue("dropped", "is dropped"),
     });
   const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
   if (occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS)
-    throw new RuleViolation("A contact cannot be logged before it happens.", { occurredAt: "is in the future" });
+    throw new RuleViolation("A contact cannot be logged before it happens.", { occurredAt: fieldIssue("in_future", "is in the future") });
   return {
     tenantId: ctx.tenantId,
     id: randomUUID(),
@@ -441,7 +442,7 @@ async function voidContactTx(tx: Tx, ctx: ServiceContext, id: string, reason: st
   return presentContact(c, voided);
 }
 
-const alreadyVoided = () => new Conflict("This contact was already voided.", { id: "is voided" });
+const alreadyVoided = () => new Conflict("This contact was already voided.", { id: fieldIssue("already_voided", "is voided") });
 
 // ── the 1:3 ratio ────────────────────────────────────────────────────────────
 

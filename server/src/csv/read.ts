@@ -3,7 +3,8 @@ import { encodeHexLowerCase } from "@oslojs/encoding";
 import { parse } from "csv-parse/sync";
 import { bodyLimit } from "hono/body-limit";
 import iconv from "iconv-lite";
-import { AppError, type Fields, ValidationError } from "../http/errors.ts";
+import { AppError, type FieldsIn, ValidationError } from "../http/errors.ts";
+import { type FieldIssue, fieldIssue } from "../http/field-codes.ts";
 
 /** CSV uploads are refused above this size and row count. */
 export const CSV_BODY_LIMIT = 10 * 1024 * 1024;
@@ -32,13 +33,18 @@ export function decodeCsv(bytes: Uint8Array, contentType: string | undefined): s
   const charset = /charset="?([\w-]+)"?/.exec(type)?.[1] ?? "utf-8";
   if (GB.has(charset)) return iconv.decode(Buffer.from(bytes), "gb18030");
   if (charset !== "utf-8" && charset !== "utf8") {
-    throw new ValidationError({ file: `charset ${charset} is not supported; use UTF-8 or GB18030` });
+    throw new ValidationError({
+      file: fieldIssue("file_charset", `charset ${charset} is not supported; use UTF-8 or GB18030`, { charset }),
+    });
   }
-  if (bytes[0] === 0xff || bytes[0] === 0xfe) throw new ValidationError({ file: "is UTF-16; save it as CSV UTF-8" });
+  if (bytes[0] === 0xff || bytes[0] === 0xfe)
+    throw new ValidationError({ file: fieldIssue("file_utf16", "is UTF-16; save it as CSV UTF-8") });
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new ValidationError({ file: "is not valid UTF-8; save it as CSV UTF-8, or send it with charset=gb18030" });
+    throw new ValidationError({
+      file: fieldIssue("file_not_utf8", "is not valid UTF-8; save it as CSV UTF-8, or send it with charset=gb18030"),
+    });
   }
 }
 
@@ -71,27 +77,39 @@ export function readCsv(text: string, columns: { required: string[]; optional: s
   } catch (err) {
     const e = err as { lines?: number; message?: string };
     throw new ValidationError(
-      { [`line ${e.lines ?? "?"}`]: (e.message ?? "cannot be read").replace(/^Invalid /, "invalid ") },
+      {
+        [`line ${e.lines ?? "?"}`]: fieldIssue("invalid_format", (e.message ?? "cannot be read").replace(/^Invalid /, "invalid "), {
+          format: "csv",
+        }),
+      },
       "The file is not valid CSV.",
     );
   }
   const header = text.replace(/^\ufeff/, "").split(/\r?\n/, 1)[0] ?? "";
   const names = header.split(",").map((h) => h.trim().replace(/^"|"$/g, ""));
   const known = new Set([...columns.required, ...columns.optional]);
-  const fields: Fields = {};
-  for (const n of names) if (n && !known.has(n)) fields[`column ${n}`] = `is not a known column (${[...known].join(", ")})`;
-  for (const r of columns.required) if (!names.includes(r)) fields[`column ${r}`] = "is required";
+  const fields: FieldsIn = {};
+  for (const n of names)
+    if (n && !known.has(n))
+      fields[`column ${n}`] = fieldIssue("column_unknown", `is not a known column (${[...known].join(", ")})`, { values: [...known] });
+  for (const r of columns.required) if (!names.includes(r)) fields[`column ${r}`] = fieldIssue("column_missing", "is required");
   if (Object.keys(fields).length > 0) throw new ValidationError(fields, "The file's header row is wrong.");
-  if (records.length === 0) throw new ValidationError({ file: "has no rows" });
-  if (records.length > CSV_MAX_ROWS) throw new ValidationError({ file: `has ${records.length} rows; the limit is ${CSV_MAX_ROWS}` });
+  if (records.length === 0) throw new ValidationError({ file: fieldIssue("file_empty", "has no rows") });
+  if (records.length > CSV_MAX_ROWS)
+    throw new ValidationError({
+      file: fieldIssue("file_too_many_rows", `has ${records.length} rows; the limit is ${CSV_MAX_ROWS}`, {
+        rows: records.length,
+        max: CSV_MAX_ROWS,
+      }),
+    });
   return records.map((r) => ({ line: r.info.lines, values: r.record }));
 }
 
 /** Collects every bad row; throws one 400 naming each by line number and column. Nothing is stored. */
 export class RowErrors {
-  private fields: Fields = {};
+  private fields: FieldsIn = {};
   private count = 0;
-  add(line: number, column: string, message: string) {
+  add(line: number, column: string, message: FieldIssue | string) {
     this.count++;
     if (this.count <= MAX_LISTED_ERRORS) this.fields[`line ${line}.${column}`] ??= message;
   }

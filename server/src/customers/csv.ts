@@ -16,6 +16,7 @@ import { fileHash, RowErrors, readCsv } from "../csv/read.ts";
 import { type CsvColumn, numberColumn, textColumn, writeCsv } from "../csv/write.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { MAX_YUAN, toFen, toYuan } from "../money.ts";
 import { actorId, type CustomerRow, isManager, visibleTo } from "./service.ts";
 
@@ -71,29 +72,43 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
     const now = ctx.deps.clock.now();
     for (const { line, values: v } of rows) {
       const name = (v.name ?? "").trim();
-      if (!name || name.length > 200) errors.add(line, "name", "is required (at most 200 characters)");
-      if (v.kind !== "group" && v.kind !== "individual") errors.add(line, "kind", "must be group or individual");
+      if (!name || name.length > 200)
+        errors.add(line, "name", fieldIssue(name ? "too_long" : "required", "is required (at most 200 characters)", { max: 200 }));
+      if (v.kind !== "group" && v.kind !== "individual")
+        errors.add(line, "kind", fieldIssue("invalid_choice", "must be group or individual", { values: ["group", "individual"] }));
       const status = v.status || "prospect";
-      if (status !== "prospect" && status !== "active") errors.add(line, "status", "must be prospect or active");
+      if (status !== "prospect" && status !== "active")
+        errors.add(line, "status", fieldIssue("invalid_choice", "must be prospect or active", { values: ["prospect", "active"] }));
       else if (status === "active" && !isManager(ctx.actor))
-        errors.add(line, "status", "only a manager imports active customers; a prospect becomes active by a card sale");
+        errors.add(
+          line,
+          "status",
+          fieldIssue("card_money", "only a manager imports active customers; a prospect becomes active by a card sale"),
+        );
       let ownerId = me;
       if (v.ownerEmail) {
-        if (!email.safeParse(v.ownerEmail).success) errors.add(line, "ownerEmail", "must be an email address");
+        if (!email.safeParse(v.ownerEmail).success)
+          errors.add(line, "ownerEmail", fieldIssue("invalid_format", "must be an email address", { format: "email" }));
         else if (!isManager(ctx.actor) && v.ownerEmail.toLowerCase() !== owners.find((o) => o.id === me)?.email.toLowerCase())
-          errors.add(line, "ownerEmail", "reps import customers for themselves only");
+          errors.add(line, "ownerEmail", fieldIssue("not_own", "reps import customers for themselves only"));
         else ownerId = ownerByEmail.get(v.ownerEmail.toLowerCase()) ?? null;
-        if (!ownerId) errors.add(line, "ownerEmail", "is not an active user of this club");
+        if (!ownerId) errors.add(line, "ownerEmail", fieldIssue("not_active_user", "is not an active user of this club"));
       }
-      if (!ownerId) errors.add(line, "ownerEmail", "is required");
+      if (!ownerId) errors.add(line, "ownerEmail", fieldIssue("required", "is required"));
       let expected: number | null = null;
       if (v.expectedMonthlySpend) {
         if (!AMOUNT.test(v.expectedMonthlySpend) || Number(v.expectedMonthlySpend) > MAX_YUAN)
-          errors.add(line, "expectedMonthlySpend", "must be a number of yuan with at most two decimals");
+          errors.add(
+            line,
+            "expectedMonthlySpend",
+            fieldIssue("invalid_format", "must be a number of yuan with at most two decimals", { format: "amount" }),
+          );
         else expected = toFen(Number(v.expectedMonthlySpend));
       }
-      if (v.email && !email.safeParse(v.email).success) errors.add(line, "email", "must be an email address");
-      for (const [col] of TEXT_COLUMNS) if ((v[col] ?? "").length > 2000) errors.add(line, col, "is too long");
+      if (v.email && !email.safeParse(v.email).success)
+        errors.add(line, "email", fieldIssue("invalid_format", "must be an email address", { format: "email" }));
+      for (const [col] of TEXT_COLUMNS)
+        if ((v[col] ?? "").length > 2000) errors.add(line, col, fieldIssue("too_long", "is too long", { max: 2000 }));
       if (errors.size > 0) continue;
       const parts = {
         profile: {} as Record<string, string>,

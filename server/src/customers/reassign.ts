@@ -6,6 +6,7 @@ import { z } from "zod";
 import { allow, serviceContext } from "../auth/middleware.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
+import { coded, fieldIssue } from "../http/field-codes.ts";
 import { body } from "../http/validate.ts";
 import { actorId } from "./service.ts";
 
@@ -28,8 +29,8 @@ export const reassignBody = z
   .superRefine((v, ctx) => {
     if ((v.customerIds === undefined) === (v.fromRepId === undefined)) {
       const message = "give either customerIds or fromRepId, not both";
-      ctx.addIssue({ code: "custom", path: ["customerIds"], message });
-      ctx.addIssue({ code: "custom", path: ["fromRepId"], message });
+      ctx.addIssue({ code: "custom", path: ["customerIds"], ...coded("one_or_other", message, { other: "fromRepId" }) });
+      ctx.addIssue({ code: "custom", path: ["fromRepId"], ...coded("one_or_other", message, { other: "customerIds" }) });
     }
   });
 export type Reassign = z.infer<typeof reassignBody>;
@@ -41,7 +42,9 @@ export async function reassignCustomers(ctx: ServiceContext, input: Reassign) {
       .from(users)
       .where(eq(users.id, input.toRepId));
     if (to?.role !== "rep" || to.disabledAt)
-      throw new RuleViolation("Customers go to an active rep of this club.", { toRepId: "is not an active rep of this club" });
+      throw new RuleViolation("Customers go to an active rep of this club.", {
+        toRepId: fieldIssue("not_active_user", "is not an active rep of this club"),
+      });
     let rows: { id: string; ownerId: string }[];
     if (input.customerIds) {
       const ids = [...new Set(input.customerIds)].sort();
@@ -56,7 +59,8 @@ export async function reassignCustomers(ctx: ServiceContext, input: Reassign) {
     } else {
       const [from] = await tx.select({ id: users.id }).from(users).where(eq(users.id, input.fromRepId!));
       if (!from) throw new NotFound("user");
-      if (from.id === to.id) throw new RuleViolation("The customers already belong to that rep.", { toRepId: "is the same rep" });
+      if (from.id === to.id)
+        throw new RuleViolation("The customers already belong to that rep.", { toRepId: fieldIssue("same_owner", "is the same rep") });
       rows = await tx
         .select({ id: customers.id, ownerId: customers.ownerId })
         .from(customers)

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
 import { nonNegativeYuan } from "../money.ts";
 import { clubDaySchema } from "../time/club-time.ts";
@@ -73,7 +74,7 @@ export const patchCustomerBody = z
     features: featuresSchema.optional(),
     transaction: transactionSchema.optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, "give at least one field to change");
+  .refine((v) => Object.keys(v).length > 0, coded("nothing_to_change", "give at least one field to change"));
 export type PatchCustomer = z.infer<typeof patchCustomerBody>;
 
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");

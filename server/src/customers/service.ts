@@ -16,6 +16,7 @@ import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { intervalDays } from "../contacts/rules.ts";
 import type { Actor, ServiceContext } from "../deps.ts";
 import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
@@ -255,7 +256,7 @@ async function checkOwner(tx: Tx, ctx: ServiceContext, ownerId: string) {
   if (!isManager(ctx.actor) && ownerId !== actorId(ctx.actor))
     throw new Forbidden("Reps keep their own customers; ask a manager to reassign.");
   const [u] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, ownerId));
-  if (!u || u.disabledAt) throw new ValidationError({ ownerId: "is not an active user of this club" });
+  if (!u || u.disabledAt) throw new ValidationError({ ownerId: fieldIssue("not_active_user", "is not an active user of this club") });
 }
 
 async function checkReferrer(tx: Tx, referredById: string, selfId?: string) {
@@ -268,9 +269,11 @@ async function checkReferrer(tx: Tx, referredById: string, selfId?: string) {
         select c.id, c.referred_by_id, up.depth + 1 from ${customers} c join up on c.id = up.referred_by_id where up.depth < 1000
       ) select id from up`),
   );
-  if (chain.length === 0) throw new ValidationError({ referredById: "is not a customer of this club" });
+  if (chain.length === 0) throw new ValidationError({ referredById: fieldIssue("not_in_club", "is not a customer of this club") });
   if (selfId && chain.some((r) => r.id === selfId))
-    throw new RuleViolation("A customer cannot be referred by itself or its own referrals.", { referredById: "would make a loop" });
+    throw new RuleViolation("A customer cannot be referred by itself or its own referrals.", {
+      referredById: fieldIssue("loop", "would make a loop"),
+    });
 }
 
 export async function writeStatus(tx: Tx, ctx: ServiceContext, row: CustomerRow, to: CustomerStatus, at: Date) {
@@ -303,7 +306,7 @@ export async function createCustomerTx(tx: Tx, ctx: ServiceContext, input: Creat
   cardDoorClosed(ctx, { status: input.status, cardsHeld: (input.transaction?.cardsHeld ?? []).length > 0 });
   const now = ctx.deps.clock.now();
   const ownerId = input.ownerId ?? actorId(ctx.actor);
-  if (!ownerId) throw new ValidationError({ ownerId: "is required" });
+  if (!ownerId) throw new ValidationError({ ownerId: fieldIssue("required", "is required") });
   await checkOwner(tx, ctx, ownerId);
   if (input.referredById) await checkReferrer(tx, input.referredById);
   const status = input.status ?? "prospect";
@@ -428,7 +431,7 @@ export async function updateCustomer(ctx: ServiceContext, id: string, patch: Pat
       const who = TRANSITIONS[row.status]?.[patch.status];
       if (!who)
         throw new RuleViolation(`A ${row.status} customer cannot become ${patch.status}.`, {
-          status: `cannot go from ${row.status} to ${patch.status}`,
+          status: fieldIssue("status_change", `cannot go from ${row.status} to ${patch.status}`, { from: row.status, to: patch.status }),
         });
       cardDoorClosed(ctx, { status: patch.status });
       if (who === "manager" && !isManager(ctx.actor)) throw new Forbidden(`Only a manager may mark a customer ${patch.status}.`);

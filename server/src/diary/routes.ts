@@ -3,6 +3,7 @@ import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
+import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
 import { clubDaySchema } from "../time/club-time.ts";
@@ -42,7 +43,7 @@ export function diaryRoutes(deps: Deps) {
       body(
         z
           .strictObject({ workingTime: text, targets: text, progress: text, notes: text })
-          .refine((v) => Object.values(v).some((x) => x !== undefined), "give at least one field"),
+          .refine((v) => Object.values(v).some((x) => x !== undefined), coded("nothing_to_change", "give at least one field")),
       ),
       async (c) => c.json(await writeDiary(serviceContext(c, deps), c.req.valid("param").date, c.req.valid("json")), 200),
     )

@@ -4,6 +4,7 @@ import { repInScope } from "../contacts/service.ts";
 import { actorId } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, RuleViolation } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toYuan } from "../money.ts";
 import { readClubRules } from "../settings/service.ts";
@@ -88,7 +89,8 @@ function present(repId: string, day: ClubDay, row: DiaryRow | undefined, figures
 async function dayContext(tx: Tx, ctx: ServiceContext, day: ClubDay) {
   const rules = await readClubRules(tx);
   const now = ctx.deps.clock.now();
-  if (day > dayOf(now, rules.timezone)) throw new RuleViolation("That club day has not come yet.", { date: "is in the future" });
+  if (day > dayOf(now, rules.timezone))
+    throw new RuleViolation("That club day has not come yet.", { date: fieldIssue("in_future", "is in the future") });
   return { tz: rules.timezone, now };
 }
 
@@ -127,7 +129,7 @@ export async function writeDiary(ctx: ServiceContext, day: ClubDay, input: Diary
     const repId = actorId(ctx.actor)!;
     const { tz, now } = await dayContext(tx, ctx, day);
     const row = await lockDiary(tx, ctx, repId, day, now);
-    if (row.submittedAt) throw new RuleViolation("This diary is submitted and locked.", { date: "is submitted" });
+    if (row.submittedAt) throw new RuleViolation("This diary is submitted and locked.", { date: fieldIssue("submitted", "is submitted") });
     const set: Partial<DiaryRow> = { updatedAt: now };
     for (const k of ["workingTime", "targets", "progress", "notes"] as const) if (input[k] !== undefined) set[k] = input[k] || null;
     await tx
@@ -144,7 +146,7 @@ export async function submitDiary(ctx: ServiceContext, day: ClubDay) {
     const repId = actorId(ctx.actor)!;
     const { tz, now } = await dayContext(tx, ctx, day);
     const row = await lockDiary(tx, ctx, repId, day, now);
-    if (row.submittedAt) throw new Conflict("This diary was already submitted.", { date: "is submitted" });
+    if (row.submittedAt) throw new Conflict("This diary was already submitted.", { date: fieldIssue("submitted", "is submitted") });
     const figures = await liveFigures(tx, repId, day, tz);
     await tx
       .update(diaries)

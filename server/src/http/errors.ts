@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { FieldCoded, FieldIssue } from "./field-codes.ts";
 
 export type ErrorCode =
   | "validation_failed"
@@ -16,22 +17,47 @@ export type ErrorCode =
   | "unavailable"
   | "internal";
 
+/** Refused fields by path: an English line each (`fields`), and each one's code and parameters (`fieldCodes`). */
 export type Fields = Record<string, string>;
+export type FieldCodes = Record<string, FieldCoded>;
+/** What domain code raises per field: a FieldIssue (code, parameters, English line); a bare line is code `invalid`. */
+export type FieldsIn = Record<string, FieldIssue | string>;
+
+function splitFields(input: FieldsIn | undefined): { fields?: Fields; fieldCodes?: FieldCodes } {
+  if (!input) return {};
+  const fields: Fields = {};
+  const fieldCodes: FieldCodes = {};
+  for (const [path, v] of Object.entries(input)) {
+    if (typeof v === "string") {
+      fields[path] = v;
+      fieldCodes[path] = { code: "invalid" };
+    } else {
+      fields[path] = v.message;
+      fieldCodes[path] = { ...v.params, code: v.code } as FieldCoded;
+    }
+  }
+  return { fields, fieldCodes };
+}
 
 /** Domain code throws these; one onError turns them into the JSON error shape. */
 export class AppError extends Error {
+  readonly fields?: Fields;
+  readonly fieldCodes?: FieldCodes;
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: ErrorCode,
     message: string,
-    readonly fields?: Fields,
+    fields?: FieldsIn,
     readonly headers?: Record<string, string>,
   ) {
     super(message);
+    const split = splitFields(fields);
+    this.fields = split.fields;
+    this.fieldCodes = split.fieldCodes;
   }
 }
 export class ValidationError extends AppError {
-  constructor(fields: Fields, message = "The request has invalid fields.") {
+  constructor(fields: FieldsIn, message = "The request has invalid fields.") {
     super(400, "validation_failed", message, fields);
   }
 }
@@ -52,12 +78,12 @@ export class NotFound extends AppError {
   }
 }
 export class Conflict extends AppError {
-  constructor(message: string, fields?: Fields) {
+  constructor(message: string, fields?: FieldsIn) {
     super(409, "conflict", message, fields);
   }
 }
 export class RuleViolation extends AppError {
-  constructor(message: string, fields?: Fields) {
+  constructor(message: string, fields?: FieldsIn) {
     super(422, "rule_violation", message, fields);
   }
 }
@@ -69,8 +95,10 @@ export class RateLimited extends AppError {
   }
 }
 
-export function errorBody(code: ErrorCode, message: string, fields?: Fields, requestId?: string) {
-  return { error: { code, message, ...(fields ? { fields } : {}), ...(requestId ? { requestId } : {}) } };
+export function errorBody(code: ErrorCode, message: string, fields?: Fields, requestId?: string, fieldCodes?: FieldCodes) {
+  return {
+    error: { code, message, ...(fields ? { fields } : {}), ...(fieldCodes ? { fieldCodes } : {}), ...(requestId ? { requestId } : {}) },
+  };
 }
 
 const httpCodes: Partial<Record<number, ErrorCode>> = {
@@ -137,7 +165,7 @@ export function toAppError(err: unknown): AppError {
 }
 
 export function respondError(c: Context, err: AppError) {
-  const res = c.json(errorBody(err.code, err.message, err.fields, c.get("requestId")), err.status);
+  const res = c.json(errorBody(err.code, err.message, err.fields, c.get("requestId"), err.fieldCodes), err.status);
   for (const [k, v] of Object.entries(err.headers ?? {})) res.headers.set(k, v);
   return res;
 }

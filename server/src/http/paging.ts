@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ValidationError } from "./errors.ts";
+import { fieldIssue } from "./field-codes.ts";
 
 /**
  * Every list pages: `limit` (1–200, default 50) and an opaque `cursor` from the previous page.
@@ -81,7 +82,7 @@ export function decodeCursor<const S extends readonly Part[]>(cursor: string | u
     const parsed = z.tuple(schema as unknown as [Part, ...Part[]]).safeParse(parts);
     if (parsed.success) return parsed.data as Parts<S>;
   }
-  throw new ValidationError({ cursor: "is not a cursor this server gave out" });
+  throw new ValidationError({ cursor: fieldIssue("cursor", "is not a cursor this server gave out") });
 }
 
 /**

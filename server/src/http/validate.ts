@@ -1,14 +1,18 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { validator } from "hono-openapi";
 import { z } from "zod";
-import { type Fields, ValidationError } from "./errors.ts";
+import { type FieldsIn, ValidationError } from "./errors.ts";
+import { codeOfIssue, fieldIssue } from "./field-codes.ts";
 
-export function issuesToFields(issues: ReadonlyArray<StandardSchemaV1.Issue>, target?: string): Fields {
-  const fields: Fields = {};
+/** Each refused path's first issue, with its code and parameters (SPEC §9). */
+export function issuesToFields(issues: ReadonlyArray<StandardSchemaV1.Issue>, target?: string): FieldsIn {
+  const fields: FieldsIn = {};
   for (const issue of issues) {
     const path = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
     const key = path || target || "body";
-    fields[key] ??= issue.message;
+    if (fields[key]) continue;
+    const { code, params } = codeOfIssue(issue);
+    fields[key] = fieldIssue(code, issue.message, params);
   }
   return fields;
 }

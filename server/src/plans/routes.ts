@@ -4,6 +4,7 @@ import { z } from "zod";
 import { requireAuth, serviceContext } from "../auth/middleware.ts";
 import { contactChannel } from "../contacts/schemas.ts";
 import type { Deps } from "../deps.ts";
+import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
 import { clubDaySchema, parseDay } from "../time/club-time.ts";
@@ -21,7 +22,7 @@ const dayNumber = (d: string) => {
 };
 
 const period = z.object({ from: clubDaySchema.optional(), to: clubDaySchema.optional() }).superRefine((q, ctx) => {
-  if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+  if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: "custom", path: ["to"], ...coded("before_from", "must not be before from") });
 });
 
 export function planRoutes(deps: Deps) {
@@ -60,12 +61,22 @@ export function planRoutes(deps: Deps) {
             to: clubDaySchema.optional(),
           })
           .superRefine((q, ctx) => {
-            if (q.week && (q.from || q.to)) ctx.addIssue({ code: "custom", path: ["week"], message: "give a week or from/to, not both" });
+            if (q.week && (q.from || q.to))
+              ctx.addIssue({
+                code: "custom",
+                path: ["week"],
+                ...coded("one_or_other", "give a week or from/to, not both", { other: "from" }),
+              });
             if (Boolean(q.from) !== Boolean(q.to))
-              ctx.addIssue({ code: "custom", path: [q.from ? "to" : "from"], message: "give both from and to" });
-            if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+              ctx.addIssue({ code: "custom", path: [q.from ? "to" : "from"], ...coded("both_needed", "give both from and to") });
+            if (q.from && q.to && q.from > q.to)
+              ctx.addIssue({ code: "custom", path: ["to"], ...coded("before_from", "must not be before from") });
             if (q.from && q.to && dayNumber(q.to) - dayNumber(q.from) > MAX_REPORT_DAYS)
-              ctx.addIssue({ code: "custom", path: ["to"], message: `at most ${MAX_REPORT_DAYS} days after from` });
+              ctx.addIssue({
+                code: "custom",
+                path: ["to"],
+                ...coded("period_too_long", `at most ${MAX_REPORT_DAYS} days after from`, { max: MAX_REPORT_DAYS }),
+              });
           }),
       ),
       async (c) => c.json(await planAdherence(serviceContext(c, deps), c.req.valid("query")), 200),

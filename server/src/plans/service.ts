@@ -5,6 +5,7 @@ import { pageRows, repFilter, repInScope } from "../contacts/service.ts";
 import { actorId, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { readClubRules } from "../settings/service.ts";
 import { addDays, type ClubDay, dayOf, isoWeekOf } from "../time/club-time.ts";
@@ -36,12 +37,16 @@ export async function createPlan(
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const rep = await repInScope(tx, ctx, input.repId);
     const customer = await loadCustomer(tx, ctx, input.customerId);
-    if (customer.status === "dropped") throw new RuleViolation("This prospect was dropped; nothing to plan.", { customerId: "is dropped" });
+    if (customer.status === "dropped")
+      throw new RuleViolation("This prospect was dropped; nothing to plan.", { customerId: fieldIssue("dropped", "is dropped") });
     const rules = await readClubRules(tx);
     const now = ctx.deps.clock.now();
     const today = dayOf(now, rules.timezone);
-    if (input.day < today) throw new RuleViolation("Plans are made for today or later.", { day: "is in the past" });
-    if (input.day > addDays(today, PLAN_HORIZON_DAYS)) throw new RuleViolation("Plan at most a year ahead.", { day: "is too far ahead" });
+    if (input.day < today) throw new RuleViolation("Plans are made for today or later.", { day: fieldIssue("in_past", "is in the past") });
+    if (input.day > addDays(today, PLAN_HORIZON_DAYS))
+      throw new RuleViolation("Plan at most a year ahead.", {
+        day: fieldIssue("too_far_ahead", "is too far ahead", { maxDays: PLAN_HORIZON_DAYS }),
+      });
     const same = await tx
       .select({ id: visitPlans.id })
       .from(visitPlans)
@@ -53,7 +58,8 @@ export async function createPlan(
           input.channel ? eq(visitPlans.channel, input.channel) : sql`${visitPlans.channel} is null`,
         ),
       );
-    if (same.length > 0) throw new Conflict("This contact is already planned for that day.", { day: "already planned" });
+    if (same.length > 0)
+      throw new Conflict("This contact is already planned for that day.", { day: fieldIssue("already_planned", "already planned") });
     const [row] = await tx
       .insert(visitPlans)
       .values({
@@ -108,7 +114,7 @@ export async function deletePlan(ctx: ServiceContext, id: string) {
     if (!p || (!isManager(ctx.actor) && p.repId !== actorId(ctx.actor))) throw new NotFound("plan");
     const rules = await readClubRules(tx);
     if (p.day < dayOf(ctx.deps.clock.now(), rules.timezone))
-      throw new RuleViolation("A plan for a past day stays on the record.", { day: "is in the past" });
+      throw new RuleViolation("A plan for a past day stays on the record.", { day: fieldIssue("in_past", "is in the past") });
     await tx.delete(visitPlans).where(eq(visitPlans.id, id));
   });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { coded } from "../http/field-codes.ts";
 import { addDays, type ClubDay, type IsoWeek, isoWeekOf, parseDay } from "../time/club-time.ts";
 
 /** ISO weeks (Monday first) of club days, for visit-plan adherence. Pure. */
@@ -20,7 +21,7 @@ export function isIsoWeek(s: string): boolean {
   return WEEK_RE.test(s) && isoWeekOf(mondayOf(s)) === s;
 }
 
-export const isoWeekSchema = z.string().refine(isIsoWeek, "must be an ISO week YYYY-Www");
+export const isoWeekSchema = z.string().refine(isIsoWeek, coded("invalid_format", "must be an ISO week YYYY-Www", { format: "week" }));
 
 /** The whole ISO weeks covering from–to: Monday of the first to Sunday of the last. */
 export function wholeWeeks(from: ClubDay, to: ClubDay): { from: ClubDay; to: ClubDay } {

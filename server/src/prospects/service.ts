@@ -14,6 +14,7 @@ import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from ".
 import { actorId, clubNow, listedCustomer, loadCustomer, viewCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation, ValidationError } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 
 /**
@@ -121,16 +122,22 @@ export async function decideReview(ctx: ServiceContext, customerId: string, inpu
     const count = row.status === "prospect" ? await countSinceLastReview(tx, row) : 0;
     if (!needsReview(count, row.status))
       throw new RuleViolation("This customer is not in the review queue.", {
-        customerId: row.status === "prospect" ? `has ${count} in-person contacts since its last review` : `is ${row.status}`,
+        customerId: fieldIssue(
+          "not_in_review",
+          row.status === "prospect" ? `has ${count} in-person contacts since its last review` : `is ${row.status}`,
+          { count, status: row.status },
+        ),
       });
     const now = ctx.deps.clock.now();
     const me = actorId(ctx.actor);
     let toOwnerId: string | null = null;
     if (input.decision === "reassign") {
       if (input.ownerId === row.ownerId)
-        throw new RuleViolation("The prospect is already theirs; decide continue instead.", { ownerId: "is the current owner" });
+        throw new RuleViolation("The prospect is already theirs; decide continue instead.", {
+          ownerId: fieldIssue("same_owner", "is the current owner"),
+        });
       const [u] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, input.ownerId));
-      if (!u || u.disabledAt) throw new ValidationError({ ownerId: "is not an active user of this club" });
+      if (!u || u.disabledAt) throw new ValidationError({ ownerId: fieldIssue("not_active_user", "is not an active user of this club") });
       toOwnerId = u.id;
     }
     const [review] = await tx

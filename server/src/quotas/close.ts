@@ -15,6 +15,7 @@ import { raiseAlarm } from "../alarms/service.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { claimJobRun } from "../jobs/job.ts";
 import { toYuan } from "../money.ts";
 import type { LiveEvent } from "../realtime/events.ts";
@@ -226,7 +227,7 @@ export async function closeMonths(ctx: ServiceContext, month: ClubMonth) {
     const end = monthRange(month, clock.tz).end;
     if (end.getTime() > clock.now.getTime()) {
       throw new RuleViolation(`${month} has not ended yet in club time; it can be closed from ${end.toISOString()}.`, {
-        month: "has not ended yet",
+        month: fieldIssue("month_not_ended", "has not ended yet", { month, from: end.toISOString() }),
       });
     }
     await lockQuotas(tx, ctx.tenantId);

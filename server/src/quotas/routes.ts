@@ -3,6 +3,7 @@ import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
+import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
@@ -34,9 +35,10 @@ export function quotaRoutes(deps: Deps) {
       auth,
       tag("Targets of a month, or of a year per rep (the sum of its months); reps see their own"),
       query(
-        z
-          .object({ ...pageQuery, month: clubMonthSchema.optional(), year: clubYearSchema.optional() })
-          .refine((q) => !(q.month && q.year), { message: "give month or year, not both", path: ["year"] }),
+        z.object({ ...pageQuery, month: clubMonthSchema.optional(), year: clubYearSchema.optional() }).refine((q) => !(q.month && q.year), {
+          ...coded("one_or_other", "give month or year, not both", { other: "month" }),
+          path: ["year"],
+        }),
       ),
       async (c) => c.json(await listTargets(serviceContext(c, deps), c.req.valid("query")), 200),
     )

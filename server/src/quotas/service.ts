@@ -4,6 +4,7 @@ import { audit } from "../audit.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { type ClubMonth, type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
@@ -35,7 +36,7 @@ export async function setTarget(ctx: ServiceContext, repId: string, month: ClubM
     await lockQuotas(tx, ctx.tenantId);
     if (await isMonthClosed(tx, month)) {
       throw new RuleViolation(`${month} is closed (months up to the latest close are final); its targets cannot change.`, {
-        month: "is closed",
+        month: fieldIssue("closed_month", "is closed", { month }),
       });
     }
     const clock = await clubClock(tx, ctx);

@@ -4,6 +4,7 @@ import { pageRows, repFilter } from "../contacts/service.ts";
 import { listedCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubQuarter, quarterOf, quarterRange } from "../time/club-time.ts";
@@ -74,7 +75,7 @@ async function quarterContext(tx: Tx, ctx: ServiceContext, quarter: string | und
   const now = ctx.deps.clock.now();
   const current = quarterOf(now, rules.timezone);
   const q = quarter ?? current;
-  if (q > current) throw new RuleViolation("That quarter has not begun.", { quarter: "is in the future" });
+  if (q > current) throw new RuleViolation("That quarter has not begun.", { quarter: fieldIssue("in_future", "is in the future") });
   return { tz: rules.timezone, quarter: q, now };
 }
 

@@ -1,6 +1,7 @@
 import type { Tx } from "@clubhouse/db";
-import type { Fields } from "../http/errors.ts";
+import type { FieldsIn } from "../http/errors.ts";
 import { RuleViolation, ValidationError } from "../http/errors.ts";
+import { type FieldIssue, fieldIssue } from "../http/field-codes.ts";
 import { latestClosedMonth, lockQuotasShared } from "../quotas/read.ts";
 import { type ClubMonth, monthOf, monthRange } from "../time/club-time.ts";
 
@@ -17,9 +18,10 @@ export const FUTURE_SKEW_MS = 5 * 60_000;
 export const EARLIEST_DAY = "2000-01-01";
 
 /** Why `at` cannot date money (undefined when it can). */
-export function dateProblem(at: Date, now: Date, tz: string): string | undefined {
-  if (at.getTime() > now.getTime() + FUTURE_SKEW_MS) return "is in the future";
-  if (at.getTime() < monthRange("2000-01", tz).start.getTime()) return `must not be before ${EARLIEST_DAY}`;
+export function dateProblem(at: Date, now: Date, tz: string): FieldIssue | undefined {
+  if (at.getTime() > now.getTime() + FUTURE_SKEW_MS) return fieldIssue("in_future", "is in the future");
+  if (at.getTime() < monthRange("2000-01", tz).start.getTime())
+    return fieldIssue("too_early", `must not be before ${EARLIEST_DAY}`, { min: EARLIEST_DAY });
   return undefined;
 }
 
@@ -51,11 +53,11 @@ export function closedMonths(tx: Tx, tenantId: string): () => Promise<ClubMonth 
   };
 }
 
-export function closedMonthProblem(month: ClubMonth): string {
-  return `is in ${month}, a closed month`;
+export function closedMonthProblem(month: ClubMonth): FieldIssue {
+  return fieldIssue("closed_month", `is in ${month}, a closed month`, { month });
 }
 
-export function closedMonthError(month: ClubMonth, fields: Fields): RuleViolation {
+export function closedMonthError(month: ClubMonth, fields: FieldsIn): RuleViolation {
   return new RuleViolation(
     `${month} is closed: its quota results were decided on its figures, so no entry can be added to it. Record it in the current month.`,
     fields,

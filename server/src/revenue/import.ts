@@ -4,7 +4,8 @@ import { z } from "zod";
 import { fileHash, RowErrors, readCsv } from "../csv/read.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, RuleViolation } from "../http/errors.ts";
+import { Conflict, type FieldsIn, RuleViolation } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { MAX_YUAN, toFen, toYuan } from "../money.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
@@ -43,30 +44,46 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
     const reps = new Set<string>();
     const refs = new Map<string, number>();
     for (const { line, values: v } of rows) {
-      if (!uuid.safeParse(v.customerId).success) errors.add(line, "customerId", "must be a customer id");
+      if (!uuid.safeParse(v.customerId).success)
+        errors.add(line, "customerId", fieldIssue("invalid_format", "must be a customer id", { format: "uuid" }));
       else ids.add(v.customerId!);
       const amount = v.amount ?? "";
-      if (!AMOUNT.test(amount)) errors.add(line, "amount", "must be a positive number of yuan with at most two decimals");
-      else if (Number(amount) <= 0) errors.add(line, "amount", "must be above zero");
-      else if (Number(amount) > MAX_YUAN) errors.add(line, "amount", `must not exceed ${MAX_YUAN}`);
+      if (!AMOUNT.test(amount))
+        errors.add(
+          line,
+          "amount",
+          fieldIssue("invalid_format", "must be a positive number of yuan with at most two decimals", { format: "amount" }),
+        );
+      else if (Number(amount) <= 0) errors.add(line, "amount", fieldIssue("must_be_positive", "must be above zero"));
+      else if (Number(amount) > MAX_YUAN)
+        errors.add(line, "amount", fieldIssue("too_large", `must not exceed ${MAX_YUAN}`, { max: MAX_YUAN, inclusive: true }));
       if (!rules.businessLines.includes(v.businessLine ?? ""))
-        errors.add(line, "businessLine", `must be one of: ${rules.businessLines.join(", ")}`);
+        errors.add(
+          line,
+          "businessLine",
+          fieldIssue("unknown_business_line", `must be one of: ${rules.businessLines.join(", ")}`, { values: rules.businessLines }),
+        );
       if (!instant.safeParse(v.occurredAt).success)
-        errors.add(line, "occurredAt", "must be an ISO 8601 time with an offset, e.g. 2025-03-31T23:30:00+08:00");
+        errors.add(
+          line,
+          "occurredAt",
+          fieldIssue("invalid_format", "must be an ISO 8601 time with an offset, e.g. 2025-03-31T23:30:00+08:00", { format: "datetime" }),
+        );
       else {
         const problem = dateProblem(new Date(v.occurredAt!), now, rules.timezone);
         if (problem) errors.add(line, "occurredAt", problem);
       }
       if (v.repId) {
-        if (!uuid.safeParse(v.repId).success) errors.add(line, "repId", "must be a user id");
+        if (!uuid.safeParse(v.repId).success)
+          errors.add(line, "repId", fieldIssue("invalid_format", "must be a user id", { format: "uuid" }));
         else if (!isManager(ctx.actor) && v.repId !== actorId(ctx.actor))
-          errors.add(line, "repId", "reps import revenue for themselves only");
+          errors.add(line, "repId", fieldIssue("not_own", "reps import revenue for themselves only"));
         else reps.add(v.repId);
       }
       if (v.ref) {
-        if (v.ref.length > 100) errors.add(line, "ref", "must be at most 100 characters");
+        if (v.ref.length > 100) errors.add(line, "ref", fieldIssue("too_long", "must be at most 100 characters", { max: 100 }));
         const first = refs.get(v.ref);
-        if (first !== undefined) errors.add(line, "ref", `repeats line ${first}`);
+        if (first !== undefined) errors.add(line, "ref", fieldIssue("repeated", `repeats line ${first}`, { line: first }));
         else refs.set(v.ref, line);
       }
     }
@@ -98,15 +115,17 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
         )
       : new Set();
     for (const { line, values: v } of rows) {
-      if (v.customerId && ids.has(v.customerId) && !visible.has(v.customerId)) errors.add(line, "customerId", "is not a customer of yours");
-      if (v.repId && reps.has(v.repId) && !knownReps.has(v.repId)) errors.add(line, "repId", "is not a user of this club");
-      if (v.ref && takenRefs.has(v.ref)) errors.add(line, "ref", "was already imported");
+      if (v.customerId && ids.has(v.customerId) && !visible.has(v.customerId))
+        errors.add(line, "customerId", fieldIssue("not_in_club", "is not a customer of yours"));
+      if (v.repId && reps.has(v.repId) && !knownReps.has(v.repId))
+        errors.add(line, "repId", fieldIssue("not_in_club", "is not a user of this club"));
+      if (v.ref && takenRefs.has(v.ref)) errors.add(line, "ref", fieldIssue("imported_already", "was already imported"));
     }
     errors.throwIfAny();
 
     // Card money without a card sale refuses the file (422), each such row named by its line.
     const statusOf = new Map(known.map((c) => [c.id, c.status]));
-    const cardMoney: Record<string, string> = {};
+    const cardMoney: FieldsIn = {};
     for (const { line, values: v } of rows)
       if (isCardMoneyWithoutSale(ctx, v.businessLine!, statusOf.get(v.customerId!) ?? ""))
         cardMoney[`line ${line}.businessLine`] = CARD_MONEY_FIELD;
@@ -114,7 +133,7 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
 
     // A row dated in a closed month refuses the file (422), each such row named by its line.
     const closed = closedMonths(tx, ctx.tenantId);
-    const inClosed: Record<string, string> = {};
+    const inClosed: FieldsIn = {};
     let firstClosed: string | undefined;
     for (const { line, values: v } of rows) {
       const month = monthOf(new Date(v.occurredAt!), rules.timezone);

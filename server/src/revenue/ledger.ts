@@ -11,6 +11,7 @@ import {
 } from "@clubhouse/db";
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 import { RuleViolation } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { toYuan } from "../money.ts";
 
 export interface NewEntry {
@@ -145,7 +146,11 @@ function pastCap(err: unknown): boolean {
 export function yearCapError() {
   return new RuleViolation(
     `A club books at most ¥${toYuan(MAX_YEAR_VOLUME_FEN)} in a year (reversals counted by their size); this would pass it, so nothing was recorded.`,
-    { amount: `would take the club's year past ${toYuan(MAX_YEAR_VOLUME_FEN)}` },
+    {
+      amount: fieldIssue("club_year_volume", `would take the club's year past ${toYuan(MAX_YEAR_VOLUME_FEN)}`, {
+        max: toYuan(MAX_YEAR_VOLUME_FEN),
+      }),
+    },
   );
 }
 

@@ -6,6 +6,7 @@ import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, 
 import { actorId, canSee, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { paceAfterRevenue } from "../quotas/pace.ts";
@@ -78,9 +79,9 @@ export async function resolveRep(
     return actorId(ctx.actor)!;
   }
   const id = repId ?? (await ownerAt(tx, customerId, occurredAt));
-  if (!id) throw new ValidationError({ [field]: "no owner at that time; name the credited rep" });
+  if (!id) throw new ValidationError({ [field]: fieldIssue("no_owner_at_time", "no owner at that time; name the credited rep") });
   const [u] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id));
-  if (!u) throw new ValidationError({ [field]: "is not a user of this club" });
+  if (!u) throw new ValidationError({ [field]: fieldIssue("not_in_club", "is not a user of this club") });
   return id;
 }
 
@@ -162,7 +163,7 @@ async function recordRevenueGroup(deps: Deps, tenantId: string, reqs: RevenueReq
 export const CARD_LINE = "membership";
 export const CARD_MONEY_MESSAGE =
   "Membership money from a prospect is a card sale: sell the card at its list price (POST /card-sales), or ask a manager.";
-export const CARD_MONEY_FIELD = "membership revenue for a prospect comes through a card sale";
+export const CARD_MONEY_FIELD = fieldIssue("card_money", "membership revenue for a prospect comes through a card sale");
 export function isCardMoneyWithoutSale(ctx: ServiceContext, businessLine: string, status: string): boolean {
   return businessLine === CARD_LINE && !isManager(ctx.actor) && (status === "prospect" || status === "dropped");
 }
@@ -178,7 +179,11 @@ async function checkEntry(
   closed: () => Promise<string | null>,
 ): Promise<NewEntry> {
   if (!rules.businessLines.includes(input.businessLine)) {
-    throw new ValidationError({ businessLine: `must be one of: ${rules.businessLines.join(", ")}` });
+    throw new ValidationError({
+      businessLine: fieldIssue("unknown_business_line", `must be one of: ${rules.businessLines.join(", ")}`, {
+        values: rules.businessLines,
+      }),
+    });
   }
   const customer = found.get(input.customerId);
   if (!customer || !canSee(ctx.actor, customer)) throw new NotFound("customer");
@@ -237,7 +242,10 @@ function reverseTx(ctx: ServiceContext, id: string, reason: string) {
     }
     if (orig.reversesId) throw new RuleViolation("A reversal cannot itself be reversed; record a new entry instead.");
     const [already] = await tx.select({ id: revenueEntries.id }).from(revenueEntries).where(eq(revenueEntries.reversesId, orig.id));
-    if (already) throw new Conflict("This entry was already reversed.", { id: `reversed by ${already.id}` });
+    if (already)
+      throw new Conflict("This entry was already reversed.", {
+        id: fieldIssue("already_reversed", `reversed by ${already.id}`, { by: already.id }),
+      });
     const now = ctx.deps.clock.now();
     const { timezone } = await readClubRules(tx);
     let occurredAt = orig.occurredAt;

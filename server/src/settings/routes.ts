@@ -4,6 +4,7 @@ import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import { timezone } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
+import { coded } from "../http/field-codes.ts";
 import { body } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
 import { getSettings, updateSettings } from "./service.ts";
@@ -31,7 +32,7 @@ export function settingsRoutes(deps: Deps) {
             .array(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "must be a short lowercase name"))
             .min(1)
             .max(50)
-            .refine((l) => new Set(l).size === l.length, "must not repeat a line")
+            .refine((l) => new Set(l).size === l.length, coded("repeated", "must not repeat a line"))
             .optional(),
         }),
       ),

@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { toFen, toYuan } from "../money.ts";
 
 export interface SettingsPatch {
@@ -80,7 +81,7 @@ export async function updateSettings(ctx: ServiceContext, patch: SettingsPatch) 
     const tierA = patch.tierA ?? before.tierA;
     const tierB = patch.tierB ?? before.tierB;
     // 第五条 三.3: A ≥ tierA > B ≥ tierB > C; the bands must not overlap.
-    if (tierB >= tierA) throw new RuleViolation("tierB must be below tierA.", { tierB: "must be below tierA" });
+    if (tierB >= tierA) throw new RuleViolation("tierB must be below tierA.", { tierB: fieldIssue("below_tier_a", "must be below tierA") });
     const cadence = { ...before.cadence, ...Object.fromEntries(Object.entries(patch.cadence ?? {}).filter(([, v]) => v !== undefined)) };
     await tx
       .update(clubSettings)

@@ -1,5 +1,6 @@
 import { TZDate } from "@date-fns/tz";
 import { z } from "zod";
+import { coded } from "../http/field-codes.ts";
 
 /**
  * The one module that knows club time (SPEC §1): every day, month, quarter and
@@ -60,10 +61,12 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-export const clubDaySchema = z.string().refine(isClubDay, "must be a date YYYY-MM-DD");
-export const clubMonthSchema = z.string().refine(isClubMonth, "must be a month YYYY-MM");
-export const clubQuarterSchema = z.string().refine(isClubQuarter, "must be a quarter YYYY-Qn");
-export const clubYearSchema = z.string().refine(isClubYear, "must be a year YYYY");
+export const clubDaySchema = z.string().refine(isClubDay, coded("invalid_format", "must be a date YYYY-MM-DD", { format: "date" }));
+export const clubMonthSchema = z.string().refine(isClubMonth, coded("invalid_format", "must be a month YYYY-MM", { format: "month" }));
+export const clubQuarterSchema = z
+  .string()
+  .refine(isClubQuarter, coded("invalid_format", "must be a quarter YYYY-Qn", { format: "quarter" }));
+export const clubYearSchema = z.string().refine(isClubYear, coded("invalid_format", "must be a year YYYY", { format: "year" }));
 
 // ── parsing and formatting (calendar arithmetic, zone-free) ──────────────────
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import { email, password, personName } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
+import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
 import { createUser, getUser, listUsers, updateUser } from "./service.ts";
@@ -49,7 +50,7 @@ export function userRoutes(deps: Deps) {
             disabled: z.boolean().optional(),
             password: password.optional(),
           })
-          .refine((v) => Object.keys(v).length > 0, "give at least one field to change"),
+          .refine((v) => Object.keys(v).length > 0, coded("nothing_to_change", "give at least one field to change")),
       ),
       async (c) => c.json(await updateUser(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200),
     );

@@ -5,6 +5,7 @@ import { hashPassword } from "../auth/password.ts";
 import { deleteUserSessions } from "../auth/session.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation } from "../http/errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 
 type UserRow = typeof users.$inferSelect;
@@ -58,7 +59,7 @@ export async function createUser(ctx: ServiceContext, input: { email: string; na
     return user;
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new Conflict("A user with that email already exists in this club.", { email: "is taken" });
+      throw new Conflict("A user with that email already exists in this club.", { email: fieldIssue("taken", "is taken") });
     }
     throw err;
   }

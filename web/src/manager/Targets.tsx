@@ -48,13 +48,9 @@ export function Targets() {
       setErrors({ ...errors(), [repId]: "" });
       void quota.refetch();
     } catch (e) {
-      const msg =
-        e instanceof ApiError && e.fields.month === "is closed"
-          ? t("targets.closedReason")
-          : e instanceof ApiError && e.fields.amount
-            ? t("targets.invalid")
-            : describe(e);
-      if (e instanceof ApiError && e.fields.month === "is closed") void closed.refetch();
+      const isClosed = e instanceof ApiError && e.fieldCodes.month?.code === "closed_month";
+      const msg = isClosed ? t("targets.closedReason") : e instanceof ApiError && e.fields.amount ? t("targets.invalid") : describe(e);
+      if (isClosed) void closed.refetch();
       setErrors({ ...errors(), [repId]: msg });
     }
   }

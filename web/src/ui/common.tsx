@@ -1,8 +1,10 @@
 import { type Accessor, createMemo, For, type JSX, Show } from "solid-js";
-import { ApiError, describeError } from "../api.ts";
+import { ApiError } from "../api.ts";
 import { clock } from "../format.ts";
+import { fieldProblem, fieldSentence } from "../i18n/fields.ts";
 import { type Lang, lang, setLang, t } from "../i18n/index.ts";
 import { liveState } from "../live.ts";
+import { describe } from "../rep/errors.ts";
 import type { Level } from "../types.ts";
 import { Icon } from "./icons.tsx";
 
@@ -32,7 +34,7 @@ export function ErrorBox(props: { error: unknown; retry?: () => void }) {
       <Icon name="alert" size={24} />
       <div>
         <Show when={!missing()} fallback={t("error.notYet")}>
-          {describeError(props.error, t)}
+          {describe(props.error)}
         </Show>
       </div>
       <Show when={props.retry}>
@@ -96,7 +98,11 @@ export function CachedNote(props: { at: number | null; error: unknown }) {
 
 /** Field error from the server's `fields`, placed next to its input. */
 export function FieldError(props: { error: unknown; field: string; id?: string }) {
-  const msg = () => (props.error instanceof ApiError ? props.error.fields[props.field] : undefined);
+  const msg = () => {
+    const e = props.error;
+    if (!(e instanceof ApiError) || !(props.field in e.fields || props.field in e.fieldCodes)) return undefined;
+    return fieldProblem(e.fieldCodes[props.field]);
+  };
   return (
     <Show when={msg()}>
       <span class="field-error" id={props.id} role="alert">
@@ -112,11 +118,13 @@ export function FormError(props: { error: unknown; shown?: string[] }) {
     const e = props.error;
     if (!e) return "";
     if (e instanceof ApiError) {
-      const rest = Object.entries(e.fields).filter(([k]) => !(props.shown ?? []).includes(k));
-      if (Object.keys(e.fields).length && !rest.length) return "";
-      return [e.message, ...rest.map(([k, v]) => `${k}: ${v}`)].join(" ");
+      const paths = [...new Set([...Object.keys(e.fields), ...Object.keys(e.fieldCodes)])];
+      const rest = paths.filter((k) => !(props.shown ?? []).includes(k));
+      if (paths.length && !rest.length) return "";
+      if (!paths.length) return describe(e);
+      return rest.map((k) => fieldSentence(k, e.fieldCodes[k])).join(lang() === "zh-CN" ? "；" : "; ");
     }
-    return describeError(e, t);
+    return describe(e);
   };
   return (
     <Show when={text()}>
