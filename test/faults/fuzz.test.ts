@@ -1,12 +1,14 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiRoutes } from "../../server/src/app.ts";
+import { parseTrustProxy } from "../../server/src/http/forwarded.ts";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import { startTestServer, type TestServer } from "../support/harness.ts";
 
 /**
  * Every endpoint of the app, found from its routes (a new route is fuzzed without
- * anyone listing it), gets random bodies, queries, path values and headers: the
+ * anyone listing it), gets random bodies, queries, path values and headers (forged
+ * X-Forwarded-For / -Proto / -Host behind a trusted proxy among them): the
  * answer is always below 500 and, when it is an error, in the error shape.
  */
 let t: TestServer;
@@ -16,7 +18,8 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const fuzzStats = { requests: 0 };
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // Behind one trusted proxy, so that forged X-Forwarded-* headers reach the code that reads them.
+  t = await startTestServer({ TRUST_PROXY: parseTrustProxy("1") });
   c = await makeClub(t.url, "fuzz");
   await newCustomer(t.url, c.rep1.token, { name: "Fuzz Co" });
   const seen = new Set<string>();
@@ -95,6 +98,19 @@ const contentType = fc.constantFrom(
   "",
 );
 
+/** Forwarding headers as a client could forge them: lists, garbage, IPv6, huge, empty entries. */
+const forwardedValue = fc.oneof(
+  fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, "")),
+  fc
+    .array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom("unknown", "", " ", "http", "https", "_hidden", "[::1]:80")), { maxLength: 6 })
+    .map((a) => a.join(", ")),
+  fc.constant("1.2.3.4, ".repeat(500)),
+);
+const forwarded = fc.record(
+  { "x-forwarded-for": forwardedValue, "x-forwarded-proto": forwardedValue, "x-forwarded-host": forwardedValue },
+  { requiredKeys: [] },
+);
+
 function fill(path: string, value: string) {
   return path.replace(/:[A-Za-z]+(\{[^}]*\})?/g, () => encodeURIComponent(value));
 }
@@ -112,11 +128,13 @@ describe("fuzzing every endpoint", () => {
           contentType,
           fc.boolean(),
           fc.option(fc.string({ maxLength: 300 })),
-          async (pv, qs, body, type, asRep, idemKey) => {
+          forwarded,
+          async (pv, qs, body, type, asRep, idemKey, fwd) => {
             const url = `${t.url}/api/v1${fill(route.path, pv)}${qs ? `?${qs}` : ""}`;
             const headers: Record<string, string> = { authorization: `Bearer ${asRep ? c.rep1.token : c.admin.token}` };
             if (type) headers["content-type"] = type;
             if (idemKey !== null) headers["idempotency-key"] = idemKey.replace(/[^\x20-\x7e]/g, "");
+            Object.assign(headers, fwd);
             const hasBody = route.method !== "GET" && route.method !== "HEAD";
             const send = () => fetch(url, { method: route.method, headers, body: hasBody ? body : undefined });
             // A kept-alive socket that the server closed after an early answer (it drains an
