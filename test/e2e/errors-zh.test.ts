@@ -12,7 +12,7 @@ import { DESKTOP, launchBrowser, newContext, PASSWORDS, PHONE, signInUi, startLi
 const CJK = /[\u3400-\u9fff]/;
 
 /** Sentences of `text` with two or more Latin words and no Chinese character. */
-export function latinOnlySentences(text: string): string[] {
+function latinOnlySentences(text: string): string[] {
   return text
     .split(/[。；！？\n]|(?<=[.!?;])\s+/)
     .map((s) => s.trim())
@@ -65,7 +65,7 @@ describe("a Chinese user sees no English on the error paths", () => {
       await page.getByTestId("sign-in").click();
       await page.waitForTimeout(150);
     }
-    await expect.poll(() => page.getByTestId("login-error").innerText()).toMatch(/太多|稍后/);
+    await expect.poll(() => page.getByTestId("login-error").textContent()).toMatch(/太多|稍后/);
     await expectChineseMessages(page, "lockout");
     await ctx.close();
   });
