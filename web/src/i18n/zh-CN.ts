@@ -613,7 +613,7 @@ export const zhCN: Record<keyof typeof en, string> = {
     "非标准价须经经理批准（第五条 1.1）。本机不能录入：服务器会拒绝业务员以标准价以外的价格售卡。请按标准价出售，或请经理凭批准录入此单。",
   "repSale.useList": "改回标准价",
   "repSale.submit": "确认售卡",
-  "repSale.becomesActive": "售卡后该潜在客户将成为持卡客户。",
+  "repSale.becomesActive": "售卡后该潜在客户将成为现有卡客户。",
   "repSale.done": "已售出：{card}，{price}。",
   "repSale.pickType": "请选择卡种。",
   "repSale.refusedPrice": "被拒绝：标准价已变更。卡种已重新加载，请核对价格后再试。",

@@ -216,6 +216,26 @@ export function discard(key: string) {
   setQueue((q) => q.filter((c) => c.key !== key));
 }
 
+/** The contact being sent right now (it may already be on the server). */
+let inFlight: string | undefined;
+
+/**
+ * Take back a contact logged on this phone (an undo): still waiting here, it is
+ * removed and never sent; already sent (or on its way), its server id, so the caller
+ * voids it there. Undefined when this phone knows neither.
+ */
+export async function takeBack(key: string): Promise<{ removed: true } | { id: string } | undefined> {
+  if (inFlight !== key && read<QueuedContact>(QUEUE_KEY).some((c) => c.key === key)) {
+    clearTimeout(holds.get(key));
+    holds.delete(key);
+    discard(key);
+    return { removed: true };
+  }
+  if (inFlight === key) await flushing;
+  const s = read<SentContact>(SENT_KEY).find((x) => x.key === key);
+  return s ? { id: s.id } : undefined;
+}
+
 let flushing: Promise<void> | undefined;
 let retry: ReturnType<typeof setTimeout> | undefined;
 
@@ -283,6 +303,7 @@ async function sendAll(): Promise<void> {
     );
     if (!c) return;
     tried.add(c.key);
+    inFlight = c.key;
     try {
       const json = {
         customerId: c.customerId,
@@ -313,6 +334,8 @@ async function sendAll(): Promise<void> {
       // No network, the server busy or the session gone: keep everything and try again later.
       scheduleRetry();
       return;
+    } finally {
+      inFlight = undefined;
     }
   }
 }

@@ -1,14 +1,19 @@
 import { useNavigate, useParams } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
+import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { type Customer, client, data, NetworkError } from "../api.ts";
 import { readCache, useData } from "../cache.ts";
 import { clubMonth, dateTime, daysSince, money, shortDate } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { LOCAL_PREFIX, localCustomer, mine, myNewCustomers, resolveId } from "../offline/outbox.ts";
+import { LOCAL_PREFIX, localCustomer, mine, myNewCustomers, resolveId, sent } from "../offline/outbox.ts";
+import { me } from "../session.ts";
 import type { Channel, Outcome } from "../types.ts";
 import { CachedNote, Empty, ErrorBox, FieldError, FormError, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
+import { CardSaleSheet } from "./CardSaleSheet.tsx";
+import { ComplaintList, ComplaintSheet } from "./ComplaintSheet.tsx";
 import { LogSheet } from "./LogSheet.tsx";
+import { RevenueSheet } from "./RevenueSheet.tsx";
+import { UndoButton } from "./Undo.tsx";
 
 /** The lists this phone keeps (Home, Lists): a card opens from them when it was never opened online. */
 const LIST_KEYS = ["customers:home", "customers:overdue", "customers:stale"];
@@ -51,6 +56,24 @@ export function CustomerCard() {
   const [editing, setEditing] = createSignal(false);
   const [logging, setLogging] = createSignal<Customer | null>(null);
   const [refreshState, setRefreshState] = createSignal<"idle" | "busy" | "done" | unknown>("idle");
+  const [selling, setSelling] = createSignal<Customer | null>(null);
+  const [earning, setEarning] = createSignal<Customer | null>(null);
+  const [complaining, setComplaining] = createSignal<Customer | null>(null);
+  const [complaintsVersion, setComplaintsVersion] = createSignal(0);
+  const [done, setDone] = createSignal("");
+  const said = (text: string) => {
+    setDone(text);
+    setTimeout(() => setDone((d) => (d === text ? "" : d)), 8_000);
+  };
+  const myId = () => me()?.user.id;
+  // A contact logged here reached the server: show it from there (with its undo).
+  createEffect(
+    on(
+      () => sent().length,
+      () => void contacts.refetch(),
+      { defer: true },
+    ),
+  );
 
   async function reviewed() {
     setRefreshState("busy");
@@ -155,6 +178,24 @@ export function CustomerCard() {
                 <Icon name="edit" size={18} /> {t("action.edit")}
               </button>
             </div>
+            <Show when={!local()}>
+              <div class="card-actions money-actions">
+                <button type="button" class="btn secondary" onClick={() => setSelling(c())} data-testid="card-sell">
+                  <Icon name="signed" size={18} /> {t("repSale.open")}
+                </button>
+                <button type="button" class="btn secondary" onClick={() => setEarning(c())} data-testid="card-revenue">
+                  <Icon name="plus" size={18} /> {t("repRevenue.open")}
+                </button>
+                <button type="button" class="btn secondary" onClick={() => setComplaining(c())} data-testid="card-complaint">
+                  <Icon name="alert" size={18} /> {t("repComplaint.open")}
+                </button>
+              </div>
+            </Show>
+            <Show when={done()}>
+              <p class="banner ok" role="status" data-testid="card-done">
+                <Icon name="signed" size={18} /> {done()}
+              </p>
+            </Show>
             <Show when={refreshState() instanceof Error}>
               <FormError error={refreshState()} />
             </Show>
@@ -173,21 +214,55 @@ export function CustomerCard() {
               <ul class="timeline">
                 <For each={pending()}>
                   {(p) => (
-                    <li class="pending">
+                    <li class="pending" data-testid="contact-pending">
                       <span class="chip pending">
                         <Icon name="clock" size={14} /> {t("outbox.pending")}
                       </span>
                       {t(`channel.${p.channel}`)} · {t(`outcome.${p.outcome}`)} · {dateTime(p.occurredAt)}
+                      <Show when={p.state !== "holding"}>
+                        <div class="row-undo">
+                          <UndoButton
+                            queueKey={p.key}
+                            loggedAt={p.occurredAt}
+                            label={t("repUndo.label", { what: t(`channel.${p.channel}`), time: dateTime(p.occurredAt) })}
+                            onDone={(r) => {
+                              said("removed" in r ? t("repUndo.removed") : t("repUndo.done", { reason: r.reason }));
+                              void contacts.refetch();
+                            }}
+                          />
+                        </div>
+                      </Show>
                     </li>
                   )}
                 </For>
                 <For each={contacts.data()?.items ?? []}>
                   {(x) => (
-                    <li classList={{ voided: x.voided }}>
-                      <Icon name={x.channel as Channel} size={16} /> {t(`channel.${x.channel as Channel}`)}
-                      {x.outcome ? ` · ${t(`outcome.${x.outcome as Outcome}`)}` : ""} · {dateTime(x.occurredAt)}
+                    <li classList={{ voided: x.voided }} data-testid="contact-item">
+                      <span class="contact-line">
+                        <Icon name={x.channel as Channel} size={16} /> {t(`channel.${x.channel as Channel}`)}
+                        {x.outcome ? ` · ${t(`outcome.${x.outcome as Outcome}`)}` : ""} · {dateTime(x.occurredAt)}
+                      </span>
                       <Show when={x.notes}>
                         <p class="muted small">{x.notes}</p>
+                      </Show>
+                      <Show when={x.voided}>
+                        <p class="void-reason small" data-testid="void-reason">
+                          {t("repUndo.voided", { reason: "voidReason" in x ? String(x.voidReason ?? "") : "" })}
+                        </p>
+                      </Show>
+                      <Show when={!x.voided && x.repId === myId()}>
+                        <div class="row-undo">
+                          <UndoButton
+                            id={x.id}
+                            loggedAt={x.createdAt}
+                            label={t("repUndo.label", { what: t(`channel.${x.channel as Channel}`), time: dateTime(x.occurredAt) })}
+                            onDone={(r) => {
+                              said("removed" in r ? t("repUndo.removed") : t("repUndo.done", { reason: r.reason }));
+                              void contacts.refetch();
+                              void customer.refetch();
+                            }}
+                          />
+                        </div>
                       </Show>
                     </li>
                   )}
@@ -201,12 +276,50 @@ export function CustomerCard() {
               </Show>
             </section>
             <Show when={!local()}>
+              <ComplaintList customerId={id()} version={complaintsVersion()} />
               <History id={id()} />
             </Show>
           </>
         )}
       </Ready>
-      <LogSheet customer={logging()} onClose={() => setLogging(null)} onOpenCard={() => setLogging(null)} />
+      <LogSheet
+        customer={logging()}
+        onClose={() => {
+          setLogging(null);
+          void contacts.refetch();
+        }}
+        onOpenCard={() => setLogging(null)}
+      />
+      <CardSaleSheet
+        customer={selling()}
+        onClose={() => setSelling(null)}
+        onSold={(text) => {
+          said(text);
+          void customer.refetch();
+          void thisMonth.refetch();
+        }}
+      />
+      <RevenueSheet
+        customer={earning()}
+        onClose={() => setEarning(null)}
+        onSaved={(text) => {
+          said(text);
+          void thisMonth.refetch();
+        }}
+        onSellCard={() => {
+          const c = earning();
+          setEarning(null);
+          setSelling(c);
+        }}
+      />
+      <ComplaintSheet
+        customer={complaining()}
+        onClose={() => setComplaining(null)}
+        onSaved={() => {
+          said(t("repComplaint.logged"));
+          setComplaintsVersion((v) => v + 1);
+        }}
+      />
     </div>
   );
 }

@@ -1,11 +1,12 @@
 import { Dialog } from "@kobalte/core/dialog";
 import { createSignal, For, Match, Show, Switch } from "solid-js";
 import type { Customer } from "../api.ts";
-import { isoWithOffset } from "../format.ts";
+import { clock, isoWithOffset } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { holdWhileEditing, logContact, release } from "../offline/outbox.ts";
 import type { Channel, Outcome } from "../types.ts";
 import { Icon } from "../ui/icons.tsx";
+import { UndoButton } from "./Undo.tsx";
 
 const channels: Channel[] = ["visit", "demo", "phone", "letter"];
 const outcomes: Outcome[] = ["none", "interested", "signed", "declined"];
@@ -19,11 +20,14 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
   const [channel, setChannel] = createSignal<Channel | null>(null);
   const [savedKey, setSavedKey] = createSignal<string | null>(null);
   const [note, setNote] = createSignal("");
+  const [savedAt, setSavedAt] = createSignal("");
+  const [undone, setUndone] = createSignal("");
 
   function reset() {
     setChannel(null);
     setSavedKey(null);
     setNote("");
+    setUndone("");
   }
 
   function close() {
@@ -37,6 +41,7 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
     const c = props.customer;
     const ch = channel();
     if (!c || !ch) return;
+    setSavedAt(new Date().toISOString());
     setSavedKey(logContact({ customerId: c.id, customerName: c.name, channel: ch, outcome, occurredAt: isoWithOffset() }));
   }
 
@@ -51,6 +56,7 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                 <Dialog.Title class="sheet-title">{props.customer?.name}</Dialog.Title>
                 <Dialog.Description class="sheet-sub">
                   <Switch>
+                    <Match when={undone()}>{undone()}</Match>
                     <Match when={savedKey()}>{t("log.savedSub")}</Match>
                     <Match when={channel()}>{t("log.pickOutcome")}</Match>
                     <Match when={true}>{t("log.pickChannel")}</Match>
@@ -62,6 +68,16 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
               </Dialog.CloseButton>
             </div>
             <Switch>
+              <Match when={undone()}>
+                <div class="saved" data-testid="log-undone">
+                  <p class="saved-title">
+                    <Icon name="back" size={22} /> {undone()}
+                  </p>
+                  <button type="button" class="btn primary block" onClick={close} data-testid="log-done">
+                    {t("action.done")}
+                  </button>
+                </div>
+              </Match>
               <Match when={savedKey()}>
                 <div class="saved" data-testid="log-saved">
                   <p class="saved-title">
@@ -78,9 +94,20 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                       onBlur={() => holdWhileEditing(savedKey() ?? "", false)}
                     />
                   </label>
-                  <button type="button" class="btn primary block" onClick={close} data-testid="log-done">
-                    {note().trim() ? t("log.saveNote") : t("action.done")}
-                  </button>
+                  <div class="saved-actions">
+                    <UndoButton
+                      queueKey={savedKey() ?? undefined}
+                      loggedAt={savedAt()}
+                      label={t("repUndo.label", { what: t(`channel.${channel() as Channel}`), time: clock(savedAt() || Date.now()) })}
+                      onDone={(r) => {
+                        setSavedKey(null);
+                        setUndone("removed" in r ? t("repUndo.removed") : t("repUndo.done", { reason: r.reason }));
+                      }}
+                    />
+                    <button type="button" class="btn primary grow" onClick={close} data-testid="log-done">
+                      {note().trim() ? t("log.saveNote") : t("action.done")}
+                    </button>
+                  </div>
                 </div>
               </Match>
               <Match when={channel()}>
