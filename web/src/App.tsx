@@ -8,6 +8,7 @@ import { describe } from "./rep/errors.ts";
 import { Home } from "./rep/Home.tsx";
 import { Lists } from "./rep/Lists.tsx";
 import { MePage } from "./rep/MePage.tsx";
+import { PlansPage as RepPlans } from "./rep/PlansPage.tsx";
 import { CLUB_KEY, isManager, loadSession, me, notice, ready, signIn, signOut } from "./session.ts";
 import { LangSwitch, LiveDot, Loading } from "./ui/common.tsx";
 import { Icon, type IconName } from "./ui/icons.tsx";
@@ -103,6 +104,7 @@ interface NavItem {
 const repNav: NavItem[] = [
   { href: "/", label: () => t("nav.today"), icon: "home", end: true },
   { href: "/lists/overdue", label: () => t("nav.lists"), icon: "list" },
+  { href: "/week", label: () => t("repPlan.tab"), icon: "calendar" },
   { href: "/diary", label: () => t("nav.diary"), icon: "diary" },
   { href: "/me", label: () => t("nav.me"), icon: "user" },
 ];
@@ -252,6 +254,7 @@ export function App() {
       <Route path="/diary/:date?" component={DiaryPage} />
       <Route path="/lists/:kind" component={Lists} />
       <Route path="/me" component={MePage} />
+      <Route path="/week" component={RepPlans} />
       <Route path="/board" component={Board} />
       <Route path="/review" component={Review} />
       <Route path="/targets" component={Targets} />

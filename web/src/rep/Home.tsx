@@ -24,6 +24,7 @@ import { errorText } from "./errors.ts";
 import { LogSheet } from "./LogSheet.tsx";
 import { NewProspectSheet } from "./NewProspectSheet.tsx";
 import { PickSheet } from "./PickSheet.tsx";
+import { TodayPlan } from "./PlansPage.tsx";
 import { loadPinyin, nameMatches } from "./pinyin.ts";
 import { MyRank, RatioMeter } from "./Standing.tsx";
 
@@ -200,6 +201,8 @@ export function Home() {
           <span>{t("prospect.added", { name: added() ?? "" })}</span>
         </div>
       </Show>
+
+      <TodayPlan customers={all().map((r) => r.c)} onPick={(c) => setLogging(c)} />
 
       <section class="contact-now" aria-labelledby="contact-now-title">
         <div class="section-head">
