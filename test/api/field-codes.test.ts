@@ -210,7 +210,7 @@ describe("every refused field carries a code and its parameters", () => {
   }
 
   it("a CSV file's refused rows carry their codes by line", async () => {
-    const csv = "customerId,amount,businessLine,occurredAt\nnot-an-id,1.234,casino,2026-12-01\n";
+    const csv = "customerId,amount,businessLine,occurredAt\nnot-a-customer,1.234,casino,12/01/2026\n";
     const res = await call(t.url, "POST", "/revenue/import", {
       token: club.manager.token,
       raw: csv,
@@ -218,7 +218,7 @@ describe("every refused field carries a code and its parameters", () => {
     });
     expectErrorShape(res, 400, "validation_failed");
     expect(res.body.error.fieldCodes).toMatchObject({
-      "line 2.customerId": { code: "invalid_format", format: "uuid" },
+      "line 2.customerId": { code: "unknown_name" },
       "line 2.amount": { code: "invalid_format", format: "amount" },
       "line 2.businessLine": { code: "unknown_business_line" },
       "line 2.occurredAt": { code: "invalid_format", format: "datetime" },

@@ -57,7 +57,7 @@ describe("revenue CSV import", () => {
       `${a.id},100,spa,2026-03-01T10:00:00+08:00`,
       `${a.id},12.345,spa,2026-03-01T10:00:00+08:00`,
       `${crypto.randomUUID()},5,spa,2026-03-01T10:00:00+08:00`,
-      `${a.id},5,casino,2026-03-01`,
+      `${a.id},5,casino,2026-13-01`,
       `not-an-id,-3,spa,2026-03-01T10:00:00+08:00`,
     ].join("\n");
     const before = await ledgerCount();
@@ -68,9 +68,10 @@ describe("revenue CSV import", () => {
       "line 4.customerId": "is not a customer of yours",
       "line 5.businessLine": expect.stringContaining("membership"),
       "line 5.occurredAt": expect.any(String),
-      "line 6.customerId": "must be a customer id",
+      "line 6.customerId": expect.stringContaining("no customer"),
       "line 6.amount": expect.any(String),
     });
+    expect(res.body.error.fieldCodes["line 6.customerId"]).toEqual({ code: "unknown_name" });
     expect(res.body.error.message).toMatch(/6 problems/);
     expect(await ledgerCount()).toBe(before);
   });
@@ -85,14 +86,21 @@ describe("revenue CSV import", () => {
     expect(res.body.error.fields).toEqual({ "line 2.customerId": "is not a customer of yours" });
   });
 
-  it("reads GB18030 when the charset says so, and refuses bytes that are not UTF-8", async () => {
+  it("reads GB18030 without a charset, a declared charset wins, and UTF-16 is refused", async () => {
     const text = `customerId,amount,businessLine,occurredAt,ref\n${a.id},88,golf,2026-03-03T10:00:00+08:00,收银单-甲\n`;
     const gb = iconv.encode(text, "gb18030");
-    const wrong = await upload("/revenue/import", c.manager.token, gb);
-    expectErrorShape(wrong, 400);
-    expect(wrong.body.error.fields.file).toMatch(/UTF-8/);
-    const right = await upload("/revenue/import", c.manager.token, gb, "text/csv; charset=GB18030");
-    expect(right.status).toBe(201);
+    const declaredWrong = await upload("/revenue/import", c.manager.token, gb, "text/csv; charset=utf-8");
+    expectErrorShape(declaredWrong, 400);
+    expect(declaredWrong.body.error.fieldCodes.file).toEqual({ code: "file_not_utf8" });
+    const detected = await upload("/revenue/import", c.manager.token, gb);
+    expect(detected.status).toBe(201);
+    const declared = await upload(
+      "/revenue/import",
+      c.manager.token,
+      iconv.encode(text.replace("收银单-甲", "收银单-乙"), "gb18030"),
+      "text/csv; charset=GB18030",
+    );
+    expect(declared.status).toBe(201);
     const utf16 = await upload("/revenue/import", c.manager.token, new Uint8Array([0xff, 0xfe, 0x61, 0x00]));
     expectErrorShape(utf16, 400);
   });

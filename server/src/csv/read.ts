@@ -16,36 +16,47 @@ export const csvLimit = bodyLimit({
   },
 });
 export const CSV_MAX_ROWS = 50_000;
-const MAX_LISTED_ERRORS = 200;
 
 const GB = new Set(["gb18030", "gbk", "gb2312"]);
 
 /**
- * Decode an upload: UTF-8 (a BOM is fine) unless the Content-Type names GB18030/GBK,
- * as spreadsheets saved in Chinese Windows produce. Bytes that are not valid in the
- * named encoding are refused, never guessed at.
+ * Decode an upload as spreadsheets save it (Excel or WPS on Chinese Windows):
+ * - a charset in the Content-Type wins (UTF-8, or GB18030/GBK/GB2312), and bytes not
+ *   valid in it are refused;
+ * - without one, UTF-8 (a BOM is fine) when the bytes are valid UTF-8, else GB18030
+ *   when they decode as GB18030 without a replacement character, else refused.
+ * A file is never stored garbled: undecodable bytes are a 400 naming `file`.
  */
 export function decodeCsv(bytes: Uint8Array, contentType: string | undefined): string {
   const type = (contentType ?? "").toLowerCase();
   if (!/^(text\/csv|application\/csv|text\/plain)\b/.test(type)) {
     throw new AppError(415, "unsupported_media_type", "Send the file as text/csv.");
   }
-  const charset = /charset="?([\w-]+)"?/.exec(type)?.[1] ?? "utf-8";
-  if (GB.has(charset)) return iconv.decode(Buffer.from(bytes), "gb18030");
-  if (charset !== "utf-8" && charset !== "utf8") {
+  const charset = /charset="?([\w-]+)"?/.exec(type)?.[1];
+  if (charset && !GB.has(charset) && charset !== "utf-8" && charset !== "utf8") {
     throw new ValidationError({
       file: fieldIssue("file_charset", `charset ${charset} is not supported; use UTF-8 or GB18030`, { charset }),
     });
   }
-  if (bytes[0] === 0xff || bytes[0] === 0xfe)
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
     throw new ValidationError({ file: fieldIssue("file_utf16", "is UTF-16; save it as CSV UTF-8") });
+  if (charset && GB.has(charset)) return decodeGb(bytes);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new ValidationError({
-      file: fieldIssue("file_not_utf8", "is not valid UTF-8; save it as CSV UTF-8, or send it with charset=gb18030"),
-    });
+    if (charset) throw new ValidationError({ file: fieldIssue("file_not_utf8", "is not valid UTF-8 as its charset says") });
   }
+  return decodeGb(bytes);
+}
+
+/** GB18030 bytes as text; a byte sequence GB18030 does not define refuses the file. */
+function decodeGb(bytes: Uint8Array): string {
+  const text = iconv.decode(Buffer.from(bytes), "gb18030");
+  if (text.includes("\ufffd"))
+    throw new ValidationError({
+      file: fieldIssue("file_not_utf8", "is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or CSV (GB18030)"),
+    });
+  return text;
 }
 
 export function fileHash(text: string): string {
@@ -62,13 +73,31 @@ export interface CsvRow {
   values: Record<string, string>;
 }
 
-/** Parse with a header row; refuse unknown or missing columns and malformed quoting with the line number. */
-export function readCsv(text: string, columns: { required: string[]; optional: string[] }): CsvRow[] {
+export interface CsvColumns {
+  required: string[];
+  optional: string[];
+  /** other headers a column is known by (Chinese headers as clubs write them) → the column */
+  aliases?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Parse with a header row; refuse unknown, repeated or missing columns and malformed
+ * quoting with the line number. A header may be the column's name or one of its aliases;
+ * rows come back keyed by the column's name.
+ */
+export function readCsv(text: string, columns: CsvColumns): CsvRow[] {
+  const known = new Set([...columns.required, ...columns.optional]);
+  const aliases = columns.aliases ?? {};
+  const canonical = (h: string) => (known.has(h) ? h : (aliases[h] ?? h));
+  let header: string[] = [];
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parse(text, {
       bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim()),
+      columns: (head: string[]) => {
+        header = head.map((h) => h.replace(/^\ufeff/, "").trim());
+        return header.map(canonical);
+      },
       skip_empty_lines: true,
       trim: true,
       info: true,
@@ -85,14 +114,18 @@ export function readCsv(text: string, columns: { required: string[]; optional: s
       "The file is not valid CSV.",
     );
   }
-  const header = text.replace(/^\ufeff/, "").split(/\r?\n/, 1)[0] ?? "";
-  const names = header.split(",").map((h) => h.trim().replace(/^"|"$/g, ""));
-  const known = new Set([...columns.required, ...columns.optional]);
   const fields: FieldsIn = {};
-  for (const n of names)
-    if (n && !known.has(n))
-      fields[`column ${n}`] = fieldIssue("column_unknown", `is not a known column (${[...known].join(", ")})`, { values: [...known] });
-  for (const r of columns.required) if (!names.includes(r)) fields[`column ${r}`] = fieldIssue("column_missing", "is required");
+  const seen = new Set<string>();
+  const accepted = [...known, ...Object.keys(aliases)];
+  for (const h of header) {
+    if (!h) continue;
+    const name = canonical(h);
+    if (!known.has(name))
+      fields[`column ${h}`] = fieldIssue("column_unknown", `is not a known column (${accepted.join(", ")})`, { values: accepted });
+    else if (seen.has(name)) fields[`column ${h}`] = fieldIssue("repeated", `repeats column ${name}`, { column: name });
+    seen.add(name);
+  }
+  for (const r of columns.required) if (!seen.has(r)) fields[`column ${r}`] = fieldIssue("column_missing", "is required");
   if (Object.keys(fields).length > 0) throw new ValidationError(fields, "The file's header row is wrong.");
   if (records.length === 0) throw new ValidationError({ file: fieldIssue("file_empty", "has no rows") });
   if (records.length > CSV_MAX_ROWS)
@@ -105,23 +138,31 @@ export function readCsv(text: string, columns: { required: string[]; optional: s
   return records.map((r) => ({ line: r.info.lines, values: r.record }));
 }
 
-/** Collects every bad row; throws one 400 naming each by line number and column. Nothing is stored. */
+/**
+ * Collects every bad row (one problem per row and column, the first found); throws one
+ * 400 naming each by line number and column — all of them, so the count the message
+ * states is the number of entries listed. Nothing is stored.
+ */
 export class RowErrors {
   private fields: FieldsIn = {};
   private count = 0;
   add(line: number, column: string, message: FieldIssue | string) {
+    const key = `line ${line}.${column}`;
+    if (key in this.fields) return;
+    this.fields[key] = message;
     this.count++;
-    if (this.count <= MAX_LISTED_ERRORS) this.fields[`line ${line}.${column}`] ??= message;
+  }
+  has(line: number, column: string) {
+    return `line ${line}.${column}` in this.fields;
   }
   get size() {
     return this.count;
   }
   throwIfAny() {
     if (this.count === 0) return;
-    const more = this.count > MAX_LISTED_ERRORS ? ` (the first ${MAX_LISTED_ERRORS} are listed)` : "";
     throw new ValidationError(
       this.fields,
-      `The file was not imported: ${this.count} problem${this.count === 1 ? "" : "s"} found${more}. Fix them and send the whole file again.`,
+      `The file was not imported: ${this.count} problem${this.count === 1 ? "" : "s"} found. Fix them and send the whole file again.`,
     );
   }
 }

@@ -72,6 +72,9 @@ export const FIELD_CODES = [
   "column_missing",
   "column_unknown",
   "imported_already",
+  // Names in CSV files (a customer or a user by name, unique within the club).
+  "ambiguous_name",
+  "unknown_name",
 ] as const;
 
 export type FieldCode = (typeof FIELD_CODES)[number];

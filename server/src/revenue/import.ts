@@ -1,7 +1,8 @@
 import { customers, revenueEntries, revenueImports, users, withTenant } from "@clubhouse/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { fileHash, RowErrors, readCsv } from "../csv/read.ts";
+import { type CsvColumns, fileHash, RowErrors, readCsv } from "../csv/read.ts";
+import { BUSINESS_LINE_LABELS, chunks, findUser, readAmount, readChoice, readInstant } from "../csv/values.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, type FieldsIn, RuleViolation } from "../http/errors.ts";
@@ -13,17 +14,43 @@ import { closedMonthError, closedMonthProblem, closedMonths, dateProblem, maybeC
 import { appendLedger, type NewEntry, ownerAt } from "./ledger.ts";
 import { afterRevenue, CARD_MONEY_FIELD, CARD_MONEY_MESSAGE, isCardMoneyWithoutSale } from "./service.ts";
 
-export const REVENUE_COLUMNS = { required: ["customerId", "amount", "businessLine", "occurredAt"], optional: ["repId", "ref"] };
+export const REVENUE_COLUMNS = {
+  required: ["customerId", "amount", "businessLine", "occurredAt"],
+  optional: ["repId", "ref"],
+  aliases: {
+    客户: "customerId",
+    客户名称: "customerId",
+    客户编号: "customerId",
+    金额: "amount",
+    业务: "businessLine",
+    业务类型: "businessLine",
+    日期: "occurredAt",
+    发生时间: "occurredAt",
+    营销代表: "repId",
+    单号: "ref",
+  },
+} satisfies CsvColumns;
 
 const uuid = z.uuid();
-const instant = z.iso.datetime({ offset: true });
-const AMOUNT = /^\d+(\.\d{1,2})?$/;
+
+/** A row as it will be stored, once every cell is read and every name found. */
+interface Resolved {
+  customerId?: string;
+  repId?: string;
+  amount?: string;
+  businessLine?: string;
+  occurredAt?: Date;
+}
 
 /**
  * Revenue from a CSV file, all or nothing (SPEC §3): every row is checked first,
  * every bad one reported by line; only a clean file is stored, in one transaction.
- * The same file twice is caught by the SHA-256 of its text (line endings and a BOM
- * ignored), and rows with a `ref` are unique per club even across different files.
+ * Cells are read as clubs' spreadsheets write them (csv/values.ts): the customer by
+ * id or by exact name, the credited rep by id, e-mail or name, amounts with a yuan
+ * sign and thousands separators, dates in club time, business lines by code or
+ * Chinese label. The same file twice is caught by the SHA-256 of its text (line
+ * endings and a BOM ignored), and rows with a `ref` are unique per club even across
+ * different files.
  */
 export async function importRevenue(ctx: ServiceContext, text: string) {
   const rows = readCsv(text, REVENUE_COLUMNS);
@@ -39,46 +66,53 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
       });
     const rules = await readClubRules(tx);
     const now = ctx.deps.clock.now();
+    const me = actorId(ctx.actor);
+    const manager = isManager(ctx.actor);
     const errors = new RowErrors();
     const ids = new Set<string>();
-    const reps = new Set<string>();
+    const names = new Set<string>();
     const refs = new Map<string, number>();
-    for (const { line, values: v } of rows) {
-      if (!uuid.safeParse(v.customerId).success)
-        errors.add(line, "customerId", fieldIssue("invalid_format", "must be a customer id", { format: "uuid" }));
-      else ids.add(v.customerId!);
-      const amount = v.amount ?? "";
-      if (!AMOUNT.test(amount))
+    const out: Resolved[] = rows.map(() => ({}));
+    rows.forEach(({ line, values: v }, i) => {
+      const r = out[i]!;
+      const customer = (v.customerId ?? "").trim();
+      if (!customer) errors.add(line, "customerId", fieldIssue("required", "is required (the customer's id or name)"));
+      else if (uuid.safeParse(customer).success) ids.add(customer);
+      else if (customer.length > 200)
+        errors.add(line, "customerId", fieldIssue("too_long", "must be at most 200 characters", { max: 200 }));
+      else names.add(customer);
+      const amount = readAmount(v.amount ?? "");
+      if (amount === null)
         errors.add(
           line,
           "amount",
-          fieldIssue("invalid_format", "must be a positive number of yuan with at most two decimals", { format: "amount" }),
+          fieldIssue("invalid_format", "must be a positive number of yuan with at most two decimals, e.g. 3,600.00", { format: "amount" }),
         );
       else if (Number(amount) <= 0) errors.add(line, "amount", fieldIssue("must_be_positive", "must be above zero"));
       else if (Number(amount) > MAX_YUAN)
         errors.add(line, "amount", fieldIssue("too_large", `must not exceed ${MAX_YUAN}`, { max: MAX_YUAN, inclusive: true }));
-      if (!rules.businessLines.includes(v.businessLine ?? ""))
+      else r.amount = amount;
+      const lineCode = readChoice(v.businessLine ?? "", BUSINESS_LINE_LABELS);
+      if (!rules.businessLines.includes(lineCode))
         errors.add(
           line,
           "businessLine",
           fieldIssue("unknown_business_line", `must be one of: ${rules.businessLines.join(", ")}`, { values: rules.businessLines }),
         );
-      if (!instant.safeParse(v.occurredAt).success)
+      else r.businessLine = lineCode;
+      const at = readInstant(v.occurredAt ?? "", rules.timezone);
+      if (!at)
         errors.add(
           line,
           "occurredAt",
-          fieldIssue("invalid_format", "must be an ISO 8601 time with an offset, e.g. 2025-03-31T23:30:00+08:00", { format: "datetime" }),
+          fieldIssue("invalid_format", "must be a date in club time (2026-12-05, 2026/12/5 14:30) or an ISO time with an offset", {
+            format: "datetime",
+          }),
         );
       else {
-        const problem = dateProblem(new Date(v.occurredAt!), now, rules.timezone);
+        const problem = dateProblem(at, now, rules.timezone);
         if (problem) errors.add(line, "occurredAt", problem);
-      }
-      if (v.repId) {
-        if (!uuid.safeParse(v.repId).success)
-          errors.add(line, "repId", fieldIssue("invalid_format", "must be a user id", { format: "uuid" }));
-        else if (!isManager(ctx.actor) && v.repId !== actorId(ctx.actor))
-          errors.add(line, "repId", fieldIssue("not_own", "reps import revenue for themselves only"));
-        else reps.add(v.repId);
+        else r.occurredAt = at;
       }
       if (v.ref) {
         if (v.ref.length > 100) errors.add(line, "ref", fieldIssue("too_long", "must be at most 100 characters", { max: 100 }));
@@ -86,63 +120,79 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
         if (first !== undefined) errors.add(line, "ref", fieldIssue("repeated", `repeats line ${first}`, { line: first }));
         else refs.set(v.ref, line);
       }
-    }
-    const known = ids.size
-      ? await tx
-          .select({ id: customers.id, ownerId: customers.ownerId, status: customers.status })
-          .from(customers)
-          .where(inArray(customers.id, [...ids]))
+    });
+
+    // The customers named, by id or by exact name (RLS keeps every lookup inside the club).
+    const known: { id: string; name: string; ownerId: string; status: string }[] = [];
+    const columns = { id: customers.id, name: customers.name, ownerId: customers.ownerId, status: customers.status };
+    for (const part of chunks([...ids])) known.push(...(await tx.select(columns).from(customers).where(inArray(customers.id, part))));
+    const byName = new Map<string, { id: string; ownerId: string; status: string }[]>();
+    for (const part of chunks([...names]))
+      for (const c of await tx.select(columns).from(customers).where(inArray(customers.name, part))) {
+        if (!manager && c.ownerId !== me) continue;
+        byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+        known.push(c);
+      }
+    const visible = new Set(known.filter((c) => manager || c.ownerId === me).map((c) => c.id));
+    const people = rows.some((r) => r.values.repId)
+      ? await tx.select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt }).from(users)
       : [];
-    const visible = new Set(known.filter((c) => isManager(ctx.actor) || c.ownerId === actorId(ctx.actor)).map((c) => c.id));
-    const knownReps = reps.size
-      ? new Set(
-          (
-            await tx
-              .select({ id: users.id })
-              .from(users)
-              .where(inArray(users.id, [...reps]))
-          ).map((u) => u.id),
-        )
-      : new Set();
-    const takenRefs = refs.size
-      ? new Set(
-          (
-            await tx
-              .select({ ref: revenueEntries.externalRef })
-              .from(revenueEntries)
-              .where(inArray(revenueEntries.externalRef, [...refs.keys()]))
-          ).map((r) => r.ref),
-        )
-      : new Set();
-    for (const { line, values: v } of rows) {
-      if (v.customerId && ids.has(v.customerId) && !visible.has(v.customerId))
-        errors.add(line, "customerId", fieldIssue("not_in_club", "is not a customer of yours"));
-      if (v.repId && reps.has(v.repId) && !knownReps.has(v.repId))
-        errors.add(line, "repId", fieldIssue("not_in_club", "is not a user of this club"));
+    const takenRefs = new Set<string | null>();
+    for (const part of chunks([...refs.keys()]))
+      for (const r of await tx
+        .select({ ref: revenueEntries.externalRef })
+        .from(revenueEntries)
+        .where(inArray(revenueEntries.externalRef, part)))
+        takenRefs.add(r.ref);
+    rows.forEach(({ line, values: v }, i) => {
+      const r = out[i]!;
+      const customer = (v.customerId ?? "").trim();
+      if (ids.has(customer)) {
+        if (!visible.has(customer)) errors.add(line, "customerId", fieldIssue("not_in_club", "is not a customer of yours"));
+        else r.customerId = customer;
+      } else if (names.has(customer)) {
+        const found = byName.get(customer) ?? [];
+        if (found.length === 0) errors.add(line, "customerId", fieldIssue("unknown_name", "matches no customer of yours by id or name"));
+        else if (found.length > 1)
+          errors.add(
+            line,
+            "customerId",
+            fieldIssue("ambiguous_name", `matches ${found.length} customers of that name; use the customer's id`, { count: found.length }),
+          );
+        else r.customerId = found[0]!.id;
+      }
+      const rep = (v.repId ?? "").trim();
+      if (rep) {
+        const user = findUser(people, rep);
+        if (user.issue) errors.add(line, "repId", user.issue);
+        else if (!manager && user.id !== me) errors.add(line, "repId", fieldIssue("not_own", "reps import revenue for themselves only"));
+        else r.repId = user.id;
+      }
       if (v.ref && takenRefs.has(v.ref)) errors.add(line, "ref", fieldIssue("imported_already", "was already imported"));
-    }
+    });
     errors.throwIfAny();
 
     // Card money without a card sale refuses the file (422), each such row named by its line.
     const statusOf = new Map(known.map((c) => [c.id, c.status]));
     const cardMoney: FieldsIn = {};
-    for (const { line, values: v } of rows)
-      if (isCardMoneyWithoutSale(ctx, v.businessLine!, statusOf.get(v.customerId!) ?? ""))
+    rows.forEach(({ line }, i) => {
+      if (isCardMoneyWithoutSale(ctx, out[i]!.businessLine!, statusOf.get(out[i]!.customerId!) ?? ""))
         cardMoney[`line ${line}.businessLine`] = CARD_MONEY_FIELD;
+    });
     if (Object.keys(cardMoney).length > 0) throw new RuleViolation(CARD_MONEY_MESSAGE, cardMoney);
 
     // A row dated in a closed month refuses the file (422), each such row named by its line.
     const closed = closedMonths(tx, ctx.tenantId);
     const inClosed: FieldsIn = {};
     let firstClosed: string | undefined;
-    for (const { line, values: v } of rows) {
-      const month = monthOf(new Date(v.occurredAt!), rules.timezone);
+    for (const [i, { line }] of rows.entries()) {
+      const month = monthOf(out[i]!.occurredAt!, rules.timezone);
       if (!maybeClosed(month, now, rules.timezone)) continue;
       const latest = await closed();
       if (latest === null) break;
       if (month <= latest) {
         firstClosed ??= month;
-        if (Object.keys(inClosed).length < 200) inClosed[`line ${line}.occurredAt`] = closedMonthProblem(month);
+        inClosed[`line ${line}.occurredAt`] = closedMonthProblem(month);
       }
     }
     if (firstClosed) throw closedMonthError(firstClosed, inClosed);
@@ -152,21 +202,22 @@ export async function importRevenue(ctx: ServiceContext, text: string) {
       .values({ tenantId: ctx.tenantId, kind: "revenue", sha256: hash, rows: rows.length, createdBy: actorId(ctx.actor), createdAt: now })
       .returning();
     const entries: NewEntry[] = [];
-    for (const { values: v } of rows) {
-      const occurredAt = new Date(v.occurredAt!);
-      const repId = v.repId || (isManager(ctx.actor) ? await ownerAt(tx, v.customerId!, occurredAt) : actorId(ctx.actor))!;
+    for (const [i, { values: v }] of rows.entries()) {
+      const r = out[i]!;
+      const occurredAt = r.occurredAt!;
+      const repId = r.repId || (manager ? await ownerAt(tx, r.customerId!, occurredAt) : me)!;
       entries.push({
         tenantId: ctx.tenantId,
-        customerId: v.customerId!,
+        customerId: r.customerId!,
         repId,
-        amountFen: toFen(Number(v.amount)),
-        businessLine: v.businessLine!,
+        amountFen: toFen(Number(r.amount)),
+        businessLine: r.businessLine!,
         occurredAt,
         month: monthOf(occurredAt, rules.timezone),
         source: "import",
         importId: imp!.id,
         externalRef: v.ref || null,
-        createdBy: actorId(ctx.actor),
+        createdBy: me,
         createdAt: now,
       });
     }

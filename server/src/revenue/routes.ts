@@ -5,6 +5,7 @@ import { requireAuth, serviceContext } from "../auth/middleware.ts";
 import { readIdempotencyKey } from "../contacts/idempotency.ts";
 import { IDEMPOTENCY_HEADER } from "../contacts/schemas.ts";
 import { csvLimit, decodeCsv } from "../csv/read.ts";
+import { importTemplate, templateFileName } from "../csv/templates.ts";
 import type { Deps } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, instant, params, query } from "../http/validate.ts";
@@ -45,11 +46,25 @@ export function revenueRoutes(deps: Deps) {
     )
     .post(
       "/import",
-      tag("Import revenue from CSV (text/csv; columns customerId, amount, businessLine, occurredAt, repId?, ref?): all rows or none"),
+      tag(
+        "Import revenue from CSV (text/csv, UTF-8 or GB18030; columns customerId, amount, businessLine, occurredAt, repId?, ref?, or their Chinese headers): all rows or none",
+      ),
       csvLimit,
       async (c) => {
         const text = decodeCsv(new Uint8Array(await c.req.arrayBuffer()), c.req.header("content-type"));
         return c.json(await importRevenue(serviceContext(c, deps), text), 201);
+      },
+    )
+    .get(
+      "/import/template.csv",
+      tag("The revenue import template: a header row and a sample row; lang=zh-CN for Chinese headers and labels"),
+      query(z.object({ lang: z.enum(["en", "zh-CN"]).default("en") })),
+      async (c) => {
+        const lang = c.req.valid("query").lang;
+        return c.body(await importTemplate(serviceContext(c, deps), "revenue", lang), 200, {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": `attachment; filename="${templateFileName("revenue", lang)}"`,
+        });
       },
     )
     .post(

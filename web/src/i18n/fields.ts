@@ -73,6 +73,8 @@ const en: Words = {
   column_missing: "is missing",
   column_unknown: "is not a column we know ({values})",
   imported_already: "was imported before",
+  ambiguous_name: "matches {count} records with this name: use the id or e-mail instead",
+  unknown_name: "matches no one of this club by that id, name or e-mail",
 };
 
 const zh: Words = {
@@ -136,6 +138,8 @@ const zh: Words = {
   column_missing: "缺少此列",
   column_unknown: "不是可识别的列（{values}）",
   imported_already: "已导入过",
+  ambiguous_name: "有 {count} 条同名记录，请改用编号或电子邮箱",
+  unknown_name: "本俱乐部没有这个编号、名称或电子邮箱",
 };
 
 /** Formats and statuses that appear as parameters, in the reader's words. */
