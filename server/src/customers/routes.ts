@@ -5,13 +5,12 @@ import { requireAuth, serviceContext } from "../auth/middleware.ts";
 import { readIdempotencyKey, withIdempotency } from "../contacts/idempotency.ts";
 import { IDEMPOTENCY_HEADER } from "../contacts/schemas.ts";
 import { csvLimit, decodeCsv } from "../csv/read.ts";
-import { importTemplate, templateFileName } from "../csv/templates.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
 import { exportCustomers, importCustomers } from "./csv.ts";
 import { reassignRoute } from "./reassign.ts";
-import { type CreateCustomer, createCustomerBody, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
+import { type CreateCustomer, createCustomerBody, exportCustomersQuery, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
 import {
   clubNow,
   confirmRefresh,
@@ -59,23 +58,13 @@ export function customerRoutes(deps: Deps) {
       },
     )
     .get(
-      "/import/template.csv",
-      tag("The customer import template: a header row and a sample row; lang=zh-CN for Chinese headers and labels"),
-      query(z.object({ lang: z.enum(["en", "zh-CN"]).default("en") })),
-      async (c) => {
-        const lang = c.req.valid("query").lang;
-        return c.body(await importTemplate(serviceContext(c, deps), "customers", lang), 200, {
-          "content-type": "text/csv; charset=utf-8",
-          "content-disposition": `attachment; filename="${templateFileName("customers", lang)}"`,
-        });
-      },
-    )
-    .get(
       "/export.csv",
-      tag("Customers as CSV; personal fields only when a manager asks (includePersonal=true)"),
-      query(z.object({ includePersonal: z.enum(["true", "false"]).optional() })),
+      tag(
+        "Customers as CSV under the list's filters and order; lang=zh-CN for Chinese headers, labels and club-time dates; personal fields only when a manager asks (includePersonal=true)",
+      ),
+      query(exportCustomersQuery),
       async (c) => {
-        const csv = await exportCustomers(serviceContext(c, deps), c.req.valid("query").includePersonal === "true");
+        const csv = await exportCustomers(serviceContext(c, deps), c.req.valid("query"));
         return c.body(csv, 200, {
           "content-type": "text/csv; charset=utf-8",
           "content-disposition": 'attachment; filename="customers.csv"',
@@ -94,8 +83,11 @@ export function customerRoutes(deps: Deps) {
         return c.json(out.body, 201);
       },
     )
-    .get("/", tag("List customers: filters tier, status, kind, ownerId, stale, overdue, q; paged"), query(listCustomersQuery), async (c) =>
-      c.json(await listCustomers(serviceContext(c, deps), c.req.valid("query")), 200),
+    .get(
+      "/",
+      tag("List customers: filters tier, status, kind, ownerId, stale, overdue, q; sort and dir; paged, with the total matching"),
+      query(listCustomersQuery),
+      async (c) => c.json(await listCustomers(serviceContext(c, deps), c.req.valid("query")), 200),
     )
     .get("/:id", tag("One customer"), params(idParam), async (c) =>
       c.json(await getCustomer(serviceContext(c, deps), c.req.valid("param").id), 200),

@@ -79,8 +79,14 @@ export type PatchCustomer = z.infer<typeof patchCustomerBody>;
 
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 
-export const listCustomersQuery = z.object({
-  ...pageQuery,
+/** The orders the customer list (and its export) can be read in; each pages by its own keyset. */
+export const customerSorts = ["name", "lastContact", "spend", "tier", "owner"] as const;
+export type CustomerSort = (typeof customerSorts)[number];
+
+/** The customer list's filters and order, shared by the list and its CSV export. */
+const customerFilters = {
+  sort: z.enum(customerSorts).default("name"),
+  dir: z.enum(["asc", "desc"]).default("asc"),
   tier: z.enum(["A", "B", "C"]).optional(),
   status: customerStatus.optional(),
   kind: customerKind.optional(),
@@ -88,5 +94,16 @@ export const listCustomersQuery = z.object({
   stale: flag.optional(),
   overdue: flag.optional(),
   q: z.string().trim().min(1).max(100).optional(),
-});
+};
+
+export const listCustomersQuery = z.object({ ...pageQuery, ...customerFilters });
 export type ListCustomersQuery = z.infer<typeof listCustomersQuery>;
+export type CustomerFilters = Omit<ListCustomersQuery, "limit" | "cursor">;
+
+/** The export: the list's filters and order, the reader's language, and personal fields when a manager asks. */
+export const exportCustomersQuery = z.object({
+  ...customerFilters,
+  includePersonal: z.enum(["true", "false"]).optional(),
+  lang: z.enum(["en", "zh-CN"]).optional(),
+});
+export type ExportCustomersQuery = z.infer<typeof exportCustomersQuery>;

@@ -13,16 +13,17 @@ import {
   withTenant,
 } from "@clubhouse/db";
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
 import { intervalDays } from "../contacts/rules.ts";
 import type { Actor, ServiceContext } from "../deps.ts";
 import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
-import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { type Tier, tierFor } from "../tiers/rules.ts";
 import { monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
-import type { CreateCustomer, ListCustomersQuery, PatchCustomer } from "./schemas.ts";
+import type { CreateCustomer, CustomerFilters, CustomerSort, ListCustomersQuery, PatchCustomer } from "./schemas.ts";
 
 export type CustomerRow = typeof customers.$inferSelect;
 
@@ -146,11 +147,20 @@ export function presentCustomer(row: CustomerRow, extra: { tier: Tier | null; sp
 }
 export type CustomerView = ReturnType<typeof presentCustomer>;
 
-async function viewsOf(tx: Tx, club: ClubNow, where: SQL | undefined, opts: { limit?: number; gram?: string } = {}) {
+/** How a read of customers is ordered: by name and id (on the gram's copy of them when reading a gram), or by `order`. */
+interface ReadOrder {
+  limit?: number;
+  gram?: string;
+  /** the order (with its last ties broken by name, id) and the sort key each row carries back for its cursor */
+  order?: SQL[];
+  key?: SQL;
+}
+
+async function customerRows(tx: Tx, club: ClubNow, where: SQL | undefined, opts: ReadOrder = {}) {
   const spend = spendExpr(club.tierMonth);
   const tier = tierExpr(club, spend);
   const base = tx
-    .select({ c: customers, spend, tier, stale: staleExpr(club), overdue: overdueExpr(club, tier) })
+    .select({ c: customers, spend, tier, stale: staleExpr(club), overdue: overdueExpr(club, tier), key: opts.key ?? sql<null>`null` })
     .from(customers)
     .$dynamic();
   // With a gram: that gram's customers, read from its index in list order (its rows
@@ -166,11 +176,18 @@ async function viewsOf(tx: Tx, club: ClubNow, where: SQL | undefined, opts: { li
           ),
         )
         .where(where)
-        .orderBy(asc(customerNameGrams.name), asc(customerNameGrams.customerId))
-    : base.where(where).orderBy(asc(customers.name), asc(customers.id));
+        .orderBy(...(opts.order ?? [asc(customerNameGrams.name), asc(customerNameGrams.customerId)]))
+    : base.where(where).orderBy(...(opts.order ?? [asc(customers.name), asc(customers.id)]));
   if (opts.limit) q = q.limit(opts.limit);
   const rows = await q;
-  return rows.map((r) => presentCustomer(r.c, { tier: r.tier, spend: Number(r.spend), stale: r.stale, overdue: r.overdue }));
+  return rows.map((r) => ({
+    view: presentCustomer(r.c, { tier: r.tier, spend: Number(r.spend), stale: r.stale, overdue: r.overdue }),
+    key: r.key as unknown,
+  }));
+}
+
+async function viewsOf(tx: Tx, club: ClubNow, where: SQL | undefined, opts: ReadOrder = {}) {
+  return (await customerRows(tx, club, where, opts)).map((r) => r.view);
 }
 
 export async function viewCustomer(tx: Tx, ctx: ServiceContext, club: ClubNow, id: string): Promise<CustomerView> {
@@ -217,33 +234,129 @@ function nameSearch(q: string): { where: SQL; gram?: string } {
   };
 }
 
+/** A time for "never": never-contacted customers sort first ascending (the longest without a visit), last descending. */
+const NEVER = "0001-01-01T00:00:00.000Z";
+const fenPart = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+const tierRankPart = z.number().int().min(1).max(4);
+
+/**
+ * Each order of the customer list: the value it sorts by (as SQL, and as the cursor
+ * keeps it), the kinds of the cursor's parts, and how the cursor's key is read back.
+ * Every order but name breaks ties by name, then id, always ascending.
+ */
+function sortKey(sort: CustomerSort, club: ClubNow): { expr: SQL; parts: readonly CursorPart[]; cast: (v: SQL) => SQL } | null {
+  const spend = spendExpr(club.tierMonth);
+  switch (sort) {
+    case "name":
+      return null;
+    case "lastContact":
+      return {
+        expr: sql`coalesce(${customers.lastInPersonAt}, ${NEVER}::timestamptz)`,
+        parts: [cursorPart.instant, cursorPart.text, cursorPart.uuid],
+        cast: (v) => sql`${v}::timestamptz`,
+      };
+    case "spend":
+      return { expr: spend, parts: [fenPart, cursorPart.text, cursorPart.uuid], cast: (v) => sql`${v}::bigint` };
+    case "tier":
+      return {
+        expr: sql`(case ${tierExpr(club, spend)} when 'A' then 1 when 'B' then 2 when 'C' then 3 else 4 end)`,
+        parts: [tierRankPart, cursorPart.text, cursorPart.uuid],
+        cast: (v) => sql`${v}::int`,
+      };
+    case "owner":
+      return {
+        expr: sql`coalesce((select u.name from ${users} u where u.id = ${customers.ownerId}), '')`,
+        parts: [cursorPart.text, cursorPart.text, cursorPart.uuid],
+        cast: (v) => sql`${v}::text`,
+      };
+  }
+}
+
+/** The filters of the customer list (no cursor): the same for its page, its total and its export. */
+function listFilters(ctx: ServiceContext, club: ClubNow, q: CustomerFilters) {
+  const spend = spendExpr(club.tierMonth);
+  const tier = tierExpr(club, spend);
+  const search = q.q ? nameSearch(q.q) : undefined;
+  const where = and(
+    visibleTo(ctx.actor),
+    q.status ? eq(customers.status, q.status) : undefined,
+    q.kind ? eq(customers.kind, q.kind) : undefined,
+    q.ownerId ? eq(customers.ownerId, q.ownerId) : undefined,
+    q.tier ? sql`${tier} = ${q.tier}` : undefined,
+    q.stale === undefined ? undefined : q.stale ? staleExpr(club) : sql`not ${staleExpr(club)}`,
+    q.overdue === undefined ? undefined : q.overdue ? overdueExpr(club, tier) : sql`not ${overdueExpr(club, tier)}`,
+    search?.where,
+  );
+  return { where, gram: search?.gram };
+}
+
+/** How many customers match the list's filters (RLS and the rep's own customers as the list). */
+async function countCustomers(tx: Tx, filter: { where: SQL | undefined; gram: string | undefined }): Promise<number> {
+  const base = tx.select({ n: sql<number>`count(*)::int` }).from(customers).$dynamic();
+  const q = filter.gram
+    ? base.innerJoin(
+        customerNameGrams,
+        and(
+          eq(customerNameGrams.tenantId, customers.tenantId),
+          eq(customerNameGrams.customerId, customers.id),
+          eq(customerNameGrams.gram, filter.gram),
+        ),
+      )
+    : base;
+  const [row] = await q.where(filter.where);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * One page of the customer list in the asked order: up to `limit` views after `cursor`
+ * and the cursor after the last of them (null at the end).
+ */
+export async function customerPage(tx: Tx, ctx: ServiceContext, club: ClubNow, q: CustomerFilters, limit: number, cursor?: string) {
+  const filter = listFilters(ctx, club, q);
+  const desc_ = q.dir === "desc";
+  const key = sortKey(q.sort, club);
+  let rows: Awaited<ReturnType<typeof customerRows>>;
+  if (key === null) {
+    const after = decodeCursor(cursor, [cursorPart.text, cursorPart.uuid]);
+    // by (name, id): on the gram's copy of them when reading a gram in order
+    const [byName, byId] = filter.gram ? [customerNameGrams.name, customerNameGrams.customerId] : [customers.name, customers.id];
+    const past = after ? sql`(${byName}, ${byId}) ${desc_ ? sql`<` : sql`>`} (${after[0]}, ${after[1]}::uuid)` : undefined;
+    rows = await customerRows(tx, club, and(filter.where, past), {
+      limit: limit + 1,
+      ...(filter.gram ? { gram: filter.gram } : {}),
+      ...(desc_ ? { order: [desc(byName), desc(byId)] } : {}),
+    });
+  } else {
+    const after = decodeCursor(cursor, key.parts) as [string | number, string, string] | undefined;
+    const past = after
+      ? sql`(${key.expr} ${desc_ ? sql`<` : sql`>`} ${key.cast(sql`${after[0]}`)} or (${key.expr} = ${key.cast(sql`${after[0]}`)} and (${customers.name}, ${customers.id}) > (${after[1]}, ${after[2]}::uuid)))`
+      : undefined;
+    const keyOut = q.sort === "lastContact" ? sql`to_char(${key.expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : key.expr;
+    rows = await customerRows(tx, club, and(filter.where, past), {
+      limit: limit + 1,
+      ...(filter.gram ? { gram: filter.gram } : {}),
+      order: [desc_ ? sql`${key.expr} desc` : sql`${key.expr} asc`, asc(customers.name), asc(customers.id)],
+      key: keyOut,
+    });
+  }
+  const out = page(
+    rows,
+    limit,
+    (r) => r,
+    (r) =>
+      key === null
+        ? [r.view.name, r.view.id]
+        : [q.sort === "spend" || q.sort === "tier" ? Number(r.key) : String(r.key), r.view.name, r.view.id],
+  );
+  return { items: out.items.map((r) => r.view), nextCursor: out.nextCursor, filter };
+}
+
 export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) {
-  const after = decodeCursor(q.cursor, [cursorPart.text, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const club = await clubNow(tx, ctx);
-    const spend = spendExpr(club.tierMonth);
-    const tier = tierExpr(club, spend);
-    const search = q.q ? nameSearch(q.q) : undefined;
-    // the list's order, (name, id): on the gram's copy of them when reading a gram in order
-    const [byName, byId] = search?.gram ? [customerNameGrams.name, customerNameGrams.customerId] : [customers.name, customers.id];
-    const where = and(
-      visibleTo(ctx.actor),
-      q.status ? eq(customers.status, q.status) : undefined,
-      q.kind ? eq(customers.kind, q.kind) : undefined,
-      q.ownerId ? eq(customers.ownerId, q.ownerId) : undefined,
-      q.tier ? sql`${tier} = ${q.tier}` : undefined,
-      q.stale === undefined ? undefined : q.stale ? staleExpr(club) : sql`not ${staleExpr(club)}`,
-      q.overdue === undefined ? undefined : q.overdue ? overdueExpr(club, tier) : sql`not ${overdueExpr(club, tier)}`,
-      search?.where,
-      after ? sql`(${byName}, ${byId}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
-    );
-    const views = await viewsOf(tx, club, where, { limit: q.limit + 1, ...(search?.gram ? { gram: search.gram } : {}) });
-    return page(
-      views,
-      q.limit,
-      (v) => v,
-      (v) => [v.name, v.id],
-    );
+    const { items, nextCursor, filter } = await customerPage(tx, ctx, club, q, q.limit, q.cursor);
+    // the total under the same filters (not the cursor): one count
+    return { items, nextCursor, total: await countCustomers(tx, filter) };
   });
 }
 
