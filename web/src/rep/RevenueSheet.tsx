@@ -1,5 +1,5 @@
 import { createSignal, For, Show } from "solid-js";
-import { type Customer, client, data } from "../api.ts";
+import { type Customer, client, data, NetworkError } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubDay, dayLabel, money, monthLabel } from "../format.ts";
 import { t } from "../i18n/index.ts";
@@ -34,6 +34,8 @@ export function RevenueSheet(props: {
   const [errors, setErrors] = createSignal<Record<string, string>>({});
   const [refusal, setRefusal] = createSignal("");
   const [busy, setBusy] = createSignal(false);
+  // One key per entry being filled in: a retry after a lost answer is answered with the first entry, not booked twice.
+  let key = crypto.randomUUID();
 
   function close() {
     setAmount("");
@@ -41,6 +43,7 @@ export function RevenueSheet(props: {
     setDay(clubDay());
     setErrors({});
     setRefusal("");
+    key = crypto.randomUUID();
     props.onClose();
   }
 
@@ -63,12 +66,15 @@ export function RevenueSheet(props: {
       const entry = await data(
         client.revenue.$post(
           { json: { customerId: c.id, amount: yuan, businessLine: l, occurredAt: instantOnClubDay(day(), today) } },
-          { headers: { "Idempotency-Key": crypto.randomUUID() } },
+          { headers: { "Idempotency-Key": key } },
         ),
       );
+      key = crypto.randomUUID();
       props.onSaved(t("repRevenue.done", { amount: money(entry.amount), line: lineName(l), date: dayLabel(day()) }));
       close();
     } catch (err) {
+      // A refusal gives the key up; only an answer lost on the way keeps it for the retry.
+      if (!(err instanceof NetworkError)) key = crypto.randomUUID();
       setRefusal(moneyError(err, monthLabel(day().slice(0, 7))));
     } finally {
       setBusy(false);
