@@ -1,5 +1,8 @@
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CUSTOMER_COLUMNS } from "../../server/src/customers/csv.ts";
+import { REVENUE_COLUMNS } from "../../server/src/revenue/import.ts";
+import { IMPORT_COLUMNS } from "../../web/src/manager/import-columns.ts";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import { addUser, call, expectErrorShape, type Json, startTestServer, type TestServer } from "../support/harness.ts";
 
@@ -295,5 +298,20 @@ describe("templates", () => {
     expect((await fetch(`${t.url}/api/v1/revenue/import/template.csv`)).status).toBe(401);
     const bad = await call(t.url, "GET", "/customers/import/template.csv?lang=fr", { token: c.manager.token });
     expectErrorShape(bad, 400);
+  });
+});
+
+describe("the Import screen's column hints", () => {
+  it("name exactly the columns and headers the server accepts", () => {
+    for (const [kind, server] of [
+      ["revenue", REVENUE_COLUMNS],
+      ["customers", CUSTOMER_COLUMNS],
+    ] as const) {
+      const hints = IMPORT_COLUMNS[kind];
+      expect(hints.map((c) => c.name).sort()).toEqual([...server.required, ...server.optional].sort());
+      expect(hints.filter((c) => c.required).map((c) => c.name)).toEqual(server.required);
+      const aliases = Object.entries(server.aliases).sort();
+      expect(hints.flatMap((c) => c.zh.map((h) => [h, c.name])).sort()).toEqual(aliases);
+    }
   });
 });

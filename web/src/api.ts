@@ -65,9 +65,12 @@ export async function data<T>(call: Promise<{ json(): Promise<T> }>): Promise<T>
   return (await call).json();
 }
 
-/** A CSV upload (text/csv body). */
-export async function uploadCsv<T>(path: string, text: string): Promise<T> {
-  const res = await apiFetch(`/api/v1${path}`, { method: "POST", headers: { "content-type": "text/csv; charset=utf-8" }, body: text });
+/**
+ * A CSV upload: the file's bytes as they are (text/csv, no charset), so the server
+ * detects UTF-8 or GB18030 itself; pasted text goes as UTF-8.
+ */
+export async function uploadCsv<T>(path: string, file: Blob | ArrayBuffer): Promise<T> {
+  const res = await apiFetch(`/api/v1${path}`, { method: "POST", headers: { "content-type": "text/csv" }, body: file });
   return (await res.json()) as T;
 }
 

@@ -1,48 +1,83 @@
-import { createSignal, For, Show } from "solid-js";
+import { createMemo, createSignal, For, Show } from "solid-js";
 import { ApiError, uploadCsv } from "../api.ts";
 import { money } from "../format.ts";
-import { t } from "../i18n/index.ts";
+import { fieldLabel, fieldProblem } from "../i18n/fields.ts";
+import { lang, type MessageKey, t } from "../i18n/index.ts";
 import { FormError, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
+import { IMPORT_COLUMNS, type ImportColumn, type ImportKind } from "./import-columns.ts";
 
-type Kind = "revenue" | "customers";
-const columns: Record<Kind, string> = {
-  revenue: "customerId, amount, businessLine, occurredAt, repId?, ref?",
-  customers: "name, kind, status?, ownerId?, …",
-};
+const PAGE = 100;
 
-/** CSV import: all rows or none; a refused file lists every bad row by line number. */
+/** "line 12.amount" → 12, so the problems read in file order (a file-wide problem first). */
+const lineOf = (path: string) => Number(/^line (\d+)/.exec(path)?.[1] ?? 0);
+
+/**
+ * CSV import: all rows or none. The file goes to the server as its bytes (the server
+ * detects UTF-8 or GB18030); a refused file lists every problem, worded in the reader's
+ * language from its code, a page at a time.
+ */
 export function ImportPage() {
-  const [kind, setKind] = createSignal<Kind>("revenue");
+  const [kind, setKind] = createSignal<ImportKind>("revenue");
+  const [file, setFile] = createSignal<File | null>(null);
   const [text, setText] = createSignal("");
-  const [fileName, setFileName] = createSignal("");
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<unknown>(null);
-  const [result, setResult] = createSignal<{ rows: number; total?: number } | null>(null);
+  const [page, setPage] = createSignal(0);
+  const [result, setResult] = createSignal<{ rows: number; total?: number; from: string } | null>(null);
+  let input: HTMLInputElement | undefined;
 
-  async function pick(e: Event) {
-    const f = (e.currentTarget as HTMLInputElement).files?.[0];
-    if (!f) return;
-    setFileName(f.name);
-    setText(await f.text());
+  function pick(e: Event) {
+    const f = (e.currentTarget as HTMLInputElement).files?.[0] ?? null;
+    setFile(f);
+    if (f) setText("");
+  }
+  function paste(value: string) {
+    setText(value);
+    if (value && file()) {
+      setFile(null);
+      if (input) input.value = "";
+    }
   }
   async function submit(e: SubmitEvent) {
     e.preventDefault();
+    const f = file();
+    const body = f ?? new Blob([text()], { type: "text/csv" });
     setBusy(true);
     setError(null);
     setResult(null);
+    setPage(0);
     try {
-      setResult(await uploadCsv<{ rows: number; total?: number }>(`/${kind()}/import`, text()));
+      const out = await uploadCsv<{ rows: number; total?: number }>(`/${kind()}/import`, body);
+      setResult({ ...out, from: f ? f.name : t("import.pasted") });
     } catch (err) {
       setError(err);
     } finally {
       setBusy(false);
     }
   }
-  const rowErrors = () => {
+
+  /** Every refused row and column, in file order. */
+  const problems = createMemo(() => {
     const e = error();
-    return e instanceof ApiError ? Object.entries(e.fields) : [];
+    if (!(e instanceof ApiError)) return [];
+    const paths = [...new Set([...Object.keys(e.fieldCodes), ...Object.keys(e.fields)])];
+    if (!paths.some((p) => p.startsWith("line ") || p.startsWith("column "))) return [];
+    return paths
+      .sort((a, b) => lineOf(a) - lineOf(b))
+      .map((path) => ({ path, where: fieldLabel(path), what: fieldProblem(e.fieldCodes[path]) }));
+  });
+  const pages = () => Math.max(1, Math.ceil(problems().length / PAGE));
+  const shown = () => problems().slice(page() * PAGE, (page() + 1) * PAGE);
+
+  const header = (c: ImportColumn) => (lang() === "zh-CN" ? c.zh[0]! : c.name);
+  const also = (c: ImportColumn) => (lang() === "zh-CN" ? [...c.zh.slice(1), c.name] : c.zh).join(lang() === "zh-CN" ? "、" : ", ");
+  const content = (c: ImportColumn) => {
+    const key = `import.col.${kind()}.${c.name}` as MessageKey;
+    const text = t(key);
+    return text === key ? t("import.col.text") : text;
   };
+  const template = (l: "zh-CN" | "en") => `/api/v1/${kind()}/import/template.csv?lang=${l}`;
 
   return (
     <div class="page">
@@ -55,26 +90,63 @@ export function ImportPage() {
       <form class="card form" onSubmit={submit}>
         <fieldset class="seg">
           <legend class="sr-only">{t("import.what")}</legend>
-          <For each={["revenue", "customers"] as Kind[]}>
+          <For each={["revenue", "customers"] as ImportKind[]}>
             {(k) => (
-              <button type="button" aria-pressed={kind() === k} classList={{ active: kind() === k }} onClick={() => setKind(k)}>
+              <button
+                type="button"
+                aria-pressed={kind() === k}
+                classList={{ active: kind() === k }}
+                onClick={() => {
+                  setKind(k);
+                  setError(null);
+                  setResult(null);
+                }}
+              >
                 {t(`import.${k}`)}
               </button>
             )}
           </For>
         </fieldset>
-        <p class="muted small">
-          {t("import.columns")}: <code>{columns[kind()]}</code>
+        <p class="muted small">{t("import.encoding")}</p>
+        <p class="small">
+          {t("import.templates")}:{" "}
+          <a href={template("zh-CN")} download="">
+            {t("import.templateZh")}
+          </a>
+          {" · "}
+          <a href={template("en")} download="">
+            {t("import.templateEn")}
+          </a>
         </p>
+        <details>
+          <summary>{t("import.columns")}</summary>
+          <table class="table compact">
+            <TableHead columns={[t("import.column"), t("import.alsoAccepted"), t("import.content")]} />
+            <tbody>
+              <For each={IMPORT_COLUMNS[kind()]}>
+                {(c) => (
+                  <tr>
+                    <td class="nowrap">
+                      <code>{header(c)}</code>
+                      {c.required ? ` (${t("import.required")})` : ""}
+                    </td>
+                    <td>{also(c)}</td>
+                    <td>{content(c)}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </details>
         <label class="field">
           <span>{t("import.file")}</span>
-          <input type="file" accept=".csv,text/csv" onChange={(e) => void pick(e)} />
+          <input ref={input} type="file" accept=".csv,text/csv" onChange={pick} />
         </label>
         <label class="field">
           <span>{t("import.paste")}</span>
-          <textarea rows={8} class="mono" value={text()} onInput={(e) => setText(e.currentTarget.value)} />
+          <textarea rows={6} class="mono" value={text()} onInput={(e) => paste(e.currentTarget.value)} />
         </label>
-        <button type="submit" class="btn primary" disabled={busy() || !text().trim()}>
+        <button type="submit" class="btn primary" disabled={busy() || (!file() && !text().trim())}>
           <Icon name="upload" size={16} /> {busy() ? t("state.loading") : t("import.submit")}
         </button>
       </form>
@@ -82,31 +154,43 @@ export function ImportPage() {
         {(r) => (
           <div class="banner ok" role="status">
             <Icon name="signed" size={18} />
-            {t("import.done", { n: r().rows, file: fileName() })}
-            {r().total !== undefined ? ` · ${money(r().total)}` : ""}
+            <span>
+              <strong>{t("import.done", { file: r().from })}</strong> {t("import.doneRows", { n: r().rows })}
+              {r().total !== undefined ? ` · ${t("import.doneTotal", { total: money(r().total) })}` : ""}
+            </span>
           </div>
         )}
       </Show>
       <Show when={error()}>
-        <div class="card">
-          <FormError error={error()} shown={rowErrors().map(([k]) => k)} />
-          <Show when={rowErrors().length > 0}>
+        <div class="card import-errors">
+          <Show when={problems().length > 0} fallback={<FormError error={error()} />}>
             <p class="form-error" role="alert">
-              {(error() as ApiError).message} {t("import.nothingStored")}
+              {t("import.problems", { n: problems().length })} {t("import.nothingStored")}
             </p>
-            <table class="table compact">
+            <table class="table compact" aria-label={t("import.problem")}>
               <TableHead columns={[t("import.where"), t("import.problem")]} />
               <tbody>
-                <For each={rowErrors()}>
-                  {([where, msg]) => (
-                    <tr>
-                      <td class="nowrap">{where}</td>
-                      <td>{msg}</td>
+                <For each={shown()}>
+                  {(p) => (
+                    <tr data-path={p.path}>
+                      <td class="nowrap">{p.where}</td>
+                      <td>{p.what}</td>
                     </tr>
                   )}
                 </For>
               </tbody>
             </table>
+            <Show when={pages() > 1}>
+              <nav class="row gap" aria-label={t("import.page", { page: page() + 1, pages: pages() })}>
+                <button type="button" class="btn" disabled={page() === 0} onClick={() => setPage(page() - 1)}>
+                  {t("import.prev")}
+                </button>
+                <span aria-live="polite">{t("import.page", { page: page() + 1, pages: pages() })}</span>
+                <button type="button" class="btn" disabled={page() >= pages() - 1} onClick={() => setPage(page() + 1)}>
+                  {t("import.next")}
+                </button>
+              </nav>
+            </Show>
           </Show>
         </div>
       </Show>
