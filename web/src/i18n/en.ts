@@ -216,6 +216,7 @@ export const en = {
   "customers.search": "Name contains",
   "customers.status": "Status",
   "customers.title": "Customers",
+  "customers.total": "{n} customers",
 
   "diary.comments": "Manager's comments",
   "diary.fig.customersContactedInPerson": "Customers met",

@@ -215,6 +215,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   "customers.search": "名称包含",
   "customers.status": "状态",
   "customers.title": "客户",
+  "customers.total": "共 {n} 位客户",
 
   "diary.comments": "经理批注",
   "diary.fig.customersContactedInPerson": "访问客户人数",

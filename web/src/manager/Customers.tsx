@@ -2,18 +2,48 @@ import { A } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { type Customer, client, data, type User } from "../api.ts";
 import { useData } from "../cache.ts";
-import { money, shortDate } from "../format.ts";
-import { t } from "../i18n/index.ts";
-import { Empty, Ready, TableHead } from "../ui/common.tsx";
+import { dateTime, money } from "../format.ts";
+import { lang, type MessageKey, t } from "../i18n/index.ts";
+import { Empty, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { allUsers } from "./allUsers.ts";
 import { ReassignDialog } from "./Reassign.tsx";
 
 type Filters = { tier: string; status: string; ownerId: string; flag: string; q: string };
+type Sort = "name" | "lastContact" | "spend" | "tier" | "owner";
+type Order = { sort: Sort; dir: "asc" | "desc" };
+
+/** A header's sort button reads as the header it is. */
+const HEAD_BUTTON = { padding: "0", color: "inherit", "font-weight": "inherit", "text-transform": "inherit", "letter-spacing": "inherit" };
+
+/** A column header; a sortable one is a button that sorts by it (again: the other way), with aria-sort. */
+function SortHead(props: { label: MessageKey; sort?: Sort; num?: boolean; order: Order; onSort: (s: Sort) => void }) {
+  const active = () => props.sort !== undefined && props.order.sort === props.sort;
+  return (
+    <th
+      scope="col"
+      class={props.num ? "num" : undefined}
+      aria-sort={active() ? (props.order.dir === "asc" ? "ascending" : "descending") : props.sort ? "none" : undefined}
+    >
+      <Show when={props.sort} fallback={t(props.label)}>
+        {(sort) => (
+          <button type="button" class="link-btn" style={HEAD_BUTTON} onClick={() => props.onSort(sort())} data-sort={sort()}>
+            {t(props.label)}
+            <span aria-hidden="true">{active() ? (props.order.dir === "asc" ? " ▲" : " ▼") : ""}</span>
+          </button>
+        )}
+      </Show>
+    </th>
+  );
+}
 
 /** Every customer of the club, filtered as the API filters (tier, status, owner, stale, overdue, name). */
 export function CustomersTable() {
   const [f, setF] = createSignal<Filters>({ tier: "", status: "", ownerId: "", flag: "", q: "" });
+  const [order, setOrder] = createSignal<Order>({ sort: "name", dir: "asc" });
+  // a header sorts by its column; clicked again, the other way (spend and last contact start with the largest)
+  const sortBy = (sort: Sort) =>
+    setOrder((o) => (o.sort === sort ? { sort, dir: o.dir === "asc" ? "desc" : "asc" } : { sort, dir: sort === "spend" ? "desc" : "asc" }));
   const [extra, setExtra] = createSignal<Customer[]>([]);
   const [cursor, setCursor] = createSignal<string | null>(null);
   // every user (a club may have more than one page of them): owner names and the reassign choices
@@ -28,9 +58,10 @@ export function CustomersTable() {
     else next.delete(id);
     setSelected(next);
   };
-  const query = createMemo(() => {
+  /** The filters and order, as the list and its export take them. */
+  const filters = createMemo(() => {
     const v = f();
-    const q: Record<string, string> = { limit: "100" };
+    const q: Record<string, string> = { sort: order().sort, dir: order().dir };
     if (v.tier) q.tier = v.tier;
     if (v.status) q.status = v.status;
     if (v.ownerId) q.ownerId = v.ownerId;
@@ -39,6 +70,9 @@ export function CustomersTable() {
     if (v.q.trim()) q.q = v.q.trim();
     return q;
   });
+  const query = createMemo(() => ({ ...filters(), limit: "100" }));
+  // the export: the same rows as the table, in the language on screen
+  const exportHref = () => `/api/v1/customers/export.csv?${new URLSearchParams({ ...filters(), lang: lang() })}`;
   const list = useData(
     () => `customers:table:${JSON.stringify(query())}`,
     async () => {
@@ -65,12 +99,19 @@ export function CustomersTable() {
       <header class="page-head">
         <div>
           <h1>{t("customers.title")}</h1>
+          <Show when={list.data()}>
+            {(page) => (
+              <p class="muted" data-testid="customers-total" aria-live="polite">
+                {t("customers.total", { n: page().total.toLocaleString(lang()) })}
+              </p>
+            )}
+          </Show>
         </div>
         <div class="row gap">
           <button type="button" class="btn secondary small" onClick={() => setReassigning("all")} data-testid="reassign-all">
             {t("reassign.allOf")}
           </button>
-          <a class="btn secondary small" href="/api/v1/customers/export.csv" download="">
+          <a class="btn secondary small" href={exportHref()} download="" data-testid="customers-export">
             <Icon name="upload" size={16} style={{ transform: "rotate(180deg)" }} /> {t("customers.export")}
           </a>
         </div>
@@ -156,18 +197,18 @@ export function CustomersTable() {
             {t("reassign.selectAll")}
           </label>
           <table class="table">
-            <TableHead
-              columns={[
-                "",
-                t("customer.name"),
-                t("customer.tier"),
-                t("customers.status"),
-                t("customers.owner"),
-                { num: t("customer.lastMonth") },
-                t("customer.lastContact"),
-                t("customers.flag"),
-              ]}
-            />
+            <thead>
+              <tr>
+                <th scope="col" />
+                <SortHead label="customer.name" sort="name" order={order()} onSort={sortBy} />
+                <SortHead label="customer.tier" sort="tier" order={order()} onSort={sortBy} />
+                <SortHead label="customers.status" order={order()} onSort={sortBy} />
+                <SortHead label="customers.owner" sort="owner" order={order()} onSort={sortBy} />
+                <SortHead label="customer.lastMonth" sort="spend" num order={order()} onSort={sortBy} />
+                <SortHead label="customer.lastContact" sort="lastContact" order={order()} onSort={sortBy} />
+                <SortHead label="customers.flag" order={order()} onSort={sortBy} />
+              </tr>
+            </thead>
             <tbody>
               <For each={rows()}>
                 {(c) => (
@@ -190,7 +231,7 @@ export function CustomersTable() {
                     <td>{t(`status.${c.status}`)}</td>
                     <td>{owner(c.ownerId)}</td>
                     <td class="num">{money(c.lastMonthSpend)}</td>
-                    <td>{c.lastInPersonAt ? shortDate(c.lastInPersonAt) : "—"}</td>
+                    <td>{c.lastInPersonAt ? dateTime(c.lastInPersonAt) : "—"}</td>
                     <td>
                       <Show when={c.overdue}>
                         <span class="tag tag-overdue">{t("customer.overdue")}</span>
