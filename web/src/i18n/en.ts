@@ -297,7 +297,7 @@ export const en = {
   "import.submit": "Import",
   "import.templateEn": "Template, English headers",
   "import.templateZh": "Template, Chinese headers",
-  "import.templates": "Templates",
+  "import.templates": "Templates:",
   "import.title": "CSV import",
   "import.what": "What to import",
   "import.where": "Where",

@@ -295,7 +295,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   "import.submit": "导入",
   "import.templateEn": "模板（英文表头）",
   "import.templateZh": "模板（中文表头）",
-  "import.templates": "模板",
+  "import.templates": "模板：",
   "import.title": "CSV 导入",
   "import.what": "导入内容",
   "import.where": "位置",

@@ -63,8 +63,10 @@ export function ImportPage() {
     if (!(e instanceof ApiError)) return [];
     const paths = [...new Set([...Object.keys(e.fieldCodes), ...Object.keys(e.fields)])];
     if (!paths.some((p) => p.startsWith("line ") || p.startsWith("column "))) return [];
+    const order = IMPORT_COLUMNS[kind()].map((c) => c.name);
+    const columnOf = (path: string) => order.indexOf(path.split(".").at(-1) ?? "");
     return paths
-      .sort((a, b) => lineOf(a) - lineOf(b))
+      .sort((a, b) => lineOf(a) - lineOf(b) || columnOf(a) - columnOf(b))
       .map((path) => ({ path, where: fieldLabel(path), what: fieldProblem(e.fieldCodes[path]) }));
   });
   const pages = () => Math.max(1, Math.ceil(problems().length / PAGE));
@@ -109,7 +111,8 @@ export function ImportPage() {
         </fieldset>
         <p class="muted small">{t("import.encoding")}</p>
         <p class="small">
-          {t("import.templates")}:{" "}
+          {t("import.templates")}
+          {lang() === "zh-CN" ? "" : " "}
           <a href={template("zh-CN")} download="">
             {t("import.templateZh")}
           </a>
@@ -165,7 +168,9 @@ export function ImportPage() {
         <div class="card import-errors">
           <Show when={problems().length > 0} fallback={<FormError error={error()} />}>
             <p class="form-error" role="alert">
-              {t("import.problems", { n: problems().length })} {t("import.nothingStored")}
+              {t("import.problems", { n: problems().length })}
+              {lang() === "zh-CN" ? "" : " "}
+              {t("import.nothingStored")}
             </p>
             <table class="table compact" aria-label={t("import.problem")}>
               <TableHead columns={[t("import.where"), t("import.problem")]} />
