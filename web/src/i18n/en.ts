@@ -663,7 +663,8 @@ export const en = {
   "repRevenue.noDate": "Pick a date.",
   "repRevenue.pickLine": "Pick a business line.",
   "repRevenue.cardOnly": "Membership money from a prospect is a card sale: use “Sell a card”.",
-  "repRevenue.closedMonth": "Refused: {month} is closed. Its results are final, so nothing can be added to it. Record it in the current month.",
+  "repRevenue.closedMonth":
+    "Refused: {month} is closed. Its results are final, so nothing can be added to it. Record it in the current month.",
   "repRevenue.refusedMembership": "Refused: membership money from a prospect comes through a card sale.",
   "bizLine.membership": "Membership",
   "bizLine.catering": "Catering",
