@@ -68,6 +68,24 @@ describe("undo a contact on the phone", () => {
     await ctx.close();
   });
 
+  it("undoes from the log sheet a contact that already went out while the note step was open: voided with 误操作", async () => {
+    const c = await newCustomer(ts.url, club.rep1.token, { name: "中国国航大客户部", status: "active" });
+    const ctx = await newContext(browser, PHONE);
+    const page = await signedIn(ctx);
+    await page.locator(`[data-testid="customer-row"][data-name="中国国航大客户部"]`).tap();
+    await page.getByTestId("channel-visit").tap();
+    await page.getByTestId("outcome-interested").tap();
+    await page.getByTestId("log-saved").waitFor();
+    // After 8 quiet seconds the saved contact is sent while the sheet stays open.
+    await eventually(async () => (await contactsOf(c.id)).length === 1, 20_000, "the contact sent");
+    await expect.poll(() => outbox(page)).toBe(0);
+    await page.getByTestId("undo").tap();
+    await expect.poll(() => page.getByTestId("log-undone").textContent()).toContain("联系已撤销（误操作）。");
+    const [voided] = await contactsOf(c.id);
+    expect([voided?.voided, voided?.voidReason]).toEqual([true, "误操作"]);
+    await ctx.close();
+  });
+
   it("removes a contact waiting in the offline outbox from the card, and it is never sent", async () => {
     const c = await newCustomer(ts.url, club.rep1.token, { name: "北京燕莎友谊商城", status: "active" });
     const ctx = await newContext(browser, PHONE);
