@@ -59,6 +59,7 @@ describe("manager's Import screen", () => {
     const done = page.getByRole("status").filter({ hasText: "导入成功" });
     await done.waitFor({ timeout: 20_000 });
     expect(await done.textContent()).toContain("导入成功：客户名单.csv 已保存 4 行");
+    expect(await page.getByTestId("import-file-name").textContent()).toBe("客户名单.csv");
     // the file went as it is, with no charset chosen by the browser (the server found GB18030 itself)
     expect(uploads.map((u) => u.type)).toEqual(["text/csv"]);
     const list: Json[] = (await get(ts.url, club.manager.token, "/customers?limit=200")).items;

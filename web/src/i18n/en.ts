@@ -263,6 +263,8 @@ export const en = {
   "import.revenue": "Revenue",
   "import.customers": "Customers",
   "import.columns": "Columns the file may have",
+  "import.choose": "Choose a file",
+  "import.noFile": "No file chosen",
   "import.column": "Column",
   "import.alsoAccepted": "Also accepted",
   "import.content": "What to write",

@@ -262,6 +262,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   "import.revenue": "营业收入",
   "import.customers": "客户",
   "import.columns": "文件可包含的列",
+  "import.choose": "选择文件",
+  "import.noFile": "未选择文件",
   "import.column": "列",
   "import.alsoAccepted": "也可写作",
   "import.content": "填写内容",

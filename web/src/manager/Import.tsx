@@ -24,6 +24,7 @@ export function ImportPage() {
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<unknown>(null);
   const [page, setPage] = createSignal(0);
+  const [focused, setFocused] = createSignal(false);
   const [result, setResult] = createSignal<{ rows: number; total?: number; from: string } | null>(null);
   let input: HTMLInputElement | undefined;
 
@@ -141,10 +142,32 @@ export function ImportPage() {
             </tbody>
           </table>
         </details>
-        <label class="field">
-          <span>{t("import.file")}</span>
-          <input ref={input} type="file" accept=".csv,text/csv" onChange={pick} />
-        </label>
+        <div class="field">
+          <span id="import-file-label">{t("import.file")}</span>
+          {/* the browser's own file button would speak the browser's language: ours speaks the reader's */}
+          <label class="row gap" style={{ "align-items": "center" }}>
+            <input
+              ref={input}
+              class="sr-only"
+              type="file"
+              accept=".csv,text/csv"
+              aria-labelledby="import-file-label"
+              onChange={pick}
+              onFocus={() => setFocused(true)}
+              onBlur={() => setFocused(false)}
+            />
+            <span
+              class="btn secondary"
+              aria-hidden="true"
+              style={focused() ? { outline: "3px solid var(--focus)", "outline-offset": "2px" } : {}}
+            >
+              {t("import.choose")}
+            </span>
+            <span class="muted" data-testid="import-file-name">
+              {file()?.name ?? t("import.noFile")}
+            </span>
+          </label>
+        </div>
         <label class="field">
           <span>{t("import.paste")}</span>
           <textarea rows={6} class="mono" value={text()} onInput={(e) => paste(e.currentTarget.value)} />
