@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
+import { readIdempotencyKey } from "../contacts/idempotency.ts";
+import { IDEMPOTENCY_HEADER } from "../contacts/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
@@ -40,7 +42,9 @@ export function cardRoutes(deps: Deps) {
     .post(
       "/card-sales",
       auth,
-      tag("Sell a card at its list price; another price needs a manager's recorded approval"),
+      tag(
+        "Sell a card at its list price; another price needs a manager's recorded approval. With an Idempotency-Key a replay answers the first sale",
+      ),
       body(
         z.strictObject({
           customerId: z.uuid("must be a customer id"),
@@ -51,7 +55,12 @@ export function cardRoutes(deps: Deps) {
           approvalNote: z.string().trim().min(3).max(500).optional(),
         }),
       ),
-      async (c) => c.json(await sellCard(serviceContext(c, deps), c.req.valid("json")), 201),
+      async (c) => {
+        const key = readIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER), false);
+        const out = await sellCard(serviceContext(c, deps), c.req.valid("json"), key);
+        if (out.replayed) c.header("Idempotent-Replayed", "true");
+        return c.json(out.body, 201);
+      },
     )
     .get(
       "/card-sales",

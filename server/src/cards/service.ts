@@ -1,6 +1,7 @@
-import { cardSales, cardTypes, customerChanges, customers, withTenant } from "@clubhouse/db";
+import { cardSales, cardTypes, customerChanges, customers, type Tx, withTenant } from "@clubhouse/db";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
+import { withIdempotency } from "../contacts/idempotency.ts";
 import { actorId, isManager, loadCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
@@ -104,18 +105,41 @@ const presentSale = (s: SaleRow) => ({
  * The sale creates its revenue entry and turns a prospect (or a churned customer
  * won back) active: a new card customer (新卡客户).
  */
-export async function sellCard(
-  ctx: ServiceContext,
-  input: {
-    customerId: string;
-    cardTypeId: string;
-    price?: number | undefined;
-    occurredAt?: string | undefined;
-    repId?: string | undefined;
-    approvalNote?: string | undefined;
-  },
-) {
-  const out = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+export interface CardSaleInput {
+  customerId: string;
+  cardTypeId: string;
+  price?: number | undefined;
+  occurredAt?: string | undefined;
+  repId?: string | undefined;
+  approvalNote?: string | undefined;
+}
+
+/**
+ * Sells the card; with an Idempotency-Key (a phone retrying after a lost answer) the
+ * key is claimed in the same transaction, and a replay answers the first sale instead
+ * of selling the card twice.
+ */
+export async function sellCard(ctx: ServiceContext, input: CardSaleInput, key?: string) {
+  if (key === undefined) {
+    const out = await withTenant(ctx.deps.database, ctx.tenantId, (tx) => sellCardTx(tx, ctx, input));
+    await afterRevenue(ctx, [out.entry]);
+    return { body: presentSold(out), replayed: false };
+  }
+  let sold: Awaited<ReturnType<typeof sellCardTx>> | undefined;
+  const stored = await withIdempotency(ctx, { key, scope: "POST /card-sales", request: input }, async (tx) => {
+    sold = await sellCardTx(tx, ctx, input);
+    return { status: 201 as const, body: JSON.parse(JSON.stringify(presentSold(sold))) as ReturnType<typeof presentSold> };
+  });
+  if (!stored.replayed && sold) await afterRevenue(ctx, [sold.entry]);
+  return { body: stored.body, replayed: stored.replayed };
+}
+
+function presentSold(out: Awaited<ReturnType<typeof sellCardTx>>) {
+  return { ...presentSale(out.sale), revenueEntry: presentEntry(out.entry) };
+}
+
+async function sellCardTx(tx: Tx, ctx: ServiceContext, input: CardSaleInput) {
+  {
     const rules = await readClubRules(tx);
     const customer = await loadCustomer(tx, ctx, input.customerId, true);
     if (customer.status === "dropped")
@@ -206,9 +230,7 @@ export async function sellCard(
       })
       .returning();
     return { sale: sale!, entry: entry! };
-  });
-  await afterRevenue(ctx, [out.entry]);
-  return { ...presentSale(out.sale), revenueEntry: presentEntry(out.entry) };
+  }
 }
 
 export async function listCardSales(

@@ -1,5 +1,5 @@
 import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { type Customer, client, data } from "../api.ts";
+import { type Customer, client, data, NetworkError } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubMonth, money } from "../format.ts";
 import { t } from "../i18n/index.ts";
@@ -26,6 +26,8 @@ export function CardSaleSheet(props: { customer: Customer | null; onClose: () =>
   const [busy, setBusy] = createSignal(false);
   const chosen = () => active().find((x) => x.id === typeId());
   const parsed = () => parseYuan(price());
+  // One key per sale being made: a retry after a lost answer is answered with the first sale, not sold twice.
+  let key = crypto.randomUUID();
   const offList = () => chosen() !== undefined && parsed() !== null && parsed() !== chosen()?.listPrice;
 
   // A reloaded list (the list price changed) fills the new list price in.
@@ -64,10 +66,18 @@ export function CardSaleSheet(props: { customer: Customer | null; onClose: () =>
     if (Object.keys(errs).length || !c || !type || offList()) return;
     setBusy(true);
     try {
-      const sale = await data(client["card-sales"].$post({ json: { customerId: c.id, cardTypeId: type.id, price: type.listPrice } }));
+      const sale = await data(
+        client["card-sales"].$post(
+          { json: { customerId: c.id, cardTypeId: type.id, price: type.listPrice } },
+          { headers: { "Idempotency-Key": key } },
+        ),
+      );
+      key = crypto.randomUUID();
       props.onSold(t("repSale.done", { card: type.name, price: money(sale.price) }));
       close();
     } catch (err) {
+      // A refusal gives the key up; only an answer lost on the way keeps it for the retry.
+      if (!(err instanceof NetworkError)) key = crypto.randomUUID();
       setRefusal(moneyError(err, clubMonth()));
       void types.refetch();
     } finally {
