@@ -10,9 +10,10 @@ import {
   users,
   withTenant,
 } from "@clubhouse/db";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { fileHash, RowErrors, readCsv } from "../csv/read.ts";
+import { type CsvColumns, fileHash, RowErrors, readCsv } from "../csv/read.ts";
+import { findUser, KIND_LABELS, readAmount, readChoice, STATUS_LABELS } from "../csv/values.ts";
 import { type CsvColumn, numberColumn, textColumn, writeCsv } from "../csv/write.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict } from "../http/errors.ts";
@@ -41,9 +42,32 @@ type TextColumn = (typeof TEXT_COLUMNS)[number][0];
 export const CUSTOMER_COLUMNS = {
   required: ["name", "kind"],
   optional: ["status", "ownerEmail", "expectedMonthlySpend", ...TEXT_COLUMNS.map(([name]) => name)],
-};
-
-const AMOUNT = /^\d+(\.\d{1,2})?$/;
+  /** Chinese headers as clubs write them (and as the Chinese export and template write them). */
+  aliases: {
+    名称: "name",
+    客户名称: "name",
+    客户: "name",
+    姓名: "name",
+    类型: "kind",
+    客户类型: "kind",
+    状态: "status",
+    负责人: "ownerEmail",
+    负责人邮箱: "ownerEmail",
+    营销代表: "ownerEmail",
+    预计月消费: "expectedMonthlySpend",
+    "预计月消费（元）": "expectedMonthlySpend",
+    电话: "phone",
+    邮箱: "email",
+    电子邮箱: "email",
+    地址: "address",
+    邮编: "postcode",
+    法定代表人: "legalRepresentative",
+    法人代表: "legalRepresentative",
+    企业性质: "enterpriseNature",
+    规模: "size",
+    需求: "needs",
+  },
+} satisfies CsvColumns;
 const email = z.string().email();
 
 /** Customers from CSV: all rows or none, every bad row reported by line; the same file twice is refused. */
@@ -60,14 +84,9 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
         file: "already imported",
       });
     const errors = new RowErrors();
-    const emails = new Set(rows.map((r) => (r.values.ownerEmail ?? "").toLowerCase()).filter(Boolean));
-    const owners = emails.size
-      ? await tx
-          .select({ id: users.id, email: users.email, disabledAt: users.disabledAt })
-          .from(users)
-          .where(inArray(sql`lower(${users.email})`, [...emails]))
+    const people = rows.some((r) => r.values.ownerEmail)
+      ? await tx.select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt }).from(users)
       : [];
-    const ownerByEmail = new Map(owners.filter((u) => !u.disabledAt).map((u) => [u.email.toLowerCase(), u.id]));
     const me = actorId(ctx.actor);
     const values: (typeof customers.$inferInsert)[] = [];
     const now = ctx.deps.clock.now();
@@ -75,9 +94,10 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
       const name = (v.name ?? "").trim();
       if (!name || name.length > 200)
         errors.add(line, "name", fieldIssue(name ? "too_long" : "required", "is required (at most 200 characters)", { max: 200 }));
-      if (v.kind !== "group" && v.kind !== "individual")
+      const kind = readChoice(v.kind ?? "", KIND_LABELS);
+      if (kind !== "group" && kind !== "individual")
         errors.add(line, "kind", fieldIssue("invalid_choice", "must be group or individual", { values: ["group", "individual"] }));
-      const status = v.status || "prospect";
+      const status = v.status ? readChoice(v.status, STATUS_LABELS) : "prospect";
       if (status !== "prospect" && status !== "active")
         errors.add(line, "status", fieldIssue("invalid_choice", "must be prospect or active", { values: ["prospect", "active"] }));
       else if (status === "active" && !isManager(ctx.actor))
@@ -88,23 +108,26 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
         );
       let ownerId = me;
       if (v.ownerEmail) {
-        if (!email.safeParse(v.ownerEmail).success)
-          errors.add(line, "ownerEmail", fieldIssue("invalid_format", "must be an email address", { format: "email" }));
-        else if (!isManager(ctx.actor) && v.ownerEmail.toLowerCase() !== owners.find((o) => o.id === me)?.email.toLowerCase())
+        const owner = findUser(people, v.ownerEmail);
+        if (owner.issue || !people.some((p) => p.id === owner.id && !p.disabledAt)) {
+          errors.add(line, "ownerEmail", owner.issue ?? fieldIssue("not_active_user", "is not an active user of this club"));
+          ownerId = null;
+        } else if (!isManager(ctx.actor) && owner.id !== me) {
           errors.add(line, "ownerEmail", fieldIssue("not_own", "reps import customers for themselves only"));
-        else ownerId = ownerByEmail.get(v.ownerEmail.toLowerCase()) ?? null;
-        if (!ownerId) errors.add(line, "ownerEmail", fieldIssue("not_active_user", "is not an active user of this club"));
+          ownerId = null;
+        } else ownerId = owner.id!;
       }
       if (!ownerId) errors.add(line, "ownerEmail", fieldIssue("required", "is required"));
       let expected: number | null = null;
       if (v.expectedMonthlySpend) {
-        if (!AMOUNT.test(v.expectedMonthlySpend) || Number(v.expectedMonthlySpend) > MAX_YUAN)
+        const amount = readAmount(v.expectedMonthlySpend);
+        if (amount === null || Number(amount) > MAX_YUAN)
           errors.add(
             line,
             "expectedMonthlySpend",
             fieldIssue("invalid_format", "must be a number of yuan with at most two decimals", { format: "amount" }),
           );
-        else expected = toFen(Number(v.expectedMonthlySpend));
+        else expected = toFen(Number(amount));
       }
       if (v.email && !email.safeParse(v.email).success)
         errors.add(line, "email", fieldIssue("invalid_format", "must be an email address", { format: "email" }));
@@ -120,7 +143,7 @@ export async function importCustomers(ctx: ServiceContext, text: string) {
       values.push({
         tenantId: ctx.tenantId,
         name,
-        kind: v.kind as "group" | "individual",
+        kind: kind as "group" | "individual",
         status: status as "prospect" | "active",
         ownerId: ownerId!,
         expectedMonthlySpendFen: expected,

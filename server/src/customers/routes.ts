@@ -5,6 +5,7 @@ import { requireAuth, serviceContext } from "../auth/middleware.ts";
 import { readIdempotencyKey, withIdempotency } from "../contacts/idempotency.ts";
 import { IDEMPOTENCY_HEADER } from "../contacts/schemas.ts";
 import { csvLimit, decodeCsv } from "../csv/read.ts";
+import { importTemplate, templateFileName } from "../csv/templates.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
@@ -55,6 +56,18 @@ export function customerRoutes(deps: Deps) {
       async (c) => {
         const text = decodeCsv(new Uint8Array(await c.req.arrayBuffer()), c.req.header("content-type"));
         return c.json(await importCustomers(serviceContext(c, deps), text), 201);
+      },
+    )
+    .get(
+      "/import/template.csv",
+      tag("The customer import template: a header row and a sample row; lang=zh-CN for Chinese headers and labels"),
+      query(z.object({ lang: z.enum(["en", "zh-CN"]).default("en") })),
+      async (c) => {
+        const lang = c.req.valid("query").lang;
+        return c.body(await importTemplate(serviceContext(c, deps), "customers", lang), 200, {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": `attachment; filename="${templateFileName("customers", lang)}"`,
+        });
       },
     )
     .get(
