@@ -78,6 +78,9 @@ describe("a role change, one process", () => {
     const pushed = await manager.rec.next("board:snapshot", (s) => !("managersOnly" in s.boards), 1_000);
     expect(pushed.boards.members).toBeDefined();
     expect(manager.socket.connected).toBe(true);
+    // The user's own app hears of it, so it reads who it is again and switches its shell.
+    expect(await manager.rec.next("role:changed")).toEqual({ role: "rep" });
+    expect(admin.rec.events.filter((e) => e.event === "role:changed")).toEqual([]);
 
     manager.rec.clear();
     const entry = await rep2Revenue(t.url, club, customerId, occurredAt);

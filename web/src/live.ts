@@ -28,6 +28,7 @@ export const liveState = { status, lastUpdate, boards, version, tick };
 let socket: LiveSocket | undefined;
 const listeners = new Map<EventName, Set<(p: never) => void>>();
 let onSessionEnded: (() => void) | undefined;
+let onRoleChanged: (() => void) | undefined;
 
 function touch() {
   setLastUpdate(new Date());
@@ -55,9 +56,13 @@ function dispatch<K extends EventName>(name: K, payload: Payload<K>) {
   for (const fn of listeners.get(name) ?? []) (fn as (p: Payload<K>) => void)(payload);
 }
 
-/** Open the channel (idempotent). Call after sign-in; `ended` runs when the server ends this session. */
-export function connectLive(ended?: () => void) {
+/**
+ * Open the channel (idempotent). Call after sign-in; `ended` runs when the server ends
+ * this session, `roleChanged` when a manager changed the signed-in user's role.
+ */
+export function connectLive(ended?: () => void, roleChanged?: () => void) {
   onSessionEnded = ended;
+  onRoleChanged = roleChanged;
   if (socket) return;
   const s: LiveSocket = io({ withCredentials: true, reconnectionDelayMax: 10_000 });
   socket = s;
@@ -98,6 +103,7 @@ export function connectLive(ended?: () => void) {
     disconnectLive();
     onSessionEnded?.();
   });
+  s.on("role:changed", () => onRoleChanged?.());
 }
 
 export function disconnectLive() {

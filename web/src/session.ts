@@ -90,8 +90,20 @@ function begin(m: Me) {
   setCacheScope(m.user.id);
   writeCache(ME_KEY, m, "global");
   startOutbox(m.user.id);
-  // The server ended this session (signed out elsewhere, disabled, expired).
-  connectLive(() => void endSession("expired"));
+  // The server ended this session (signed out elsewhere, disabled, expired); or a
+  // manager changed this user's role: who they are is read again and the shell follows.
+  connectLive(
+    () => void endSession("expired"),
+    () => void refreshMe(),
+  );
+}
+
+async function refreshMe() {
+  try {
+    const m = await data(client.me.$get());
+    setMe(m);
+    writeCache(ME_KEY, m, "global");
+  } catch {}
 }
 
 /** Who is signed in: from the server, or (offline) from the last time we asked, so the shell opens without a network. */

@@ -38,6 +38,8 @@ export interface ServerToClientEvents {
   "revenue:recorded": (e: { id: string; repId: string; customerId: string; amount: number; occurredAt: string }) => void;
   "board:snapshot": (e: { version: number; boards: Record<string, unknown> }) => void;
   "session:ended": (e: { reason: string }) => void;
+  /** To the user's own sockets only: their role changed, so the app reloads who they are and switches its shell. */
+  "role:changed": (e: { role: string }) => void;
 }
 
 /** Who receives an event inside one club. A rep gets only what concerns them. */

@@ -210,8 +210,10 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
    * was the other role's, so the current one replaces it.
    */
   function followRole(socket: LiveSocket, role: Role) {
+    const changed = socket.data.role !== role;
     socket.data.role = role;
     joinRooms(socket);
+    if (changed) socket.emit("role:changed", { role });
     void currentSnapshot(socket.data).then((reply) => {
       if (reply.ok && socket.connected) socket.emit("board:snapshot", { version: reply.version, boards: reply.boards });
     });
