@@ -1,3 +1,4 @@
+import { Dialog } from "@kobalte/core/dialog";
 import { useNavigate, useParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { client, type Diary, data } from "../api.ts";
@@ -73,6 +74,8 @@ export function DiaryPage() {
     }
   }
   let form: HTMLFormElement | undefined;
+  // Submitting locks the day for good (不得弄虚作假): asked first.
+  const [confirming, setConfirming] = createSignal(false);
   const figure = (k: keyof Figures) => {
     const v = diary.data()?.figures[k];
     if (v === undefined) return "—";
@@ -167,13 +170,45 @@ export function DiaryPage() {
                     type="button"
                     class="btn primary"
                     disabled={state() === "submitting"}
-                    onClick={() => form && void submit(form)}
+                    onClick={() => setConfirming(true)}
                     data-testid="diary-submit"
                   >
                     <Icon name="lock" size={16} /> {t("diary.submit")}
                   </button>
                 </div>
                 <p class="muted small">{t("diary.submitNote")}</p>
+                <Dialog open={confirming()} onOpenChange={setConfirming}>
+                  <Dialog.Portal>
+                    <Dialog.Overlay class="sheet-overlay" />
+                    <div class="sheet-position">
+                      <Dialog.Content class="sheet" data-testid="diary-submit-confirm" role="alertdialog">
+                        <Dialog.Title class="sheet-title">{t("diary.confirmTitle")}</Dialog.Title>
+                        <Dialog.Description class="sheet-sub">{t("diary.confirmText", { day: dayLabel(day()) })}</Dialog.Description>
+                        <div class="row gap sheet-actions">
+                          <button
+                            type="button"
+                            class="btn secondary"
+                            onClick={() => setConfirming(false)}
+                            data-testid="diary-submit-cancel"
+                          >
+                            {t("diary.confirmCancel")}
+                          </button>
+                          <button
+                            type="button"
+                            class="btn primary"
+                            data-testid="diary-submit-confirm-button"
+                            onClick={() => {
+                              setConfirming(false);
+                              if (form) void submit(form);
+                            }}
+                          >
+                            <Icon name="lock" size={16} /> {t("diary.submit")}
+                          </button>
+                        </div>
+                      </Dialog.Content>
+                    </div>
+                  </Dialog.Portal>
+                </Dialog>
               </Show>
             </form>
             <Show when={d().managerComment}>
