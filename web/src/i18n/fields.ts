@@ -234,6 +234,11 @@ const fieldNames: Record<Lang, Record<string, string>> = {
     cursor: "list",
     limit: "page size",
     slug: "club code",
+    cardsHeld: "cards held",
+    expectedMonthlySpend: "expected monthly spend",
+    referredById: "referred by",
+    address: "address",
+    phone: "phone",
     club: "club",
     "Idempotency-Key": "request",
   },
@@ -273,6 +278,11 @@ const fieldNames: Record<Lang, Record<string, string>> = {
     cursor: "列表",
     limit: "每页条数",
     slug: "俱乐部代码",
+    cardsHeld: "持有卡",
+    expectedMonthlySpend: "预期月消费",
+    referredById: "推荐人",
+    address: "地址",
+    phone: "电话",
     club: "俱乐部",
     "Idempotency-Key": "请求",
   },
@@ -286,6 +296,14 @@ function param(l: Lang, v: unknown): string {
   if (typeof v === "number") return v.toLocaleString(l);
   const s = String(v ?? "");
   return paramWords[l][s] ?? s;
+}
+
+/** A recorded value in the reader's words where it is one of the app's words (a status, a kind, a line). */
+export function valueLabel(v: unknown): string {
+  if (v === null || v === undefined || v === "") return "—";
+  if (Array.isArray(v)) return v.length ? v.map(valueLabel).join(lang() === "zh-CN" ? "、" : ", ") : "—";
+  if (typeof v === "object") return JSON.stringify(v);
+  return param(lang(), v);
 }
 
 /** What is wrong with a field, in the reader's language, from its code and parameters. */

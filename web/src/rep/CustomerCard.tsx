@@ -3,7 +3,9 @@ import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { type Customer, client, data, NetworkError } from "../api.ts";
 import { readCache, useData } from "../cache.ts";
 import { clubMonth, dateTime, daysSince, money, shortDate } from "../format.ts";
-import { t } from "../i18n/index.ts";
+import { fieldLabel, valueLabel } from "../i18n/fields.ts";
+import { lang, t } from "../i18n/index.ts";
+import { allUsers } from "../manager/allUsers.ts";
 import { LOCAL_PREFIX, localCustomer, mine, myNewCustomers, resolveId, sent } from "../offline/outbox.ts";
 import { me } from "../session.ts";
 import type { Channel, Outcome } from "../types.ts";
@@ -364,7 +366,13 @@ function History(props: { id: string }) {
     () => data(client.customers[":id"].history.$get({ param: { id: props.id }, query: { limit: "20" } })),
     { persist: false },
   );
-  const show = (v: unknown) => (v === null || v === undefined || v === "" ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
+  // Owners are recorded by id: shown by name (a rep reads colleagues' names).
+  const people = useData(
+    () => (open() && hist.data()?.items.some((e) => e.changes.some((ch) => ch.field === "ownerId")) ? "users:names" : null),
+    async () => Object.fromEntries((await allUsers()).map((u) => [u.id, u.name])) as Record<string, string>,
+    { persist: false },
+  );
+  const show = (field: string, v: unknown) => (field === "ownerId" && typeof v === "string" ? (people.data()?.[v] ?? "…") : valueLabel(v));
   return (
     <section>
       <button type="button" class="link-btn" aria-expanded={open()} onClick={() => setOpen(!open())}>
@@ -378,10 +386,12 @@ function History(props: { id: string }) {
                 {(e) => (
                   <li>
                     <strong>{t(`change.${e.kind}` as "change.edited")}</strong> · {e.actorName ?? "—"} · {dateTime(e.at)}
-                    <For each={e.changes}>
+                    <For each={e.changes.filter((ch) => ch.field !== "*")}>
                       {(ch) => (
                         <p class="muted small">
-                          {ch.field}: {show(ch.old)} → {show(ch.new)}
+                          {fieldLabel(ch.field)}
+                          {lang() === "zh-CN" ? "：" : ": "}
+                          {show(ch.field, ch.old)} → {show(ch.field, ch.new)}
                         </p>
                       )}
                     </For>
