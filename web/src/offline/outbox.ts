@@ -6,6 +6,7 @@
  */
 import { createSignal } from "solid-js";
 import { ApiError, type Contact, type Customer, client, data } from "../api.ts";
+import type { FieldCoded } from "../i18n/fields.ts";
 import type { Channel, Outcome } from "../types.ts";
 
 export interface QueuedContact {
@@ -23,6 +24,8 @@ export interface QueuedContact {
   error?: string;
   /** the server's error code, shown in the reader's language */
   code?: string;
+  /** each refused field's code and parameters, worded in the reader's language */
+  fieldCodes?: Record<string, FieldCoded>;
 }
 
 /**
@@ -41,6 +44,7 @@ export interface QueuedCustomer {
   state: "pending" | "failed";
   code?: string;
   fields?: Record<string, string>;
+  fieldCodes?: Record<string, FieldCoded>;
 }
 
 export interface SentContact {
@@ -282,7 +286,9 @@ async function sendCustomers(): Promise<boolean> {
       setCreatedTick((x) => x + 1);
     } catch (err) {
       if (refused(err)) {
-        setNewCustomers((l) => l.map((x) => (x.key === n.key ? { ...x, state: "failed", code: err.code, fields: err.fields } : x)));
+        setNewCustomers((l) =>
+          l.map((x) => (x.key === n.key ? { ...x, state: "failed", code: err.code, fields: err.fields, fieldCodes: err.fieldCodes } : x)),
+        );
         continue;
       }
       scheduleRetry();
@@ -328,7 +334,9 @@ async function sendAll(): Promise<void> {
       if (refused(err)) {
         // Keep it visible with the server's reason until the rep dismisses it.
         const msg = Object.values(err.fields).join("; ") || err.message;
-        setQueue((q) => q.map((x) => (x.key === c.key ? { ...x, state: "failed", error: msg, code: err.code } : x)));
+        setQueue((q) =>
+          q.map((x) => (x.key === c.key ? { ...x, state: "failed", error: msg, code: err.code, fieldCodes: err.fieldCodes } : x)),
+        );
         continue;
       }
       // No network, the server busy or the session gone: keep everything and try again later.

@@ -178,7 +178,9 @@ export function Home() {
       <For each={failed()}>
         {(f) => (
           <div class="banner failed" role="alert">
-            <span>{t("outbox.failed", { name: f.customerName, reason: f.code ? errorText(f.code) : (f.error ?? "") })}</span>
+            <span>
+              {t("outbox.failed", { name: f.customerName, reason: f.code ? errorText(f.code, {}, f.fieldCodes) : (f.error ?? "") })}
+            </span>
             <button type="button" class="btn secondary small" onClick={() => discard(f.key)}>
               {t("action.dismiss")}
             </button>
@@ -188,7 +190,7 @@ export function Home() {
       <For each={failedCustomers()}>
         {(f) => (
           <div class="banner failed" role="alert" data-testid="prospect-refused">
-            <span>{t("prospect.refused", { name: f.name, reason: errorText(f.code ?? "", f.fields) })}</span>
+            <span>{t("prospect.refused", { name: f.name, reason: errorText(f.code ?? "", f.fields, f.fieldCodes) })}</span>
             <button type="button" class="btn secondary small" onClick={() => discardCustomer(f.key)}>
               {t("action.dismiss")}
             </button>

@@ -61,7 +61,7 @@ export function MePage() {
                   </span>{" "}
                   {t("prospect.title")} · {c.name}
                   <Show when={c.state === "failed"}>
-                    <p class="small">{errorText(c.code ?? "", c.fields)}</p>
+                    <p class="small">{errorText(c.code ?? "", c.fields, c.fieldCodes)}</p>
                     <button type="button" class="btn secondary small" onClick={() => discardCustomer(c.key)}>
                       {t("action.dismiss")}
                     </button>
@@ -77,7 +77,7 @@ export function MePage() {
                   </span>{" "}
                   {q.customerName} · {t(`channel.${q.channel}`)} · {dateTime(q.occurredAt)}
                   <Show when={q.error}>
-                    <p class="small">{q.code ? errorText(q.code) : q.error}</p>
+                    <p class="small">{q.code ? errorText(q.code, {}, q.fieldCodes) : q.error}</p>
                   </Show>
                   <Show when={q.state === "failed"}>
                     <button type="button" class="btn secondary small" onClick={() => discard(q.key)}>
