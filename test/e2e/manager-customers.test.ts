@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, type Json, type TestServer } from "../support/harness.ts";
-import { expectAccessible } from "./manager-support.ts";
+import { expectAccessible } from "./axe.ts";
 import { DESKTOP, get, launchBrowser, newContext, PASSWORDS, seedClub, signInUi, startLiveClockServer } from "./support.ts";
 
 const { parse } = createRequire(new URL("../../server/package.json", import.meta.url))("csv-parse/sync") as {

@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub } from "../support/club.ts";
 import { call, type TestServer } from "../support/harness.ts";
-import { expectAccessible } from "./manager-support.ts";
+import { expectAccessible } from "./axe.ts";
 import { DESKTOP, get, launchBrowser, newContext, PASSWORDS, signInUi, startLiveClockServer } from "./support.ts";
 
 const shift = (day: string, by: number) => {

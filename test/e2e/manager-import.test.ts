@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import type { Json, TestServer } from "../support/harness.ts";
-import { expectAccessible } from "./manager-support.ts";
+import { expectAccessible } from "./axe.ts";
 import { DESKTOP, get, launchBrowser, newContext, PASSWORDS, signInUi, startLiveClockServer } from "./support.ts";
 
 // The Import screen as a Chinese club uses it: a GB18030 file from Excel/WPS goes up as

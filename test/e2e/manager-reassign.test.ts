@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import { addUser, call, type Json, type TestServer } from "../support/harness.ts";
-import { expectAccessible } from "./manager-support.ts";
+import { expectAccessible } from "./axe.ts";
 import { DESKTOP, get, launchBrowser, newContext, PASSWORDS, signInUi, startLiveClockServer } from "./support.ts";
 
 // The manager moves customers to another rep, chosen in the table or all of one rep,

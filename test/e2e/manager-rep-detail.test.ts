@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, type TestServer } from "../support/harness.ts";
-import { expectAccessible } from "./manager-support.ts";
+import { expectAccessible } from "./axe.ts";
 import { clubMonthNow, DESKTOP, get, launchBrowser, newContext, PASSWORDS, setTargets, signInUi, startLiveClockServer } from "./support.ts";
 
 const back = (month: string, n: number) => {

@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import AxeBuilder from "@axe-core/playwright";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, type Json, type TestServer } from "../support/harness.ts";
+import { expectAccessible } from "./axe.ts";
 import { cuttableProxy, eventually, get, launchBrowser, newContext, PASSWORDS, PHONE, signInUi, startLiveClockServer } from "./support.ts";
 
 // A rep's daily jobs on a 360×740 phone, Chinese first: add a prospect (offline too),
@@ -15,14 +15,6 @@ import { cuttableProxy, eventually, get, launchBrowser, newContext, PASSWORDS, P
 const shots = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
 mkdirSync(shots, { recursive: true });
 const DAY = 86_400_000;
-
-/** WCAG 2.1 A/AA checks of what is on screen: no violations. */
-async function expectAccessible(page: Page, include?: string) {
-  let axe = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
-  if (include) axe = axe.include(include);
-  const { violations } = await axe.analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 describe("a rep's daily jobs on the phone", () => {
   let ts: TestServer;

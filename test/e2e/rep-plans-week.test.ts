@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import AxeBuilder from "@axe-core/playwright";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import type { Json, TestServer } from "../support/harness.ts";
+import { expectAccessible } from "./axe.ts";
 import { eventually, get, launchBrowser, newContext, PASSWORDS, PHONE, signInUi, startLiveClockServer } from "./support.ts";
 
 // Visit plans on the rep's phone: plan this week's visits from the customer list,
@@ -14,13 +14,6 @@ import { eventually, get, launchBrowser, newContext, PASSWORDS, PHONE, signInUi,
 
 const shots = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
 mkdirSync(shots, { recursive: true });
-
-async function expectAccessible(page: Page, include?: string) {
-  let axe = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
-  if (include) axe = axe.include(include);
-  const { violations } = await axe.analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 const today = () => new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
 

@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, type Json, type TestServer } from "../support/harness.ts";
+import { expectAccessible } from "./axe.ts";
 import { get, launchBrowser, newContext, PASSWORDS, PHONE, setTargets, signInUi, startLiveClockServer } from "./support.ts";
 
 // Money on the rep's phone, Chinese first: a card sold at its list price (another
@@ -15,13 +15,6 @@ import { get, launchBrowser, newContext, PASSWORDS, PHONE, setTargets, signInUi,
 
 const shots = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
 mkdirSync(shots, { recursive: true });
-
-async function expectAccessible(page: Page, include?: string) {
-  let axe = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
-  if (include) axe = axe.include(include);
-  const { violations } = await axe.analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 /** The previous club month (Asia/Shanghai), YYYY-MM, and a day in it. */
 function lastMonth(): { month: string; day: string } {

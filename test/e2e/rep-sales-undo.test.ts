@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, type Json, type TestServer } from "../support/harness.ts";
+import { expectAccessible } from "./axe.ts";
 import { eventually, get, launchBrowser, newContext, PASSWORDS, PHONE, signInUi, startLiveClockServer } from "./support.ts";
 
 // Undo a mis-tapped contact on the phone: still on the phone it is removed (never
@@ -14,13 +14,6 @@ import { eventually, get, launchBrowser, newContext, PASSWORDS, PHONE, signInUi,
 
 const shots = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
 mkdirSync(shots, { recursive: true });
-
-async function expectAccessible(page: Page, include?: string) {
-  let axe = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
-  if (include) axe = axe.include(include);
-  const { violations } = await axe.analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 describe("undo a contact on the phone", () => {
   let ts: TestServer;
