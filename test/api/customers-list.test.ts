@@ -246,7 +246,7 @@ describe("the export", () => {
       "持有会员卡",
       "需求",
       "创建时间",
-      "负责人",
+      "负责人姓名",
       "等级",
       "上月消费（元）",
       "最近面访",
@@ -258,13 +258,13 @@ describe("the export", () => {
       类型: "团体",
       状态: "现有客户",
       负责人邮箱: "rep1@clist.test",
-      负责人: expect.any(String),
+      负责人姓名: expect.any(String),
       等级: `${view.tier}类`,
       "上月消费（元）": "5000.00",
       最近面访: "2026-02-25 10:00",
       创建时间: "2026-03-03 10:00",
     });
-    expect(zhang.负责人).not.toBe("");
+    expect(zhang.负责人姓名).not.toBe("");
     const byId = (id: string) => file.records.find((r) => r.编号 === id)!;
     expect(byId(made.alpha.id)).toMatchObject({ 类型: "个人", 最近面访: "2026-02-26 15:30", "上月消费（元）": "1200.00" });
     expect(byId(made.twin2.id)).toMatchObject({ 状态: "潜在客户", 等级: "", 最近面访: "", "上月消费（元）": "0.00" });

@@ -78,6 +78,11 @@ export interface CsvColumns {
   optional: string[];
   /** other headers a column is known by (Chinese headers as clubs write them) → the column */
   aliases?: Readonly<Record<string, string>>;
+  /**
+   * Headers read past: what the app's own exports add that an import does not take
+   * (ids, derived figures), so an exported file imports as it is.
+   */
+  ignored?: readonly string[];
 }
 
 /**
@@ -117,8 +122,9 @@ export function readCsv(text: string, columns: CsvColumns): CsvRow[] {
   const fields: FieldsIn = {};
   const seen = new Set<string>();
   const accepted = [...known, ...Object.keys(aliases)];
+  const ignored = new Set(columns.ignored ?? []);
   for (const h of header) {
-    if (!h) continue;
+    if (!h || ignored.has(h)) continue;
     const name = canonical(h);
     if (!known.has(name))
       fields[`column ${h}`] = fieldIssue("column_unknown", `is not a known column (${accepted.join(", ")})`, { values: accepted });

@@ -67,6 +67,23 @@ export const CUSTOMER_COLUMNS = {
     规模: "size",
     需求: "needs",
   },
+  /** What the customer export adds (ids, dates, derived figures): read past on import. */
+  ignored: [
+    "id",
+    "编号",
+    "createdAt",
+    "创建时间",
+    "cardsHeld",
+    "持有会员卡",
+    "ownerName",
+    "负责人姓名",
+    "tier",
+    "等级",
+    "lastMonthSpend",
+    "上月消费（元）",
+    "lastContact",
+    "最近面访",
+  ],
 } satisfies CsvColumns;
 const email = z.string().email();
 
@@ -223,7 +240,7 @@ const ZH_HEADERS: Record<string, string> = {
   cardsHeld: "持有会员卡",
   needs: "需求",
   createdAt: "创建时间",
-  ownerName: "负责人",
+  ownerName: "负责人姓名",
   tier: "等级",
   lastMonthSpend: "上月消费（元）",
   lastContact: "最近面访",
