@@ -74,6 +74,7 @@ describe("a Chinese user sees no English on the error paths", () => {
     const ctx = await newContext(browser, { ...DESKTOP, locale: "zh-CN" });
     const page = await ctx.newPage();
     await signInUi(page, ts.url, club.slug, `admin@${club.slug}.test`, "correct horse battery");
+    await page.locator(".mgr-shell").waitFor();
     await page.goto(`${ts.url}/settings`);
     await page.locator('input[name="tierB"]').fill("20000");
     await page.locator('input[name="tierA"]').fill("10000");
@@ -88,6 +89,7 @@ describe("a Chinese user sees no English on the error paths", () => {
     const ctx = await newContext(browser, { ...DESKTOP, locale: "zh-CN" });
     const page = await ctx.newPage();
     await signInUi(page, ts.url, club.slug, `mgr@${club.slug}.test`, PASSWORDS.manager);
+    await page.locator(".mgr-shell").waitFor();
     await page.goto(`${ts.url}/users`);
     await page.getByTestId("add-name").fill("王小明");
     await page.getByTestId("add-email").fill(`rep1@${club.slug}.test`);

@@ -37,8 +37,13 @@ async function setupClub(url: string, slug: string) {
   const login = await call(url, "POST", "/auth/login", { body: { club: slug, email: `rep@${slug}.test`, password: "rep password 1" } });
   const token = login.body.token as string;
   const customers: string[] = [];
+  // The rep's customers, made as the rules allow (only a manager or a card sale makes one active).
   for (const status of ["active", "prospect"]) {
-    const cu = await call(url, "POST", "/customers", { token, body: { name: `Crash ${status}`, kind: "group", status } });
+    const cu = await call(url, "POST", "/customers", {
+      token: admin,
+      body: { name: `Crash ${status}`, kind: "group", status, ownerId: rep.body.id },
+    });
+    if (cu.status !== 201) throw new Error(`customer: ${cu.status} ${JSON.stringify(cu.body)}`);
     customers.push(cu.body.id);
   }
   return { token, repId: rep.body.id as string, customers };

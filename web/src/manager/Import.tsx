@@ -145,7 +145,7 @@ export function ImportPage() {
         <div class="field">
           <span id="import-file-label">{t("import.file")}</span>
           {/* the browser's own file button would speak the browser's language: ours speaks the reader's */}
-          <label class="row gap" style={{ "align-items": "center" }}>
+          <label class="row gap">
             <input
               ref={input}
               class="sr-only"
