@@ -6,12 +6,16 @@ import { AttainmentBar, LevelChip } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import type { BoardRow } from "./useBoard.ts";
 
+/** No in-person visit this month: neither compliant nor short, just nothing yet. */
+const noVisits = (r: { existing: number; prospect: number }) => r.existing + r.prospect === 0;
+
 /** The club's totals over the board's rows: revenue against target, today's contacts, reps on the 1:3 ratio. */
 export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean }) {
   const revenue = () => props.rows.reduce((s, r) => s + r.revenue, 0);
   const target = () => props.rows.reduce((s, r) => s + (r.target ?? 0), 0);
   const today = () => props.rows.reduce((s, r) => s + (r.today ?? 0), 0);
-  const onRatio = () => props.rows.filter((r) => r.ratio.compliant).length;
+  // A rep with no in-person visits yet is not "on ratio" (3·0 ≥ 0 says nothing about their work).
+  const onRatio = () => props.rows.filter((r) => r.ratio.compliant && !noVisits(r.ratio)).length;
   return (
     <dl class="board-summary" classList={{ "on-tv": props.tv }}>
       <div>
@@ -98,13 +102,22 @@ export function BoardTable(props: {
               <td>
                 <Show when={r.ratio}>
                   {(x) => (
-                    <span
-                      class={`ratio ${x().compliant ? "good" : "bad"}`}
-                      title={t("board.ratioFigures", { p: x().prospect, e: x().existing })}
+                    <Show
+                      when={!noVisits(x())}
+                      fallback={
+                        <span class="ratio none" data-testid="ratio-none">
+                          {t("board.ratioNone")}
+                        </span>
+                      }
                     >
-                      <Icon name={x().compliant ? "signed" : "alert"} size={props.tv ? 26 : 16} />
-                      {x().compliant ? t("board.ratioOk") : t("board.ratioShort", { n: x().shortfall })}
-                    </span>
+                      <span
+                        class={`ratio ${x().compliant ? "good" : "bad"}`}
+                        title={t("board.ratioFigures", { p: x().prospect, e: x().existing })}
+                      >
+                        <Icon name={x().compliant ? "signed" : "alert"} size={props.tv ? 26 : 16} />
+                        {x().compliant ? t("board.ratioOk") : t("board.ratioShort", { n: x().shortfall })}
+                      </span>
+                    </Show>
                   )}
                 </Show>
               </td>

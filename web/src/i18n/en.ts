@@ -144,6 +144,7 @@ export const en = {
   "board.period": "Period",
   "board.ratio": "1:3",
   "board.ratioOk": "on ratio",
+  "board.ratioNone": "no visits yet",
   "board.ratioShort": "{n} prospect visits short",
   "board.rep": "Rep",
   "board.revenue": "Revenue / target",

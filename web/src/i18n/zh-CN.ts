@@ -143,6 +143,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   "board.period": "周期",
   "board.ratio": "1:3",
   "board.ratioOk": "达标",
+  "board.ratioNone": "本月无面访",
   "board.ratioShort": "差 {n} 次潜客拜访",
   "board.rep": "营销代表",
   "board.revenue": "收入 / 指标",
