@@ -139,98 +139,96 @@ function presentSold(out: Awaited<ReturnType<typeof sellCardTx>>) {
 }
 
 async function sellCardTx(tx: Tx, ctx: ServiceContext, input: CardSaleInput) {
-  {
-    const rules = await readClubRules(tx);
-    const customer = await loadCustomer(tx, ctx, input.customerId, true);
-    if (customer.status === "dropped")
-      throw new RuleViolation("This prospect was dropped; a manager must reopen it first.", {
-        customerId: fieldIssue("dropped", "is dropped"),
-      });
-    const [type] = await tx.select().from(cardTypes).where(eq(cardTypes.id, input.cardTypeId));
-    if (!type) throw new ValidationError({ cardTypeId: fieldIssue("not_in_club", "is not a card type of this club") });
-    if (!type.active) throw new RuleViolation("This card type is no longer sold.", { cardTypeId: fieldIssue("retired", "is retired") });
-    const priceFen = input.price === undefined ? type.listPriceFen : toFen(input.price);
-    let approvedBy: string | null = null;
-    if (priceFen !== type.listPriceFen) {
-      if (!isManager(ctx.actor)) {
-        throw new RuleViolation(
-          `A ${type.name} card sells at its list price of ¥${toYuan(type.listPriceFen)}; another price needs a manager's approval.`,
-          {
-            price: fieldIssue("list_price", `must be the list price ${toYuan(type.listPriceFen)}`, {
-              listPrice: toYuan(type.listPriceFen),
-            }),
-          },
-        );
-      }
-      if (!input.approvalNote)
-        throw new RuleViolation("Selling below or above the list price needs the approval recorded.", {
-          approvalNote: fieldIssue("required", "is required for another price"),
-        });
-      approvedBy = actorId(ctx.actor);
+  const rules = await readClubRules(tx);
+  const customer = await loadCustomer(tx, ctx, input.customerId, true);
+  if (customer.status === "dropped")
+    throw new RuleViolation("This prospect was dropped; a manager must reopen it first.", {
+      customerId: fieldIssue("dropped", "is dropped"),
+    });
+  const [type] = await tx.select().from(cardTypes).where(eq(cardTypes.id, input.cardTypeId));
+  if (!type) throw new ValidationError({ cardTypeId: fieldIssue("not_in_club", "is not a card type of this club") });
+  if (!type.active) throw new RuleViolation("This card type is no longer sold.", { cardTypeId: fieldIssue("retired", "is retired") });
+  const priceFen = input.price === undefined ? type.listPriceFen : toFen(input.price);
+  let approvedBy: string | null = null;
+  if (priceFen !== type.listPriceFen) {
+    if (!isManager(ctx.actor)) {
+      throw new RuleViolation(
+        `A ${type.name} card sells at its list price of ¥${toYuan(type.listPriceFen)}; another price needs a manager's approval.`,
+        {
+          price: fieldIssue("list_price", `must be the list price ${toYuan(type.listPriceFen)}`, {
+            listPrice: toYuan(type.listPriceFen),
+          }),
+        },
+      );
     }
-    const now = ctx.deps.clock.now();
-    const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
-    checkDate(occurredAt, now, rules.timezone);
-    const month = monthOf(occurredAt, rules.timezone);
-    await checkOpenMonth(month, now, rules.timezone, closedMonths(tx, ctx.tenantId));
-    const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
-    const [entry] = await appendLedger(tx, [
-      {
-        tenantId: ctx.tenantId,
-        customerId: customer.id,
-        repId,
-        amountFen: priceFen,
-        businessLine: rules.businessLines.includes(type.businessLine) ? type.businessLine : "membership",
-        occurredAt,
-        month,
-        source: "card_sale",
-        createdBy: actorId(ctx.actor),
-        createdAt: now,
-      },
-    ]);
-    const newCardCustomer = customer.status !== "active";
-    const cardsHeld = [...(customer.transaction.cardsHeld ?? []), type.name];
-    await tx
-      .update(customers)
-      .set({
-        status: "active",
-        activeSince: newCardCustomer ? occurredAt : customer.activeSince,
-        transaction: { ...customer.transaction, cardsHeld },
-        updatedAt: now,
-      })
-      .where(eq(customers.id, customer.id));
-    if (newCardCustomer) await writeStatus(tx, ctx, customer, "active", occurredAt);
-    await tx.insert(customerChanges).values({
+    if (!input.approvalNote)
+      throw new RuleViolation("Selling below or above the list price needs the approval recorded.", {
+        approvalNote: fieldIssue("required", "is required for another price"),
+      });
+    approvedBy = actorId(ctx.actor);
+  }
+  const now = ctx.deps.clock.now();
+  const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
+  checkDate(occurredAt, now, rules.timezone);
+  const month = monthOf(occurredAt, rules.timezone);
+  await checkOpenMonth(month, now, rules.timezone, closedMonths(tx, ctx.tenantId));
+  const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
+  const [entry] = await appendLedger(tx, [
+    {
       tenantId: ctx.tenantId,
       customerId: customer.id,
-      actorId: actorId(ctx.actor),
-      kind: "card_sale",
-      changes: [
-        ...(newCardCustomer ? [{ field: "status", old: customer.status, new: "active" }] : []),
-        { field: "transaction.cardsHeld", old: customer.transaction.cardsHeld ?? [], new: cardsHeld },
-      ],
-      at: now,
-    });
-    const [sale] = await tx
-      .insert(cardSales)
-      .values({
-        tenantId: ctx.tenantId,
-        customerId: customer.id,
-        cardTypeId: type.id,
-        repId,
-        priceFen,
-        listPriceFen: type.listPriceFen,
-        approvedBy,
-        approvalNote: approvedBy ? (input.approvalNote ?? null) : null,
-        revenueEntryId: entry!.id,
-        newCardCustomer,
-        occurredAt,
-        createdBy: actorId(ctx.actor),
-        createdAt: now,
-      })
-      .returning();
-    return { sale: sale!, entry: entry! };
-  }
+      repId,
+      amountFen: priceFen,
+      businessLine: rules.businessLines.includes(type.businessLine) ? type.businessLine : "membership",
+      occurredAt,
+      month,
+      source: "card_sale",
+      createdBy: actorId(ctx.actor),
+      createdAt: now,
+    },
+  ]);
+  const newCardCustomer = customer.status !== "active";
+  const cardsHeld = [...(customer.transaction.cardsHeld ?? []), type.name];
+  await tx
+    .update(customers)
+    .set({
+      status: "active",
+      activeSince: newCardCustomer ? occurredAt : customer.activeSince,
+      transaction: { ...customer.transaction, cardsHeld },
+      updatedAt: now,
+    })
+    .where(eq(customers.id, customer.id));
+  if (newCardCustomer) await writeStatus(tx, ctx, customer, "active", occurredAt);
+  await tx.insert(customerChanges).values({
+    tenantId: ctx.tenantId,
+    customerId: customer.id,
+    actorId: actorId(ctx.actor),
+    kind: "card_sale",
+    changes: [
+      ...(newCardCustomer ? [{ field: "status", old: customer.status, new: "active" }] : []),
+      { field: "transaction.cardsHeld", old: customer.transaction.cardsHeld ?? [], new: cardsHeld },
+    ],
+    at: now,
+  });
+  const [sale] = await tx
+    .insert(cardSales)
+    .values({
+      tenantId: ctx.tenantId,
+      customerId: customer.id,
+      cardTypeId: type.id,
+      repId,
+      priceFen,
+      listPriceFen: type.listPriceFen,
+      approvedBy,
+      approvalNote: approvedBy ? (input.approvalNote ?? null) : null,
+      revenueEntryId: entry!.id,
+      newCardCustomer,
+      occurredAt,
+      createdBy: actorId(ctx.actor),
+      createdAt: now,
+    })
+    .returning();
+  return { sale: sale!, entry: entry! };
 }
 
 export async function listCardSales(

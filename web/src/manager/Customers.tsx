@@ -6,7 +6,7 @@ import { dateTime, money } from "../format.ts";
 import { lang, type MessageKey, t } from "../i18n/index.ts";
 import { Empty, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { allUsers } from "./allUsers.ts";
+import { allUsers } from "../users.ts";
 import { ReassignDialog } from "./Reassign.tsx";
 
 type Filters = { tier: string; status: string; ownerId: string; flag: string; q: string };

@@ -2,7 +2,7 @@ import { createSignal, For, Show } from "solid-js";
 import { ApiError, client, data, type User } from "../api.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
-import { activeReps } from "./allUsers.ts";
+import { activeReps } from "../users.ts";
 import { Modal } from "./Modal.tsx";
 
 type Errors = Record<string, string>;

@@ -6,7 +6,7 @@ import { describe } from "../rep/errors.ts";
 import { me } from "../session.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { allUsers } from "./allUsers.ts";
+import { allUsers } from "../users.ts";
 import { Modal } from "./Modal.tsx";
 import "./manager.css";
 

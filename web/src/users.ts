@@ -1,4 +1,4 @@
-import { client, data, type User } from "../api.ts";
+import { client, data, type User } from "./api.ts";
 
 /**
  * Every user of the club: the API pages at 200 at most, so this follows `nextCursor`
