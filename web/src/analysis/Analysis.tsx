@@ -133,6 +133,7 @@ function paretoOption(p: Pareto): ChartOption {
         name: t("analysis.spend"),
         type: "bar",
         barCategoryGap: "10%",
+        itemStyle: { color: TIER_COLORS.A },
         data: p.buckets.map((b) => ({ value: b.spend, itemStyle: { color: TIER_COLORS[(b.tiers[0] ?? "C") as Tier] } })),
         markArea: { silent: true, label: { position: "insideTop", fontWeight: "bold", fontSize: 14, color: "#44403c" }, data: bands },
         markLine: { silent: true, symbol: "none", data: marks },
@@ -445,31 +446,37 @@ function Mix(props: { month: string }) {
       </div>
       <Ready when={mix.data()} error={mix.error()} retry={mix.refetch}>
         {(m) => (
-          <Show when={m().lines.some((l) => l.spend > 0)} fallback={<Empty icon="chart">{t("analysis.empty")}</Empty>}>
+          <>
             <h2 data-testid="mix-title">
               {label()} · {money(m().total)}
             </h2>
-            <Chart option={mixOption(m())} label={t("analysis.mixLabel", { who: label() })} height={Math.max(200, m().lines.length * 40)} />
-            <table class="table compact">
-              <TableHead columns={[t("analysis.line"), { num: t("analysis.spend") }, { num: t("analysis.shareCol") }]} />
-              <tbody>
-                <For each={m().lines}>
-                  {(l) => (
-                    <tr>
-                      <td>{l.line}</td>
-                      <td class="num">{money(l.spend)}</td>
-                      <td class="num">{pct(l.share)}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
+            <Show when={m().lines.some((l) => l.spend > 0)} fallback={<Empty icon="chart">{t("analysis.empty")}</Empty>}>
+              <Chart
+                option={mixOption(m())}
+                label={t("analysis.mixLabel", { who: label() })}
+                height={Math.max(200, m().lines.length * 40)}
+              />
+              <table class="table compact">
+                <TableHead columns={[t("analysis.line"), { num: t("analysis.spend") }, { num: t("analysis.shareCol") }]} />
+                <tbody>
+                  <For each={m().lines}>
+                    {(l) => (
+                      <tr>
+                        <td>{l.line}</td>
+                        <td class="num">{money(l.spend)}</td>
+                        <td class="num">{pct(l.share)}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
             <Show when={m().unused.length > 0}>
               <p class="note">
                 <strong>{t("analysis.unused")}</strong> {m().unused.join(", ")}
               </p>
             </Show>
-          </Show>
+          </>
         )}
       </Ready>
     </div>
