@@ -136,7 +136,8 @@ export function tiersPage(m: TiersModel, q: TierPageQuery) {
   // spend, share and tier all order the rows exactly as the tier ranking does
   const order: Order<Row> = q.sort === "name" ? nameOrder<Row>() : rankOrder<Row>();
   const dir = byAmount(q.sort) ? flip(q.dir) : q.dir;
-  const sorted = sortedBy(m.rows, q.sort === "name" ? "name" : "rank", order, dir);
+  // the model's rows are the tier ranking itself
+  const sorted = sortedBy(m.rows, q.sort === "name" ? "name" : "rank", order, dir, q.sort !== "name");
   const match = nameMatches(q.q);
   const filtered = q.tier || q.q ? sorted.filter((r) => (!q.tier || r.tier === q.tier) && match(r.name)) : sorted;
   const p = pageOf(filtered, order, { ...q, dir });
@@ -245,7 +246,8 @@ export function sharePage(m: ShareModel, q: SharePageQuery) {
           : rankOrder<Row>();
   const id = byAmount(q.sort) ? "rank" : q.sort;
   const dir = byAmount(q.sort) ? flip(q.dir) : q.dir;
-  const sorted = sortedBy(m.rows, id, order, dir);
+  // the model's rows are in tier-rank order (shareAnalysis ranks as the tier rule does)
+  const sorted = sortedBy(m.rows, id, order, dir, id === "rank");
   const match = nameMatches(q.q);
   const filtered =
     q.below !== undefined || q.q ? sorted.filter((r) => (q.below === undefined || !!r.belowExpected === q.below) && match(r.name)) : sorted;
