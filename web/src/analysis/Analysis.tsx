@@ -84,7 +84,10 @@ const wan = (v: number) => (v >= 10000 ? `${v / 10000}万` : String(v));
 const bucketLabel = (p: number) => `${p}%`;
 
 function paretoOption(p: Pareto): ChartOption {
-  const cats = p.buckets.map((b) => bucketLabel(b.percentile));
+  // every percentile on the axis, so the bars, bands and marks sit on one even grid at any
+  // size (a club of 6 customers has 6 bars among the 100 places)
+  const cats = Array.from({ length: 100 }, (_, i) => bucketLabel(i + 1));
+  const byPercentile = new Map(p.buckets.map((b) => [b.percentile, b]));
   const first = cats[0];
   const last = cats[cats.length - 1];
   const at = (percentile: number | null) => (percentile === null ? null : bucketLabel(percentile));
@@ -134,7 +137,10 @@ function paretoOption(p: Pareto): ChartOption {
         type: "bar",
         barCategoryGap: "10%",
         itemStyle: { color: TIER_COLORS.A },
-        data: p.buckets.map((b) => ({ value: b.spend, itemStyle: { color: TIER_COLORS[(b.tiers[0] ?? "C") as Tier] } })),
+        data: cats.map((_, i) => {
+          const b = byPercentile.get(i + 1);
+          return b ? { value: b.spend, itemStyle: { color: TIER_COLORS[(b.tiers[0] ?? "C") as Tier] } } : null;
+        }),
         markArea: { silent: true, label: { position: "insideTop", fontWeight: "bold", fontSize: 14, color: "#44403c" }, data: bands },
         markLine: { silent: true, symbol: "none", data: marks },
       },
@@ -142,7 +148,8 @@ function paretoOption(p: Pareto): ChartOption {
         name: t("analysis.cumulative"),
         type: "line",
         yAxisIndex: 1,
-        data: p.buckets.map((b) => b.cumulativeShare),
+        data: cats.map((_, i) => byPercentile.get(i + 1)?.cumulativeShare ?? null),
+        connectNulls: true,
         showSymbol: false,
         itemStyle: { color: "#b45309" },
         tooltip: { valueFormatter: (v: number) => pct(v) },
@@ -159,7 +166,8 @@ function Cutoffs(props: { p: Pareto }) {
     const b = p.cutoffs.B;
     const line = (tier: Tier, from: number, to: number, n: number): { tier: Tier; text: string; rank: number } => {
       if (n === 0) return { tier, text: t("analysis.cutoffNone", { tier }), rank: from - 1 };
-      const range = { tier, from: count(from), to: count(to), n: count(n) };
+      // n picks the plural form, count is n as the reader writes numbers (31,000)
+      const range = { range: from === to ? count(from) : `${count(from)}–${count(to)}`, n, count: count(n) };
       if (tier === "C") return { tier, text: t("analysis.cutoffC", { ...range, threshold: money(p.thresholds.B) }), rank: to };
       const c = tier === "A" ? a : b;
       return { tier, text: t("analysis.cutoff", { ...range, threshold: money(c.threshold), share: pct(c.cumulativeShare) }), rank: to };
@@ -199,7 +207,7 @@ function Tiers(props: { month: string }) {
                 <div class="card tier-total">
                   <span class={`tier tier-${tier}`}>{tier}</span>
                   <div>
-                    <strong>{t("analysis.customersN", { n: count(x().totals[tier].count) })}</strong>
+                    <strong>{t("analysis.customersN", { n: x().totals[tier].count, count: count(x().totals[tier].count) })}</strong>
                     <p class="muted small">
                       {money(x().totals[tier].spend)} · {pct(x().totals[tier].share)}
                     </p>
@@ -262,7 +270,7 @@ function Pager(props: { page: number; pages: number; total: number; onPage: (n: 
   return (
     <nav class="pager" aria-label={t("pager.label")}>
       <span class="muted small" data-testid="table-total">
-        {t("analysis.matching", { n: count(props.total) })}
+        {t("analysis.matching", { n: props.total, count: count(props.total) })}
       </span>
       <div class="row gap">
         <button type="button" class="btn secondary small" disabled={props.page <= 1} onClick={() => props.onPage(1)}>
