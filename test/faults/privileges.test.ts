@@ -48,6 +48,7 @@ const ROUTES: Record<string, Floor> = {
   "POST /card-sales": "rep",
   "GET /card-sales": "rep",
   "GET /analysis/tiers": "manager",
+  "GET /analysis/tiers/pareto": "manager",
   "GET /analysis/tiers.csv": "manager",
   "GET /analysis/share": "manager",
   "GET /analysis/mix": "rep",

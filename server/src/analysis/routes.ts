@@ -5,43 +5,127 @@ import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import { numberColumn, textColumn, writeCsv } from "../csv/write.ts";
 import type { Deps } from "../deps.ts";
 import { DerivedCache, sendServed } from "../http/derived-cache.ts";
+import { coded } from "../http/field-codes.ts";
 import { query } from "../http/validate.ts";
 import { clubMonthSchema } from "../time/club-time.ts";
-import { mixAnalysis, shareOfTotal, tiersAnalysis } from "./service.ts";
+import {
+  mixAnalysis,
+  SHARE_SORTS,
+  type ShareModel,
+  shareAnswer,
+  shareModel,
+  sharePage,
+  TIER_SORTS,
+  type TiersModel,
+  tiersAnswer,
+  tiersModel,
+  tiersPage,
+  tiersPareto,
+} from "./service.ts";
 
 const tag = (summary: string) => describeRoute({ tags: ["analysis"], summary });
 const monthQuery = z.object({ month: clubMonthSchema });
 
-type TierRow = Awaited<ReturnType<typeof tiersAnalysis>>["customers"][number] & { rank: number };
+/**
+ * A table's paging, order and filters. Any of them makes `customers` one page (with
+ * `page` and `count` beside it); none of them keeps the whole list the contract names.
+ */
+const tablePaging = {
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(2000).optional(),
+  page: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  dir: z.enum(["asc", "desc"]).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+};
+const oneOf = <T extends { cursor?: string | undefined; page?: number | undefined }>(v: T) =>
+  v.cursor === undefined || v.page === undefined;
+const oneOfError = { path: ["page"], ...coded("one_or_other", "give a cursor or a page, not both") };
+const PAGING_KEYS = ["limit", "cursor", "page", "sort", "dir", "q", "tier", "below"] as const;
+const wantsPage = (q: Record<string, unknown>) => PAGING_KEYS.some((k) => q[k] !== undefined);
+
+const tiersQuery = z
+  .object({ month: clubMonthSchema, ...tablePaging, sort: z.enum(TIER_SORTS).optional(), tier: z.enum(["A", "B", "C"]).optional() })
+  .refine(oneOf, oneOfError);
+const shareQuery = z
+  .object({
+    month: clubMonthSchema,
+    ...tablePaging,
+    sort: z.enum(SHARE_SORTS).optional(),
+    below: z
+      .enum(["true", "false"])
+      .transform((v) => v === "true")
+      .optional(),
+  })
+  .refine(oneOf, oneOfError);
+
+/** Each order's natural direction: rank 1 first, A before C, names A–Z, the biggest amounts first. */
+const defaultDir = (sort: string) => (sort === "rank" || sort === "tier" || sort === "name" ? "asc" : "desc");
+
+type TierCsvRow = ReturnType<typeof tiersAnswer>["customers"][number] & { rank: number };
 /** The tier table's CSV columns: names are text (neutralised by csv/write.ts), figures stay numbers. */
 const TIER_COLUMNS = [
-  numberColumn<TierRow>("rank", (r) => r.rank),
-  textColumn<TierRow>("customerId", (r) => r.customerId),
-  textColumn<TierRow>("name", (r) => r.name),
-  numberColumn<TierRow>("spend", (r) => r.spend, 2),
-  numberColumn<TierRow>("sharePercent", (r) => r.share * 100, 2),
-  numberColumn<TierRow>("cumulativeSharePercent", (r) => r.cumulativeShare * 100, 2),
-  textColumn<TierRow>("tier", (r) => r.tier),
+  numberColumn<TierCsvRow>("rank", (r) => r.rank),
+  textColumn<TierCsvRow>("customerId", (r) => r.customerId),
+  textColumn<TierCsvRow>("name", (r) => r.name),
+  numberColumn<TierCsvRow>("spend", (r) => r.spend, 2),
+  numberColumn<TierCsvRow>("sharePercent", (r) => r.share * 100, 2),
+  numberColumn<TierCsvRow>("cumulativeSharePercent", (r) => r.cumulativeShare * 100, 2),
+  textColumn<TierCsvRow>("tier", (r) => r.tier),
 ];
 
 export function analysisRoutes(deps: Deps) {
-  // The tier analysis is the same for every manager of the club: both its forms are cut
-  // from the per-process cache of derived reads (http/derived-cache.ts), recomputed when
-  // the club's data generation moves (a revenue write, a customer created, edited or
-  // imported, the tier settings).
-  const tiersCache = new DerivedCache<Awaited<ReturnType<typeof tiersAnalysis>>>(deps);
+  // The tier and share analyses are the same for every manager of the club: each is
+  // computed once into a model (the ranked rows) in the per-process cache of derived
+  // reads (http/derived-cache.ts), recomputed when the club's data generation moves (a
+  // revenue write, a customer created, edited or imported, the tier settings). The whole
+  // answer is served from its cached bytes; pages, buckets and the CSV are cut from the model.
+  const tiersCache = new DerivedCache<TiersModel>(deps, tiersAnswer);
   const cachedTiers = (c: Context, month: string) => {
     const ctx = serviceContext(c, deps);
-    return tiersCache.get(ctx.tenantId, `tiers|${month}`, () => tiersAnalysis(ctx, month));
+    return tiersCache.get(ctx.tenantId, `tiers|${month}`, () => tiersModel(ctx, month));
+  };
+  const shareCache = new DerivedCache<ShareModel>(deps, shareAnswer);
+  const cachedShare = (c: Context, month: string) => {
+    const ctx = serviceContext(c, deps);
+    return shareCache.get(ctx.tenantId, `share|${month}`, () => shareModel(ctx, month));
   };
   return new Hono()
     .use(requireAuth(deps))
-    .get("/tiers", tag("ABC / Pareto tier analysis for a month (manager); ETag, gzip"), allow("manager"), query(monthQuery), async (c) => {
-      const served = await cachedTiers(c, c.req.valid("query").month);
-      return sendServed<typeof served.value>(c, served);
-    })
+    .get(
+      "/tiers",
+      tag(
+        "ABC / Pareto tier analysis for a month (manager); ETag, gzip. With limit, cursor, page, sort, dir, tier or q: customers is one page of the table, sorted and filtered on the server",
+      ),
+      allow("manager"),
+      query(tiersQuery),
+      async (c) => {
+        const q = c.req.valid("query");
+        const served = await cachedTiers(c, q.month);
+        if (!wantsPage(q)) return sendServed<ReturnType<typeof tiersAnswer>>(c, served);
+        const sort = q.sort ?? "rank";
+        return c.json(
+          tiersPage(served.value, {
+            sort,
+            dir: q.dir ?? defaultDir(sort),
+            limit: q.limit ?? 50,
+            cursor: q.cursor,
+            page: q.page,
+            tier: q.tier,
+            q: q.q,
+          }),
+          200,
+        );
+      },
+    )
+    .get(
+      "/tiers/pareto",
+      tag("The Pareto curve in 1% buckets of customers by rank, with the exact A/B cut-off ranks and thresholds (manager)"),
+      allow("manager"),
+      query(monthQuery),
+      async (c) => c.json(tiersPareto((await cachedTiers(c, c.req.valid("query").month)).value), 200),
+    )
     .get("/tiers.csv", tag("The tier table as CSV (no personal fields; manager)"), allow("manager"), query(monthQuery), async (c) => {
-      const a = (await cachedTiers(c, c.req.valid("query").month)).value;
+      const a = tiersAnswer((await cachedTiers(c, c.req.valid("query").month)).value);
       const csv = writeCsv(
         TIER_COLUMNS,
         a.customers.map((r, i) => ({ ...r, rank: i + 1 })),
@@ -54,10 +138,29 @@ export function analysisRoutes(deps: Deps) {
     })
     .get(
       "/share",
-      tag("Each group client's share of the club total vs expected spend (manager)"),
+      tag(
+        "Each group client's share of the club total vs expected spend (manager). With limit, cursor, page, sort, dir, below or q: customers is one page, sorted and filtered on the server",
+      ),
       allow("manager"),
-      query(monthQuery),
-      async (c) => c.json(await shareOfTotal(serviceContext(c, deps), c.req.valid("query").month), 200),
+      query(shareQuery),
+      async (c) => {
+        const q = c.req.valid("query");
+        const served = await cachedShare(c, q.month);
+        if (!wantsPage(q)) return sendServed<ReturnType<typeof shareAnswer>>(c, served);
+        const sort = q.sort ?? "rank";
+        return c.json(
+          sharePage(served.value, {
+            sort,
+            dir: q.dir ?? defaultDir(sort),
+            limit: q.limit ?? 50,
+            cursor: q.cursor,
+            page: q.page,
+            below: q.below,
+            q: q.q,
+          }),
+          200,
+        );
+      },
     )
     .get(
       "/mix",
