@@ -40,9 +40,9 @@ export function persistable(key: string, json: string): boolean {
 /** Removes entries the cache would no longer write: too big, or of a never-persisted screen. */
 export function pruneCache() {
   try {
-    for (let i = localStorage.length - 1; i >= 0; i--) {
-      const k = localStorage.key(i);
-      if (!k?.startsWith(PREFIX)) continue;
+    // keys first, then removals (see clearCache: key(i) reorders as items go)
+    for (const k of Object.keys(localStorage)) {
+      if (!k.startsWith(PREFIX)) continue;
       const value = localStorage.getItem(k) ?? "";
       // the key is `${PREFIX}${scope}:${key}`; the scope (a user id) holds no colon
       const key = k.slice(PREFIX.length).replace(/^[^:]*:/, "");
