@@ -422,6 +422,7 @@ export const en = {
   "role.admin": "Admin",
   "role.manager": "Manager",
   "role.rep": "Rep",
+  "role.lead": "Team lead",
 
   "settings.addUser": "Add user",
   "settings.adminOnly": "Only the club admin can change these.",

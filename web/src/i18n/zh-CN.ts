@@ -420,6 +420,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   "role.admin": "管理员",
   "role.manager": "营销部经理",
   "role.rep": "营销代表",
+  "role.lead": "组长",
 
   "settings.addUser": "添加用户",
   "settings.adminOnly": "只有俱乐部管理员可以修改这些设置。",
