@@ -81,3 +81,17 @@ export async function teamOfLead(tx: Tx, leadId: string): Promise<string | null>
   const [row] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.leadId, leadId));
   return row?.id ?? null;
 }
+
+/**
+ * The reps in the caller's scope as a set, for reports computed in memory from the
+ * club's reps; `null` for a club-wide caller (everyone).
+ */
+export async function repIdsInScope(tx: Tx, scope: Scope): Promise<Set<string> | null> {
+  if (scope.kind === "club") return null;
+  if (scope.kind === "self") return new Set([scope.repId]);
+  const rows = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(repInScope(scope, users.id) ?? sql`false`);
+  return new Set(rows.map((r) => r.id));
+}
