@@ -44,6 +44,26 @@ describe("a team lead's desk", () => {
     await ctx.close();
   });
 
+  it("every screen of the lead's desk opens without a refusal", async () => {
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    const refused: string[] = [];
+    page.on("response", (res) => {
+      if (res.url().includes("/api/v1/") && res.status() === 403) refused.push(`${res.request().method()} ${new URL(res.url()).pathname}`);
+    });
+    await signInUi(page, ts.url, c.slug, `leada@${c.slug}.test`, "leada password 1");
+    await page.waitForURL(/\/customers$/);
+    const links = await page.locator("aside nav a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+    for (const href of links.filter((h) => h !== "/tv")) {
+      await page.locator(`aside nav a[href="${href}"]`).click();
+      await page.waitForURL(new RegExp(`${href}`));
+      await page.waitForLoadState("networkidle");
+      await page.screenshot({ path: `/tmp/lead-${href.replace(/\W/g, "") || "root"}.png` });
+    }
+    expect(refused).toEqual([]);
+    await ctx.close();
+  });
+
   it("on a phone too", async () => {
     const ctx = await newContext(browser, PHONE);
     const page = await ctx.newPage();
