@@ -29,6 +29,7 @@ import { liveRoutes } from "./realtime/routes.ts";
 import { refreshRoutes } from "./refresh/routes.ts";
 import { revenueRoutes } from "./revenue/routes.ts";
 import { settingsRoutes } from "./settings/routes.ts";
+import { teamRoutes } from "./teams/routes.ts";
 import { userRoutes } from "./users/routes.ts";
 
 /** JSON bodies above this are refused with 413 before they are read. */
@@ -61,6 +62,7 @@ export function apiRoutes(deps: Deps) {
       .use(async (c, next) => (c.req.path.endsWith("/import") ? next() : jsonLimit(c, next)))
       .route("/", authRoutes(deps))
       .route("/users", userRoutes(deps))
+      .route("/teams", teamRoutes(deps))
       .route("/settings", settingsRoutes(deps))
       // customers, revenue, cards, tiers and analysis (SPEC §2–§4)
       .route("/customers", customerRoutes(deps))

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const FULL = ["createdAt", "disabled", "email", "id", "name", "role"];
+const FULL = ["createdAt", "disabled", "email", "id", "name", "role", "teamId"];
 
 describe("who sees whose email", () => {
   it("a rep's list has colleagues' id, name and role only, and the rep's own full record", async () => {

@@ -5,6 +5,7 @@ import { apiRoutes } from "../../server/src/app.ts";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, startTestServer, type TestServer } from "../support/harness.ts";
 import { connect, eventually, liveClient, nothingWithin, Recorder } from "../support/live.ts";
+import { makeTeamClub, type TeamClub } from "../support/teams.ts";
 
 /**
  * Tenant isolation as a property: users of three clubs send random requests to
@@ -218,3 +219,106 @@ for (const kind of ["postgres", "pglite"] as const) {
     });
   });
 }
+
+/**
+ * Team isolation as the same property inside one club: a team lead sends random
+ * requests to every route, with path values, queries and bodies drawn from every
+ * row of the club; no answer and no live event may carry a row (customer,
+ * contact, revenue entry, complaint, alarm) of a rep outside the lead's team,
+ * unless the request held it. (Reps' names and ids are not rows: the club-wide
+ * leaderboard shows every member.)
+ */
+describe("team isolation", () => {
+  let t: TestServer;
+  let c: TeamClub;
+  const outside = new Set<string>();
+  const pool: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer({}, "2026-03-15T10:00:00+08:00", "postgres");
+    c = await makeTeamClub(t, "iso-team");
+    const others = new Set([c.rep3.id, c.rep4.id]);
+    const m = c.manager.token;
+    const rows = async (path: string) => ((await call(t.url, "GET", path, { token: m })).body.items ?? []) as Record<string, string>[];
+    for (const cu of await rows("/customers?limit=200")) {
+      pool.push(cu.id!);
+      if (others.has(cu.ownerId!)) outside.add(cu.id!).add(cu.name!);
+    }
+    for (const x of await rows("/complaints?limit=200")) {
+      pool.push(x.id!);
+      if (others.has(x.ownerId!)) outside.add(x.id!).add(x.summary!);
+    }
+    for (const path of ["/contacts?limit=200", "/revenue?limit=200", "/alarms?limit=200", "/plans?limit=200&from=2026-03-01&to=2026-03-31"])
+      for (const x of await rows(path)) {
+        pool.push(x.id!);
+        if (others.has(x.repId!)) outside.add(x.id!);
+      }
+    pool.push(c.rep1.id, c.rep2.id, c.rep3.id, c.rep4.id, c.leadB.id, c.manager.id, c.teamA.id, c.teamB.id);
+  });
+  afterAll(() => t?.close());
+
+  it("a lead's answers and live events never carry another team's rows", async () => {
+    expect(outside.size).toBeGreaterThan(12);
+    const socket = liveClient(t.url, { token: c.leadA.token });
+    const rec = new Recorder(socket);
+    socket.connect();
+    const seen = new Set<string>();
+    const routes = apiRoutes(t.server.deps)
+      .routes.filter((r) => r.method !== "ALL" && !r.path.endsWith("/logout"))
+      .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`));
+    const leak = (text: string, request: string) => [...outside].filter((m) => text.includes(m) && !request.includes(m));
+    // the detector works: the manager's customer list, seen by the lead, would be a leak
+    expect(leak(JSON.stringify((await call(t.url, "GET", "/customers", { token: c.manager.token })).body), "")).not.toEqual([]);
+    const id = fc.oneof(fc.constantFrom(...pool), fc.uuid());
+    const body = fc.record(
+      {
+        customerId: id,
+        customerIds: fc.array(id, { minLength: 1, maxLength: 2 }),
+        repId: id,
+        ownerId: id,
+        fromRepId: id,
+        toRepId: id,
+        amount: fc.constantFrom(10, 99.5),
+        decision: fc.constantFrom("continue", "reassign", "drop"),
+        reason: fc.constant("isolation test"),
+        comment: fc.constant("isolation"),
+        name: fc.constant("isolation"),
+      },
+      { requiredKeys: [] },
+    );
+    const query = fc.dictionary(fc.constantFrom("customerId", "repId", "ownerId", "month", "limit", "q"), id, { maxKeys: 3 });
+    const leaked: string[] = [];
+    let requests = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.nat(routes.length - 1), id, query, body, async (ri, pv, q, b) => {
+        const route = routes[ri]!;
+        const path =
+          route.path.replace(/:[A-Za-z]+/g, pv) + (Object.keys(q).length ? `?${new URLSearchParams(q as Record<string, string>)}` : "");
+        const res = await call(t.url, route.method, path, {
+          token: c.leadA.token,
+          body: route.method === "GET" ? undefined : b,
+          headers: { "idempotency-key": `team-iso-${requests}` },
+        });
+        requests++;
+        const found = leak(typeof res.body === "string" ? res.body : JSON.stringify(res.body), path + JSON.stringify(b));
+        if (found.length) leaked.push(`${route.method} ${path} → ${res.status} leaked ${found.join(", ")}`);
+        return true;
+      }),
+      { numRuns: Number(process.env.ISOLATION_RUNS ?? 400) },
+    );
+    // the other team goes on working while the lead listens
+    const cu = await newCustomer(t.url, c.rep3.token, { name: "ZQX-team-b-late", status: "active" });
+    const e = await addRevenue(t.url, c.rep3.token, { customerId: cu.id, amount: 88, occurredAt: "2026-03-15T09:00:00+08:00" });
+    outside.add(cu.id).add(cu.name).add(e.id);
+    await new Promise((r) => setTimeout(r, 800)); // let coalesced boards go out
+    for (const ev of rec.events) {
+      const found = leak(JSON.stringify(ev.payload), "");
+      if (found.length) leaked.push(`event ${ev.event} leaked ${found.join(", ")}`);
+    }
+    socket.disconnect();
+    console.log(
+      `team isolation: ${requests} requests over ${routes.length} routes, ${rec.events.length} live events, ${leaked.length} leaks`,
+    );
+    expect(leaked).toEqual([]);
+  });
+});

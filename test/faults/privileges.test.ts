@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LEAD_ROUTES } from "../../server/src/access/lead-routes.ts";
 import { apiRoutes } from "../../server/src/app.ts";
 import { type Club, makeClub } from "../support/club.ts";
 import { call, startTestServer, type TestServer } from "../support/harness.ts";
+import { addPerson, members, teamOf } from "../support/teams.ts";
 
 /**
  * Who may call what: every route of the app (read from its routes) must appear
@@ -10,7 +12,7 @@ import { call, startTestServer, type TestServer } from "../support/harness.ts";
  * 403 whatever the body or path holds. Object-level rules (a rep's own customers)
  * are tested per module; this is the role floor.
  */
-type Floor = "public" | "rep" | "manager" | "admin";
+type Floor = "public" | "rep" | "manager" | "admin" | "lead";
 const ROUTES: Record<string, Floor> = {
   "POST /signup": "public",
   "POST /auth/login": "public",
@@ -20,6 +22,13 @@ const ROUTES: Record<string, Floor> = {
   "GET /users": "rep",
   "GET /users/:id": "rep",
   "PATCH /users/:id": "manager",
+  "GET /teams/mine": "lead",
+  "GET /teams": "manager",
+  "POST /teams": "manager",
+  "GET /teams/:id/members": "manager",
+  "PATCH /teams/:id": "manager",
+  "PUT /teams/:id/members": "manager",
+  "DELETE /teams/:id": "manager",
   "GET /settings": "rep",
   "PATCH /settings": "admin",
   "POST /customers/import": "rep",
@@ -91,9 +100,13 @@ const ROUTES: Record<string, Floor> = {
 let t: TestServer;
 let c: Club;
 let routes: string[];
+let lead: { id: string; token: string };
 beforeAll(async () => {
   t = await startTestServer();
   c = await makeClub(t.url, "privileges");
+  lead = await addPerson(t.url, c.manager.token, "privileges", "lead", "lead");
+  const team = await teamOf(t.url, c.manager.token, { name: "Team", leadId: lead.id });
+  await members(t.url, c.manager.token, team.id, { add: [c.rep1.id] });
   routes = [
     ...new Set(
       apiRoutes(t.server.deps)
@@ -126,18 +139,51 @@ describe("the role floor of every route", () => {
       const callers =
         floor === "manager"
           ? [["rep", c.rep1.token]]
-          : floor === "admin"
+          : floor === "lead"
             ? [
                 ["rep", c.rep1.token],
                 ["manager", c.manager.token],
               ]
-            : [];
+            : floor === "admin"
+              ? [
+                  ["rep", c.rep1.token],
+                  ["manager", c.manager.token],
+                ]
+              : [];
       for (const [who, token] of callers) {
         for (const body of [{}, { amount: 100, decision: "drop", comment: "x", customerId: crypto.randomUUID() }]) {
           const res = await call(t.url, method, path, { token, body: method === "GET" || method === "DELETE" ? undefined : body });
           if (res.status !== 403) wrong.push(`${route} as ${who} → ${res.status}`);
         }
       }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("a team lead gets 403 from every route that does not scope to a team, whatever the body (safe by default)", async () => {
+    expect([...LEAD_ROUTES].filter((r) => !routes.includes(r))).toEqual([]);
+    const wrong: string[] = [];
+    for (const [route, floor] of Object.entries(ROUTES)) {
+      if (floor === "public" || LEAD_ROUTES.has(route)) continue;
+      const { method, path } = concrete(route, c);
+      for (const body of [{}, { amount: 100, decision: "drop", comment: "x", customerId: crypto.randomUUID() }]) {
+        const res = await call(t.url, method, path, {
+          token: lead.token,
+          body: method === "GET" || method === "DELETE" ? undefined : body,
+        });
+        if (res.status !== 403) wrong.push(`${route} as lead → ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("every team-scoped route admits a lead past the role gate (no 403)", async () => {
+    const wrong: string[] = [];
+    for (const route of LEAD_ROUTES) {
+      if (route === "POST /auth/logout") continue; // would end the lead's session
+      const { method, path } = concrete(route, c);
+      const res = await call(t.url, method, path, { token: lead.token, body: method === "GET" ? undefined : {} });
+      if (res.status === 403 || res.status >= 500) wrong.push(`${route} as lead → ${res.status}`);
     }
     expect(wrong).toEqual([]);
   });

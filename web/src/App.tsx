@@ -9,7 +9,7 @@ import { Home } from "./rep/Home.tsx";
 import { Lists } from "./rep/Lists.tsx";
 import { MePage } from "./rep/MePage.tsx";
 import { PlansPage as RepPlans } from "./rep/PlansPage.tsx";
-import { CLUB_KEY, isManager, loadSession, me, notice, ready, signIn, signOut } from "./session.ts";
+import { CLUB_KEY, isLead, isManager, loadSession, me, notice, ready, signIn, signOut } from "./session.ts";
 import { LangSwitch, LiveDot, Loading } from "./ui/common.tsx";
 import { Icon, type IconName } from "./ui/icons.tsx";
 
@@ -26,6 +26,8 @@ const AwardsPage = lazy(() => named(import("./manager/Awards.tsx"), "AwardsPage"
 const ComplaintsPage = lazy(() => named(import("./manager/Complaints.tsx"), "ComplaintsPage"));
 const PlansPage = lazy(() => named(import("./manager/Plans.tsx"), "PlansPage"));
 const UsersPage = lazy(() => named(import("./manager/Users.tsx"), "UsersPage"));
+const TeamsPage = lazy(() => named(import("./manager/Teams.tsx"), "TeamsPage"));
+const MyTeam = lazy(() => named(import("./manager/MyTeam.tsx"), "MyTeamHeader"));
 const DiariesPage = lazy(() => named(import("./manager/Diaries.tsx"), "DiariesPage"));
 const RepDetail = lazy(() => named(import("./manager/RepDetail.tsx"), "RepDetail"));
 const Analysis = lazy(() => named(import("./analysis/Analysis.tsx"), "Analysis"));
@@ -122,8 +124,13 @@ const managerNav: NavItem[] = [
   { href: "/import", label: () => t("nav.import"), icon: "upload" },
   { href: "/awards", label: () => t("nav.awards"), icon: "trophy" },
   { href: "/users", label: () => t("nav.users"), icon: "user" },
+  { href: "/teams", label: () => t("nav.teams"), icon: "user" },
   { href: "/settings", label: () => t("nav.settings"), icon: "settings" },
 ];
+
+/** The desk's screens a team lead cannot use (club-wide actions): hidden from their nav. */
+const clubOnly = new Set(["/close", "/analysis", "/import", "/awards", "/users", "/teams", "/settings"]);
+const deskNav = () => (isLead() ? managerNav.filter((n) => !clubOnly.has(n.href)) : managerNav);
 
 function RepLayout(props: { children: JSX.Element }) {
   return (
@@ -169,7 +176,7 @@ function ManagerLayout(props: { children: JSX.Element }) {
           <span class="brand-club">{me()?.tenant.name}</span>
         </div>
         <nav aria-label={t("nav.main")}>
-          <For each={managerNav}>
+          <For each={deskNav()}>
             {(n) => (
               <A href={n.href} activeClass="active">
                 <Icon name={n.icon} size={18} />
@@ -197,6 +204,9 @@ function ManagerLayout(props: { children: JSX.Element }) {
         </div>
       </aside>
       <main id="main" class="mgr-main">
+        <Show when={isLead()}>
+          <MyTeam />
+        </Show>
         {props.children}
       </main>
     </div>
@@ -216,7 +226,7 @@ function Root(props: RouteSectionProps) {
         <Login />
       </Match>
       <Match when={location.pathname === "/tv"}>{props.children}</Match>
-      <Match when={isManager()}>
+      <Match when={isManager() || isLead()}>
         <ManagerLayout>{props.children}</ManagerLayout>
       </Match>
       <Match when={true}>
@@ -228,9 +238,14 @@ function Root(props: RouteSectionProps) {
 
 function Start() {
   return (
-    <Show when={isManager()} fallback={<Home />}>
-      <Navigate href="/board" />
-    </Show>
+    <Switch fallback={<Home />}>
+      <Match when={isManager()}>
+        <Navigate href="/board" />
+      </Match>
+      <Match when={isLead()}>
+        <Navigate href="/customers" />
+      </Match>
+    </Switch>
   );
 }
 
@@ -267,6 +282,7 @@ export function App() {
       <Route path="/plans" component={PlansPage} />
       <Route path="/settings" component={SettingsPage} />
       <Route path="/users" component={UsersPage} />
+      <Route path="/teams" component={TeamsPage} />
       <Route path="/diaries/:date?" component={DiariesPage} />
       <Route path="/manager/reps/:id" component={RepDetail} />
       <Route path="/tv" component={Tv} />

@@ -82,6 +82,9 @@ export const isManager = () => {
   return r === "manager" || r === "admin";
 };
 
+/** A team lead: the manager's desk, scoped by the server to their team (docs/access.md). */
+export const isLead = () => me()?.user.role === "lead";
+
 function begin(m: Me) {
   // signed-out cleared first: with a user and the old flag together, the session would look expired
   setSignedOut(false);

@@ -25,8 +25,8 @@ export function alarmRoutes(deps: Deps) {
     )
     .post(
       "/:id/acknowledge",
-      describeRoute({ tags: ["alarms"], summary: "Acknowledge an alarm (manager)" }),
-      allow("manager"),
+      describeRoute({ tags: ["alarms"], summary: "Acknowledge an alarm (manager; a team lead, their team's)" }),
+      allow("manager", "lead"),
       params(z.object({ id: z.uuid("must be an id") })),
       async (c) => c.json(await acknowledgeAlarm(serviceContext(c, deps), c.req.valid("param").id), 200),
     );

@@ -1,5 +1,6 @@
 import { alarms, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound } from "../http/errors.ts";
@@ -79,13 +80,16 @@ export async function listAlarms(
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const me = actorId(ctx.actor);
+    const scope = scopeOf(ctx); // a team lead: their team's reps' alarms (access/scope.ts)
     const rows = await tx
       .select({ a: alarms, repName: users.name })
       .from(alarms)
       .leftJoin(users, eq(users.id, alarms.repId))
       .where(
         and(
-          isManager(ctx.actor) ? (q.repId ? eq(alarms.repId, q.repId) : undefined) : eq(alarms.repId, me ?? ""),
+          isManager(ctx.actor) || scope.kind === "team"
+            ? and(scopedRep(scope, alarms.repId), q.repId ? eq(alarms.repId, q.repId) : undefined)
+            : eq(alarms.repId, me ?? ""),
           q.kind ? eq(alarms.kind, q.kind) : undefined,
           q.status === "open" ? isNull(alarms.clearedAt) : undefined,
           q.status === "unacknowledged" ? and(isNull(alarms.acknowledgedAt), isNull(alarms.clearedAt)) : undefined,
@@ -129,7 +133,11 @@ export async function acknowledgeAlarm(ctx: ServiceContext, id: string) {
 
 function acknowledgeTx(ctx: ServiceContext, id: string) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const [a] = await tx.select().from(alarms).where(eq(alarms.id, id)).for("update");
+    const [a] = await tx
+      .select()
+      .from(alarms)
+      .where(and(eq(alarms.id, id), scopedRep(scopeOf(ctx), alarms.repId)))
+      .for("update");
     if (!a) throw new NotFound("alarm");
     if (a.acknowledgedAt) return { alarm: presentAlarm(a), changed: false };
     const [next] = await tx

@@ -1,6 +1,7 @@
 import type { Role } from "@clubhouse/db";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { leadMayCall } from "../access/lead-routes.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Forbidden, Unauthorized } from "../http/errors.ts";
 import { forwarded, forwardedOrigin, honoFacts, type TrustProxy } from "../http/forwarded.ts";
@@ -60,13 +61,15 @@ export function requireAuth(deps: Deps): MiddlewareHandler {
     const auth = await validateToken(deps, found.token);
     if (!auth) throw new Unauthorized("Your session has ended. Sign in again.");
     if (found.via === "cookie" && !SAFE.has(c.req.method)) checkOrigin(c, deps);
+    // Safe by default: a team lead reaches only the routes that scope to a team (access/lead-routes.ts).
+    if (auth.user.role === "lead" && !leadMayCall(c)) throw new Forbidden();
     c.set("auth", auth);
     c.set("authVia", found.via);
     await next();
   };
 }
 
-/** An admin may do everything a manager may (SPEC §9). */
+/** An admin may do everything a manager may (SPEC §9). A lead only where a route names "lead" too. */
 export function requireRole(c: Context, ...roles: Role[]) {
   const role = c.get("auth").user.role;
   const allowed = roles.includes(role) || (role === "admin" && roles.includes("manager"));

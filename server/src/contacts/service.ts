@@ -11,7 +11,9 @@ import {
   users,
   withTenant,
 } from "@clubhouse/db";
-import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import { repIsInScope, repInScope as scopedRep, scopeOf } from "../access/scope.ts";
 import { actorId, canSee, clubNow, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
@@ -60,7 +62,8 @@ export type ContactView = ReturnType<typeof presentContact>;
  */
 export async function repInScope(tx: Tx, ctx: ServiceContext, repId: string | undefined) {
   const me = actorId(ctx.actor);
-  if (!isManager(ctx.actor) && repId !== undefined && repId !== me) throw new NotFound("rep");
+  // a rep names only themself, a team lead their team's reps (access/scope.ts)
+  if (repId !== undefined && !(await repIsInScope(tx, scopeOf(ctx), repId))) throw new NotFound("rep");
   const id = repId ?? me;
   if (!id) throw new ValidationError({ repId: fieldIssue("required", "is required") });
   const [u] = await tx.select({ id: users.id, name: users.name, role: users.role }).from(users).where(eq(users.id, id));
@@ -72,6 +75,14 @@ export async function repInScope(tx: Tx, ctx: ServiceContext, repId: string | un
 export async function repFilter(tx: Tx, ctx: ServiceContext, repId: string | undefined): Promise<string | undefined> {
   if (isManager(ctx.actor) && repId === undefined) return undefined;
   return (await repInScope(tx, ctx, repId)).id;
+}
+
+/** repFilter as a condition on `column`: a team lead's lists, with no rep named, are their team's. */
+export async function repCondition(tx: Tx, ctx: ServiceContext, repId: string | undefined, column: PgColumn): Promise<SQL | undefined> {
+  const scope = scopeOf(ctx);
+  if (repId === undefined && scope.kind === "team") return scopedRep(scope, column);
+  const id = await repFilter(tx, ctx, repId);
+  return id ? eq(column, id) : undefined;
 }
 
 // ── counters ─────────────────────────────────────────────────────────────────
@@ -356,14 +367,14 @@ const voidJoin = and(eq(contactVoids.tenantId, contacts.tenantId), eq(contactVoi
 export async function listContacts(ctx: ServiceContext, q: ListContactsQuery) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const repId = await repFilter(tx, ctx, q.repId);
+    const byRep = await repCondition(tx, ctx, q.repId, contacts.repId);
     const rows = await tx
       .select({ c: contacts, v: contactVoids })
       .from(contacts)
       .leftJoin(contactVoids, voidJoin)
       .where(
         and(
-          repId ? eq(contacts.repId, repId) : undefined,
+          byRep,
           q.customerId ? eq(contacts.customerId, q.customerId) : undefined,
           q.month ? eq(contacts.month, q.month) : undefined,
           after ? sql`(${contacts.occurredAt}, ${contacts.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
@@ -383,7 +394,7 @@ export async function listContacts(ctx: ServiceContext, q: ListContactsQuery) {
 /** A rep sees only the contacts they made; another's answers 404. */
 async function loadContact(tx: Tx, ctx: ServiceContext, id: string) {
   const [r] = await tx.select({ c: contacts, v: contactVoids }).from(contacts).leftJoin(contactVoids, voidJoin).where(eq(contacts.id, id));
-  if (!r || (!isManager(ctx.actor) && r.c.repId !== actorId(ctx.actor))) throw new NotFound("contact");
+  if (!r || !(await repIsInScope(tx, scopeOf(ctx), r.c.repId))) throw new NotFound("contact");
   return r;
 }
 
@@ -481,7 +492,7 @@ export async function repRatio(ctx: ServiceContext, repId: string, q: RatioQuery
 export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string | undefined; limit: number; cursor?: string | undefined }) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const ownerId = await repFilter(tx, ctx, q.repId);
+    const byOwner = await repCondition(tx, ctx, q.repId, customers.ownerId);
     const club = await clubNow(tx, ctx);
     const { tiers, cadence } = club.rules;
     const spend = sql`(select coalesce(sum(t.amount_fen), 0) from ${customerMonthTotals} t
@@ -497,7 +508,7 @@ export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string 
       .where(
         and(
           eq(customers.status, "active"),
-          ownerId ? eq(customers.ownerId, ownerId) : undefined,
+          byOwner,
           sql`${dueAt} < ${club.now.toISOString()}::timestamptz`,
           after ? sql`(${dueAt}, ${customers.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
         ),

@@ -12,6 +12,7 @@ import {
 } from "@clubhouse/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
+import { actsAsManager } from "../access/scope.ts";
 import { type CsvColumns, fileHash, RowErrors, readCsv } from "../csv/read.ts";
 import { findUser, KIND_LABELS, readAmount, readChoice, STATUS_LABELS } from "../csv/values.ts";
 import { type CsvColumn, numberColumn, textColumn, writeCsv } from "../csv/write.ts";
@@ -336,7 +337,7 @@ function exportColumns(lang: ExportLang | undefined, tz: string, withPersonal: b
  * fields only when a manager asks for them (SPEC §2).
  */
 export async function exportCustomers(ctx: ServiceContext, q: ExportCustomersQuery) {
-  const withPersonal = q.includePersonal === "true" && isManager(ctx.actor);
+  const withPersonal = q.includePersonal === "true" && actsAsManager(ctx);
   const { includePersonal: _, lang, ...filters } = q;
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const club = await clubNow(tx, ctx);

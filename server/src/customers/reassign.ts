@@ -1,14 +1,15 @@
 import { customerChanges, customerOwners, customers, users, withTenant } from "@clubhouse/db";
-import { asc, eq, inArray, max } from "drizzle-orm";
+import { and, asc, eq, inArray, max } from "drizzle-orm";
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
+import { repIsInScope, scopeOf } from "../access/scope.ts";
 import { allow, serviceContext } from "../auth/middleware.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
 import { coded, fieldIssue } from "../http/field-codes.ts";
 import { body } from "../http/validate.ts";
-import { actorId } from "./service.ts";
+import { actorId, visibleTo } from "./service.ts";
 
 /**
  * Bulk reassignment (manager): some customers by id, or every customer of one rep,
@@ -41,7 +42,9 @@ export async function reassignCustomers(ctx: ServiceContext, input: Reassign) {
       .select({ id: users.id, role: users.role, disabledAt: users.disabledAt })
       .from(users)
       .where(eq(users.id, input.toRepId));
-    if (to?.role !== "rep" || to.disabledAt)
+    // a team lead moves customers between their team's reps only: another rep is as if absent
+    const scope = scopeOf(ctx);
+    if (to?.role !== "rep" || to.disabledAt || !(await repIsInScope(tx, scope, to.id)))
       throw new RuleViolation("Customers go to an active rep of this club.", {
         toRepId: fieldIssue("not_active_user", "is not an active rep of this club"),
       });
@@ -52,13 +55,13 @@ export async function reassignCustomers(ctx: ServiceContext, input: Reassign) {
       rows = await tx
         .select({ id: customers.id, ownerId: customers.ownerId })
         .from(customers)
-        .where(inArray(customers.id, ids))
+        .where(and(inArray(customers.id, ids), visibleTo(ctx.actor)))
         .orderBy(asc(customers.id))
         .for("no key update");
       if (rows.length !== ids.length) throw new NotFound("customer");
     } else {
       const [from] = await tx.select({ id: users.id }).from(users).where(eq(users.id, input.fromRepId!));
-      if (!from) throw new NotFound("user");
+      if (!from || !(await repIsInScope(tx, scope, from.id))) throw new NotFound("user");
       if (from.id === to.id)
         throw new RuleViolation("The customers already belong to that rep.", { toRepId: fieldIssue("same_owner", "is the same rep") });
       rows = await tx
@@ -116,7 +119,7 @@ export function reassignRoute(deps: Deps) {
       tags: ["customers"],
       summary: "Reassign customers (by ids, ≤ 1000, or all of fromRepId) to an active rep with a reason; all or none (manager)",
     }),
-    allow("manager"),
+    allow("manager", "lead"),
     body(reassignBody),
     async (c) => c.json(await reassignCustomers(serviceContext(c, deps), c.req.valid("json")), 200),
   );

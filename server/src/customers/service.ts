@@ -14,6 +14,7 @@ import {
 } from "@clubhouse/db";
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import { repInScope, scopeOf } from "../access/scope.ts";
 import { intervalDays } from "../contacts/rules.ts";
 import type { Actor, ServiceContext } from "../deps.ts";
 import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
@@ -49,12 +50,15 @@ export async function clubNow(tx: Tx, ctx: ServiceContext): Promise<ClubNow> {
 export const isManager = (actor: Actor) => actor.kind === "system" || actor.role === "admin" || actor.role === "manager";
 export const actorId = (actor: Actor) => (actor.kind === "user" ? actor.id : null);
 
-/** A rep sees only the customers they own (SPEC §2); others answer 404 as if absent. */
+/**
+ * A rep sees only the customers they own (SPEC §2), a team lead those their team's
+ * reps own (access/scope.ts); others answer 404 as if absent.
+ */
 export function visibleTo(actor: Actor): SQL | undefined {
-  return isManager(actor) ? undefined : eq(customers.ownerId, actorId(actor) ?? "00000000-0000-0000-0000-000000000000");
+  return repInScope(scopeOf(actor), customers.ownerId);
 }
 
-/** visibleTo for a row already read. */
+/** visibleTo for a row already read (a team lead's scope needs the database: never here). */
 export function canSee(actor: Actor, customer: Pick<CustomerRow, "ownerId">): boolean {
   return isManager(actor) || customer.ownerId === actorId(actor);
 }

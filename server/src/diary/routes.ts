@@ -19,7 +19,7 @@ export function diaryRoutes(deps: Deps) {
     .get(
       "/",
       tag("The club's diaries for a club day (default today) with submitted and late flags (manager)"),
-      allow("manager"),
+      allow("manager", "lead"),
       query(z.object({ ...pageQuery, date: clubDaySchema.optional(), late: z.enum(["true", "false"]).optional() })),
       async (c) => {
         const q = c.req.valid("query");
@@ -56,7 +56,7 @@ export function diaryRoutes(deps: Deps) {
     .post(
       "/:date/comment",
       tag("A manager's comment on a rep's diary (?repId), also after submit"),
-      allow("manager"),
+      allow("manager", "lead"),
       params(dateParam),
       query(z.object({ repId: z.uuid("must be the rep's id") })),
       body(z.strictObject({ comment: z.string().trim().min(1, "is required").max(2000) })),

@@ -1,5 +1,6 @@
 import { cardSales, contacts, contactVoids, diaries, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
+import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
 import { repInScope } from "../contacts/service.ts";
 import { actorId } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
@@ -194,6 +195,7 @@ export async function listDiaries(
       .where(
         and(
           or(and(eq(users.role, "rep"), isNull(users.disabledAt)), sql`${diaries.repId} is not null`),
+          scopedRep(scopeOf(ctx), users.id),
           q.late === undefined ? undefined : q.late ? lateExpr : sql`not ${lateExpr}`,
           after ? sql`(${users.name}, ${users.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
         ),

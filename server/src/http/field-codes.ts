@@ -44,6 +44,12 @@ export const FIELD_CODES = [
   "not_in_club",
   "not_own",
   "not_active_user",
+  // Teams (docs/access.md).
+  "not_a_lead",
+  "not_a_rep",
+  "leads_another_team",
+  "not_in_team",
+  "team_not_empty",
   "no_owner_at_time",
   "unknown_business_line",
   "taken",

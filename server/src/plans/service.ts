@@ -1,7 +1,7 @@
 import { contacts, contactVoids, users, visitPlans, withTenant } from "@clubhouse/db";
 import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { type ContactChannel, visitPlanAdherence } from "../contacts/rules.ts";
-import { pageRows, repFilter, repInScope } from "../contacts/service.ts";
+import { pageRows, repCondition, repInScope } from "../contacts/service.ts";
 import { actorId, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation } from "../http/errors.ts";
@@ -89,13 +89,13 @@ export async function listPlans(
 ) {
   const after = decodeCursor(q.cursor, [cursorPart.day, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const repId = await repFilter(tx, ctx, q.repId);
+    const byRep = await repCondition(tx, ctx, q.repId, visitPlans.repId);
     const rows = await tx
       .select()
       .from(visitPlans)
       .where(
         and(
-          repId ? eq(visitPlans.repId, repId) : undefined,
+          byRep,
           q.customerId ? eq(visitPlans.customerId, q.customerId) : undefined,
           q.from ? gte(visitPlans.day, q.from) : undefined,
           q.to ? lte(visitPlans.day, q.to) : undefined,
@@ -135,19 +135,22 @@ export async function planAdherence(
   },
 ) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const repId = await repFilter(tx, ctx, q.repId);
+    const [planRep, contactRep] = [
+      await repCondition(tx, ctx, q.repId, visitPlans.repId),
+      await repCondition(tx, ctx, q.repId, contacts.repId),
+    ];
     const rules = await readClubRules(tx);
     const anchor = q.week ? mondayOf(q.week) : dayOf(ctx.deps.clock.now(), rules.timezone);
     const range = q.from && q.to ? wholeWeeks(q.from, q.to) : wholeWeeks(anchor, anchor);
     const plans = await tx
       .select()
       .from(visitPlans)
-      .where(and(repId ? eq(visitPlans.repId, repId) : undefined, gte(visitPlans.day, range.from), lte(visitPlans.day, range.to)));
+      .where(and(planRep, gte(visitPlans.day, range.from), lte(visitPlans.day, range.to)));
     const actual = await tx
       .select({ c: contacts, voidedAt: contactVoids.voidedAt })
       .from(contacts)
       .leftJoin(contactVoids, and(eq(contactVoids.tenantId, contacts.tenantId), eq(contactVoids.contactId, contacts.id)))
-      .where(and(repId ? eq(contacts.repId, repId) : undefined, gte(contacts.day, range.from), lte(contacts.day, range.to)));
+      .where(and(contactRep, gte(contacts.day, range.from), lte(contacts.day, range.to)));
     const rows = visitPlanAdherence(
       plans.map((p) => ({ id: p.id, repId: p.repId, customerId: p.customerId, day: p.day, channel: p.channel ?? undefined })),
       actual.map((a) => ({

@@ -21,21 +21,21 @@ export function prospectRoutes(deps: Deps) {
     .get(
       "/review",
       tag("The review queue: prospects with 3+ in-person contacts since they became prospects or their last review (manager)"),
-      allow("manager"),
+      allow("manager", "lead"),
       query(z.object(pageQuery)),
       async (c) => c.json(await reviewQueue(serviceContext(c, deps), c.req.valid("query")), 200),
     )
     .get(
       "/reviews",
       tag("Review decisions, newest first (manager)"),
-      allow("manager"),
+      allow("manager", "lead"),
       query(z.object({ ...pageQuery, customerId: z.uuid().optional() })),
       async (c) => c.json(await listReviews(serviceContext(c, deps), c.req.valid("query")), 200),
     )
     .post(
       "/:id/review",
       tag("Decide on a prospect in the queue: continue, reassign (ownerId) or drop (manager)"),
-      allow("manager"),
+      allow("manager", "lead"),
       params(z.object({ id: z.uuid("must be a customer id") })),
       body(reviewBody),
       async (c) => c.json(await decideReview(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 201),

@@ -9,9 +9,10 @@ import {
   users,
   withTenant,
 } from "@clubhouse/db";
-import { and, asc, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import { repIsInScope, repInScope as scopedRep, scopeOf } from "../access/scope.ts";
 import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from "../contacts/rules.ts";
-import { actorId, clubNow, listedCustomer, loadCustomer, viewCustomer, writeStatus } from "../customers/service.ts";
+import { actorId, clubNow, listedCustomer, loadCustomer, viewCustomer, visibleTo, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
@@ -50,6 +51,7 @@ export async function reviewQueue(ctx: ServiceContext, q: { limit: number; curso
       .where(
         and(
           eq(customers.status, "prospect"),
+          visibleTo(ctx.actor), // a team lead: their team's reps' prospects
           sql`${countExpr} >= ${PROSPECT_REVIEW_THRESHOLD}`,
           after ? sql`(${lastContactExpr}, ${customers.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
         ),
@@ -137,7 +139,9 @@ export async function decideReview(ctx: ServiceContext, customerId: string, inpu
           ownerId: fieldIssue("same_owner", "is the current owner"),
         });
       const [u] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, input.ownerId));
-      if (!u || u.disabledAt) throw new ValidationError({ ownerId: fieldIssue("not_active_user", "is not an active user of this club") });
+      // a team lead hands prospects to their team's reps only: another rep is as if absent
+      if (!u || u.disabledAt || !(await repIsInScope(tx, scopeOf(ctx), u.id)))
+        throw new ValidationError({ ownerId: fieldIssue("not_active_user", "is not an active user of this club") });
       toOwnerId = u.id;
     }
     const [review] = await tx
@@ -192,6 +196,13 @@ export async function decideReview(ctx: ServiceContext, customerId: string, inpu
 }
 
 /** Past decisions, newest first (manager). */
+/** A team lead reads the decisions about prospects their team's reps had or were given. */
+function reviewsInScope(ctx: ServiceContext) {
+  const scope = scopeOf(ctx);
+  if (scope.kind !== "team") return undefined;
+  return or(scopedRep(scope, prospectReviews.fromOwnerId), scopedRep(scope, prospectReviews.toOwnerId));
+}
+
 export async function listReviews(ctx: ServiceContext, q: { customerId?: string | undefined; limit: number; cursor?: string | undefined }) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
@@ -201,6 +212,7 @@ export async function listReviews(ctx: ServiceContext, q: { customerId?: string 
       .where(
         and(
           q.customerId ? eq(prospectReviews.customerId, q.customerId) : undefined,
+          reviewsInScope(ctx),
           after ? sql`(${prospectReviews.decidedAt}, ${prospectReviews.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
         ),
       )

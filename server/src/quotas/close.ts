@@ -11,6 +11,7 @@ import {
   withTenant,
 } from "@clubhouse/db";
 import { and, asc, eq, inArray, lt, lte, notExists, sql } from "drizzle-orm";
+import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
 import { raiseAlarm } from "../alarms/service.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
@@ -211,7 +212,12 @@ async function readResults(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
     .select({ r: monthResults, name: users.name })
     .from(monthResults)
     .leftJoin(users, eq(users.id, monthResults.repId))
-    .where(and(eq(monthResults.month, month), isManager(ctx.actor) ? undefined : eq(monthResults.repId, me ?? "")))
+    .where(
+      and(
+        eq(monthResults.month, month),
+        isManager(ctx.actor) ? undefined : (scopedRep(scopeOf(ctx), monthResults.repId) ?? eq(monthResults.repId, me ?? "")),
+      ),
+    )
     .orderBy(asc(users.name), asc(monthResults.repId));
   return rows.map((x) => presentResult(x.r, x.name));
 }

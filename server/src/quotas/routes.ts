@@ -21,8 +21,8 @@ export function quotaRoutes(deps: Deps) {
     .put(
       "/targets/:repId/:month",
       auth,
-      tag("Set a rep's monthly target (manager); a closed month's targets are final"),
-      allow("manager"),
+      tag("Set a rep's monthly target (manager; a team lead, their team's reps); a closed month's targets are final"),
+      allow("manager", "lead"),
       params(z.object({ repId: z.uuid("must be a rep id"), month: clubMonthSchema })),
       body(z.strictObject({ amount: positiveYuan })),
       async (c) => {

@@ -1,5 +1,6 @@
 import { type Tx, targets, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { actsAsManager, assertRepInScope, repIdsInScope, repInScope as scopedRep, scopeOf } from "../access/scope.ts";
 import { audit } from "../audit.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
@@ -32,6 +33,7 @@ function presentTarget(t: typeof targets.$inferSelect, name: string) {
  */
 export async function setTarget(ctx: ServiceContext, repId: string, month: ClubMonth, amount: number) {
   const { view, current } = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    await assertRepInScope(tx, scopeOf(ctx), repId); // a team lead sets their team's reps' targets only
     const rep = await loadRep(tx, repId);
     await lockQuotas(tx, ctx.tenantId);
     if (await isMonthClosed(tx, month)) {
@@ -82,7 +84,7 @@ export async function listTargets(
       .where(
         and(
           inArray(targets.month, months),
-          isManager(ctx.actor) ? undefined : eq(targets.repId, me ?? ""),
+          isManager(ctx.actor) ? undefined : (scopedRep(scopeOf(ctx), targets.repId) ?? eq(targets.repId, me ?? "")),
           after ? sql`(${users.name}, ${users.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
         ),
       )
@@ -131,7 +133,8 @@ export async function quotaFor(ctx: ServiceContext, month?: ClubMonth) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const clock = await clubClock(tx, ctx);
     const m = month ?? clock.month;
-    return { month: m, reps: await quotaRows(tx, ctx, clock, m) };
+    const only = await repIdsInScope(tx, scopeOf(ctx));
+    return { month: m, reps: (await quotaRows(tx, ctx, clock, m)).filter((r) => !only || only.has(r.repId)) };
   });
 }
 
@@ -153,7 +156,7 @@ export function quotaRowsFrom(
   const current = month === clock.month;
   const pastElapsed = current ? 0 : monthRange(month, clock.tz).end <= clock.now ? 1 : 0;
   return reps
-    .filter((r) => (isManager(ctx.actor) ? true : r.id === me))
+    .filter((r) => (actsAsManager(ctx) ? true : r.id === me)) // a team lead's: narrowed by the caller (quotaFor)
     .filter((r) => onBoard(r, tsums.get(r.id)?.fen, rsums.get(r.id)))
     .map((r) => {
       const targetFen = tsums.get(r.id)?.fen ?? null;
@@ -180,12 +183,13 @@ export async function yearFor(ctx: ServiceContext, year?: ClubYear) {
     const months = monthsOfYear(y);
     const me = actorId(ctx.actor);
     const [reps, { tsums, rsums }] = await Promise.all([loadReps(tx), periodSums(tx, months)]);
+    const only = await repIdsInScope(tx, scopeOf(ctx));
     const final = monthRange(months[11]!, clock.tz).end <= clock.now;
     return {
       year: y,
       final,
       reps: reps
-        .filter((r) => (isManager(ctx.actor) ? true : r.id === me))
+        .filter((r) => (isManager(ctx.actor) ? true : r.id === me || only?.has(r.id) === true))
         .filter((r) => onBoard(r, tsums.get(r.id)?.fen, rsums.get(r.id)))
         .map((r) => yearRow(r, tsums.get(r.id)?.fen ?? null, rsums.get(r.id) ?? 0)),
     };

@@ -1,5 +1,6 @@
 import { type monthResults, repMonthTotals, targets, withTenant } from "@clubhouse/db";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import { assertRepInScope, scopeOf } from "../access/scope.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound } from "../http/errors.ts";
@@ -41,8 +42,8 @@ export function departmentBonus(history: readonly (typeof monthResults.$inferSel
  * date with the reserved-bonus forfeiture flag. Reps read their own only.
  */
 export async function repStanding(ctx: ServiceContext, repId: string) {
-  if (!isManager(ctx.actor) && actorId(ctx.actor) !== repId) throw new NotFound("rep");
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    await assertRepInScope(tx, scopeOf(ctx), repId); // a rep's own, a team lead's team's (access/scope.ts)
     const rep = await loadRep(tx, repId);
     const clock = await clubClock(tx, ctx);
     const year = yearOf(clock.now, clock.tz);

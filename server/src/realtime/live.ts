@@ -65,6 +65,9 @@ export function roomsOfSocket(d: SocketData): string[] {
     roomOf(d.tenantId, { to: "user", userId: d.userId }),
     sessionRoom(d.tenantId, d.sessionId),
   ];
+  // A team lead joins neither the managers' room (club-wide data) nor a rep's: the club's
+  // rooms and their own only, so they get the club board as a rep does (docs/access.md).
+  if (d.role === "lead") return rooms;
   rooms.push(isManager(d.role) ? roomOf(d.tenantId, { to: "managers" }) : roomOf(d.tenantId, { to: "rep", repId: d.userId }));
   return rooms;
 }

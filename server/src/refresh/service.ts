@@ -1,6 +1,7 @@
 import { customerChanges, customers, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
-import { pageRows, repFilter } from "../contacts/service.ts";
+import { repIdsInScope, scopeOf } from "../access/scope.ts";
+import { pageRows, repCondition, repFilter } from "../contacts/service.ts";
 import { listedCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
@@ -86,7 +87,10 @@ async function quarterContext(tx: Tx, ctx: ServiceContext, quarter: string | und
 export async function progress(ctx: ServiceContext, q: { quarter?: string | undefined; limit: number; cursor?: string | undefined }) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const { tz, quarter } = await quarterContext(tx, ctx, q.quarter);
-    const ownerId = await repFilter(tx, ctx, undefined);
+    // a team lead: every rep of their team (access/scope.ts)
+    const scope = scopeOf(ctx);
+    const only = scope.kind === "team" ? await repIdsInScope(tx, scope) : null;
+    const ownerId = only ? undefined : await repFilter(tx, ctx, undefined);
     const subjects = await quarterSubjects(tx, quarter, tz, ownerId);
     const byRep = new Map(refreshProgress(subjects, quarter, tz).map((p) => [p.repId, p]));
     const people = await tx
@@ -94,6 +98,7 @@ export async function progress(ctx: ServiceContext, q: { quarter?: string | unde
       .from(users)
       .where(ownerId ? eq(users.id, ownerId) : undefined);
     const rows = people
+      .filter((u) => (only ? only.has(u.id) : true))
       .filter((u) => ownerId !== undefined || byRep.has(u.id) || (u.role === "rep" && u.disabledAt === null))
       .map((u) => {
         const p = byRep.get(u.id);
@@ -113,7 +118,7 @@ export async function staleCustomers(ctx: ServiceContext, q: { ownerId?: string 
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const { tz, quarter } = await quarterContext(tx, ctx, undefined);
-    const ownerId = await repFilter(tx, ctx, q.ownerId);
+    const byOwner = await repCondition(tx, ctx, q.ownerId, customers.ownerId);
     const { start } = quarterRange(quarter, tz);
     // Same as isStale for the current quarter: in scope, created before it, not refreshed since it began.
     const rows = await tx
@@ -125,7 +130,7 @@ export async function staleCustomers(ctx: ServiceContext, q: { ownerId?: string 
           inArray(customers.status, ["prospect", "active"]),
           lt(customers.createdAt, start),
           lt(customers.lastRefreshedAt, start),
-          ownerId ? eq(customers.ownerId, ownerId) : undefined,
+          byOwner,
           after ? sql`(${customers.lastRefreshedAt}, ${customers.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
         ),
       )

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { customers, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
 import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys } from "../contacts/idempotency.ts";
 import { actorId, canSee, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
@@ -298,7 +299,10 @@ export async function listRevenue(
       .leftJoin(reversal, and(eq(reversal.tenantId, revenueEntries.tenantId), eq(reversal.reversesId, revenueEntries.id)))
       .where(
         and(
-          isManager(ctx.actor) || !me ? undefined : or(eq(revenueEntries.repId, me), eq(customers.ownerId, me)),
+          // credited to, or on a customer of, a rep in the caller's scope (a rep: themself; a lead: their team)
+          isManager(ctx.actor) || !me
+            ? undefined
+            : or(scopedRep(scopeOf(ctx), revenueEntries.repId), scopedRep(scopeOf(ctx), customers.ownerId)),
           q.customerId ? eq(revenueEntries.customerId, q.customerId) : undefined,
           q.repId ? eq(revenueEntries.repId, q.repId) : undefined,
           q.month ? eq(revenueEntries.month, q.month) : undefined,

@@ -18,7 +18,7 @@ export function userRoutes(deps: Deps) {
       "/",
       describeRoute({ tags: ["users"], summary: "Add a manager or rep (admin, manager)" }),
       allow("manager"),
-      body(z.strictObject({ email, name: personName, role: z.enum(["manager", "rep"]), password })),
+      body(z.strictObject({ email, name: personName, role: z.enum(["manager", "rep", "lead"]), password })),
       async (c) => c.json(await createUser(serviceContext(c, deps), c.req.valid("json")), 201),
     )
     .get(
@@ -28,7 +28,7 @@ export function userRoutes(deps: Deps) {
         summary:
           "List the club's users (managers and admins: every field; a rep: colleagues' id, name and role only, their own full record)",
       }),
-      query(z.object({ ...pageQuery, role: z.enum(["admin", "manager", "rep"]).optional() })),
+      query(z.object({ ...pageQuery, role: z.enum(["admin", "manager", "rep", "lead"]).optional() })),
       async (c) => c.json(await listUsers(serviceContext(c, deps), c.req.valid("query")), 200),
     )
     .get(
@@ -46,7 +46,7 @@ export function userRoutes(deps: Deps) {
         z
           .strictObject({
             name: personName.optional(),
-            role: z.enum(["manager", "rep"]).optional(),
+            role: z.enum(["manager", "rep", "lead"]).optional(),
             disabled: z.boolean().optional(),
             password: password.optional(),
           })

@@ -7,6 +7,8 @@ import type { ServiceContext } from "../deps.ts";
 import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { followRoleChange } from "../teams/service.ts";
+import { usersInScope } from "./scope.ts";
 
 type UserRow = typeof users.$inferSelect;
 export const publicUser = (u: UserRow) => ({
@@ -16,6 +18,7 @@ export const publicUser = (u: UserRow) => ({
   role: u.role,
   disabled: u.disabledAt !== null,
   createdAt: u.createdAt.toISOString(),
+  teamId: u.teamId,
 });
 
 /**
@@ -23,7 +26,15 @@ export const publicUser = (u: UserRow) => ({
  * managers and admins see every field; a rep sees their own full record and only
  * a colleague's id, name and role (no email, no account state).
  */
-export type ShownUser = { id: string; name: string; role: Role; email?: string; disabled?: boolean; createdAt?: string };
+export type ShownUser = {
+  id: string;
+  name: string;
+  role: Role;
+  email?: string;
+  disabled?: boolean;
+  createdAt?: string;
+  teamId?: string | null;
+};
 
 function shownTo(ctx: ServiceContext): (u: ReturnType<typeof publicUser>) => ShownUser {
   if (ctx.actor.kind !== "user" || ctx.actor.role !== "rep") return (u) => u;
@@ -35,7 +46,10 @@ function actorRole(ctx: ServiceContext): Role | "system" {
   return ctx.actor.kind === "user" ? ctx.actor.role : "system";
 }
 
-export async function createUser(ctx: ServiceContext, input: { email: string; name: string; role: "manager" | "rep"; password: string }) {
+export async function createUser(
+  ctx: ServiceContext,
+  input: { email: string; name: string; role: "manager" | "rep" | "lead"; password: string },
+) {
   const passwordHash = await hashPassword(input.password);
   try {
     const user = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
@@ -74,6 +88,7 @@ export async function listUsers(ctx: ServiceContext, q: { limit: number; cursor?
       .where(
         and(
           q.role ? eq(users.role, q.role) : undefined,
+          usersInScope(ctx),
           after
             ? or(gt(users.createdAt, new Date(after[0])), and(eq(users.createdAt, new Date(after[0])), gt(users.id, after[1])))
             : undefined,
@@ -88,7 +103,10 @@ export async function listUsers(ctx: ServiceContext, q: { limit: number; cursor?
 
 export async function getUser(ctx: ServiceContext, id: string) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const [u] = await tx.select().from(users).where(eq(users.id, id));
+    const [u] = await tx
+      .select()
+      .from(users)
+      .where(and(eq(users.id, id), usersInScope(ctx)));
     if (!u) throw new NotFound("user");
     return shownTo(ctx)(publicUser(u));
   });
@@ -101,14 +119,19 @@ export async function getUser(ctx: ServiceContext, id: string) {
 export async function updateUser(
   ctx: ServiceContext,
   id: string,
-  patch: { name?: string | undefined; role?: "manager" | "rep" | undefined; disabled?: boolean | undefined; password?: string | undefined },
+  patch: {
+    name?: string | undefined;
+    role?: "manager" | "rep" | "lead" | undefined;
+    disabled?: boolean | undefined;
+    password?: string | undefined;
+  },
 ) {
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   const result = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const [u] = await tx.select().from(users).where(eq(users.id, id)).for("update");
     if (!u) throw new NotFound("user");
     const role = actorRole(ctx);
-    if (role === "manager" && u.role !== "rep") throw new Forbidden("Managers may change reps only.");
+    if (role === "manager" && u.role !== "rep" && u.role !== "lead") throw new Forbidden("Managers may change reps and team leads only.");
     if (ctx.actor.kind === "user" && ctx.actor.id === id && (patch.disabled || patch.role)) {
       throw new RuleViolation("You cannot disable or change the role of your own account.");
     }
@@ -129,6 +152,7 @@ export async function updateUser(
     const ended = (patch.disabled === true && !u.disabledAt) || passwordHash !== undefined;
     if (ended) await deleteUserSessions(tx, ctx.tenantId, id);
     const roleChanged = next.role !== u.role;
+    if (roleChanged) await followRoleChange(tx, ctx, u, next.role);
     await audit(tx, ctx.tenantId, ctx.actor, "user.updated", "user", id, {
       before: { name: u.name, role: u.role, disabled: u.disabledAt !== null },
       after: { name: next.name, role: next.role, disabled: next.disabledAt !== null },

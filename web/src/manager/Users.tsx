@@ -8,6 +8,7 @@ import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { allUsers } from "../users.ts";
 import { Modal } from "./Modal.tsx";
+import { TeamCell, userTeams } from "./TeamCell.tsx";
 import "./manager.css";
 
 /** The server's rules for these fields (server/src/auth/schemas.ts), checked before sending. */
@@ -77,8 +78,9 @@ export function UsersPage() {
   const isAdmin = () => me()?.user.role === "admin";
   const isMe = (u: User) => u.id === me()?.user.id;
   /** What the server allows: managers change reps; admins anyone but another admin's role, never their own role or state. */
-  const canEdit = (u: User) => isAdmin() || u.role === "rep" || isMe(u);
-  const canToggle = (u: User) => !isMe(u) && u.role !== "admin" && (isAdmin() || u.role === "rep");
+  const canEdit = (u: User) => isAdmin() || u.role === "rep" || u.role === "lead" || isMe(u);
+  const canToggle = (u: User) => !isMe(u) && u.role !== "admin" && (isAdmin() || u.role === "rep" || u.role === "lead");
+  const teams = userTeams(refetch);
 
   const shown = createMemo(() => {
     const needle = q().trim().toLowerCase();
@@ -121,6 +123,7 @@ export function UsersPage() {
           <select value={role()} onChange={(e) => setRole(e.currentTarget.value)}>
             <option value="">{t("filter.all")}</option>
             <option value="rep">{t("role.rep")}</option>
+            <option value="lead">{t("role.lead")}</option>
             <option value="manager">{t("role.manager")}</option>
             <option value="admin">{t("role.admin")}</option>
           </select>
@@ -150,7 +153,9 @@ export function UsersPage() {
       <Ready when={users()} error={users.error} retry={refetch}>
         <Show when={shown().length > 0} fallback={<Empty icon="user">{t("users.empty")}</Empty>}>
           <table class="table" data-testid="users-table">
-            <TableHead columns={[t("users.name"), t("login.email"), t("settings.role"), t("settings.state"), t("users.actions")]} />
+            <TableHead
+              columns={[t("users.name"), t("login.email"), t("settings.role"), t("users.team"), t("settings.state"), t("users.actions")]}
+            />
             <tbody>
               <For each={shown()}>
                 {(u) => (
@@ -165,6 +170,9 @@ export function UsersPage() {
                     </td>
                     <td>{u.email}</td>
                     <td data-testid="user-role">{t(`role.${u.role}`)}</td>
+                    <td data-testid="user-team">
+                      <TeamCell user={u} teams={teams} onError={setRowError} />
+                    </td>
                     <td data-testid="user-state">
                       <span class={u.disabled ? "tag tag-overdue" : "tag tag-ok"}>
                         {u.disabled ? t("settings.disabled") : t("settings.enabled")}
@@ -263,16 +271,17 @@ export function UsersPage() {
 
 function EditUser(props: { user: User; self: boolean; onClose: () => void; onSaved: (u: User) => void }) {
   const [name, setName] = createSignal(props.user.name);
-  const [role, setRole] = createSignal<"rep" | "manager">(props.user.role === "manager" ? "manager" : "rep");
+  const [role, setRole] = createSignal<"rep" | "manager" | "lead">(props.user.role === "admin" ? "rep" : props.user.role);
   const [password, setPassword] = createSignal("");
   const [errors, setErrors] = createSignal<Errors>({});
   const [formError, setFormError] = createSignal("");
   const [confirming, setConfirming] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
-  const roleEditable = () => !props.self && props.user.role !== "admin" && (me()?.user.role === "admin" || props.user.role === "rep");
+  const roleEditable = () =>
+    !props.self && props.user.role !== "admin" && (me()?.user.role === "admin" || props.user.role === "rep" || props.user.role === "lead");
 
   const patch = () => {
-    const p: { name?: string; role?: "rep" | "manager"; password?: string } = {};
+    const p: { name?: string; role?: "rep" | "manager" | "lead"; password?: string } = {};
     if (name().trim() !== props.user.name) p.name = name().trim();
     if (roleEditable() && role() !== props.user.role) p.role = role();
     if (password() !== "") p.password = password();
@@ -343,8 +352,9 @@ function EditUser(props: { user: User; self: boolean; onClose: () => void; onSav
           <Show when={roleEditable()}>
             <label class="field">
               <span>{t("settings.role")}</span>
-              <select value={role()} onChange={(e) => setRole(e.currentTarget.value as "rep" | "manager")} data-testid="edit-role">
+              <select value={role()} onChange={(e) => setRole(e.currentTarget.value as "rep" | "manager" | "lead")} data-testid="edit-role">
                 <option value="rep">{t("role.rep")}</option>
+                <option value="lead">{t("role.lead")}</option>
                 <option value="manager">{t("role.manager")}</option>
               </select>
               <FieldMsg errors={errors()} field="role" id="edit-role-error" />
@@ -461,7 +471,7 @@ function AddUser(props: { onAdded: (u: User) => void }) {
     const input = {
       name: String(f.get("name") ?? "").trim(),
       email: String(f.get("email") ?? "").trim(),
-      role: String(f.get("role")) as "rep" | "manager",
+      role: String(f.get("role")) as "rep" | "manager" | "lead",
       password: String(f.get("password") ?? ""),
     };
     const errs: Errors = {};
@@ -500,6 +510,7 @@ function AddUser(props: { onAdded: (u: User) => void }) {
           <span>{t("settings.role")}</span>
           <select name="role">
             <option value="rep">{t("role.rep")}</option>
+            <option value="lead">{t("role.lead")}</option>
             <option value="manager">{t("role.manager")}</option>
           </select>
         </label>
