@@ -1,9 +1,7 @@
 import { type monthResults, repMonthTotals, targets, withTenant } from "@clubhouse/db";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { assertRepInScope, scopeOf } from "../access/scope.ts";
-import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound } from "../http/errors.ts";
 import { toYuan } from "../money.ts";
 import { monthsOfYear, yearOf } from "../time/club-time.ts";
 import { presentResult, repHistory } from "./close.ts";
