@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: "unit",
           // test/bench's pure helpers too; its smoke test needs PostgreSQL (bench-smoke below).
-          include: ["server/src/**/*.test.ts", "db/src/**/*.test.ts", "test/bench/**/*.test.ts"],
+          include: ["server/src/**/*.test.ts", "db/src/**/*.test.ts", "web/src/**/*.test.ts", "test/bench/**/*.test.ts"],
           exclude: [...configDefaults.exclude, "test/bench/smoke.test.ts"],
           environment: "node",
         },
