@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // One run, several projects: pure rules, then the API against PGlite and against
 // PostgreSQL (a fresh database per test file), then live and browser tests.
@@ -8,7 +8,9 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["server/src/**/*.test.ts", "db/src/**/*.test.ts"],
+          // test/bench's pure helpers too; its smoke test needs PostgreSQL (bench-smoke below).
+          include: ["server/src/**/*.test.ts", "db/src/**/*.test.ts", "web/src/**/*.test.ts", "test/bench/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/bench/smoke.test.ts"],
           environment: "node",
         },
       },

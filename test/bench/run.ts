@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import postgres from "postgres";
 import { type PrivateCluster, startPrivateCluster } from "./cluster.ts";
 import { type CpuUse, fmtCpu, startCpuMeter } from "./cpu.ts";
+import { withDatabase, withoutPassword } from "./db-url.ts";
 import { type LiveStats, measureLive } from "./live.ts";
 import { directLoad, type HttpRequestSpec, httpLoad, type LoadStats } from "./load.ts";
 import { pgliteWrites } from "./pglite.ts";
@@ -850,8 +851,9 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     killAll();
     if (cluster && !o.keepDb) cluster.drop();
     else if (cluster)
-      log(`kept: the private cluster at ${cluster.url.replace("/postgres", `/${o.dbName}`)} (pg_lsclusters; pg_dropcluster to remove it)`);
+      log(`kept: the private cluster at ${withDatabase(cluster.url, o.dbName)} (pg_lsclusters; pg_dropcluster to remove it)`);
     else if (!o.keepDb) await dropBenchDb(pgUrl, o.dbName).catch((err) => log(`could not drop ${o.dbName}: ${(err as Error).message}`));
+    else log(`kept: ${withoutPassword(withDatabase(pgUrl, o.dbName))}`);
   }
 
   report.figures = buildFigures(o, report);

@@ -12,6 +12,7 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { createDb } from "@clubhouse/db";
 import postgres from "postgres";
+import { withDatabase } from "./db-url.ts";
 
 export interface SeedOptions {
   /** Superuser URL of any database on the server (the bench database is dropped and created next to it). */
@@ -371,7 +372,7 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
   await admin.unsafe(`drop database if exists ${opts.dbName} with (force)`);
   await admin.unsafe(`create database ${opts.dbName}`);
   await admin.end();
-  const url = opts.adminUrl.replace(/\/[^/?]*(\?|$)/, `/${opts.dbName}$1`);
+  const url = withDatabase(opts.adminUrl, opts.dbName);
   const database = await createDb({ databaseUrl: url, poolSize: 1 });
   await database.migrate();
   await database.close();

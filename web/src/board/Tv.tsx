@@ -1,45 +1,149 @@
-import { createSignal, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import { clock, periodAt, periodLabel } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { liveState, refreshBoards } from "../live.ts";
 import { me } from "../session.ts";
 import type { Period } from "../types.ts";
 import { Empty, LiveDot, Ready } from "../ui/common.tsx";
-import { BoardSummary, BoardTable } from "./BoardTable.tsx";
-import { createFlip, useBoard } from "./useBoard.ts";
-
-const CYCLE: Period[] = ["month", "quarter", "year"];
-const CYCLE_MS = 20_000;
+import { BoardSummary } from "./BoardTable.tsx";
+import { boardPages, loadPrefs, PERIODS, panelsFor, type Slide, savePrefs, step, type TvPrefs, urlOptions } from "./TvRotation.ts";
+import { TvTable } from "./TvTable.tsx";
+import { useBoard } from "./useBoard.ts";
 
 /**
- * The wall TV: the board full screen, large type, no controls, cycling month →
- * quarter → year. It reconnects and catches up by itself, and when it cannot
- * it says so across the top rather than showing an old board as if it were live.
+ * The wall TV: the board full screen in large type, as many ranks as fit the screen
+ * without scrolling, rotating page by page (ranks 1–N, N+1–2N, … up to `?pages=`)
+ * and period by period (month → quarter → year), with the page, the period and the
+ * time to the next change on screen. The viewer can pin a period and pause (keys or
+ * the small buttons; kept in localStorage). It reconnects and catches up by itself,
+ * and when it cannot it says so across the top rather than showing an old board as
+ * if it were live.
  */
 export function Tv() {
-  const fixed = new URLSearchParams(location.search).get("period") as Period | null;
-  const [i, setI] = createSignal(fixed && CYCLE.includes(fixed) ? CYCLE.indexOf(fixed) : 0);
-  const period = () => CYCLE[i()] ?? "month";
-  const flip = createFlip();
-  const board = useBoard(period, { before: flip.measure, after: flip.play });
-  const [now, setNow] = createSignal(new Date());
+  const opts = urlOptions(location.search);
+  const [prefs, setPrefs] = createSignal(loadPrefs());
+  const pin = () => opts.pin ?? prefs().pin;
+  const panels = createMemo(() => panelsFor(pin()));
+  const [slide, setSlide] = createSignal<Slide>({ panel: 0, page: 0 });
+  const period = (): Period => panels()[slide().panel]?.period ?? panels()[0]?.period ?? "month";
+  const board = useBoard(period);
+
+  // The rows belong to the period of the last update; a slide of another period is
+  // shown only once its rows have come, so the screen never labels one period's
+  // ranking with another's name. Until then the previous slide stays up.
+  const [rowsOf, setRowsOf] = createSignal<Period | null>(null);
+  createEffect(on(board.updatedAt, (at) => at && setRowsOf(period())));
+  const view = createMemo<{ period: Period; page: number } | null>((prev) =>
+    rowsOf() === period() ? { period: period(), page: slide().page } : (prev ?? null),
+  );
+
+  // Rows per page: the free height of the table's body over one row's height, so a
+  // page never scrolls; measured again whenever the screen or the chrome changes.
+  const [perPage, setPerPage] = createSignal(10);
+  let body!: HTMLDivElement;
+  function measure() {
+    if (!body) return;
+    const head = body.querySelector("thead tr")?.getBoundingClientRect().height ?? 0;
+    const row = body.querySelector("tbody tr")?.getBoundingClientRect().height || 2 * Number.parseFloat(getComputedStyle(body).fontSize);
+    setPerPage(Math.max(1, Math.floor((body.clientHeight - head) / row)));
+  }
+  const pagesOf = () => boardPages(board.rows.length, perPage(), opts.pages);
+  const page = () => Math.min(view()?.page ?? 0, pagesOf() - 1);
+  const shown = createMemo(() => board.rows.slice(page() * perPage(), (page() + 1) * perPage()));
+  createEffect(
+    on(
+      () => shown().length > 0,
+      (any) => any && requestAnimationFrame(measure),
+    ),
+  );
+
+  // The rotation's clock: one tick a second moves the countdown; at the deadline, the next slide.
+  const [now, setNow] = createSignal(Date.now());
+  const [deadline, setDeadline] = createSignal(Date.now() + opts.everyMs);
+  const paused = () => prefs().paused;
+  const restart = () => setDeadline(Date.now() + opts.everyMs);
+  const move = (dir: 1 | -1) => {
+    setSlide((s) => step(s, panels().length, pagesOf, dir));
+    restart();
+  };
+  const next = () => step(slide(), panels().length, pagesOf);
+  const secondsLeft = () => Math.max(0, Math.ceil((deadline() - now()) / 1000));
+  createEffect(
+    on(now, (n) => {
+      if (!paused() && n >= deadline()) move(1);
+    }),
+  );
+
+  function choose(p: Partial<TvPrefs>) {
+    const v = { ...prefs(), ...p };
+    setPrefs(v);
+    savePrefs(v);
+  }
+  function pinPeriod(p: Period | null) {
+    choose({ pin: p });
+    setSlide({ panel: 0, page: 0 });
+    restart();
+  }
+  function togglePause() {
+    choose({ paused: !paused() });
+    restart();
+  }
+
+  function onKey(e: KeyboardEvent) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const el = e.target as HTMLElement | null;
+    // A focused button handles its own Space/Enter.
+    if (el?.closest("button, input, select, textarea, a")) if (e.key === " " || e.key === "Enter") return;
+    const byKey: Record<string, () => void> = {
+      " ": togglePause,
+      p: togglePause,
+      ArrowRight: () => move(1),
+      ArrowLeft: () => move(-1),
+      "0": () => pinPeriod(null),
+      a: () => pinPeriod(null),
+      "1": () => pinPeriod("month"),
+      m: () => pinPeriod("month"),
+      "2": () => pinPeriod("quarter"),
+      q: () => pinPeriod("quarter"),
+      "3": () => pinPeriod("year"),
+      y: () => pinPeriod("year"),
+    };
+    const act = byKey[e.key];
+    if (!act) return;
+    e.preventDefault();
+    act();
+  }
 
   onMount(() => {
     document.documentElement.classList.add("tv-mode");
-    const cycle = fixed ? undefined : setInterval(() => setI((n) => (n + 1) % CYCLE.length), CYCLE_MS);
-    const tick = setInterval(() => setNow(new Date()), 15_000);
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    const ro = new ResizeObserver(() => measure());
+    ro.observe(body);
+    measure();
     // A TV that slept (screen off, laptop lid) asks for fresh boards when it wakes.
     const wake = () => document.visibilityState === "visible" && refreshBoards();
     document.addEventListener("visibilitychange", wake);
+    document.addEventListener("keydown", onKey);
     onCleanup(() => {
-      clearInterval(cycle);
       clearInterval(tick);
+      ro.disconnect();
       document.removeEventListener("visibilitychange", wake);
+      document.removeEventListener("keydown", onKey);
       document.documentElement.classList.remove("tv-mode");
     });
   });
 
   const stale = () => liveState.status() !== "live";
+  const shownPeriod = () => view()?.period ?? period();
+  const from = () => page() * perPage() + 1;
+  const to = () => Math.min(board.rows.length, (page() + 1) * perPage());
+  /** What comes next: the next ranks of this period, or the next period. */
+  const nextLabel = () => {
+    const n = next();
+    const p = panels()[n.panel]?.period ?? "month";
+    if (n.panel !== slide().panel) return t(`tv.period.${p}`);
+    return t("tv.ranks", { from: n.page * perPage() + 1, to: Math.min(board.rows.length, (n.page + 1) * perPage()) });
+  };
 
   return (
     <div class="tv" data-testid="tv">
@@ -49,28 +153,74 @@ export function Tv() {
         </div>
       </Show>
       <header class="tv-head">
-        <div>
+        <div class="tv-title">
           <h1>{t("board.title")}</h1>
-          <p class="tv-period">
-            {periodLabel(period(), periodAt(period()).at)} · {me()?.tenant.name}
+          <p class="tv-period" data-testid="tv-period" data-period={shownPeriod()}>
+            {periodLabel(shownPeriod(), periodAt(shownPeriod()).at)}
+            <span class="tv-club"> · {me()?.tenant.name}</span>
           </p>
         </div>
         <div class="tv-right">
-          <span class="tv-clock">{clock(now())}</span>
+          <span class="tv-clock">{clock(new Date(now()))}</span>
           <LiveDot big />
         </div>
       </header>
-      <div class="tv-dots" aria-hidden="true">
-        {CYCLE.map((p) => (
-          <span classList={{ on: period() === p }}>{t(`period.${p}`)}</span>
-        ))}
+      <Show when={board.loaded() && board.rows.length > 0}>
+        <BoardSummary rows={board.rows} tv />
+      </Show>
+      <nav class="tv-bar" aria-label={t("tv.controls")}>
+        <div class="tv-periods">
+          <For each={PERIODS}>
+            {(p) => (
+              <button
+                type="button"
+                class="tv-chip"
+                classList={{ on: shownPeriod() === p, pinned: pin() === p }}
+                aria-pressed={pin() === p}
+                title={t("tv.pinTitle", { period: t(`tv.period.${p}`) })}
+                data-testid={`tv-pin-${p}`}
+                disabled={opts.pin !== null}
+                onClick={() => pinPeriod(pin() === p ? null : p)}
+              >
+                {t(`tv.period.${p}`)}
+                <Show when={pin() === p}>
+                  <span class="tv-pin-mark"> · {t("tv.pinned")}</span>
+                </Show>
+              </button>
+            )}
+          </For>
+        </div>
+        <div class="tv-where" data-testid="tv-page">
+          <strong>{board.rows.length > 0 ? t("tv.ranks", { from: from(), to: to() }) : ""}</strong>
+          <Show when={pagesOf() > 1}>
+            <span class="tv-pageof"> · {t("tv.page", { page: page() + 1, pages: pagesOf() })}</span>
+          </Show>
+        </div>
+        <div class="tv-next" data-testid="tv-next">
+          <Show when={!paused()} fallback={<span class="tv-paused">{t("tv.paused")}</span>}>
+            <Show when={panels().length > 1 || pagesOf() > 1} fallback={<span>{t("tv.still")}</span>}>
+              {t("tv.nextIn", { s: secondsLeft(), what: nextLabel() })}
+            </Show>
+          </Show>
+        </div>
+        <button type="button" class="tv-pause" onClick={togglePause} aria-pressed={paused()} data-testid="tv-pause" title={t("tv.keys")}>
+          {paused() ? `▶ ${t("tv.resume")}` : `❚❚ ${t("tv.pause")}`}
+        </button>
+      </nav>
+      <div class="tv-progress" aria-hidden="true">
+        <div
+          class="tv-progress-fill"
+          classList={{ paused: paused() }}
+          style={{ width: `${paused() ? 0 : Math.min(100, (1 - (deadline() - now()) / opts.everyMs) * 100)}%` }}
+        />
       </div>
-      <Ready when={board.loaded()} error={board.error()}>
-        <Show when={board.rows.length > 0} fallback={<Empty icon="board">{t("board.empty")}</Empty>}>
-          <BoardSummary rows={board.rows} tv />
-          <BoardTable rows={board.rows} elapsed={periodAt(period()).elapsed} flipRef={flip.ref} tv />
-        </Show>
-      </Ready>
+      <div class="tv-body" ref={body}>
+        <Ready when={board.loaded()} error={board.error()}>
+          <Show when={board.rows.length > 0} fallback={<Empty icon="board">{t("board.empty")}</Empty>}>
+            <TvTable rows={shown()} elapsed={periodAt(shownPeriod()).elapsed} />
+          </Show>
+        </Ready>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,89 @@
+import type { Period } from "../types.ts";
+
+/**
+ * What the wall TV rotates through: a list of panels, each shown page by page. A
+ * board panel is one period's ranking, its pages ranks 1–N, N+1–2N, … (N = the rows
+ * that fit the screen). Another kind of panel (a team race) is one more entry in
+ * the list and one more case where panels are drawn.
+ */
+export type Panel = { kind: "board"; period: Period };
+export interface Slide {
+  panel: number;
+  page: number;
+}
+
+export const PERIODS: Period[] = ["month", "quarter", "year"];
+
+/** The panels in rotation: every period's board, or only the pinned one. */
+export function panelsFor(pin: Period | null): Panel[] {
+  return (pin ? [pin] : PERIODS).map((period) => ({ kind: "board", period }));
+}
+
+/** Pages of a board panel: as many as its rows fill, at most `maxPages`, at least one (an empty board shows its empty state). */
+export function boardPages(rows: number, perPage: number, maxPages: number): number {
+  if (perPage < 1) return 1;
+  return Math.max(1, Math.min(maxPages, Math.ceil(rows / perPage)));
+}
+
+/** The slide after `s` (or before it, `step` -1): the next page of the same panel, else the next panel's first (or the previous panel's last) page. */
+export function step(s: Slide, panels: number, pagesOf: (panel: number) => number, dir: 1 | -1 = 1): Slide {
+  const pages = pagesOf(s.panel);
+  if (dir === 1) {
+    if (s.page + 1 < pages) return { panel: s.panel, page: s.page + 1 };
+    return { panel: (s.panel + 1) % panels, page: 0 };
+  }
+  if (s.page > 0 && s.page - 1 < pages) return { panel: s.panel, page: s.page - 1 };
+  const prev = (s.panel - 1 + panels) % panels;
+  return { panel: prev, page: Math.max(0, pagesOf(prev) - 1) };
+}
+
+/**
+ * The viewer's choices, kept on the TV's browser (a few bytes): a pinned period and
+ * whether rotation is paused. A `?period=` in the address pins a period for that
+ * page without touching what is kept.
+ */
+export interface TvPrefs {
+  pin: Period | null;
+  paused: boolean;
+}
+const PREFS_KEY = "clubhouse.tv.v1";
+
+export function loadPrefs(): TvPrefs {
+  try {
+    const raw = JSON.parse(localStorage.getItem(PREFS_KEY) ?? "{}") as Partial<TvPrefs>;
+    return { pin: PERIODS.includes(raw.pin as Period) ? (raw.pin as Period) : null, paused: raw.paused === true };
+  } catch {
+    return { pin: null, paused: false };
+  }
+}
+
+export function savePrefs(p: TvPrefs) {
+  try {
+    localStorage.setItem(PREFS_KEY, JSON.stringify({ pin: p.pin, paused: p.paused }));
+  } catch {}
+}
+
+/** Settings from the address: `?period=month|quarter|year` pins one, `?pages=` (1–20, default 3) pages per board, `?every=` seconds per page (2–600, default 15). */
+export function urlOptions(search: string): { pin: Period | null; pages: number; everyMs: number } {
+  const q = new URLSearchParams(search);
+  const pin = q.get("period") as Period | null;
+  const int = (name: string, min: number, max: number, fallback: number) => {
+    const v = Number(q.get(name));
+    return q.has(name) && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : fallback;
+  };
+  return { pin: pin && PERIODS.includes(pin) ? pin : null, pages: int("pages", 1, 20, 3), everyMs: int("every", 2, 600, 15) * 1000 };
+}
+
+/**
+ * How wide a name is, in CJK characters: a Latin letter or digit is about half a
+ * CJK glyph. Names wider than a column's width get the smaller, two-line style
+ * rather than being cut.
+ */
+export function nameWidth(name: string): number {
+  let w = 0;
+  for (const ch of name) {
+    const c = ch.codePointAt(0) ?? 0;
+    w += c <= 0x24f || (c >= 0x2000 && c <= 0x206f) ? 0.55 : 1;
+  }
+  return w;
+}
