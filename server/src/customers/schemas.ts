@@ -94,6 +94,12 @@ const customerFilters = {
   stale: flag.optional(),
   overdue: flag.optional(),
   q: z.string().trim().min(1).max(100).optional(),
+  /** these customers only (comma-separated ids, at most 200): names for a list of another thing's rows */
+  ids: z
+    .string()
+    .transform((v) => v.split(",").filter((x) => x !== ""))
+    .pipe(z.array(z.uuid()).min(1).max(200))
+    .optional(),
 };
 
 /** The list pages by `cursor` (keyset, the next page) or by `offset` (a page to jump to), not both. */

@@ -300,6 +300,7 @@ function listFilters(ctx: ServiceContext, club: ClubNow, q: CustomerFilters) {
     q.status ? eq(customers.status, q.status) : undefined,
     q.kind ? eq(customers.kind, q.kind) : undefined,
     q.ownerId ? eq(customers.ownerId, q.ownerId) : undefined,
+    q.ids ? inArray(customers.id, q.ids) : undefined,
     q.tier ? sql`${tier} = ${q.tier}` : undefined,
     q.stale === undefined ? undefined : q.stale ? staleExpr(club) : sql`not ${staleExpr(club)}`,
     q.overdue === undefined ? undefined : q.overdue ? overdueExpr(club, tier) : sql`not ${overdueExpr(club, tier)}`,
