@@ -769,7 +769,7 @@ export const en = {
   "targets.noMatch": "No rep matches.",
   "review.total": "{n} prospects waiting for review",
   "review.chooseOwner": "New owner",
-  "users.searchTotal": "{n} users match",
+  "users.searchTotal": "Matching: {n}",
   "close.counts": "OK {ok} · Warnings {warning} · Removals {removal}",
   "close.flaggedOnly": "Warnings and removals only",
   "close.noneFlagged": "No rep was warned or removed this month.",
