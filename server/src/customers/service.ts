@@ -378,7 +378,13 @@ export async function customerPage(tx: Tx, ctx: ServiceContext, club: ClubNow, q
  */
 async function customerPageAt(tx: Tx, ctx: ServiceContext, club: ClubNow, q: CustomerFilters, limit: number, offset: number) {
   const filter = listFilters(ctx, club, q);
-  const desc_ = q.dir === "desc";
+  const total = await countCustomers(tx, filter);
+  // Past the middle, the page is read from the other end (the last page costs what the
+  // first does): the same order reversed, `total - offset - limit` rows in.
+  const fromEnd = offset > total / 2 && offset < total;
+  const take = fromEnd ? Math.min(limit, total - offset) : limit;
+  const skip = fromEnd ? Math.max(0, total - offset - limit) : offset;
+  const desc_ = (q.dir === "desc") !== fromEnd;
   const key = sortKey(q.sort, club);
   const [byName, byId] = filter.gram ? [customerNameGrams.name, customerNameGrams.customerId] : [customers.name, customers.id];
   const keyOut =
@@ -392,7 +398,9 @@ async function customerPageAt(tx: Tx, ctx: ServiceContext, club: ClubNow, q: Cus
       ? desc_
         ? [desc(byName), desc(byId)]
         : [asc(byName), asc(byId)]
-      : [desc_ ? sql`${key.expr} desc` : sql`${key.expr} asc`, asc(customers.name), asc(customers.id)];
+      : fromEnd
+        ? [desc_ ? sql`${key.expr} desc` : sql`${key.expr} asc`, desc(customers.name), desc(customers.id)]
+        : [desc_ ? sql`${key.expr} desc` : sql`${key.expr} asc`, asc(customers.name), asc(customers.id)];
   const base = tx.select({ id: customers.id, name: customers.name, key: keyOut }).from(customers).$dynamic();
   const ids = await (filter.gram
     ? base.innerJoin(
@@ -407,9 +415,9 @@ async function customerPageAt(tx: Tx, ctx: ServiceContext, club: ClubNow, q: Cus
   )
     .where(filter.where)
     .orderBy(...order)
-    .offset(offset)
-    .limit(limit + 1);
-  const shown = ids.slice(0, limit);
+    .offset(skip)
+    .limit(fromEnd ? take : limit + 1);
+  const shown = fromEnd ? ids.slice(0, take).reverse() : ids.slice(0, limit);
   const views = shown.length
     ? await viewsOf(
         tx,
@@ -424,23 +432,21 @@ async function customerPageAt(tx: Tx, ctx: ServiceContext, club: ClubNow, q: Cus
   const items = shown.map((r) => byIdView.get(r.id)).filter((v): v is CustomerView => v !== undefined);
   const last = shown[shown.length - 1];
   const nextCursor =
-    ids.length > limit && last
+    (fromEnd ? offset + take < total : ids.length > limit) && last
       ? encodeCursor(
           key === null
             ? [last.name, last.id]
             : [q.sort === "spend" || q.sort === "tier" ? Number(last.key) : String(last.key), last.name, last.id],
         )
       : null;
-  return { items, nextCursor, filter };
+  return { items, nextCursor, total };
 }
 
 export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const club = await clubNow(tx, ctx);
-    const { items, nextCursor, filter } =
-      q.offset === undefined
-        ? await customerPage(tx, ctx, club, q, q.limit, q.cursor)
-        : await customerPageAt(tx, ctx, club, q, q.limit, q.offset);
+    if (q.offset !== undefined) return customerPageAt(tx, ctx, club, q, q.limit, q.offset);
+    const { items, nextCursor, filter } = await customerPage(tx, ctx, club, q, q.limit, q.cursor);
     // the total under the same filters (not the cursor): one count
     return { items, nextCursor, total: await countCustomers(tx, filter) };
   });

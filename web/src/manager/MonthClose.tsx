@@ -8,6 +8,7 @@ import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { Modal } from "./Modal.tsx";
 import { reasonText } from "./reasons.ts";
+import "./lists.css";
 
 /** Month close (第六条 2②⑵): each rep's outcome with its reasons, the bonus state and who it was reported to. */
 export function MonthClose() {
@@ -113,7 +114,7 @@ export function MonthClose() {
                 <p class="close-counts" data-testid="close-counts" aria-live="polite">
                   {t("close.counts", { ok: v().counts.ok, warning: v().counts.warning, removal: v().counts.removal })}
                 </p>
-                <label class="row gap small">
+                <label class="row gap small list-filter">
                   <input
                     type="checkbox"
                     checked={flaggedOnly()}
@@ -122,7 +123,7 @@ export function MonthClose() {
                   />
                   {t("close.flaggedOnly")}
                 </label>
-                <label class="field">
+                <label class="field list-search">
                   <span>{t("close.findRep")}</span>
                   <input type="search" value={rep()} onInput={(e) => setRep(e.currentTarget.value)} data-testid="close-search" />
                 </label>

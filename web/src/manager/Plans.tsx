@@ -6,6 +6,7 @@ import { lang, t } from "../i18n/index.ts";
 import { Empty, Ready } from "../ui/common.tsx";
 import { createCursorPages, PageNav } from "../ui/Pager.tsx";
 import "./desk.css";
+import "./lists.css";
 
 /** Reps per page. */
 const PAGE = 50;
@@ -136,7 +137,7 @@ export function PlansPage() {
         {weekText(week())}
       </p>
       <div class="toolbar card row gap wrap">
-        <label class="field">
+        <label class="field list-search">
           <span>{t("targets.search")}</span>
           <input
             type="search"

@@ -7,6 +7,7 @@ import { describe } from "../rep/errors.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { createCursorPages, PageNav } from "../ui/Pager.tsx";
+import "./lists.css";
 
 const PAGE = 50;
 
@@ -98,7 +99,7 @@ export function Targets() {
         </p>
       </Show>
       <div class="toolbar card row gap wrap">
-        <label class="field">
+        <label class="field list-search">
           <span>{t("targets.search")}</span>
           <input
             type="search"
