@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import { addUser, call, type Json, type TestServer } from "../support/harness.ts";
 import { expectAccessible } from "./axe.ts";
+import { pick } from "./pickers.ts";
 import { DESKTOP, get, launchBrowser, newContext, PASSWORDS, signInUi, startLiveClockServer } from "./support.ts";
 
 // The manager moves customers to another rep, chosen in the table or all of one rep,
@@ -59,7 +60,7 @@ describe("manager reassigns customers", () => {
     await expect.poll(() => dialog.locator("#reassign-toRepId-error").textContent()).toBe("请选择一位在职营销代表。");
     expect(await dialog.locator("#reassign-reason-error").textContent()).toBe("请填写原因（不超过 500 字）。");
     await expectAccessible(page);
-    await dialog.getByTestId("reassign-to").selectOption({ label: "陈静" });
+    await pick(dialog.getByTestId("reassign-to"), "陈静");
     await dialog.getByTestId("reassign-reason").fill("张伟调往高尔夫业务线");
     await dialog.getByTestId("reassign-confirm").click();
     await expect.poll(() => page.getByTestId("reassign-done").textContent()).toBe("已将 2 位客户分配给 陈静。");
@@ -81,8 +82,8 @@ describe("manager reassigns customers", () => {
     // every customer of 陈静 (her two and the two just given) goes to 王磊
     await page.getByTestId("reassign-all").click();
     await dialog.waitFor();
-    await dialog.getByTestId("reassign-from").selectOption({ label: "陈静" });
-    await dialog.getByTestId("reassign-to").selectOption({ label: "王磊" });
+    await pick(dialog.getByTestId("reassign-from"), "陈静");
+    await pick(dialog.getByTestId("reassign-to"), "王磊");
     await dialog.getByTestId("reassign-reason").fill("陈静休产假");
     await dialog.getByTestId("reassign-confirm").click();
     await expect.poll(() => page.getByTestId("reassign-done").textContent()).toBe("已将 4 位客户分配给 王磊。");
@@ -106,7 +107,7 @@ describe("manager reassigns customers", () => {
     await page.getByTestId("reassign-selected").click();
     const dialog = page.getByTestId("reassign-dialog");
     expect(await dialog.textContent()).toContain("1 selected customer goes to another rep.");
-    await dialog.getByTestId("reassign-to").selectOption({ label: "王磊" });
+    await pick(dialog.getByTestId("reassign-to"), "王磊");
     await dialog.getByTestId("reassign-reason").fill("Territory change");
     await page.keyboard.press("Tab");
     await dialog.getByTestId("reassign-confirm").press("Enter");

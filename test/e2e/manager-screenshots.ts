@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { call } from "../support/harness.ts";
+import { pick } from "./pickers.ts";
 import {
   clubMonthNow,
   DESKTOP,
@@ -106,7 +107,7 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${out}/manager-customers-select.png` });
   await page.getByTestId("reassign-selected").click();
-  await page.getByTestId("reassign-to").selectOption({ label: "王磊" });
+  await pick(page.getByTestId("reassign-to"), "王磊");
   await page.getByTestId("reassign-reason").fill("张伟调往高尔夫业务线，客户交接");
   await page.waitForTimeout(400);
   await page.screenshot({ path: `${out}/manager-reassign.png` });

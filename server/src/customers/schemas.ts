@@ -94,11 +94,23 @@ const customerFilters = {
   stale: flag.optional(),
   overdue: flag.optional(),
   q: z.string().trim().min(1).max(100).optional(),
+  /** these customers only (comma-separated ids, at most 200): names for a list of another thing's rows */
+  ids: z
+    .string()
+    .transform((v) => v.split(",").filter((x) => x !== ""))
+    .pipe(z.array(z.uuid()).min(1).max(200))
+    .optional(),
 };
 
-export const listCustomersQuery = z.object({ ...pageQuery, ...customerFilters });
+/** The list pages by `cursor` (keyset, the next page) or by `offset` (a page to jump to), not both. */
+export const listCustomersQuery = z
+  .object({ ...pageQuery, offset: z.coerce.number().int().min(0).max(10_000_000).optional(), ...customerFilters })
+  .refine((v) => v.cursor === undefined || v.offset === undefined, {
+    ...coded("one_or_other", "give a cursor or an offset, not both"),
+    path: ["offset"],
+  });
 export type ListCustomersQuery = z.infer<typeof listCustomersQuery>;
-export type CustomerFilters = Omit<ListCustomersQuery, "limit" | "cursor">;
+export type CustomerFilters = Omit<ListCustomersQuery, "limit" | "cursor" | "offset">;
 
 /** The export: the list's filters and order, the reader's language, and personal fields when a manager asks. */
 export const exportCustomersQuery = z.object({

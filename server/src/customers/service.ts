@@ -19,7 +19,7 @@ import { intervalDays } from "../contacts/rules.ts";
 import type { Actor, ServiceContext } from "../deps.ts";
 import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
-import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { type CursorPart, cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { type Tier, tierFor } from "../tiers/rules.ts";
@@ -124,13 +124,18 @@ function overdueExpr(club: ClubNow, tier: SQL<Tier | null>): SQL<boolean> {
     < ${club.now.toISOString()}::timestamptz)`;
 }
 
-export function presentCustomer(row: CustomerRow, extra: { tier: Tier | null; spend: number; stale: boolean; overdue: boolean }) {
+export function presentCustomer(
+  row: CustomerRow,
+  extra: { tier: Tier | null; spend: number; stale: boolean; overdue: boolean; ownerName: string | null },
+) {
   return {
     id: row.id,
     name: row.name,
     kind: row.kind,
     status: row.status,
     ownerId: row.ownerId,
+    /** the owner's name, so a list names every owner without reading the club's users */
+    ownerName: extra.ownerName ?? "",
     tier: extra.tier,
     referredById: row.referredById,
     expectedMonthlySpend: row.expectedMonthlySpendFen === null ? null : toYuan(row.expectedMonthlySpendFen),
@@ -160,11 +165,24 @@ interface ReadOrder {
   key?: SQL;
 }
 
+/** The owner's name, by the users' primary key. */
+const ownerNameExpr = sql<
+  string | null
+>`(select u.name from ${users} u where u.tenant_id = ${customers.tenantId} and u.id = ${customers.ownerId})`;
+
 async function customerRows(tx: Tx, club: ClubNow, where: SQL | undefined, opts: ReadOrder = {}) {
   const spend = spendExpr(club.tierMonth);
   const tier = tierExpr(club, spend);
   const base = tx
-    .select({ c: customers, spend, tier, stale: staleExpr(club), overdue: overdueExpr(club, tier), key: opts.key ?? sql<null>`null` })
+    .select({
+      c: customers,
+      spend,
+      tier,
+      stale: staleExpr(club),
+      overdue: overdueExpr(club, tier),
+      ownerName: ownerNameExpr,
+      key: opts.key ?? sql<null>`null`,
+    })
     .from(customers)
     .$dynamic();
   // With a gram: that gram's customers, read from its index in list order (its rows
@@ -185,7 +203,7 @@ async function customerRows(tx: Tx, club: ClubNow, where: SQL | undefined, opts:
   if (opts.limit) q = q.limit(opts.limit);
   const rows = await q;
   return rows.map((r) => ({
-    view: presentCustomer(r.c, { tier: r.tier, spend: Number(r.spend), stale: r.stale, overdue: r.overdue }),
+    view: presentCustomer(r.c, { tier: r.tier, spend: Number(r.spend), stale: r.stale, overdue: r.overdue, ownerName: r.ownerName }),
     key: r.key as unknown,
   }));
 }
@@ -269,7 +287,7 @@ function sortKey(sort: CustomerSort, club: ClubNow): { expr: SQL; parts: readonl
       };
     case "owner":
       return {
-        expr: sql`coalesce((select u.name from ${users} u where u.id = ${customers.ownerId}), '')`,
+        expr: sql`coalesce(${ownerNameExpr}, '')`,
         parts: [cursorPart.text, cursorPart.text, cursorPart.uuid],
         cast: (v) => sql`${v}::text`,
       };
@@ -286,6 +304,7 @@ function listFilters(ctx: ServiceContext, club: ClubNow, q: CustomerFilters) {
     q.status ? eq(customers.status, q.status) : undefined,
     q.kind ? eq(customers.kind, q.kind) : undefined,
     q.ownerId ? eq(customers.ownerId, q.ownerId) : undefined,
+    q.ids ? inArray(customers.id, q.ids) : undefined,
     q.tier ? sql`${tier} = ${q.tier}` : undefined,
     q.stale === undefined ? undefined : q.stale ? staleExpr(club) : sql`not ${staleExpr(club)}`,
     q.overdue === undefined ? undefined : q.overdue ? overdueExpr(club, tier) : sql`not ${overdueExpr(club, tier)}`,
@@ -355,9 +374,82 @@ export async function customerPage(tx: Tx, ctx: ServiceContext, club: ClubNow, q
   return { items: out.items.map((r) => r.view), nextCursor: out.nextCursor, filter };
 }
 
+/**
+ * A page at a position (`offset` rows in), for a screen that jumps to page N: the ids
+ * of the page are read first — by the list's index in name order, or with the sort key
+ * alone for another order — and only the page's rows are then computed in full (spend,
+ * tier, stale, overdue, owner). The cursor after it continues by keyset as usual.
+ */
+async function customerPageAt(tx: Tx, ctx: ServiceContext, club: ClubNow, q: CustomerFilters, limit: number, offset: number) {
+  const filter = listFilters(ctx, club, q);
+  const total = await countCustomers(tx, filter);
+  // Past the middle, the page is read from the other end (the last page costs what the
+  // first does): the same order reversed, `total - offset - limit` rows in.
+  const fromEnd = offset > total / 2 && offset < total;
+  const take = fromEnd ? Math.min(limit, total - offset) : limit;
+  const skip = fromEnd ? Math.max(0, total - offset - limit) : offset;
+  const desc_ = (q.dir === "desc") !== fromEnd;
+  const key = sortKey(q.sort, club);
+  const [byName, byId] = filter.gram ? [customerNameGrams.name, customerNameGrams.customerId] : [customers.name, customers.id];
+  const keyOut =
+    key === null
+      ? sql<null>`null`
+      : q.sort === "lastContact"
+        ? sql`to_char(${key.expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+        : key.expr;
+  const order =
+    key === null
+      ? desc_
+        ? [desc(byName), desc(byId)]
+        : [asc(byName), asc(byId)]
+      : fromEnd
+        ? [desc_ ? sql`${key.expr} desc` : sql`${key.expr} asc`, desc(customers.name), desc(customers.id)]
+        : [desc_ ? sql`${key.expr} desc` : sql`${key.expr} asc`, asc(customers.name), asc(customers.id)];
+  const base = tx.select({ id: customers.id, name: customers.name, key: keyOut }).from(customers).$dynamic();
+  const ids = await (filter.gram
+    ? base.innerJoin(
+        customerNameGrams,
+        and(
+          eq(customerNameGrams.tenantId, customers.tenantId),
+          eq(customerNameGrams.customerId, customers.id),
+          eq(customerNameGrams.gram, filter.gram),
+        ),
+      )
+    : base
+  )
+    .where(filter.where)
+    .orderBy(...order)
+    .offset(skip)
+    .limit(fromEnd ? take : limit + 1);
+  const shown = fromEnd ? ids.slice(0, take).reverse() : ids.slice(0, limit);
+  const views = shown.length
+    ? await viewsOf(
+        tx,
+        club,
+        inArray(
+          customers.id,
+          shown.map((r) => r.id),
+        ),
+      )
+    : [];
+  const byIdView = new Map(views.map((v) => [v.id, v]));
+  const items = shown.map((r) => byIdView.get(r.id)).filter((v): v is CustomerView => v !== undefined);
+  const last = shown[shown.length - 1];
+  const nextCursor =
+    (fromEnd ? offset + take < total : ids.length > limit) && last
+      ? encodeCursor(
+          key === null
+            ? [last.name, last.id]
+            : [q.sort === "spend" || q.sort === "tier" ? Number(last.key) : String(last.key), last.name, last.id],
+        )
+      : null;
+  return { items, nextCursor, total };
+}
+
 export async function listCustomers(ctx: ServiceContext, q: ListCustomersQuery) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const club = await clubNow(tx, ctx);
+    if (q.offset !== undefined) return customerPageAt(tx, ctx, club, q, q.limit, q.offset);
     const { items, nextCursor, filter } = await customerPage(tx, ctx, club, q, q.limit, q.cursor);
     // the total under the same filters (not the cursor): one count
     return { items, nextCursor, total: await countCustomers(tx, filter) };

@@ -20,7 +20,9 @@ export function prospectRoutes(deps: Deps) {
     .use(requireAuth(deps))
     .get(
       "/review",
-      tag("The review queue: prospects with 3+ in-person contacts since they became prospects or their last review (manager)"),
+      tag(
+        "The review queue, longest waiting first, with the total waiting: prospects with 3+ in-person contacts since they became prospects or their last review (manager)",
+      ),
       allow("manager", "lead"),
       query(z.object(pageQuery)),
       async (c) => c.json(await reviewQueue(serviceContext(c, deps), c.req.valid("query")), 200),

@@ -59,7 +59,12 @@ export async function reviewQueue(ctx: ServiceContext, q: { limit: number; curso
       // longest waiting first
       .orderBy(asc(lastContactExpr), asc(customers.id))
       .limit(q.limit + 1);
-    return page(
+    // how many wait, under the same rule as the page (not the cursor): the queue's true size
+    const [waiting] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(customers)
+      .where(and(eq(customers.status, "prospect"), sql`${countExpr} >= ${PROSPECT_REVIEW_THRESHOLD}`));
+    const listed = page(
       rows,
       q.limit,
       (r) => ({
@@ -70,6 +75,7 @@ export async function reviewQueue(ctx: ServiceContext, q: { limit: number; curso
       }),
       (i) => [i.lastContactAt, i.customerId],
     );
+    return { ...listed, total: Number(waiting?.n ?? 0) };
   });
 }
 

@@ -223,12 +223,28 @@ async function readResults(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
 }
 
 /**
+ * How many of a month's stored results are ok, warnings and removals (a rep counts
+ * their own only), counted by the database, so a screen shows them before any filter.
+ */
+async function outcomeCounts(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
+  const me = actorId(ctx.actor);
+  const rows = await tx
+    .select({ outcome: sql<Outcome>`coalesce(${monthResults.outcome}, 'ok')`, n: sql<number>`count(*)::int` })
+    .from(monthResults)
+    .where(and(eq(monthResults.month, month), isManager(ctx.actor) ? undefined : eq(monthResults.repId, me ?? "")))
+    .groupBy(sql`1`);
+  const counts: Record<Outcome, number> = { ok: 0, warning: 0, removal: 0 };
+  for (const r of rows) counts[r.outcome] = Number(r.n);
+  return counts;
+}
+
+/**
  * Closes club month M (and any earlier month with targets still open) and returns
  * M's stored results. Refused (422) until M has ended in club time.
  */
 export async function closeMonths(ctx: ServiceContext, month: ClubMonth) {
   const events: LiveEvent[] = [];
-  const results = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+  const { results, counts } = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const clock = await clubClock(tx, ctx);
     const end = monthRange(month, clock.tz).end;
     if (end.getTime() > clock.now.getTime()) {
@@ -253,13 +269,13 @@ export async function closeMonths(ctx: ServiceContext, month: ClubMonth) {
       )
       .orderBy(asc(targets.month));
     for (const m of [...open.map((o) => o.month), month]) await closeOne(tx, ctx, m, clock.now, clock.tz, events);
-    return readResults(tx, ctx, month);
+    return { results: await readResults(tx, ctx, month), counts: await outcomeCounts(tx, ctx, month) };
   });
   if (events.length > 0) {
     ctx.deps.live.publish(events);
     await ctx.deps.live.boardChanged(ctx.tenantId);
   }
-  return { month, results };
+  return { month, results, counts };
 }
 
 /** GET /months/:month/results: stored results; `closed` false while nobody closed it. */
@@ -274,6 +290,7 @@ export async function monthResultsFor(ctx: ServiceContext, month: ClubMonth) {
       closed: await isMonthClosed(tx, month),
       closedAt: run?.at.toISOString() ?? null,
       results: await readResults(tx, ctx, month),
+      counts: await outcomeCounts(tx, ctx, month),
     };
   });
 }

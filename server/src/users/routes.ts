@@ -26,9 +26,19 @@ export function userRoutes(deps: Deps) {
       describeRoute({
         tags: ["users"],
         summary:
-          "List the club's users (managers and admins: every field; a rep: colleagues' id, name and role only, their own full record)",
+          "List the club's users, oldest first, with the total matching: role, disabled and q (name, or e-mail for managers, contains; case-insensitive) filters (managers and admins: every field; a rep: colleagues' id, name and role only, their own full record)",
       }),
-      query(z.object({ ...pageQuery, role: z.enum(["admin", "manager", "rep", "lead"]).optional() })),
+      query(
+        z.object({
+          ...pageQuery,
+          role: z.enum(["admin", "manager", "rep", "lead"]).optional(),
+          q: z.string().trim().min(1).max(100).optional(),
+          disabled: z
+            .enum(["true", "false"])
+            .transform((v) => v === "true")
+            .optional(),
+        }),
+      ),
       async (c) => c.json(await listUsers(serviceContext(c, deps), c.req.valid("query")), 200),
     )
     .get(

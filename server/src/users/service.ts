@@ -1,5 +1,5 @@
 import { type Role, users, withTenant } from "@clubhouse/db";
-import { and, asc, eq, gt, or } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { hashPassword } from "../auth/password.ts";
 import { deleteUserSessions } from "../auth/session.ts";
@@ -79,16 +79,50 @@ export async function createUser(
   }
 }
 
-export async function listUsers(ctx: ServiceContext, q: { limit: number; cursor?: string | undefined; role?: Role | undefined }) {
+function likeEscape(s: string) {
+  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
+}
+
+/**
+ * The list's filters, the same for its page and its total: role, enabled or disabled,
+ * and `q`, a case-insensitive substring of the name — or of the e-mail, for managers
+ * and admins only (a rep does not see colleagues' addresses, so cannot search them).
+ */
+function userFilters(ctx: ServiceContext, q: UserListQuery): SQL | undefined {
+  const rep = ctx.actor.kind === "user" && ctx.actor.role === "rep";
+  const like = q.q ? `%${likeEscape(q.q.toLowerCase())}%` : undefined;
+  return and(
+    // a lead's list (and its total) is their team's
+    usersInScope(ctx),
+    q.role ? eq(users.role, q.role) : undefined,
+    q.disabled === undefined ? undefined : q.disabled ? isNotNull(users.disabledAt) : isNull(users.disabledAt),
+    like
+      ? rep
+        ? sql`lower(${users.name}) like ${like}`
+        : sql`(lower(${users.name}) like ${like} or lower(${users.email}) like ${like})`
+      : undefined,
+  );
+}
+
+export interface UserListQuery {
+  limit: number;
+  cursor?: string | undefined;
+  role?: Role | undefined;
+  q?: string | undefined;
+  disabled?: boolean | undefined;
+}
+
+/** A page of the club's users (oldest first) and `total`, how many match the filters. */
+export async function listUsers(ctx: ServiceContext, q: UserListQuery) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const filters = userFilters(ctx, q);
     const rows = await tx
       .select()
       .from(users)
       .where(
         and(
-          q.role ? eq(users.role, q.role) : undefined,
-          usersInScope(ctx),
+          filters,
           after
             ? or(gt(users.createdAt, new Date(after[0])), and(eq(users.createdAt, new Date(after[0])), gt(users.id, after[1])))
             : undefined,
@@ -96,8 +130,9 @@ export async function listUsers(ctx: ServiceContext, q: { limit: number; cursor?
       )
       .orderBy(asc(users.createdAt), asc(users.id))
       .limit(q.limit + 1);
+    const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(users).where(filters);
     const listed = page(rows, q.limit, publicUser, (u) => [u.createdAt, u.id]);
-    return { items: listed.items.map(shownTo(ctx)), nextCursor: listed.nextCursor };
+    return { items: listed.items.map(shownTo(ctx)), nextCursor: listed.nextCursor, total: Number(count?.n ?? 0) };
   });
 }
 

@@ -1,15 +1,18 @@
 import { A } from "@solidjs/router";
-import { createMemo, createResource, createSignal, For, Show } from "solid-js";
-import { type Customer, client, data, type User } from "../api.ts";
+import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
+import { client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { dateTime, money } from "../format.ts";
 import { lang, type MessageKey, t } from "../i18n/index.ts";
+import type { Choice } from "../ui/Combobox.tsx";
 import { Empty, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { allUsers } from "../users.ts";
+import { PageNav } from "../ui/Pager.tsx";
+import { RepPicker } from "../ui/RepPicker.tsx";
 import { ReassignDialog } from "./Reassign.tsx";
 
-type Filters = { tier: string; status: string; ownerId: string; flag: string; q: string };
+type Filters = { tier: string; status: string; owner: Choice | null; flag: string; q: string };
+const SIZES = [25, 50, 100, 200] as const;
 type Sort = "name" | "lastContact" | "spend" | "tier" | "owner";
 type Order = { sort: Sort; dir: "asc" | "desc" };
 
@@ -37,18 +40,20 @@ function SortHead(props: { label: MessageKey; sort?: Sort; num?: boolean; order:
   );
 }
 
-/** Every customer of the club, filtered as the API filters (tier, status, owner, stale, overdue, name). */
+/**
+ * Every customer of the club, filtered and sorted by the server (tier, status, owner,
+ * stale, overdue, name), a page at a time: the server counts the matches and reads any
+ * page by its position, so the manager jumps to page N of 50,000 customers and the
+ * screen holds one page's rows.
+ */
 export function CustomersTable() {
-  const [f, setF] = createSignal<Filters>({ tier: "", status: "", ownerId: "", flag: "", q: "" });
+  const [f, setF] = createSignal<Filters>({ tier: "", status: "", owner: null, flag: "", q: "" });
   const [order, setOrder] = createSignal<Order>({ sort: "name", dir: "asc" });
   // a header sorts by its column; clicked again, the other way (spend and last contact start with the largest)
   const sortBy = (sort: Sort) =>
     setOrder((o) => (o.sort === sort ? { sort, dir: o.dir === "asc" ? "desc" : "asc" } : { sort, dir: sort === "spend" ? "desc" : "asc" }));
-  const [extra, setExtra] = createSignal<Customer[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  // every user (a club may have more than one page of them): owner names and the reassign choices
-  const [everyone, { refetch: refetchUsers }] = createResource(() => allUsers());
-  const users = { data: () => (everyone() ? { items: everyone() as User[] } : undefined) };
+  const [pageNo, setPageNo] = createSignal(0);
+  const [size, setSize] = createSignal<number>(50);
   const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
   const [reassigning, setReassigning] = createSignal<"selected" | "all" | null>(null);
   const [done, setDone] = createSignal("");
@@ -64,35 +69,45 @@ export function CustomersTable() {
     const q: Record<string, string> = { sort: order().sort, dir: order().dir };
     if (v.tier) q.tier = v.tier;
     if (v.status) q.status = v.status;
-    if (v.ownerId) q.ownerId = v.ownerId;
+    if (v.owner) q.ownerId = v.owner.id;
     if (v.flag === "overdue") q.overdue = "true";
     if (v.flag === "stale") q.stale = "true";
     if (v.q.trim()) q.q = v.q.trim();
     return q;
   });
-  const query = createMemo(() => ({ ...filters(), limit: "100" }));
-  // the export: the same rows as the table, in the language on screen
+  // new filters, order or page size: back to the first page
+  createEffect(on([filters, size], () => setPageNo(0), { defer: true }));
+  const query = createMemo(() => ({ ...filters(), limit: String(size()), offset: String(pageNo() * size()) }));
+  // the export: every row matching the filters (not one page), in the table's order and the language on screen
   const exportHref = () => `/api/v1/customers/export.csv?${new URLSearchParams({ ...filters(), lang: lang() })}`;
   const list = useData(
     () => `customers:table:${JSON.stringify(query())}`,
-    async () => {
-      const page = await data(client.customers.$get({ query: query() }));
-      setExtra([]);
-      setCursor(page.nextCursor);
-      return page;
-    },
+    () => data(client.customers.$get({ query: query() })),
     { persist: false },
   );
-  async function more() {
-    const c = cursor();
-    if (!c) return;
-    const page = await data(client.customers.$get({ query: { ...query(), cursor: c } }));
-    setExtra([...extra(), ...page.items]);
-    setCursor(page.nextCursor);
-  }
-  const owner = (id: string) => users.data()?.items.find((u) => u.id === id)?.name ?? "—";
-  const set = (k: keyof Filters) => (e: Event) => setF({ ...f(), [k]: (e.currentTarget as HTMLInputElement).value });
-  const rows = () => [...(list.data()?.items ?? []), ...extra()];
+  const set = (k: Exclude<keyof Filters, "owner">) => (e: Event) => setF({ ...f(), [k]: (e.currentTarget as HTMLInputElement).value });
+  const rows = () => list.data()?.items ?? [];
+  const goTo = (p: number) => {
+    setPageNo(p);
+    document.querySelector("main")?.scrollTo?.({ top: 0 });
+  };
+  const nav = (testid: string) => (
+    <Show when={list.data()}>
+      {(page) => (
+        <PageNav
+          page={pageNo()}
+          size={size()}
+          total={page().total}
+          hasNext={(pageNo() + 1) * size() < page().total}
+          onPrev={() => goTo(Math.max(0, pageNo() - 1))}
+          onNext={() => goTo(pageNo() + 1)}
+          jump={goTo}
+          label={t("pager.label")}
+          testid={testid}
+        />
+      )}
+    </Show>
+  );
 
   return (
     <div class="page">
@@ -137,19 +152,28 @@ export function CustomersTable() {
             <For each={["prospect", "active", "churned", "dropped"] as const}>{(s) => <option value={s}>{t(`status.${s}`)}</option>}</For>
           </select>
         </label>
-        <label class="field">
-          <span>{t("customers.owner")}</span>
-          <select value={f().ownerId} onChange={set("ownerId")}>
-            <option value="">{t("filter.all")}</option>
-            <For each={users.data()?.items ?? []}>{(u) => <option value={u.id}>{u.name}</option>}</For>
-          </select>
-        </label>
+        <div class="field">
+          <RepPicker
+            label={t("customers.owner")}
+            value={f().owner}
+            onChange={(owner) => setF({ ...f(), owner })}
+            clearLabel={t("customers.ownerAll")}
+            placeholder={t("customers.ownerAll")}
+            testid="owner-filter"
+          />
+        </div>
         <label class="field">
           <span>{t("customers.flag")}</span>
           <select value={f().flag} onChange={set("flag")}>
             <option value="">{t("filter.all")}</option>
             <option value="overdue">{t("customer.overdue")}</option>
             <option value="stale">{t("customer.stale")}</option>
+          </select>
+        </label>
+        <label class="field">
+          <span>{t("pager.size")}</span>
+          <select value={String(size())} onChange={(e) => setSize(Number(e.currentTarget.value))} data-testid="page-size">
+            <For each={SIZES}>{(n) => <option value={String(n)}>{n}</option>}</For>
           </select>
         </label>
       </div>
@@ -169,17 +193,15 @@ export function CustomersTable() {
           </button>
         </div>
       </Show>
-      <Show when={reassigning() && everyone()}>
+      <Show when={reassigning()}>
         <ReassignDialog
           {...(reassigning() === "selected" ? { customerIds: [...selected()] } : {})}
-          users={everyone() ?? []}
           onClose={() => setReassigning(null)}
           onDone={(moved, to) => {
             setReassigning(null);
             setSelected(new Set<string>());
-            setDone(t("reassign.done", { n: moved, name: to.name }));
+            setDone(t("reassign.done", { n: moved, name: to.label }));
             void list.refetch();
-            void refetchUsers();
           }}
         />
       </Show>
@@ -229,7 +251,7 @@ export function CustomersTable() {
                       <span class={`tier small tier-${c.tier ?? "none"}`}>{c.tier ?? "–"}</span>
                     </td>
                     <td>{t(`status.${c.status}`)}</td>
-                    <td>{owner(c.ownerId)}</td>
+                    <td data-testid="customer-owner">{c.ownerName || "—"}</td>
                     <td class="num">{money(c.lastMonthSpend)}</td>
                     <td>{c.lastInPersonAt ? dateTime(c.lastInPersonAt) : "—"}</td>
                     <td>
@@ -245,11 +267,7 @@ export function CustomersTable() {
               </For>
             </tbody>
           </table>
-          <Show when={cursor()}>
-            <button type="button" class="btn secondary" onClick={() => void more()}>
-              {t("action.more")}
-            </button>
-          </Show>
+          {nav("customers-pager")}
         </Show>
       </Ready>
     </div>

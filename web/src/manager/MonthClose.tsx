@@ -8,6 +8,7 @@ import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { Modal } from "./Modal.tsx";
 import { reasonText } from "./reasons.ts";
+import "./lists.css";
 
 /** Month close (第六条 2②⑵): each rep's outcome with its reasons, the bonus state and who it was reported to. */
 export function MonthClose() {
@@ -20,6 +21,9 @@ export function MonthClose() {
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<unknown>(null);
   const [confirming, setConfirming] = createSignal(false);
+  // at hundreds of reps the ones to act on are the warnings and removals: shown alone by default
+  const [flaggedOnly, setFlaggedOnly] = createSignal(true);
+  const [rep, setRep] = createSignal("");
 
   async function close() {
     setConfirming(false);
@@ -35,6 +39,11 @@ export function MonthClose() {
     }
   }
   const view = () => results.data();
+  type Result = NonNullable<ReturnType<typeof view>>["results"][number];
+  const shown = (all: Result[]) => {
+    const needle = rep().trim().toLowerCase();
+    return all.filter((r) => (!flaggedOnly() || r.outcome !== "ok") && (!needle || (r.name ?? "").toLowerCase().includes(needle)));
+  };
 
   return (
     <div class="page">
@@ -101,45 +110,65 @@ export function MonthClose() {
                   : t("close.notClosedYet")}
             </p>
             <Show when={v().results.length > 0} fallback={<Empty icon="lock">{t("close.empty")}</Empty>}>
-              <table class="table">
-                <TableHead
-                  columns={[
-                    t("board.rep"),
-                    { num: t("board.attainment") },
-                    t("close.outcome"),
-                    t("close.reasons"),
-                    t("close.bonus"),
-                    t("close.reported"),
-                  ]}
-                />
-                <tbody>
-                  <For each={v().results}>
-                    {(r) => (
-                      <tr>
-                        <td>{r.name}</td>
-                        <td class="num">{pct(r.attainment)}</td>
-                        <td>
-                          <span class={`chip outcome-${r.outcome}`}>
-                            <span aria-hidden="true">{r.outcome === "ok" ? "✓" : r.outcome === "warning" ? "▲" : "■"}</span>{" "}
-                            {t(`close.outcome.${r.outcome}`)}
-                          </span>
-                        </td>
-                        <td>
-                          <Show when={r.reasons.length > 0} fallback={<span class="muted">—</span>}>
-                            <ul class="plain">
-                              <For each={r.reasons}>{(x) => <li>{reasonText(x)}</li>}</For>
-                            </ul>
-                          </Show>
-                        </td>
-                        <td>
-                          {r.departmentBonusSuspended ? <span class="tag tag-overdue">{t("close.suspended")}</span> : t("close.paid")}
-                        </td>
-                        <td>{r.outcome === "removal" ? t("close.toGm") : r.outcome === "warning" ? t("close.toHr") : "—"}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
+              <div class="toolbar card row gap wrap">
+                <p class="close-counts" data-testid="close-counts" aria-live="polite">
+                  {t("close.counts", { ok: v().counts.ok, warning: v().counts.warning, removal: v().counts.removal })}
+                </p>
+                <label class="row gap small list-filter">
+                  <input
+                    type="checkbox"
+                    checked={flaggedOnly()}
+                    onChange={(e) => setFlaggedOnly(e.currentTarget.checked)}
+                    data-testid="close-flagged-only"
+                  />
+                  {t("close.flaggedOnly")}
+                </label>
+                <label class="field list-search">
+                  <span>{t("close.findRep")}</span>
+                  <input type="search" value={rep()} onInput={(e) => setRep(e.currentTarget.value)} data-testid="close-search" />
+                </label>
+              </div>
+              <Show when={shown(v().results).length > 0} fallback={<Empty icon="lock">{t("close.noneFlagged")}</Empty>}>
+                <table class="table" data-testid="close-table">
+                  <TableHead
+                    columns={[
+                      t("board.rep"),
+                      { num: t("board.attainment") },
+                      t("close.outcome"),
+                      t("close.reasons"),
+                      t("close.bonus"),
+                      t("close.reported"),
+                    ]}
+                  />
+                  <tbody>
+                    <For each={shown(v().results)}>
+                      {(r) => (
+                        <tr data-testid="close-row" data-outcome={r.outcome}>
+                          <td>{r.name}</td>
+                          <td class="num">{pct(r.attainment)}</td>
+                          <td>
+                            <span class={`chip outcome-${r.outcome}`}>
+                              <span aria-hidden="true">{r.outcome === "ok" ? "✓" : r.outcome === "warning" ? "▲" : "■"}</span>{" "}
+                              {t(`close.outcome.${r.outcome}`)}
+                            </span>
+                          </td>
+                          <td>
+                            <Show when={r.reasons.length > 0} fallback={<span class="muted">—</span>}>
+                              <ul class="plain">
+                                <For each={r.reasons}>{(x) => <li>{reasonText(x)}</li>}</For>
+                              </ul>
+                            </Show>
+                          </td>
+                          <td>
+                            {r.departmentBonusSuspended ? <span class="tag tag-overdue">{t("close.suspended")}</span> : t("close.paid")}
+                          </td>
+                          <td>{r.outcome === "removal" ? t("close.toGm") : r.outcome === "warning" ? t("close.toHr") : "—"}</td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </Show>
             </Show>
           </>
         )}

@@ -1,11 +1,15 @@
-import { createSignal, For, Show } from "solid-js";
+import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubDay, pct } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
 import { Empty, Ready } from "../ui/common.tsx";
+import { createCursorPages, PageNav } from "../ui/Pager.tsx";
 import "./desk.css";
+import "./lists.css";
 
+/** Reps per page. */
+const PAGE = 50;
 /** How many weeks before the chosen one the table shows. */
 const EARLIER = 3;
 
@@ -44,9 +48,21 @@ export function PlansPage() {
   const thisWeek = () => isoWeekOf(clubDay());
   const [week, setWeek] = createSignal(thisWeek());
   const weeks = () => Array.from({ length: EARLIER + 1 }, (_, i) => shiftWeek(week(), -i)); // chosen first, then earlier
+  // the club's reps a page at a time, found by name or e-mail (a club may have hundreds)
+  const [search, setSearch] = createSignal("");
+  const [q, setQ] = createSignal("");
+  const pages = createCursorPages();
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  createEffect(on(q, () => pages.reset(), { defer: true }));
   const reps = useData(
-    () => "reps",
-    () => data(client.users.$get({ query: { role: "rep", limit: "200" } })),
+    () => `reps:plans:${JSON.stringify([q(), pages.cursor() ?? ""])}`,
+    () => {
+      const cursor = pages.cursor();
+      return data(
+        client.users.$get({ query: { role: "rep", limit: String(PAGE), ...(q() ? { q: q() } : {}), ...(cursor ? { cursor } : {}) } }),
+      );
+    },
+    { persist: false },
   );
   const report = useData(
     () => `adherence:${week()}`,
@@ -69,11 +85,8 @@ export function PlansPage() {
     { persist: false },
   );
   const cell = (repId: string, w: string) => report.data()?.items.find((r) => r.repId === repId && r.week === w);
-  const rows = () => {
-    const list = (reps.data()?.items ?? []).filter((u) => !u.disabled).map((u) => ({ id: u.id, name: u.name }));
-    for (const r of report.data()?.items ?? []) if (!list.some((x) => x.id === r.repId)) list.push({ id: r.repId, name: r.name ?? "" });
-    return list;
-  };
+  // a disabled rep stays listed only while the weeks shown have their plans
+  const rows = () => (reps.data()?.items ?? []).filter((u) => !u.disabled || (report.data()?.items ?? []).some((r) => r.repId === u.id));
   const weekText = (w: string) =>
     t("plans.weekLabel", {
       n: Number(w.slice(6)),
@@ -123,6 +136,23 @@ export function PlansPage() {
       <p class="muted" data-testid="plans-week-label">
         {weekText(week())}
       </p>
+      <div class="toolbar card row gap wrap">
+        <label class="field list-search">
+          <span>{t("targets.search")}</span>
+          <input
+            type="search"
+            value={search()}
+            placeholder={t("picker.typeRep")}
+            data-testid="plans-search"
+            onInput={(e) => {
+              const v = e.currentTarget.value;
+              setSearch(v);
+              clearTimeout(typing);
+              typing = setTimeout(() => setQ(v.trim()), 250);
+            }}
+          />
+        </label>
+      </div>
       <Ready
         when={reps.data() && report.data()?.week === week() && report.data()}
         error={reps.error() ?? report.error()}
@@ -218,6 +248,19 @@ export function PlansPage() {
               </For>
             </tbody>
           </table>
+          <PageNav
+            page={pages.index()}
+            size={PAGE}
+            total={reps.data()?.total ?? 0}
+            hasNext={(reps.data()?.nextCursor ?? null) !== null}
+            onPrev={pages.prev}
+            onNext={() => {
+              const c = reps.data()?.nextCursor;
+              if (c) pages.next(c);
+            }}
+            label={t("pager.label")}
+            testid="plans-pager"
+          />
         </Show>
       </Ready>
     </div>

@@ -1,8 +1,9 @@
-import { createSignal, For, Show } from "solid-js";
-import { ApiError, client, data, type User } from "../api.ts";
+import { createSignal, Show } from "solid-js";
+import { ApiError, client, data } from "../api.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
-import { activeReps } from "../users.ts";
+import type { Choice } from "../ui/Combobox.tsx";
+import { RepPicker } from "../ui/RepPicker.tsx";
 import { Modal } from "./Modal.tsx";
 
 type Errors = Record<string, string>;
@@ -20,21 +21,19 @@ const ruleOf: Record<string, MessageKey> = {
 export function ReassignDialog(props: {
   customerIds?: string[];
   /** With no customerIds: the rep whose customers move, chosen already (a rep's page). */
-  fromRepId?: string;
-  users: readonly User[];
+  fromRep?: Choice;
   onClose: () => void;
-  onDone: (moved: number, to: User) => void;
+  onDone: (moved: number, to: Choice) => void;
 }) {
   const all = () => props.customerIds === undefined;
-  const [from, setFrom] = createSignal(props.fromRepId ?? "");
-  const [to, setTo] = createSignal("");
+  const [fromRep, setFromRep] = createSignal<Choice | null>(props.fromRep ?? null);
+  const [toRep, setToRep] = createSignal<Choice | null>(null);
+  const from = () => fromRep()?.id ?? "";
+  const to = () => toRep()?.id ?? "";
   const [reason, setReason] = createSignal("");
   const [errors, setErrors] = createSignal<Errors>({});
   const [formError, setFormError] = createSignal("");
   const [busy, setBusy] = createSignal(false);
-  // A disabled rep's customers are the ones most in need of a new owner: every rep is a source.
-  const sources = () => props.users.filter((u) => u.role === "rep").sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
-  const targets = () => activeReps(props.users).filter((u) => u.id !== from());
 
   function check(): boolean {
     const e: Errors = {};
@@ -56,7 +55,7 @@ export function ReassignDialog(props: {
         ? { fromRepId: from(), toRepId: to(), reason: reason().trim() }
         : { customerIds: props.customerIds ?? [], toRepId: to(), reason: reason().trim() };
       const out = await data(client.customers.reassign.$post({ json }));
-      const target = props.users.find((u) => u.id === to());
+      const target = toRep();
       if (target) props.onDone(out.moved, target);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) setFormError(t("reassign.gone"));
@@ -86,42 +85,32 @@ export function ReassignDialog(props: {
     >
       <form class="form" onSubmit={submit} noValidate>
         <Show when={all()}>
-          <label class="field">
-            <span>{t("reassign.from")}</span>
-            <select
-              value={from()}
-              onChange={(e) => setFrom(e.currentTarget.value)}
-              aria-invalid={Boolean(errors().fromRepId)}
-              aria-describedby={errors().fromRepId ? "reassign-fromRepId-error" : undefined}
-              data-testid="reassign-from"
-            >
-              <option value="">{t("reassign.choose")}</option>
-              <For each={sources()}>
-                {(u) => (
-                  <option value={u.id}>
-                    {u.name}
-                    {u.disabled ? ` (${t("settings.disabled")})` : ""}
-                  </option>
-                )}
-              </For>
-            </select>
+          <div class="field">
+            {/* A disabled rep's customers are the ones most in need of a new owner: every rep is a source. */}
+            <RepPicker
+              label={t("reassign.from")}
+              value={fromRep()}
+              onChange={setFromRep}
+              invalid={Boolean(errors().fromRepId)}
+              describedBy={errors().fromRepId ? "reassign-fromRepId-error" : undefined}
+              testid="reassign-from"
+            />
             {msg("fromRepId")}
-          </label>
+          </div>
         </Show>
-        <label class="field">
-          <span>{t("reassign.to")}</span>
-          <select
-            value={to()}
-            onChange={(e) => setTo(e.currentTarget.value)}
-            aria-invalid={Boolean(errors().toRepId)}
-            aria-describedby={errors().toRepId ? "reassign-toRepId-error" : undefined}
-            data-testid="reassign-to"
-          >
-            <option value="">{t("reassign.choose")}</option>
-            <For each={targets()}>{(u) => <option value={u.id}>{u.name}</option>}</For>
-          </select>
+        <div class="field">
+          <RepPicker
+            label={t("reassign.to")}
+            value={toRep()}
+            onChange={setToRep}
+            enabledOnly
+            exclude={from() ? [from()] : []}
+            invalid={Boolean(errors().toRepId)}
+            describedBy={errors().toRepId ? "reassign-toRepId-error" : undefined}
+            testid="reassign-to"
+          />
           {msg("toRepId")}
-        </label>
+        </div>
         <label class="field">
           <span>{t("reassign.reason")}</span>
           <textarea

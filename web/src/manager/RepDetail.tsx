@@ -5,7 +5,6 @@ import { boardMoney, clubDay, clubMonth, clubYear, dateTime, dayLabel, monthLabe
 import { lang, t } from "../i18n/index.ts";
 import { Empty, ErrorBox, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { allUsers } from "../users.ts";
 import { alarmText } from "./Board.tsx";
 import { shiftDay } from "./Diaries.tsx";
 import { ReassignDialog } from "./Reassign.tsx";
@@ -35,8 +34,6 @@ export function RepDetail() {
   const [standing] = createResource(id, (rep) => data(client.reps[":id"].standing.$get({ param: { id: rep } })));
   const [moving, setMoving] = createSignal(false);
   const [moved, setMoved] = createSignal("");
-  // every user, read only when the manager opens the reassign dialog
-  const [everyone] = createResource(moving, () => allUsers());
   return (
     <div class="page">
       <p>
@@ -70,14 +67,13 @@ export function RepDetail() {
                   {moved()}
                 </p>
               </Show>
-              <Show when={moving() && everyone()}>
+              <Show when={moving()}>
                 <ReassignDialog
-                  fromRepId={id()}
-                  users={everyone() ?? []}
+                  fromRep={{ id: id(), label: s().name }}
                   onClose={() => setMoving(false)}
                   onDone={(n, to) => {
                     setMoving(false);
-                    setMoved(t("reassign.done", { n, name: to.name }));
+                    setMoved(t("reassign.done", { n, name: to.label }));
                   }}
                 />
               </Show>
@@ -344,10 +340,11 @@ function Contacts(props: { repId: string }) {
   const [page] = createResource(
     () => props.repId,
     async (repId) => {
-      const [contacts, customers] = await Promise.all([
-        data(client.contacts.$get({ query: { repId, month: clubMonth(), limit: "200" } })),
-        data(client.customers.$get({ query: { ownerId: repId, limit: "200" } })),
-      ]);
+      const contacts = await data(client.contacts.$get({ query: { repId, month: clubMonth(), limit: "200" } }));
+      // the names of the customers these contacts are with (a rep may have more customers than a page, and
+      // a contact may be with a customer since given to another rep)
+      const ids = [...new Set(contacts.items.map((c) => c.customerId))];
+      const customers = ids.length ? await data(client.customers.$get({ query: { ids: ids.join(","), limit: "200" } })) : { items: [] };
       return { items: contacts.items, more: contacts.nextCursor !== null, names: new Map(customers.items.map((c) => [c.id, c.name])) };
     },
   );

@@ -4,23 +4,32 @@ import { useData } from "../cache.ts";
 import { dateTime } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
+import type { Choice } from "../ui/Combobox.tsx";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
+import { createCursorPages, PageNav } from "../ui/Pager.tsx";
+import { RepPicker } from "../ui/RepPicker.tsx";
 import { Modal } from "./Modal.tsx";
 
-/** Prospects with three or more in-person contacts: continue, reassign or drop (SPEC §5). */
+const PAGE = 50;
+
+/**
+ * Prospects with three or more in-person contacts: continue, reassign or drop (SPEC §5).
+ * The queue a page at a time, longest waiting first, with the server's count of all
+ * that wait; the new owner is found by typing (any rep of the club).
+ */
 export function Review() {
+  const pages = createCursorPages();
   const queue = useData(
-    () => "review-queue",
-    () => data(client.prospects.review.$get({ query: { limit: "200" } })),
+    () => `review-queue:${pages.cursor() ?? ""}`,
+    () => {
+      const cursor = pages.cursor();
+      return data(client.prospects.review.$get({ query: { limit: String(PAGE), ...(cursor ? { cursor } : {}) } }));
+    },
     { persist: false },
-  );
-  const reps = useData(
-    () => "reps",
-    () => data(client.users.$get({ query: { role: "rep", limit: "200" } })),
   );
   const [busy, setBusy] = createSignal<string | null>(null);
   const [error, setError] = createSignal<{ id: string; err: unknown } | null>(null);
-  const [owner, setOwner] = createSignal<Record<string, string>>({});
+  const [owner, setOwner] = createSignal<Record<string, Choice | null>>({});
   /** the prospect whose drop waits for the manager's confirmation (a drop cannot be undone) */
   const [dropping, setDropping] = createSignal<{ id: string; name: string; owner: string } | null>(null);
 
@@ -28,9 +37,10 @@ export function Review() {
     setBusy(id);
     setError(null);
     try {
-      const json = decision === "reassign" ? { decision, ownerId: owner()[id] ?? "" } : decision === "drop" ? { decision } : { decision };
+      const json =
+        decision === "reassign" ? { decision, ownerId: owner()[id]?.id ?? "" } : decision === "drop" ? { decision } : { decision };
       await data(client.prospects[":id"].review.$post({ param: { id }, json: json as never }));
-      queue.mutate((q) => (q ? { ...q, items: q.items.filter((x) => x.customerId !== id) } : q));
+      queue.mutate((q) => (q ? { ...q, items: q.items.filter((x) => x.customerId !== id), total: q.total - 1 } : q));
     } catch (err) {
       setError({ id, err });
     } finally {
@@ -44,6 +54,13 @@ export function Review() {
         <div>
           <h1>{t("review.title")}</h1>
           <p class="muted">{t("review.help")}</p>
+          <Show when={queue.data()}>
+            {(q) => (
+              <p class="muted" data-testid="review-total" aria-live="polite">
+                {t("review.total", { n: q().total.toLocaleString() })}
+              </p>
+            )}
+          </Show>
         </div>
       </header>
       <Ready when={queue.data()} error={queue.error()} retry={queue.refetch}>
@@ -56,7 +73,7 @@ export function Review() {
               <tbody>
                 <For each={q().items}>
                   {(it) => (
-                    <tr>
+                    <tr data-testid="review-row" data-customer={it.customerId}>
                       <td>
                         <a href={`/c/${it.customerId}`}>{it.name}</a>
                       </td>
@@ -73,18 +90,16 @@ export function Review() {
                           >
                             {t("review.continue")}
                           </button>
-                          <label class="inline">
-                            <span class="sr-only">{t("review.newOwner")}</span>
-                            <select
-                              value={owner()[it.customerId] ?? ""}
-                              onChange={(e) => setOwner({ ...owner(), [it.customerId]: e.currentTarget.value })}
-                            >
-                              <option value="">{t("review.newOwner")}</option>
-                              <For each={(reps.data()?.items ?? []).filter((r) => r.id !== it.ownerId && !r.disabled)}>
-                                {(r) => <option value={r.id}>{r.name}</option>}
-                              </For>
-                            </select>
-                          </label>
+                          <RepPicker
+                            label={t("review.chooseOwner")}
+                            hideLabel
+                            placeholder={t("review.newOwner")}
+                            value={owner()[it.customerId] ?? null}
+                            onChange={(rep) => setOwner({ ...owner(), [it.customerId]: rep })}
+                            enabledOnly
+                            exclude={[it.ownerId]}
+                            testid="review-owner"
+                          />
                           <button
                             type="button"
                             class="btn secondary small"
@@ -114,6 +129,19 @@ export function Review() {
                 </For>
               </tbody>
             </table>
+            <PageNav
+              page={pages.index()}
+              size={PAGE}
+              total={q().total}
+              hasNext={q().nextCursor !== null}
+              onPrev={pages.prev}
+              onNext={() => {
+                const c = q().nextCursor;
+                if (c) pages.next(c);
+              }}
+              label={t("pager.label")}
+              testid="review-pager"
+            />
           </Show>
         )}
       </Ready>

@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from "solid-js";
+import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { ApiError, client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubMonth, money, monthLabel, pct, shiftMonth } from "../format.ts";
@@ -6,15 +6,36 @@ import { t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
+import { createCursorPages, PageNav } from "../ui/Pager.tsx";
+import "./lists.css";
+
+const PAGE = 50;
 
 const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
 
-/** Monthly revenue targets per rep (第六条 2②), validated as typed, saved one row at a time. */
+/**
+ * Monthly revenue targets per rep (第六条 2②), validated as typed, saved one row at a
+ * time. The club's enabled reps a page at a time, found by name or e-mail, with the
+ * server's count: every rep is reachable however many there are.
+ */
 export function Targets() {
   const [month, setMonth] = createSignal(clubMonth());
+  const [search, setSearch] = createSignal("");
+  const [q, setQ] = createSignal("");
+  const pages = createCursorPages();
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  createEffect(on(q, () => pages.reset(), { defer: true }));
   const reps = useData(
-    () => "reps",
-    () => data(client.users.$get({ query: { role: "rep", limit: "200" } })),
+    () => `reps:targets:${JSON.stringify([q(), pages.cursor() ?? ""])}`,
+    () => {
+      const cursor = pages.cursor();
+      return data(
+        client.users.$get({
+          query: { role: "rep", disabled: "false", limit: String(PAGE), ...(q() ? { q: q() } : {}), ...(cursor ? { cursor } : {}) },
+        }),
+      );
+    },
+    { persist: false },
   );
   const quota = useData(
     () => `quota:${month()}`,
@@ -77,9 +98,33 @@ export function Targets() {
           <Icon name="lock" size={16} /> {t("targets.closedReason")}
         </p>
       </Show>
+      <div class="toolbar card row gap wrap">
+        <label class="field list-search">
+          <span>{t("targets.search")}</span>
+          <input
+            type="search"
+            value={search()}
+            placeholder={t("picker.typeRep")}
+            data-testid="targets-search"
+            onInput={(e) => {
+              const v = e.currentTarget.value;
+              setSearch(v);
+              clearTimeout(typing);
+              typing = setTimeout(() => setQ(v.trim()), 250);
+            }}
+          />
+        </label>
+        <Show when={reps.data()}>
+          {(r) => (
+            <span class="muted small" data-testid="targets-total" aria-live="polite">
+              {t("targets.total", { n: r().total.toLocaleString() })}
+            </span>
+          )}
+        </Show>
+      </div>
       <Ready when={reps.data()} error={reps.error()} retry={reps.refetch}>
         {(r) => (
-          <Show when={r().items.length > 0} fallback={<Empty icon="user">{t("targets.noReps")}</Empty>}>
+          <Show when={r().items.length > 0} fallback={<Empty icon="user">{q() ? t("targets.noMatch") : t("targets.noReps")}</Empty>}>
             <table class="table">
               <TableHead
                 columns={[
@@ -91,9 +136,9 @@ export function Targets() {
                 ]}
               />
               <tbody>
-                <For each={r().items.filter((u) => !u.disabled)}>
+                <For each={r().items}>
                   {(u) => (
-                    <tr>
+                    <tr data-testid="target-row" data-rep={u.id}>
                       <td>{u.name}</td>
                       <td class="num">{money(rowFor(u.id)?.target)}</td>
                       <td class="num">{money(rowFor(u.id)?.achieved)}</td>
@@ -141,6 +186,19 @@ export function Targets() {
                 </For>
               </tbody>
             </table>
+            <PageNav
+              page={pages.index()}
+              size={PAGE}
+              total={r().total}
+              hasNext={r().nextCursor !== null}
+              onPrev={pages.prev}
+              onNext={() => {
+                const c = r().nextCursor;
+                if (c) pages.next(c);
+              }}
+              label={t("pager.label")}
+              testid="targets-pager"
+            />
           </Show>
         )}
       </Ready>

@@ -1,15 +1,18 @@
 import { A } from "@solidjs/router";
-import { createMemo, createResource, createSignal, For, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
 import { ApiError, client, data, type User } from "../api.ts";
+import { useData } from "../cache.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
 import { me } from "../session.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { allUsers } from "../users.ts";
+import { createCursorPages, PageNav } from "../ui/Pager.tsx";
 import { Modal } from "./Modal.tsx";
 import { TeamCell, userTeams } from "./TeamCell.tsx";
 import "./manager.css";
+
+const PAGE = 50;
 
 /** The server's rules for these fields (server/src/auth/schemas.ts), checked before sending. */
 const NAME_MAX = 120;
@@ -66,8 +69,7 @@ function FieldMsg(props: { errors: Errors; field: string; id: string }) {
  * through PATCH /users/:id, with a confirmation for what takes effect at once.
  */
 export function UsersPage() {
-  const [loaded, setLoaded] = createSignal(0);
-  const [users, { refetch, mutate }] = createResource(() => allUsers(setLoaded));
+  const [search, setSearch] = createSignal("");
   const [q, setQ] = createSignal("");
   const [role, setRole] = createSignal("");
   const [state, setState] = createSignal("");
@@ -80,18 +82,33 @@ export function UsersPage() {
   /** What the server allows: managers change reps; admins anyone but another admin's role, never their own role or state. */
   const canEdit = (u: User) => isAdmin() || u.role === "rep" || u.role === "lead" || isMe(u);
   const canToggle = (u: User) => !isMe(u) && u.role !== "admin" && (isAdmin() || u.role === "rep" || u.role === "lead");
-  const teams = userTeams(refetch);
 
-  const shown = createMemo(() => {
-    const needle = q().trim().toLowerCase();
-    return (users() ?? []).filter(
-      (u) =>
-        (!needle || u.name.toLowerCase().includes(needle) || (u.email ?? "").toLowerCase().includes(needle)) &&
-        (!role() || u.role === role()) &&
-        (!state() || (state() === "disabled") === Boolean(u.disabled)),
-    );
-  });
-  const replace = (u: User) => mutate((list) => (list ?? []).map((x) => (x.id === u.id ? u : x)));
+  // the filters go to the server (name or e-mail, role, state); a page of them at a time
+  const pages = createCursorPages();
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  const filters = createMemo(() => ({
+    ...(q() ? { q: q() } : {}),
+    ...(role() ? { role: role() as "rep" | "lead" | "manager" | "admin" } : {}),
+    ...(state() ? { disabled: state() === "disabled" ? ("true" as const) : ("false" as const) } : {}),
+  }));
+  createEffect(on(filters, () => pages.reset(), { defer: true }));
+  const list = useData(
+    () => `users:list:${JSON.stringify([filters(), pages.cursor() ?? ""])}`,
+    () => {
+      const cursor = pages.cursor();
+      return data(client.users.$get({ query: { ...filters(), limit: String(PAGE), ...(cursor ? { cursor } : {}) } }));
+    },
+    { persist: false },
+  );
+  // the club's count, whatever the filters
+  const club = useData(
+    () => "users:total",
+    () => data(client.users.$get({ query: { limit: "1" } })),
+    { persist: false },
+  );
+  const teams = userTeams(() => void list.refetch());
+  const shown = () => list.data()?.items ?? [];
+  const replace = (u: User) => list.mutate((p) => (p ? { ...p, items: p.items.map((x) => (x.id === u.id ? u : x)) } : p));
 
   async function enable(u: User) {
     setRowError("");
@@ -109,14 +126,24 @@ export function UsersPage() {
         <div>
           <h1>{t("users.title")}</h1>
           <p class="muted" data-testid="users-total" aria-live="polite">
-            {users() ? t("users.total", { n: users()!.length }) : t("users.loading", { n: loaded() })}
+            {club.data() ? t("users.total", { n: club.data()!.total }) : ""}
           </p>
         </div>
       </header>
       <div class="toolbar card">
         <label class="field">
           <span>{t("users.search")}</span>
-          <input type="search" value={q()} onInput={(e) => setQ(e.currentTarget.value)} data-testid="users-search" />
+          <input
+            type="search"
+            value={search()}
+            onInput={(e) => {
+              const v = e.currentTarget.value;
+              setSearch(v);
+              clearTimeout(typing);
+              typing = setTimeout(() => setQ(v.trim()), 250);
+            }}
+            data-testid="users-search"
+          />
         </label>
         <label class="field">
           <span>{t("users.roleFilter")}</span>
@@ -137,7 +164,7 @@ export function UsersPage() {
           </select>
         </label>
         <span class="muted small" data-testid="users-shown">
-          {t("users.shown", { n: shown().length })}
+          {list.data() ? t("users.searchTotal", { n: list.data()!.total }) : ""}
         </span>
       </div>
       <Show when={notice()}>
@@ -150,7 +177,7 @@ export function UsersPage() {
           {rowError()}
         </p>
       </Show>
-      <Ready when={users()} error={users.error} retry={refetch}>
+      <Ready when={list.data()} error={list.error()} retry={list.refetch}>
         <Show when={shown().length > 0} fallback={<Empty icon="user">{t("users.empty")}</Empty>}>
           <table class="table" data-testid="users-table">
             <TableHead
@@ -230,11 +257,25 @@ export function UsersPage() {
               </For>
             </tbody>
           </table>
+          <PageNav
+            page={pages.index()}
+            size={PAGE}
+            total={list.data()?.total ?? 0}
+            hasNext={(list.data()?.nextCursor ?? null) !== null}
+            onPrev={pages.prev}
+            onNext={() => {
+              const c = list.data()?.nextCursor;
+              if (c) pages.next(c);
+            }}
+            label={t("pager.label")}
+            testid="users-pager"
+          />
         </Show>
       </Ready>
       <AddUser
         onAdded={(u) => {
-          mutate((list) => [...(list ?? []), u]);
+          void list.refetch();
+          void club.refetch();
           setNotice(t("users.added", { name: u.name }));
         }}
       />
