@@ -310,7 +310,7 @@ describe("a rep's daily jobs on the phone", () => {
     expect(await page.getByTestId("login-notice").textContent()).toContain("已在本机退出");
     expect(await page.locator('input[name="club"]').inputValue()).toBe(club.slug);
     const cached = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("clubhouse.cache.")));
-    expect(cached).toEqual([]);
+    expect(cached, `kept: ${cached.join(", ")}`).toEqual([]);
     // Reopening the app offline does not bring the session back.
     await page.reload();
     await page.getByTestId("sign-in").waitFor({ timeout: 20_000 });

@@ -17,6 +17,8 @@ export function readCache<T>(key: string, s = scope): { data: T; at: number } | 
   }
 }
 export function writeCache(key: string, data: unknown, s = scope) {
+  // Nobody signed in (or signing out): an answer still arriving is not kept on the device.
+  if (!s) return;
   try {
     localStorage.setItem(`${PREFIX}${s}:${key}`, JSON.stringify({ data, at: Date.now() }));
   } catch {
@@ -27,10 +29,10 @@ export function setCacheScope(s: string) {
   scope = s;
 }
 export function clearCache() {
-  for (let i = localStorage.length - 1; i >= 0; i--) {
-    const k = localStorage.key(i);
-    if (k?.startsWith(PREFIX)) localStorage.removeItem(k);
-  }
+  // Keys first, then removals: the order of localStorage.key(i) is not stable while
+  // items are removed (Chromium reorders), so removing by index can skip a key.
+  const keys = Object.keys(localStorage).filter((k) => k.startsWith(PREFIX));
+  for (const k of keys) localStorage.removeItem(k);
 }
 
 export interface Loaded<T> {

@@ -101,6 +101,8 @@ function begin(m: Me) {
 async function refreshMe() {
   try {
     const m = await data(client.me.$get());
+    // signed out meanwhile: nothing to refresh
+    if (!me()) return;
     setMe(m);
     writeCache(ME_KEY, m, "global");
   } catch {}
@@ -147,6 +149,8 @@ export async function signIn(form: { club: string; email: string; password: stri
 async function endSession(why: "expired" | "offline" | null = null) {
   disconnectLive();
   stopOutbox();
+  // Scope first: an answer in flight that arrives after this is not written back.
+  setCacheScope("");
   clearCache();
   setNotice(why);
   setMe(null);
