@@ -352,7 +352,14 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     if (!p) {
       p = (async () => {
         const version = await versions.current(tenantId);
-        return { version, s: await source().snapshot(tenantId) };
+        const s = await source().snapshot(tenantId);
+        // The first read of a version is the base the next recompute diffs against, so the
+        // first write after boards open sends a delta, not the whole board. Never a later
+        // read of a version already kept: a base may be older than what a client holds
+        // (the delta's rows are whole, so they still land right), never newer.
+        const kept = lastSent.get(tenantId);
+        if (!kept || kept.version < version) lastSent.set(tenantId, { version, s });
+        return { version, s };
       })().finally(() => reading.delete(tenantId));
       reading.set(tenantId, p);
     }
