@@ -100,8 +100,8 @@ type BulkAck = { level: string; n: number } | { repId: string; name: string };
  * Live alarms, newest first, a page at a time (cursor); a manager acknowledges each,
  * or all of a level or of a rep at once (with a confirm). The badge is the server's
  * count of unacknowledged alarms (the live boards carry it), never the length of a
- * page. The list is read again only when alarms change (a `quota:alarm`, or the
- * counts moving), not on every board write. With none open, the panel says what the
+ * page. The list is read again only when those counts move (an alarm raised, cleared
+ * or acknowledged), not on every board write. With none open, the panel says what the
  * board's level chips say (`belowPace`: rows below pace, null while the board loads),
  * so it never calls everyone on pace beside a row with an alarm level.
  */
@@ -132,7 +132,8 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null })
     }
   }
   onMount(() => void load());
-  useLiveSoon(["quota:alarm"], () => void load());
+  // After a reconnect that may have missed news: the first page again.
+  useLiveSoon([], () => void load());
   // The server's counts moved (an alarm raised, cleared or acknowledged anywhere): the first page again.
   createEffect(
     on(
