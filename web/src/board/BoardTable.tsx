@@ -52,7 +52,7 @@ export const OVERSCAN = 8;
 /**
  * Which rows of a board of `count` rows of `rowHeight` px are on screen, plus
  * `overscan` either side, for a body whose top is `bodyTop` px from the viewport's
- * top in a viewport `viewport` px high. Pure: tested on its own.
+ * top in a viewport `viewport` px high.
  */
 export function windowOf(count: number, rowHeight: number, bodyTop: number, viewport: number, overscan = OVERSCAN) {
   const h = Math.max(1, rowHeight);
