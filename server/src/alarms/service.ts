@@ -1,5 +1,5 @@
 import { alarms, type Tx, users, withTenant } from "@clubhouse/db";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
@@ -147,4 +147,88 @@ function acknowledgeTx(ctx: ServiceContext, id: string) {
       .returning();
     return { alarm: presentAlarm(next!), changed: true };
   });
+}
+
+/** Unacknowledged: neither acknowledged nor cleared (what the board's badge counts and `status=unacknowledged` lists). */
+const unacknowledged = () => and(isNull(alarms.acknowledgedAt), isNull(alarms.clearedAt));
+
+export interface AlarmCounts {
+  total: number;
+  byKind: Record<string, number>;
+  /** alarms without a level (complaints, month close, …) are counted under their kind only */
+  byLevel: Record<string, number>;
+}
+
+/** The club's unacknowledged alarms, counted in the database (one grouped read). */
+export async function countUnacknowledged(tx: Tx): Promise<AlarmCounts> {
+  const rows = await tx
+    .select({ kind: alarms.kind, level: alarms.level, n: sql<number>`count(*)::int` })
+    .from(alarms)
+    .where(unacknowledged())
+    .groupBy(alarms.kind, alarms.level);
+  const out: AlarmCounts = { total: 0, byKind: {}, byLevel: {} };
+  for (const r of rows) {
+    const n = Number(r.n);
+    out.total += n;
+    out.byKind[r.kind] = (out.byKind[r.kind] ?? 0) + n;
+    if (r.level) out.byLevel[r.level] = (out.byLevel[r.level] ?? 0) + n;
+  }
+  return out;
+}
+
+/** Managers: the counts of the club's unacknowledged alarms (GET /alarms/counts). */
+export function alarmCounts(ctx: ServiceContext) {
+  return withTenant(ctx.deps.database, ctx.tenantId, (tx) => countUnacknowledged(tx));
+}
+
+export type AckFilter = { ids: string[] } | { level?: string | undefined; kind?: string | undefined; repId?: string | undefined };
+
+/**
+ * A manager acknowledges many alarms at once: the listed ids, or every unacknowledged
+ * alarm of a level, a kind and/or a rep. One transaction; alarms already acknowledged
+ * (or cleared) are left as they are. Managers hear of it once, by one compact event
+ * (`quota:alarm` kind "acknowledged" with the count and the filter, not one per alarm),
+ * and the boards' counters move through the next board delta.
+ */
+export async function acknowledgeMany(ctx: ServiceContext, filter: AckFilter) {
+  const at = ctx.deps.clock.now();
+  const acknowledged = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const where =
+      "ids" in filter
+        ? and(unacknowledged(), inArray(alarms.id, filter.ids))
+        : and(
+            unacknowledged(),
+            filter.level ? eq(alarms.level, filter.level) : undefined,
+            filter.kind ? eq(alarms.kind, filter.kind) : undefined,
+            filter.repId ? eq(alarms.repId, filter.repId) : undefined,
+          );
+    const rows = await tx
+      .update(alarms)
+      .set({ acknowledgedAt: at, acknowledgedBy: actorId(ctx.actor) })
+      .where(where)
+      .returning({ id: alarms.id });
+    return rows.length;
+  });
+  if (acknowledged > 0) {
+    ctx.deps.live.publish([
+      {
+        tenantId: ctx.tenantId,
+        audience: { to: "managers" },
+        event: "quota:alarm",
+        payload: {
+          id: "",
+          repId: "repId" in filter ? (filter.repId ?? "") : "",
+          level: "level" in filter ? (filter.level ?? null) : null,
+          kind: "acknowledged",
+          at: at.toISOString(),
+          bulk: true,
+          count: acknowledged,
+          // the filter, not the ids: one small event however many were acknowledged
+          filter: "ids" in filter ? { ids: filter.ids.length } : filter,
+        },
+      },
+    ]);
+    await ctx.deps.live.boardChanged(ctx.tenantId);
+  }
+  return { acknowledged };
 }

@@ -1,16 +1,50 @@
-import { withTenant } from "@clubhouse/db";
+import { repDayContacts, type Tx, withTenant } from "@clubhouse/db";
+import { eq, sql } from "drizzle-orm";
+import { countUnacknowledged } from "../alarms/service.ts";
 import type { Deps } from "../deps.ts";
 import { openPaceAlarms } from "../quotas/pace.ts";
 import { clubClock } from "../quotas/read.ts";
 import { quotaRowsFrom } from "../quotas/service.ts";
+import { canonicalBoards } from "../realtime/board-delta.ts";
 import type { BoardSource } from "../realtime/boards.ts";
+import { dayOf } from "../time/club-time.ts";
 import { currentBoards, yearReads } from "./service.ts";
 
 /**
- * A ready BoardSource for `deps.boards`: the leaderboards for everyone in the club,
- * and for managers the quota board (every rep's live pace this month and the open
- * pace alarms). One transaction and one read per table (the year's rows, summed
- * here per board), since every write of a club with open boards recomputes them.
+ * Contacts logged today (the club's day in its time zone), per rep and in all, from
+ * the maintained per-day rows: every channel counts, a voided contact does not (its
+ * void takes it off the same rows). Only reps with a contact today are listed.
+ */
+export async function contactsToday(tx: Tx, day: string) {
+  const rows = await tx
+    .select({
+      repId: repDayContacts.repId,
+      n: sql<number>`(${repDayContacts.visits} + ${repDayContacts.demos} + ${repDayContacts.calls} + ${repDayContacts.letters})::int`,
+    })
+    .from(repDayContacts)
+    .where(eq(repDayContacts.day, day));
+  const reps: Record<string, number> = {};
+  let total = 0;
+  for (const r of rows) {
+    const n = Number(r.n);
+    if (n <= 0) continue;
+    reps[r.repId] = n;
+    total += n;
+  }
+  return { day, total, reps };
+}
+
+/**
+ * A ready BoardSource for `deps.boards`: for everyone in the club the leaderboards
+ * and today's contacts (per rep and the club's total); for managers the quota board
+ * (every rep's pace level this month, the open pace alarms) and the counts of
+ * unacknowledged alarms. One transaction and one read per table (the year's rows,
+ * summed here per board), since every write of a club with open boards recomputes
+ * them.
+ *
+ * Nothing in it moves with the clock alone (no per-row pace or elapsed share: the
+ * client works those out from attainment and its clock), so a write changes only
+ * the rows it touched and the deltas stay small (see realtime/board-delta.ts).
  */
 export function quotaBoardSource(deps: Deps): BoardSource {
   return {
@@ -18,14 +52,24 @@ export function quotaBoardSource(deps: Deps): BoardSource {
       const ctx = { deps, tenantId, actor: { kind: "system" } as const };
       return withTenant(deps.database, tenantId, async (tx) => {
         const clock = await clubClock(tx, ctx);
-        const [reads, alarms] = await Promise.all([yearReads(tx, clock), openPaceAlarms(tx)]);
+        const [reads, alarms, today, alarmCounts] = await Promise.all([
+          yearReads(tx, clock),
+          openPaceAlarms(tx),
+          contactsToday(tx, dayOf(clock.now, clock.tz)),
+          countUnacknowledged(tx),
+        ]);
         const month = [clock.month];
         const quota = {
           month: clock.month,
-          reps: quotaRowsFrom(ctx, clock, clock.month, reads.reps, reads.figures.targetSums(month), reads.figures.revenueSums(month)),
+          reps: quotaRowsFrom(ctx, clock, clock.month, reads.reps, reads.figures.targetSums(month), reads.figures.revenueSums(month)).map(
+            (r) => ({ repId: r.repId, name: r.name, target: r.target, achieved: r.achieved, attainment: r.attainment, level: r.level }),
+          ),
           alarms: alarms.map((a) => ({ id: a.id, repId: a.repId, level: a.level, message: a.message, raisedAt: a.raisedAt.toISOString() })),
         };
-        return { club: { leaderboard: currentBoards(clock, reads), at: quota.month }, managers: { quota } };
+        return {
+          club: canonicalBoards({ leaderboard: currentBoards(clock, reads), at: quota.month, today }),
+          managers: canonicalBoards({ quota, alarmCounts }),
+        };
       });
     },
   };

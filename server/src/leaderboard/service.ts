@@ -5,6 +5,7 @@ import type { Deps } from "../deps.ts";
 import { toYuan } from "../money.ts";
 import { type ClubClock, clubClock, loadReps, monthFigures, sumByRep } from "../quotas/read.ts";
 import { attainment } from "../quotas/rules.ts";
+import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
 import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
 
@@ -114,13 +115,8 @@ function buildBoard(reads: Awaited<ReturnType<typeof boardReads>>, months: ClubM
         },
       };
     });
-  rows.sort(
-    (a, b) =>
-      b.revenueFen - a.revenueFen ||
-      (b.row.attainment ?? Number.NEGATIVE_INFINITY) - (a.row.attainment ?? Number.NEGATIVE_INFINITY) ||
-      (a.row.name < b.row.name ? -1 : a.row.name > b.row.name ? 1 : 0) ||
-      (a.row.repId < b.row.repId ? -1 : 1),
-  );
+  // The shared total order (realtime/board-delta.ts): web clients re-sort deltas with it.
+  rows.sort((a, b) => compareBoardRows(a.row, b.row));
   return rows.map((r, i) => ({ ...r.row, rank: i + 1 }));
 }
 

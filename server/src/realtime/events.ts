@@ -1,4 +1,7 @@
 import type { Role } from "@clubhouse/db";
+import type { BoardDelta } from "./board-delta.ts";
+
+export type { BoardDelta } from "./board-delta.ts";
 
 /**
  * The live channel's events (SPEC §10), typed once and shared with the web client.
@@ -37,6 +40,12 @@ export interface ServerToClientEvents {
   "standing:changed": (e: { repId: string; [k: string]: unknown }) => void;
   "revenue:recorded": (e: { id: string; repId: string; customerId: string; amount: number; occurredAt: string }) => void;
   "board:snapshot": (e: { version: number; boards: Record<string, unknown> }) => void;
+  /**
+   * To sockets that opted in (`auth: {deltas: true}`) instead of a full snapshot and
+   * `leaderboard:update` per recompute: what changed since version `from` (board-delta.ts).
+   * A client holding another version asks `board:sync`.
+   */
+  "board:delta": (e: BoardDelta) => void;
   "session:ended": (e: { reason: string }) => void;
   /** To the user's own sockets only: their role changed, so the app reloads who they are and switches its shell. */
   "role:changed": (e: { role: string }) => void;
@@ -111,6 +120,8 @@ export interface SocketData {
   userId: string;
   role: Role;
   sessionId: string;
+  /** The client takes board deltas (`auth.deltas === true`) instead of full snapshots and `leaderboard:update`. */
+  deltas?: boolean;
 }
 
 export function roomOf(tenantId: string, audience: Audience | { to: "user"; userId: string }, _role?: Role): string {

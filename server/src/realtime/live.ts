@@ -4,6 +4,7 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
 import type { AuthContext } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
+import { diffBoards } from "./board-delta.ts";
 import { type BoardSnapshot, boardsFor, emptyBoards, isManager } from "./boards.ts";
 import { Coalescer } from "./coalesce.ts";
 import type {
@@ -58,12 +59,26 @@ export function sessionRoom(tenantId: string, sessionId: string): string {
   return `club:${tenantId}:session:${sessionId}`;
 }
 
-/** Every room a socket belongs to: its club, managers or its rep room, its user and its session. */
+/** The club's sockets that take board deltas, and those that take full snapshots and `leaderboard:update` (SPEC §10). */
+export function boardFormRoom(tenantId: string, deltas: boolean): string {
+  return `club:${tenantId}:${deltas ? "deltas" : "full"}`;
+}
+
+/** Whether a handshake opts in to board deltas. */
+export function wantsDeltas(auth: unknown): boolean {
+  return typeof auth === "object" && auth !== null && (auth as { deltas?: unknown }).deltas === true;
+}
+
+/** How many clubs' last snapshots a process keeps to diff the next one against. */
+export const DELTA_BASES = 500;
+
+/** Every room a socket belongs to: its club, managers or its rep room, its user and its session, and how it takes boards. */
 export function roomsOfSocket(d: SocketData): string[] {
   const rooms = [
     roomOf(d.tenantId, { to: "club" }),
     roomOf(d.tenantId, { to: "user", userId: d.userId }),
     sessionRoom(d.tenantId, d.sessionId),
+    boardFormRoom(d.tenantId, d.deltas === true),
   ];
   // A team lead joins neither the managers' room (club-wide data) nor a rep's: the club's
   // rooms and their own only, so they get the club board as a rep does (docs/access.md).
@@ -122,20 +137,56 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     logger.warn(`live: Redis is unavailable; ${what} reached this process's sockets only`);
   }
 
+  /** Per club, the last snapshot this process sent, to diff the next one against. */
+  const lastSent = new Map<string, { version: number; s: BoardSnapshot }>();
+
   /**
-   * The broadcasts of one snapshot, with a turn of the event loop between them: a big
+   * The broadcasts of one recompute, with a turn of the event loop between them: a big
    * club's boards take milliseconds each to encode, and events of other clubs' writes
    * (revenue:recorded, …) go out in between instead of waiting for all of them. The
    * coalescer never runs one club twice at once, so a club's broadcasts stay in order.
+   *
+   * Sockets that opted in to deltas get `board:delta` from the previous version when this
+   * process sent that one (the usual case), else the full snapshot (first recompute here,
+   * a version gap, or another process minted the version in between: a delta from a
+   * version the clients may not hold would only make each of them ask `board:sync`).
+   * Other sockets get the full snapshot and SPEC §10's `leaderboard:update` per period.
    */
   async function emitSnapshot(tenantId: string, version: number, s: BoardSnapshot) {
+    const club = roomOf(tenantId, { to: "club" });
     const managers = roomOf(tenantId, { to: "managers" });
-    io.to(managers).emit("board:snapshot", { version, boards: boardsFor("manager", s) });
+    const full = boardFormRoom(tenantId, false);
+    const deltas = boardFormRoom(tenantId, true);
+    const prev = lastSent.get(tenantId);
+    lastSent.delete(tenantId);
+    lastSent.set(tenantId, { version, s });
+    if (lastSent.size > DELTA_BASES) lastSent.delete(lastSent.keys().next().value as string);
+
+    // One process alone with no socket here taking deltas: no diff to work out.
+    const anyDeltas = !!redis || io.of("/").adapter.rooms.has(deltas);
+    if (prev && prev.version === version - 1 && anyDeltas) {
+      io.to(managers)
+        .except(full)
+        .emit("board:delta", diffBoards(boardsFor("manager", prev.s), boardsFor("manager", s), prev.version, version));
+      io.to(club)
+        .except([managers, full])
+        .emit("board:delta", diffBoards(prev.s.club, s.club, prev.version, version));
+    } else {
+      io.to(managers)
+        .except(full)
+        .emit("board:snapshot", { version, boards: boardsFor("manager", s) });
+      await yieldTurn();
+      if (closed) return;
+      io.to(club).except([managers, full]).emit("board:snapshot", { version, boards: s.club });
+    }
     await yieldTurn();
     if (closed) return;
-    io.to(roomOf(tenantId, { to: "club" }))
-      .except(managers)
-      .emit("board:snapshot", { version, boards: s.club });
+    io.to(managers)
+      .except(deltas)
+      .emit("board:snapshot", { version, boards: boardsFor("manager", s) });
+    await yieldTurn();
+    if (closed) return;
+    io.to(club).except([managers, deltas]).emit("board:snapshot", { version, boards: s.club });
     // SPEC §10's leaderboard:update, one per period, from the same versioned snapshot.
     const lb = s.club.leaderboard as Partial<Record<LeaderboardPeriod, LeaderboardRow[]>> | undefined;
     const at = typeof s.club.at === "string" ? s.club.at : "";
@@ -145,7 +196,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
         if (!rows) continue;
         await yieldTurn();
         if (closed) return;
-        io.to(roomOf(tenantId, { to: "club" })).emit("leaderboard:update", { period, at, rows, version });
+        io.to(full).emit("leaderboard:update", { period, at, rows, version });
       }
     }
   }
@@ -304,7 +355,14 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     if (!p) {
       p = (async () => {
         const version = await versions.current(tenantId);
-        return { version, s: await source().snapshot(tenantId) };
+        const s = await source().snapshot(tenantId);
+        // The first read of a version is the base the next recompute diffs against, so the
+        // first write after boards open sends a delta, not the whole board. Never a later
+        // read of a version already kept: a base may be older than what a client holds
+        // (the delta's rows are whole, so they still land right), never newer.
+        const kept = lastSent.get(tenantId);
+        if (!kept || kept.version < version) lastSent.set(tenantId, { version, s });
+        return { version, s };
       })().finally(() => reading.delete(tenantId));
       reading.set(tenantId, p);
     }
@@ -419,7 +477,13 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   io.use((socket, next) => {
     authenticateHandshake(deps, socket.request, socket.handshake.auth)
       .then(async (ctx) => {
-        socket.data = { tenantId: ctx.tenant.id, userId: ctx.user.id, role: ctx.user.role, sessionId: ctx.sessionId };
+        socket.data = {
+          tenantId: ctx.tenant.id,
+          userId: ctx.user.id,
+          role: ctx.user.role,
+          sessionId: ctx.sessionId,
+          deltas: wantsDeltas(socket.handshake.auth),
+        };
         await recover(socket);
       })
       .then(

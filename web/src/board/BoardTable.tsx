@@ -1,5 +1,5 @@
 import { A } from "@solidjs/router";
-import { For, Show } from "solid-js";
+import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { boardMoney, pct } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { AttainmentBar, LevelChip } from "../ui/common.tsx";
@@ -9,11 +9,15 @@ import type { BoardRow } from "./useBoard.ts";
 /** No in-person visit this month: neither compliant nor short, just nothing yet. */
 const noVisits = (r: { existing: number; prospect: number }) => r.existing + r.prospect === 0;
 
-/** The club's totals over the board's rows: revenue against target, today's contacts, reps on the 1:3 ratio. */
-export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean }) {
+/**
+ * The club's totals over the board's rows: revenue against target, today's contacts, reps
+ * on the 1:3 ratio. `today` is the server's count of the club's contacts today (the live
+ * boards carry it); without it, the rows' own counts are added up.
+ */
+export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean; today?: number | null }) {
   const revenue = () => props.rows.reduce((s, r) => s + r.revenue, 0);
   const target = () => props.rows.reduce((s, r) => s + (r.target ?? 0), 0);
-  const today = () => props.rows.reduce((s, r) => s + (r.today ?? 0), 0);
+  const today = () => props.today ?? props.rows.reduce((s, r) => s + (r.today ?? 0), 0);
   // A rep with no in-person visits yet is not "on ratio" (3·0 ≥ 0 says nothing about their work).
   const onRatio = () => props.rows.filter((r) => r.ratio.compliant && !noVisits(r.ratio)).length;
   return (
@@ -30,7 +34,7 @@ export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean }) {
       </div>
       <div>
         <dt>{t("board.today")}</dt>
-        <dd>{today()}</dd>
+        <dd data-testid="board-today-total">{today()}</dd>
       </div>
       <div>
         <dt>{t("board.onRatio")}</dt>
@@ -42,7 +46,30 @@ export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean }) {
   );
 }
 
-/** The leaderboard rows: rank, rep, attainment bar (100% marker, elapsed-part marker), figures, level, 1:3, contacts today. */
+/** Rows rendered beyond the screen's edge, above and below. */
+export const OVERSCAN = 8;
+
+/**
+ * Which rows of a board of `count` rows of `rowHeight` px are on screen, plus
+ * `overscan` either side, for a body whose top is `bodyTop` px from the viewport's
+ * top in a viewport `viewport` px high.
+ */
+export function windowOf(count: number, rowHeight: number, bodyTop: number, viewport: number, overscan = OVERSCAN) {
+  const h = Math.max(1, rowHeight);
+  const first = Math.floor(-bodyTop / h);
+  const last = Math.ceil((viewport - bodyTop) / h);
+  const start = Math.min(count, Math.max(0, first - overscan));
+  const end = Math.max(start, Math.min(count, last + overscan));
+  return { start, end };
+}
+
+/**
+ * The leaderboard rows: rank, rep, attainment bar (100% marker, elapsed-part marker),
+ * figures, level, 1:3, contacts today. Windowed: only the rows on screen (and a few
+ * either side) are in the DOM, with spacers for the rest, so a board of 2,000 reps
+ * costs what one screenful costs; `aria-rowcount`/`aria-rowindex` tell assistive
+ * technology the whole table's size and each row's place. The page scrolls as before.
+ */
 export function BoardTable(props: {
   rows: BoardRow[];
   elapsed: number;
@@ -51,10 +78,67 @@ export function BoardTable(props: {
   /** what the pace figure means (attainment against the elapsed part of the period), as its tooltip */
   paceHelp?: string;
 }) {
+  let table: HTMLTableElement | undefined;
+  let head: HTMLTableRowElement | undefined;
+  const [rowHeight, setRowHeight] = createSignal(props.tv ? 80 : 56);
+  const [range, setRange] = createSignal({ start: 0, end: 40 });
+  let frame = 0;
+
+  /** One layout read of the table's top (and, when rows are shown, of one row's height). */
+  function place() {
+    frame = 0;
+    if (!table) return;
+    const sample = table.querySelector<HTMLElement>("tr.board-row[data-rep]");
+    if (sample) {
+      const h = sample.getBoundingClientRect().height;
+      if (h > 0 && Math.abs(h - rowHeight()) > 0.5) setRowHeight(h);
+    }
+    const bodyTop = table.getBoundingClientRect().top + (head?.getBoundingClientRect().height ?? 0);
+    const next = windowOf(props.rows.length, rowHeight(), bodyTop, window.innerHeight);
+    const now = range();
+    if (next.start !== now.start || next.end !== now.end) setRange(next);
+  }
+  const soon = () => {
+    if (!frame) frame = requestAnimationFrame(place);
+  };
+  onMount(() => {
+    place();
+    document.addEventListener("scroll", soon, { capture: true, passive: true });
+    window.addEventListener("resize", soon, { passive: true });
+    onCleanup(() => {
+      cancelAnimationFrame(frame);
+      document.removeEventListener("scroll", soon, { capture: true });
+      window.removeEventListener("resize", soon);
+    });
+  });
+  // The board grew or shrank: the window is worked out again at the next frame.
+  createMemo((n: number) => {
+    const len = props.rows.length;
+    if (len !== n) soon();
+    return len;
+  }, -1);
+
+  const win = createMemo(() => {
+    const { start, end } = range();
+    const n = props.rows.length;
+    const s = Math.min(start, n);
+    return { start: s, end: Math.min(Math.max(end, s), n) };
+  });
+  const visible = createMemo(() => props.rows.slice(win().start, win().end));
+  const padTop = () => win().start * rowHeight();
+  const padBottom = () => (props.rows.length - win().end) * rowHeight();
+
   return (
-    <table class="board-table" classList={{ "on-tv": props.tv }} aria-label={t("board.title")}>
+    <table
+      ref={table}
+      class="board-table"
+      classList={{ "on-tv": props.tv }}
+      aria-label={t("board.title")}
+      aria-rowcount={props.rows.length + 1}
+      data-testid="board-table"
+    >
       <thead>
-        <tr class="board-row head">
+        <tr class="board-row head" ref={head} aria-rowindex={1}>
           <th scope="col">#</th>
           <th scope="col">{t("board.rep")}</th>
           <th scope="col">{t("board.attainment")}</th>
@@ -69,9 +153,19 @@ export function BoardTable(props: {
         </tr>
       </thead>
       <tbody>
-        <For each={props.rows}>
-          {(r) => (
-            <tr class="board-row" ref={props.flipRef(r.repId)} data-testid="board-row" data-rep={r.repId}>
+        <Show when={padTop() > 0}>
+          {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row standing for the rows off screen; nothing in it can take focus */}
+          <tr class="board-spacer" aria-hidden="true" style={{ height: `${padTop()}px` }} />
+        </Show>
+        <For each={visible()}>
+          {(r, i) => (
+            <tr
+              class="board-row"
+              ref={props.flipRef(r.repId)}
+              data-testid="board-row"
+              data-rep={r.repId}
+              aria-rowindex={win().start + i() + 2}
+            >
               <td class="rank">{r.rank}</td>
               <th scope="row" class="rep-name">
                 <Show when={!props.tv} fallback={r.name}>
@@ -125,6 +219,10 @@ export function BoardTable(props: {
             </tr>
           )}
         </For>
+        <Show when={padBottom() > 0}>
+          {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row standing for the rows off screen; nothing in it can take focus */}
+          <tr class="board-spacer" aria-hidden="true" style={{ height: `${padBottom()}px` }} />
+        </Show>
       </tbody>
     </table>
   );

@@ -1,7 +1,7 @@
-import { createEffect, createSignal, on, onCleanup } from "solid-js";
+import { batch, createEffect, createSignal, on, onCleanup, untrack } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import { client, data, type LeaderboardRow, type QuotaRow } from "../api.ts";
-import { clubDay, clubMonth, periodAt } from "../format.ts";
+import { client, data, type LeaderboardRow } from "../api.ts";
+import { clubDay, periodAt } from "../format.ts";
 import { liveState } from "../live.ts";
 import type { Level, Period } from "../types.ts";
 
@@ -11,152 +11,152 @@ export interface BoardRow extends LeaderboardRow {
   today: number | null;
 }
 
+/** Counts of the club's unacknowledged alarms, as the server counts them (boards.alarmCounts). */
+export interface AlarmCounts {
+  total: number;
+  byKind: Record<string, number>;
+  byLevel: Record<string, number>;
+}
+
 /**
- * What the live snapshot carries (leaderboard/boards.ts): `leaderboard.{month,quarter,year}`
- * rows for the current period, and for managers `quota.reps` with each rep's pace level.
+ * What the live boards carry (leaderboard/boards.ts): `leaderboard.{month,quarter,year}`
+ * rows for the current period, `today` (contacts today per rep and in all, counted by
+ * the server), and for managers `quota.reps` with each rep's pace level and `alarmCounts`.
  */
-function fromSnapshot(boards: Record<string, unknown>, period: Period) {
+function fromBoards(boards: Record<string, unknown>, period: Period) {
   const lb = boards.leaderboard as Partial<Record<Period, LeaderboardRow[]>> | undefined;
-  const quota = boards.quota as { month?: string; reps?: QuotaRow[] } | undefined;
-  return { rows: Array.isArray(lb?.[period]) ? lb[period] : null, quota: Array.isArray(quota?.reps) ? quota.reps : null };
-}
-
-/** Contacts logged today per rep (the leaderboard counts the period's; the board also shows today's). */
-async function contactsToday(): Promise<Map<string, number>> {
-  const today = clubDay();
-  const counts = new Map<string, number>();
-  let cursor: string | undefined;
-  for (let i = 0; i < 10; i++) {
-    const page = await data(client.contacts.$get({ query: { month: clubMonth(), limit: "200", ...(cursor ? { cursor } : {}) } }));
-    let older = false;
-    for (const c of page.items) {
-      if (c.day !== today) {
-        older = true;
-        continue;
-      }
-      if (!c.voided) counts.set(c.repId, (counts.get(c.repId) ?? 0) + 1);
-    }
-    if (older || !page.nextCursor) break;
-    cursor = page.nextCursor;
-  }
-  return counts;
+  const quota = boards.quota as { reps?: { repId: string; level: Level | null }[] } | undefined;
+  const today = boards.today as { day?: string; total?: number; reps?: Record<string, number> } | undefined;
+  const counts = boards.alarmCounts as AlarmCounts | undefined;
+  return {
+    rows: Array.isArray(lb?.[period]) ? lb[period] : null,
+    quota: Array.isArray(quota?.reps) ? quota.reps : null,
+    today: today && typeof today.total === "number" ? today : null,
+    alarmCounts: counts && typeof counts.total === "number" ? counts : null,
+  };
 }
 
 /**
- * The live board for one period: the leaderboard from HTTP, replaced by the rows of
- * every live snapshot (and refetched after any other live news, debounced), with
- * the quota board's pace levels and today's contacts merged in.
+ * The live board for one period. Everything it shows comes from the live boards
+ * (snapshot, then deltas): the leaderboard rows, each rep's pace level, contacts
+ * today and the club's total, the alarm counts. HTTP is read only while no snapshot
+ * has arrived (GET /leaderboard), never because of a live write.
+ *
+ * `hooks.before/after` run around a change of the rows of the same period (for the
+ * rank animation); a period switch is not animated.
  */
 export function useBoard(period: () => Period, hooks?: { before(): void; after(): void }) {
   const [rows, setRows] = createStore<BoardRow[]>([]);
   const [error, setError] = createSignal<unknown>(null);
   const [loaded, setLoaded] = createSignal(false);
   const [updatedAt, setUpdatedAt] = createSignal<Date | null>(null);
-  let levels = new Map<string, QuotaRow>();
-  let today = new Map<string, number>();
-  let base: LeaderboardRow[] = [];
+  const [todayTotal, setTodayTotal] = createSignal<number | null>(null);
+  const [alarmCounts, setAlarmCounts] = createSignal<AlarmCounts | null>(null);
+  let fetched: LeaderboardRow[] | null = null;
+  let fetchedFor = "";
+  let shownPeriod: Period | null = null;
   let seq = 0;
-  let loadedAt = "";
 
   function merge() {
-    const { elapsed } = periodAt(period());
+    const p = period();
+    const live = fromBoards(liveState.boards(), p);
+    const base = live.rows ?? (fetchedFor === `${p}:${periodAt(p).at}` ? fetched : null);
+    if (!base) return false;
+    const { elapsed } = periodAt(p);
+    const levels = new Map((live.quota ?? []).map((r) => [r.repId, r.level]));
+    // The server's count of the club's day; a snapshot from yesterday (no write since midnight) counts nothing today.
+    const today = live.today && live.today.day === clubDay() ? live.today : null;
     const next = base.map(
       (r): BoardRow => ({
         ...r,
-        level: period() === "month" ? (levels.get(r.repId)?.level ?? null) : null,
+        level: p === "month" ? (levels.get(r.repId) ?? null) : null,
         pace: r.attainment !== null && elapsed > 0 ? r.attainment / elapsed : null,
-        today: today.get(r.repId) ?? (loaded() ? 0 : null),
+        today: live.today ? (today?.reps?.[r.repId] ?? 0) : null,
       }),
     );
-    hooks?.before();
-    setRows(reconcile(next, { key: "repId", merge: true }));
-    hooks?.after();
-    setUpdatedAt(new Date());
+    const animate = shownPeriod === p;
+    shownPeriod = p;
+    if (animate) hooks?.before();
+    batch(() => {
+      setRows(reconcile(next, { key: "repId", merge: true }));
+      setTodayTotal(live.today ? (today?.total ?? 0) : null);
+      setAlarmCounts(live.alarmCounts);
+      setError(null);
+      setLoaded(true);
+      setUpdatedAt(new Date());
+    });
+    if (animate) hooks?.after();
+    return true;
   }
 
+  /** GET /leaderboard: only while the live boards have not arrived (or at will: `reload`). */
   async function load() {
     const mine = ++seq;
     const p = period();
     const { at } = periodAt(p);
-    loadedAt = `${p}:${at}`;
     try {
       const lb = await data(client.leaderboard.$get({ query: { period: p, at } }));
       if (mine !== seq) return;
-      base = lb.rows;
-      setError(null);
-      setLoaded(true);
+      fetched = lb.rows;
+      fetchedFor = `${p}:${at}`;
       merge();
     } catch (err) {
-      if (mine === seq) setError(err);
-      return;
+      if (mine === seq && !untrack(loaded)) setError(err);
     }
-    // Secondary figures: either may be missing (a rep has no quota board) without hiding the board.
-    const [quota, counts] = await Promise.allSettled([data(client.quota.$get({ query: { month: clubMonth() } })), contactsToday()]);
-    if (mine !== seq) return;
-    if (quota.status === "fulfilled") levels = new Map(quota.value.reps.map((r) => [r.repId, r]));
-    if (counts.status === "fulfilled") today = counts.value;
-    merge();
   }
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  function soon() {
-    clearTimeout(timer);
-    timer = setTimeout(() => void load(), 300);
-  }
-  onCleanup(() => clearTimeout(timer));
-
-  createEffect(on(period, () => void load()));
   createEffect(
-    on(
-      liveState.tick,
-      () => {
-        const snap = fromSnapshot(liveState.boards(), period());
-        if (snap.quota) levels = new Map(snap.quota.map((r) => [r.repId, r]));
-        if (snap.rows) {
-          base = snap.rows;
-          merge();
-        }
-        // Today's contacts and anything the snapshot lacks: read again shortly.
-        soon();
-      },
-      { defer: true },
-    ),
+    on([period, liveState.boards], () => {
+      if (!merge()) void load();
+    }),
   );
-  // Into a new day or month, the board's period moves on by itself; the pace marker moves with the clock.
-  const clockTimer = setInterval(() => {
-    if (`${period()}:${periodAt(period()).at}` !== loadedAt) void load();
-    else merge();
-  }, 60_000);
+  // Into a new day or period the figures move with the clock (pace, today): merged again, no request.
+  const clockTimer = setInterval(() => merge(), 60_000);
   onCleanup(() => clearInterval(clockTimer));
 
-  return { rows, error, loaded, updatedAt, reload: load };
+  return { rows, error, loaded, updatedAt, reload: load, todayTotal, alarmCounts };
 }
 
-/** Rows that slide to their new place when ranks change (FLIP), unless the viewer prefers less motion. */
+/**
+ * Rows that slide to their new place when ranks change (FLIP), unless the viewer
+ * prefers less motion. Only rows in the DOM are registered (the table renders the
+ * rows on screen), so a measure reads a few dozen rows, never the whole board.
+ */
 export function createFlip() {
   const els = new Map<string, HTMLElement>();
   let before = new Map<string, number>();
+  const reduced = () => typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
   return {
     ref: (id: string) => (el: HTMLElement) => {
       els.set(id, el);
     },
     /** Call before the rows change. */
     measure() {
-      before = new Map([...els].filter(([, el]) => el.isConnected).map(([id, el]) => [id, el.getBoundingClientRect().top]));
+      before = new Map();
+      if (reduced()) return;
+      for (const [id, el] of els) {
+        if (!el.isConnected) els.delete(id);
+        else before.set(id, el.getBoundingClientRect().top);
+      }
     },
     /** Call after the rows changed. */
     play() {
-      if (matchMedia("(prefers-reduced-motion: reduce)").matches) return;
+      if (before.size === 0) return;
+      const was = before;
       requestAnimationFrame(() => {
+        const moves: [HTMLElement, number][] = [];
+        // Reads first, then writes: one layout for all rows.
         for (const [id, el] of els) {
           if (!el.isConnected) {
             els.delete(id);
             continue;
           }
-          const was = before.get(id);
-          if (was === undefined) continue;
-          const dy = was - el.getBoundingClientRect().top;
-          if (Math.abs(dy) < 1) continue;
+          const top = was.get(id);
+          if (top === undefined) continue;
+          const dy = top - el.getBoundingClientRect().top;
+          if (Math.abs(dy) >= 1 && Math.abs(dy) < innerHeight * 2) moves.push([el, dy]);
+        }
+        for (const [el, dy] of moves) {
           el.animate([{ transform: `translateY(${dy}px)` }, { transform: "none" }], { duration: 500, easing: "cubic-bezier(.2,.8,.2,1)" });
           el.animate([{ backgroundColor: "var(--flash)" }, { backgroundColor: "transparent" }], { duration: 1400 });
         }

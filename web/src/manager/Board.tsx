@@ -1,14 +1,15 @@
 import { A } from "@solidjs/router";
-import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createSignal, For, on, onMount, Show } from "solid-js";
 import { type Alarm, client, data } from "../api.ts";
 import { BoardSummary, BoardTable } from "../board/BoardTable.tsx";
-import { createFlip, useBoard } from "../board/useBoard.ts";
+import { type AlarmCounts, createFlip, useBoard } from "../board/useBoard.ts";
 import { boardMoney, clock, pct, periodAt, periodLabel } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
-import { onLive } from "../live.ts";
+import { useLiveSoon } from "../live.ts";
 import type { CloseReason, Level, Period } from "../types.ts";
 import { Empty, ErrorBox, FormError, LevelChip, LiveDot, Loading, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
+import { Modal } from "./Modal.tsx";
 import { reasonText } from "./reasons.ts";
 
 const periods: Period[] = ["month", "quarter", "year"];
@@ -46,7 +47,7 @@ export function Board() {
         <section class="board-main card" aria-live="off">
           <Ready when={board.loaded()} error={board.error()} retry={() => void board.reload()}>
             <Show when={board.rows.length > 0} fallback={<Empty icon="board">{t("board.empty")}</Empty>}>
-              <BoardSummary rows={board.rows} />
+              <BoardSummary rows={board.rows} today={board.todayTotal()} />
               <BoardTable rows={board.rows} elapsed={periodAt(period()).elapsed} flipRef={flip.ref} paceHelp={t("boardPace.legend")} />
             </Show>
             <p class="legend muted small">
@@ -57,7 +58,10 @@ export function Board() {
             </p>
           </Ready>
         </section>
-        <Alarms belowPace={board.loaded() ? board.rows.filter((r) => r.level && r.level !== "ok").length : null} />
+        <Alarms
+          counts={board.alarmCounts()}
+          belowPace={board.loaded() ? board.rows.filter((r) => r.level && r.level !== "ok").length : null}
+        />
       </div>
     </div>
   );
@@ -89,35 +93,61 @@ export function alarmText(a: Alarm): string {
   return a.message;
 }
 
+/** What a bulk acknowledgement covers: every unacknowledged alarm of a level, or of a rep. */
+type BulkAck = { level: string; n: number } | { repId: string; name: string };
+
 /**
- * Live alarms, newest first; a manager acknowledges each. With none open, the panel
- * says what the board's level chips say (`belowPace`: rows below pace, null while the
- * board loads), so it never calls everyone on pace beside a row with an alarm level.
+ * Live alarms, newest first, a page at a time (cursor); a manager acknowledges each,
+ * or all of a level or of a rep at once (with a confirm). The badge is the server's
+ * count of unacknowledged alarms (the live boards carry it), never the length of a
+ * page. The list is read again only when those counts move (an alarm raised, cleared
+ * or acknowledged), not on every board write. With none open, the panel says what the
+ * board's level chips say (`belowPace`: rows below pace, null while the board loads),
+ * so it never calls everyone on pace beside a row with an alarm level.
  */
-function Alarms(props: { belowPace: number | null }) {
+function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null }) {
   const [items, setItems] = createSignal<Alarm[]>([]);
+  const [next, setNext] = createSignal<string | null>(null);
   const [error, setError] = createSignal<unknown>(null);
   const [loading, setLoading] = createSignal(true);
   const [ackError, setAckError] = createSignal<unknown>(null);
+  const [asking, setAsking] = createSignal<BulkAck | null>(null);
+  const [done, setDone] = createSignal<number | null>(null);
+  let seq = 0;
 
-  async function load() {
+  /** The first page again (after news), or the next one (`more`). */
+  async function load(more = false) {
+    const mine = ++seq;
     try {
-      const page = await data(client.alarms.$get({ query: { status: "unacknowledged", limit: "50" } }));
-      setItems(page.items);
+      const cursor = more ? next() : null;
+      const page = await data(client.alarms.$get({ query: { status: "unacknowledged", limit: "50", ...(cursor ? { cursor } : {}) } }));
+      if (mine !== seq) return;
+      setItems((list) => (more ? [...list, ...page.items] : page.items));
+      setNext(page.nextCursor ?? null);
       setError(null);
     } catch (err) {
-      setError(err);
+      if (mine === seq) setError(err);
     } finally {
-      setLoading(false);
+      if (mine === seq) setLoading(false);
     }
   }
   onMount(() => void load());
-  const off = onLive("quota:alarm", () => void load());
-  const off2 = onLive("standing:changed", () => void load());
-  onCleanup(() => {
-    off();
-    off2();
-  });
+  // After a reconnect that may have missed news: the first page again.
+  useLiveSoon([], () => void load());
+  // The server's counts moved (an alarm raised, cleared or acknowledged anywhere): the first page again.
+  createEffect(
+    on(
+      () => JSON.stringify(props.counts),
+      (now, was) => {
+        if (was !== undefined && was !== "null" && now !== was) void load();
+      },
+    ),
+  );
+  const total = () => props.counts?.total ?? null;
+  const levels = () =>
+    Object.entries(props.counts?.byLevel ?? {})
+      .filter(([, n]) => n > 0)
+      .sort(([a], [b]) => (a === "ok" ? 1 : b === "ok" ? -1 : Number(a) - Number(b)));
 
   async function ack(id: string) {
     setAckError(null);
@@ -129,12 +159,55 @@ function Alarms(props: { belowPace: number | null }) {
     }
   }
 
+  async function ackMany(what: BulkAck) {
+    setAckError(null);
+    setDone(null);
+    try {
+      const json = "level" in what ? { level: what.level } : { repId: what.repId };
+      const res = await data(client.alarms.acknowledge.$post({ json }));
+      setAsking(null);
+      setDone(res.acknowledged);
+      void load();
+    } catch (err) {
+      setAsking(null);
+      setAckError(err);
+    }
+  }
+
   return (
     <aside class="alarms card" aria-labelledby="alarms-title">
       <h2 id="alarms-title">
-        <Icon name="alert" size={18} /> {t("alarms.title")} <span class="count">{items().length}</span>
+        <Icon name="alert" size={18} /> {t("alarms.title")}{" "}
+        <span class="count" data-testid="alarm-count">
+          {total() ?? items().length}
+        </span>
       </h2>
       <FormError error={ackError()} />
+      <Show when={done() !== null}>
+        <p class="muted small" role="status" data-testid="alarms-acked">
+          {t("alarms.acked", { n: done() ?? 0 })}
+        </p>
+      </Show>
+      <Show when={levels().length > 0}>
+        <ul class="alarm-levels" data-testid="alarm-levels">
+          <For each={levels()}>
+            {([level, n]) => (
+              <li>
+                <LevelChip level={level as Level} /> <span class="muted small">{n}</span>
+                <button
+                  type="button"
+                  class="btn secondary small"
+                  data-testid="ack-level"
+                  data-level={level}
+                  onClick={() => setAsking({ level, n })}
+                >
+                  {t("alarms.ackLevel")}
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
       <Show when={!loading()} fallback={<Loading />}>
         <Show when={!error()} fallback={<ErrorBox error={error()} retry={() => void load()} />}>
           <Show
@@ -168,16 +241,69 @@ function Alarms(props: { belowPace: number | null }) {
                       <span class="muted small">{clock(a.raisedAt)}</span>
                     </div>
                     <p class="alarm-msg">{alarmText(a)}</p>
-                    <button type="button" class="btn secondary small" onClick={() => void ack(a.id)}>
-                      <Icon name="signed" size={14} /> {t("alarms.ack")}
-                    </button>
+                    <div class="row gap wrap">
+                      <button type="button" class="btn secondary small" onClick={() => void ack(a.id)}>
+                        <Icon name="signed" size={14} /> {t("alarms.ack")}
+                      </button>
+                      <Show when={a.repId}>
+                        {(repId) => (
+                          <button
+                            type="button"
+                            class="btn secondary small"
+                            data-testid="ack-rep"
+                            onClick={() => setAsking({ repId: repId(), name: a.repName ?? "" })}
+                          >
+                            {t("alarms.ackRep")}
+                          </button>
+                        )}
+                      </Show>
+                    </div>
                   </li>
                 )}
               </For>
             </ul>
+            <p class="muted small" data-testid="alarms-shown">
+              {t("alarms.shown", { shown: items().length, total: total() ?? items().length })}
+            </p>
+            <Show when={next()}>
+              <button type="button" class="btn secondary small" data-testid="alarms-more" onClick={() => void load(true)}>
+                {t("action.more")}
+              </button>
+            </Show>
           </Show>
         </Show>
       </Show>
+      <Modal
+        open={asking() !== null}
+        onClose={() => setAsking(null)}
+        alert
+        testid="ack-confirm"
+        title={t("alarms.ackTitle")}
+        description={(() => {
+          const w = asking();
+          if (!w) return "";
+          return "level" in w
+            ? t("alarms.ackLevelConfirm", { n: w.n, level: t(`level.${w.level}` as "level.ok") })
+            : t("alarms.ackRepConfirm", { name: w.name });
+        })()}
+      >
+        <div class="row gap modal-actions">
+          <button type="button" class="btn secondary" onClick={() => setAsking(null)}>
+            {t("alarms.ackCancel")}
+          </button>
+          <button
+            type="button"
+            class="btn"
+            data-testid="ack-confirm-yes"
+            onClick={() => {
+              const w = asking();
+              if (w) void ackMany(w);
+            }}
+          >
+            {t("alarms.ackYes")}
+          </button>
+        </div>
+      </Modal>
     </aside>
   );
 }

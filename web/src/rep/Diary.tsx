@@ -1,11 +1,11 @@
 import { Dialog } from "@kobalte/core/dialog";
 import { useNavigate, useParams } from "@solidjs/router";
-import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { client, type Diary, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { clubDay, dateTime, dayLabel, money } from "../format.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
-import { liveState } from "../live.ts";
+import { useLiveSoon } from "../live.ts";
 import { CachedNote, FieldError, FormError, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 
@@ -35,8 +35,8 @@ export function DiaryPage() {
     () => `diary:${day()}`,
     () => data(client.diary[":date"].$get({ param: { date: day() }, query: {} })),
   );
-  // The figures come from the ledger: a contact that reached the server changes them.
-  createEffect(on(liveState.tick, () => void diary.refetch(), { defer: true }));
+  // The figures come from the ledger: a contact or revenue of mine that reached the server changes them.
+  useLiveSoon(["contact:logged", "revenue:recorded"], () => void diary.refetch());
 
   const [error, setError] = createSignal<unknown>(null);
   const [state, setState] = createSignal<"idle" | "saving" | "saved" | "submitting">("idle");

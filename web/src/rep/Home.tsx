@@ -4,7 +4,7 @@ import { type Customer, client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { boardMoney, clock, clubDay, clubMonth, pct } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { liveState } from "../live.ts";
+import { useLiveSoon } from "../live.ts";
 import {
   createdTick,
   discard,
@@ -96,7 +96,7 @@ export function Home() {
   // Live news about me (a contact reached the server, revenue credited): refresh the meters.
   createEffect(
     on(
-      () => [liveState.tick(), sent().length] as const,
+      () => sent().length,
       () => {
         void ratio.refetch();
         void standing.refetch();
@@ -104,6 +104,11 @@ export function Home() {
       { defer: true },
     ),
   );
+  // Live news about me (a rep hears only their own): the meters again, once a burst is over.
+  useLiveSoon(["contact:logged", "revenue:recorded", "standing:changed", "quota:alarm"], () => {
+    void ratio.refetch();
+    void standing.refetch();
+  });
   createEffect(
     on(
       () => [sent().length, createdTick()] as const,

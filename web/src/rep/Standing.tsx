@@ -118,9 +118,15 @@ export function MyRank() {
     () => (me() ? `board:month:${clubMonth()}` : null),
     () => data(client.leaderboard.$get({ query: { period: "month" } })),
   );
-  createEffect(on(liveState.tick, () => void board.refetch(), { defer: true }));
+  // The live board carries this month's rows (snapshot and deltas): the HTTP read is only until it arrives.
+  const live = () => {
+    const lb = liveState.boards().leaderboard as { month?: { repId: string; revenue: number; rank: number }[] } | undefined;
+    return liveState.boards().at === clubMonth() && Array.isArray(lb?.month) ? lb.month : undefined;
+  };
   // A rank with nothing sold yet would be a tie at ¥0, not a place.
-  const mine = () => board.data()?.rows.find((r) => r.repId === me()?.user.id && r.revenue > 0);
+  // After a reconnect that missed news, the HTTP read again (the board itself syncs).
+  createEffect(on(liveState.tick, () => void board.refetch(), { defer: true }));
+  const mine = () => (live() ?? board.data()?.rows)?.find((r) => r.repId === me()?.user.id && r.revenue > 0);
   return (
     <Show when={board.data()}>
       {(b) => (
@@ -130,7 +136,8 @@ export function MyRank() {
             {(row) => (
               <>
                 <span>
-                  {t("rank.month")} <strong data-testid="my-rank-value">{t("rank.of", { rank: row().rank, n: b().rows.length })}</strong>
+                  {t("rank.month")}{" "}
+                  <strong data-testid="my-rank-value">{t("rank.of", { rank: row().rank, n: (live() ?? b().rows).length })}</strong>
                 </span>
                 <span class="muted">{boardMoney(row().revenue)}</span>
               </>

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { applyDelta, canonicalBoards, compareBoardRows, diffBoards } from "./board-delta.ts";
+
+type R = { repId: string; name: string; revenue: number; attainment: number | null; rank?: number; extra?: number };
+
+function board(rows: R[]) {
+  return canonicalBoards({
+    leaderboard: { month: rows, quarter: rows, year: rows },
+    at: "2026-03",
+    today: { day: "2026-03-15", total: 3, reps: { a: 1, b: 2 } as Record<string, number> },
+    quota: { month: "2026-03", reps: rows.map((r) => ({ repId: r.repId, name: r.name, level: "ok" })), alarms: [] as unknown[] },
+  });
+}
+
+const reps = (n: number): R[] =>
+  Array.from({ length: n }, (_, i) => ({ repId: `r${String(i).padStart(4, "0")}`, name: `Rep ${i}`, revenue: 1000 - i, attainment: null }));
+
+describe("board deltas", () => {
+  it("orders by revenue, then attainment (none last), then name, then id", () => {
+    const rows: R[] = [
+      { repId: "b", name: "B", revenue: 10, attainment: null },
+      { repId: "a", name: "B", revenue: 10, attainment: null },
+      { repId: "c", name: "A", revenue: 10, attainment: null },
+      { repId: "d", name: "Z", revenue: 10, attainment: 0.1 },
+      { repId: "e", name: "Z", revenue: 10.01, attainment: null },
+    ];
+    expect([...rows].sort(compareBoardRows).map((r) => r.repId)).toEqual(["e", "d", "c", "a", "b"]);
+  });
+
+  it("one rep climbing from #400 to #1 sends that rep's rows only, and the client's ranks equal a fresh board's", () => {
+    const before = board(reps(600));
+    const moved = reps(600).map((r, i) => (i === 399 ? { ...r, revenue: 5000 } : r));
+    const after = board(moved);
+    const d = diffBoards(before, after, 7, 8);
+    expect(Object.keys(d.lists ?? {}).sort()).toEqual(["leaderboard.month", "leaderboard.quarter", "leaderboard.year"]);
+    expect(d.lists?.["leaderboard.month"]?.upsert).toHaveLength(1);
+    expect(d.lists?.["leaderboard.month"]?.upsert?.[0]).not.toHaveProperty("rank");
+    expect(JSON.stringify(d).length).toBeLessThan(1000);
+    const applied = applyDelta(before, d);
+    expect(applied).toEqual(after);
+    expect(applied.leaderboard.month[0]).toMatchObject({ repId: "r0399", rank: 1 });
+    // unchanged parts are shared, not copied
+    expect(applied.quota).toBe(before.quota);
+  });
+
+  it("adds and removes rows and map entries, sets and unsets leaves", () => {
+    const before = board(reps(5));
+    const next = reps(5).filter((r) => r.repId !== "r0002");
+    next.push({ repId: "new", name: "New", revenue: 0, attainment: null });
+    const after = { ...board(next), today: { day: "2026-03-16", total: 1, reps: { new: 1 } } } as ReturnType<typeof board>;
+    const d = diffBoards(before, after, 1, 2);
+    expect(d.lists?.["leaderboard.year"]).toEqual({
+      upsert: [{ repId: "new", name: "New", revenue: 0, attainment: null }],
+      remove: ["r0002"],
+    });
+    expect(d.unset?.sort()).toEqual(["today.reps.a", "today.reps.b"]);
+    expect(d.set).toMatchObject({ "today.day": "2026-03-16", "today.total": 1, "today.reps.new": 1 });
+    expect(applyDelta(before, d)).toEqual(after);
+  });
+
+  it("an unchanged board gives an empty delta that still moves the version", () => {
+    const b = board(reps(20));
+    expect(diffBoards(b, board(reps(20)), 4, 5)).toEqual({ from: 4, version: 5 });
+  });
+});

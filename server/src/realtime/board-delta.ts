@@ -1,0 +1,190 @@
+/**
+ * Board deltas (docs/realtime.md, "Deltas"): what changed between two snapshots of a
+ * club's boards, and how a client applies it. Pure and shared: the server diffs with
+ * it, the web app applies with it, so both order and rank the lists the same way.
+ *
+ * A board is a JSON tree. Some paths hold keyed lists (`LISTS`): a delta carries the
+ * rows that changed (upserts, by key) and the keys removed; the client re-sorts the
+ * list with the list's order and, for ranked lists, numbers the ranks again. So one
+ * rep climbing from #400 to #1 sends one row per board, not 400. Anything else is
+ * compared by value: a changed leaf is `set` at its dotted path, a vanished one `unset`.
+ */
+
+/** The total order of a leaderboard (SPEC §8): revenue (highest first), attainment (higher first, none last), name, id. */
+export function compareBoardRows(
+  a: { revenue: number; attainment: number | null; name: string; repId: string },
+  b: { revenue: number; attainment: number | null; name: string; repId: string },
+): number {
+  return (
+    Math.round(b.revenue * 100) - Math.round(a.revenue * 100) ||
+    (b.attainment ?? Number.NEGATIVE_INFINITY) - (a.attainment ?? Number.NEGATIVE_INFINITY) ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
+    (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0)
+  );
+}
+
+type Row = Record<string, unknown>;
+
+const byString = (k: string) => (a: Row, b: Row) => {
+  const x = String(a[k] ?? "");
+  const y = String(b[k] ?? "");
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+const then =
+  (...cmps: ((a: Row, b: Row) => number)[]) =>
+  (a: Row, b: Row) => {
+    for (const c of cmps) {
+      const r = c(a, b);
+      if (r) return r;
+    }
+    return 0;
+  };
+
+export interface ListSpec {
+  /** the field that identifies a row */
+  key: string;
+  /** the list's order, on server and client alike */
+  order: (a: Row, b: Row) => number;
+  /** rows carry `rank` = position + 1, numbered again after every change (never sent in a delta) */
+  ranked?: boolean;
+}
+
+const leaderboard: ListSpec = { key: "repId", order: compareBoardRows as unknown as (a: Row, b: Row) => number, ranked: true };
+
+/** The keyed lists of the boards, by dotted path. */
+export const LISTS: Record<string, ListSpec> = {
+  "leaderboard.month": leaderboard,
+  "leaderboard.quarter": leaderboard,
+  "leaderboard.year": leaderboard,
+  "quota.reps": { key: "repId", order: then(byString("name"), byString("repId")) },
+  "quota.alarms": { key: "id", order: then(byString("raisedAt"), byString("id")) },
+};
+
+export interface BoardDelta {
+  /** the version the delta applies to: a client holding another one asks `board:sync` */
+  from: number;
+  version: number;
+  /** changed leaves, by dotted path */
+  set?: Record<string, unknown>;
+  /** vanished leaves, by dotted path */
+  unset?: string[];
+  /** keyed lists: rows changed or added (without `rank`), keys removed */
+  lists?: Record<string, { upsert?: Row[]; remove?: string[] }>;
+}
+
+const isObject = (v: unknown): v is Row => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function withoutRank(r: Row): Row {
+  if (!("rank" in r)) return r;
+  const { rank: _rank, ...rest } = r;
+  return rest;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Put a keyed list in its order (and number its ranks), as the server sends it and the client keeps it. */
+export function canonicalList(path: string, rows: Row[]): Row[] {
+  const spec = LISTS[path];
+  if (!spec) return rows;
+  const sorted = [...rows].sort(spec.order);
+  return spec.ranked ? sorted.map((r, i) => ({ ...r, rank: i + 1 })) : sorted;
+}
+
+/** Every keyed list of a board in its order: what a snapshot carries. */
+export function canonicalBoards<T extends Row>(boards: T): T {
+  const out: Row = { ...boards };
+  for (const path of Object.keys(LISTS)) {
+    const [head, tail] = path.split(".") as [string, string];
+    const parent = out[head];
+    if (!isObject(parent) || !Array.isArray(parent[tail])) continue;
+    out[head] = { ...(out[head] as Row), [tail]: canonicalList(path, parent[tail] as Row[]) };
+  }
+  return out as T;
+}
+
+/** What changed from `prev` to `next` (both whole boards of one audience). Empty parts are left out. */
+export function diffBoards(prev: Row, next: Row, from: number, version: number): BoardDelta {
+  const set: Record<string, unknown> = {};
+  const unset: string[] = [];
+  const lists: NonNullable<BoardDelta["lists"]> = {};
+
+  function walk(a: unknown, b: unknown, path: string) {
+    const spec = path ? LISTS[path] : undefined;
+    if (spec && Array.isArray(a) && Array.isArray(b)) {
+      const before = new Map<string, Row>();
+      for (const r of a as Row[]) before.set(String(r[spec.key]), r);
+      const upsert: Row[] = [];
+      const seen = new Set<string>();
+      for (const r of b as Row[]) {
+        const k = String(r[spec.key]);
+        seen.add(k);
+        const was = before.get(k);
+        const now = spec.ranked ? withoutRank(r) : r;
+        if (!was || !same(spec.ranked ? withoutRank(was) : was, now)) upsert.push(now);
+      }
+      const remove = [...before.keys()].filter((k) => !seen.has(k));
+      if (upsert.length || remove.length) lists[path] = { ...(upsert.length ? { upsert } : {}), ...(remove.length ? { remove } : {}) };
+      return;
+    }
+    if (isObject(a) && isObject(b)) {
+      for (const k of Object.keys(b)) walk(a[k], b[k], path ? `${path}.${k}` : k);
+      for (const k of Object.keys(a)) if (!(k in b)) unset.push(path ? `${path}.${k}` : k);
+      return;
+    }
+    if (!same(a, b)) set[path] = b;
+  }
+  walk(prev, next, "");
+  return {
+    from,
+    version,
+    ...(Object.keys(set).length ? { set } : {}),
+    ...(unset.length ? { unset } : {}),
+    ...(Object.keys(lists).length ? { lists } : {}),
+  };
+}
+
+/** Whether a delta changes nothing (the server sends none then, but still moves the version). */
+export function emptyDelta(d: BoardDelta): boolean {
+  return !d.set && !d.unset && !d.lists;
+}
+
+/** A copy of `obj` with the value at `path` replaced by `fn(old)` (copies only along the path). */
+function update(obj: Row, parts: string[], fn: (old: unknown) => unknown): Row {
+  const [head, ...rest] = parts as [string, ...string[]];
+  const out: Row = { ...obj };
+  if (rest.length === 0) {
+    const v = fn(obj[head]);
+    if (v === undefined) delete out[head];
+    else out[head] = v;
+    return out;
+  }
+  out[head] = update(isObject(obj[head]) ? obj[head] : {}, rest, fn);
+  return out;
+}
+
+/**
+ * The boards after `d`, from the boards at `d.from` (the caller checks the version).
+ * `prev` is not changed; unchanged parts (and unchanged rows) are shared.
+ */
+export function applyDelta<T extends Row>(prev: T, d: BoardDelta): T {
+  let out: Row = prev;
+  for (const [path, value] of Object.entries(d.set ?? {})) out = update(out, path.split("."), () => value);
+  for (const path of d.unset ?? []) out = update(out, path.split("."), () => undefined);
+  for (const [path, change] of Object.entries(d.lists ?? {})) {
+    const spec = LISTS[path];
+    if (!spec) continue;
+    out = update(out, path.split("."), (old) => {
+      const rows = new Map<string, Row>();
+      for (const r of Array.isArray(old) ? (old as Row[]) : []) rows.set(String(r[spec.key]), r);
+      for (const k of change.remove ?? []) rows.delete(k);
+      for (const r of change.upsert ?? []) rows.set(String(r[spec.key]), r);
+      const sorted = [...rows.values()].sort(spec.order);
+      if (!spec.ranked) return sorted;
+      // Rows whose rank did not move stay the same objects (a screen keeps their nodes as they are).
+      return sorted.map((r, i) => (r.rank === i + 1 ? r : { ...r, rank: i + 1 }));
+    });
+  }
+  return out as T;
+}

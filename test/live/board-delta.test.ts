@@ -1,0 +1,255 @@
+import postgres from "postgres";
+import { io, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyDelta, type BoardDelta } from "../../server/src/realtime/board-delta.ts";
+import type { BoardSyncReply, ClientToServerEvents, ServerToClientEvents } from "../../server/src/realtime/events.ts";
+import { type BigClub, seedBigClub } from "../support/big-club.ts";
+import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
+import { addUser, call, loginAs, startTestServer, type TestServer } from "../support/harness.ts";
+import { eventually, sleep } from "../support/live.ts";
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+type Boards = Record<string, unknown>;
+type Row = { repId: string; rank: number; revenue: number; name: string };
+
+/**
+ * A board as the web app keeps one (web/src/live.ts): the connect snapshot, then deltas
+ * applied with the same board-delta.ts, a sync when a delta's `from` is not the version
+ * held. Counts every byte the socket receives (engine packets).
+ */
+function boardClient(url: string, token: string, deltas: boolean) {
+  const socket: Client = io(url, {
+    autoConnect: false,
+    forceNew: true,
+    transports: ["websocket"],
+    auth: { token, deltas },
+    reconnection: false,
+  });
+  const s = {
+    socket,
+    version: null as number | null,
+    boards: {} as Boards,
+    bytes: 0,
+    syncs: 0,
+    events: [] as { event: string; payload: unknown }[],
+    sync(): Promise<BoardSyncReply> {
+      return new Promise((done) => socket.emit("board:sync", done));
+    },
+  };
+  socket.io.on("open", () =>
+    socket.io.engine.on("packet", (p: { data?: unknown }) => {
+      s.bytes += typeof p.data === "string" ? Buffer.byteLength(p.data) : p.data instanceof ArrayBuffer ? p.data.byteLength : 0;
+    }),
+  );
+  socket.onAny((event: string, payload: unknown) => s.events.push({ event, payload }));
+  socket.on("board:snapshot", (e) => {
+    if (s.version !== null && e.version < s.version) return;
+    s.version = e.version;
+    s.boards = e.boards;
+  });
+  socket.on("board:delta", async (d: BoardDelta) => {
+    if (s.version !== null && d.version <= s.version) return;
+    if (d.from !== s.version) {
+      s.syncs++;
+      const r = await s.sync();
+      if (r.ok && (s.version === null || r.version >= s.version)) {
+        s.version = r.version;
+        s.boards = r.boards;
+      }
+      return;
+    }
+    s.boards = applyDelta(s.boards, d);
+    s.version = d.version;
+  });
+  return s;
+}
+type BoardClient = ReturnType<typeof boardClient>;
+
+async function open(c: BoardClient) {
+  await new Promise<void>((ok, fail) => {
+    c.socket.once("connect", () => ok());
+    c.socket.once("connect_error", fail);
+    c.socket.connect();
+  });
+  await eventually(() => expect(c.version).not.toBeNull(), 20_000);
+}
+
+const of = (c: BoardClient, event: string) => c.events.filter((e) => e.event === event);
+
+let t: TestServer;
+let big: BigClub;
+let other: Club;
+let sql: postgres.Sql;
+const clients: BoardClient[] = [];
+
+beforeAll(async () => {
+  t = await startTestServer({}, new Date().toISOString(), "postgres");
+  big = await seedBigClub(t, { reps: 600, customers: 12_000, contactsEarlier: 10_000 });
+  other = await makeClub(t.url, "delta-other");
+  sql = postgres(t.db.url!, { max: 1, onnotice: () => {} });
+}, 240_000);
+afterAll(async () => {
+  for (const c of clients) c.socket.disconnect();
+  await sql?.end();
+  await t?.close();
+});
+
+describe("board deltas for a club of 600 reps", () => {
+  it("carries the server's counts: contacts today per rep (non-voided, from the ledger) and unacknowledged alarms", async () => {
+    const c = boardClient(t.url, big.manager.token, true);
+    clients.push(c);
+    await open(c);
+    const today = c.boards.today as { day: string; total: number; reps: Record<string, number> };
+    expect(today.day).toBe(big.today);
+    const rows = await sql<{ rep_id: string; n: number }[]>`
+      select c.rep_id, count(*)::int as n from contacts c
+      where c.tenant_id = ${big.tenantId} and c.day = ${big.today}
+        and not exists (select 1 from contact_voids v where v.tenant_id = c.tenant_id and v.contact_id = c.id)
+      group by c.rep_id`;
+    expect(today.reps).toEqual(Object.fromEntries(rows.map((r) => [r.rep_id, r.n])));
+    expect(today.total).toBe(rows.reduce((s, r) => s + r.n, 0));
+    expect(today.total).toBeGreaterThan(2_000); // more than the browser used to read in pages
+    const [counted] = await sql<{ n: number }[]>`select count(*)::int as n from alarms
+      where tenant_id = ${big.tenantId} and acknowledged_at is null and cleared_at is null`;
+    expect((c.boards.alarmCounts as { total: number }).total).toBe(counted?.n);
+    expect(counted?.n).toBeGreaterThan(50);
+    c.socket.disconnect();
+  });
+
+  it("sends under 5 KB per write to a board that opted in, builds the same board as a fresh sync, and never reaches another club", async () => {
+    const board = boardClient(t.url, big.manager.token, true);
+    const legacy = boardClient(t.url, big.manager.token, false);
+    const stranger = boardClient(t.url, other.manager.token, true);
+    clients.push(board, legacy, stranger);
+    await Promise.all([open(board), open(legacy), open(stranger)]);
+    const snapshotBytes = JSON.stringify(board.boards).length;
+    const adminToken = await loginAs(t.url, big.slug, big.admin.email, big.admin.password);
+    const month = big.month;
+    const monthRows = () => (board.boards.leaderboard as { month: Row[] }).month;
+
+    const perWrite: { step: string; bytes: number; legacyBytes: number }[] = [];
+    /** One write, then: the board moved on, and equals the server's current snapshot. */
+    async function step(name: string, write: () => Promise<void>) {
+      await sleep(450); // the previous write's recompute is out
+      const before = board.version!;
+      board.bytes = 0;
+      legacy.bytes = 0;
+      await write();
+      await eventually(() => expect(board.version!).toBeGreaterThan(before), 15_000);
+      await sleep(450);
+      perWrite.push({ step: name, bytes: board.bytes, legacyBytes: legacy.bytes });
+      const fresh = await board.sync();
+      if (!fresh.ok) throw new Error("no snapshot");
+      expect(board.version).toBe(fresh.version);
+      expect(board.boards).toEqual(fresh.boards);
+    }
+
+    // A rep from the foot of the month's board makes the biggest sale: #600 → #1.
+    const last = monthRows().at(-1)!;
+    const lastRep = big.reps.find((r) => r.id === last.repId)!;
+    const lastToken = await loginAs(t.url, big.slug, lastRep.email, big.repPassword);
+    let customer: { id: string } = { id: "" };
+    await step("customer", async () => {
+      customer = await newCustomer(t.url, lastToken, { name: "看板测试客户", status: "active" });
+    });
+    await step("revenue #600 → #1", async () => {
+      await addRevenue(t.url, big.manager.token, {
+        customerId: customer.id,
+        amount: monthRows()[0]!.revenue + 1_000,
+        occurredAt: t.clock.now().toISOString(),
+      });
+    });
+    expect(monthRows()[0]).toMatchObject({ repId: last.repId, rank: 1 });
+
+    let contactId = "";
+    await step("contact", async () => {
+      const res = await call(t.url, "POST", "/contacts", {
+        token: lastToken,
+        headers: { "idempotency-key": `delta-${Date.now()}` },
+        body: { customerId: customer.id, channel: "phone" },
+      });
+      expect(res.status).toBe(201);
+      contactId = res.body.id;
+    });
+    const todayOf = () => board.boards.today as { total: number; reps: Record<string, number> };
+    const withContact = todayOf().reps[last.repId] ?? 0;
+    expect(withContact).toBeGreaterThan(0);
+    await step("void", async () => {
+      expect(
+        (await call(t.url, "POST", `/contacts/${contactId}/void`, { token: lastToken, body: { reason: "logged twice" } })).status,
+      ).toBe(200);
+    });
+    expect(todayOf().reps[last.repId] ?? 0).toBe(withContact - 1);
+
+    await step("target", async () => {
+      expect(
+        (await call(t.url, "PUT", `/targets/${last.repId}/${month}`, { token: big.manager.token, body: { amount: 5_000_000 } })).status,
+      ).toBe(200);
+    });
+    let newRep = "";
+    await step("new rep", async () => {
+      newRep = (await addUser(t.url, adminToken, "rep", `delta-new@${big.slug}.test`)).id;
+    });
+    expect(monthRows().some((r) => r.repId === newRep)).toBe(true);
+    await step("disabled rep", async () => {
+      expect((await call(t.url, "PATCH", `/users/${newRep}`, { token: adminToken, body: { disabled: true } })).status).toBe(200);
+    });
+    expect(monthRows().some((r) => r.repId === newRep)).toBe(false);
+
+    // A rep without a target gets one far out of reach: a pace alarm is raised.
+    const quotaReps = (board.boards.quota as { reps: { repId: string; level: string | null; achieved: number }[] }).reps;
+    const calm = quotaReps.find((r) => r.level === null && r.achieved > 0) ?? quotaReps.find((r) => r.level === "ok")!;
+    const alarmsBefore = (board.boards.alarmCounts as { total: number }).total;
+    await step("alarm raised", async () => {
+      expect(
+        (await call(t.url, "PUT", `/targets/${calm.repId}/${month}`, { token: big.manager.token, body: { amount: 90_000_000 } })).status,
+      ).toBe(200);
+    });
+    expect((board.boards.alarmCounts as { total: number }).total).toBeGreaterThan(alarmsBefore);
+    const raised = (await call(t.url, "GET", `/alarms?status=unacknowledged&repId=${calm.repId}&kind=pace`, { token: big.manager.token }))
+      .body.items[0];
+    expect(raised).toBeTruthy();
+    await step("alarm acknowledged", async () => {
+      expect((await call(t.url, "POST", `/alarms/${raised.id}/acknowledge`, { token: big.manager.token })).status).toBe(200);
+    });
+    const counts = board.boards.alarmCounts as { total: number; byLevel: Record<string, number> };
+    const level = Object.keys(counts.byLevel)[0]!;
+    await step("bulk acknowledge a level", async () => {
+      const res = await call(t.url, "POST", "/alarms/acknowledge", { token: big.manager.token, body: { level } });
+      expect(res.body.acknowledged).toBe(counts.byLevel[level]);
+    });
+    expect((board.boards.alarmCounts as { byLevel: Record<string, number> }).byLevel[level]).toBeUndefined();
+
+    console.log(
+      `board deltas, 600 reps: first snapshot ${snapshotBytes} B; bytes per write to a delta board / a board without deltas:\n${perWrite
+        .map((w) => `  ${w.step}: ${w.bytes} B / ${w.legacyBytes} B`)
+        .join("\n")}`,
+    );
+    for (const w of perWrite) expect(w.bytes, w.step).toBeLessThan(5_000);
+    // Without the opt-in, SPEC §10's leaderboard:update still carries every row, and the delta board got none of it.
+    expect(of(legacy, "leaderboard:update").length).toBeGreaterThan(0);
+    expect(of(board, "leaderboard:update")).toHaveLength(0);
+    expect(of(board, "board:snapshot")).toHaveLength(1);
+    expect(board.syncs).toBe(0);
+    // Another club's board heard nothing of this one.
+    expect(of(stranger, "board:delta")).toHaveLength(0);
+    const heard = JSON.stringify(stranger.events);
+    for (const id of [last.repId, calm.repId, newRep, big.tenantId]) expect(heard).not.toContain(id);
+  });
+
+  it("a delta from a version the client does not hold makes it sync, and the board is right again", async () => {
+    const c = boardClient(t.url, big.manager.token, true);
+    clients.push(c);
+    await open(c);
+    // Pretend a delta was missed: the next one's `from` is not the version held.
+    c.version = c.version! - 1;
+    const rep = big.reps[5]!;
+    expect(
+      (await call(t.url, "PUT", `/targets/${rep.id}/${big.month}`, { token: big.manager.token, body: { amount: 123_456 } })).status,
+    ).toBe(200);
+    await eventually(() => expect(c.syncs).toBe(1), 15_000);
+    const fresh = await c.sync();
+    await eventually(() => expect(c.version).toBe(fresh.ok ? fresh.version : -1));
+    expect(c.boards).toEqual(fresh.ok ? fresh.boards : null);
+  });
+});
