@@ -63,6 +63,8 @@ const ROUTES: Record<string, Floor> = {
   "GET /analysis/mix": "rep",
   "GET /alarms": "rep",
   "POST /alarms/:id/acknowledge": "manager",
+  "GET /alarms/counts": "manager",
+  "POST /alarms/acknowledge": "manager",
   "POST /contacts": "rep",
   "GET /contacts": "rep",
   "GET /contacts/:id": "rep",

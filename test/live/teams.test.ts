@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roomOf } from "../../server/src/realtime/events.ts";
-import { BOARD_COALESCE_MS, sessionRoom } from "../../server/src/realtime/live.ts";
+import { BOARD_COALESCE_MS, boardFormRoom, sessionRoom } from "../../server/src/realtime/live.ts";
 import { call, startTestServer, type TestServer } from "../support/harness.ts";
 import { connected, eventually, type LiveClient, nothingWithin, type Recorder, userBoards } from "../support/live.ts";
 import { makeTeamClub, type TeamClub } from "../support/teams.ts";
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe("a team lead's live channel", () => {
-  it("joins the club's room, their own and their session's, and no managers' or rep's room", async () => {
+  it("joins the club's room, their own, their session's and the board form's, and no managers' or rep's room", async () => {
     const socket = await eventually(() => {
       const s = [...t.server.live.io.of("/").sockets.values()].find((x) => x.data.userId === c.leadA.id);
       if (!s) throw new Error("no socket yet");
@@ -43,6 +43,8 @@ describe("a team lead's live channel", () => {
         roomOf(c.tenantId, { to: "club" }),
         roomOf(c.tenantId, { to: "user", userId: c.leadA.id }),
         sessionRoom(c.tenantId, socket.data.sessionId),
+        // the board's form (full snapshots, or deltas for a client that asked): every socket has one
+        boardFormRoom(c.tenantId, socket.data.deltas === true),
       ].sort(),
     );
   });
