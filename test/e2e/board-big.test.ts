@@ -1,3 +1,5 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -5,6 +7,8 @@ import { type BigClub, seedBigClub } from "../support/big-club.ts";
 import { addRevenue } from "../support/club.ts";
 import { startTestServer, type TestServer } from "../support/harness.ts";
 import { DESKTOP, launchBrowser, newContext, signInUi } from "./support.ts";
+
+const shots = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
 
 // The manager's board for a club of 600 reps in Chromium: only a screenful of rows
 // in the DOM, a cheap period switch, no long frame during a burst of writes, and no
@@ -65,6 +69,7 @@ describe("the board of a big club", () => {
       .toBe(rowcount ? String(Number(rowcount) - 1) : "");
     expect(await page.getByTestId("board-row").count()).toBeLessThan(100);
     await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ animations: "disabled", path: `${shots}/board-big.png` });
   });
 
   it("switches period in under 300 ms", async () => {

@@ -50,6 +50,7 @@ export interface BigClub {
     prospects: number;
     revenueEntries: number;
     contactsToday: number;
+    /** Alarms neither acknowledged nor cleared: what `GET /alarms?status=unacknowledged` lists and the board's badge counts. */
     unacknowledgedAlarms: number;
   };
   /** The club's day and month at seeding (Asia/Shanghai). */
@@ -368,7 +369,7 @@ export async function seedBigClub(ts: TestServer, opts: BigClubOptions = {}): Pr
       (select count(*)::int from customers where tenant_id = ${tenantId} and status = 'prospect') as prospects,
       (select count(*)::int from revenue_entries where tenant_id = ${tenantId}) as "revenueEntries",
       (select count(*)::int from contacts where tenant_id = ${tenantId} and day = ${today}) as "contactsToday",
-      (select count(*)::int from alarms where tenant_id = ${tenantId} and acknowledged_at is null) as "unacknowledgedAlarms"`;
+      (select count(*)::int from alarms where tenant_id = ${tenantId} and acknowledged_at is null and cleared_at is null) as "unacknowledgedAlarms"`;
     return {
       slug,
       tenantId,
