@@ -118,7 +118,7 @@ describe("the wall TV of a club of 600 reps", () => {
     ts = await startTestServer({}, new Date().toISOString(), "postgres");
     ts.clock.now = () => new Date();
     ({ browser, close: closeBrowser } = await launchBrowser());
-    big = await seedBigClub(ts, { slug: "e2e-tv-big", reps: REPS });
+    big = await seedBigClub(ts, { slug: "e2e-tv-big", reps: REPS, customers: 6_000, contactsEarlier: 5_000 });
     // Two of this month's top five get names that do not fit one line (renamed as a manager would).
     const top = await ranking(ts, big.manager.token, "month");
     for (const [i, name] of [
