@@ -161,6 +161,8 @@ describe("the wall TV of a club of 600 reps", () => {
     expectFits(l, 1);
     await expectRanking(page, "month", 1);
     const n = l.n;
+    // Today's contacts: the server's count of the club's day (thousands), not a sum in the browser.
+    await expect.poll(() => page.getByTestId("board-today-total").textContent()).toBe(String(big.counts.contactsToday));
 
     // Readable across a room: every figure of a row, and the page indicator, at least ~28 px.
     const sizes = await page.evaluate(() => {

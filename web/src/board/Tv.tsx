@@ -166,7 +166,7 @@ export function Tv() {
         </div>
       </header>
       <Show when={board.loaded() && board.rows.length > 0}>
-        <BoardSummary rows={board.rows} tv />
+        <BoardSummary rows={board.rows} today={board.todayTotal()} tv />
       </Show>
       <nav class="tv-bar" aria-label={t("tv.controls")}>
         <div class="tv-periods">
