@@ -214,32 +214,36 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   // Mint first, then read: a snapshot then holds every write committed before its
   // version was minted, so the highest version a client has is never older than a
   // lower one, whichever process computed either.
-  const boards = new Coalescer(BOARD_COALESCE_MS, async (tenantId) => {
-    // One process alone and none of the club's boards open here: nobody to tell. A
-    // board that opens later asks for a fresh snapshot. (With Redis, boards on other
-    // processes may be open: always recompute.)
-    if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) return;
-    const gap = gapClubs.delete(tenantId);
-    let version: number;
-    try {
-      version = await versions.next(tenantId, { gap });
-    } catch (err) {
-      if (gap) gapClubs.add(tenantId);
-      if (!failing.has(tenantId)) logger.warn({ err: (err as Error).message, tenantId }, "live: cannot version the boards now; retrying");
-      failing.add(tenantId);
-      retryLater(tenantId);
-      return;
-    }
-    try {
-      const s = await source().snapshot(tenantId);
-      if (!closed) await emitSnapshot(tenantId, version, s);
-      failing.delete(tenantId);
-    } catch (err) {
-      if (!failing.has(tenantId)) logger.warn({ err, tenantId }, "live: computing the boards failed; retrying");
-      failing.add(tenantId);
-      retryLater(tenantId);
-    }
-  });
+  const boards = new Coalescer(
+    BOARD_COALESCE_MS,
+    async (tenantId) => {
+      // One process alone and none of the club's boards open here: nobody to tell. A
+      // board that opens later asks for a fresh snapshot. (With Redis, boards on other
+      // processes may be open: always recompute.)
+      if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) return;
+      const gap = gapClubs.delete(tenantId);
+      let version: number;
+      try {
+        version = await versions.next(tenantId, { gap });
+      } catch (err) {
+        if (gap) gapClubs.add(tenantId);
+        if (!failing.has(tenantId)) logger.warn({ err: (err as Error).message, tenantId }, "live: cannot version the boards now; retrying");
+        failing.add(tenantId);
+        retryLater(tenantId);
+        return;
+      }
+      try {
+        const s = await source().snapshot(tenantId);
+        if (!closed) await emitSnapshot(tenantId, version, s);
+        failing.delete(tenantId);
+      } catch (err) {
+        if (!failing.has(tenantId)) logger.warn({ err, tenantId }, "live: computing the boards failed; retrying");
+        failing.add(tenantId);
+        retryLater(tenantId);
+      }
+    },
+    deps.metrics?.boards,
+  );
 
   /**
    * Tell one local socket its session ended, then drop it. Not `socket.emit` + `socket.disconnect()`:
