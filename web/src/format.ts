@@ -32,6 +32,12 @@ export function boardMoney(yuan: number | null | undefined): string {
   if (abs >= 10_000) return `${sign}¥${trim(abs / 1_000)}k`;
   return `${sign}¥${whole.format(abs)}`;
 }
+/** A count in the reader's language, with its thousands separator: 12,345. */
+export function count(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  return n.toLocaleString(lang());
+}
+
 const trim = (n: number) => (n >= 100 ? whole.format(n) : n.toFixed(n >= 10 ? 1 : 2).replace(/\.?0+$/, ""));
 
 /** Percent for people, floored to one decimal so 79.99% never reads as 80% (as the server's month close does). */
