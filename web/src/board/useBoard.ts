@@ -66,9 +66,10 @@ function fromBoards(boards: Record<string, unknown>, period: Period) {
  * has arrived (GET /leaderboard), never because of a live write.
  *
  * `hooks.before/after` run around a change of the rows of the same period (for the
- * rank animation); a period switch is not animated.
+ * rank animation; `after` is told the reps whose own figures changed, not only their
+ * rank); a period switch is not animated.
  */
-export function useBoard(period: () => Period, hooks?: { before(): void; after(): void }) {
+export function useBoard(period: () => Period, hooks?: { before(): void; after(changed: ReadonlySet<string>): void }) {
   // Plain, immutable rows: a row the last change did not touch is the same object as
   // before, so the table re-renders only the rows that changed, and totals over the
   // board add up plain numbers (no store proxies, no reconcile of the whole board).
@@ -105,6 +106,8 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after()
     const was = made;
     const now: typeof made = new Map();
     let changed = !animate || was.size !== base.length;
+    /** Reps whose figures changed (not only their rank): the rows the animation flashes. */
+    const touched = new Set<string>();
     const next = base.map((r): BoardRow => {
       const level = levels.get(r.repId) ?? null;
       const count = live.today ? (today?.reps?.[r.repId] ?? 0) : null;
@@ -114,6 +117,15 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after()
         return old.row;
       }
       changed = true;
+      if (
+        !old ||
+        old.src.revenue !== r.revenue ||
+        old.src.attainment !== r.attainment ||
+        old.src.target !== r.target ||
+        old.level !== level ||
+        old.today !== count
+      )
+        touched.add(r.repId);
       const row: BoardRow = {
         ...r,
         level,
@@ -135,7 +147,7 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after()
       setLoaded(true);
       setUpdatedAt(new Date());
     });
-    if (animate && changed) hooks?.after();
+    if (animate && changed) hooks?.after(touched);
     return true;
   }
 
@@ -183,12 +195,29 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after()
 /**
  * Rows that slide to their new place when ranks change (FLIP), unless the viewer
  * prefers less motion. Only rows in the DOM are registered (the table renders the
- * rows on screen), so a measure reads a few dozen rows, never the whole board.
+ * rows on screen and a few either side), and of those only the ones in the viewport
+ * are measured and moved: a change costs one layout read of a screenful of rows.
+ * The slide is a transform (the compositor runs it); only the rows whose own figures
+ * changed flash, not the ones a climber pushed one place down.
  */
 export function createFlip() {
   const els = new Map<string, HTMLElement>();
   let before = new Map<string, number>();
   const reduced = () => typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  /** The registered rows still in the document, with their top when on screen. */
+  function onScreen(): [string, HTMLElement, number][] {
+    const out: [string, HTMLElement, number][] = [];
+    const h = innerHeight;
+    for (const [id, el] of els) {
+      if (!el.isConnected) {
+        els.delete(id);
+        continue;
+      }
+      const r = el.getBoundingClientRect();
+      if (r.bottom > 0 && r.top < h) out.push([id, el, r.top]);
+    }
+    return out;
+  }
   return {
     ref: (id: string) => (el: HTMLElement) => {
       els.set(id, el);
@@ -197,31 +226,25 @@ export function createFlip() {
     measure() {
       before = new Map();
       if (reduced()) return;
-      for (const [id, el] of els) {
-        if (!el.isConnected) els.delete(id);
-        else before.set(id, el.getBoundingClientRect().top);
-      }
+      for (const [id, , top] of onScreen()) before.set(id, top);
     },
-    /** Call after the rows changed. */
-    play() {
+    /** Call after the rows changed, with the reps whose figures changed. */
+    play(changed: ReadonlySet<string> = new Set()) {
       if (before.size === 0) return;
       const was = before;
+      before = new Map();
       requestAnimationFrame(() => {
-        const moves: [HTMLElement, number][] = [];
         // Reads first, then writes: one layout for all rows.
-        for (const [id, el] of els) {
-          if (!el.isConnected) {
-            els.delete(id);
-            continue;
-          }
-          const top = was.get(id);
-          if (top === undefined) continue;
-          const dy = top - el.getBoundingClientRect().top;
-          if (Math.abs(dy) >= 1 && Math.abs(dy) < innerHeight * 2) moves.push([el, dy]);
+        const moves: [string, HTMLElement, number][] = [];
+        for (const [id, el, top] of onScreen()) {
+          const from = was.get(id);
+          if (from === undefined) continue;
+          const dy = from - top;
+          if (Math.abs(dy) >= 1 && Math.abs(dy) < innerHeight * 2) moves.push([id, el, dy]);
         }
-        for (const [el, dy] of moves) {
+        for (const [id, el, dy] of moves) {
           el.animate([{ transform: `translateY(${dy}px)` }, { transform: "none" }], { duration: 500, easing: "cubic-bezier(.2,.8,.2,1)" });
-          el.animate([{ backgroundColor: "var(--flash)" }, { backgroundColor: "transparent" }], { duration: 1400 });
+          if (changed.has(id)) el.animate([{ backgroundColor: "var(--flash)" }, { backgroundColor: "transparent" }], { duration: 1400 });
         }
       });
     },
