@@ -135,10 +135,17 @@ describe("the board of a big club", () => {
     const before = await clubTotal();
     for (let i = 0; i < 20; i++) {
       if (i === 6) {
-        const res = await call(ts.url, "PUT", `/targets/${calm!.id}/${big.month}`, { token: big.manager.token, body: { amount: 90_000_000 } });
+        const res = await call(ts.url, "PUT", `/targets/${calm!.id}/${big.month}`, {
+          token: big.manager.token,
+          body: { amount: 90_000_000 },
+        });
         expect(res.status).toBe(200);
       } else if (i === 13) {
-        await addRevenue(ts.url, big.manager.token, { customerId: behind!.customer, amount: Math.ceil(Number(behind!.target) * 2), occurredAt: new Date().toISOString() });
+        await addRevenue(ts.url, big.manager.token, {
+          customerId: behind!.customer,
+          amount: Math.ceil(Number(behind!.target) * 2),
+          occurredAt: new Date().toISOString(),
+        });
       } else {
         await addRevenue(ts.url, big.manager.token, {
           customerId: customers[i]!.id,

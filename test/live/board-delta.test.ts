@@ -119,8 +119,11 @@ describe("board deltas for a club of 600 reps", () => {
     expect(live.latest.map((a) => a.id)).toEqual(first.items.map((a: { id: string }) => a.id));
     expect(live.latest.map((a) => a.repName)).toEqual(first.items.map((a: { repName: string | null }) => a.repName));
     expect(live.next).toBe(first.nextCursor);
-    const second = (await call(t.url, "GET", `/alarms?status=unacknowledged&limit=50&cursor=${encodeURIComponent(live.next!)}`, { token: big.manager.token }))
-      .body;
+    const second = (
+      await call(t.url, "GET", `/alarms?status=unacknowledged&limit=50&cursor=${encodeURIComponent(live.next!)}`, {
+        token: big.manager.token,
+      })
+    ).body;
     expect(second.items.length).toBeGreaterThan(0);
     for (const a of second.items) expect(live.latest.some((l) => l.id === a.id)).toBe(false);
     // A rep's board carries none of it.
@@ -228,7 +231,8 @@ describe("board deltas for a club of 600 reps", () => {
     expect(raised).toBeTruthy();
     // The panel's list is GET /alarms's first page, moved by the delta (this test's clock stands
     // still, so the new alarm ties on raisedAt with the seeded ones: its place is by id).
-    const latest = () => (board.boards.alarms as { latest: { id: string; level: string | null; kind: string; data: Record<string, unknown> }[] }).latest;
+    const latest = () =>
+      (board.boards.alarms as { latest: { id: string; level: string | null; kind: string; data: Record<string, unknown> }[] }).latest;
     const asGet = async () => {
       const first = (await call(t.url, "GET", "/alarms?status=unacknowledged&limit=50", { token: big.manager.token })).body;
       expect(latest().map((a) => a.id)).toEqual(first.items.map((a: { id: string }) => a.id));
