@@ -287,7 +287,8 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null; l
         </ul>
       </Show>
       <Show when={(live() !== null || props.ready) && !loading()} fallback={<Loading />}>
-        <Show when={!error()} fallback={<ErrorBox error={error()} retry={() => void load()} />}>
+        {/* With a live list, a failed read of older pages leaves the live ones in place (the error shows below them). */}
+        <Show when={!error() || live()} fallback={<ErrorBox error={error()} retry={() => void load()} />}>
           <Show
             when={items().length > 0}
             fallback={
@@ -343,6 +344,9 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null; l
             <p class="muted small" data-testid="alarms-shown">
               {t("alarms.shown", { shown: items().length, total: total() ?? items().length })}
             </p>
+            <Show when={live() && error()}>
+              <ErrorBox error={error()} retry={() => void load(fetched().length === 0)} />
+            </Show>
             <Show when={more()}>
               <button type="button" class="btn secondary small" data-testid="alarms-more" onClick={() => void load(true)}>
                 {t("action.more")}
