@@ -208,4 +208,38 @@ describe("the board of a big club", () => {
     expect(api[0]).toBe(`POST /api/v1/alarms/${top}/acknowledge`);
     for (const r of api.slice(1)) expect(r).toBe("GET /api/v1/alarms");
   });
+
+  it("slides rows to their new rank, only rows on screen, and none for a reader who prefers less motion", async () => {
+    const sql = postgres(ts.db.url!, { max: 1, onnotice: () => {} });
+    const two = await sql<{ id: string; owner: string }[]>`
+      select distinct on (owner_id) id, owner_id as owner from customers
+      where tenant_id = ${big.tenantId} and status = 'active' order by owner_id, id limit 2`;
+    await sql.end();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const top = () => page.getByTestId("board-row").first().getAttribute("data-rep");
+    const rowAnimations = () =>
+      page.evaluate(() => {
+        const rows = document
+          .getAnimations()
+          .map((a) => (a.effect as KeyframeEffect | null)?.target)
+          .filter((el): el is Element => el instanceof Element && el.matches("tr.board-row"));
+        const off = rows.filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.bottom <= 0 || r.top >= innerHeight;
+        });
+        return { n: rows.length, offscreen: off.length };
+      });
+    // Less motion: the rep takes the top place with no animation at all.
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await addRevenue(ts.url, big.manager.token, { customerId: two[0]!.id, amount: 50_000_000, occurredAt: new Date().toISOString() });
+    await expect.poll(top).toBe(two[0]!.owner);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await rowAnimations()).toEqual({ n: 0, offscreen: 0 });
+    // Motion: the rows that move slide (the new leader flashes), all of them on screen.
+    await page.emulateMedia({ reducedMotion: "no-preference" });
+    await addRevenue(ts.url, big.manager.token, { customerId: two[1]!.id, amount: 100_000_000, occurredAt: new Date().toISOString() });
+    await expect.poll(top).toBe(two[1]!.owner);
+    await expect.poll(async () => (await rowAnimations()).n, { interval: 20 }).toBeGreaterThan(0);
+    expect((await rowAnimations()).offscreen).toBe(0);
+  });
 });
