@@ -4,7 +4,7 @@ import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound } from "../http/errors.ts";
-import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 
 export type AlarmRow = typeof alarms.$inferSelect;
 
@@ -174,6 +174,44 @@ export async function countUnacknowledged(tx: Tx): Promise<AlarmCounts> {
     if (r.level) out.byLevel[r.level] = (out.byLevel[r.level] ?? 0) + n;
   }
   return out;
+}
+
+/** The newest unacknowledged alarms the managers' live boards carry (`alarms.latest`): the board panel's first page. */
+export const LATEST_ALARMS = 50;
+
+/** What of an alarm's data the board's panel words it with (web/src/manager/Board.tsx, alarmText); the rest stays with GET /alarms. */
+const LIVE_DATA = ["month", "pace", "achieved", "target", "elapsed", "outcome", "reasons", "quarter", "total", "stale"];
+
+/**
+ * The club's newest unacknowledged (and not cleared) alarms of every kind, newest
+ * first as GET /alarms?status=unacknowledged lists them, with what the board's panel
+ * shows of each, and the cursor of that list's next page (null when there is none).
+ * For the managers' live boards (leaderboard/boards.ts): a raise, a clear or an
+ * acknowledgement changes a row or two of it, so a delta carries only those.
+ */
+export async function latestUnacknowledged(tx: Tx, limit = LATEST_ALARMS) {
+  const rows = await tx
+    .select({ a: alarms, repName: users.name })
+    .from(alarms)
+    .leftJoin(users, eq(users.id, alarms.repId))
+    .where(unacknowledged())
+    .orderBy(desc(alarms.raisedAt), desc(alarms.id))
+    .limit(limit + 1);
+  const latest = rows.slice(0, limit).map(({ a, repName }) => {
+    const data = (a.data ?? {}) as Record<string, unknown>;
+    return {
+      id: a.id,
+      kind: a.kind,
+      repId: a.repId,
+      repName: repName ?? null,
+      level: a.level,
+      message: a.message,
+      data: Object.fromEntries(LIVE_DATA.filter((k) => data[k] !== undefined).map((k) => [k, data[k]])),
+      raisedAt: a.raisedAt.toISOString(),
+    };
+  });
+  const last = latest.at(-1);
+  return { latest, next: rows.length > limit && last ? encodeCursor([last.raisedAt, last.id]) : null };
 }
 
 /** Managers: the counts of the club's unacknowledged alarms (GET /alarms/counts). */
