@@ -9,6 +9,7 @@ import { canonicalBoards } from "../realtime/board-delta.ts";
 import type { BoardSource } from "../realtime/boards.ts";
 import { dayOf } from "../time/club-time.ts";
 import { currentBoards, yearReads } from "./service.ts";
+import { teamParts, teamReads } from "./team-part.ts";
 
 /**
  * Contacts logged today (the club's day in its time zone), per rep and in all, from
@@ -52,11 +53,12 @@ export function quotaBoardSource(deps: Deps): BoardSource {
       const ctx = { deps, tenantId, actor: { kind: "system" } as const };
       return withTenant(deps.database, tenantId, async (tx) => {
         const clock = await clubClock(tx, ctx);
-        const [reads, alarms, today, alarmCounts] = await Promise.all([
+        const [reads, alarms, today, alarmCounts, inTeams] = await Promise.all([
           yearReads(tx, clock),
           openPaceAlarms(tx),
           contactsToday(tx, dayOf(clock.now, clock.tz)),
           countUnacknowledged(tx),
+          teamReads(tx),
         ]);
         const month = [clock.month];
         const quota = {
@@ -66,9 +68,12 @@ export function quotaBoardSource(deps: Deps): BoardSource {
           ),
           alarms: alarms.map((a) => ({ id: a.id, repId: a.repId, level: a.level, message: a.message, raisedAt: a.raisedAt.toISOString() })),
         };
+        const managers = canonicalBoards({ quota, alarmCounts });
         return {
           club: canonicalBoards({ leaderboard: currentBoards(clock, reads), at: quota.month, today }),
-          managers: canonicalBoards({ quota, alarmCounts }),
+          managers,
+          // each led team's part: the managers' part narrowed to the team's reps (team-part.ts)
+          teams: teamParts(managers, inTeams),
         };
       });
     },
