@@ -94,7 +94,13 @@ type Part = { quota?: { month: string; reps: QuotaRow[]; alarms: AlarmRow[] }; a
 
 /** A board as the web app keeps one: the connect snapshot, deltas applied, a sync when `from` is not the version held. */
 function boardClient(url: string, token: string) {
-  const socket: Client = io(url, { autoConnect: false, forceNew: true, transports: ["websocket"], auth: { token, deltas: true }, reconnection: false });
+  const socket: Client = io(url, {
+    autoConnect: false,
+    forceNew: true,
+    transports: ["websocket"],
+    auth: { token, deltas: true },
+    reconnection: false,
+  });
   const s = {
     socket,
     version: null as number | null,

@@ -31,8 +31,8 @@ export async function teamReads(tx: Tx): Promise<TeamReads> {
     .where(isNotNull(teams.leadId));
   const out = new Map<string, Set<string>>();
   for (const m of members) {
-    let set = out.get(m.teamId);
-    if (!set) out.set(m.teamId, (set = new Set()));
+    const set = out.get(m.teamId) ?? new Set<string>();
+    out.set(m.teamId, set);
     if (m.repId) set.add(m.repId);
   }
   // Only when some team has a lead: a club without teams pays nothing.
@@ -64,8 +64,8 @@ export function teamParts(managers: Row, reads: TeamReads): Record<string, Row> 
     for (const r of Array.isArray(rows) ? (rows as Row[]) : []) {
       const teamId = teamOf.get(String(r.repId));
       if (!teamId) continue;
-      let list = by.get(teamId);
-      if (!list) by.set(teamId, (list = []));
+      const list = by.get(teamId) ?? [];
+      by.set(teamId, list);
       list.push(r);
     }
     return by;
@@ -76,8 +76,8 @@ export function teamParts(managers: Row, reads: TeamReads): Record<string, Row> 
   for (const a of reads.alarmRows) {
     const teamId = teamOf.get(a.repId);
     if (!teamId) continue;
-    let c = counts.get(teamId);
-    if (!c) counts.set(teamId, (c = { total: 0, byKind: {}, byLevel: {} }));
+    const c = counts.get(teamId) ?? { total: 0, byKind: {}, byLevel: {} };
+    counts.set(teamId, c);
     c.total += a.n;
     c.byKind[a.kind] = (c.byKind[a.kind] ?? 0) + a.n;
     if (a.level) c.byLevel[a.level] = (c.byLevel[a.level] ?? 0) + a.n;

@@ -252,7 +252,9 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
         if (!x.deltas) continue;
         await yieldTurn();
         if (closed) return;
-        io.to(x.room).except(full).emit("board:snapshot", { version, boards: teamBoards(x.teamId) });
+        io.to(x.room)
+          .except(full)
+          .emit("board:snapshot", { version, boards: teamBoards(x.teamId) });
       }
     }
     await yieldTurn();
@@ -269,7 +271,9 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       if (!x.full) continue;
       await yieldTurn();
       if (closed) return;
-      io.to(x.room).except(deltas).emit("board:snapshot", { version, boards: teamBoards(x.teamId) });
+      io.to(x.room)
+        .except(deltas)
+        .emit("board:snapshot", { version, boards: teamBoards(x.teamId) });
     }
     // SPEC §10's leaderboard:update, one per period, from the same versioned snapshot.
     const lb = s.club.leaderboard as Partial<Record<LeaderboardPeriod, LeaderboardRow[]>> | undefined;
