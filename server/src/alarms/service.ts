@@ -193,11 +193,14 @@ export type AckFilter = { ids: string[] } | { level?: string | undefined; kind?:
 export async function acknowledgeMany(ctx: ServiceContext, filter: AckFilter) {
   const at = ctx.deps.clock.now();
   const acknowledged = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    // a team lead's: their team's reps' alarms only (others are as if absent)
+    const scoped = scopeOf(ctx).kind === "team" ? scopedRep(scopeOf(ctx), alarms.repId) : undefined;
     const where =
       "ids" in filter
-        ? and(unacknowledged(), inArray(alarms.id, filter.ids))
+        ? and(unacknowledged(), scoped, inArray(alarms.id, filter.ids))
         : and(
             unacknowledged(),
+            scoped,
             filter.level ? eq(alarms.level, filter.level) : undefined,
             filter.kind ? eq(alarms.kind, filter.kind) : undefined,
             filter.repId ? eq(alarms.repId, filter.repId) : undefined,
