@@ -123,7 +123,7 @@ describe("a team lead's desk", () => {
     await expect.poll(() => page.getByTestId("alarm").count()).toBe(n0 + 1);
     await expect.poll(() => page.getByTestId("my-team-alarms").getAttribute("data-n")).toBe(String(n0 + 1));
     expect(await page.getByTestId("alarm").filter({ hasText: "rep3" }).count()).toBe(0);
-    await page.screenshot({ path: "docs/screenshots/lead-board-zh-desktop.png" });
+    await page.screenshot({ path: "/tmp/lead-board-zh-desktop.png" });
     await expectAccessible(page);
     await ctx.close();
   });
