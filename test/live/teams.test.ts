@@ -1,3 +1,4 @@
+import { type RunningServer, startServer, testConfig } from "@clubhouse/server";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quotaBoardSource } from "../../server/src/leaderboard/boards.ts";
@@ -156,6 +157,13 @@ const teamPaths = (d: BoardDelta) => [
   ...(d.unset ?? []).filter((k) => k.startsWith("quota") || k.startsWith("alarmCounts")),
 ];
 
+/** The rows of the team part a delta carries (quota lists, quota leaves), as text: what it says of which reps. */
+const teamRows = (d: BoardDelta) =>
+  JSON.stringify([
+    Object.entries(d.lists ?? {}).filter(([k]) => k.startsWith("quota.")),
+    Object.entries(d.set ?? {}).filter(([k]) => k.startsWith("quota")),
+  ]);
+
 /** The board a client holds equals a fresh board:sync. */
 async function inStep(c: BoardClient) {
   await eventually(async () => {
@@ -214,27 +222,27 @@ describe("a team lead's part of the live boards (the club's real boards)", () =>
     expect(upserted.map((r) => r.repId)).toEqual([d.rep1.id]);
     for (const x of leadA.deltas.slice(a0)) expect(x.bytes).toBeLessThan(3_000);
     await eventually(() => expect(leadB.version).toBe(leadA.version));
-    for (const x of leadB.deltas.slice(b0)) {
-      expect(teamPaths(x.d)).toEqual([]);
-      expect(JSON.stringify(x.d.lists?.["quota.reps"] ?? null)).not.toContain(d.rep1.id);
-    }
+    for (const x of leadB.deltas.slice(b0)) expect(teamRows(x.d)).not.toContain(d.rep1.id);
     expect(leadA.syncs + leadB.syncs).toBe(0);
     await inStep(leadA);
     await inStep(leadB);
   });
 
-  it("a write by a rep of another team sends the lead nothing of the team part", async () => {
+  it("a write by a rep of another team sends the lead nothing of that rep in the team part", async () => {
     const [a0, b0] = [leadA.deltas.length, leadB.deltas.length];
+    const rep3Alarms = (part(mgr.boards).quota?.alarms ?? []).filter((a) => a.repId === d.rep3.id).map((a) => a.id);
+    expect(rep3Alarms.length).toBeGreaterThan(0);
     await addRevenue(t.url, d.rep3.token, { customerId: d.customerOf.rep3.id, amount: 20000, occurredAt: "2026-03-15T09:30:00+08:00" });
     await eventually(() => expect(leadB.deltas.slice(b0).flatMap((x) => x.d.lists?.["quota.reps"]?.upsert ?? []).length).toBe(1));
     await eventually(() => expect(leadA.version).toBe(leadB.version));
     const mine = leadA.deltas.slice(a0);
     expect(mine.length).toBeGreaterThan(0);
     for (const x of mine) {
-      expect(teamPaths(x.d)).toEqual([]);
+      for (const id of [d.rep3.id, ...rep3Alarms]) expect(teamRows(x.d)).not.toContain(id);
       expect(x.bytes).toBeLessThan(3_000);
     }
     expect(quotaReps(leadA.boards)).toEqual(sorted(d.rep1.id, d.rep2.id));
+    expect(alarmReps(leadA.boards)).toEqual(sorted(d.rep1.id, d.rep2.id));
   });
 
   it("moving a rep into the team adds their rows and alarms to the lead's part and takes them off the other lead's", async () => {
@@ -287,5 +295,59 @@ describe("a team lead's part of the live boards (the club's real boards)", () =>
     const heard = await nothingWithin(lead.rec, 3 * BOARD_COALESCE_MS);
     expect(heard).toEqual([]);
     expect(JSON.stringify(lead.rec.events)).not.toContain(d.tenantId);
+  });
+});
+
+describe("a team lead's part across two processes (Redis)", () => {
+  const REDIS_URL = `redis://127.0.0.1:6379/${1 + Math.floor(Math.random() * 15)}`;
+  let one: TestServer;
+  let two: RunningServer;
+  let d: TeamClub;
+  let leadA: BoardClient;
+  let leadB: BoardClient;
+
+  beforeAll(async () => {
+    one = await startTestServer({ REDIS_URL });
+    two = await startServer(testConfig({ PORT: 0, HOST: "127.0.0.1", REDIS_URL }), {
+      clock: one.clock,
+      database: one.server.deps.database,
+    });
+    d = await makeTeamClub(one, "live-team-redis");
+    // the leads on the second process; every write goes to the first
+    leadA = boardClient(two.url, d.leadA.token);
+    leadB = boardClient(two.url, d.leadB.token);
+    await Promise.all([open(leadA), open(leadB)]);
+  });
+  afterAll(async () => {
+    for (const x of [leadA, leadB]) x?.socket.disconnect();
+    await two?.close();
+    await one?.close();
+  });
+
+  it("a member's write on one process reaches their lead on the other, and nothing of it the other lead's part", async () => {
+    expect(quotaReps(leadA.boards)).toEqual([d.rep1.id, d.rep2.id].sort());
+    const achieved = (b: Boards) => part(b).quota?.reps.find((r) => r.repId === d.rep1.id)?.achieved ?? 0;
+    const was = achieved(leadA.boards);
+    const b0 = leadB.deltas.length;
+    await addRevenue(one.url, d.rep1.token, { customerId: d.customerOf.rep1.id, amount: 7000, occurredAt: "2026-03-15T09:00:00+08:00" });
+    await eventually(() => expect(achieved(leadA.boards)).toBe(was + 7000), 10_000);
+    await eventually(() => expect(leadB.version).toBe(leadA.version), 10_000);
+    for (const x of leadB.deltas.slice(b0)) expect(teamRows(x.d)).not.toContain(d.rep1.id);
+    expect(quotaReps(leadB.boards)).toEqual([d.rep3.id]);
+    expect(alarmReps(leadB.boards)).toEqual([d.rep3.id]);
+    await inStep(leadA);
+    await inStep(leadB);
+  });
+
+  it("member moves and a lead change made on one process move the other's sockets and parts", async () => {
+    await members(one.url, d.manager.token, d.teamA.id, { add: [d.rep3.id] });
+    await eventually(() => expect(quotaReps(leadA.boards)).toEqual([d.rep1.id, d.rep2.id, d.rep3.id].sort()), 10_000);
+    await eventually(() => expect(quotaReps(leadB.boards)).toEqual([]), 10_000);
+    expect((await call(one.url, "PATCH", `/teams/${d.teamA.id}`, { token: d.manager.token, body: { leadId: null } })).status).toBe(200);
+    await eventually(() => expect(part(leadA.boards).quota).toBeUndefined(), 10_000);
+    const socket = [...two.live.io.of("/").sockets.values()].find((x) => x.data.userId === d.leadA.id);
+    expect(socket?.data.teamId).toBeNull();
+    expect([...(socket?.rooms ?? [])]).not.toContain(roomOf(d.tenantId, { to: "team", teamId: d.teamA.id }));
+    await inStep(leadA);
   });
 });
