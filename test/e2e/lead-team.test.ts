@@ -140,6 +140,11 @@ describe("a team lead's desk", () => {
     await page.waitForURL(/\/customers$/);
     await page.locator(`[data-testid="customer-row"][data-customer="${c.customerOf.rep2.id}"] a`).first().click();
     await page.waitForURL(new RegExp(`/c/${c.customerOf.rep2.id}$`));
+    // the lead's card: no contact, sale or revenue of their own to record; editing, review and complaints are theirs
+    await page.getByTestId("card-complaint").waitFor();
+    for (const id of ["card-log", "card-sell", "card-revenue"]) expect(await page.getByTestId(id).count()).toBe(0);
+    await page.getByTestId("card-reviewed").click();
+    await expect.poll(() => writes.some((w) => w.startsWith(`POST /api/v1/customers/${c.customerOf.rep2.id}/refresh`))).toBe(true);
     await page.getByRole("button", { name: "编辑" }).click();
     await page.locator('form input[name="name"]').fill("组长改过的客户");
     await page.locator('form input[name="phone"]').fill("13900000002");
