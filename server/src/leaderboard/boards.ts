@@ -8,6 +8,7 @@ import { canonicalBoards } from "../realtime/board-delta.ts";
 import type { BoardSource } from "../realtime/boards.ts";
 import { dayOf } from "../time/club-time.ts";
 import { currentBoards, yearReads } from "./service.ts";
+import { teamParts, teamReads } from "./team-part.ts";
 
 /**
  * Contacts logged today (the club's day in its time zone), per rep and in all, from
@@ -52,11 +53,12 @@ export function quotaBoardSource(deps: Deps): BoardSource {
       const ctx = { deps, tenantId, actor: { kind: "system" } as const };
       return withTenant(deps.database, tenantId, async (tx) => {
         const clock = await clubClock(tx, ctx);
-        const [reads, alarms, today, alarmCounts] = await Promise.all([
+        const [reads, alarms, today, alarmCounts, inTeams] = await Promise.all([
           yearReads(tx, clock),
           latestUnacknowledged(tx),
           contactsToday(tx, dayOf(clock.now, clock.tz)),
           countUnacknowledged(tx),
+          teamReads(tx),
         ]);
         const month = [clock.month];
         const quota = {
@@ -65,9 +67,12 @@ export function quotaBoardSource(deps: Deps): BoardSource {
             (r) => ({ repId: r.repId, name: r.name, target: r.target, achieved: r.achieved, attainment: r.attainment, level: r.level }),
           ),
         };
+        const managers = canonicalBoards({ quota, alarmCounts, alarms });
         return {
           club: canonicalBoards({ leaderboard: currentBoards(clock, reads), at: quota.month, today }),
-          managers: canonicalBoards({ quota, alarmCounts, alarms }),
+          managers,
+          // each led team's part: the managers' part narrowed to the team's reps (team-part.ts)
+          teams: teamParts(managers, inTeams),
         };
       });
     },
