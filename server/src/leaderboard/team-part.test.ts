@@ -10,7 +10,13 @@ const managers = {
       { repId: "r3", name: "c", level: "60" },
     ],
   },
-  alarms: { latest: [{ id: "a1", repId: "r1" }, { id: "a3", repId: "r3" }], next: "club-cursor" },
+  alarms: {
+    latest: [
+      { id: "a1", repId: "r1" },
+      { id: "a3", repId: "r3" },
+    ],
+    next: "club-cursor",
+  },
   alarmCounts: { total: 9, byKind: { pace: 9 }, byLevel: { "20": 5, "60": 4 } },
   clubWide: { secret: true },
 };
