@@ -9,6 +9,8 @@ import { call, startTestServer, type TestServer } from "../support/harness.ts";
 import { DESKTOP, launchBrowser, newContext, signInUi } from "./support.ts";
 
 const shots = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
+/** 600 in the suite; `BOARD_REPS=2000` measures the margin the product promises (the figures print). */
+const REPS = Number(process.env.BOARD_REPS ?? 600);
 
 // The manager's board for a club of 600 reps in Chromium: only a screenful of rows
 // in the DOM, a cheap period switch, no long frame during a burst of writes, and no
@@ -25,7 +27,7 @@ describe("the board of a big club", () => {
   beforeAll(async () => {
     ts = await startTestServer({}, new Date().toISOString(), "postgres");
     ts.clock.now = () => new Date();
-    big = await seedBigClub(ts, { reps: 600, customers: 12_000, contactsEarlier: 10_000 });
+    big = await seedBigClub(ts, { reps: REPS, customers: REPS * 20, contactsEarlier: REPS * 17 });
     const sql = postgres(ts.db.url!, { max: 1, onnotice: () => {} });
     customers = await sql<
       { id: string }[]
@@ -50,9 +52,9 @@ describe("the board of a big club", () => {
   it("holds only a screenful of rows, tells the table's size, and shows the server's counts", async () => {
     const rows = await page.getByTestId("board-row").count();
     const rowcount = await page.getByTestId("board-table").getAttribute("aria-rowcount");
-    console.log(`board of 600 reps: ${rows} rows in the DOM, aria-rowcount ${rowcount}`);
+    console.log(`board of ${REPS} reps: ${rows} rows in the DOM, aria-rowcount ${rowcount}`);
     expect(rows).toBeLessThan(100);
-    expect(Number(rowcount)).toBeGreaterThanOrEqual(600);
+    expect(Number(rowcount)).toBeGreaterThanOrEqual(REPS);
     // Contacts today: the server's total (thousands), not a sum of pages.
     await expect.poll(() => page.getByTestId("board-today-total").textContent()).toBe(big.counts.contactsToday.toLocaleString("zh-CN"));
     // The badge: the server's count of unacknowledged (and not cleared) alarms, as the list's filter means it.
@@ -69,7 +71,7 @@ describe("the board of a big club", () => {
       .toBe(rowcount ? String(Number(rowcount) - 1) : "");
     expect(await page.getByTestId("board-row").count()).toBeLessThan(100);
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ animations: "disabled", path: `${shots}/board-big.png` });
+    if (REPS === 600) await page.screenshot({ animations: "disabled", path: `${shots}/board-big.png` });
   });
 
   it("switches period in under 300 ms", async () => {
@@ -184,7 +186,7 @@ describe("the board of a big club", () => {
     console.log(`alarm badge: ${badgeBefore} → ${open}`);
     expect(await page.getByTestId("alarms-shown").textContent()).toContain(String(open));
     await sql.end();
-    await page.screenshot({ animations: "disabled", path: "/tmp/board-big-after-burst.png" });
+    if (REPS === 600) await page.screenshot({ animations: "disabled", path: `${shots}/board-big-after-burst.png` });
     expect(api).toEqual([]);
   });
 

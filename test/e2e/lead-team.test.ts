@@ -59,7 +59,6 @@ describe("a team lead's desk", () => {
       await page.locator(`aside nav a[href="${href}"]`).click();
       await page.waitForURL(new RegExp(`${href}`));
       await page.waitForLoadState("networkidle");
-      await page.screenshot({ path: `/tmp/lead-${href.replace(/\W/g, "") || "root"}.png` });
     }
     expect(refused).toEqual([]);
     await ctx.close();
@@ -123,7 +122,6 @@ describe("a team lead's desk", () => {
     await expect.poll(() => page.getByTestId("alarm").count()).toBe(n0 + 1);
     await expect.poll(() => page.getByTestId("my-team-alarms").getAttribute("data-n")).toBe(String(n0 + 1));
     expect(await page.getByTestId("alarm").filter({ hasText: "rep3" }).count()).toBe(0);
-    await page.screenshot({ path: "/tmp/lead-board-zh-desktop.png" });
     await expectAccessible(page);
     await ctx.close();
   });
