@@ -94,6 +94,7 @@ const ROUTES: Record<string, Floor> = {
   "GET /months/:month/results": "rep",
   "GET /reps/:id/standing": "rep",
   "GET /leaderboard": "rep",
+  "GET /leaderboard/teams": "rep",
   "GET /awards/:year": "rep",
   "GET /awards/:year/certificate/:repId": "rep",
   "POST /live/sync": "manager",

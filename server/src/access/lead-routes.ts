@@ -46,6 +46,7 @@ export const LEAD_ROUTES: ReadonlySet<string> = new Set([
   "GET /quota/year",
   "GET /months/:month/results",
   "GET /leaderboard",
+  "GET /leaderboard/teams",
   "GET /awards/:year",
 ]);
 

@@ -8,7 +8,7 @@ import { quotaRowsFrom } from "../quotas/service.ts";
 import { canonicalBoards } from "../realtime/board-delta.ts";
 import type { BoardSource } from "../realtime/boards.ts";
 import { dayOf } from "../time/club-time.ts";
-import { currentBoards, yearReads } from "./service.ts";
+import { currentBoards, currentTeamRaces, yearReads } from "./service.ts";
 
 /**
  * Contacts logged today (the club's day in its time zone), per rep and in all, from
@@ -35,8 +35,8 @@ export async function contactsToday(tx: Tx, day: string) {
 }
 
 /**
- * A ready BoardSource for `deps.boards`: for everyone in the club the leaderboards
- * and today's contacts (per rep and the club's total); for managers the quota board
+ * A ready BoardSource for `deps.boards`: for everyone in the club the leaderboards,
+ * the team race of each (`teams.{month,quarter,year}`, leaderboard/teams.ts) and today's contacts (per rep and the club's total); for managers the quota board
  * (every rep's pace level this month, the open pace alarms) and the counts of
  * unacknowledged alarms. One transaction and one read per table (the year's rows,
  * summed here per board), since every write of a club with open boards recomputes
@@ -66,8 +66,9 @@ export function quotaBoardSource(deps: Deps): BoardSource {
           ),
           alarms: alarms.map((a) => ({ id: a.id, repId: a.repId, level: a.level, message: a.message, raisedAt: a.raisedAt.toISOString() })),
         };
+        const leaderboard = currentBoards(clock, reads);
         return {
-          club: canonicalBoards({ leaderboard: currentBoards(clock, reads), at: quota.month, today }),
+          club: canonicalBoards({ leaderboard, teams: currentTeamRaces(leaderboard, reads.teams), at: quota.month, today }),
           managers: canonicalBoards({ quota, alarmCounts }),
         };
       });
