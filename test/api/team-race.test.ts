@@ -73,7 +73,10 @@ describe("the team race", () => {
       [c.teamB.id, 5000.01, null],
       [c.teamA.id, 0, null],
     ]);
-    expectSumsOfMembers(await get(c.manager.token, "/leaderboard/teams?period=year"), await get(c.manager.token, "/leaderboard?period=year"));
+    expectSumsOfMembers(
+      await get(c.manager.token, "/leaderboard/teams?period=year"),
+      await get(c.manager.token, "/leaderboard?period=year"),
+    );
   });
 
   it("never shows another club's teams, to anyone", async () => {
