@@ -87,6 +87,7 @@ const ROUTES: Record<string, Floor> = {
   "GET /refresh/progress": "rep",
   "GET /refresh/stale": "rep",
   "PUT /targets/:repId/:month": "manager",
+  "PUT /targets/team/:teamId/:month": "manager",
   "GET /targets": "rep",
   "GET /quota": "rep",
   "GET /quota/year": "rep",

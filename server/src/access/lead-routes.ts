@@ -41,6 +41,7 @@ export const LEAD_ROUTES: ReadonlySet<string> = new Set([
   "GET /refresh/progress",
   "GET /refresh/stale",
   "PUT /targets/:repId/:month",
+  "PUT /targets/team/:teamId/:month",
   "GET /targets",
   "GET /quota",
   "GET /quota/year",
