@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BigClub, seedBigClub } from "../support/big-club.ts";
-import { call, type Json, startTestServer, type TestServer } from "../support/harness.ts";
+import { call, startTestServer, type TestServer } from "../support/harness.ts";
 import { addPerson } from "../support/teams.ts";
 import { expectAccessible } from "./axe.ts";
 import { DESKTOP, get, launchBrowser, newContext, signInUi } from "./support.ts";
