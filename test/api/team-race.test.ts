@@ -119,3 +119,52 @@ describe("the team race", () => {
     expect((await call(t.url, "GET", "/leaderboard/teams")).status).toBe(401);
   });
 });
+
+describe("one target for a team's reps", () => {
+  const put = (token: string, teamId: string, month: string, body: unknown) =>
+    call(t.url, "PUT", `/targets/team/${teamId}/${month}`, { token, body });
+
+  it("sets every active rep's target of the team at once, and the race's target is their sum", async () => {
+    const res = await put(c.manager.token, c.teamB.id, "2026-04", { amount: 12345.67 });
+    expect(res.status).toBe(200);
+    // team B now: rep3 and rep1 (moved in above)
+    expect(res.body).toMatchObject({ teamId: c.teamB.id, month: "2026-04", amount: 12345.67, reps: 2 });
+    expect(res.body.items.map((i: Json) => i.repId).sort()).toEqual([c.rep1.id, c.rep3.id].sort());
+    const april = await get(c.manager.token, "/targets?month=2026-04");
+    expect(Object.fromEntries(april.items.map((i: Json) => [i.repId, i.amount]))).toEqual({ [c.rep1.id]: 12345.67, [c.rep3.id]: 12345.67 });
+    const race = await get(c.manager.token, "/leaderboard/teams?period=month&at=2026-04");
+    expect(race.rows.find((r: Json) => r.teamId === c.teamB.id).target).toBe(24691.34);
+  });
+
+  it("a lead sets their own team's only: another team answers 404 and changes nothing", async () => {
+    expect((await put(c.leadA.token, c.teamA.id, "2026-05", { amount: 800 })).status).toBe(200);
+    const refused = await put(c.leadA.token, c.teamB.id, "2026-05", { amount: 800 });
+    expectErrorShape(refused, 404);
+    expect((await put(c.rep1.token, c.teamA.id, "2026-05", { amount: 800 })).status).toBe(403);
+    const may = await get(c.manager.token, "/targets?month=2026-05");
+    expect(may.items.map((i: Json) => i.repId)).toEqual([c.rep2.id]);
+    // another club's team is no team here
+    expectErrorShape(await put(c.manager.token, otherTeam.id, "2026-05", { amount: 800 }), 404);
+  });
+
+  it("refuses bad input with 400 and the fields, an empty team and a closed month with 422", async () => {
+    const bad = await put(c.manager.token, "not-a-team", "2026-13", { amount: 1 });
+    expectErrorShape(bad, 400, "validation_failed");
+    expect(Object.keys(bad.body.error.fieldCodes).sort()).toEqual(["month", "teamId"]);
+    const amount = await put(c.manager.token, c.teamA.id, "2026-04", { amount: 0.001 });
+    expectErrorShape(amount, 400, "validation_failed");
+    expect(amount.body.error.fieldCodes.amount.code).toBe("too_many_decimals");
+    expect((await put(c.manager.token, c.teamA.id, "2026-04", { amount: -5 })).body.error.fieldCodes.amount.code).toBe("must_be_positive");
+    const empty = await teamOf(t.url, c.manager.token, { name: "Empty team race" });
+    const none = await put(c.manager.token, empty.id, "2026-04", { amount: 100 });
+    expectErrorShape(none, 422, "rule_violation");
+    expect(none.body.error.fieldCodes.teamId.code).toBe("team_has_no_reps");
+    // a month with a target (rep4's, in no team) is closed: its targets are final
+    expect((await call(t.url, "PUT", `/targets/${c.rep4.id}/2026-02`, { token: c.manager.token, body: { amount: 100 } })).status).toBe(200);
+    expect((await call(t.url, "POST", "/months/2026-02/close", { token: c.manager.token })).status).toBe(200);
+    const closed = await put(c.manager.token, c.teamA.id, "2026-02", { amount: 100 });
+    expectErrorShape(closed, 422, "rule_violation");
+    expect(closed.body.error.fieldCodes.month.code).toBe("closed_month");
+    expect((await get(c.manager.token, "/targets?month=2026-02")).items.map((i: Json) => i.repId)).toEqual([c.rep4.id]);
+  });
+});
