@@ -171,4 +171,35 @@ describe("teams on the board and the TV", () => {
     await expect.poll(panel, { timeout: 10_000 }).toBe("board");
     await ctx.close();
   });
+
+  it("targets by team: a manager lists one team's reps, sees its total, and sets one target for all of them", async () => {
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    await signInUi(page, ts.url, big.slug, big.manager.email, big.manager.password);
+    await page.waitForURL(/\/board$/);
+    await page.goto(`${ts.url}/targets`);
+    await page.getByTestId("target-row").first().waitFor();
+    const team = big.teams[4]!;
+    await page.getByTestId("targets-team").selectOption(team.id);
+    const members = big.reps.filter((_, k) => k % TEAMS === 4).map((r) => r.id);
+    await expect.poll(() => page.getByTestId("target-row").count()).toBe(members.length);
+    const listed = await page.getByTestId("target-row").evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.rep ?? ""));
+    expect(listed.sort()).toEqual([...members].sort());
+    await expect.poll(() => page.getByTestId("team-target-total").textContent()).toContain(team.name);
+    const before = (await race()).find((r) => r.teamId === team.id) as TeamRow & { target: number };
+    const yuan = (v: number) => `¥${v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    await expect.poll(() => page.getByTestId("team-target-sum").textContent()).toBe(yuan(before.target));
+    await page.getByTestId("team-target-amount").fill("20000");
+    await page.getByTestId("team-target-set").click();
+    await expect.poll(() => page.getByTestId("team-target-done").textContent()).toContain(String(members.length));
+    const after = (await race()).find((r) => r.teamId === team.id) as TeamRow & { target: number };
+    expect(after.target).toBe(20_000 * members.length);
+    await expect.poll(() => page.getByTestId("team-target-sum").textContent()).toBe(yuan(after.target));
+    await page.screenshot({ path: "/tmp/targets-team-zh-1440.png" });
+    // a bad amount is said in words, nothing is sent
+    await page.getByTestId("team-target-amount").fill("12.345");
+    await page.getByTestId("team-target-set").click();
+    await expect.poll(() => page.locator('[data-testid="team-targets"] .field-error').textContent()).toContain("两位小数");
+    await ctx.close();
+  });
 });

@@ -866,4 +866,10 @@ export const en = {
   "tv.team": "Team",
   "tv.reps": "Reps",
   "tv.teamsRanks": "Teams {from}–{to}",
+  "targets.team": "Team",
+  "targets.teamTotal": "{name}: this month's targets in all",
+  "targets.teamAll": "Target for each active rep of {name}",
+  "targets.setTeam": "Set for the whole team",
+  "targets.teamSet": "Target set for {n} reps",
+  "targets.teamReps": "{n} active reps in this team",
 };

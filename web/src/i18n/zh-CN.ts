@@ -860,4 +860,10 @@ export const zhCN: Record<keyof typeof en, string> = {
   "tv.team": "团队",
   "tv.reps": "人数",
   "tv.teamsRanks": "第 {from}–{to} 名团队",
+  "targets.team": "团队",
+  "targets.teamTotal": "{name} 本月指标合计",
+  "targets.teamAll": "{name} 每位在职营销代表的指标",
+  "targets.setTeam": "为全组设定此指标",
+  "targets.teamSet": "已为 {n} 位营销代表设定指标",
+  "targets.teamReps": "本组 {n} 位在职营销代表",
 };
