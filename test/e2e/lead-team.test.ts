@@ -64,6 +64,23 @@ describe("a team lead's desk", () => {
     await ctx.close();
   });
 
+  it("the lead's board opens on their team (club ranks kept), with every team's race, and shows the club on request", async () => {
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    await signInUi(page, ts.url, c.slug, `leada@${c.slug}.test`, "leada password 1");
+    await page.waitForURL(/\/customers$/);
+    await page.locator('aside nav a[href="/board"]').click();
+    await expect.poll(() => page.getByTestId("team-filter").inputValue()).toBe(c.teamA.id);
+    const reps = () => page.getByTestId("board-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-rep")).sort());
+    await expect.poll(reps).toEqual([c.rep1.id, c.rep2.id].sort());
+    const race = (await get(ts.url, c.leadA.token, "/leaderboard/teams?period=month")).rows as Json[];
+    expect(race.map((r) => r.teamId).sort()).toEqual([c.teamA.id, c.teamB.id].sort());
+    await expect.poll(() => page.getByTestId("team-race-row").count()).toBe(2);
+    await page.getByTestId("team-filter").selectOption("");
+    await expect.poll(reps).toEqual([c.rep1.id, c.rep2.id, c.rep3.id, c.rep4.id].sort());
+    await ctx.close();
+  });
+
   it("on a phone too", async () => {
     const ctx = await newContext(browser, PHONE);
     const page = await ctx.newPage();

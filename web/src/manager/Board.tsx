@@ -1,5 +1,5 @@
 import { A } from "@solidjs/router";
-import { createEffect, createSignal, For, on, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
 import { type Alarm, client, data } from "../api.ts";
 import { BoardSummary, BoardTable } from "../board/BoardTable.tsx";
 import { TeamFilter, useLeadDefault } from "../board/TeamFilter.tsx";
@@ -30,10 +30,10 @@ export function Board() {
     setTeam(id);
   };
   useLeadDefault(setTeam, () => touched);
-  const rows = () => {
+  const rows = createMemo(() => {
     const id = team();
     return id ? board.rows.filter((r) => r.teamId === id) : board.rows;
-  };
+  });
 
   return (
     <div class="page board-page">
