@@ -76,6 +76,9 @@ describe("a team lead's desk", () => {
     const race = (await get(ts.url, c.leadA.token, "/leaderboard/teams?period=month")).rows as Json[];
     expect(race.map((r) => r.teamId).sort()).toEqual([c.teamA.id, c.teamB.id].sort());
     await expect.poll(() => page.getByTestId("team-race-row").count()).toBe(2);
+    // the reps in no team: rep4 only
+    await page.getByTestId("team-filter").selectOption("none");
+    await expect.poll(reps).toEqual([c.rep4.id]);
     await page.getByTestId("team-filter").selectOption("");
     await expect.poll(reps).toEqual([c.rep1.id, c.rep2.id, c.rep3.id, c.rep4.id].sort());
     await ctx.close();

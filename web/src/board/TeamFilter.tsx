@@ -7,13 +7,23 @@ import { type Choice, Combobox } from "../ui/Combobox.tsx";
 /** Up to this many teams a plain select; more, a type-ahead. */
 const SELECT_MAX = 12;
 
+/** The filter's value for the reps in no team. */
+export const NO_TEAM = "none";
+
 /**
- * Which reps the board shows: the whole club (全部) or one team's, club ranks kept.
- * Teams come from the race (every member of the club sees their names).
+ * Which reps the board shows: the whole club (全部), one team's, or those in no team
+ * (`NO_TEAM`, offered when there are any), club ranks kept. Teams come from the race
+ * (every member of the club sees their names).
  */
-export function TeamFilter(props: { teams: Map<string, string>; value: string | null; onChange: (teamId: string | null) => void }) {
+export function TeamFilter(props: {
+  teams: Map<string, string>;
+  value: string | null;
+  onChange: (teamId: string | null) => void;
+  unassigned?: boolean;
+}) {
   const list = () => [...props.teams].map(([id, label]) => ({ id, label })).sort((a, b) => a.label.localeCompare(b.label, "zh-CN"));
-  const chosen = (): Choice | null => (props.value ? { id: props.value, label: props.teams.get(props.value) ?? "" } : null);
+  const label = (id: string) => (id === NO_TEAM ? t("teamRace.noTeam") : (props.teams.get(id) ?? ""));
+  const chosen = (): Choice | null => (props.value ? { id: props.value, label: label(props.value) } : null);
   return (
     <Show when={props.teams.size > 0}>
       <Show
@@ -24,6 +34,9 @@ export function TeamFilter(props: { teams: Map<string, string>; value: string | 
             <select data-testid="team-filter" value={props.value ?? ""} onChange={(e) => props.onChange(e.currentTarget.value || null)}>
               <option value="">{t("teamRace.all")}</option>
               <For each={list()}>{(x) => <option value={x.id}>{x.label}</option>}</For>
+              <Show when={props.unassigned}>
+                <option value={NO_TEAM}>{t("teamRace.noTeam")}</option>
+              </Show>
             </select>
           </label>
         }
@@ -39,7 +52,9 @@ export function TeamFilter(props: { teams: Map<string, string>; value: string | 
             onChange={(c) => props.onChange(c?.id ?? null)}
             search={async (q) => {
               const needle = q.trim().toLowerCase();
-              const all = list().filter((x) => x.label.toLowerCase().includes(needle));
+              const all = [...list(), ...(props.unassigned ? [{ id: NO_TEAM, label: t("teamRace.noTeam") }] : [])].filter((x) =>
+                x.label.toLowerCase().includes(needle),
+              );
               return { items: all.slice(0, 20), total: all.length };
             }}
           />

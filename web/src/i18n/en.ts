@@ -872,4 +872,5 @@ export const en = {
   "targets.setTeam": "Set for the whole team",
   "targets.teamSet": "Target set for {n} reps",
   "targets.teamReps": "{n} active reps in this team",
+  "teamRace.noTeam": "No team",
 };

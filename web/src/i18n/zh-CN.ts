@@ -866,4 +866,5 @@ export const zhCN: Record<keyof typeof en, string> = {
   "targets.setTeam": "为全组设定此指标",
   "targets.teamSet": "已为 {n} 位营销代表设定指标",
   "targets.teamReps": "本组 {n} 位在职营销代表",
+  "teamRace.noTeam": "未分组",
 };

@@ -2,7 +2,7 @@ import { A } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
 import { type Alarm, client, data } from "../api.ts";
 import { BoardSummary, BoardTable } from "../board/BoardTable.tsx";
-import { TeamFilter, useLeadDefault } from "../board/TeamFilter.tsx";
+import { NO_TEAM, TeamFilter, useLeadDefault } from "../board/TeamFilter.tsx";
 import { TeamRace } from "../board/TeamRace.tsx";
 import { type AlarmCounts, createFlip, useBoard } from "../board/useBoard.ts";
 import { useTeamRace } from "../board/useTeamRace.ts";
@@ -32,7 +32,8 @@ export function Board() {
   useLeadDefault(setTeam, () => touched);
   const rows = createMemo(() => {
     const id = team();
-    return id ? board.rows.filter((r) => r.teamId === id) : board.rows;
+    if (!id) return board.rows;
+    return board.rows.filter((r) => r.teamId === (id === NO_TEAM ? null : id));
   });
 
   return (
@@ -53,7 +54,7 @@ export function Board() {
               )}
             </For>
           </fieldset>
-          <TeamFilter teams={race.names()} value={team()} onChange={chooseTeam} />
+          <TeamFilter teams={race.names()} value={team()} onChange={chooseTeam} unassigned={board.rows.some((r) => r.teamId === null)} />
           <LiveDot />
           <A class="btn secondary small" href="/tv">
             <Icon name="tv" size={16} /> {t("nav.tv")}
@@ -70,7 +71,11 @@ export function Board() {
               <BoardSummary
                 rows={rows()}
                 today={team() ? null : board.todayTotal()}
-                title={team() ? t("teamRace.teamTotal", { name: race.names().get(team() ?? "") ?? "" }) : undefined}
+                title={
+                  team()
+                    ? t("teamRace.teamTotal", { name: team() === NO_TEAM ? t("teamRace.noTeam") : (race.names().get(team() ?? "") ?? "") })
+                    : undefined
+                }
               />
               <BoardTable rows={rows()} elapsed={periodAt(period()).elapsed} flipRef={flip.ref} paceHelp={t("boardPace.legend")} />
             </Show>
