@@ -202,4 +202,27 @@ describe("teams on the board and the TV", () => {
     await expect.poll(() => page.locator('[data-testid="team-targets"] .field-error').textContent()).toContain("两位小数");
     await ctx.close();
   });
+
+  it("with many teams the filter is a type-ahead, and the race lists every team", async () => {
+    // seven more (empty) teams: thirteen in all
+    for (let i = 0; i < 7; i++) {
+      const res = await call(ts.url, "POST", "/teams", { token: big.manager.token, body: { name: `新组${i + 1}` } });
+      expect(res.status).toBe(201);
+    }
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    await signInUi(page, ts.url, big.slug, big.manager.email, big.manager.password);
+    await page.waitForURL(/\/board$/);
+    await expect.poll(() => page.getByTestId("team-race-row").count()).toBe(TEAMS + 7);
+    expect(await page.getByTestId("team-filter").count()).toBe(0);
+    const team = big.teams[0]!;
+    const input = page.getByTestId("team-filter-search").getByRole("combobox");
+    await input.fill(team.name.slice(0, 2));
+    await page.getByRole("option", { name: team.name }).click();
+    const ofTeam = (await board()).filter((r) => r.teamId === team.id);
+    await expect.poll(async () => (await shownReps(page))[0]).toBe(ofTeam[0]!.repId);
+    const reps = await shownReps(page);
+    expect(reps).toEqual(ofTeam.slice(0, reps.length).map((r) => r.repId));
+    await ctx.close();
+  });
 });
