@@ -64,6 +64,26 @@ describe("a team lead's desk", () => {
     await ctx.close();
   });
 
+  it("the lead's board opens on their team (club ranks kept), with every team's race, and shows the club on request", async () => {
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    await signInUi(page, ts.url, c.slug, `leada@${c.slug}.test`, "leada password 1");
+    await page.waitForURL(/\/customers$/);
+    await page.locator('aside nav a[href="/board"]').click();
+    await expect.poll(() => page.getByTestId("team-filter").inputValue()).toBe(c.teamA.id);
+    const reps = () => page.getByTestId("board-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-rep")).sort());
+    await expect.poll(reps).toEqual([c.rep1.id, c.rep2.id].sort());
+    const race = (await get(ts.url, c.leadA.token, "/leaderboard/teams?period=month")).rows as Json[];
+    expect(race.map((r) => r.teamId).sort()).toEqual([c.teamA.id, c.teamB.id].sort());
+    await expect.poll(() => page.getByTestId("team-race-row").count()).toBe(2);
+    // the reps in no team: rep4 only
+    await page.getByTestId("team-filter").selectOption("none");
+    await expect.poll(reps).toEqual([c.rep4.id]);
+    await page.getByTestId("team-filter").selectOption("");
+    await expect.poll(reps).toEqual([c.rep1.id, c.rep2.id, c.rep3.id, c.rep4.id].sort());
+    await ctx.close();
+  });
+
   it("on a phone too", async () => {
     const ctx = await newContext(browser, PHONE);
     const page = await ctx.newPage();
@@ -91,10 +111,13 @@ describe("a team lead's desk", () => {
     await page.locator('aside nav a[href="/board"]').click();
     await page.waitForURL(/\/board$/);
     const row = (repId: string) => page.locator(`[data-testid="board-row"][data-rep="${repId}"]`);
-    // pace levels for the team's reps; none shown for another team's (the lead gets no level of theirs)
+    // pace levels for the team's reps; the board opens on the lead's team
     await expect.poll(() => row(c.rep1.id).locator('.chip[class*="level-"]').count()).toBe(1);
     expect(await row(c.rep2.id).locator('.chip[class*="level-"]').count()).toBe(1);
-    expect(await row(c.rep3.id).locator(".chip.none").count()).toBe(1);
+    await expect.poll(() => row(c.rep3.id).count()).toBe(0);
+    // the whole club: another team's reps, with no level shown (the lead gets none of theirs)
+    await page.getByTestId("team-filter").selectOption("");
+    await expect.poll(() => row(c.rep3.id).locator(".chip.none").count()).toBe(1);
     expect(await row(c.rep4.id).locator(".chip.none").count()).toBe(1);
     // the alarm panel: the team's alarms, counted by the server
     await expect.poll(() => page.getByTestId("alarm-count").textContent()).toBe(String(n0));
@@ -167,9 +190,10 @@ describe("a team lead's desk", () => {
         (await call(ts.url, "GET", "/complaints?status=resolved&limit=100", { token: c.manager.token })).body.items.map((x: Json) => x.id),
       )
       .toContain(target.id);
+    // the page's own answers (recorded as they arrive, which may be after the server's list shows the change)
+    await expect.poll(() => writes.some((w) => w.includes("/resolve"))).toBe(true);
     expect(writes.filter((w) => !w.endsWith(" 200"))).toEqual([]);
     expect(writes.some((w) => w.startsWith("PATCH /api/v1/customers/"))).toBe(true);
-    expect(writes.some((w) => w.includes("/resolve"))).toBe(true);
     await ctx.close();
   });
 

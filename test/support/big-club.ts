@@ -16,7 +16,7 @@
  */
 import postgres from "postgres";
 import { evaluatePace } from "../../server/src/quotas/pace.ts";
-import { addUser, loginAs, signupClub, type TestServer } from "./harness.ts";
+import { addUser, call, loginAs, signupClub, type TestServer } from "./harness.ts";
 
 export interface BigClubOptions {
   slug?: string;
@@ -30,6 +30,8 @@ export interface BigClubOptions {
   contactsEarlier?: number;
   /** Pace alarms of past months left unacknowledged (cleared), on top of this month's open ones. */
   pastAlarms?: number;
+  /** Teams made through the API (default none), the reps put in them round-robin (rep1 in the first, …). */
+  teams?: number;
   seed?: number;
 }
 
@@ -42,6 +44,8 @@ export interface BigClub {
   repPassword: string;
   /** Rep ids in seeding order (rep1 … repN). */
   reps: { id: string; email: string; name: string }[];
+  /** The teams made with `teams`, in order; rep k (from 1) is in teams[(k - 1) % teams.length]. */
+  teams: { id: string; name: string }[];
   counts: {
     reps: number;
     users: number;
@@ -361,6 +365,21 @@ export async function seedBigClub(ts: TestServer, opts: BigClubOptions = {}): Pr
     const reps = await sql<{ id: string; email: string; name: string }[]>`
       select id, email, name from users where tenant_id = ${tenantId} and role = 'rep'
       order by (substring(email from '^rep([0-9]+)@'))::int`;
+    // Teams through the API (as a manager makes them; each write moves the boards), members round-robin.
+    const managerToken = await loginAs(ts.url, slug, managerEmail, managerPassword);
+    const teams: { id: string; name: string }[] = [];
+    for (let i = 0; i < (opts.teams ?? 0); i++) {
+      const name = `${CITIES[i % CITIES.length]}${i >= CITIES.length ? Math.floor(i / CITIES.length) + 1 : ""}组`;
+      const res = await call(ts.url, "POST", "/teams", { token: managerToken, body: { name } });
+      if (res.status !== 201) throw new Error(`team: ${res.status} ${JSON.stringify(res.body)}`);
+      teams.push({ id: res.body.id as string, name });
+    }
+    for (const [i, team] of teams.entries()) {
+      const add = reps.filter((_, k) => k % teams.length === i).map((r) => r.id);
+      const res = await call(ts.url, "PUT", `/teams/${team.id}/members`, { token: managerToken, body: { add } });
+      if (res.status !== 200) throw new Error(`members: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    if (teams.length) mark("teams");
     const [c] = await sql<Record<string, number>[]>`select
       (select count(*)::int from users where tenant_id = ${tenantId} and role = 'rep') as reps,
       (select count(*)::int from users where tenant_id = ${tenantId}) as users,
@@ -376,12 +395,13 @@ export async function seedBigClub(ts: TestServer, opts: BigClubOptions = {}): Pr
       admin: { id: club.user.id, token: club.token, email: `admin@${slug}.test`, password: adminPassword },
       manager: {
         id: mgr.id,
-        token: await loginAs(ts.url, slug, managerEmail, managerPassword),
+        token: managerToken,
         email: managerEmail,
         password: managerPassword,
       },
       repPassword,
       reps,
+      teams,
       counts: c as BigClub["counts"],
       today,
       month,

@@ -46,11 +46,13 @@ export const LEAD_ROUTES: ReadonlySet<string> = new Set([
   "GET /refresh/progress",
   "GET /refresh/stale",
   "PUT /targets/:repId/:month",
+  "PUT /targets/team/:teamId/:month",
   "GET /targets",
   "GET /quota",
   "GET /quota/year",
   "GET /months/:month/results",
   "GET /leaderboard",
+  "GET /leaderboard/teams",
   "GET /awards/:year",
 ]);
 

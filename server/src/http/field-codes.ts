@@ -50,6 +50,7 @@ export const FIELD_CODES = [
   "leads_another_team",
   "not_in_team",
   "team_not_empty",
+  "team_has_no_reps",
   "no_owner_at_time",
   "unknown_business_line",
   "taken",

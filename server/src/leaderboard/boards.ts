@@ -7,7 +7,7 @@ import { quotaRowsFrom } from "../quotas/service.ts";
 import { canonicalBoards } from "../realtime/board-delta.ts";
 import type { BoardSource } from "../realtime/boards.ts";
 import { dayOf } from "../time/club-time.ts";
-import { currentBoards, yearReads } from "./service.ts";
+import { currentBoards, currentTeamRaces, yearReads } from "./service.ts";
 import { teamParts, teamReads } from "./team-part.ts";
 
 /**
@@ -35,11 +35,14 @@ export async function contactsToday(tx: Tx, day: string) {
 }
 
 /**
- * A ready BoardSource for `deps.boards`: for everyone in the club the leaderboards
- * and today's contacts (per rep and the club's total); for managers the quota board
+ * A ready BoardSource for `deps.boards`: for everyone in the club the leaderboards,
+ * the team race of each (`teams.{month,quarter,year}`, leaderboard/teams.ts) and
+ * today's contacts (per rep and the club's total); for managers the quota board
  * (every rep's pace level this month), the counts of unacknowledged alarms and the
  * newest of them (`alarms.latest`, the alarm panel's first page, with `alarms.next`,
- * the cursor of GET /alarms's next page), so the panel needs no request per write. One transaction and one read per table (the year's rows,
+ * the cursor of GET /alarms's next page), so the panel needs no request per write;
+ * for each team lead the managers' part narrowed to their team (team-part.ts). One
+ * transaction and one read per table (the year's rows,
  * summed here per board), since every write of a club with open boards recomputes
  * them.
  *
@@ -68,8 +71,9 @@ export function quotaBoardSource(deps: Deps): BoardSource {
           ),
         };
         const managers = canonicalBoards({ quota, alarmCounts, alarms });
+        const leaderboard = currentBoards(clock, reads);
         return {
-          club: canonicalBoards({ leaderboard: currentBoards(clock, reads), at: quota.month, today }),
+          club: canonicalBoards({ leaderboard, teams: currentTeamRaces(leaderboard, reads.teams), at: quota.month, today }),
           managers,
           // each led team's part: the managers' part narrowed to the team's reps (team-part.ts)
           teams: teamParts(managers, inTeams),

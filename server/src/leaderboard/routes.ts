@@ -1,3 +1,4 @@
+import { withTenant } from "@clubhouse/db";
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
@@ -9,6 +10,7 @@ import { query } from "../http/validate.ts";
 import { clubMonthSchema } from "../time/club-time.ts";
 import { BoardCache } from "./cache.ts";
 import type { Leaderboard } from "./service.ts";
+import { loadTeamNames, teamRace } from "./teams.ts";
 
 const boardQuery = z.object({
   period: z.enum(["month", "quarter", "year"]).default("month"),
@@ -26,26 +28,45 @@ const boardQuery = z.object({
  */
 export function leaderboardRoutes(deps: Deps) {
   const cache = new BoardCache(deps);
-  return new Hono().use(requireAuth(deps)).get(
-    "/",
-    describeRoute({
-      tags: ["leaderboard"],
-      summary: "Reps by revenue for the month, quarter or year holding `at` (default now); `limit`/`cursor` page it by rank",
-    }),
-    query(boardQuery),
-    async (c) => {
-      const q = c.req.valid("query");
-      const after = decodeCursor(q.cursor, [cursorPart.offset])?.[0] ?? 0;
-      const served = await cache.get(c.get("auth").tenant.id, q.period, q.at);
-      if (q.limit !== undefined || q.cursor !== undefined) {
-        const { board } = served.value;
-        const limit = q.limit ?? 50;
-        const rows = board.rows.slice(after, after + limit);
-        const more = after + limit < board.rows.length;
+  return new Hono()
+    .use(requireAuth(deps))
+    .get(
+      "/teams",
+      describeRoute({
+        tags: ["leaderboard"],
+        summary: "The team race for the month, quarter or year holding `at` (default now): each team's reps' rows summed",
+      }),
+      query(boardQuery.pick({ period: true, at: true })),
+      async (c) => {
+        const q = c.req.valid("query");
+        const tenantId = c.get("auth").tenant.id;
+        const { board } = (await cache.get(tenantId, q.period, q.at)).value;
+        const names = await withTenant(deps.database, tenantId, (tx) => loadTeamNames(tx));
+        const { rows, ...period } = board;
         c.header("Cache-Control", "private, no-cache");
-        return c.json({ ...board, rows, nextCursor: more ? encodeCursor([after + limit]) : null }, 200);
-      }
-      return sendServed<Leaderboard & { nextCursor: null }>(c, served);
-    },
-  );
+        return c.json({ ...period, rows: teamRace(rows, names) }, 200);
+      },
+    )
+    .get(
+      "/",
+      describeRoute({
+        tags: ["leaderboard"],
+        summary: "Reps by revenue for the month, quarter or year holding `at` (default now); `limit`/`cursor` page it by rank",
+      }),
+      query(boardQuery),
+      async (c) => {
+        const q = c.req.valid("query");
+        const after = decodeCursor(q.cursor, [cursorPart.offset])?.[0] ?? 0;
+        const served = await cache.get(c.get("auth").tenant.id, q.period, q.at);
+        if (q.limit !== undefined || q.cursor !== undefined) {
+          const { board } = served.value;
+          const limit = q.limit ?? 50;
+          const rows = board.rows.slice(after, after + limit);
+          const more = after + limit < board.rows.length;
+          c.header("Cache-Control", "private, no-cache");
+          return c.json({ ...board, rows, nextCursor: more ? encodeCursor([after + limit]) : null }, 200);
+        }
+        return sendServed<Leaderboard & { nextCursor: null }>(c, served);
+      },
+    );
 }

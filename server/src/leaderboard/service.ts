@@ -8,6 +8,7 @@ import { attainment } from "../quotas/rules.ts";
 import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
 import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
+import { loadTeamNames, type TeamNames, teamRace } from "./teams.ts";
 
 /**
  * Leaderboards for a club month, quarter or year (SPEC §8): reps by revenue with
@@ -67,6 +68,8 @@ export interface BoardRow {
   rank: number;
   repId: string;
   name: string;
+  /** the team the rep is in now (null: none): the team race sums these rows */
+  teamId: string | null;
   revenue: number;
   target: number | null;
   attainment: number | null;
@@ -86,8 +89,13 @@ export async function boardRows(tx: Tx, period: LeaderboardPeriod, at: ClubMonth
 
 /** The reads behind any board within `months`: one per table, sent together (one round trip). */
 async function boardReads(tx: Tx, months: ClubMonth[]) {
-  const [reps, figures, contacts] = await Promise.all([loadReps(tx), monthFigures(tx, months), contactFigures(tx, months)]);
-  return { reps, figures, contacts };
+  const [reps, figures, contacts, teams] = await Promise.all([
+    loadReps(tx),
+    monthFigures(tx, months),
+    contactFigures(tx, months),
+    loadTeamNames(tx),
+  ]);
+  return { reps, figures, contacts, teams };
 }
 
 /** A board's rows for `months`, from reads covering them (see boardRows). */
@@ -107,6 +115,7 @@ function buildBoard(reads: Awaited<ReturnType<typeof boardReads>>, months: ClubM
           rank: 0,
           repId: r.id,
           name: r.name,
+          teamId: r.teamId,
           revenue: toYuan(revenueFen),
           target: targetFen === null ? null : toYuan(targetFen),
           attainment: attainment(revenueFen, targetFen),
@@ -148,6 +157,11 @@ export function yearReads(tx: Tx, clock: ClubClock) {
 export function currentBoards(clock: ClubClock, r: Awaited<ReturnType<typeof yearReads>>) {
   const board = (period: LeaderboardPeriod) => buildBoard(r, periodMonths(period, clock.month));
   return { month: board("month"), quarter: board("quarter"), year: board("year") };
+}
+
+/** The team race of each of the current boards (teams.ts), summed from their rows. */
+export function currentTeamRaces(boards: ReturnType<typeof currentBoards>, names: TeamNames) {
+  return { month: teamRace(boards.month, names), quarter: teamRace(boards.quarter, names), year: teamRace(boards.year, names) };
 }
 
 /**

@@ -35,12 +35,14 @@ export interface RepRow {
   name: string;
   role: string;
   disabledAt: Date | null;
+  /** the team the rep is in now (null: none) */
+  teamId: string | null;
 }
 
 /** Users with the rep role (in this club: RLS), by name. */
 export async function loadReps(tx: Tx): Promise<RepRow[]> {
   return tx
-    .select({ id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt })
+    .select({ id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt, teamId: users.teamId })
     .from(users)
     .where(eq(users.role, "rep"))
     .orderBy(asc(users.name), asc(users.id));
@@ -49,7 +51,7 @@ export async function loadReps(tx: Tx): Promise<RepRow[]> {
 /** A rep of this club, or 404 (another club's id, a manager's id and a made-up id all look alike). */
 export async function loadRep(tx: Tx, repId: string): Promise<RepRow> {
   const [rep] = await tx
-    .select({ id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt })
+    .select({ id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt, teamId: users.teamId })
     .from(users)
     .where(and(eq(users.id, repId), eq(users.role, "rep")));
   if (!rep) throw new NotFound("rep");

@@ -9,7 +9,7 @@ import { body, params, query } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
 import { clubMonthSchema, clubYearSchema } from "../time/club-time.ts";
 import { closeMonths, monthResultsFor } from "./close.ts";
-import { listTargets, quotaFor, setTarget, yearFor } from "./service.ts";
+import { listTargets, quotaFor, setTarget, setTeamTargets, yearFor } from "./service.ts";
 
 const tag = (summary: string) => describeRoute({ tags: ["quotas"], summary });
 const monthParam = params(z.object({ month: clubMonthSchema }));
@@ -28,6 +28,18 @@ export function quotaRoutes(deps: Deps) {
       async (c) => {
         const p = c.req.valid("param");
         return c.json(await setTarget(serviceContext(c, deps), p.repId, p.month, c.req.valid("json").amount), 200);
+      },
+    )
+    .put(
+      "/targets/team/:teamId/:month",
+      auth,
+      tag("Set one monthly target for every enabled rep of a team, all or none (manager; a team lead, their team)"),
+      allow("manager", "lead"),
+      params(z.object({ teamId: z.uuid("must be a team id"), month: clubMonthSchema })),
+      body(z.strictObject({ amount: positiveYuan })),
+      async (c) => {
+        const p = c.req.valid("param");
+        return c.json(await setTeamTargets(serviceContext(c, deps), p.teamId, p.month, c.req.valid("json").amount), 200);
       },
     )
     .get(

@@ -1,10 +1,10 @@
-import { type Tx, targets, users, withTenant } from "@clubhouse/db";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { actsAsManager, assertRepInScope, repIdsInScope, repInScope as scopedRep, scopeOf } from "../access/scope.ts";
+import { type Tx, targets, teams, users, withTenant } from "@clubhouse/db";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { actsAsManager, assertRepInScope, repIdsInScope, repInScope as scopedRep, scopeOf, teamOfLead } from "../access/scope.ts";
 import { audit } from "../audit.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { RuleViolation } from "../http/errors.ts";
+import { NotFound, RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
@@ -35,12 +35,7 @@ export async function setTarget(ctx: ServiceContext, repId: string, month: ClubM
   const { view, current } = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     await assertRepInScope(tx, scopeOf(ctx), repId); // a team lead sets their team's reps' targets only
     const rep = await loadRep(tx, repId);
-    await lockQuotas(tx, ctx.tenantId);
-    if (await isMonthClosed(tx, month)) {
-      throw new RuleViolation(`${month} is closed (months up to the latest close are final); its targets cannot change.`, {
-        month: fieldIssue("closed_month", "is closed", { month }),
-      });
-    }
+    await lockOpenMonth(tx, ctx, month);
     const clock = await clubClock(tx, ctx);
     const [before] = await tx
       .select()
@@ -65,6 +60,74 @@ export async function setTarget(ctx: ServiceContext, repId: string, month: ClubM
   // a new target changes the pace at once: re-judge the alarm now rather than at the next tick
   if (current) await evaluatePace(ctx, [repId]).catch((err) => ctx.deps.logger.warn({ err }, "pace re-evaluation failed"));
   return view;
+}
+
+/** Every target write: under the quotas lock, and refused for a closed month (its targets are final). */
+async function lockOpenMonth(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
+  await lockQuotas(tx, ctx.tenantId);
+  if (await isMonthClosed(tx, month)) {
+    throw new RuleViolation(`${month} is closed (months up to the latest close are final); its targets cannot change.`, {
+      month: fieldIssue("closed_month", "is closed", { month }),
+    });
+  }
+}
+
+/**
+ * One target for every enabled rep of a team, in one transaction (all or none), by
+ * the same rules as setTarget: a closed month refuses, a lead only for the team they
+ * lead (another team answers 404, as if it did not exist), each rep's change audited.
+ */
+export async function setTeamTargets(ctx: ServiceContext, teamId: string, month: ClubMonth, amount: number) {
+  const { items, current } = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    const scope = scopeOf(ctx);
+    if (scope.kind === "self") throw new NotFound("team");
+    if (scope.kind === "team" && (await teamOfLead(tx, scope.leadId)) !== teamId) throw new NotFound("team");
+    const [team] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+    if (!team) throw new NotFound("team");
+    await lockOpenMonth(tx, ctx, month);
+    const reps = await tx
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(and(eq(users.teamId, teamId), eq(users.role, "rep"), isNull(users.disabledAt)))
+      .orderBy(asc(users.name), asc(users.id));
+    if (reps.length === 0)
+      throw new RuleViolation("This team has no active rep.", { teamId: fieldIssue("team_has_no_reps", "has no active rep") });
+    const clock = await clubClock(tx, ctx);
+    const ids = reps.map((r) => r.id);
+    const before = new Map(
+      (
+        await tx
+          .select({ repId: targets.repId, fen: targets.amountFen })
+          .from(targets)
+          .where(and(inArray(targets.repId, ids), eq(targets.month, month)))
+      ).map((r) => [r.repId, r.fen]),
+    );
+    const set = { amountFen: toFen(amount), setBy: actorId(ctx.actor), setAt: clock.now };
+    const rows = await tx
+      .insert(targets)
+      .values(ids.map((repId) => ({ tenantId: ctx.tenantId, repId, month, ...set })))
+      .onConflictDoUpdate({ target: [targets.tenantId, targets.repId, targets.month], set })
+      .returning();
+    for (const r of reps) {
+      const was = before.get(r.id);
+      await audit(tx, ctx.tenantId, ctx.actor, "target.set", "target", r.id, {
+        month,
+        before: was === undefined ? null : toYuan(was),
+        after: amount,
+        teamId,
+      });
+    }
+    const names = new Map(reps.map((r) => [r.id, r.name]));
+    return { items: rows.map((row) => presentTarget(row, names.get(row.repId) ?? "")), current: month === clock.month };
+  });
+  await ctx.deps.live.boardChanged(ctx.tenantId);
+  if (current)
+    await evaluatePace(
+      ctx,
+      items.map((i) => i.repId),
+    ).catch((err) => ctx.deps.logger.warn({ err }, "pace re-evaluation failed"));
+  items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.repId < b.repId ? -1 : 1));
+  return { teamId, month, amount, reps: items.length, items };
 }
 
 /** Targets of a month, or of a year per rep (a year's target is the sum of its months). Reps see their own. */

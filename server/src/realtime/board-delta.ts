@@ -23,6 +23,14 @@ export function compareBoardRows(
   );
 }
 
+/** The total order of the team race: revenue (highest first), attainment (higher first, none last), name, id — as compareBoardRows. */
+export function compareTeamRows(
+  a: { revenue: number; attainment: number | null; name: string; teamId: string },
+  b: { revenue: number; attainment: number | null; name: string; teamId: string },
+): number {
+  return compareBoardRows({ ...a, repId: a.teamId }, { ...b, repId: b.teamId });
+}
+
 type Row = Record<string, unknown>;
 
 const byString = (k: string) => (a: Row, b: Row) => {
@@ -50,12 +58,16 @@ export interface ListSpec {
 }
 
 const leaderboard: ListSpec = { key: "repId", order: compareBoardRows as unknown as (a: Row, b: Row) => number, ranked: true };
+const teamRace: ListSpec = { key: "teamId", order: compareTeamRows as unknown as (a: Row, b: Row) => number, ranked: true };
 
 /** The keyed lists of the boards, by dotted path. */
 export const LISTS: Record<string, ListSpec> = {
   "leaderboard.month": leaderboard,
   "leaderboard.quarter": leaderboard,
   "leaderboard.year": leaderboard,
+  "teams.month": teamRace,
+  "teams.quarter": teamRace,
+  "teams.year": teamRace,
   "quota.reps": { key: "repId", order: then(byString("name"), byString("repId")) },
   // newest first, as GET /alarms lists them
   "alarms.latest": { key: "id", order: (a, b) => then(byString("raisedAt"), byString("id"))(b, a) },

@@ -103,6 +103,8 @@ export async function createTeam(ctx: ServiceContext, input: { name: string; lea
       return oneTeam(tx, t.id);
     });
     if (team.lead) ctx.deps.live.userChanged(ctx.tenantId, team.lead.id);
+    // the team race has a new team (after commit, as every board write)
+    await ctx.deps.live.boardChanged(ctx.tenantId);
     return team;
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken();
@@ -128,6 +130,8 @@ export async function updateTeam(
       return { team: await oneTeam(tx, id), formerLead: t.leadId };
     });
     for (const who of new Set([result.formerLead, result.team.lead?.id])) if (who) ctx.deps.live.userChanged(ctx.tenantId, who);
+    // a team's name is on the team race
+    await ctx.deps.live.boardChanged(ctx.tenantId);
     return result.team;
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken();
@@ -178,7 +182,8 @@ export async function changeMembers(ctx: ServiceContext, id: string, input: { ad
     await audit(tx, ctx.tenantId, ctx.actor, "team.members", "team", id, { add, remove });
     return oneTeam(tx, id);
   });
-  // the leads' parts of the live boards follow their teams' reps (docs/realtime.md)
+  // the reps' rows carry their team and the team race sums them, and the leads'
+  // parts of the live boards follow their teams' reps (docs/realtime.md)
   await ctx.deps.live.boardChanged(ctx.tenantId);
   return team;
 }
@@ -205,6 +210,7 @@ export async function deleteTeam(ctx: ServiceContext, id: string) {
     return t.leadId;
   });
   if (lead) ctx.deps.live.userChanged(ctx.tenantId, lead);
+  await ctx.deps.live.boardChanged(ctx.tenantId);
 }
 
 /** Reps of a team, by name (managers, and the team's lead). */

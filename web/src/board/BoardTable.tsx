@@ -14,7 +14,7 @@ const noVisits = (r: { existing: number; prospect: number }) => r.existing + r.p
  * on the 1:3 ratio. `today` is the server's count of the club's contacts today (the live
  * boards carry it); without it, the rows' own counts are added up.
  */
-export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean; today?: number | null }) {
+export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean; today?: number | null; title?: string }) {
   const revenue = () => props.rows.reduce((s, r) => s + r.revenue, 0);
   const target = () => props.rows.reduce((s, r) => s + (r.target ?? 0), 0);
   const today = () => props.today ?? props.rows.reduce((s, r) => s + (r.today ?? 0), 0);
@@ -23,7 +23,7 @@ export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean; today?: nu
   return (
     <dl class="board-summary" classList={{ "on-tv": props.tv }}>
       <div>
-        <dt>{t("board.clubTotal")}</dt>
+        <dt>{props.title ?? t("board.clubTotal")}</dt>
         <dd>
           {boardMoney(revenue())} <span class="muted">/ {boardMoney(target() || null)}</span>
         </dd>

@@ -6,14 +6,28 @@ import { me } from "../session.ts";
 import type { Period } from "../types.ts";
 import { Empty, LiveDot, Ready } from "../ui/common.tsx";
 import { BoardSummary } from "./BoardTable.tsx";
-import { boardPages, loadPrefs, PERIODS, panelsFor, type Slide, savePrefs, step, type TvPrefs, urlOptions } from "./TvRotation.ts";
+import {
+  boardPages,
+  loadPrefs,
+  type Panel,
+  PERIODS,
+  panelsFor,
+  type Slide,
+  savePrefs,
+  step,
+  type TvPrefs,
+  urlOptions,
+} from "./TvRotation.ts";
 import { TvTable } from "./TvTable.tsx";
+import { TvTeamRace } from "./TvTeamRace.tsx";
 import { useBoard } from "./useBoard.ts";
+import { useTeamRace } from "./useTeamRace.ts";
 
 /**
  * The wall TV: the board full screen in large type, as many ranks as fit the screen
  * without scrolling, rotating page by page (ranks 1–N, N+1–2N, … up to `?pages=`)
- * and period by period (month → quarter → year), with the page, the period and the
+ * and period by period (month → quarter → year; in each, after the board, the team
+ * race when the club has teams and the chosen team's reps with `?team=`), with the page, the period and the
  * time to the next change on screen. The viewer can pin a period and pause (keys or
  * the small buttons; kept in localStorage). It reconnects and catches up by itself,
  * and when it cannot it says so across the top rather than showing an old board as
@@ -23,19 +37,32 @@ export function Tv() {
   const opts = urlOptions(location.search);
   const [prefs, setPrefs] = createSignal(loadPrefs());
   const pin = () => opts.pin ?? prefs().pin;
-  const panels = createMemo(() => panelsFor(pin()));
   const [slide, setSlide] = createSignal<Slide>({ panel: 0, page: 0 });
-  const period = (): Period => panels()[slide().panel]?.period ?? panels()[0]?.period ?? "month";
+  // The club's teams (race.names) do not follow the period (every team runs in each), so the panels can depend on them.
+  const race = useTeamRace(() => period());
+  const chosenTeam = () => (opts.team && race.names().has(opts.team) ? opts.team : null);
+  const panels = createMemo(() => panelsFor(pin(), { teams: race.names().size > 0, team: chosenTeam() }));
+  const panelAt = (i: number): Panel => panels()[i] ?? panels()[0] ?? { kind: "board", period: "month" };
+  const period = (): Period => panelAt(slide().panel).period;
   const board = useBoard(period);
+  /** The rows of a panel of the current period: the board's, its team's (club ranks kept), or the race's. */
+  const teamRows = (teamId: string) => board.rows.filter((r) => r.teamId === teamId);
+  const lengthOf = (p: Panel) =>
+    p.kind === "teams" ? race.rows().length : p.kind === "team" ? teamRows(p.teamId).length : board.rows.length;
 
   // The rows belong to the period of the last update; a slide of another period is
   // shown only once its rows have come, so the screen never labels one period's
   // ranking with another's name. Until then the previous slide stays up.
   const [rowsOf, setRowsOf] = createSignal<Period | null>(null);
   createEffect(on(board.updatedAt, (at) => at && setRowsOf(period())));
-  const view = createMemo<{ period: Period; page: number } | null>((prev) =>
-    rowsOf() === period() ? { period: period(), page: slide().page } : (prev ?? null),
+  const view = createMemo<{ period: Period; panel: number; page: number } | null>((prev) =>
+    rowsOf() === period() ? { period: period(), panel: slide().panel, page: slide().page } : (prev ?? null),
   );
+  const shownPanel = (): Panel => panelAt(view()?.panel ?? slide().panel);
+  const shownTeamId = () => {
+    const p = shownPanel();
+    return p.kind === "team" ? p.teamId : null;
+  };
 
   // Rows per page: the free height of the table's body over one row's height, so a
   // page never scrolls; measured again whenever the screen or the chrome changes.
@@ -47,12 +74,18 @@ export function Tv() {
     const row = body.querySelector("tbody tr")?.getBoundingClientRect().height || 2 * Number.parseFloat(getComputedStyle(body).fontSize);
     setPerPage(Math.max(1, Math.floor((body.clientHeight - head) / row)));
   }
-  const pagesOf = () => boardPages(board.rows.length, perPage(), opts.pages);
+  const pagesOf = (i = view()?.panel ?? slide().panel) => boardPages(lengthOf(panelAt(i)), perPage(), opts.pages);
   const page = () => Math.min(view()?.page ?? 0, pagesOf() - 1);
-  const shown = createMemo(() => board.rows.slice(page() * perPage(), (page() + 1) * perPage()));
+  const cut = <T,>(rows: T[]) => rows.slice(page() * perPage(), (page() + 1) * perPage());
+  const shown = createMemo(() => {
+    const p = shownPanel();
+    return p.kind === "team" ? cut(teamRows(p.teamId)) : p.kind === "board" ? cut(board.rows) : [];
+  });
+  const shownTeams = createMemo(() => (shownPanel().kind === "teams" ? cut(race.rows()) : []));
+  const shownLength = () => lengthOf(shownPanel());
   createEffect(
     on(
-      () => shown().length > 0,
+      () => shown().length + shownTeams().length > 0,
       (any) => any && requestAnimationFrame(measure),
     ),
   );
@@ -136,13 +169,22 @@ export function Tv() {
   const stale = () => liveState.status() !== "live";
   const shownPeriod = () => view()?.period ?? period();
   const from = () => page() * perPage() + 1;
-  const to = () => Math.min(board.rows.length, (page() + 1) * perPage());
-  /** What comes next: the next ranks of this period, or the next period. */
+  const to = () => Math.min(shownLength(), (page() + 1) * perPage());
+  const teamName = (teamId: string) => race.names().get(teamId) ?? "";
+  /** A panel's name: its period, or the period's team race, or the period's chosen team. */
+  const panelLabel = (p: Panel) => {
+    const periodName = t(`tv.period.${p.period}`);
+    if (p.kind === "teams") return t("tv.teamsOf", { period: periodName });
+    if (p.kind === "team") return t("tv.teamOf", { period: periodName, name: teamName(p.teamId) });
+    return periodName;
+  };
+  const ranksLabel = (p: Panel, from: number, to: number) => t(p.kind === "teams" ? "tv.teamsRanks" : "tv.ranks", { from, to });
+  /** What comes next: the next ranks of this panel, or the next panel. */
   const nextLabel = () => {
     const n = next();
-    const p = panels()[n.panel]?.period ?? "month";
-    if (n.panel !== slide().panel) return t(`tv.period.${p}`);
-    return t("tv.ranks", { from: n.page * perPage() + 1, to: Math.min(board.rows.length, (n.page + 1) * perPage()) });
+    const p = panelAt(n.panel);
+    if (n.panel !== slide().panel) return panelLabel(p);
+    return ranksLabel(p, n.page * perPage() + 1, Math.min(lengthOf(p), (n.page + 1) * perPage()));
   };
 
   return (
@@ -155,8 +197,20 @@ export function Tv() {
       <header class="tv-head">
         <div class="tv-title">
           <h1>{t("board.title")}</h1>
-          <p class="tv-period" data-testid="tv-period" data-period={shownPeriod()}>
+          <p
+            class="tv-period"
+            data-testid="tv-period"
+            data-period={shownPeriod()}
+            data-panel={shownPanel().kind}
+            data-team={shownTeamId() ?? undefined}
+          >
             {periodLabel(shownPeriod(), periodAt(shownPeriod()).at)}
+            <Show when={shownPanel().kind !== "board"}>
+              <span class="tv-panel-name" data-testid="tv-panel-name">
+                {" · "}
+                {shownTeamId() ? teamName(shownTeamId() ?? "") : t("tv.teamsSlide")}
+              </span>
+            </Show>
             <span class="tv-club"> · {me()?.tenant.name}</span>
           </p>
         </div>
@@ -166,7 +220,9 @@ export function Tv() {
         </div>
       </header>
       <Show when={board.loaded() && board.rows.length > 0}>
-        <BoardSummary rows={board.rows} today={board.todayTotal()} tv />
+        <Show when={shownTeamId()} fallback={<BoardSummary rows={board.rows} today={board.todayTotal()} tv />}>
+          {(id) => <BoardSummary rows={teamRows(id())} today={null} title={t("teamRace.teamTotal", { name: teamName(id()) })} tv />}
+        </Show>
       </Show>
       <nav class="tv-bar" aria-label={t("tv.controls")}>
         <div class="tv-periods">
@@ -191,7 +247,7 @@ export function Tv() {
           </For>
         </div>
         <div class="tv-where" data-testid="tv-page">
-          <strong>{board.rows.length > 0 ? t("tv.ranks", { from: from(), to: to() }) : ""}</strong>
+          <strong>{shownLength() > 0 ? ranksLabel(shownPanel(), from(), to()) : ""}</strong>
           <Show when={pagesOf() > 1}>
             <span class="tv-pageof"> · {t("tv.page", { page: page() + 1, pages: pagesOf() })}</span>
           </Show>
@@ -216,8 +272,13 @@ export function Tv() {
       </div>
       <div class="tv-body" ref={body}>
         <Ready when={board.loaded()} error={board.error()}>
-          <Show when={board.rows.length > 0} fallback={<Empty icon="board">{t("board.empty")}</Empty>}>
-            <TvTable rows={shown()} elapsed={periodAt(shownPeriod()).elapsed} />
+          <Show
+            when={shownLength() > 0}
+            fallback={<Empty icon="board">{shownPanel().kind === "team" ? t("teamRace.noReps") : t("board.empty")}</Empty>}
+          >
+            <Show when={shownPanel().kind === "teams"} fallback={<TvTable rows={shown()} elapsed={periodAt(shownPeriod()).elapsed} />}>
+              <TvTeamRace rows={shownTeams()} elapsed={periodAt(shownPeriod()).elapsed} />
+            </Show>
           </Show>
         </Ready>
       </div>

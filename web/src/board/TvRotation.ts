@@ -3,10 +3,13 @@ import type { Period } from "../types.ts";
 /**
  * What the wall TV rotates through: a list of panels, each shown page by page. A
  * board panel is one period's ranking, its pages ranks 1–N, N+1–2N, … (N = the rows
- * that fit the screen). Another kind of panel (a team race) is one more entry in
- * the list and one more case where panels are drawn.
+ * that fit the screen); a teams panel is that period's team race; a team panel is
+ * the reps of the viewer's chosen team (`?team=`), with their club ranks.
  */
-export type Panel = { kind: "board"; period: Period };
+export type Panel =
+  | { kind: "board"; period: Period }
+  | { kind: "teams"; period: Period }
+  | { kind: "team"; period: Period; teamId: string };
 export interface Slide {
   panel: number;
   page: number;
@@ -14,9 +17,16 @@ export interface Slide {
 
 export const PERIODS: Period[] = ["month", "quarter", "year"];
 
-/** The panels in rotation: every period's board, or only the pinned one. */
-export function panelsFor(pin: Period | null): Panel[] {
-  return (pin ? [pin] : PERIODS).map((period) => ({ kind: "board", period }));
+/**
+ * The panels in rotation, for every period (or only the pinned one): its board, then
+ * its team race when the club has teams, then the chosen team when there is one.
+ */
+export function panelsFor(pin: Period | null, extra: { teams?: boolean; team?: string | null } = {}): Panel[] {
+  return (pin ? [pin] : PERIODS).flatMap((period): Panel[] => [
+    { kind: "board", period },
+    ...(extra.teams ? [{ kind: "teams", period } as const] : []),
+    ...(extra.team ? [{ kind: "team", period, teamId: extra.team } as const] : []),
+  ]);
 }
 
 /** Pages of a board panel: as many as its rows fill, at most `maxPages`, at least one (an empty board shows its empty state). */
@@ -63,15 +73,27 @@ export function savePrefs(p: TvPrefs) {
   } catch {}
 }
 
-/** Settings from the address: `?period=month|quarter|year` pins one, `?pages=` (1–20, default 3) pages per board, `?every=` seconds per page (2–600, default 15). */
-export function urlOptions(search: string): { pin: Period | null; pages: number; everyMs: number } {
+const TEAM_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Settings from the address: `?period=month|quarter|year` pins one, `?pages=` (1–20,
+ * default 3) pages per board, `?every=` seconds per page (2–600, default 15),
+ * `?team=<id>` one team's reps as a slide of each period.
+ */
+export function urlOptions(search: string): { pin: Period | null; pages: number; everyMs: number; team: string | null } {
   const q = new URLSearchParams(search);
   const pin = q.get("period") as Period | null;
   const int = (name: string, min: number, max: number, fallback: number) => {
     const v = Number(q.get(name));
     return q.has(name) && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : fallback;
   };
-  return { pin: pin && PERIODS.includes(pin) ? pin : null, pages: int("pages", 1, 20, 3), everyMs: int("every", 2, 600, 15) * 1000 };
+  const team = q.get("team");
+  return {
+    pin: pin && PERIODS.includes(pin) ? pin : null,
+    pages: int("pages", 1, 20, 3),
+    everyMs: int("every", 2, 600, 15) * 1000,
+    team: team && TEAM_ID.test(team) ? team.toLowerCase() : null,
+  };
 }
 
 /**

@@ -2,7 +2,10 @@ import { A } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
 import { type Alarm, client, data } from "../api.ts";
 import { BoardSummary, BoardTable } from "../board/BoardTable.tsx";
+import { NO_TEAM, TeamFilter, useLeadDefault } from "../board/TeamFilter.tsx";
+import { TeamRace } from "../board/TeamRace.tsx";
 import { type AlarmCounts, createFlip, type LiveAlarm, type LiveAlarms, useBoard } from "../board/useBoard.ts";
+import { useTeamRace } from "../board/useTeamRace.ts";
 import { boardMoney, clock, pct, periodAt, periodLabel } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
 import { useLiveSoon } from "../live.ts";
@@ -18,6 +21,20 @@ export function Board() {
   const [period, setPeriod] = createSignal<Period>("month");
   const flip = createFlip();
   const board = useBoard(period, { before: flip.measure, after: flip.play });
+  // The team race, and the team the board is narrowed to (club ranks kept); a lead's opens on theirs.
+  const race = useTeamRace(period);
+  const [team, setTeam] = createSignal<string | null>(null);
+  let touched = false;
+  const chooseTeam = (id: string | null) => {
+    touched = true;
+    setTeam(id);
+  };
+  useLeadDefault(setTeam, () => touched);
+  const rows = createMemo(() => {
+    const id = team();
+    if (!id) return board.rows;
+    return board.rows.filter((r) => r.teamId === (id === NO_TEAM ? null : id));
+  });
 
   return (
     <div class="page board-page">
@@ -37,18 +54,30 @@ export function Board() {
               )}
             </For>
           </fieldset>
+          <TeamFilter teams={race.names()} value={team()} onChange={chooseTeam} unassigned={board.rows.some((r) => r.teamId === null)} />
           <LiveDot />
           <A class="btn secondary small" href="/tv">
             <Icon name="tv" size={16} /> {t("nav.tv")}
           </A>
         </div>
       </header>
+      <Show when={race.rows().length > 0}>
+        <TeamRace rows={race.rows()} elapsed={periodAt(period()).elapsed} selected={team()} onSelect={chooseTeam} />
+      </Show>
       <div class="board-layout">
         <section class="board-main card" aria-live="off">
           <Ready when={board.loaded()} error={board.error()} retry={() => void board.reload()}>
-            <Show when={board.rows.length > 0} fallback={<Empty icon="board">{t("board.empty")}</Empty>}>
-              <BoardSummary rows={board.rows} today={board.todayTotal()} />
-              <BoardTable rows={board.rows} elapsed={periodAt(period()).elapsed} flipRef={flip.ref} paceHelp={t("boardPace.legend")} />
+            <Show when={rows().length > 0} fallback={<Empty icon="board">{team() ? t("teamRace.noReps") : t("board.empty")}</Empty>}>
+              <BoardSummary
+                rows={rows()}
+                today={team() ? null : board.todayTotal()}
+                title={
+                  team()
+                    ? t("teamRace.teamTotal", { name: team() === NO_TEAM ? t("teamRace.noTeam") : (race.names().get(team() ?? "") ?? "") })
+                    : undefined
+                }
+              />
+              <BoardTable rows={rows()} elapsed={periodAt(period()).elapsed} flipRef={flip.ref} paceHelp={t("boardPace.legend")} />
             </Show>
             <p class="legend muted small">
               <span class="legend-mark full" /> {t("board.legend100")} <span class="legend-mark pace" /> {t("board.legendPace")}

@@ -8,6 +8,7 @@ import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { createCursorPages, PageNav } from "../ui/Pager.tsx";
 import "./lists.css";
+import { TeamTargets, useTargetTeams } from "./TargetsTeam.tsx";
 
 const PAGE = 50;
 
@@ -49,6 +50,12 @@ export function Targets() {
     { persist: false },
   );
   const isClosed = () => closed.data()?.month === month() && closed.data()?.closed === true;
+  // By team: a manager's chosen team lists its active reps (all of them, found by name here).
+  const teams = useTargetTeams();
+  const teamList = () => {
+    const needle = q().toLowerCase();
+    return (teams.members() ?? []).filter((m) => !needle || m.name.toLowerCase().includes(needle));
+  };
   const [drafts, setDrafts] = createSignal<Record<string, string>>({});
   const [errors, setErrors] = createSignal<Record<string, string>>({});
   const [saved, setSaved] = createSignal<Record<string, boolean>>({});
@@ -117,14 +124,18 @@ export function Targets() {
         <Show when={reps.data()}>
           {(r) => (
             <span class="muted small" data-testid="targets-total" aria-live="polite">
-              {t("targets.total", { n: r().total.toLocaleString() })}
+              {teams.chosen() ? t("targets.teamReps", { n: teamList().length }) : t("targets.total", { n: r().total.toLocaleString() })}
             </span>
           )}
         </Show>
+        <TeamTargets teams={teams} month={month()} closed={isClosed()} onSaved={() => void quota.refetch()} />
       </div>
       <Ready when={reps.data()} error={reps.error()} retry={reps.refetch}>
         {(r) => (
-          <Show when={r().items.length > 0} fallback={<Empty icon="user">{q() ? t("targets.noMatch") : t("targets.noReps")}</Empty>}>
+          <Show
+            when={(teams.chosen() ? teamList() : r().items).length > 0}
+            fallback={<Empty icon="user">{q() || teams.chosen() ? t("targets.noMatch") : t("targets.noReps")}</Empty>}
+          >
             <table class="table">
               <TableHead
                 columns={[
@@ -136,7 +147,7 @@ export function Targets() {
                 ]}
               />
               <tbody>
-                <For each={r().items}>
+                <For each={teams.chosen() ? teamList() : r().items}>
                   {(u) => (
                     <tr data-testid="target-row" data-rep={u.id}>
                       <td>{u.name}</td>
@@ -186,19 +197,21 @@ export function Targets() {
                 </For>
               </tbody>
             </table>
-            <PageNav
-              page={pages.index()}
-              size={PAGE}
-              total={r().total}
-              hasNext={r().nextCursor !== null}
-              onPrev={pages.prev}
-              onNext={() => {
-                const c = r().nextCursor;
-                if (c) pages.next(c);
-              }}
-              label={t("pager.label")}
-              testid="targets-pager"
-            />
+            <Show when={!teams.chosen()}>
+              <PageNav
+                page={pages.index()}
+                size={PAGE}
+                total={r().total}
+                hasNext={r().nextCursor !== null}
+                onPrev={pages.prev}
+                onNext={() => {
+                  const c = r().nextCursor;
+                  if (c) pages.next(c);
+                }}
+                label={t("pager.label")}
+                testid="targets-pager"
+              />
+            </Show>
           </Show>
         )}
       </Ready>
