@@ -20,12 +20,12 @@ import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/erro
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
 import type { LiveEvent } from "../realtime/events.ts";
+import { cadenceStatus, classifyContact, intervalDays, isInPerson, type Ratio, ratio } from "../regulation/contacts.ts";
+import type { Tier } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
-import type { Tier } from "../tiers/rules.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";
 import { clubWrites, type Settled } from "../writes/batcher.ts";
 import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys, withIdempotency } from "./idempotency.ts";
-import { cadenceStatus, classifyContact, intervalDays, isInPerson, type Ratio, ratio } from "./rules.ts";
 import type { ListContactsQuery, LogContact, RatioQuery } from "./schemas.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;

@@ -2,8 +2,8 @@ import { complaints, customerMonthTotals, customers, customerTiers, withTenant }
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { raiseAlarm } from "../alarms/service.ts";
 import { type ClubJob, claimJobRun } from "../jobs/job.ts";
+import { tierFor } from "../regulation/tiers.ts";
 import { readClubRules } from "../settings/service.ts";
-import { tierFor } from "../tiers/rules.ts";
 import { monthOf, previousMonth } from "../time/club-time.ts";
 
 export const COMPLAINT_ALARM_MS = 48 * 3600_000;

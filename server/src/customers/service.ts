@@ -15,14 +15,14 @@ import {
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { repInScope, scopeOf } from "../access/scope.ts";
-import { intervalDays } from "../contacts/rules.ts";
 import type { Actor, ServiceContext } from "../deps.ts";
 import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
+import { intervalDays } from "../regulation/contacts.ts";
+import { type Tier, tierFor } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
-import { type Tier, tierFor } from "../tiers/rules.ts";
 import { monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
 import type { CreateCustomer, CustomerFilters, CustomerSort, ListCustomersQuery, PatchCustomer } from "./schemas.ts";
 

@@ -8,9 +8,9 @@ import { Conflict, RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toYuan } from "../money.ts";
+import { type DiaryFigures, diaryDeadline, diaryFigures, isLate } from "../regulation/diary.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubDay, dayOf, dayRange } from "../time/club-time.ts";
-import { type DiaryFigures, diaryDeadline, diaryFigures, isLate } from "./rules.ts";
 
 /**
  * 业务发展工作日志 (SPEC §6, 第四条 1): one per rep per club day. The figures are

@@ -11,12 +11,12 @@ import {
 } from "@clubhouse/db";
 import { and, asc, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import { repIsInScope, repInScope as scopedRep, scopeOf } from "../access/scope.ts";
-import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from "../contacts/rules.ts";
 import { actorId, clubNow, listedCustomer, loadCustomer, viewCustomer, visibleTo, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from "../regulation/contacts.ts";
 
 /**
  * The prospect review (SPEC §5, 第四条 2②: 若访问一潜在客户已有3次…部门经理须对该潜在

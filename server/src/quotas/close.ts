@@ -20,8 +20,6 @@ import { fieldIssue } from "../http/field-codes.ts";
 import { claimJobRun } from "../jobs/job.ts";
 import { toYuan } from "../money.ts";
 import type { LiveEvent } from "../realtime/events.ts";
-import { type ClubMonth, monthRange } from "../time/club-time.ts";
-import { CLOSE_JOB, clubClock, isMonthClosed, lockQuotas } from "./read.ts";
 import {
   attainment,
   type CloseReason,
@@ -31,7 +29,9 @@ import {
   type Outcome,
   type RepMonth,
   type StatusChange,
-} from "./rules.ts";
+} from "../regulation/month-close.ts";
+import { type ClubMonth, monthRange } from "../time/club-time.ts";
+import { CLOSE_JOB, clubClock, isMonthClosed, lockQuotas } from "./read.ts";
 
 /**
  * Month close (SPEC §8, 第六条 2②⑵). A club month with targets is closed once — by a

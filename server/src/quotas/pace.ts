@@ -5,8 +5,8 @@ import type { Deps, ServiceContext } from "../deps.ts";
 import { onePer } from "../one-per.ts";
 import { Coalescer } from "../realtime/coalesce.ts";
 import type { LiveEvent } from "../realtime/events.ts";
+import { alarmTransition, formatPercent, type PaceLevel } from "../regulation/month-close.ts";
 import { type ClubClock, clubClock, type PaceView, paceView } from "./read.ts";
-import { alarmTransition, formatPercent, type PaceLevel } from "./rules.ts";
 
 /**
  * Live pace alarms (SPEC §8): in the current club month, after the grace days,

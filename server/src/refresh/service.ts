@@ -7,9 +7,9 @@ import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { type OwnedRefreshSubject, refreshProgress } from "../regulation/refresh.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubQuarter, quarterOf, quarterRange } from "../time/club-time.ts";
-import { type OwnedRefreshSubject, refreshProgress } from "./rules.ts";
 
 /**
  * Quarterly refresh (SPEC §7, 动态管理: 每季度至少增补客户资料一次). What counts as a

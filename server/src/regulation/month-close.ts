@@ -1,5 +1,5 @@
-import type { CustomerStatus } from "../contacts/rules.ts";
 import { type ClubMonth, monthRange, monthsEnding, nextMonth } from "../time/club-time.ts";
+import type { CustomerStatus } from "./contacts.ts";
 
 /**
  * Quotas, pace alarms, the month-close ladder, churn and the year-end flag

@@ -18,7 +18,7 @@ import {
   requiredVisits,
   type TimedContact,
   visitPlanAdherence,
-} from "./rules.ts";
+} from "./contacts.ts";
 
 const at = (iso: string) => new Date(iso);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type DiaryContact, diaryDeadline, diaryFigures, isLate } from "./rules.ts";
+import { type DiaryContact, diaryDeadline, diaryFigures, isLate } from "./diary.ts";
 
 const SH = "Asia/Shanghai";
 const at = (iso: string) => new Date(iso);

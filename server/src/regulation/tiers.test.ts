@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { businessMix, type CustomerSpend, DEFAULT_TIER_THRESHOLDS, shareAnalysis, tierAnalysis, tierFor } from "./rules.ts";
+import { businessMix, type CustomerSpend, DEFAULT_TIER_THRESHOLDS, shareAnalysis, tierAnalysis, tierFor } from "./tiers.ts";
 
 const yuan = (y: number) => Math.round(y * 100);
 

@@ -14,7 +14,7 @@ import {
   type RepMonth,
   suspensionAfter,
   yearEnd,
-} from "./rules.ts";
+} from "./month-close.ts";
 
 /** A record from January 2025 on, one month per entry: percent or null (no target), optional churn. */
 function record(percents: readonly (number | null)[], churn: Record<number, number> = {}, from = "2025-01"): RepMonth[] {

@@ -1,5 +1,5 @@
-import type { CustomerStatus } from "../contacts/rules.ts";
 import { type ClubQuarter, isWithin, quarterRange } from "../time/club-time.ts";
+import type { CustomerStatus } from "./contacts.ts";
 
 /**
  * Quarterly refresh (SPEC §7, 第五条 三.2 动态管理: 每季度至少增补客户资料一次).

@@ -1,5 +1,5 @@
-import { type ContactChannel, type ContactTarget, isInPerson } from "../contacts/rules.ts";
 import { addDays, atClubTime, type ClubDay, dayOf } from "../time/club-time.ts";
+import { type ContactChannel, type ContactTarget, isInPerson } from "./contacts.ts";
 
 /**
  * The work diary's derived figures (SPEC §6, 第四条 1 业务发展工作日志): computed

@@ -1,5 +1,5 @@
-import type { Tier } from "../tiers/rules.ts";
 import { type ClubDay, type IsoWeek, isoWeekOf } from "../time/club-time.ts";
+import type { Tier } from "./tiers.ts";
 
 /**
  * Contacts, the 1:3 ratio, prospect review, cadence and visit plans (SPEC §5,
