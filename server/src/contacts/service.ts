@@ -20,7 +20,9 @@ import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/erro
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
 import type { LiveEvent } from "../realtime/events.ts";
-import { cadenceStatus, classifyContact, intervalDays, isInPerson, type Ratio, ratio } from "../regulation/contacts.ts";
+import { cadenceStatus, intervalDays } from "../regulation/cadence.ts";
+import { classifyContact, isInPerson } from "../regulation/contacts.ts";
+import { type Ratio, ratio } from "../regulation/ratio.ts";
 import type { Tier } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";

@@ -20,7 +20,7 @@ import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/err
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
-import { intervalDays } from "../regulation/contacts.ts";
+import { intervalDays } from "../regulation/cadence.ts";
 import { type Tier, tierFor } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";

@@ -5,8 +5,8 @@ import { toYuan } from "../money.ts";
 import { type ClubClock, clubClock, loadReps, monthFigures, sumByRep } from "../quotas/read.ts";
 import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
-import { ratio } from "../regulation/contacts.ts";
-import { attainment } from "../regulation/month-close.ts";
+import { attainment } from "../regulation/pace.ts";
+import { ratio } from "../regulation/ratio.ts";
 import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
 
 /**

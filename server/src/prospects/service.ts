@@ -16,7 +16,7 @@ import type { ServiceContext } from "../deps.ts";
 import { RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
-import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from "../regulation/contacts.ts";
+import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from "../regulation/prospect-review.ts";
 
 /**
  * The prospect review (SPEC §5, 第四条 2②: 若访问一潜在客户已有3次…部门经理须对该潜在

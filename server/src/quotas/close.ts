@@ -21,7 +21,6 @@ import { claimJobRun } from "../jobs/job.ts";
 import { toYuan } from "../money.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import {
-  attainment,
   type CloseReason,
   type CustomerStatusHistory,
   churnRate,
@@ -30,6 +29,7 @@ import {
   type RepMonth,
   type StatusChange,
 } from "../regulation/month-close.ts";
+import { attainment } from "../regulation/pace.ts";
 import { type ClubMonth, monthRange } from "../time/club-time.ts";
 import { CLOSE_JOB, clubClock, isMonthClosed, lockQuotas } from "./read.ts";
 

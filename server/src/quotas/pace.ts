@@ -5,7 +5,7 @@ import type { Deps, ServiceContext } from "../deps.ts";
 import { onePer } from "../one-per.ts";
 import { Coalescer } from "../realtime/coalesce.ts";
 import type { LiveEvent } from "../realtime/events.ts";
-import { alarmTransition, formatPercent, type PaceLevel } from "../regulation/month-close.ts";
+import { alarmTransition, formatPercent, type PaceLevel } from "../regulation/pace.ts";
 import { type ClubClock, clubClock, type PaceView, paceView } from "./read.ts";
 
 /**

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { type CadenceInput, cadenceStatus, DEFAULT_CADENCE, daysOverdue, intervalDays, isOverdue, requiredVisits } from "./cadence.ts";
+
+const at = (iso: string) => new Date(iso);
+
+describe("cadence", () => {
+  it.each([
+    ["A", 12, 30],
+    ["B", 8, 45],
+    ["C", 6, 60],
+  ] as const)("tier %s needs %i visits, one every %i days", (tier, required, days) => {
+    expect(requiredVisits(tier, DEFAULT_CADENCE)).toBe(required);
+    expect(intervalDays(required)).toBe(days);
+  });
+
+  it("uses the club's settings", () => {
+    expect(intervalDays(requiredVisits("A", { A: 24, B: 8, C: 6 }))).toBe(15);
+    expect(intervalDays(365)).toBe(1);
+  });
+
+  const base: CadenceInput = {
+    lastInPersonAt: null,
+    activeSince: at("2025-01-01T00:00:00Z"),
+    now: at("2025-03-01T00:00:00Z"),
+    tier: "C",
+    settings: DEFAULT_CADENCE,
+  };
+
+  it.each([
+    // lastInPersonAt, activeSince, now, tier, overdue, daysOverdue
+    ["2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "2025-01-31T00:00:00Z", "A", false, 0], // exactly 30 days: not older
+    ["2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "2025-01-31T00:00:01Z", "A", true, 0],
+    ["2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "2025-02-10T12:00:00Z", "A", true, 10],
+    ["2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "2025-02-10T12:00:00Z", "B", false, -5],
+    ["2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "2025-03-03T00:00:00Z", "C", true, 1],
+    // none, and active that long
+    [null, "2025-01-01T00:00:00Z", "2025-03-02T00:00:01Z", "C", true, 0],
+    [null, "2025-01-01T00:00:00Z", "2025-02-28T00:00:00Z", "C", false, -2],
+    [null, "2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z", "A", true, 1],
+  ] as const)("last %s, active since %s, now %s, tier %s → overdue %s (%i days)", (last, since, now, tier, overdue, days) => {
+    const input = { ...base, lastInPersonAt: last ? at(last) : null, activeSince: at(since), now: at(now), tier };
+    expect(isOverdue(input)).toBe(overdue);
+    expect(daysOverdue(input)).toBe(days);
+  });
+
+  it("a customer that is not active has no cadence", () => {
+    const s = cadenceStatus({ ...base, activeSince: null, now: at("2030-01-01T00:00:00Z") });
+    expect(s).toMatchObject({ overdue: false, dueAt: null, daysOverdue: null });
+  });
+
+  it("sorting by daysOverdue puts the most overdue first", () => {
+    const inputs = ["2025-02-20T00:00:00Z", "2024-12-01T00:00:00Z", "2025-01-15T00:00:00Z"].map((d) => ({
+      ...base,
+      lastInPersonAt: at(d),
+      tier: "A" as const,
+    }));
+    const sorted = [...inputs].sort((a, b) => (daysOverdue(b) ?? 0) - (daysOverdue(a) ?? 0));
+    expect(sorted.map((i) => i.lastInPersonAt?.toISOString().slice(0, 10))).toEqual(["2024-12-01", "2025-01-15", "2025-02-20"]);
+  });
+});
