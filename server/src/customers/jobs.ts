@@ -1,14 +1,13 @@
 import { complaints, customerMonthTotals, customers, customerTiers, withTenant } from "@clubhouse/db";
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { raiseAlarm } from "../alarms/service.ts";
 import { type ClubJob, claimJobRun } from "../jobs/job.ts";
+import { COMPLAINT_SLA_HOURS, complaintOverdueSql } from "../regulation/complaint-sla.ts";
 import { tierFor } from "../regulation/tiers.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf, previousMonth } from "../time/club-time.ts";
 
-export const COMPLAINT_ALARM_MS = 48 * 3600_000;
-
-/** 受理客户投诉: a complaint open for more than 48 hours raises one alarm. */
+/** 受理客户投诉: a complaint open for more than 48 hours raises one alarm (regulation/complaint-sla.ts). */
 export const complaintAlarms: ClubJob = {
   name: "complaint-alarms",
   async run(ctx) {
@@ -18,14 +17,14 @@ export const complaintAlarms: ClubJob = {
         .select({ c: complaints, name: customers.name, ownerId: customers.ownerId })
         .from(complaints)
         .innerJoin(customers, eq(customers.id, complaints.customerId))
-        .where(and(eq(complaints.status, "open"), lt(complaints.openedAt, new Date(now.getTime() - COMPLAINT_ALARM_MS))));
+        .where(and(eq(complaints.status, "open"), complaintOverdueSql(complaints.openedAt, now)));
       for (const r of late) {
         await raiseAlarm(tx, ctx.tenantId, {
           key: `complaint:${r.c.id}`,
           kind: "complaint",
           repId: r.ownerId,
           subjectId: r.c.customerId,
-          message: `Complaint from ${r.name} open for more than 48 hours: ${r.c.summary.slice(0, 120)}`,
+          message: `Complaint from ${r.name} open for more than ${COMPLAINT_SLA_HOURS} hours: ${r.c.summary.slice(0, 120)}`,
           data: { complaintId: r.c.id, openedAt: r.c.openedAt.toISOString(), channel: r.c.channel },
           at: now,
         });

@@ -8,7 +8,8 @@ import { Conflict, RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toYuan } from "../money.ts";
-import { type DiaryFigures, diaryDeadline, diaryFigures, isLate } from "../regulation/diary.ts";
+import { type DiaryFigures, diaryFigures } from "../regulation/diary.ts";
+import { diaryDeadline, isLate, lateSql } from "../regulation/diary-lateness.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubDay, dayOf, dayRange } from "../time/club-time.ts";
 
@@ -186,8 +187,7 @@ export async function listDiaries(
     const now = ctx.deps.clock.now();
     const day = q.date ?? dayOf(now, rules.timezone);
     const { tz } = await dayContext(tx, ctx, day);
-    const deadline = diaryDeadline(day, tz);
-    const lateExpr = sql<boolean>`(coalesce(${diaries.submittedAt}, ${now.toISOString()}::timestamptz) > ${deadline.toISOString()}::timestamptz)`;
+    const lateExpr = lateSql(diaries.submittedAt, day, now, tz);
     const rows = await tx
       .select({ u: { id: users.id, name: users.name, role: users.role }, d: diaries })
       .from(users)
@@ -218,6 +218,6 @@ export async function listDiaries(
       }),
       (i) => [i.name, i.repId],
     );
-    return { day, deadline: deadline.toISOString(), ...listed };
+    return { day, deadline: diaryDeadline(day, tz).toISOString(), ...listed };
   });
 }
