@@ -20,10 +20,10 @@ import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/erro
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
 import type { LiveEvent } from "../realtime/events.ts";
-import { cadenceStatus, intervalDays } from "../regulation/cadence.ts";
+import { cadenceDueSql, cadenceStatus } from "../regulation/cadence.ts";
 import { classifyContact, isInPerson } from "../regulation/contacts.ts";
 import { type Ratio, ratio } from "../regulation/ratio.ts";
-import type { Tier } from "../regulation/tiers.ts";
+import { tierSql } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";
 import { clubWrites, type Settled } from "../writes/batcher.ts";
@@ -489,7 +489,8 @@ export async function repRatio(ctx: ServiceContext, repId: string, q: RatioQuery
  * SPEC §5 cadence: active customers whose last in-person contact (or, without one,
  * becoming active) is more than ⌊365 / required⌋ days ago, required by the current
  * tier (the last complete club month's spend). Most overdue first. The SQL filters
- * and orders by the same due instant that `cadenceStatus` computes (spans of 24 h).
+ * and orders by the same due instant that `cadenceStatus` computes (club calendar
+ * days: regulation/cadence.ts's `cadenceDueSql`).
  */
 export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string | undefined; limit: number; cursor?: string | undefined }) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
@@ -499,10 +500,9 @@ export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string 
     const { tiers, cadence } = club.rules;
     const spend = sql`(select coalesce(sum(t.amount_fen), 0) from ${customerMonthTotals} t
       where t.tenant_id = ${customers.tenantId} and t.customer_id = ${customers.id} and t.month = ${club.tierMonth})`;
-    const tier = sql<Tier>`(case when ${spend} >= ${tiers.A}::bigint then 'A' when ${spend} >= ${tiers.B}::bigint then 'B' else 'C' end)`;
-    const days = (t: Tier) => sql`${intervalDays(cadence[t])}::int`;
-    const hours = sql`(case ${tier} when 'A' then ${days("A")} when 'B' then ${days("B")} else ${days("C")} end) * 24`;
-    const dueAt = sql`(coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt}) + make_interval(hours => ${hours}))`;
+    const tier = tierSql(spend, tiers);
+    const since = sql`coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt})`;
+    const dueAt = cadenceDueSql(since, tier, cadence, club.rules.timezone);
     const rows = await tx
       .select({ c: customers, tier, ownerName: users.name })
       .from(customers)
@@ -527,6 +527,7 @@ export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string 
           now: club.now,
           tier: r.tier,
           settings: cadence,
+          tz: club.rules.timezone,
         });
         return {
           customerId: r.c.id,

@@ -20,8 +20,8 @@ import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/err
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
-import { intervalDays } from "../regulation/cadence.ts";
-import { type Tier, tierFor } from "../regulation/tiers.ts";
+import { overdueSql } from "../regulation/cadence.ts";
+import { type Tier, tierFor, tierSql } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
 import type { CreateCustomer, CustomerFilters, CustomerSort, ListCustomersQuery, PatchCustomer } from "./schemas.ts";
@@ -107,8 +107,7 @@ function spendExpr(month: string): SQL<number> {
 }
 
 function tierExpr(club: ClubNow, spend: SQL<number>): SQL<Tier | null> {
-  return sql<Tier | null>`case when ${customers.status} in ('prospect', 'dropped') then null
-    when ${spend} >= ${club.rules.tiers.A} then 'A' when ${spend} >= ${club.rules.tiers.B} then 'B' else 'C' end`;
+  return sql<Tier | null>`case when ${customers.status} in ('prospect', 'dropped') then null else ${tierSql(spend, club.rules.tiers)} end`;
 }
 
 /** 动态管理: prospects and active customers need a refresh every club quarter. */
@@ -116,12 +115,10 @@ function staleExpr(club: ClubNow): SQL<boolean> {
   return sql<boolean>`(${customers.status} in ('prospect', 'active') and ${customers.lastRefreshedAt} < ${club.quarterStart.toISOString()}::timestamptz)`;
 }
 
-/** SPEC §5 cadence: overdue when the last in-person contact (or becoming active) is ⌊365/required⌋ days ago. */
+/** Cadence (regulation/cadence.ts): overdue when the last in-person contact (or becoming active) is ⌊365/required⌋ club days ago. */
 function overdueExpr(club: ClubNow, tier: SQL<Tier | null>): SQL<boolean> {
-  const days = { A: intervalDays(club.rules.cadence.A), B: intervalDays(club.rules.cadence.B), C: intervalDays(club.rules.cadence.C) };
-  return sql<boolean>`(${customers.status} = 'active' and coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt})
-    + make_interval(days => (case ${tier} when 'A' then ${days.A} when 'B' then ${days.B} else ${days.C} end)::int)
-    < ${club.now.toISOString()}::timestamptz)`;
+  const since = sql`coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt})`;
+  return sql<boolean>`(${customers.status} = 'active' and ${overdueSql(since, tier, club.rules.cadence, club.rules.timezone, club.now)})`;
 }
 
 export function presentCustomer(

@@ -1,6 +1,12 @@
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { addClubDays } from "../time/club-time.ts";
 import type { Tier } from "./tiers.ts";
 
-/** Cadence: the minimum in-person visits a year per tier, and when a customer is overdue (docs/regulation.md, 第四条 2①). */
+/**
+ * Cadence: the minimum in-person visits a year per tier, and when a customer is
+ * overdue (docs/regulation.md, 第四条 2①). Pure, with the SQL form the customer
+ * lists and the overdue list filter and sort by.
+ */
 
 const DAY_MS = 86_400_000;
 
@@ -25,6 +31,8 @@ export interface CadenceInput {
   now: Date;
   tier: Tier;
   settings: CadenceSettings;
+  /** the club's zone: the interval is counted in its calendar days */
+  tz: string;
 }
 
 export interface CadenceStatus {
@@ -38,25 +46,32 @@ export interface CadenceStatus {
 }
 
 /**
- * SPEC §5: overdue when the last in-person contact is older than ⌊365/required⌋
- * days, or when there is none and the customer has been active that long. Days are
- * spans of 24 h of real time from the contact, so the rule needs no zone.
+ * Overdue when the last in-person contact is older than ⌊365/required⌋ days, or
+ * when there is none and the customer has been active that long. The days are club
+ * calendar days: due at the same club wall-clock time ⌊365/required⌋ days on, so a
+ * DST change in between moves no due date by an hour. `daysOverdue` counts whole
+ * 24 h spans past that instant.
  */
 export function cadenceStatus(input: CadenceInput): CadenceStatus {
   const required = requiredVisits(input.tier, input.settings);
   const interval = intervalDays(required);
   if (input.activeSince === null) return { required, intervalDays: interval, dueAt: null, overdue: false, daysOverdue: null };
   const since = input.lastInPersonAt ?? input.activeSince;
-  const dueAt = new Date(since.getTime() + interval * DAY_MS);
+  const dueAt = addClubDays(since, interval, input.tz);
   const late = input.now.getTime() - dueAt.getTime();
   return { required, intervalDays: interval, dueAt, overdue: late > 0, daysOverdue: Math.floor(late / DAY_MS) };
 }
 
-export function isOverdue(input: CadenceInput): boolean {
-  return cadenceStatus(input).overdue;
+/**
+ * `cadenceStatus(...).dueAt` in SQL: `since` is the instant counted from (the last
+ * in-person contact, else becoming active), `tier` the customer's tier.
+ */
+export function cadenceDueSql(since: SQLWrapper, tier: SQLWrapper, settings: CadenceSettings, tz: string): SQL<Date> {
+  const days = sql`(case ${tier} when 'A' then ${intervalDays(settings.A)}::int when 'B' then ${intervalDays(settings.B)}::int else ${intervalDays(settings.C)}::int end)`;
+  return sql<Date>`((((${since}) at time zone ${tz}::text) + make_interval(days => ${days})) at time zone ${tz}::text)`;
 }
 
-/** For sorting an overdue list (most overdue first): negative while not yet due, null when not active. */
-export function daysOverdue(input: CadenceInput): number | null {
-  return cadenceStatus(input).daysOverdue;
+/** `cadenceStatus(...).overdue` in SQL, for an active customer. */
+export function overdueSql(since: SQLWrapper, tier: SQLWrapper, settings: CadenceSettings, tz: string, now: Date): SQL<boolean> {
+  return sql<boolean>`(${cadenceDueSql(since, tier, settings, tz)} < ${now.toISOString()}::timestamptz)`;
 }

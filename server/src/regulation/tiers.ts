@@ -1,5 +1,7 @@
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+
 /**
- * Tiers and customer analysis (SPEC §4, 第五条 三.3). Pure: the service sums the
+ * Tiers and customer analysis (docs/regulation.md, 第五条 三.3). Pure: the service sums the
  * ledger per customer and month, these rules rank and share it. Money is fen.
  */
 
@@ -19,6 +21,11 @@ export function tierFor(spendFen: number, thresholds: TierThresholds): Tier {
   if (spendFen >= thresholds.A) return "A";
   if (spendFen >= thresholds.B) return "B";
   return "C";
+}
+
+/** `tierFor` in SQL: `spendFen` is a bigint expression of the month's spend in fen. */
+export function tierSql(spendFen: SQLWrapper, thresholds: TierThresholds): SQL<Tier> {
+  return sql<Tier>`(case when ${spendFen} >= ${thresholds.A}::bigint then 'A' when ${spendFen} >= ${thresholds.B}::bigint then 'B' else 'C' end)`;
 }
 
 function shareOf(partFen: number, totalFen: number): number {
