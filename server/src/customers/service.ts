@@ -21,6 +21,7 @@ import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { overdueSql } from "../regulation/cadence.ts";
+import { staleSql } from "../regulation/refresh.ts";
 import { type Tier, tierFor, tierSql } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
@@ -110,9 +111,9 @@ function tierExpr(club: ClubNow, spend: SQL<number>): SQL<Tier | null> {
   return sql<Tier | null>`case when ${customers.status} in ('prospect', 'dropped') then null else ${tierSql(spend, club.rules.tiers)} end`;
 }
 
-/** 动态管理: prospects and active customers need a refresh every club quarter. */
+/** 动态管理: prospects and active customers need a refresh every club quarter (regulation/refresh.ts). */
 function staleExpr(club: ClubNow): SQL<boolean> {
-  return sql<boolean>`(${customers.status} in ('prospect', 'active') and ${customers.lastRefreshedAt} < ${club.quarterStart.toISOString()}::timestamptz)`;
+  return staleSql(customers.status, customers.lastRefreshedAt, quarterOf(club.now, club.rules.timezone), club.rules.timezone);
 }
 
 /** Cadence (regulation/cadence.ts): overdue when the last in-person contact (or becoming active) is ⌊365/required⌋ club days ago. */

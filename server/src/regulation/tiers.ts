@@ -145,6 +145,9 @@ export function shareAnalysis(customers: readonly ExpectedSpend[], clubTotalFen:
 
 // ── business mix ─────────────────────────────────────────────────────────────
 
+/** A new club's business lines (settings). */
+export const DEFAULT_BUSINESS_LINES: readonly string[] = ["membership", "catering", "spa", "rooms", "golf", "fitness"];
+
 export interface LineSpend {
   line: string;
   spendFen: number;
