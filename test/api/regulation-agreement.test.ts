@@ -5,6 +5,7 @@ import { type CadenceSettings, cadenceDueSql, cadenceStatus, DEFAULT_CADENCE, ov
 import { complaintClock, complaintOverdueSql } from "../../server/src/regulation/complaint-sla.ts";
 import type { CustomerStatus } from "../../server/src/regulation/contacts.ts";
 import { isLate, lateSql } from "../../server/src/regulation/diary-lateness.ts";
+import { needsReview, needsReviewSql, PROSPECT_REVIEW_THRESHOLD } from "../../server/src/regulation/prospect-review.ts";
 import { isStale, staleSql } from "../../server/src/regulation/refresh.ts";
 import { DEFAULT_TIER_THRESHOLDS, type Tier, type TierThresholds, tierFor, tierSql } from "../../server/src/regulation/tiers.ts";
 import { quarterOf } from "../../server/src/time/club-time.ts";
@@ -163,4 +164,15 @@ describe("complaint clock: complaintOverdueSql = complaintClock", () => {
     const pure = complaintClock(at(opened), true, at(now)).overdue;
     expect(await one<boolean>(complaintOverdueSql(instant(opened), at(now)))).toBe(pure);
   });
+});
+
+describe("prospect review: needsReviewSql = needsReview", () => {
+  const statuses: CustomerStatus[] = ["prospect", "active", "churned", "dropped"];
+  const counts = [0, PROSPECT_REVIEW_THRESHOLD - 1, PROSPECT_REVIEW_THRESHOLD, PROSPECT_REVIEW_THRESHOLD + 1, 40];
+  it.each(statuses.flatMap((status) => counts.map((count): [CustomerStatus, number] => [status, count])))(
+    "%s with %i",
+    async (status, count) => {
+      expect(await one<boolean>(needsReviewSql(sql`${status}::text`, sql`${count}::int`))).toBe(needsReview(count, status));
+    },
+  );
 });

@@ -22,7 +22,7 @@ import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.
 import type { LiveEvent } from "../realtime/events.ts";
 import { cadenceDueSql, cadenceStatus } from "../regulation/cadence.ts";
 import { classifyContact, isInPerson } from "../regulation/contacts.ts";
-import { type Ratio, ratio } from "../regulation/ratio.ts";
+import { type Ratio, ratio, ratioOf } from "../regulation/ratio.ts";
 import { tierSql } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";
@@ -89,10 +89,12 @@ export async function repCondition(tx: Tx, ctx: ServiceContext, repId: string | 
 
 // ── counters ─────────────────────────────────────────────────────────────────
 
-function counterDelta(c: Pick<ContactRow, "channel" | "target" | "inPerson">, sign: 1 | -1) {
+function counterDelta(c: Pick<ContactRow, "channel" | "target">, sign: 1 | -1) {
+  // what the contact adds to the 1:3 ratio's counts: the counters are ratioOf summed by day and month
+  const counts = ratioOf([{ channel: c.channel, target: c.target, voided: false }]);
   return {
-    existingInPerson: c.inPerson && c.target === "existing" ? sign : 0,
-    prospectInPerson: c.inPerson && c.target === "prospect" ? sign : 0,
+    existingInPerson: sign * counts.existing,
+    prospectInPerson: sign * counts.prospect,
     visits: c.channel === "visit" ? sign : 0,
     demos: c.channel === "demo" ? sign : 0,
     calls: c.channel === "phone" ? sign : 0,

@@ -1,3 +1,4 @@
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { type ContactChannel, type CustomerStatus, isInPerson } from "./contacts.ts";
 
 /** The prospect review (docs/regulation.md, 第四条 2②). Pure: the service loads contacts and decisions. */
@@ -7,6 +8,11 @@ export const PROSPECT_REVIEW_THRESHOLD = 3;
 
 export function needsReview(inPersonContactsSinceStart: number, status: CustomerStatus): boolean {
   return status === "prospect" && inPersonContactsSinceStart >= PROSPECT_REVIEW_THRESHOLD;
+}
+
+/** `needsReview` in SQL: `count` is the query's count of the contacts `inPersonContactsSince` counts. */
+export function needsReviewSql(status: SQLWrapper, count: SQLWrapper): SQL<boolean> {
+  return sql<boolean>`(${status} = 'prospect' and ${count} >= ${PROSPECT_REVIEW_THRESHOLD})`;
 }
 
 export interface TimedContact {
