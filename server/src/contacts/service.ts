@@ -462,7 +462,7 @@ const alreadyVoided = () => new Conflict("This contact was already voided.", { i
 // ── the 1:3 ratio ────────────────────────────────────────────────────────────
 
 /**
- * 第四条 2②, SPEC §5: E and N are the rep's in-person contacts classed existing and
+ * 第四条 2② (docs/regulation.md): E and N are the rep's in-person contacts classed existing and
  * prospect in the period (a club month by default, or club days from–to), read
  * from the maintained day counters (voids already taken off).
  */
@@ -488,7 +488,7 @@ export async function repRatio(ctx: ServiceContext, repId: string, q: RatioQuery
 // ── cadence ──────────────────────────────────────────────────────────────────
 
 /**
- * SPEC §5 cadence: active customers whose last in-person contact (or, without one,
+ * Cadence (docs/regulation.md, 第四条 2①): active customers whose last in-person contact (or, without one,
  * becoming active) is more than ⌊365 / required⌋ days ago, required by the current
  * tier (the last complete club month's spend). Most overdue first. The SQL filters
  * and orders by the same due instant that `cadenceStatus` computes (club calendar

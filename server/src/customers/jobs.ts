@@ -34,7 +34,7 @@ export const complaintAlarms: ClubJob = {
 };
 
 /**
- * Tier history (SPEC §4): once a club month is over, every active or churned
+ * Tier history (docs/regulation.md, 第五条 三.3): once a club month is over, every active or churned
  * customer's tier for it is frozen with the thresholds in force, once.
  */
 export const freezeTiers: ClubJob = {

@@ -32,7 +32,7 @@ export type CustomerRow = typeof customers.$inferSelect;
 export interface ClubNow {
   rules: ClubRules;
   now: Date;
-  /** A customer's current tier is its tier for the last complete club month (SPEC §4). */
+  /** A customer's current tier is its tier for the last complete club month (docs/regulation.md, 第五条 三.3). */
   tierMonth: string;
   quarterStart: Date;
 }

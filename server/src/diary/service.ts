@@ -14,7 +14,7 @@ import { readClubRules } from "../settings/service.ts";
 import { type ClubDay, dayOf, dayRange } from "../time/club-time.ts";
 
 /**
- * 业务发展工作日志 (SPEC §6, 第四条 1): one per rep per club day. The figures are
+ * 业务发展工作日志 (docs/regulation.md, 第四条 1): one per rep per club day. The figures are
  * derived from the ledger — contacts, card sales, revenue credited to the rep that
  * club day — and never typed (第六条: 严格统计数字、不得弄虚作假). Submitting freezes
  * them with the rep's own fields; a trigger refuses any later change but a

@@ -25,7 +25,7 @@ import {
 } from "../regulation/prospect-review.ts";
 
 /**
- * The prospect review (SPEC §5, 第四条 2②: 若访问一潜在客户已有3次…部门经理须对该潜在
+ * The prospect review (docs/regulation.md, 第四条 2②: 若访问一潜在客户已有3次…部门经理须对该潜在
  * 客户进行审查). A contact counts toward the next review from when the server knew
  * of it — the later of `occurredAt` and its arrival — so an offline visit made
  * before a decision but synced after it counts toward the next batch instead of

@@ -34,7 +34,7 @@ import { type ClubMonth, monthRange } from "../time/club-time.ts";
 import { CLOSE_JOB, clubClock, isMonthClosed, lockQuotas } from "./read.ts";
 
 /**
- * Month close (SPEC §8, 第六条 2②⑵). A club month with targets is closed once — by a
+ * Month close (docs/regulation.md, 第六条 2②⑵). A club month with targets is closed once — by a
  * manager or by the job after it ends — recorded as job_runs(month-close, M) in the
  * same transaction as its results, so a crash leaves it unclosed and a second run
  * (another process, a restart, a double click) reads the stored results instead.

@@ -9,7 +9,7 @@ import { quarterSubjects } from "./service.ts";
 const NAMED = 50;
 
 /**
- * SPEC §7: at a club quarter's end the stale customers raise an alarm to managers,
+ * docs/regulation.md, 第五条 三.2: at a club quarter's end the stale customers raise an alarm to managers,
  * one per rep with stale customers. Runs at the first tick after the quarter ends,
  * once per club and quarter (claimJobRun in the same transaction as the alarms,
  * whose keys are idempotent too), judging the quarter by the refreshes made in it.

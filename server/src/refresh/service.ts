@@ -12,7 +12,7 @@ import { readClubRules } from "../settings/service.ts";
 import { type ClubQuarter, quarterOf, quarterRange } from "../time/club-time.ts";
 
 /**
- * Quarterly refresh (SPEC §7, 动态管理: 每季度至少增补客户资料一次). What counts as a
+ * Quarterly refresh (docs/regulation.md, 第五条 三.2 动态管理: 每季度至少增补客户资料一次). What counts as a
  * refresh is what customers/service.ts stamps `last_refreshed_at` for: creating or
  * importing the record, a real edit, or "reviewed, unchanged". Each leaves a
  * customer_changes row, so a past quarter is judged by the rows inside it rather

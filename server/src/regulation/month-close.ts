@@ -72,7 +72,7 @@ function churnRule(rule: CloseRule, sev: CloseReason["severity"], month: ClubMon
 }
 
 /**
- * The ladder for one closed month M, in order of severity (SPEC §8):
+ * The ladder for one closed month M, in order of severity (docs/regulation.md, 第六条 2②⑵):
  * removal — M < 20%, the last six closed months each < 60%, or churn > 20%;
  * warning — the last three closed months each < 80%, or churn > 5%.
  * Months without a target are not closed months for the rep: they break no run
@@ -212,7 +212,7 @@ export interface ChurnRate {
 }
 
 /**
- * SPEC §8: group customers of the rep that turned `churned` in the 12 months
+ * docs/regulation.md, 第六条 2②⑵: group customers of the rep that turned `churned` in the 12 months
  * ending with M ÷ all customers of the rep that were `active` at any time in those
  * months; 0 with none. The caller passes the rep's customers. A customer that
  * churned in the window was active until that instant, so it is in the base even

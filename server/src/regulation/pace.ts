@@ -43,7 +43,7 @@ function severity(level: PaceLevel | null): number {
 }
 
 /**
- * Raise when the level gets worse, clear when it gets better (SPEC §8). A partial
+ * Raise when the level gets worse, clear when it gets better (docs/regulation.md). A partial
  * recovery (60 → 80) is a "clear": the stored alarm closes and the rep's current
  * level becomes `next`; no new alarm is raised for a level that is improving.
  * No level (no target, grace days) counts as on pace.

@@ -14,7 +14,7 @@ export interface TierThresholds {
   B: number;
 }
 
-// 第五条 三.3③ gives A 1万以上, B 0.7万, C 0.5万以下; B starts at 5,000 so no spend falls between tiers (SPEC §4).
+// 第五条 三.3③ gives A 1万以上, B 0.7万, C 0.5万以下; B starts at 5,000 so no spend falls between tiers (docs/regulation.md).
 export const DEFAULT_TIER_THRESHOLDS: TierThresholds = { A: 1_000_000, B: 500_000 };
 
 export function tierFor(spendFen: number, thresholds: TierThresholds): Tier {
