@@ -119,11 +119,14 @@ describe("quarterly refresh: staleSql = isStale (current quarter)", () => {
     ["America/New_York", "2025-12-31T23:00:00Z", "prospect", "2025-06-30T00:00:00Z", "2025-09-30T12:00:00Z"],
     ["Europe/Berlin", "2025-04-01T00:00:00Z", "active", "2024-01-01T00:00:00Z", "2025-03-31T21:59:59.999Z"], // Q2 starts 00:00 CEST
     ["Europe/Berlin", "2025-04-01T00:00:00Z", "active", "2024-01-01T00:00:00Z", "2025-03-31T22:00:00.000Z"],
+    // created at the quarter's first instant, or its last ms before
+    ["Europe/Berlin", "2025-04-02T00:00:00Z", "active", "2025-03-31T22:00:00.000Z", "2025-03-31T22:00:00.000Z"],
+    ["Europe/Berlin", "2025-04-02T00:00:00Z", "prospect", "2025-03-31T21:59:59.999Z", "2025-03-31T21:59:59.999Z"],
   ];
   it.each(cases)("in %s at %s: %s, created %s, refreshed %s", async (tz, now, status, created, refreshed) => {
     const quarter = quarterOf(at(now), tz);
     const pure = isStale({ status, createdAt: at(created), lastRefreshedAt: at(refreshed) }, quarter, tz);
-    expect(await one<boolean>(staleSql(sql`${status}::text`, instant(refreshed), quarter, tz))).toBe(pure);
+    expect(await one<boolean>(staleSql(sql`${status}::text`, instant(created), instant(refreshed), quarter, tz))).toBe(pure);
   });
 });
 

@@ -113,7 +113,13 @@ function tierExpr(club: ClubNow, spend: SQL<number>): SQL<Tier | null> {
 
 /** 动态管理: prospects and active customers need a refresh every club quarter (regulation/refresh.ts). */
 function staleExpr(club: ClubNow): SQL<boolean> {
-  return staleSql(customers.status, customers.lastRefreshedAt, quarterOf(club.now, club.rules.timezone), club.rules.timezone);
+  return staleSql(
+    customers.status,
+    customers.createdAt,
+    customers.lastRefreshedAt,
+    quarterOf(club.now, club.rules.timezone),
+    club.rules.timezone,
+  );
 }
 
 /** Cadence (regulation/cadence.ts): overdue when the last in-person contact (or becoming active) is ⌊365/required⌋ club days ago. */

@@ -7,7 +7,7 @@ import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
-import { type OwnedRefreshSubject, refreshProgress } from "../regulation/refresh.ts";
+import { type OwnedRefreshSubject, REFRESHED_STATUSES, refreshProgress, staleSql } from "../regulation/refresh.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubQuarter, quarterOf, quarterRange } from "../time/club-time.ts";
 
@@ -50,7 +50,7 @@ export async function quarterSubjects(tx: Tx, quarter: ClubQuarter, tz: string, 
     .from(customers)
     .where(
       and(
-        inArray(customers.status, ["prospect", "active"]),
+        inArray(customers.status, [...REFRESHED_STATUSES]),
         lt(customers.createdAt, end),
         ownerId ? eq(customers.ownerId, ownerId) : undefined,
       ),
@@ -119,17 +119,14 @@ export async function staleCustomers(ctx: ServiceContext, q: { ownerId?: string 
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const { tz, quarter } = await quarterContext(tx, ctx, undefined);
     const byOwner = await repCondition(tx, ctx, q.ownerId, customers.ownerId);
-    const { start } = quarterRange(quarter, tz);
-    // Same as isStale for the current quarter: in scope, created before it, not refreshed since it began.
+    // isStale for the current quarter, in SQL (regulation/refresh.ts)
     const rows = await tx
       .select({ c: customers, ownerName: users.name })
       .from(customers)
       .innerJoin(users, eq(users.id, customers.ownerId))
       .where(
         and(
-          inArray(customers.status, ["prospect", "active"]),
-          lt(customers.createdAt, start),
-          lt(customers.lastRefreshedAt, start),
+          staleSql(customers.status, customers.createdAt, customers.lastRefreshedAt, quarter, tz),
           byOwner,
           after ? sql`(${customers.lastRefreshedAt}, ${customers.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
         ),

@@ -44,18 +44,24 @@ export function isStale(customer: RefreshSubject, quarter: ClubQuarter, tz: stri
 }
 
 /**
- * `isStale` for the current quarter in SQL, over the customer's `status` and
- * `lastRefreshedAt` columns. In the current quarter a record's last refresh is never
- * before its creation (creating it is its first refresh) nor after now, so "not
- * created in the quarter and not refreshed in it" is "last refreshed before the
- * quarter began".
+ * `isStale` for the current quarter in SQL, over the customer's `status`, `createdAt`
+ * and `lastRefreshedAt` columns: in scope, created before the quarter began, and last
+ * refreshed before it began (a last refresh is never after now, so "not within the
+ * current quarter" is "before it").
  */
-export function staleSql(status: SQLWrapper, lastRefreshedAt: SQLWrapper, quarter: ClubQuarter, tz: string): SQL<boolean> {
+export function staleSql(
+  status: SQLWrapper,
+  createdAt: SQLWrapper,
+  lastRefreshedAt: SQLWrapper,
+  quarter: ClubQuarter,
+  tz: string,
+): SQL<boolean> {
   const statuses = sql.join(
     REFRESHED_STATUSES.map((s) => sql`${s}`),
     sql`, `,
   );
-  return sql<boolean>`(${status} in (${statuses}) and ${lastRefreshedAt} < ${quarterRange(quarter, tz).start.toISOString()}::timestamptz)`;
+  const start = quarterRange(quarter, tz).start.toISOString();
+  return sql<boolean>`(${status} in (${statuses}) and ${createdAt} < ${start}::timestamptz and ${lastRefreshedAt} < ${start}::timestamptz)`;
 }
 
 export interface OwnedRefreshSubject extends RefreshSubject {
