@@ -7,7 +7,15 @@ import type { CustomerStatus } from "../../server/src/regulation/contacts.ts";
 import { isLate, lateSql } from "../../server/src/regulation/diary-lateness.ts";
 import { needsReview, needsReviewSql, PROSPECT_REVIEW_THRESHOLD } from "../../server/src/regulation/prospect-review.ts";
 import { isStale, staleSql } from "../../server/src/regulation/refresh.ts";
-import { DEFAULT_TIER_THRESHOLDS, type Tier, type TierThresholds, tierFor, tierSql } from "../../server/src/regulation/tiers.ts";
+import {
+  customerTier,
+  customerTierSql,
+  DEFAULT_TIER_THRESHOLDS,
+  type Tier,
+  type TierThresholds,
+  tierFor,
+  tierSql,
+} from "../../server/src/regulation/tiers.ts";
 import { quarterOf } from "../../server/src/time/club-time.ts";
 import { freshDatabase, type TestDatabase } from "../support/harness.ts";
 
@@ -46,6 +54,14 @@ describe("tier: tierSql = tierFor", () => {
     const fromSql = await one<Tier>(tierSql(sql`${fen}::bigint`, thresholds));
     expect(fromSql).toBe(tierFor(fen, thresholds));
   });
+
+  it.each((["prospect", "active", "churned", "dropped"] as const).flatMap((s) => [0, 500_000, 1_000_000].map((fen) => [s, fen] as const)))(
+    "a customer's tier: %s with %i fen",
+    async (status, fen) => {
+      const fromSql = await one<Tier | null>(customerTierSql(sql`${status}::text`, sql`${fen}::bigint`, DEFAULT_TIER_THRESHOLDS));
+      expect(fromSql).toBe(customerTier(status, fen, DEFAULT_TIER_THRESHOLDS));
+    },
+  );
 
   it("the cases cover every tier", () => {
     expect(new Set(cases.map(([fen, th]) => tierFor(fen, th)))).toEqual(new Set(["A", "B", "C"]));

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { raiseAlarm } from "../alarms/service.ts";
 import { type ClubJob, claimJobRun } from "../jobs/job.ts";
 import { COMPLAINT_SLA_HOURS, complaintOverdueSql } from "../regulation/complaint-sla.ts";
-import { tierFor } from "../regulation/tiers.ts";
+import { TIERED_STATUSES, tierFor } from "../regulation/tiers.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf, previousMonth } from "../time/club-time.ts";
 
@@ -51,7 +51,7 @@ export const freezeTiers: ClubJob = {
           spend: sql<string>`coalesce((select sum(t.amount_fen) from ${customerMonthTotals} t where t.tenant_id = ${customers.tenantId} and t.customer_id = ${customers.id} and t.month = ${month}), 0)::bigint`,
         })
         .from(customers)
-        .where(inArray(customers.status, ["active", "churned"]));
+        .where(inArray(customers.status, [...TIERED_STATUSES]));
       for (let i = 0; i < rows.length; i += 1000) {
         const chunk = rows.slice(i, i + 1000).map((r) => ({
           tenantId: ctx.tenantId,

@@ -22,7 +22,7 @@ import { type CursorPart, cursorPart, decodeCursor, encodeCursor, page } from ".
 import { toFen, toYuan } from "../money.ts";
 import { overdueSql } from "../regulation/cadence.ts";
 import { staleSql } from "../regulation/refresh.ts";
-import { type Tier, tierFor, tierSql } from "../regulation/tiers.ts";
+import { customerTier, customerTierSql, type Tier } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
 import type { CreateCustomer, CustomerFilters, CustomerSort, ListCustomersQuery, PatchCustomer } from "./schemas.ts";
@@ -108,7 +108,7 @@ function spendExpr(month: string): SQL<number> {
 }
 
 function tierExpr(club: ClubNow, spend: SQL<number>): SQL<Tier | null> {
-  return sql<Tier | null>`case when ${customers.status} in ('prospect', 'dropped') then null else ${tierSql(spend, club.rules.tiers)} end`;
+  return customerTierSql(customers.status, spend, club.rules.tiers);
 }
 
 /** 动态管理: prospects and active customers need a refresh every club quarter (regulation/refresh.ts). */
@@ -793,7 +793,7 @@ export async function tierHistory(ctx: ServiceContext, id: string, months: numbe
         const f = frozenOf.get(month);
         const spend = f ? f.spendFen : (spendOf.get(month) ?? 0);
         const since = row.activeSince ?? row.createdAt;
-        const tier = f ? (f.tier as Tier) : row.status === "prospect" || row.status === "dropped" ? null : tierFor(spend, club.rules.tiers);
+        const tier = f ? (f.tier as Tier) : customerTier(row.status, spend, club.rules.tiers);
         return { month, spend: toYuan(spend), tier, frozen: Boolean(f), before: monthOf(since, club.rules.timezone) > month };
       }),
     };

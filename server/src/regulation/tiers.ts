@@ -1,4 +1,5 @@
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import type { CustomerStatus } from "./contacts.ts";
 
 /**
  * Tiers and customer analysis (docs/regulation.md, 第五条 三.3). Pure: the service sums the
@@ -21,6 +22,23 @@ export function tierFor(spendFen: number, thresholds: TierThresholds): Tier {
   if (spendFen >= thresholds.A) return "A";
   if (spendFen >= thresholds.B) return "B";
   return "C";
+}
+
+/** Only active and churned customers have a tier; a prospect (or a dropped one) has none. */
+export const TIERED_STATUSES: readonly CustomerStatus[] = ["active", "churned"];
+
+/** A customer's tier for a month's spend: null for a status without one. */
+export function customerTier(status: CustomerStatus, spendFen: number, thresholds: TierThresholds): Tier | null {
+  return TIERED_STATUSES.includes(status) ? tierFor(spendFen, thresholds) : null;
+}
+
+/** `customerTier` in SQL, over the customer's `status` and a bigint expression of the month's spend in fen. */
+export function customerTierSql(status: SQLWrapper, spendFen: SQLWrapper, thresholds: TierThresholds): SQL<Tier | null> {
+  const tiered = sql.join(
+    TIERED_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  return sql<Tier | null>`(case when ${status} in (${tiered}) then ${tierSql(spendFen, thresholds)} end)`;
 }
 
 /** `tierFor` in SQL: `spendFen` is a bigint expression of the month's spend in fen. */
