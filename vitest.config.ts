@@ -4,6 +4,9 @@ import { configDefaults, defineConfig } from "vitest/config";
 // PostgreSQL (a fresh database per test file), then live and browser tests.
 export default defineConfig({
   test: {
+    // Most test files wait on PostgreSQL, a server or a browser rather than compute:
+    // two files at a time even on two cores (the default there is one).
+    maxWorkers: 2,
     projects: [
       {
         test: {

@@ -24,6 +24,8 @@ export interface Database {
   kind: "pglite" | "postgres";
   /** The role every app transaction switches to (SET LOCAL ROLE). */
   appRole: string;
+  /** Connections the pool may open (PostgreSQL); the embedded database has one. */
+  poolSize?: number;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
       db,
       kind: "postgres",
       appRole,
+      poolSize: opts.poolSize ?? 10,
       async migrate() {
         // One migrator at a time across every process starting against this database.
         const one = postgres(url, { max: 1, onnotice: () => {} });

@@ -7,25 +7,73 @@ import { type Database, rowsOf, type Tx } from "./client.ts";
  * so row-level security shows and accepts this club's rows and no other's.
  */
 export function withTenant<T>(database: Database, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return database.db.transaction(async (tx) => {
-    const client = database.kind === "postgres" ? rawClient(tx) : undefined;
-    if (!client) {
-      await tx.execute(sql`select set_config('role', ${database.appRole}, true), set_config('app.tenant_id', ${tenantId}, true)`);
-      return fn(tx as Tx);
-    }
-    // PostgreSQL: the scope goes out in the same socket write as BEGIN (client.ts
-    // `transaction`) and fn's first statement (one round trip for all three). Safe because a connection runs its
-    // statements in the order they were handed to it, and the scope is handed over
-    // first: postgres.js hands a query to its connection one microtask after
-    // execute(); the two awaits below let that happen before fn builds anything.
-    // (RLS tests fail at once if this ever stops holding: see test/api/rls.test.ts.)
-    // If setting the scope fails, the transaction is aborted and fn fails too.
-    const scoped = client.unsafe(SCOPE, [database.appRole, tenantId]).execute();
-    await null;
-    await null;
-    const [, result] = await Promise.all([scoped, fn(tx as Tx)]);
-    return result;
-  });
+  return tracked(database, (track) =>
+    database.db.transaction(async (tx) => {
+      track();
+      const client = database.kind === "postgres" ? rawClient(tx) : undefined;
+      if (!client) {
+        await tx.execute(sql`select set_config('role', ${database.appRole}, true), set_config('app.tenant_id', ${tenantId}, true)`);
+        return fn(tx as Tx);
+      }
+      // PostgreSQL: the scope goes out in the same socket write as BEGIN (client.ts
+      // `transaction`) and fn's first statement (one round trip for all three). Safe because a connection runs its
+      // statements in the order they were handed to it, and the scope is handed over
+      // first: postgres.js hands a query to its connection one microtask after
+      // execute(); the two awaits below let that happen before fn builds anything.
+      // (RLS tests fail at once if this ever stops holding: see test/api/rls.test.ts.)
+      // If setting the scope fails, the transaction is aborted and fn fails too.
+      const scoped = client.unsafe(SCOPE, [database.appRole, tenantId]).execute();
+      await null;
+      await null;
+      const [, result] = await Promise.all([scoped, fn(tx as Tx)]);
+      return result;
+    }),
+  );
+}
+
+/** How the app's transactions use the pool, for metrics: now, and counted since start. */
+export interface PoolStats {
+  size: number;
+  /** transactions holding a connection */
+  inUse: number;
+  /** transactions asked for and not begun yet (waiting for a connection) */
+  waiting: number;
+  /** transactions that got a connection */
+  acquired: number;
+  /** time spent waiting, in all */
+  waitMs: number;
+}
+
+const statsOf = new WeakMap<Database, PoolStats>();
+
+export function poolStats(database: Database): PoolStats {
+  let s = statsOf.get(database);
+  if (!s) {
+    s = { size: database.kind === "pglite" ? 1 : (database.poolSize ?? 10), inUse: 0, waiting: 0, acquired: 0, waitMs: 0 };
+    statsOf.set(database, s);
+  }
+  return s;
+}
+
+/** Counts a transaction as waiting until `track()` (its body starts: it holds a connection), then in use until it ends. */
+async function tracked<T>(database: Database, run: (track: () => void) => Promise<T>): Promise<T> {
+  const s = poolStats(database);
+  const asked = performance.now();
+  let begun = false;
+  s.waiting++;
+  try {
+    return await run(() => {
+      if (begun) return;
+      begun = true;
+      s.waiting--;
+      s.inUse++;
+      s.acquired++;
+      s.waitMs += performance.now() - asked;
+    });
+  } finally {
+    if (begun) s.inUse--;
+    else s.waiting--;
+  }
 }
 
 const SCOPE = "select set_config('role', $1, true), set_config('app.tenant_id', $2, true)";
@@ -46,10 +94,13 @@ function rawClient(tx: unknown): RawClient | undefined {
  * only the global tables. `slug` lets login read the one club it names.
  */
 export function withoutTenant<T>(database: Database, fn: (tx: Tx) => Promise<T>, opts: { slug?: string } = {}): Promise<T> {
-  return database.db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', ${database.appRole}, true), set_config('app.tenant_slug', ${opts.slug ?? ""}, true)`);
-    return fn(tx as Tx);
-  });
+  return tracked(database, (track) =>
+    database.db.transaction(async (tx) => {
+      track();
+      await tx.execute(sql`select set_config('role', ${database.appRole}, true), set_config('app.tenant_slug', ${opts.slug ?? ""}, true)`);
+      return fn(tx as Tx);
+    }),
+  );
 }
 
 /** Every club's id, for background jobs that then visit each club through withTenant. */

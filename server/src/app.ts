@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,6 +7,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { matchedRoutes, routePath } from "hono/route";
 import { openAPIRouteHandler } from "hono-openapi";
 import { alarmRoutes } from "./alarms/routes.ts";
 import { analysisRoutes } from "./analysis/routes.ts";
@@ -100,6 +102,7 @@ export function createApp(deps: Deps) {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
+    deps.metrics?.request(c.req.method, routeLabel(c), c.res.status, (performance.now() - started) / 1000);
     deps.logger.info(
       {
         requestId: c.get("requestId"),
@@ -114,9 +117,32 @@ export function createApp(deps: Deps) {
   // CSP (the app's on the shell, the API's on /api), nosniff, Referrer-Policy; HSTS over HTTPS only
   app.use(securityHeaders(deps.config.TRUST_PROXY));
 
+  // Alive: the process answers (and its database with it, as before).
   app.get("/healthz", async (c) => {
     await withoutTenant(deps.database, (tx) => tx.execute(sql`select 1`));
     return c.json({ ok: true }, 200);
+  });
+  // Ready to take traffic: the database answers and, when configured, Redis is reached.
+  app.get("/readyz", async (c) => {
+    const database = await withoutTenant(deps.database, (tx) => tx.execute(sql`select 1`)).then(
+      () => "up" as const,
+      () => "down" as const,
+    );
+    const reach = deps.health?.redis() ?? null;
+    const redis = reach === null ? ("off" as const) : reach ? ("up" as const) : ("down" as const);
+    const ok = database === "up" && redis !== "down";
+    return c.json({ ok, database, redis }, ok ? 200 : 503);
+  });
+  // Prometheus text (docs/metrics.md): only with METRICS_TOKEN set, and only for its bearer.
+  app.get("/metrics", async (c) => {
+    const token = deps.config.METRICS_TOKEN;
+    if (!token || !deps.metrics) return c.json(errorBody("not_found", "No such endpoint.", undefined, c.get("requestId")), 404);
+    if (!sameToken(c.req.header("authorization") ?? "", `Bearer ${token}`)) {
+      c.header("WWW-Authenticate", 'Bearer realm="metrics"');
+      return c.json(errorBody("unauthorized", "A metrics token is required.", undefined, c.get("requestId")), 401);
+    }
+    const { body, contentType } = await deps.metrics.text();
+    return c.body(body, 200, { "Content-Type": contentType, "Cache-Control": "no-store" });
   });
 
   app.route("/api/v1", api);
@@ -154,4 +180,21 @@ export function createApp(deps: Deps) {
     return res;
   });
   return app;
+}
+
+/** Equal strings, compared in time that does not depend on where they differ. */
+function sameToken(given: string, want: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(want);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The route a request matched, as its pattern (`/api/v1/customers/:id`), so metrics
+ * have one series per endpoint, never per id: the endpoint (the first matched route
+ * of a method, not a middleware's `*`), else the last route that ran, else "unmatched".
+ */
+function routeLabel(c: Parameters<MiddlewareHandler>[0]): string {
+  const endpoint = matchedRoutes(c).find((r) => r.method !== "ALL");
+  return endpoint?.path ?? (routePath(c) || "unmatched");
 }

@@ -13,6 +13,8 @@ const schema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DB_PREPARE: z.enum(["on", "off"]).default("on"),
   REDIS_URL: z.string().url().optional(),
+  /** Bearer token for GET /metrics; unset, /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   SIGNUP: z.enum(["open", "closed"]).default("open"),
   DEMO_CLUB: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { SessionCache } from "./auth/session-cache.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import type { Metrics } from "./metrics/metrics.ts";
 import type { BoardSource } from "./realtime/boards.ts";
 import type { LivePublisher } from "./realtime/events.ts";
 
@@ -18,6 +19,10 @@ export interface Deps {
   live: LivePublisher;
   /** What the live boards show; read at each recompute. Absent: empty boards (still versioned). */
   boards?: BoardSource;
+  /** What /metrics reports (metrics/metrics.ts); absent: nothing counted. */
+  metrics?: Metrics;
+  /** Whether the live channel reaches Redis now (null: no Redis configured), for /readyz. */
+  health?: { redis(): boolean | null };
 }
 
 export type Actor = { kind: "user"; id: string; role: Role } | { kind: "system" };

@@ -10,6 +10,7 @@ import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { quotaBoardSource } from "./leaderboard/boards.ts";
+import { Metrics } from "./metrics/metrics.ts";
 import { noLive } from "./realtime/events.ts";
 import { type LiveChannel, startLive } from "./realtime/live.ts";
 import { seedDemoClub } from "./seed/demo.ts";
@@ -25,6 +26,15 @@ export async function assertSafeRole(database: Database) {
       `refusing to start: the database role "${r.role}" ${problems.join(" and ")}, so row-level security would not separate clubs. Use a role like clubhouse_app.`,
     );
   }
+}
+
+/** Open sockets on this process, and how many clubs they belong to (a club's room per club with any). */
+function liveSockets(live: LiveChannel | undefined): { sockets: number; clubs: number } {
+  if (!live) return { sockets: 0, clubs: 0 };
+  const ns = live.io.of("/");
+  let clubs = 0;
+  for (const room of ns.adapter.rooms.keys()) if (/^club:[0-9a-f-]{36}$/.test(room)) clubs++;
+  return { sockets: ns.sockets.size, clubs };
 }
 
 export interface RunningServer {
@@ -65,6 +75,14 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
   };
   // What boards show: the leaderboards for the club, the quota board for managers.
   deps.boards = quotaBoardSource(deps);
+  // Read at each scrape; the live channel's figures once it exists.
+  let liveNow: LiveChannel | undefined;
+  deps.metrics = new Metrics({
+    database,
+    sockets: () => liveSockets(liveNow),
+    ...(config.REDIS_URL ? { redis: () => (liveNow ? liveNow.fanningOut() : null) } : {}),
+  });
+  deps.health = { redis: () => (config.REDIS_URL ? (liveNow?.fanningOut() ?? false) : null) };
   if (config.DEMO_CLUB === "on") await seedDemoClub(deps);
   // The live channel exists before the port opens, so no request ever sees noLive.
   let live: LiveChannel;
@@ -75,6 +93,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     throw err;
   }
   deps.live = live.publisher;
+  liveNow = live;
   const app = createApp(deps);
   const http = await new Promise<Server>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s as Server));

@@ -248,7 +248,6 @@ describe("a lead sees exactly their team", () => {
         "/revenue",
         { customerId: c.customerOf.rep1.id, amount: 1, businessLine: "membership", occurredAt: "2026-03-14T10:00:00+08:00" },
       ],
-      ["PATCH", `/customers/${c.customerOf.rep1.id}`, { name: "Renamed" }],
       ["GET", "/card-sales", undefined],
       ["POST", "/live/sync", {}],
     ];

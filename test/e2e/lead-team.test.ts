@@ -1,6 +1,7 @@
+import { alarms, withTenant } from "@clubhouse/db";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Json, startTestServer, type TestServer } from "../support/harness.ts";
+import { call, type Json, startTestServer, type TestServer } from "../support/harness.ts";
 import { makeTeamClub, type TeamClub } from "../support/teams.ts";
 import { expectAccessible } from "./axe.ts";
 import { DESKTOP, get, launchBrowser, newContext, PHONE, signInUi } from "./support.ts";
@@ -58,7 +59,6 @@ describe("a team lead's desk", () => {
       await page.locator(`aside nav a[href="${href}"]`).click();
       await page.waitForURL(new RegExp(`${href}`));
       await page.waitForLoadState("networkidle");
-      await page.screenshot({ path: `/tmp/lead-${href.replace(/\W/g, "") || "root"}.png` });
     }
     expect(refused).toEqual([]);
     await ctx.close();
@@ -74,6 +74,102 @@ describe("a team lead's desk", () => {
     const shown = await page.getByTestId("customer-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-customer")));
     expect(shown).toEqual([c.customerOf.rep3.id]);
     await page.screenshot({ path: "docs/screenshots/lead-customers-zh-phone.png" });
+    await ctx.close();
+  });
+
+  it("sees their team's pace levels and alarms on the board, live, and nothing of another team's (zh-CN)", async () => {
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    const teamAlarms = async () => ((await get(ts.url, c.leadA.token, "/alarms?status=unacknowledged&limit=100")).items as Json[]).length;
+    const n0 = await teamAlarms();
+    expect(n0).toBeGreaterThanOrEqual(2);
+    await signInUi(page, ts.url, c.slug, `leada@${c.slug}.test`, "leada password 1");
+    await page.waitForURL(/\/customers$/);
+    // the header above every screen: the team's live counts
+    await expect.poll(() => page.getByTestId("my-team-alarms").getAttribute("data-n")).toBe(String(n0));
+    expect(await page.getByTestId("my-team-alarms").textContent()).toContain("未确认警报");
+    await page.locator('aside nav a[href="/board"]').click();
+    await page.waitForURL(/\/board$/);
+    const row = (repId: string) => page.locator(`[data-testid="board-row"][data-rep="${repId}"]`);
+    // pace levels for the team's reps; none shown for another team's (the lead gets no level of theirs)
+    await expect.poll(() => row(c.rep1.id).locator('.chip[class*="level-"]').count()).toBe(1);
+    expect(await row(c.rep2.id).locator('.chip[class*="level-"]').count()).toBe(1);
+    expect(await row(c.rep3.id).locator(".chip.none").count()).toBe(1);
+    expect(await row(c.rep4.id).locator(".chip.none").count()).toBe(1);
+    // the alarm panel: the team's alarms, counted by the server
+    await expect.poll(() => page.getByTestId("alarm-count").textContent()).toBe(String(n0));
+    await expect.poll(() => page.getByTestId("alarm").count()).toBe(n0);
+    const names = await page.getByTestId("alarm").locator(".alarm-who").allTextContents();
+    expect(names.every((n) => n === "rep1" || n === "rep2")).toBe(true);
+    // live: another team's alarm, then one of the team's; only the second moves the lead's panel
+    const raise = async (repId: string, key: string) => {
+      await withTenant(ts.server.deps.database, c.tenantId, (tx) =>
+        tx.insert(alarms).values({
+          tenantId: c.tenantId,
+          key,
+          kind: "pace",
+          repId,
+          level: "60",
+          message: key,
+          raisedAt: new Date("2026-03-15T01:30:00Z"),
+        }),
+      );
+      await ts.server.deps.live.boardChanged(c.tenantId);
+    };
+    await raise(c.rep3.id, "e2e:other-team");
+    await raise(c.rep2.id, "e2e:team");
+    await expect.poll(() => page.getByTestId("alarm-count").textContent()).toBe(String(n0 + 1));
+    await expect.poll(() => page.getByTestId("alarm").count()).toBe(n0 + 1);
+    await expect.poll(() => page.getByTestId("my-team-alarms").getAttribute("data-n")).toBe(String(n0 + 1));
+    expect(await page.getByTestId("alarm").filter({ hasText: "rep3" }).count()).toBe(0);
+    await expectAccessible(page);
+    await ctx.close();
+  });
+
+  it("edits a team customer on its card and resolves a team complaint", async () => {
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    const writes: string[] = [];
+    page.on("response", (res) => {
+      const m = res.request().method();
+      if (res.url().includes("/api/v1/") && m !== "GET") writes.push(`${m} ${new URL(res.url()).pathname} ${res.status()}`);
+    });
+    await signInUi(page, ts.url, c.slug, `leada@${c.slug}.test`, "leada password 1");
+    await page.waitForURL(/\/customers$/);
+    await page.locator(`[data-testid="customer-row"][data-customer="${c.customerOf.rep2.id}"] a`).first().click();
+    await page.waitForURL(new RegExp(`/c/${c.customerOf.rep2.id}$`));
+    // the lead's card: no contact, sale or revenue of their own to record; editing, review and complaints are theirs
+    await page.getByTestId("card-complaint").waitFor();
+    for (const id of ["card-log", "card-sell", "card-revenue"]) expect(await page.getByTestId(id).count()).toBe(0);
+    await page.getByTestId("card-reviewed").click();
+    await expect.poll(() => writes.some((w) => w.startsWith(`POST /api/v1/customers/${c.customerOf.rep2.id}/refresh`))).toBe(true);
+    await page.getByRole("button", { name: "编辑" }).click();
+    await page.locator('form input[name="name"]').fill("组长改过的客户");
+    await page.locator('form input[name="phone"]').fill("13900000002");
+    await page.getByRole("button", { name: "保存" }).click();
+    await expect.poll(() => page.getByTestId("customer-name").textContent()).toBe("组长改过的客户");
+    const saved = await get(ts.url, c.manager.token, `/customers/${c.customerOf.rep2.id}`);
+    expect(saved).toMatchObject({ name: "组长改过的客户", ownerId: c.rep2.id });
+    expect(saved.profile.phone).toBe("13900000002");
+    // the team's open complaints, and one answered
+    await page.goto(`${ts.url}/complaints`);
+    await page.getByTestId("complaint-row").first().waitFor();
+    const shown = await page.getByTestId("complaint-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-id")));
+    const all = (await get(ts.url, c.manager.token, "/complaints?status=open&limit=100")).items as Json[];
+    const mine = all.filter((x) => x.ownerId === c.rep1.id || x.ownerId === c.rep2.id).map((x) => x.id);
+    expect([...shown].sort()).toEqual([...mine].sort());
+    const target = all.find((x) => x.ownerId === c.rep1.id)!;
+    await page.locator(`[data-testid="complaint-row"][data-id="${target.id}"] [data-testid="complaint-resolve"]`).click();
+    await page.getByTestId("resolution").fill("已致电客户，问题解决");
+    await page.getByTestId("resolution-save").click();
+    await expect
+      .poll(async () =>
+        (await call(ts.url, "GET", "/complaints?status=resolved&limit=100", { token: c.manager.token })).body.items.map((x: Json) => x.id),
+      )
+      .toContain(target.id);
+    expect(writes.filter((w) => !w.endsWith(" 200"))).toEqual([]);
+    expect(writes.some((w) => w.startsWith("PATCH /api/v1/customers/"))).toBe(true);
+    expect(writes.some((w) => w.includes("/resolve"))).toBe(true);
     await ctx.close();
   });
 

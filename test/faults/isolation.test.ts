@@ -1,3 +1,5 @@
+import { complaints, customerChanges, withTenant } from "@clubhouse/db";
+import { and, eq, inArray, or } from "drizzle-orm";
 import fc from "fast-check";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -320,5 +322,59 @@ describe("team isolation", () => {
       `team isolation: ${requests} requests over ${routes.length} routes, ${rec.events.length} live events, ${leaked.length} leaks`,
     );
     expect(leaked).toEqual([]);
+  });
+
+  it("a lead never edits, reviews or resolves another team's customer or complaint: 404, and nothing changes", async () => {
+    const m = c.manager.token;
+    const others = new Set([c.rep3.id, c.rep4.id]);
+    const theirCustomers = ((await call(t.url, "GET", "/customers?limit=200", { token: m })).body.items as Record<string, string>[]).filter(
+      (x) => others.has(x.ownerId!),
+    );
+    const theirComplaints = (
+      (await call(t.url, "GET", "/complaints?limit=200", { token: m })).body.items as Record<string, string>[]
+    ).filter((x) => others.has(x.ownerId!));
+    expect(theirCustomers.length).toBeGreaterThan(1);
+    expect(theirComplaints.length).toBeGreaterThan(1);
+    const wrong: string[] = [];
+    const tryAs = async (method: string, path: string, body?: unknown) => {
+      const res = await call(t.url, method, path, { token: c.leadA.token, body });
+      if (res.status !== 404) wrong.push(`${method} ${path} → ${res.status}`);
+    };
+    for (const cu of theirCustomers) {
+      await tryAs("PATCH", `/customers/${cu.id}`, { name: "taken over" });
+      await tryAs("PATCH", `/customers/${cu.id}`, { ownerId: c.rep1.id });
+      await tryAs("POST", `/customers/${cu.id}/refresh`, {});
+      await tryAs("POST", "/complaints", { customerId: cu.id, channel: "phone", summary: "not mine" });
+    }
+    for (const x of theirComplaints) await tryAs("POST", `/complaints/${x.id}/resolve`, { resolution: "not mine" });
+    expect(wrong).toEqual([]);
+    // the records say the same: no change, review or answer of theirs by the lead, ever (the random requests above included)
+    const byLead = await withTenant(t.server.deps.database, c.tenantId, async (tx) => ({
+      changes: await tx
+        .select({ id: customerChanges.id })
+        .from(customerChanges)
+        .where(
+          and(
+            eq(customerChanges.actorId, c.leadA.id),
+            inArray(
+              customerChanges.customerId,
+              theirCustomers.map((x) => x.id!),
+            ),
+          ),
+        ),
+      complaints: await tx
+        .select({ id: complaints.id })
+        .from(complaints)
+        .where(
+          and(
+            inArray(
+              complaints.customerId,
+              theirCustomers.map((x) => x.id!),
+            ),
+            or(eq(complaints.resolvedBy, c.leadA.id), eq(complaints.openedBy, c.leadA.id)),
+          ),
+        ),
+    }));
+    expect(byLead).toEqual({ changes: [], complaints: [] });
   });
 });

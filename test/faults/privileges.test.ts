@@ -99,6 +99,25 @@ const ROUTES: Record<string, Floor> = {
   "POST /live/sync": "manager",
 };
 
+/**
+ * A team lead's writes, decided here as well as in LEAD_ROUTES: each acts on their
+ * team's rows only (tested per module, and test/api/lead-powers.test.ts). A write
+ * added to LEAD_ROUTES without being named here fails, and the other way round.
+ */
+const LEAD_WRITES = [
+  "POST /auth/logout",
+  "PATCH /customers/:id",
+  "POST /customers/:id/refresh",
+  "POST /customers/reassign",
+  "POST /complaints",
+  "POST /complaints/:id/resolve",
+  "POST /alarms/:id/acknowledge",
+  "POST /alarms/acknowledge",
+  "POST /prospects/:id/review",
+  "POST /diary/:date/comment",
+  "PUT /targets/:repId/:month",
+];
+
 let t: TestServer;
 let c: Club;
 let routes: string[];
@@ -177,6 +196,10 @@ describe("the role floor of every route", () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it("a lead's writes are exactly the ones decided", () => {
+    expect([...LEAD_ROUTES].filter((r) => !r.startsWith("GET ")).sort()).toEqual([...LEAD_WRITES].sort());
   });
 
   it("every team-scoped route admits a lead past the role gate (no 403)", async () => {

@@ -40,7 +40,11 @@ describe("the live handshake", () => {
     await connect(socket);
     const snap = await rec.next("board:snapshot");
     expect(snap.version).toEqual(expect.any(Number));
-    expect(snap.boards).toMatchObject({ leaderboard: { month: [], quarter: [], year: [] }, quota: { reps: [], alarms: [] } });
+    expect(snap.boards).toMatchObject({
+      leaderboard: { month: [], quarter: [], year: [] },
+      quota: { reps: [] },
+      alarms: { latest: [], next: null },
+    });
     socket.disconnect();
   });
 

@@ -32,6 +32,19 @@ export function boardMoney(yuan: number | null | undefined): string {
   if (abs >= 10_000) return `${sign}¥${trim(abs / 1_000)}k`;
   return `${sign}¥${whole.format(abs)}`;
 }
+/** A count in the reader's language, with its thousands separator: 12,345. */
+export function count(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  const l = lang();
+  let f = countFormats.get(l);
+  if (!f) {
+    f = new Intl.NumberFormat(l);
+    countFormats.set(l, f);
+  }
+  return f.format(n);
+}
+const countFormats = new Map<string, Intl.NumberFormat>();
+
 const trim = (n: number) => (n >= 100 ? whole.format(n) : n.toFixed(n >= 10 ? 1 : 2).replace(/\.?0+$/, ""));
 
 /** Percent for people, floored to one decimal so 79.99% never reads as 80% (as the server's month close does). */
@@ -41,17 +54,24 @@ export function pct(fraction: number | null | undefined): string {
   return `${tenths / 10}%`;
 }
 
+/** One formatter per time zone: making one costs far more than using it (a live board asks on every update). */
+const partsFormats = new Map<string, Intl.DateTimeFormat>();
+
 function parts(d: Date, tz = clubTz) {
-  const f = new Intl.DateTimeFormat("en-CA", {
-    timeZone: tz,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  });
+  let f = partsFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", {
+      timeZone: tz,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    partsFormats.set(tz, f);
+  }
   const o: Record<string, string> = {};
   for (const p of f.formatToParts(d)) o[p.type] = p.value;
   return { y: Number(o.year), m: Number(o.month), d: Number(o.day), h: Number(o.hour), min: Number(o.minute), s: Number(o.second) };

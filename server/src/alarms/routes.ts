@@ -43,8 +43,11 @@ export function alarmRoutes(deps: Deps) {
     )
     .post(
       "/acknowledge",
-      describeRoute({ tags: ["alarms"], summary: "Acknowledge many alarms at once: by ids, or all of a level, kind and/or rep (manager)" }),
-      allow("manager"),
+      describeRoute({
+        tags: ["alarms"],
+        summary: "Acknowledge many alarms at once: by ids, or all of a level, kind and/or rep (manager; a team lead, their team's)",
+      }),
+      allow("manager", "lead"),
       body(ackFilter),
       async (c) => c.json(await acknowledgeMany(serviceContext(c, deps), toAckFilter(c.req.valid("json"))), 200),
     )

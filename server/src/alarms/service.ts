@@ -1,10 +1,10 @@
-import { alarms, type Tx, users, withTenant } from "@clubhouse/db";
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { alarms, type Tx, teams, users, withTenant } from "@clubhouse/db";
+import { and, desc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
 import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound } from "../http/errors.ts";
-import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 
 export type AlarmRow = typeof alarms.$inferSelect;
 
@@ -176,6 +176,84 @@ export async function countUnacknowledged(tx: Tx): Promise<AlarmCounts> {
   return out;
 }
 
+/** The newest unacknowledged alarms the managers' live boards carry (`alarms.latest`): the board panel's first page. */
+export const LATEST_ALARMS = 50;
+
+/** What of an alarm's data the board's panel words it with (web/src/manager/Board.tsx, alarmText); the rest stays with GET /alarms. */
+const LIVE_DATA = ["month", "pace", "achieved", "target", "elapsed", "outcome", "reasons", "quarter", "total", "stale"];
+
+/**
+ * The club's newest unacknowledged (and not cleared) alarms of every kind, newest
+ * first as GET /alarms?status=unacknowledged lists them, with what the board's panel
+ * shows of each, and the cursor of that list's next page (null when there is none).
+ * For the managers' live boards (leaderboard/boards.ts): a raise, a clear or an
+ * acknowledgement changes a row or two of it, so a delta carries only those.
+ */
+export async function latestUnacknowledged(tx: Tx, limit = LATEST_ALARMS) {
+  const rows = await tx
+    .select({ a: alarms, repName: users.name })
+    .from(alarms)
+    .leftJoin(users, eq(users.id, alarms.repId))
+    .where(unacknowledged())
+    .orderBy(desc(alarms.raisedAt), desc(alarms.id))
+    .limit(limit + 1);
+  return latestFrom(rows, limit);
+}
+
+/**
+ * The same list for each team that has a lead (the lead's part of the boards): the
+ * newest `limit` unacknowledged alarms of the team's reps, with the cursor of the
+ * lead's own GET /alarms (scoped to the team) after the last one. One statement for
+ * every team (ranked per team), run only when some team has a lead.
+ */
+export async function latestUnacknowledgedByTeam(tx: Tx, limit = LATEST_ALARMS) {
+  const ranked = tx
+    .select({
+      id: alarms.id,
+      teamId: users.teamId,
+      rn: sql<number>`row_number() over (partition by ${users.teamId} order by ${alarms.raisedAt} desc, ${alarms.id} desc)`.as("rn"),
+    })
+    .from(alarms)
+    .innerJoin(users, eq(users.id, alarms.repId))
+    .innerJoin(teams, and(eq(teams.id, users.teamId), isNotNull(teams.leadId)))
+    .where(and(unacknowledged(), eq(users.role, "rep")))
+    .as("ranked");
+  const rows = await tx
+    .select({ a: alarms, repName: users.name, teamId: ranked.teamId })
+    .from(ranked)
+    .innerJoin(alarms, eq(alarms.id, ranked.id))
+    .innerJoin(users, eq(users.id, alarms.repId))
+    .where(lte(ranked.rn, limit + 1))
+    .orderBy(desc(alarms.raisedAt), desc(alarms.id));
+  const byTeam = new Map<string, typeof rows>();
+  for (const r of rows) {
+    if (!r.teamId) continue;
+    const list = byTeam.get(r.teamId) ?? [];
+    byTeam.set(r.teamId, list);
+    list.push(r);
+  }
+  return new Map([...byTeam].map(([teamId, list]) => [teamId, latestFrom(list, limit)]));
+}
+
+/** The live list's shape (`alarms: {latest, next}`) from up to `limit + 1` rows, newest first. */
+function latestFrom(rows: { a: typeof alarms.$inferSelect; repName: string | null }[], limit: number) {
+  const latest = rows.slice(0, limit).map(({ a, repName }) => {
+    const data = (a.data ?? {}) as Record<string, unknown>;
+    return {
+      id: a.id,
+      kind: a.kind,
+      repId: a.repId,
+      repName: repName ?? null,
+      level: a.level,
+      message: a.message,
+      data: Object.fromEntries(LIVE_DATA.filter((k) => data[k] !== undefined).map((k) => [k, data[k]])),
+      raisedAt: a.raisedAt.toISOString(),
+    };
+  });
+  const last = latest.at(-1);
+  return { latest, next: rows.length > limit && last ? encodeCursor([last.raisedAt, last.id]) : null };
+}
+
 /** Managers: the counts of the club's unacknowledged alarms (GET /alarms/counts). */
 export function alarmCounts(ctx: ServiceContext) {
   return withTenant(ctx.deps.database, ctx.tenantId, (tx) => countUnacknowledged(tx));
@@ -193,11 +271,14 @@ export type AckFilter = { ids: string[] } | { level?: string | undefined; kind?:
 export async function acknowledgeMany(ctx: ServiceContext, filter: AckFilter) {
   const at = ctx.deps.clock.now();
   const acknowledged = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+    // a team lead's: their team's reps' alarms only (others are as if absent)
+    const scoped = scopeOf(ctx).kind === "team" ? scopedRep(scopeOf(ctx), alarms.repId) : undefined;
     const where =
       "ids" in filter
-        ? and(unacknowledged(), inArray(alarms.id, filter.ids))
+        ? and(unacknowledged(), scoped, inArray(alarms.id, filter.ids))
         : and(
             unacknowledged(),
+            scoped,
             filter.level ? eq(alarms.level, filter.level) : undefined,
             filter.kind ? eq(alarms.kind, filter.kind) : undefined,
             filter.repId ? eq(alarms.repId, filter.repId) : undefined,

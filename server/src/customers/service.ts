@@ -14,7 +14,7 @@ import {
 } from "@clubhouse/db";
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { repInScope, scopeOf } from "../access/scope.ts";
+import { actsAsManager, repInScope, repIsInScope, scopeOf } from "../access/scope.ts";
 import type { Actor, ServiceContext } from "../deps.ts";
 import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
@@ -464,12 +464,17 @@ export async function getCustomer(ctx: ServiceContext, id: string) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => viewCustomer(tx, ctx, await clubNow(tx, ctx), id));
 }
 
-/** The owner must be an enabled user of this club; a rep may only own customers themself. */
+/**
+ * The owner must be an enabled user of this club; a rep may only own customers
+ * themself; a team lead gives customers to their team's reps only (another is as if
+ * absent, docs/access.md).
+ */
 async function checkOwner(tx: Tx, ctx: ServiceContext, ownerId: string) {
-  if (!isManager(ctx.actor) && ownerId !== actorId(ctx.actor))
+  if (!actsAsManager(ctx) && ownerId !== actorId(ctx.actor))
     throw new Forbidden("Reps keep their own customers; ask a manager to reassign.");
   const [u] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, ownerId));
-  if (!u || u.disabledAt) throw new ValidationError({ ownerId: fieldIssue("not_active_user", "is not an active user of this club") });
+  if (!u || u.disabledAt || !(await repIsInScope(tx, scopeOf(ctx), u.id)))
+    throw new ValidationError({ ownerId: fieldIssue("not_active_user", "is not an active user of this club") });
 }
 
 async function checkReferrer(tx: Tx, referredById: string, selfId?: string) {
@@ -580,6 +585,9 @@ export async function createCustomer(ctx: ServiceContext, input: CreateCustomer)
 /**
  * Allowed status moves and who may make them (SPEC §2, §5). Becoming active is a
  * card sale's effect (POST /card-sales) or a manager's decision (cardDoorClosed).
+ * "manager" moves are a team lead's too on their team's customers (giving up a
+ * prospect, reopening one), except becoming active: that stays with managers and
+ * admins (第五条 一 1.1, the price rule), as do the cards held.
  */
 const TRANSITIONS: Partial<Record<CustomerStatus, Partial<Record<CustomerStatus, "any" | "manager">>>> = {
   prospect: { active: "manager", dropped: "manager" },
@@ -635,7 +643,7 @@ export async function updateCustomer(ctx: ServiceContext, id: string, patch: Pat
       scalar("referredById", "referredById", patch.referredById, row.referredById);
     }
     if (patch.ownerId !== undefined && patch.ownerId !== row.ownerId) {
-      if (!isManager(ctx.actor)) throw new Forbidden("Only a manager reassigns a customer.");
+      if (!actsAsManager(ctx)) throw new Forbidden("Only a manager reassigns a customer.");
       await checkOwner(tx, ctx, patch.ownerId);
       scalar("ownerId", "ownerId", patch.ownerId, row.ownerId);
       await tx.insert(customerOwners).values({ tenantId: ctx.tenantId, customerId: row.id, fromAt: now, ownerId: patch.ownerId });
@@ -647,7 +655,7 @@ export async function updateCustomer(ctx: ServiceContext, id: string, patch: Pat
           status: fieldIssue("status_change", `cannot go from ${row.status} to ${patch.status}`, { from: row.status, to: patch.status }),
         });
       cardDoorClosed(ctx, { status: patch.status });
-      if (who === "manager" && !isManager(ctx.actor)) throw new Forbidden(`Only a manager may mark a customer ${patch.status}.`);
+      if (who === "manager" && !actsAsManager(ctx)) throw new Forbidden(`Only a manager may mark a customer ${patch.status}.`);
       scalar("status", "status", patch.status, row.status);
       if (patch.status === "active") set.activeSince = now;
       if (patch.status === "prospect") set.reviewCountFrom = now;

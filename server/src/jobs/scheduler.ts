@@ -10,7 +10,9 @@ export async function runJobsOnce(deps: Deps, only?: string[]) {
       if (only && !only.includes(job.name)) continue;
       try {
         await job.run({ deps, tenantId: club.id, actor: { kind: "system" } }, club);
+        deps.metrics?.job(job.name, true);
       } catch (err) {
+        deps.metrics?.job(job.name, false);
         deps.logger.error({ err, job: job.name, tenantId: club.id }, "job failed");
       }
     }

@@ -1,14 +1,14 @@
 import { repDayContacts, type Tx, withTenant } from "@clubhouse/db";
 import { eq, sql } from "drizzle-orm";
-import { countUnacknowledged } from "../alarms/service.ts";
+import { countUnacknowledged, latestUnacknowledged } from "../alarms/service.ts";
 import type { Deps } from "../deps.ts";
-import { openPaceAlarms } from "../quotas/pace.ts";
 import { clubClock } from "../quotas/read.ts";
 import { quotaRowsFrom } from "../quotas/service.ts";
 import { canonicalBoards } from "../realtime/board-delta.ts";
 import type { BoardSource } from "../realtime/boards.ts";
 import { dayOf } from "../time/club-time.ts";
 import { currentBoards, yearReads } from "./service.ts";
+import { teamParts, teamReads } from "./team-part.ts";
 
 /**
  * Contacts logged today (the club's day in its time zone), per rep and in all, from
@@ -37,8 +37,9 @@ export async function contactsToday(tx: Tx, day: string) {
 /**
  * A ready BoardSource for `deps.boards`: for everyone in the club the leaderboards
  * and today's contacts (per rep and the club's total); for managers the quota board
- * (every rep's pace level this month, the open pace alarms) and the counts of
- * unacknowledged alarms. One transaction and one read per table (the year's rows,
+ * (every rep's pace level this month), the counts of unacknowledged alarms and the
+ * newest of them (`alarms.latest`, the alarm panel's first page, with `alarms.next`,
+ * the cursor of GET /alarms's next page), so the panel needs no request per write. One transaction and one read per table (the year's rows,
  * summed here per board), since every write of a club with open boards recomputes
  * them.
  *
@@ -52,11 +53,12 @@ export function quotaBoardSource(deps: Deps): BoardSource {
       const ctx = { deps, tenantId, actor: { kind: "system" } as const };
       return withTenant(deps.database, tenantId, async (tx) => {
         const clock = await clubClock(tx, ctx);
-        const [reads, alarms, today, alarmCounts] = await Promise.all([
+        const [reads, alarms, today, alarmCounts, inTeams] = await Promise.all([
           yearReads(tx, clock),
-          openPaceAlarms(tx),
+          latestUnacknowledged(tx),
           contactsToday(tx, dayOf(clock.now, clock.tz)),
           countUnacknowledged(tx),
+          teamReads(tx),
         ]);
         const month = [clock.month];
         const quota = {
@@ -64,11 +66,13 @@ export function quotaBoardSource(deps: Deps): BoardSource {
           reps: quotaRowsFrom(ctx, clock, clock.month, reads.reps, reads.figures.targetSums(month), reads.figures.revenueSums(month)).map(
             (r) => ({ repId: r.repId, name: r.name, target: r.target, achieved: r.achieved, attainment: r.attainment, level: r.level }),
           ),
-          alarms: alarms.map((a) => ({ id: a.id, repId: a.repId, level: a.level, message: a.message, raisedAt: a.raisedAt.toISOString() })),
         };
+        const managers = canonicalBoards({ quota, alarmCounts, alarms });
         return {
           club: canonicalBoards({ leaderboard: currentBoards(clock, reads), at: quota.month, today }),
-          managers: canonicalBoards({ quota, alarmCounts }),
+          managers,
+          // each led team's part: the managers' part narrowed to the team's reps (team-part.ts)
+          teams: teamParts(managers, inTeams),
         };
       });
     },

@@ -203,12 +203,3 @@ export function paceAfterRevenue(ctx: ServiceContext, repIds: string[]): void {
   q.reps.set(ctx.tenantId, set);
   q.coalescer.request(ctx.tenantId);
 }
-
-/** The open pace alarms of the current month, for boards. */
-export async function openPaceAlarms(tx: Tx) {
-  return tx
-    .select()
-    .from(alarms)
-    .where(and(eq(alarms.kind, "pace"), isNull(alarms.clearedAt)))
-    .orderBy(asc(alarms.raisedAt));
-}

@@ -8,7 +8,7 @@ function board(rows: R[]) {
     leaderboard: { month: rows, quarter: rows, year: rows },
     at: "2026-03",
     today: { day: "2026-03-15", total: 3, reps: { a: 1, b: 2 } as Record<string, number> },
-    quota: { month: "2026-03", reps: rows.map((r) => ({ repId: r.repId, name: r.name, level: "ok" })), alarms: [] as unknown[] },
+    quota: { month: "2026-03", reps: rows.map((r) => ({ repId: r.repId, name: r.name, level: "ok" })) },
   });
 }
 
@@ -61,5 +61,27 @@ describe("board deltas", () => {
   it("an unchanged board gives an empty delta that still moves the version", () => {
     const b = board(reps(20));
     expect(diffBoards(b, board(reps(20)), 4, 5)).toEqual({ from: 4, version: 5 });
+  });
+
+  it("the alarm panel's list: newest first (ties by id, as GET /alarms), one alarm in and one out per raise", () => {
+    const alarm = (id: string, raisedAt: string) => ({ id, kind: "pace", level: "60", raisedAt });
+    const list = (rows: ReturnType<typeof alarm>[]) => canonicalBoards({ alarms: { latest: rows, next: null as string | null } });
+    const before = list([
+      alarm("a1", "2026-03-01T00:00:00.000Z"),
+      alarm("a3", "2026-03-02T00:00:00.000Z"),
+      alarm("a2", "2026-03-02T00:00:00.000Z"),
+    ]);
+    expect(before.alarms.latest.map((a) => a.id)).toEqual(["a3", "a2", "a1"]);
+    // A new alarm pushes the oldest off the list (kept at three here), which now has a next page.
+    const after = list([
+      alarm("a4", "2026-03-03T00:00:00.000Z"),
+      alarm("a3", "2026-03-02T00:00:00.000Z"),
+      alarm("a2", "2026-03-02T00:00:00.000Z"),
+    ]);
+    after.alarms.next = "cursor";
+    const d = diffBoards(before, after, 1, 2);
+    expect(d.lists).toEqual({ "alarms.latest": { upsert: [alarm("a4", "2026-03-03T00:00:00.000Z")], remove: ["a1"] } });
+    expect(d.set).toEqual({ "alarms.next": "cursor" });
+    expect(applyDelta(before, d)).toEqual(after);
   });
 });

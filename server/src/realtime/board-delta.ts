@@ -57,7 +57,8 @@ export const LISTS: Record<string, ListSpec> = {
   "leaderboard.quarter": leaderboard,
   "leaderboard.year": leaderboard,
   "quota.reps": { key: "repId", order: then(byString("name"), byString("repId")) },
-  "quota.alarms": { key: "id", order: then(byString("raisedAt"), byString("id")) },
+  // newest first, as GET /alarms lists them
+  "alarms.latest": { key: "id", order: (a, b) => then(byString("raisedAt"), byString("id"))(b, a) },
 };
 
 export interface BoardDelta {

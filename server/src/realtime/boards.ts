@@ -9,6 +9,11 @@ export interface BoardSnapshot {
   club: Record<string, unknown>;
   /** What managers and admins see on top of `club`: quota pace, alarms. */
   managers: Record<string, unknown>;
+  /**
+   * Per team (by id), what the team's lead sees on top of `club`: the managers' part
+   * narrowed to the team's reps (leaderboard/team-part.ts). Only teams with a lead.
+   */
+  teams?: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -33,7 +38,13 @@ export function isManager(role: Role): boolean {
   return role === "manager" || role === "admin";
 }
 
-/** What one socket is sent: managers get both parts (theirs win on a clash), reps the club part. */
-export function boardsFor(role: Role, s: BoardSnapshot): Record<string, unknown> {
-  return isManager(role) ? { ...s.club, ...s.managers } : s.club;
+/**
+ * What one socket is sent: managers get both parts (theirs win on a clash), a team lead
+ * the club part and their team's part (`teamId`, the team they lead, if any), reps the
+ * club part.
+ */
+export function boardsFor(role: Role, s: BoardSnapshot, teamId?: string | null): Record<string, unknown> {
+  if (isManager(role)) return { ...s.club, ...s.managers };
+  if (role === "lead" && teamId) return { ...s.club, ...(s.teams?.[teamId] ?? {}) };
+  return s.club;
 }

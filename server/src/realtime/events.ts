@@ -122,9 +122,14 @@ export interface SocketData {
   sessionId: string;
   /** The client takes board deltas (`auth.deltas === true`) instead of full snapshots and `leaderboard:update`. */
   deltas?: boolean;
+  /** A team lead's: the team they lead (looked up at the handshake and whenever the user changes), or null. */
+  teamId?: string | null;
 }
 
-export function roomOf(tenantId: string, audience: Audience | { to: "user"; userId: string }, _role?: Role): string {
+/** A team's room: the sockets of the team's lead, which get the team's part of the boards. */
+export type TeamRoom = { to: "team"; teamId: string };
+
+export function roomOf(tenantId: string, audience: Audience | { to: "user"; userId: string } | TeamRoom, _role?: Role): string {
   switch (audience.to) {
     case "club":
       return `club:${tenantId}`;
@@ -134,5 +139,7 @@ export function roomOf(tenantId: string, audience: Audience | { to: "user"; user
       return `club:${tenantId}:rep:${audience.repId}`;
     case "user":
       return `club:${tenantId}:user:${audience.userId}`;
+    case "team":
+      return `club:${tenantId}:team:${audience.teamId}`;
   }
 }

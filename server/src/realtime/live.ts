@@ -1,10 +1,11 @@
 import type { Server as HttpServer } from "node:http";
-import type { Role } from "@clubhouse/db";
+import { type Role, withTenant } from "@clubhouse/db";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
+import { teamOfLead } from "../access/scope.ts";
 import type { AuthContext } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
-import { diffBoards } from "./board-delta.ts";
+import { type BoardDelta, diffBoards } from "./board-delta.ts";
 import { type BoardSnapshot, boardsFor, emptyBoards, isManager } from "./boards.ts";
 import { Coalescer } from "./coalesce.ts";
 import type {
@@ -72,7 +73,10 @@ export function wantsDeltas(auth: unknown): boolean {
 /** How many clubs' last snapshots a process keeps to diff the next one against. */
 export const DELTA_BASES = 500;
 
-/** Every room a socket belongs to: its club, managers or its rep room, its user and its session, and how it takes boards. */
+/**
+ * Every room a socket belongs to: its club, managers or its rep room (a lead: the room
+ * of the team they lead, if any), its user and its session, and how it takes boards.
+ */
 export function roomsOfSocket(d: SocketData): string[] {
   const rooms = [
     roomOf(d.tenantId, { to: "club" }),
@@ -81,13 +85,30 @@ export function roomsOfSocket(d: SocketData): string[] {
     boardFormRoom(d.tenantId, d.deltas === true),
   ];
   // A team lead joins neither the managers' room (club-wide data) nor a rep's: the club's
-  // rooms and their own only, so they get the club board as a rep does (docs/access.md).
-  if (d.role === "lead") return rooms;
+  // rooms, their own, and their team's, where the team's part of the boards goes (docs/access.md).
+  if (d.role === "lead") {
+    if (d.teamId) rooms.push(roomOf(d.tenantId, { to: "team", teamId: d.teamId }));
+    return rooms;
+  }
   rooms.push(isManager(d.role) ? roomOf(d.tenantId, { to: "managers" }) : roomOf(d.tenantId, { to: "rep", repId: d.userId }));
   return rooms;
 }
 
 const CLUB_ROOM = /^club:([0-9a-f-]{36})$/;
+
+/** One delta of the club part and one of a team's part (their paths never meet) as one. */
+function mergeDeltas(a: BoardDelta, b: BoardDelta): BoardDelta {
+  const set = { ...a.set, ...b.set };
+  const unset = [...(a.unset ?? []), ...(b.unset ?? [])];
+  const lists = { ...a.lists, ...b.lists };
+  return {
+    from: a.from,
+    version: a.version,
+    ...(Object.keys(set).length ? { set } : {}),
+    ...(unset.length ? { unset } : {}),
+    ...(Object.keys(lists).length ? { lists } : {}),
+  };
+}
 
 export async function startLive(deps: Deps): Promise<LiveChannel> {
   const { logger } = deps;
@@ -137,6 +158,40 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     logger.warn(`live: Redis is unavailable; ${what} reached this process's sockets only`);
   }
 
+  /** The team a lead leads now (from the database), or null; null for anyone else. */
+  async function teamOfSocket(tenantId: string, userId: string, role: Role): Promise<string | null> {
+    if (role !== "lead") return null;
+    return withTenant(deps.database, tenantId, (tx) => teamOfLead(tx, userId));
+  }
+
+  /**
+   * The teams whose rooms a recompute tells: every led team of the snapshot (and of the
+   * one before, so that a part that went away is taken off). Alone (no Redis), only the
+   * teams with a socket here, and for each which board forms its sockets take; with Redis
+   * the sockets may be on any process, so every led team, both forms.
+   */
+  function teamsToTell(tenantId: string, prev: BoardSnapshot | undefined, s: BoardSnapshot) {
+    const ids = new Set([...Object.keys(s.teams ?? {}), ...Object.keys(prev?.teams ?? {})]);
+    const out: { teamId: string; room: string; deltas: boolean; full: boolean }[] = [];
+    for (const teamId of ids) {
+      const room = roomOf(tenantId, { to: "team", teamId });
+      if (redis) {
+        out.push({ teamId, room, deltas: true, full: true });
+        continue;
+      }
+      const sids = io.of("/").adapter.rooms.get(room);
+      if (!sids?.size) continue;
+      let deltas = false;
+      let full = false;
+      for (const sid of sids) {
+        if (io.of("/").sockets.get(sid)?.data.deltas === true) deltas = true;
+        else full = true;
+      }
+      out.push({ teamId, room, deltas, full });
+    }
+    return out;
+  }
+
   /** Per club, the last snapshot this process sent, to diff the next one against. */
   const lastSent = new Map<string, { version: number; s: BoardSnapshot }>();
 
@@ -151,6 +206,10 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
    * a version gap, or another process minted the version in between: a delta from a
    * version the clients may not hold would only make each of them ask `board:sync`).
    * Other sockets get the full snapshot and SPEC §10's `leaderboard:update` per period.
+   *
+   * A team room (its lead's sockets) gets the club part and that team's part, never
+   * another's: the club's emits leave the team rooms out, and each team's delta is the
+   * club part's delta (worked out once) with the diff of that team's part.
    */
   async function emitSnapshot(tenantId: string, version: number, s: BoardSnapshot) {
     const club = roomOf(tenantId, { to: "club" });
@@ -161,6 +220,9 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     lastSent.delete(tenantId);
     lastSent.set(tenantId, { version, s });
     if (lastSent.size > DELTA_BASES) lastSent.delete(lastSent.keys().next().value as string);
+    const teamRooms = teamsToTell(tenantId, prev?.s, s);
+    const notClub = [managers, ...teamRooms.map((x) => x.room)];
+    const teamBoards = (teamId: string) => boardsFor("lead", s, teamId);
 
     // One process alone with no socket here taking deltas: no diff to work out.
     const anyDeltas = !!redis || io.of("/").adapter.rooms.has(deltas);
@@ -168,16 +230,32 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       io.to(managers)
         .except(full)
         .emit("board:delta", diffBoards(boardsFor("manager", prev.s), boardsFor("manager", s), prev.version, version));
+      const clubDelta = diffBoards(prev.s.club, s.club, prev.version, version);
       io.to(club)
-        .except([managers, full])
-        .emit("board:delta", diffBoards(prev.s.club, s.club, prev.version, version));
+        .except([...notClub, full])
+        .emit("board:delta", clubDelta);
+      for (const x of teamRooms) {
+        if (!x.deltas) continue;
+        const teamDelta = diffBoards(prev.s.teams?.[x.teamId] ?? {}, s.teams?.[x.teamId] ?? {}, prev.version, version);
+        io.to(x.room).except(full).emit("board:delta", mergeDeltas(clubDelta, teamDelta));
+      }
     } else {
       io.to(managers)
         .except(full)
         .emit("board:snapshot", { version, boards: boardsFor("manager", s) });
       await yieldTurn();
       if (closed) return;
-      io.to(club).except([managers, full]).emit("board:snapshot", { version, boards: s.club });
+      io.to(club)
+        .except([...notClub, full])
+        .emit("board:snapshot", { version, boards: s.club });
+      for (const x of teamRooms) {
+        if (!x.deltas) continue;
+        await yieldTurn();
+        if (closed) return;
+        io.to(x.room)
+          .except(full)
+          .emit("board:snapshot", { version, boards: teamBoards(x.teamId) });
+      }
     }
     await yieldTurn();
     if (closed) return;
@@ -186,7 +264,17 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       .emit("board:snapshot", { version, boards: boardsFor("manager", s) });
     await yieldTurn();
     if (closed) return;
-    io.to(club).except([managers, deltas]).emit("board:snapshot", { version, boards: s.club });
+    io.to(club)
+      .except([...notClub, deltas])
+      .emit("board:snapshot", { version, boards: s.club });
+    for (const x of teamRooms) {
+      if (!x.full) continue;
+      await yieldTurn();
+      if (closed) return;
+      io.to(x.room)
+        .except(deltas)
+        .emit("board:snapshot", { version, boards: teamBoards(x.teamId) });
+    }
     // SPEC §10's leaderboard:update, one per period, from the same versioned snapshot.
     const lb = s.club.leaderboard as Partial<Record<LeaderboardPeriod, LeaderboardRow[]>> | undefined;
     const at = typeof s.club.at === "string" ? s.club.at : "";
@@ -214,32 +302,36 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   // Mint first, then read: a snapshot then holds every write committed before its
   // version was minted, so the highest version a client has is never older than a
   // lower one, whichever process computed either.
-  const boards = new Coalescer(BOARD_COALESCE_MS, async (tenantId) => {
-    // One process alone and none of the club's boards open here: nobody to tell. A
-    // board that opens later asks for a fresh snapshot. (With Redis, boards on other
-    // processes may be open: always recompute.)
-    if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) return;
-    const gap = gapClubs.delete(tenantId);
-    let version: number;
-    try {
-      version = await versions.next(tenantId, { gap });
-    } catch (err) {
-      if (gap) gapClubs.add(tenantId);
-      if (!failing.has(tenantId)) logger.warn({ err: (err as Error).message, tenantId }, "live: cannot version the boards now; retrying");
-      failing.add(tenantId);
-      retryLater(tenantId);
-      return;
-    }
-    try {
-      const s = await source().snapshot(tenantId);
-      if (!closed) await emitSnapshot(tenantId, version, s);
-      failing.delete(tenantId);
-    } catch (err) {
-      if (!failing.has(tenantId)) logger.warn({ err, tenantId }, "live: computing the boards failed; retrying");
-      failing.add(tenantId);
-      retryLater(tenantId);
-    }
-  });
+  const boards = new Coalescer(
+    BOARD_COALESCE_MS,
+    async (tenantId) => {
+      // One process alone and none of the club's boards open here: nobody to tell. A
+      // board that opens later asks for a fresh snapshot. (With Redis, boards on other
+      // processes may be open: always recompute.)
+      if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) return;
+      const gap = gapClubs.delete(tenantId);
+      let version: number;
+      try {
+        version = await versions.next(tenantId, { gap });
+      } catch (err) {
+        if (gap) gapClubs.add(tenantId);
+        if (!failing.has(tenantId)) logger.warn({ err: (err as Error).message, tenantId }, "live: cannot version the boards now; retrying");
+        failing.add(tenantId);
+        retryLater(tenantId);
+        return;
+      }
+      try {
+        const s = await source().snapshot(tenantId);
+        if (!closed) await emitSnapshot(tenantId, version, s);
+        failing.delete(tenantId);
+      } catch (err) {
+        if (!failing.has(tenantId)) logger.warn({ err, tenantId }, "live: computing the boards failed; retrying");
+        failing.add(tenantId);
+        retryLater(tenantId);
+      }
+    },
+    deps.metrics?.boards,
+  );
 
   /**
    * Tell one local socket its session ended, then drop it. Not `socket.emit` + `socket.disconnect()`:
@@ -263,9 +355,10 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
    * since its handlers (board:sync, board:refresh) read that object; the board it shows
    * was the other role's, so the current one replaces it.
    */
-  function followRole(socket: LiveSocket, role: Role) {
+  function followRole(socket: LiveSocket, role: Role, teamId: string | null) {
     const changed = socket.data.role !== role;
     socket.data.role = role;
+    socket.data.teamId = teamId;
     joinRooms(socket);
     if (changed) socket.emit("role:changed", { role });
     void currentSnapshot(socket.data).then((reply) => {
@@ -280,7 +373,8 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
 
   /**
    * Look a socket's session up again, in the database. Ended or expired: the socket is
-   * ended (with `reason`). Its user's role changed: the socket follows it.
+   * ended (with `reason`). Its user's role changed, or the team a lead leads: the socket
+   * follows it (rooms, a fresh board).
    *
    * `userChanged`: the user is known to have changed (userChanged, here or in another
    * process). The socket leaves the managers' room at once, before the look-up, so a
@@ -295,11 +389,15 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     if (userChanged) {
       unsettled.add(socket);
       socket.leave(roomOf(socket.data.tenantId, { to: "managers" }));
+      // a lead who may have lost their team hears nothing more of it meanwhile
+      if (socket.data.teamId) socket.leave(roomOf(socket.data.tenantId, { to: "team", teamId: socket.data.teamId }));
     }
     let ctx: AuthContext | undefined;
+    let teamId: string | null = null;
     let failed = false;
     try {
       ctx = await authenticateHandshake(deps, socket.request, socket.handshake.auth);
+      teamId = await teamOfSocket(ctx.tenant.id, ctx.user.id, ctx.user.role);
     } catch (err) {
       if (!(err instanceof HandshakeRefused)) {
         failed = true;
@@ -312,7 +410,8 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       return;
     }
     if (!ctx || ctx.sessionId !== socket.data.sessionId) endSocket(socket, reason);
-    else if (unsettled.delete(socket) || ctx.user.role !== socket.data.role) followRole(socket, ctx.user.role);
+    else if (unsettled.delete(socket) || ctx.user.role !== socket.data.role || teamId !== (socket.data.teamId ?? null))
+      followRole(socket, ctx.user.role, teamId);
   }
 
   /** Re-check every socket of one user on this process (their role changed). */
@@ -372,7 +471,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   async function currentSnapshot(d: SocketData): Promise<BoardSyncReply> {
     try {
       const { version, s } = await sharedSnapshot(d.tenantId);
-      return { ok: true, version, boards: boardsFor(d.role, s) };
+      return { ok: true, version, boards: boardsFor(d.role, s, d.teamId) };
     } catch (err) {
       logger.warn({ err: (err as Error).message, tenantId: d.tenantId }, "live: no snapshot for a client now");
       // The club is refreshed for everyone as soon as a version can be minted again.
@@ -483,6 +582,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
           role: ctx.user.role,
           sessionId: ctx.sessionId,
           deltas: wantsDeltas(socket.handshake.auth),
+          teamId: await teamOfSocket(ctx.tenant.id, ctx.user.id, ctx.user.role),
         };
         await recover(socket);
       })

@@ -31,6 +31,15 @@ describe("which stored session a handshake may resume", () => {
     expect(resumable({ ...stored({ ...now }), rooms: undefined as unknown as string[] }, now, rooms)).toBe("changed");
   });
 
+  it("a lead's own, given a team, another team or none meanwhile, has changed", () => {
+    const lead: SocketData = { ...now, role: "lead", teamId: "t1" };
+    const leadRooms = [...rooms.slice(0, 3), "club:club-a:team:t1"];
+    expect(resumable(stored({ ...lead }, [...leadRooms, "old-sid"]), lead, leadRooms)).toBe("same");
+    expect(resumable(stored({ ...lead, teamId: null }, [...rooms.slice(0, 3), "old-sid"]), lead, leadRooms)).toBe("changed");
+    expect(resumable(stored({ ...lead, teamId: "t2" }, [...rooms.slice(0, 3), "old-sid"]), lead, leadRooms)).toBe("changed");
+    expect(resumable(stored({ ...lead }, [...leadRooms, "old-sid"]), { ...lead, teamId: null }, rooms.slice(0, 3))).toBe("changed");
+  });
+
   it("reads a presented pid and offset only when both are non-empty strings", () => {
     expect(presentedRecovery({ token: "t", pid: "p", offset: "1-0" })).toEqual({ pid: "p", offset: "1-0" });
     expect(presentedRecovery({ token: "t", pid: "p" })).toBeUndefined();

@@ -39,7 +39,8 @@ export function presentedRecovery(auth: unknown): { pid: string; offset: string 
 /**
  * Whether a socket authenticated as `now` may resume a stored session:
  * - `"foreign"`: another club, user or login session (a pid that is not theirs);
- * - `"changed"`: theirs, but what they may see changed since (their role), so the
+ * - `"changed"`: theirs, but what they may see changed since (their role, the team
+ *   a lead leads), so the
  *   packets kept for the rooms they had are not all theirs to see now;
  * - `"same"`: theirs, same role, and every room it had is one of `rooms` (the rooms
  *   it joins now) or its own old socket id: every missed packet was addressed to a
@@ -49,6 +50,8 @@ export function resumable(stored: Session, now: SocketData, rooms: readonly stri
   const was = (stored.data ?? {}) as Partial<SocketData>;
   if (was.tenantId !== now.tenantId || was.userId !== now.userId || was.sessionId !== now.sessionId) return "foreign";
   if (was.role !== now.role || !Array.isArray(stored.rooms) || !Array.isArray(stored.missedPackets)) return "changed";
+  // A lead given a team (or another) meanwhile: the boards they hold lack that team's part.
+  if ((was.teamId ?? null) !== (now.teamId ?? null)) return "changed";
   return stored.rooms.every((r) => r === stored.sid || rooms.includes(r)) ? "same" : "changed";
 }
 

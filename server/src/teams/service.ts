@@ -146,7 +146,7 @@ export async function changeMembers(ctx: ServiceContext, id: string, input: { ad
   const both = add.filter((r) => remove.includes(r));
   if (both.length)
     throw new RuleViolation("A rep cannot be added and removed at once.", { add: fieldIssue("repeated", "is also in remove") });
-  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+  const team = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const [t] = await tx.select().from(teams).where(eq(teams.id, id)).for("update");
     if (!t) throw new NotFound("team");
     const ids = [...add, ...remove];
@@ -178,6 +178,9 @@ export async function changeMembers(ctx: ServiceContext, id: string, input: { ad
     await audit(tx, ctx.tenantId, ctx.actor, "team.members", "team", id, { add, remove });
     return oneTeam(tx, id);
   });
+  // the leads' parts of the live boards follow their teams' reps (docs/realtime.md)
+  await ctx.deps.live.boardChanged(ctx.tenantId);
+  return team;
 }
 
 /** A team is deleted only when no rep is in it; its lead leaves it. */

@@ -78,7 +78,11 @@ export function Analysis() {
   );
 }
 
-const wan = (v: number) => (v >= 10000 ? `${v / 10000}万` : String(v));
+/** A money axis's figures: 万 in Chinese (¥10万), the reader's compact notation otherwise (10K, 1.5M). */
+const wan = (v: number) => {
+  if (lang() === "zh-CN") return Math.abs(v) >= 10000 ? `${v / 10000}万` : String(v);
+  return new Intl.NumberFormat(lang(), { notation: "compact", maximumFractionDigits: 1 }).format(v);
+};
 
 /** The bucket label of the percentile holding a rank: the chart's x axis is the 100 buckets. */
 const bucketLabel = (p: number) => `${p}%`;

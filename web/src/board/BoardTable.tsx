@@ -1,6 +1,6 @@
 import { A } from "@solidjs/router";
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
-import { boardMoney, pct } from "../format.ts";
+import { boardMoney, count, pct } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { AttainmentBar, LevelChip } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
@@ -34,7 +34,7 @@ export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean; today?: nu
       </div>
       <div>
         <dt>{t("board.today")}</dt>
-        <dd data-testid="board-today-total">{today()}</dd>
+        <dd data-testid="board-today-total">{count(today())}</dd>
       </div>
       <div>
         <dt>{t("board.onRatio")}</dt>
@@ -124,7 +124,20 @@ export function BoardTable(props: {
     const s = Math.min(start, n);
     return { start: s, end: Math.min(Math.max(end, s), n) };
   });
-  const visible = createMemo(() => props.rows.slice(win().start, win().end));
+  // The rows on screen, by rep: a row stays in the DOM while it stays on screen, and
+  // re-renders only when its own figures changed (its object did, see useBoard).
+  const visible = createMemo(() => props.rows.slice(win().start, win().end).map((r) => r.repId), undefined, {
+    equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
+  });
+  const byId = createMemo(() => {
+    const m = new Map<string, { row: BoardRow; index: number }>();
+    const { start, end } = win();
+    for (let i = start; i < end; i++) {
+      const row = props.rows[i];
+      if (row) m.set(row.repId, { row, index: i });
+    }
+    return m;
+  });
   const padTop = () => win().start * rowHeight();
   const padBottom = () => (props.rows.length - win().end) * rowHeight();
 
@@ -158,66 +171,65 @@ export function BoardTable(props: {
           <tr class="board-spacer" aria-hidden="true" style={{ height: `${padTop()}px` }} />
         </Show>
         <For each={visible()}>
-          {(r, i) => (
-            <tr
-              class="board-row"
-              ref={props.flipRef(r.repId)}
-              data-testid="board-row"
-              data-rep={r.repId}
-              aria-rowindex={win().start + i() + 2}
-            >
-              <td class="rank">{r.rank}</td>
-              <th scope="row" class="rep-name">
-                <Show when={!props.tv} fallback={r.name}>
-                  <A href={`/manager/reps/${r.repId}`} data-testid="board-rep-link">
-                    {r.name}
-                  </A>
-                </Show>
-              </th>
-              <td class="bar-cell">
-                <AttainmentBar value={r.attainment} level={r.level} elapsed={props.elapsed} />
-                <span class="bar-figs">
-                  <strong data-testid="attainment">{r.target ? pct(r.attainment) : t("board.noTarget")}</strong>
-                  <Show when={r.pace !== null && r.target}>
-                    <span class="muted" data-testid="pace" title={props.paceHelp}>
-                      {" "}
-                      · {t("boardPace.figure", { p: pct(r.pace) })}
-                    </span>
+          {(repId) => {
+            // This row's figures and place, kept as they were while the row leaves the screen.
+            const r = createMemo((was: BoardRow) => byId().get(repId)?.row ?? was, byId().get(repId)!.row);
+            const index = createMemo((was: number) => byId().get(repId)?.index ?? was, byId().get(repId)!.index);
+            return (
+              <tr class="board-row" ref={props.flipRef(repId)} data-testid="board-row" data-rep={repId} aria-rowindex={index() + 2}>
+                <td class="rank">{r().rank}</td>
+                <th scope="row" class="rep-name">
+                  <Show when={!props.tv} fallback={r().name}>
+                    <A href={`/manager/reps/${repId}`} data-testid="board-rep-link">
+                      {r().name}
+                    </A>
                   </Show>
-                </span>
-              </td>
-              <td class="num money-cell">
-                <strong data-testid="revenue">{boardMoney(r.revenue)}</strong>
-                <span class="muted"> / {boardMoney(r.target)}</span>
-              </td>
-              <td>
-                <LevelChip level={r.level} big={props.tv} />
-              </td>
-              <td>
-                <Show when={r.ratio}>
-                  {(x) => (
-                    <Show
-                      when={!noVisits(x())}
-                      fallback={
-                        <span class="ratio none" data-testid="ratio-none">
-                          {t("board.ratioNone")}
-                        </span>
-                      }
-                    >
-                      <span
-                        class={`ratio ${x().compliant ? "good" : "bad"}`}
-                        title={t("board.ratioFigures", { p: x().prospect, e: x().existing })}
-                      >
-                        <Icon name={x().compliant ? "signed" : "alert"} size={props.tv ? 26 : 16} />
-                        {x().compliant ? t("board.ratioOk") : t("board.ratioShort", { n: x().shortfall })}
+                </th>
+                <td class="bar-cell">
+                  <AttainmentBar value={r().attainment} level={r().level} elapsed={props.elapsed} />
+                  <span class="bar-figs">
+                    <strong data-testid="attainment">{r().target ? pct(r().attainment) : t("board.noTarget")}</strong>
+                    <Show when={r().pace !== null && r().target}>
+                      <span class="muted" data-testid="pace" title={props.paceHelp}>
+                        {" "}
+                        · {t("boardPace.figure", { p: pct(r().pace) })}
                       </span>
                     </Show>
-                  )}
-                </Show>
-              </td>
-              <td class="num today">{r.today ?? "—"}</td>
-            </tr>
-          )}
+                  </span>
+                </td>
+                <td class="num money-cell">
+                  <strong data-testid="revenue">{boardMoney(r().revenue)}</strong>
+                  <span class="muted"> / {boardMoney(r().target)}</span>
+                </td>
+                <td>
+                  <LevelChip level={r().level} big={props.tv} />
+                </td>
+                <td>
+                  <Show when={r().ratio}>
+                    {(x) => (
+                      <Show
+                        when={!noVisits(x())}
+                        fallback={
+                          <span class="ratio none" data-testid="ratio-none">
+                            {t("board.ratioNone")}
+                          </span>
+                        }
+                      >
+                        <span
+                          class={`ratio ${x().compliant ? "good" : "bad"}`}
+                          title={t("board.ratioFigures", { p: x().prospect, e: x().existing })}
+                        >
+                          <Icon name={x().compliant ? "signed" : "alert"} size={props.tv ? 26 : 16} />
+                          {x().compliant ? t("board.ratioOk") : t("board.ratioShort", { n: x().shortfall })}
+                        </span>
+                      </Show>
+                    )}
+                  </Show>
+                </td>
+                <td class="num today">{count(r().today)}</td>
+              </tr>
+            );
+          }}
         </For>
         <Show when={padBottom() > 0}>
           {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row standing for the rows off screen; nothing in it can take focus */}

@@ -1,5 +1,5 @@
 import { For, Show } from "solid-js";
-import { boardMoney, pct } from "../format.ts";
+import { boardMoney, count, pct } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { AttainmentBar, LevelChip } from "../ui/common.tsx";
 import { nameWidth } from "./TvRotation.ts";
@@ -67,7 +67,7 @@ export function TvTable(props: { rows: BoardRow[]; elapsed: number }) {
                   </span>
                 </Show>
               </td>
-              <td class="num today">{r.today ?? "—"}</td>
+              <td class="num today">{count(r.today)}</td>
             </tr>
           )}
         </For>

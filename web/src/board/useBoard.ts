@@ -1,5 +1,4 @@
 import { batch, createEffect, createSignal, on, onCleanup, untrack } from "solid-js";
-import { createStore, reconcile } from "solid-js/store";
 import { client, data, type LeaderboardRow } from "../api.ts";
 import { clubDay, periodAt } from "../format.ts";
 import { liveState } from "../live.ts";
@@ -19,16 +18,40 @@ export interface AlarmCounts {
 }
 
 /**
+ * One of the club's newest unacknowledged alarms as the managers' live boards carry
+ * them (`alarms.latest`, newest first): what the board's alarm panel shows of it.
+ */
+export interface LiveAlarm {
+  id: string;
+  kind: string;
+  repId: string | null;
+  repName: string | null;
+  level: string | null;
+  message: string;
+  data: Record<string, unknown>;
+  raisedAt: string;
+}
+
+/** The alarm panel's first page from the live boards, and the cursor of GET /alarms's next page. */
+export interface LiveAlarms {
+  latest: LiveAlarm[];
+  next: string | null;
+}
+
+/**
  * What the live boards carry (leaderboard/boards.ts): `leaderboard.{month,quarter,year}`
  * rows for the current period, `today` (contacts today per rep and in all, counted by
- * the server), and for managers `quota.reps` with each rep's pace level and `alarmCounts`.
+ * the server), and for managers `quota.reps` with each rep's pace level, `alarmCounts` and
+ * `alarms` (the newest unacknowledged ones).
  */
 function fromBoards(boards: Record<string, unknown>, period: Period) {
   const lb = boards.leaderboard as Partial<Record<Period, LeaderboardRow[]>> | undefined;
   const quota = boards.quota as { reps?: { repId: string; level: Level | null }[] } | undefined;
   const today = boards.today as { day?: string; total?: number; reps?: Record<string, number> } | undefined;
   const counts = boards.alarmCounts as AlarmCounts | undefined;
+  const alarms = boards.alarms as Partial<LiveAlarms> | undefined;
   return {
+    alarms: Array.isArray(alarms?.latest) ? (alarms as LiveAlarms) : null,
     rows: Array.isArray(lb?.[period]) ? lb[period] : null,
     quota: Array.isArray(quota?.reps) ? quota.reps : null,
     today: today && typeof today.total === "number" ? today : null,
@@ -43,19 +66,31 @@ function fromBoards(boards: Record<string, unknown>, period: Period) {
  * has arrived (GET /leaderboard), never because of a live write.
  *
  * `hooks.before/after` run around a change of the rows of the same period (for the
- * rank animation); a period switch is not animated.
+ * rank animation; `after` is told the reps whose own figures changed, not only their
+ * rank); a period switch is not animated.
  */
-export function useBoard(period: () => Period, hooks?: { before(): void; after(): void }) {
-  const [rows, setRows] = createStore<BoardRow[]>([]);
+export function useBoard(period: () => Period, hooks?: { before(): void; after(changed: ReadonlySet<string>): void }) {
+  // Plain, immutable rows: a row the last change did not touch is the same object as
+  // before, so the table re-renders only the rows that changed, and totals over the
+  // board add up plain numbers (no store proxies, no reconcile of the whole board).
+  const [rows, setRows] = createSignal<BoardRow[]>([], { equals: false });
   const [error, setError] = createSignal<unknown>(null);
   const [loaded, setLoaded] = createSignal(false);
   const [updatedAt, setUpdatedAt] = createSignal<Date | null>(null);
   const [todayTotal, setTodayTotal] = createSignal<number | null>(null);
-  const [alarmCounts, setAlarmCounts] = createSignal<AlarmCounts | null>(null);
+  const [alarmCounts, setAlarmCounts] = createSignal<AlarmCounts | null>(null, {
+    equals: (a, b) => JSON.stringify(a) === JSON.stringify(b),
+  });
+  // The list changes only when a delta touched it (applyDelta shares it otherwise).
+  const [alarms, setAlarms] = createSignal<LiveAlarms | null>(null, {
+    equals: (a, b) => a?.latest === b?.latest && a?.next === b?.next,
+  });
   let fetched: LeaderboardRow[] | null = null;
   let fetchedFor = "";
   let shownPeriod: Period | null = null;
   let seq = 0;
+  /** What each shown row was made of: reused while its source row (shared by applyDelta when unchanged) and figures stay. */
+  let made = new Map<string, { src: LeaderboardRow; level: Level | null; today: number | null; elapsed: number; row: BoardRow }>();
 
   function merge() {
     const p = period();
@@ -63,29 +98,56 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after()
     const base = live.rows ?? (fetchedFor === `${p}:${periodAt(p).at}` ? fetched : null);
     if (!base) return false;
     const { elapsed } = periodAt(p);
-    const levels = new Map((live.quota ?? []).map((r) => [r.repId, r.level]));
+    const levels = new Map<string, Level | null>();
+    if (p === "month") for (const r of live.quota ?? []) levels.set(r.repId, r.level);
     // The server's count of the club's day; a snapshot from yesterday (no write since midnight) counts nothing today.
     const today = live.today && live.today.day === clubDay() ? live.today : null;
-    const next = base.map(
-      (r): BoardRow => ({
-        ...r,
-        level: p === "month" ? (levels.get(r.repId) ?? null) : null,
-        pace: r.attainment !== null && elapsed > 0 ? r.attainment / elapsed : null,
-        today: live.today ? (today?.reps?.[r.repId] ?? 0) : null,
-      }),
-    );
     const animate = shownPeriod === p;
+    const was = made;
+    const now: typeof made = new Map();
+    let changed = !animate || was.size !== base.length;
+    /** Reps whose figures changed (not only their rank): the rows the animation flashes. */
+    const touched = new Set<string>();
+    const next = base.map((r): BoardRow => {
+      const level = levels.get(r.repId) ?? null;
+      const count = live.today ? (today?.reps?.[r.repId] ?? 0) : null;
+      const old = animate ? was.get(r.repId) : undefined;
+      if (old && old.src === r && old.level === level && old.today === count && old.elapsed === elapsed) {
+        now.set(r.repId, old);
+        return old.row;
+      }
+      changed = true;
+      if (
+        !old ||
+        old.src.revenue !== r.revenue ||
+        old.src.attainment !== r.attainment ||
+        old.src.target !== r.target ||
+        old.level !== level ||
+        old.today !== count
+      )
+        touched.add(r.repId);
+      const row: BoardRow = {
+        ...r,
+        level,
+        pace: r.attainment !== null && elapsed > 0 ? r.attainment / elapsed : null,
+        today: count,
+      };
+      now.set(r.repId, { src: r, level, today: count, elapsed, row });
+      return row;
+    });
+    made = now;
     shownPeriod = p;
-    if (animate) hooks?.before();
+    if (animate && changed) hooks?.before();
     batch(() => {
-      setRows(reconcile(next, { key: "repId", merge: true }));
+      if (changed) setRows(next);
       setTodayTotal(live.today ? (today?.total ?? 0) : null);
       setAlarmCounts(live.alarmCounts);
+      setAlarms(live.alarms);
       setError(null);
       setLoaded(true);
       setUpdatedAt(new Date());
     });
-    if (animate) hooks?.after();
+    if (animate && changed) hooks?.after(touched);
     return true;
   }
 
@@ -114,18 +176,48 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after()
   const clockTimer = setInterval(() => merge(), 60_000);
   onCleanup(() => clearInterval(clockTimer));
 
-  return { rows, error, loaded, updatedAt, reload: load, todayTotal, alarmCounts };
+  return {
+    /** The board's rows in rank order (plain objects; an unchanged row keeps its identity from one change to the next). */
+    get rows() {
+      return rows();
+    },
+    error,
+    loaded,
+    updatedAt,
+    reload: load,
+    todayTotal,
+    alarmCounts,
+    /** The newest unacknowledged alarms, when the live boards carry them (managers); null otherwise. */
+    alarms,
+  };
 }
 
 /**
  * Rows that slide to their new place when ranks change (FLIP), unless the viewer
  * prefers less motion. Only rows in the DOM are registered (the table renders the
- * rows on screen), so a measure reads a few dozen rows, never the whole board.
+ * rows on screen and a few either side), and of those only the ones in the viewport
+ * are measured and moved: a change costs one layout read of a screenful of rows.
+ * The slide is a transform (the compositor runs it); only the rows whose own figures
+ * changed flash, not the ones a climber pushed one place down.
  */
 export function createFlip() {
   const els = new Map<string, HTMLElement>();
   let before = new Map<string, number>();
   const reduced = () => typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  /** The registered rows still in the document, with their top when on screen. */
+  function onScreen(): [string, HTMLElement, number][] {
+    const out: [string, HTMLElement, number][] = [];
+    const h = innerHeight;
+    for (const [id, el] of els) {
+      if (!el.isConnected) {
+        els.delete(id);
+        continue;
+      }
+      const r = el.getBoundingClientRect();
+      if (r.bottom > 0 && r.top < h) out.push([id, el, r.top]);
+    }
+    return out;
+  }
   return {
     ref: (id: string) => (el: HTMLElement) => {
       els.set(id, el);
@@ -134,31 +226,25 @@ export function createFlip() {
     measure() {
       before = new Map();
       if (reduced()) return;
-      for (const [id, el] of els) {
-        if (!el.isConnected) els.delete(id);
-        else before.set(id, el.getBoundingClientRect().top);
-      }
+      for (const [id, , top] of onScreen()) before.set(id, top);
     },
-    /** Call after the rows changed. */
-    play() {
+    /** Call after the rows changed, with the reps whose figures changed. */
+    play(changed: ReadonlySet<string> = new Set()) {
       if (before.size === 0) return;
       const was = before;
+      before = new Map();
       requestAnimationFrame(() => {
-        const moves: [HTMLElement, number][] = [];
         // Reads first, then writes: one layout for all rows.
-        for (const [id, el] of els) {
-          if (!el.isConnected) {
-            els.delete(id);
-            continue;
-          }
-          const top = was.get(id);
-          if (top === undefined) continue;
-          const dy = top - el.getBoundingClientRect().top;
-          if (Math.abs(dy) >= 1 && Math.abs(dy) < innerHeight * 2) moves.push([el, dy]);
+        const moves: [string, HTMLElement, number][] = [];
+        for (const [id, el, top] of onScreen()) {
+          const from = was.get(id);
+          if (from === undefined) continue;
+          const dy = from - top;
+          if (Math.abs(dy) >= 1 && Math.abs(dy) < innerHeight * 2) moves.push([id, el, dy]);
         }
-        for (const [el, dy] of moves) {
+        for (const [id, el, dy] of moves) {
           el.animate([{ transform: `translateY(${dy}px)` }, { transform: "none" }], { duration: 500, easing: "cubic-bezier(.2,.8,.2,1)" });
-          el.animate([{ backgroundColor: "var(--flash)" }, { backgroundColor: "transparent" }], { duration: 1400 });
+          if (changed.has(id)) el.animate([{ backgroundColor: "var(--flash)" }, { backgroundColor: "transparent" }], { duration: 1400 });
         }
       });
     },

@@ -494,6 +494,8 @@ export const en = {
   "teams.mine": "My team",
   "teams.mineNone": "You lead no team at the moment; ask a sales manager.",
   "teams.memberCount": "{n} reps",
+  "teams.mineAlarms": "{n} unacknowledged alarms",
+  "teams.mineBehind": "{n} behind pace",
   "users.team": "Team",
   "users.noTeam": "No team",
   "nav.diaries": "Diaries",

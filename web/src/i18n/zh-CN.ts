@@ -491,6 +491,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   "teams.mine": "我的团队",
   "teams.mineNone": "您目前没有带领的小组，请联系营销部经理。",
   "teams.memberCount": "{n} 位营销代表",
+  "teams.mineAlarms": "未确认警报 {n} 条",
+  "teams.mineBehind": "{n} 人落后进度",
   "users.team": "小组",
   "users.noTeam": "未分组",
   "nav.diaries": "工作日志",

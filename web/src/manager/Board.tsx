@@ -1,8 +1,8 @@
 import { A } from "@solidjs/router";
-import { createEffect, createSignal, For, on, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
 import { type Alarm, client, data } from "../api.ts";
 import { BoardSummary, BoardTable } from "../board/BoardTable.tsx";
-import { type AlarmCounts, createFlip, useBoard } from "../board/useBoard.ts";
+import { type AlarmCounts, createFlip, type LiveAlarm, type LiveAlarms, useBoard } from "../board/useBoard.ts";
 import { boardMoney, clock, pct, periodAt, periodLabel } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
 import { useLiveSoon } from "../live.ts";
@@ -60,6 +60,8 @@ export function Board() {
         </section>
         <Alarms
           counts={board.alarmCounts()}
+          live={board.alarms()}
+          ready={board.loaded()}
           belowPace={board.loaded() ? board.rows.filter((r) => r.level && r.level !== "ok").length : null}
         />
       </div>
@@ -68,7 +70,7 @@ export function Board() {
 }
 
 /** An alarm in the reader's language, from its data; the server's message when we do not know the kind. */
-export function alarmText(a: Alarm): string {
+export function alarmText(a: { kind: string; data: unknown; message: string }): string {
   const d = (a.data ?? {}) as Record<string, unknown>;
   const num = (k: string) => (typeof d[k] === "number" ? (d[k] as number) : null);
   if (a.kind === "pace" && num("pace") !== null) {
@@ -96,33 +98,68 @@ export function alarmText(a: Alarm): string {
 /** What a bulk acknowledgement covers: every unacknowledged alarm of a level, or of a rep. */
 type BulkAck = { level: string; n: number } | { repId: string; name: string };
 
+/** An alarm as the panel shows it: from the live boards, or from an older page of GET /alarms. */
+type PanelAlarm = LiveAlarm | Alarm;
+
 /**
- * Live alarms, newest first, a page at a time (cursor); a manager acknowledges each,
- * or all of a level or of a rep at once (with a confirm). The badge is the server's
- * count of unacknowledged alarms (the live boards carry it), never the length of a
- * page. The list is read again only when those counts move (an alarm raised, cleared
- * or acknowledged), not on every board write. With none open, the panel says what the
+ * Live alarms, newest first; a manager acknowledges each, or all of a level or of a
+ * rep at once (with a confirm). The badge is the server's count of unacknowledged
+ * alarms (the live boards carry it), never the length of a page. The first page is the
+ * live boards' `alarms.latest` (managers): a raise, a clear or an acknowledgement
+ * anywhere reaches it by the next board delta, with no request. "More" reads older
+ * pages from GET /alarms, from the cursor after the last live one. Without a live list
+ * (a team lead's board, whose boards do not carry one) the first page is read from
+ * GET /alarms too, again when the counts move. With none open, the panel says what the
  * board's level chips say (`belowPace`: rows below pace, null while the board loads),
  * so it never calls everyone on pace beside a row with an alarm level.
  */
-function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null }) {
-  const [items, setItems] = createSignal<Alarm[]>([]);
+function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null; live: LiveAlarms | null; ready: boolean }) {
+  /** Read over HTTP: the first page when there is no live list, else the older pages after it. */
+  const [fetched, setFetched] = createSignal<Alarm[]>([]);
   const [next, setNext] = createSignal<string | null>(null);
   const [error, setError] = createSignal<unknown>(null);
-  const [loading, setLoading] = createSignal(true);
+  const [loading, setLoading] = createSignal(false);
   const [ackError, setAckError] = createSignal<unknown>(null);
   const [asking, setAsking] = createSignal<BulkAck | null>(null);
   const [done, setDone] = createSignal<number | null>(null);
+  /** Acknowledged here: gone from the list at once, before the delta that says so. */
+  const [acked, setAcked] = createSignal<ReadonlySet<string>>(new Set());
+  /** Whether `fetched` holds the pages after the live list (else the first pages, read without one). */
+  const [older, setOlder] = createSignal(false);
   let seq = 0;
+  const live = () => props.live;
 
-  /** The first page again (after news), or the next one (`more`). */
+  /**
+   * Without a live list: the first page again (after news), or the next one (`more`).
+   * With one: the next older page after it (`more`), or the older pages shown so far
+   * again, from the live list's new end, when that end moved.
+   */
   async function load(more = false) {
+    const l = live();
+    const afterLive = l !== null && older() && fetched().length > 0;
+    if (l && !more && !afterLive) {
+      // Nothing older shown: the live list is the whole panel, no request.
+      setFetched([]);
+      setNext(null);
+      setOlder(true);
+      return;
+    }
     const mine = ++seq;
+    const cursor = l ? (more && afterLive ? next() : l.next) : more ? next() : null;
+    if (!l && !more && fetched().length === 0) setLoading(true);
     try {
-      const cursor = more ? next() : null;
-      const page = await data(client.alarms.$get({ query: { status: "unacknowledged", limit: "50", ...(cursor ? { cursor } : {}) } }));
+      if (l && !cursor) {
+        setFetched([]);
+        setNext(null);
+        return;
+      }
+      const limit = l && !more ? Math.min(200, fetched().length) : 50;
+      const page = await data(
+        client.alarms.$get({ query: { status: "unacknowledged", limit: String(limit), ...(cursor ? { cursor } : {}) } }),
+      );
       if (mine !== seq) return;
-      setItems((list) => (more ? [...list, ...page.items] : page.items));
+      setFetched((list) => (more && (l ? afterLive : true) ? [...list, ...page.items] : page.items));
+      setOlder(l !== null);
       setNext(page.nextCursor ?? null);
       setError(null);
     } catch (err) {
@@ -131,18 +168,48 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null })
       if (mine === seq) setLoading(false);
     }
   }
-  onMount(() => void load());
-  // After a reconnect that may have missed news: the first page again.
+  // Once the board is there: without a live list (a lead's board) the first page over HTTP; with one, nothing to read.
+  const mode = createMemo(() => props.ready && (live() ? "live" : "http"));
+  const end = createMemo(() => live()?.next);
+  createEffect(
+    on(mode, (m) => {
+      if (m) void load();
+    }),
+  );
+  // The live list's end moved while older pages are shown: those pages again, from the new end.
+  createEffect(
+    on(
+      end,
+      () => {
+        if (live() && older() && fetched().length > 0) void load();
+      },
+      { defer: true },
+    ),
+  );
+  // After a reconnect that may have missed news: what was read over HTTP, again.
   useLiveSoon([], () => void load());
-  // The server's counts moved (an alarm raised, cleared or acknowledged anywhere): the first page again.
+  // Without a live list, the server's counts moved (an alarm raised, cleared or acknowledged anywhere): the first page again.
   createEffect(
     on(
       () => JSON.stringify(props.counts),
       (now, was) => {
-        if (was !== undefined && was !== "null" && now !== was) void load();
+        if (!live() && was !== undefined && was !== "null" && now !== was) void load();
       },
     ),
   );
+  const items = createMemo((): PanelAlarm[] => {
+    const gone = acked();
+    const l = live();
+    if (!l) return older() ? [] : fetched().filter((a) => !gone.has(a.id));
+    const ids = new Set(l.latest.map((a) => a.id));
+    const after = older() ? fetched().filter((a) => !ids.has(a.id)) : [];
+    return [...l.latest, ...after].filter((a) => !gone.has(a.id));
+  });
+  const more = () => {
+    const l = live();
+    if (!l) return next();
+    return older() && fetched().length > 0 ? next() : l.next;
+  };
   const total = () => props.counts?.total ?? null;
   const levels = () =>
     Object.entries(props.counts?.byLevel ?? {})
@@ -153,7 +220,7 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null })
     setAckError(null);
     try {
       await data(client.alarms[":id"].acknowledge.$post({ param: { id } }));
-      setItems((list) => list.filter((a) => a.id !== id));
+      setAcked((s) => new Set(s).add(id));
     } catch (err) {
       setAckError(err);
     }
@@ -167,7 +234,18 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null })
       const res = await data(client.alarms.acknowledge.$post({ json }));
       setAsking(null);
       setDone(res.acknowledged);
-      void load();
+      const gone = (a: PanelAlarm) => ("level" in what ? a.level === what.level : a.repId === what.repId);
+      // Gone from the list at once; the live list follows with the next delta.
+      setAcked(
+        (s) =>
+          new Set([
+            ...s,
+            ...items()
+              .filter(gone)
+              .map((a) => a.id),
+          ]),
+      );
+      if (!live()) void load();
     } catch (err) {
       setAsking(null);
       setAckError(err);
@@ -208,8 +286,9 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null })
           </For>
         </ul>
       </Show>
-      <Show when={!loading()} fallback={<Loading />}>
-        <Show when={!error()} fallback={<ErrorBox error={error()} retry={() => void load()} />}>
+      <Show when={(live() !== null || props.ready) && !loading()} fallback={<Loading />}>
+        {/* With a live list, a failed read of older pages leaves the live ones in place (the error shows below them). */}
+        <Show when={!error() || live()} fallback={<ErrorBox error={error()} retry={() => void load()} />}>
           <Show
             when={items().length > 0}
             fallback={
@@ -229,7 +308,7 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null })
             <ul class="alarm-list" aria-live="polite">
               <For each={items()}>
                 {(a) => (
-                  <li class={`alarm kind-${a.kind} level-${a.level ?? "none"}`} data-testid="alarm">
+                  <li class={`alarm kind-${a.kind} level-${a.level ?? "none"}`} data-testid="alarm" data-alarm={a.id}>
                     <div class="alarm-top">
                       <Show
                         when={a.kind === "pace" && a.level}
@@ -265,7 +344,10 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null })
             <p class="muted small" data-testid="alarms-shown">
               {t("alarms.shown", { shown: items().length, total: total() ?? items().length })}
             </p>
-            <Show when={next()}>
+            <Show when={live() && error()}>
+              <ErrorBox error={error()} retry={() => void load(fetched().length === 0)} />
+            </Show>
+            <Show when={more()}>
               <button type="button" class="btn secondary small" data-testid="alarms-more" onClick={() => void load(true)}>
                 {t("action.more")}
               </button>

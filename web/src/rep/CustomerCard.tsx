@@ -6,7 +6,7 @@ import { clubMonth, dateTime, daysSince, money, shortDate } from "../format.ts";
 import { fieldLabel, valueLabel } from "../i18n/fields.ts";
 import { lang, t } from "../i18n/index.ts";
 import { LOCAL_PREFIX, localCustomer, mine, myNewCustomers, resolveId, sent } from "../offline/outbox.ts";
-import { me } from "../session.ts";
+import { isLead, me } from "../session.ts";
 import type { Channel, Outcome } from "../types.ts";
 import { CachedNote, Empty, ErrorBox, FieldError, FormError, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
@@ -158,9 +158,12 @@ export function CustomerCard() {
               </div>
             </dl>
             <div class="card-actions">
-              <button type="button" class="btn primary" onClick={() => setLogging(c())} data-testid="card-log">
-                <Icon name="plus" size={18} /> {t("home.logContact")}
-              </button>
+              {/* a team lead has no customers of their own: no contacts, sales or revenue of theirs to record */}
+              <Show when={!isLead()}>
+                <button type="button" class="btn primary" onClick={() => setLogging(c())} data-testid="card-log">
+                  <Icon name="plus" size={18} /> {t("home.logContact")}
+                </button>
+              </Show>
               <button
                 type="button"
                 class="btn secondary"
@@ -182,12 +185,14 @@ export function CustomerCard() {
             </div>
             <Show when={!local()}>
               <div class="card-actions money-actions">
-                <button type="button" class="btn secondary" onClick={() => setSelling(c())} data-testid="card-sell">
-                  <Icon name="signed" size={18} /> {t("repSale.open")}
-                </button>
-                <button type="button" class="btn secondary" onClick={() => setEarning(c())} data-testid="card-revenue">
-                  <Icon name="plus" size={18} /> {t("repRevenue.open")}
-                </button>
+                <Show when={!isLead()}>
+                  <button type="button" class="btn secondary" onClick={() => setSelling(c())} data-testid="card-sell">
+                    <Icon name="signed" size={18} /> {t("repSale.open")}
+                  </button>
+                  <button type="button" class="btn secondary" onClick={() => setEarning(c())} data-testid="card-revenue">
+                    <Icon name="plus" size={18} /> {t("repRevenue.open")}
+                  </button>
+                </Show>
                 <button type="button" class="btn secondary" onClick={() => setComplaining(c())} data-testid="card-complaint">
                   <Icon name="alert" size={18} /> {t("repComplaint.open")}
                 </button>
