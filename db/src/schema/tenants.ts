@@ -10,9 +10,11 @@ export const tenants = pgTable("tenants", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const DEFAULT_BUSINESS_LINES = ["membership", "catering", "spa", "rooms", "golf", "fitness"];
-
-/** Club settings (one row per club). Money is integer fen. */
+/**
+ * Club settings (one row per club). Money is integer fen. The column defaults are
+ * the regulation's (server/src/regulation/defaults.ts); a test checks the migrated
+ * columns against it.
+ */
 export const clubSettings = pgTable("club_settings", {
   tenantId: uuid("tenant_id")
     .primaryKey()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tierAnalysis } from "../tiers/rules.ts";
+import { tierAnalysis } from "../regulation/tiers.ts";
 import { paretoOf, percentileOf } from "./pareto.ts";
 
 const T = { A: 1_000_000, B: 500_000 };

@@ -1,7 +1,7 @@
-import { TIERS, type Tier, type TierAnalysis } from "../tiers/rules.ts";
+import { TIERS, type Tier, type TierAnalysis } from "../regulation/tiers.ts";
 
 /**
- * The Pareto curve of a month at any size: customers in tier-rank order (tiers/rules.ts
+ * The Pareto curve of a month at any size: customers in tier-rank order (regulation/tiers.ts
  * ranks them — spend, then name, then id — and this module never re-ranks) cut into
  * percentile buckets of 1% of the customers each, and the exact ranks where the tier
  * changes. A chart of 100 bars draws 30,000 customers faithfully; the cut-offs are exact
@@ -79,7 +79,7 @@ export function paretoOf(a: TierAnalysis): Pareto {
     });
   }
   // The cut-offs are read where the rule's tier actually changes down the ranking, not
-  // recomputed from the thresholds here: one rule (tiers/rules.ts), one answer.
+  // recomputed from the thresholds here: one rule (regulation/tiers.ts), one answer.
   const cutoff = (tier: "A" | "B"): TierCutoff => {
     const above = tier === "A" ? ["A"] : ["A", "B"];
     let last = 0;

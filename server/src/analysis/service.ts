@@ -4,7 +4,15 @@ import { clubNow, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Forbidden } from "../http/errors.ts";
 import { toYuan } from "../money.ts";
-import { businessMix, type ShareRow, shareAnalysis, type Tier, type TierAnalysis, type TierRow, tierAnalysis } from "../tiers/rules.ts";
+import {
+  businessMix,
+  type ShareRow,
+  shareAnalysis,
+  type Tier,
+  type TierAnalysis,
+  type TierRow,
+  tierAnalysis,
+} from "../regulation/tiers.ts";
 import { monthRange } from "../time/club-time.ts";
 import { paretoOf, type TierCutoff } from "./pareto.ts";
 import { nameMatches, nameOrder, numberOrder, type Order, type PageRequest, pageOf, rankOrder, sortedBy } from "./table.ts";

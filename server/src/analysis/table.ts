@@ -10,7 +10,7 @@ const fenPart = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SA
  * holds a club's 30,000 customers to sort them itself.
  *
  * Every order is total: a sort key, then the tier rank (spend high to low, then name,
- * then id — tiers/rules.ts) as the tie-break, and `dir` reverses the whole order. A
+ * then id — regulation/tiers.ts) as the tie-break, and `dir` reverses the whole order. A
  * cursor is the last row's key (keyset), so a page starts after that row even when
  * rows before it moved; `page` (1-based) jumps straight to a page of `limit` rows.
  */
@@ -37,7 +37,7 @@ export function rankOrder<R extends RankedRow>(): Order<R> {
   return {
     parts: [fenPart, cursorPart.text, cursorPart.uuid],
     key: (r) => [r.spendFen, r.name, r.customerId],
-    // higher spend first, then name, then id: exactly tiers/rules.ts's bySpendThenName
+    // higher spend first, then name, then id: exactly regulation/tiers.ts's bySpendThenName
     compare: (a, b) => cmp(b[0]!, a[0]!) || cmp(a[1]!, b[1]!) || cmp(a[2]!, b[2]!),
   };
 }

@@ -4,6 +4,7 @@ import { audit } from "../audit.ts";
 import type { Deps } from "../deps.ts";
 import { Conflict, isUniqueViolation, RateLimited, Unauthorized } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
+import { DEFAULT_CLUB_SETTINGS, DEFAULT_CLUB_TIMEZONE } from "../regulation/defaults.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { createSession, type SessionTenant, type SessionUser } from "./session.ts";
 import {
@@ -42,11 +43,11 @@ export async function createClub(deps: Deps, input: NewClub) {
           id: tenantId,
           slug: input.club.slug,
           name: input.club.name,
-          timezone: input.club.timezone ?? "Asia/Shanghai",
+          timezone: input.club.timezone ?? DEFAULT_CLUB_TIMEZONE,
           createdAt: now,
         })
         .returning();
-      await tx.insert(clubSettings).values({ tenantId });
+      await tx.insert(clubSettings).values({ tenantId, ...DEFAULT_CLUB_SETTINGS });
       const [user] = await tx
         .insert(users)
         .values({ tenantId, email: input.admin.email, name: input.admin.name, role: "admin", passwordHash, createdAt: now })

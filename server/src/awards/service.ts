@@ -5,11 +5,11 @@ import { NotFound, RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { toYuan } from "../money.ts";
 import { clubClock, periodSums, userNames } from "../quotas/read.ts";
+import { type Award, type AwardCandidate, type CumulativeEntry, rankAwards, reachedTargetAt } from "../regulation/awards.ts";
 import { type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
-import { type Award, type AwardCandidate, type CumulativeEntry, rankAwards, reachedTargetAt } from "./rules.ts";
 
 /**
- * Year-end awards (SPEC §8, 第六条 2②⑴): 销售冠军、亚军、季军 among reps at 100% or
+ * Year-end awards (docs/regulation.md, 第六条 2①): 销售冠军、亚军、季军 among reps at 100% or
  * more of their annual target (the sum of the year's monthly targets), by annual
  * revenue; ties → higher attainment → who reached the annual target first.
  *

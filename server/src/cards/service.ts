@@ -8,6 +8,7 @@ import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError }
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
+import { needsPriceApproval, salePriceFen } from "../regulation/card-price.ts";
 import { checkDate, checkOpenMonth, closedMonths } from "../revenue/dates.ts";
 import { appendLedger } from "../revenue/ledger.ts";
 import { afterRevenue, presentEntry, resolveRep } from "../revenue/service.ts";
@@ -148,9 +149,9 @@ async function sellCardTx(tx: Tx, ctx: ServiceContext, input: CardSaleInput) {
   const [type] = await tx.select().from(cardTypes).where(eq(cardTypes.id, input.cardTypeId));
   if (!type) throw new ValidationError({ cardTypeId: fieldIssue("not_in_club", "is not a card type of this club") });
   if (!type.active) throw new RuleViolation("This card type is no longer sold.", { cardTypeId: fieldIssue("retired", "is retired") });
-  const priceFen = input.price === undefined ? type.listPriceFen : toFen(input.price);
+  const priceFen = salePriceFen(input.price === undefined ? undefined : toFen(input.price), type.listPriceFen);
   let approvedBy: string | null = null;
-  if (priceFen !== type.listPriceFen) {
+  if (needsPriceApproval(priceFen, type.listPriceFen)) {
     if (!isManager(ctx.actor)) {
       throw new RuleViolation(
         `A ${type.name} card sells at its list price of ¥${toYuan(type.listPriceFen)}; another price needs a manager's approval.`,

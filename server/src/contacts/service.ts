@@ -20,12 +20,14 @@ import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/erro
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
 import type { LiveEvent } from "../realtime/events.ts";
+import { cadenceDueSql, cadenceStatus } from "../regulation/cadence.ts";
+import { classifyContact, isInPerson } from "../regulation/contacts.ts";
+import { type Ratio, ratio, ratioOf } from "../regulation/ratio.ts";
+import { tierSql } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
-import type { Tier } from "../tiers/rules.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";
 import { clubWrites, type Settled } from "../writes/batcher.ts";
 import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys, withIdempotency } from "./idempotency.ts";
-import { cadenceStatus, classifyContact, intervalDays, isInPerson, type Ratio, ratio } from "./rules.ts";
 import type { ListContactsQuery, LogContact, RatioQuery } from "./schemas.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -87,10 +89,12 @@ export async function repCondition(tx: Tx, ctx: ServiceContext, repId: string | 
 
 // ── counters ─────────────────────────────────────────────────────────────────
 
-function counterDelta(c: Pick<ContactRow, "channel" | "target" | "inPerson">, sign: 1 | -1) {
+function counterDelta(c: Pick<ContactRow, "channel" | "target">, sign: 1 | -1) {
+  // what the contact adds to the 1:3 ratio's counts: the counters are ratioOf summed by day and month
+  const counts = ratioOf([{ channel: c.channel, target: c.target, voided: false }]);
   return {
-    existingInPerson: c.inPerson && c.target === "existing" ? sign : 0,
-    prospectInPerson: c.inPerson && c.target === "prospect" ? sign : 0,
+    existingInPerson: sign * counts.existing,
+    prospectInPerson: sign * counts.prospect,
     visits: c.channel === "visit" ? sign : 0,
     demos: c.channel === "demo" ? sign : 0,
     calls: c.channel === "phone" ? sign : 0,
@@ -458,7 +462,7 @@ const alreadyVoided = () => new Conflict("This contact was already voided.", { i
 // ── the 1:3 ratio ────────────────────────────────────────────────────────────
 
 /**
- * 第四条 2②, SPEC §5: E and N are the rep's in-person contacts classed existing and
+ * 第四条 2② (docs/regulation.md): E and N are the rep's in-person contacts classed existing and
  * prospect in the period (a club month by default, or club days from–to), read
  * from the maintained day counters (voids already taken off).
  */
@@ -484,10 +488,11 @@ export async function repRatio(ctx: ServiceContext, repId: string, q: RatioQuery
 // ── cadence ──────────────────────────────────────────────────────────────────
 
 /**
- * SPEC §5 cadence: active customers whose last in-person contact (or, without one,
+ * Cadence (docs/regulation.md, 第四条 2①): active customers whose last in-person contact (or, without one,
  * becoming active) is more than ⌊365 / required⌋ days ago, required by the current
  * tier (the last complete club month's spend). Most overdue first. The SQL filters
- * and orders by the same due instant that `cadenceStatus` computes (spans of 24 h).
+ * and orders by the same due instant that `cadenceStatus` computes (club calendar
+ * days: regulation/cadence.ts's `cadenceDueSql`).
  */
 export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string | undefined; limit: number; cursor?: string | undefined }) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
@@ -497,10 +502,9 @@ export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string 
     const { tiers, cadence } = club.rules;
     const spend = sql`(select coalesce(sum(t.amount_fen), 0) from ${customerMonthTotals} t
       where t.tenant_id = ${customers.tenantId} and t.customer_id = ${customers.id} and t.month = ${club.tierMonth})`;
-    const tier = sql<Tier>`(case when ${spend} >= ${tiers.A}::bigint then 'A' when ${spend} >= ${tiers.B}::bigint then 'B' else 'C' end)`;
-    const days = (t: Tier) => sql`${intervalDays(cadence[t])}::int`;
-    const hours = sql`(case ${tier} when 'A' then ${days("A")} when 'B' then ${days("B")} else ${days("C")} end) * 24`;
-    const dueAt = sql`(coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt}) + make_interval(hours => ${hours}))`;
+    const tier = tierSql(spend, tiers);
+    const since = sql`coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt})`;
+    const dueAt = cadenceDueSql(since, tier, cadence, club.rules.timezone);
     const rows = await tx
       .select({ c: customers, tier, ownerName: users.name })
       .from(customers)
@@ -525,6 +529,7 @@ export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string 
           now: club.now,
           tier: r.tier,
           settings: cadence,
+          tz: club.rules.timezone,
         });
         return {
           customerId: r.c.id,

@@ -4,7 +4,7 @@ import { clearAlarm } from "../alarms/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
-import { COMPLAINT_ALARM_MS } from "./jobs.ts";
+import { complaintClock } from "../regulation/complaint-sla.ts";
 import { actorId, loadCustomer, visibleTo } from "./service.ts";
 
 type ComplaintRow = typeof complaints.$inferSelect;
@@ -26,14 +26,8 @@ const present = (c: ComplaintRow) => ({
  * complaint falls due, and (while open) whether it is past due and by how long.
  */
 const clockOf = (c: ComplaintRow, now: Date) => {
-  const dueAt = new Date(c.openedAt.getTime() + COMPLAINT_ALARM_MS);
-  const open = c.status === "open";
-  return {
-    dueAt: dueAt.toISOString(),
-    overdue: open && now.getTime() > dueAt.getTime(),
-    /** open: ms left until due (negative once overdue); resolved: null */
-    msLeft: open ? dueAt.getTime() - now.getTime() : null,
-  };
+  const clock = complaintClock(c.openedAt, c.status === "open", now);
+  return { ...clock, dueAt: clock.dueAt.toISOString() };
 };
 
 export async function logComplaint(ctx: ServiceContext, input: { customerId: string; channel: string; summary: string }) {

@@ -1,14 +1,13 @@
 import { complaints, customerMonthTotals, customers, customerTiers, withTenant } from "@clubhouse/db";
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { raiseAlarm } from "../alarms/service.ts";
 import { type ClubJob, claimJobRun } from "../jobs/job.ts";
+import { COMPLAINT_SLA_HOURS, complaintOverdueSql } from "../regulation/complaint-sla.ts";
+import { TIERED_STATUSES, tierFor } from "../regulation/tiers.ts";
 import { readClubRules } from "../settings/service.ts";
-import { tierFor } from "../tiers/rules.ts";
 import { monthOf, previousMonth } from "../time/club-time.ts";
 
-export const COMPLAINT_ALARM_MS = 48 * 3600_000;
-
-/** 受理客户投诉: a complaint open for more than 48 hours raises one alarm. */
+/** 受理客户投诉: a complaint open for more than 48 hours raises one alarm (regulation/complaint-sla.ts). */
 export const complaintAlarms: ClubJob = {
   name: "complaint-alarms",
   async run(ctx) {
@@ -18,14 +17,14 @@ export const complaintAlarms: ClubJob = {
         .select({ c: complaints, name: customers.name, ownerId: customers.ownerId })
         .from(complaints)
         .innerJoin(customers, eq(customers.id, complaints.customerId))
-        .where(and(eq(complaints.status, "open"), lt(complaints.openedAt, new Date(now.getTime() - COMPLAINT_ALARM_MS))));
+        .where(and(eq(complaints.status, "open"), complaintOverdueSql(complaints.openedAt, now)));
       for (const r of late) {
         await raiseAlarm(tx, ctx.tenantId, {
           key: `complaint:${r.c.id}`,
           kind: "complaint",
           repId: r.ownerId,
           subjectId: r.c.customerId,
-          message: `Complaint from ${r.name} open for more than 48 hours: ${r.c.summary.slice(0, 120)}`,
+          message: `Complaint from ${r.name} open for more than ${COMPLAINT_SLA_HOURS} hours: ${r.c.summary.slice(0, 120)}`,
           data: { complaintId: r.c.id, openedAt: r.c.openedAt.toISOString(), channel: r.c.channel },
           at: now,
         });
@@ -35,7 +34,7 @@ export const complaintAlarms: ClubJob = {
 };
 
 /**
- * Tier history (SPEC §4): once a club month is over, every active or churned
+ * Tier history (docs/regulation.md, 第五条 三.3): once a club month is over, every active or churned
  * customer's tier for it is frozen with the thresholds in force, once.
  */
 export const freezeTiers: ClubJob = {
@@ -52,7 +51,7 @@ export const freezeTiers: ClubJob = {
           spend: sql<string>`coalesce((select sum(t.amount_fen) from ${customerMonthTotals} t where t.tenant_id = ${customers.tenantId} and t.customer_id = ${customers.id} and t.month = ${month}), 0)::bigint`,
         })
         .from(customers)
-        .where(inArray(customers.status, ["active", "churned"]));
+        .where(inArray(customers.status, [...TIERED_STATUSES]));
       for (let i = 0; i < rows.length; i += 1000) {
         const chunk = rows.slice(i, i + 1000).map((r) => ({
           tenantId: ctx.tenantId,

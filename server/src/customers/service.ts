@@ -15,14 +15,15 @@ import {
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { actsAsManager, repInScope, repIsInScope, scopeOf } from "../access/scope.ts";
-import { intervalDays } from "../contacts/rules.ts";
 import type { Actor, ServiceContext } from "../deps.ts";
 import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
+import { overdueSql } from "../regulation/cadence.ts";
+import { staleSql } from "../regulation/refresh.ts";
+import { customerTier, customerTierSql, type Tier } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
-import { type Tier, tierFor } from "../tiers/rules.ts";
 import { monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
 import type { CreateCustomer, CustomerFilters, CustomerSort, ListCustomersQuery, PatchCustomer } from "./schemas.ts";
 
@@ -31,7 +32,7 @@ export type CustomerRow = typeof customers.$inferSelect;
 export interface ClubNow {
   rules: ClubRules;
   now: Date;
-  /** A customer's current tier is its tier for the last complete club month (SPEC §4). */
+  /** A customer's current tier is its tier for the last complete club month (docs/regulation.md, 第五条 三.3). */
   tierMonth: string;
   quarterStart: Date;
 }
@@ -107,21 +108,24 @@ function spendExpr(month: string): SQL<number> {
 }
 
 function tierExpr(club: ClubNow, spend: SQL<number>): SQL<Tier | null> {
-  return sql<Tier | null>`case when ${customers.status} in ('prospect', 'dropped') then null
-    when ${spend} >= ${club.rules.tiers.A} then 'A' when ${spend} >= ${club.rules.tiers.B} then 'B' else 'C' end`;
+  return customerTierSql(customers.status, spend, club.rules.tiers);
 }
 
-/** 动态管理: prospects and active customers need a refresh every club quarter. */
+/** 动态管理: prospects and active customers need a refresh every club quarter (regulation/refresh.ts). */
 function staleExpr(club: ClubNow): SQL<boolean> {
-  return sql<boolean>`(${customers.status} in ('prospect', 'active') and ${customers.lastRefreshedAt} < ${club.quarterStart.toISOString()}::timestamptz)`;
+  return staleSql(
+    customers.status,
+    customers.createdAt,
+    customers.lastRefreshedAt,
+    quarterOf(club.now, club.rules.timezone),
+    club.rules.timezone,
+  );
 }
 
-/** SPEC §5 cadence: overdue when the last in-person contact (or becoming active) is ⌊365/required⌋ days ago. */
+/** Cadence (regulation/cadence.ts): overdue when the last in-person contact (or becoming active) is ⌊365/required⌋ club days ago. */
 function overdueExpr(club: ClubNow, tier: SQL<Tier | null>): SQL<boolean> {
-  const days = { A: intervalDays(club.rules.cadence.A), B: intervalDays(club.rules.cadence.B), C: intervalDays(club.rules.cadence.C) };
-  return sql<boolean>`(${customers.status} = 'active' and coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt})
-    + make_interval(days => (case ${tier} when 'A' then ${days.A} when 'B' then ${days.B} else ${days.C} end)::int)
-    < ${club.now.toISOString()}::timestamptz)`;
+  const since = sql`coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt})`;
+  return sql<boolean>`(${customers.status} = 'active' and ${overdueSql(since, tier, club.rules.cadence, club.rules.timezone, club.now)})`;
 }
 
 export function presentCustomer(
@@ -797,7 +801,7 @@ export async function tierHistory(ctx: ServiceContext, id: string, months: numbe
         const f = frozenOf.get(month);
         const spend = f ? f.spendFen : (spendOf.get(month) ?? 0);
         const since = row.activeSince ?? row.createdAt;
-        const tier = f ? (f.tier as Tier) : row.status === "prospect" || row.status === "dropped" ? null : tierFor(spend, club.rules.tiers);
+        const tier = f ? (f.tier as Tier) : customerTier(row.status, spend, club.rules.tiers);
         return { month, spend: toYuan(spend), tier, frozen: Boolean(f), before: monthOf(since, club.rules.timezone) > month };
       }),
     };

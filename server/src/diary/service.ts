@@ -8,12 +8,13 @@ import { Conflict, RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toYuan } from "../money.ts";
+import { type DiaryFigures, diaryFigures } from "../regulation/diary.ts";
+import { diaryDeadline, isLate, lateSql } from "../regulation/diary-lateness.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubDay, dayOf, dayRange } from "../time/club-time.ts";
-import { type DiaryFigures, diaryDeadline, diaryFigures, isLate } from "./rules.ts";
 
 /**
- * 业务发展工作日志 (SPEC §6, 第四条 1): one per rep per club day. The figures are
+ * 业务发展工作日志 (docs/regulation.md, 第四条 1): one per rep per club day. The figures are
  * derived from the ledger — contacts, card sales, revenue credited to the rep that
  * club day — and never typed (第六条: 严格统计数字、不得弄虚作假). Submitting freezes
  * them with the rep's own fields; a trigger refuses any later change but a
@@ -186,8 +187,7 @@ export async function listDiaries(
     const now = ctx.deps.clock.now();
     const day = q.date ?? dayOf(now, rules.timezone);
     const { tz } = await dayContext(tx, ctx, day);
-    const deadline = diaryDeadline(day, tz);
-    const lateExpr = sql<boolean>`(coalesce(${diaries.submittedAt}, ${now.toISOString()}::timestamptz) > ${deadline.toISOString()}::timestamptz)`;
+    const lateExpr = lateSql(diaries.submittedAt, day, now, tz);
     const rows = await tx
       .select({ u: { id: users.id, name: users.name, role: users.role }, d: diaries })
       .from(users)
@@ -218,6 +218,6 @@ export async function listDiaries(
       }),
       (i) => [i.name, i.repId],
     );
-    return { day, deadline: deadline.toISOString(), ...listed };
+    return { day, deadline: diaryDeadline(day, tz).toISOString(), ...listed };
   });
 }

@@ -1,12 +1,12 @@
 import { repMonthContacts, type Tx, withTenant } from "@clubhouse/db";
 import { inArray } from "drizzle-orm";
-import { ratio } from "../contacts/rules.ts";
 import type { Deps } from "../deps.ts";
 import { toYuan } from "../money.ts";
 import { type ClubClock, clubClock, loadReps, monthFigures, sumByRep } from "../quotas/read.ts";
-import { attainment } from "../quotas/rules.ts";
 import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
+import { attainment } from "../regulation/pace.ts";
+import { ratio } from "../regulation/ratio.ts";
 import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
 import { loadTeamNames, type TeamNames, teamRace } from "./teams.ts";
 

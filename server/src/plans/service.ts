@@ -1,12 +1,13 @@
 import { contacts, contactVoids, users, visitPlans, withTenant } from "@clubhouse/db";
 import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
-import { type ContactChannel, visitPlanAdherence } from "../contacts/rules.ts";
 import { pageRows, repCondition, repInScope } from "../contacts/service.ts";
 import { actorId, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import type { ContactChannel } from "../regulation/contacts.ts";
+import { visitPlanAdherence } from "../regulation/visit-plans.ts";
 import { readClubRules } from "../settings/service.ts";
 import { addDays, type ClubDay, dayOf, isoWeekOf } from "../time/club-time.ts";
 import { mondayOf, wholeWeeks } from "./week.ts";

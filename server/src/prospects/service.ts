@@ -11,15 +11,21 @@ import {
 } from "@clubhouse/db";
 import { and, asc, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import { repIsInScope, repInScope as scopedRep, scopeOf } from "../access/scope.ts";
-import { inPersonContactsSince, needsReview, PROSPECT_REVIEW_THRESHOLD } from "../contacts/rules.ts";
 import { actorId, clubNow, listedCustomer, loadCustomer, viewCustomer, visibleTo, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import {
+  inPersonContactsSince,
+  needsReviewSql,
+  prospectNeedsReview,
+  type ReviewWindow,
+  type TimedContact,
+} from "../regulation/prospect-review.ts";
 
 /**
- * The prospect review (SPEC §5, 第四条 2②: 若访问一潜在客户已有3次…部门经理须对该潜在
+ * The prospect review (docs/regulation.md, 第四条 2②: 若访问一潜在客户已有3次…部门经理须对该潜在
  * 客户进行审查). A contact counts toward the next review from when the server knew
  * of it — the later of `occurredAt` and its arrival — so an offline visit made
  * before a decision but synced after it counts toward the next batch instead of
@@ -52,7 +58,7 @@ export async function reviewQueue(ctx: ServiceContext, q: { limit: number; curso
         and(
           eq(customers.status, "prospect"),
           visibleTo(ctx.actor), // a team lead: their team's reps' prospects
-          sql`${countExpr} >= ${PROSPECT_REVIEW_THRESHOLD}`,
+          needsReviewSql(customers.status, countExpr),
           after ? sql`(${lastContactExpr}, ${customers.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
         ),
       )
@@ -63,7 +69,7 @@ export async function reviewQueue(ctx: ServiceContext, q: { limit: number; curso
     const [waiting] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(customers)
-      .where(and(eq(customers.status, "prospect"), sql`${countExpr} >= ${PROSPECT_REVIEW_THRESHOLD}`));
+      .where(and(eq(customers.status, "prospect"), needsReviewSql(customers.status, countExpr)));
     const listed = page(
       rows,
       q.limit,
@@ -91,8 +97,8 @@ const presentReview = (r: ReviewRow) => ({
   decidedAt: r.decidedAt.toISOString(),
 });
 
-/** The same count the queue shows, through the pure rule. */
-async function countSinceLastReview(tx: Tx, customer: typeof customers.$inferSelect) {
+/** What the review rule reads of a prospect: its contacts since it became one, and the last decision. */
+async function reviewInputs(tx: Tx, customer: typeof customers.$inferSelect): Promise<{ contacts: TimedContact[]; window: ReviewWindow }> {
   const [last] = await tx
     .select({ at: prospectReviews.decidedAt })
     .from(prospectReviews)
@@ -104,14 +110,14 @@ async function countSinceLastReview(tx: Tx, customer: typeof customers.$inferSel
     .from(contacts)
     .leftJoin(contactVoids, and(eq(contactVoids.tenantId, contacts.tenantId), eq(contactVoids.contactId, contacts.id)))
     .where(and(eq(contacts.customerId, customer.id), sql`${knownAt} >= ${customer.reviewCountFrom.toISOString()}::timestamptz`));
-  return inPersonContactsSince(
-    rows.map((r) => ({
+  return {
+    contacts: rows.map((r) => ({
       channel: r.channel,
       occurredAt: new Date(Math.max(r.occurredAt.getTime(), r.createdAt.getTime())),
       voided: r.voidedAt !== null,
     })),
-    { becameProspectAt: customer.reviewCountFrom, lastReviewedAt: last?.at ?? null },
-  );
+    window: { becameProspectAt: customer.reviewCountFrom, lastReviewedAt: last?.at ?? null },
+  };
 }
 
 export type ReviewDecision = { decision: "continue" } | { decision: "drop" } | { decision: "reassign"; ownerId: string };
@@ -127,8 +133,13 @@ export async function decideReview(ctx: ServiceContext, customerId: string, inpu
   const out = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     // The row lock makes two managers deciding at once take turns: the second finds the count reset (422).
     const row = await loadCustomer(tx, ctx, customerId, true);
-    const count = row.status === "prospect" ? await countSinceLastReview(tx, row) : 0;
-    if (!needsReview(count, row.status))
+    // the same count the queue shows, through the pure rule; only a prospect has one
+    const inputs =
+      row.status === "prospect"
+        ? await reviewInputs(tx, row)
+        : { contacts: [], window: { becameProspectAt: row.reviewCountFrom, lastReviewedAt: null } };
+    const count = inPersonContactsSince(inputs.contacts, inputs.window);
+    if (!prospectNeedsReview(row.status, inputs.contacts, inputs.window))
       throw new RuleViolation("This customer is not in the review queue.", {
         customerId: fieldIssue(
           "not_in_review",

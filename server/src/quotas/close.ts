@@ -20,10 +20,7 @@ import { fieldIssue } from "../http/field-codes.ts";
 import { claimJobRun } from "../jobs/job.ts";
 import { toYuan } from "../money.ts";
 import type { LiveEvent } from "../realtime/events.ts";
-import { type ClubMonth, monthRange } from "../time/club-time.ts";
-import { CLOSE_JOB, clubClock, isMonthClosed, lockQuotas } from "./read.ts";
 import {
-  attainment,
   type CloseReason,
   type CustomerStatusHistory,
   churnRate,
@@ -31,10 +28,13 @@ import {
   type Outcome,
   type RepMonth,
   type StatusChange,
-} from "./rules.ts";
+} from "../regulation/month-close.ts";
+import { attainment } from "../regulation/pace.ts";
+import { type ClubMonth, monthRange } from "../time/club-time.ts";
+import { CLOSE_JOB, clubClock, isMonthClosed, lockQuotas } from "./read.ts";
 
 /**
- * Month close (SPEC §8, 第六条 2②⑵). A club month with targets is closed once — by a
+ * Month close (docs/regulation.md, 第六条 2②⑵). A club month with targets is closed once — by a
  * manager or by the job after it ends — recorded as job_runs(month-close, M) in the
  * same transaction as its results, so a crash leaves it unclosed and a second run
  * (another process, a restart, a double click) reads the stored results instead.

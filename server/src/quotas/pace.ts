@@ -5,11 +5,11 @@ import type { Deps, ServiceContext } from "../deps.ts";
 import { onePer } from "../one-per.ts";
 import { Coalescer } from "../realtime/coalesce.ts";
 import type { LiveEvent } from "../realtime/events.ts";
+import { alarmTransition, formatPercent, type PaceLevel } from "../regulation/pace.ts";
 import { type ClubClock, clubClock, type PaceView, paceView } from "./read.ts";
-import { alarmTransition, formatPercent, type PaceLevel } from "./rules.ts";
 
 /**
- * Live pace alarms (SPEC §8): in the current club month, after the grace days,
+ * Live pace alarms (docs/regulation.md, 第六条 2②⑵): in the current club month, after the grace days,
  * pace = achieved ÷ (target × elapsed). rep_pace keeps each rep's last judged level;
  * a worse level raises an alarm, a better one clears it (the pure alarmTransition).
  *
@@ -109,7 +109,7 @@ async function moveLevel(tx: Tx, ctx: ServiceContext, clock: ClubClock, repId: s
   const action = alarmTransition(prev, next);
   const events: LiveEvent[] = [];
   // Whatever the move, the alarm open until now no longer describes the rep: a worse
-  // level supersedes it, a better one clears it (SPEC §8). One open pace alarm per rep.
+  // level supersedes it, a better one clears it (docs/regulation.md, pace alarms). One open pace alarm per rep.
   const closed = await tx
     .update(alarms)
     .set({ clearedAt: clock.now })

@@ -4,9 +4,9 @@ import type { ServiceContext } from "../deps.ts";
 import { NotFound } from "../http/errors.ts";
 import { toYuan } from "../money.ts";
 import { onePer } from "../one-per.ts";
+import { type PaceLevel, paceLevel } from "../regulation/pace.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubMonth, dayOfMonthOf, elapsedFractionOfMonth, monthOf } from "../time/club-time.ts";
-import { type PaceLevel, paceLevel } from "./rules.ts";
 
 /**
  * Reads shared by quotas, the month close, standing, leaderboard and awards:

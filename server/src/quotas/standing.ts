@@ -3,10 +3,11 @@ import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { assertRepInScope, scopeOf } from "../access/scope.ts";
 import type { ServiceContext } from "../deps.ts";
 import { toYuan } from "../money.ts";
+import { type CloseReason, type Outcome, suspensionAfter } from "../regulation/month-close.ts";
+import { attainment } from "../regulation/pace.ts";
 import { monthsOfYear, yearOf } from "../time/club-time.ts";
 import { presentResult, repHistory } from "./close.ts";
 import { clubClock, loadRep, paceView } from "./read.ts";
-import { attainment, type CloseReason, type Outcome, suspensionAfter } from "./rules.ts";
 import { yearRow } from "./service.ts";
 
 /** How many closed months the standing page lists, newest first. */

@@ -1,15 +1,15 @@
 import { withTenant } from "@clubhouse/db";
 import { raiseAlarm } from "../alarms/service.ts";
 import { type ClubJob, claimJobRun } from "../jobs/job.ts";
+import { isStale, refreshProgress } from "../regulation/refresh.ts";
 import { quarterOf, quarterRange } from "../time/club-time.ts";
-import { isStale, refreshProgress } from "./rules.ts";
 import { quarterSubjects } from "./service.ts";
 
 /** How many stale customers an alarm names in its data (the list endpoint has them all). */
 const NAMED = 50;
 
 /**
- * SPEC §7: at a club quarter's end the stale customers raise an alarm to managers,
+ * docs/regulation.md, 第五条 三.2: at a club quarter's end the stale customers raise an alarm to managers,
  * one per rep with stale customers. Runs at the first tick after the quarter ends,
  * once per club and quarter (claimJobRun in the same transaction as the alarms,
  * whose keys are idempotent too), judging the quarter by the refreshes made in it.

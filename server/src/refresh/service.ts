@@ -7,12 +7,12 @@ import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { type OwnedRefreshSubject, REFRESHED_STATUSES, refreshProgress, staleSql } from "../regulation/refresh.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubQuarter, quarterOf, quarterRange } from "../time/club-time.ts";
-import { type OwnedRefreshSubject, refreshProgress } from "./rules.ts";
 
 /**
- * Quarterly refresh (SPEC §7, 动态管理: 每季度至少增补客户资料一次). What counts as a
+ * Quarterly refresh (docs/regulation.md, 第五条 三.2 动态管理: 每季度至少增补客户资料一次). What counts as a
  * refresh is what customers/service.ts stamps `last_refreshed_at` for: creating or
  * importing the record, a real edit, or "reviewed, unchanged". Each leaves a
  * customer_changes row, so a past quarter is judged by the rows inside it rather
@@ -50,7 +50,7 @@ export async function quarterSubjects(tx: Tx, quarter: ClubQuarter, tz: string, 
     .from(customers)
     .where(
       and(
-        inArray(customers.status, ["prospect", "active"]),
+        inArray(customers.status, [...REFRESHED_STATUSES]),
         lt(customers.createdAt, end),
         ownerId ? eq(customers.ownerId, ownerId) : undefined,
       ),
@@ -119,17 +119,14 @@ export async function staleCustomers(ctx: ServiceContext, q: { ownerId?: string 
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const { tz, quarter } = await quarterContext(tx, ctx, undefined);
     const byOwner = await repCondition(tx, ctx, q.ownerId, customers.ownerId);
-    const { start } = quarterRange(quarter, tz);
-    // Same as isStale for the current quarter: in scope, created before it, not refreshed since it began.
+    // isStale for the current quarter, in SQL (regulation/refresh.ts)
     const rows = await tx
       .select({ c: customers, ownerName: users.name })
       .from(customers)
       .innerJoin(users, eq(users.id, customers.ownerId))
       .where(
         and(
-          inArray(customers.status, ["prospect", "active"]),
-          lt(customers.createdAt, start),
-          lt(customers.lastRefreshedAt, start),
+          staleSql(customers.status, customers.createdAt, customers.lastRefreshedAt, quarter, tz),
           byOwner,
           after ? sql`(${customers.lastRefreshedAt}, ${customers.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
         ),

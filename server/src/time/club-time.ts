@@ -1,4 +1,4 @@
-import { TZDate } from "@date-fns/tz";
+import { TZDate, tzOffset } from "@date-fns/tz";
 import { z } from "zod";
 import { coded } from "../http/field-codes.ts";
 
@@ -214,6 +214,35 @@ export function yearRange(year: ClubYear, tz: string): Range {
 export function isWithin(instant: Date, range: Range): boolean {
   const t = instant.getTime();
   return t >= range.start.getTime() && t < range.end.getTime();
+}
+
+function offsetMs(instant: Date, tz: string): number {
+  const minutes = tzOffset(tz, instant);
+  if (Number.isNaN(minutes)) throw new RangeError(`bad instant or timezone: ${tz}`);
+  return minutes * 60_000;
+}
+
+/**
+ * The instant of a club wall-clock time, given as ms since 1970 read as if UTC. A
+ * time that does not exist (skipped by a DST change) takes the offset in force
+ * before the change, and one that happens twice the offset after it — what
+ * PostgreSQL's `timestamp at time zone tz` answers, so SQL and this agree.
+ */
+function fromWallClock(wall: number, tz: string): Date {
+  const before = offsetMs(new Date(wall - DAY_MS), tz);
+  const after = offsetMs(new Date(wall + DAY_MS), tz);
+  const fits = (offset: number) => offsetMs(new Date(wall - offset), tz) === offset;
+  if (fits(after)) return new Date(wall - after);
+  return new Date(wall - before);
+}
+
+/**
+ * The same club wall-clock time `days` calendar days after `instant`, in the club's
+ * zone: a DST change in between moves the answer by no hour (SQL:
+ * `((t at time zone tz) + make_interval(days => n)) at time zone tz`).
+ */
+export function addClubDays(instant: Date, days: number, tz: string): Date {
+  return fromWallClock(instant.getTime() + offsetMs(instant, tz) + days * DAY_MS, tz);
 }
 
 /** Share of the month's real duration (DST-aware) elapsed at `instant`, clamped to 0..1. */

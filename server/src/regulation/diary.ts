@@ -1,8 +1,8 @@
-import { type ContactChannel, type ContactTarget, isInPerson } from "../contacts/rules.ts";
-import { addDays, atClubTime, type ClubDay, dayOf } from "../time/club-time.ts";
+import { type ClubDay, dayOf } from "../time/club-time.ts";
+import { type ContactChannel, type ContactTarget, isInPerson } from "./contacts.ts";
 
 /**
- * The work diary's derived figures (SPEC §6, 第四条 1 业务发展工作日志): computed
+ * The work diary's derived figures (docs/regulation.md, 第四条 1 业务发展工作日志): computed
  * from the ledger, never typed by hand (第六条: 严格统计数字、不得弄虚作假).
  */
 
@@ -70,18 +70,4 @@ export function diaryFigures(input: DiaryInput): DiaryFigures {
     revenueCreditedFen: input.revenue.filter((r) => onDay(r.occurredAt)).reduce((sum, r) => sum + r.amountFen, 0),
     prospectsWorkedOn: new Set(contacts.filter((c) => c.target === "prospect").map((c) => c.customerId)).size,
   };
-}
-
-// SPEC §6: a diary not submitted by 10:00 the next club day shows as late.
-export const DIARY_DEADLINE_HOUR = 10;
-
-/** 10:00 club time on the day after `day`. */
-export function diaryDeadline(day: ClubDay, tz: string): Date {
-  return atClubTime(addDays(day, 1), DIARY_DEADLINE_HOUR, 0, tz);
-}
-
-/** Late when submitted after the deadline, or still unsubmitted after it; 10:00:00 sharp is on time. */
-export function isLate(day: ClubDay, submittedAt: Date | null, now: Date, tz: string): boolean {
-  const deadline = diaryDeadline(day, tz).getTime();
-  return (submittedAt?.getTime() ?? now.getTime()) > deadline;
 }

@@ -1,5 +1,8 @@
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import type { CustomerStatus } from "./contacts.ts";
+
 /**
- * Tiers and customer analysis (SPEC §4, 第五条 三.3). Pure: the service sums the
+ * Tiers and customer analysis (docs/regulation.md, 第五条 三.3). Pure: the service sums the
  * ledger per customer and month, these rules rank and share it. Money is fen.
  */
 
@@ -12,13 +15,35 @@ export interface TierThresholds {
   B: number;
 }
 
-// 第五条 三.3③ gives A 1万以上, B 0.7万, C 0.5万以下; B starts at 5,000 so no spend falls between tiers (SPEC §4).
+// 第五条 三.3③ gives A 1万以上, B 0.7万, C 0.5万以下; B starts at 5,000 so no spend falls between tiers (docs/regulation.md).
 export const DEFAULT_TIER_THRESHOLDS: TierThresholds = { A: 1_000_000, B: 500_000 };
 
 export function tierFor(spendFen: number, thresholds: TierThresholds): Tier {
   if (spendFen >= thresholds.A) return "A";
   if (spendFen >= thresholds.B) return "B";
   return "C";
+}
+
+/** Only active and churned customers have a tier; a prospect (or a dropped one) has none. */
+export const TIERED_STATUSES: readonly CustomerStatus[] = ["active", "churned"];
+
+/** A customer's tier for a month's spend: null for a status without one. */
+export function customerTier(status: CustomerStatus, spendFen: number, thresholds: TierThresholds): Tier | null {
+  return TIERED_STATUSES.includes(status) ? tierFor(spendFen, thresholds) : null;
+}
+
+/** `customerTier` in SQL, over the customer's `status` and a bigint expression of the month's spend in fen. */
+export function customerTierSql(status: SQLWrapper, spendFen: SQLWrapper, thresholds: TierThresholds): SQL<Tier | null> {
+  const tiered = sql.join(
+    TIERED_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  return sql<Tier | null>`(case when ${status} in (${tiered}) then ${tierSql(spendFen, thresholds)} end)`;
+}
+
+/** `tierFor` in SQL: `spendFen` is a bigint expression of the month's spend in fen. */
+export function tierSql(spendFen: SQLWrapper, thresholds: TierThresholds): SQL<Tier> {
+  return sql<Tier>`(case when ${spendFen} >= ${thresholds.A}::bigint then 'A' when ${spendFen} >= ${thresholds.B}::bigint then 'B' else 'C' end)`;
 }
 
 function shareOf(partFen: number, totalFen: number): number {
@@ -137,6 +162,9 @@ export function shareAnalysis(customers: readonly ExpectedSpend[], clubTotalFen:
 }
 
 // ── business mix ─────────────────────────────────────────────────────────────
+
+/** A new club's business lines (settings). */
+export const DEFAULT_BUSINESS_LINES: readonly string[] = ["membership", "catering", "spa", "rooms", "golf", "fitness"];
 
 export interface LineSpend {
   line: string;

@@ -1,9 +1,11 @@
-import type { CustomerStatus } from "../contacts/rules.ts";
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { type ClubQuarter, isWithin, quarterRange } from "../time/club-time.ts";
+import type { CustomerStatus } from "./contacts.ts";
 
 /**
- * Quarterly refresh (SPEC §7, 第五条 三.2 动态管理: 每季度至少增补客户资料一次).
- * Pure: the service reads when each customer was last refreshed.
+ * Quarterly refresh (docs/regulation.md, 第五条 三.2 动态管理: 每季度至少增补客户资料一次).
+ * Pure: the service reads when each customer was last refreshed; `staleSql` is the
+ * form the customer lists compute the flag with.
  */
 
 export interface RefreshSubject {
@@ -18,8 +20,10 @@ export interface RefreshSubject {
 }
 
 /** Only prospects and active customers must be kept fresh; churned and dropped ones are out of scope. */
+export const REFRESHED_STATUSES: readonly CustomerStatus[] = ["prospect", "active"];
+
 export function needsRefresh(status: CustomerStatus): boolean {
-  return status === "prospect" || status === "active";
+  return REFRESHED_STATUSES.includes(status);
 }
 
 /** Whether the customer is due in this quarter at all: in scope, and created before the quarter ended. */
@@ -37,6 +41,27 @@ export function isStale(customer: RefreshSubject, quarter: ClubQuarter, tz: stri
   const range = quarterRange(quarter, tz);
   if (isWithin(customer.createdAt, range)) return false;
   return customer.lastRefreshedAt === null || !isWithin(customer.lastRefreshedAt, range);
+}
+
+/**
+ * `isStale` for the current quarter in SQL, over the customer's `status`, `createdAt`
+ * and `lastRefreshedAt` columns: in scope, created before the quarter began, and last
+ * refreshed before it began (a last refresh is never after now, so "not within the
+ * current quarter" is "before it").
+ */
+export function staleSql(
+  status: SQLWrapper,
+  createdAt: SQLWrapper,
+  lastRefreshedAt: SQLWrapper,
+  quarter: ClubQuarter,
+  tz: string,
+): SQL<boolean> {
+  const statuses = sql.join(
+    REFRESHED_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  const start = quarterRange(quarter, tz).start.toISOString();
+  return sql<boolean>`(${status} in (${statuses}) and ${createdAt} < ${start}::timestamptz and ${lastRefreshedAt} < ${start}::timestamptz)`;
 }
 
 export interface OwnedRefreshSubject extends RefreshSubject {

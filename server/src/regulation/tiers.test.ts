@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { businessMix, type CustomerSpend, DEFAULT_TIER_THRESHOLDS, shareAnalysis, tierAnalysis, tierFor } from "./rules.ts";
+import { businessMix, type CustomerSpend, customerTier, DEFAULT_TIER_THRESHOLDS, shareAnalysis, tierAnalysis, tierFor } from "./tiers.ts";
 
 const yuan = (y: number) => Math.round(y * 100);
 
@@ -184,5 +184,16 @@ describe("businessMix", () => {
     const mix = businessMix([], club);
     expect(mix.unused).toEqual(club);
     expect(mix.lines.every((l) => l.share === 0)).toBe(true);
+  });
+});
+
+describe("customerTier", () => {
+  it.each([
+    ["active", 1_000_000, "A"],
+    ["churned", 499_999, "C"],
+    ["prospect", 1_000_000, null],
+    ["dropped", 1_000_000, null],
+  ] as const)("%s with %i fen → %s", (status, fen, tier) => {
+    expect(customerTier(status, fen, DEFAULT_TIER_THRESHOLDS)).toBe(tier);
   });
 });

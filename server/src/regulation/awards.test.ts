@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AwardCandidate, rankAwards, reachedTargetAt } from "./rules.ts";
+import { type AwardCandidate, rankAwards, reachedTargetAt } from "./awards.ts";
 
 const at = (iso: string) => new Date(iso);
 const rep = (

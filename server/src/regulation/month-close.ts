@@ -1,63 +1,12 @@
-import type { CustomerStatus } from "../contacts/rules.ts";
 import { type ClubMonth, monthRange, monthsEnding, nextMonth } from "../time/club-time.ts";
+import type { CustomerStatus } from "./contacts.ts";
+import { formatPercent } from "./pace.ts";
 
 /**
- * Quotas, pace alarms, the month-close ladder, churn and the year-end flag
- * (SPEC §8, 第六条 2②). Pure: the service sums targets and revenue in fen, these
- * rules judge them. Attainments and rates are fractions (0.79 = 79%).
+ * The month-close ladder, the department bonus suspension and the churn rate
+ * (docs/regulation.md, 第六条 2②⑵). Pure: the service sums targets and revenue in
+ * fen, these rules judge them. Attainments and rates are fractions (0.79 = 79%).
  */
-
-// ── attainment and pace ──────────────────────────────────────────────────────
-
-/** achieved ÷ target; null where there is no target (none set, or 0). */
-export function attainment(achievedFen: number, targetFen: number | null): number | null {
-  if (targetFen === null || targetFen <= 0) return null;
-  return achievedFen / targetFen;
-}
-
-/** Live pace alarm levels: "80" is pace under 80%, and so on; "ok" is on pace. */
-export type PaceLevel = "ok" | "80" | "60" | "20";
-
-export const DEFAULT_ALARM_GRACE_DAYS = 7;
-
-export interface PaceInput {
-  achievedFen: number;
-  targetFen: number | null;
-  /** real time elapsed in the month, 0–1 (club-time `elapsedFractionOfMonth`) */
-  elapsedFraction: number;
-  /** club day of the month, 1–31 */
-  dayOfMonth: number;
-  graceDays: number;
-}
-
-/** pace = achieved ÷ (target × elapsed); null without a target, within the grace days, or before time has run. */
-export function paceLevel(input: PaceInput): PaceLevel | null {
-  const { achievedFen, targetFen, elapsedFraction, dayOfMonth, graceDays } = input;
-  // no alarm until the grace days have passed: with default 7, the first alarm can come on day 8
-  if (targetFen === null || targetFen <= 0 || dayOfMonth <= graceDays || elapsedFraction <= 0) return null;
-  const pace = achievedFen / (targetFen * elapsedFraction);
-  if (pace < 0.2) return "20";
-  if (pace < 0.6) return "60";
-  if (pace < 0.8) return "80";
-  return "ok";
-}
-
-const SEVERITY: Record<PaceLevel, number> = { ok: 0, "80": 1, "60": 2, "20": 3 };
-
-function severity(level: PaceLevel | null): number {
-  return level === null ? 0 : SEVERITY[level];
-}
-
-/**
- * Raise when the level gets worse, clear when it gets better (SPEC §8). A partial
- * recovery (60 → 80) is a "clear": the stored alarm closes and the rep's current
- * level becomes `next`; no new alarm is raised for a level that is improving.
- * No level (no target, grace days) counts as on pace.
- */
-export function alarmTransition(prev: PaceLevel | null, next: PaceLevel | null): "raise" | "clear" | "none" {
-  const d = severity(next) - severity(prev);
-  return d > 0 ? "raise" : d < 0 ? "clear" : "none";
-}
 
 // ── month close (第六条 2②⑵) ─────────────────────────────────────────────────
 
@@ -86,12 +35,6 @@ export interface MonthVerdict {
   outcome: Outcome;
   /** every rule that fired, removal rules first */
   reasons: CloseReason[];
-}
-
-/** Percent for people: floored to one decimal so 79.99% never reads as 80%. */
-export function formatPercent(fraction: number): string {
-  const tenths = Math.floor(fraction * 1000 + 1e-9);
-  return `${tenths / 10}%`;
 }
 
 type ClosedMonth = MonthRecord & { attainment: number };
@@ -129,7 +72,7 @@ function churnRule(rule: CloseRule, sev: CloseReason["severity"], month: ClubMon
 }
 
 /**
- * The ladder for one closed month M, in order of severity (SPEC §8):
+ * The ladder for one closed month M, in order of severity (docs/regulation.md, 第六条 2②⑵):
  * removal — M < 20%, the last six closed months each < 60%, or churn > 20%;
  * warning — the last three closed months each < 80%, or churn > 5%.
  * Months without a target are not closed months for the rep: they break no run
@@ -269,7 +212,7 @@ export interface ChurnRate {
 }
 
 /**
- * SPEC §8: group customers of the rep that turned `churned` in the 12 months
+ * docs/regulation.md, 第六条 2②⑵: group customers of the rep that turned `churned` in the 12 months
  * ending with M ÷ all customers of the rep that were `active` at any time in those
  * months; 0 with none. The caller passes the rep's customers. A customer that
  * churned in the window was active until that instant, so it is in the base even
@@ -301,21 +244,4 @@ export function churnRate(customers: readonly CustomerStatusHistory[], month: Cl
     if (churnedInWindow && c.kind === "group") churned++;
   }
   return { churned, base, rate: base > 0 ? churned / base : 0 };
-}
-
-// ── year end (第六条 2②⑴) ────────────────────────────────────────────────────
-
-export interface YearEnd {
-  attainment: number | null;
-  /** annual attainment under 80% forfeits the reserved monthly bonus; no target, no forfeit */
-  forfeitsReservedBonus: boolean;
-}
-
-/** A year's target is the sum of its months' targets. */
-export function yearEnd(achievedFen: number, monthlyTargetsFen: readonly number[]): YearEnd {
-  const a = attainment(
-    achievedFen,
-    monthlyTargetsFen.reduce((s, t) => s + t, 0),
-  );
-  return { attainment: a, forfeitsReservedBonus: a !== null && a < 0.8 };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isStale, type OwnedRefreshSubject, type RefreshSubject, refreshProgress } from "./rules.ts";
+import { isStale, type OwnedRefreshSubject, type RefreshSubject, refreshProgress } from "./refresh.ts";
 
 const SH = "Asia/Shanghai";
 const at = (iso: string) => new Date(iso);

@@ -1,5 +1,5 @@
 /**
- * Year-end awards (SPEC §8, 第六条 2②⑴): 销售冠军、亚军、季军 among reps who
+ * Year-end awards (docs/regulation.md, 第六条 2①): 销售冠军、亚军、季军 among reps who
  * completed their annual target. Pure: the service sums the year per rep.
  */
 
