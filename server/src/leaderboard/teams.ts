@@ -1,8 +1,8 @@
 import { type Tx, teams } from "@clubhouse/db";
 import { asc } from "drizzle-orm";
 import { toFen, toYuan } from "../money.ts";
-import { attainment } from "../quotas/rules.ts";
 import { compareTeamRows } from "../realtime/board-delta.ts";
+import { attainment } from "../regulation/pace.ts";
 import type { BoardRow } from "./service.ts";
 
 /**
