@@ -49,7 +49,10 @@ describe("a lead edits their team's customers", () => {
     const mine = await call(t.url, "GET", `/analysis/mix?month=${month}&customerId=${c.customerOf.rep1.id}`, { token: c.leadA.token });
     expect(mine.status).toBe(200);
     expect(mine.body.customerId).toBe(c.customerOf.rep1.id);
-    expectErrorShape(await call(t.url, "GET", `/analysis/mix?month=${month}&customerId=${c.customerOf.rep3.id}`, { token: c.leadA.token }), 404);
+    expectErrorShape(
+      await call(t.url, "GET", `/analysis/mix?month=${month}&customerId=${c.customerOf.rep3.id}`, { token: c.leadA.token }),
+      404,
+    );
     expectErrorShape(await call(t.url, "GET", `/analysis/mix?month=${month}`, { token: c.leadA.token }), 403);
   });
 
