@@ -1,18 +1,6 @@
-import { intervalDays, requiredVisits } from "../regulation/cadence.ts";
-import { DEFAULT_CADENCE } from "../regulation/cadence.ts";
+import { DEFAULT_CADENCE, intervalDays, requiredVisits } from "../regulation/cadence.ts";
 import { DEFAULT_TIER_THRESHOLDS } from "../regulation/tiers.ts";
-import {
-  type ClubDay,
-  type ClubMonth,
-  addDays,
-  addMonths,
-  atClubTime,
-  dayOf,
-  daysInMonth,
-  monthOf,
-  nextMonth,
-  yearOf,
-} from "../time/club-time.ts";
+import { addDays, addMonths, atClubTime, type ClubDay, type ClubMonth, daysInMonth, nextMonth, yearOf } from "../time/club-time.ts";
 
 /**
  * The demo club's year, planned in memory before anything is written: who the reps
@@ -144,9 +132,10 @@ export const CAST: CastMember[] = [
 
 // ── names ────────────────────────────────────────────────────────────────────
 
-const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪廖石金贾夏韦付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严欧莫孔向常汤".split(
-  "",
-);
+const SURNAMES =
+  "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪廖石金贾夏韦付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严欧莫孔向常汤".split(
+    "",
+  );
 const GIVEN = [
   "建国",
   "志强",
@@ -371,9 +360,21 @@ const LINES = {
   individual: ["catering", "spa", "fitness", "golf", "spa"],
 };
 
+/**
+ * The club's zone keeps UTC+8 all year (no daylight saving), so the plan's tens of
+ * thousands of instants are placed by a fixed offset; checked against the product's
+ * own zone arithmetic when the module loads.
+ */
+const OFFSET_MS = 8 * 3600_000;
+for (const day of ["2025-01-01", "2025-07-01"]) {
+  if (atClubTime(day, 0, 0, DEMO_TZ).getTime() !== Date.parse(`${day}T00:00:00Z`) - OFFSET_MS) throw new Error(`${DEMO_TZ} is not UTC+8`);
+}
+const clubDay = (t: Date): ClubDay => new Date(t.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+const clubMonth = (t: Date): ClubMonth => clubDay(t).slice(0, 7);
+const clubTime = (day: ClubDay, minutes: number) => new Date(Date.parse(`${day}T00:00:00Z`) - OFFSET_MS + minutes * 60_000);
+
 function atDay(day: ClubDay, r: Rand, fromHour: number, toHour: number) {
-  const minutes = Math.floor(between(r, fromHour * 60, toHour * 60));
-  return atClubTime(day, Math.floor(minutes / 60), minutes % 60, DEMO_TZ);
+  return clubTime(day, Math.floor(between(r, fromHour * 60, toHour * 60)));
 }
 
 function monthDay(month: ClubMonth, d: number): ClubDay {
@@ -386,12 +387,12 @@ function isSunday(day: ClubDay) {
 
 export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
   const r = mulberry32(seed);
-  const today = dayOf(now, DEMO_TZ);
-  const month = monthOf(now, DEMO_TZ);
+  const today = clubDay(now);
+  const month = clubMonth(now);
   const firstMonth = `${Number(yearOf(now, DEMO_TZ)) - 1}-01`;
   const months: ClubMonth[] = [];
   for (let m = firstMonth; m <= month; m = nextMonth(m)) months.push(m);
-  const start = atClubTime(`${firstMonth}-01`, 0, 0, DEMO_TZ);
+  const start = clubTime(`${firstMonth}-01`, 0);
   const since = new Date(start.getTime() - 120 * DAY_MS);
   const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
 
@@ -418,7 +419,17 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
     const x = r();
     // groups never churn here: group churn over 5% is a close rule of its own (docs/demo.md)
     const status: PlanStatus =
-      x < 0.6 ? "active" : x < 0.7 ? "active" : x < 0.87 ? "prospect" : x < 0.94 && kind === "individual" ? "churned" : x < 0.94 ? "active" : "dropped";
+      x < 0.6
+        ? "active"
+        : x < 0.7
+          ? "active"
+          : x < 0.87
+            ? "prospect"
+            : x < 0.94 && kind === "individual"
+              ? "churned"
+              : x < 0.94
+                ? "active"
+                : "dropped";
     const newInWindow = x >= 0.6 && x < 0.7;
     let createdAt: Date;
     let activeSince: Date | null = null;
@@ -460,20 +471,29 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
         : tier === "B"
           ? Math.round(between(r, 1.15, 1.75) * DEFAULT_TIER_THRESHOLDS.B)
           : Math.round(between(r, 0.12, 0.75) * DEFAULT_TIER_THRESHOLDS.B);
-    // most refreshed this quarter; the overdue rep's and a few others' not (the stale list)
-    const stale = CAST[owner]!.case === "overdue" ? r() < 0.5 : r() < 0.08;
-    const lastRefreshedAt = stale ? ago(int(r, 100, 200)) : ago(int(r, 1, 45));
-    const phone = kind === "group" ? `021-${int(r, 5000, 6999)}${int(r, 1000, 9999)}` : `13${int(r, 5, 9)}${int(r, 1000, 9999)}${int(r, 1000, 9999)}`;
+    const phone =
+      kind === "group" ? `021-${int(r, 5000, 6999)}${int(r, 1000, 9999)}` : `13${int(r, 5, 9)}${int(r, 1000, 9999)}${int(r, 1000, 9999)}`;
     const profile: Record<string, unknown> =
       kind === "group"
         ? {
             phone,
             address: `上海市${pick(r, DISTRICTS)}${int(r, 10, 1500)}号`,
-            contacts: [{ name: `${pick(r, SURNAMES)}${pick(r, GIVEN)}`, title: pick(r, TITLES), phone: `139${int(r, 1000, 9999)}${int(r, 1000, 9999)}` }],
+            contacts: [
+              {
+                name: `${pick(r, SURNAMES)}${pick(r, GIVEN)}`,
+                title: pick(r, TITLES),
+                phone: `139${int(r, 1000, 9999)}${int(r, 1000, 9999)}`,
+              },
+            ],
           }
         : { phone };
     const features: Record<string, unknown> =
-      kind === "group" ? { enterpriseNature: pick(r, ["民营", "国有", "外资", "合资"]), size: pick(r, ["50人以下", "50-200人", "200-1000人", "1000人以上"]) } : {};
+      kind === "group"
+        ? {
+            enterpriseNature: pick(r, ["民营", "国有", "外资", "合资"]),
+            size: pick(r, ["50人以下", "50-200人", "200-1000人", "1000人以上"]),
+          }
+        : {};
     customers.push({
       n,
       name,
@@ -485,11 +505,23 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
       endedAt,
       tier,
       levelFen,
-      lastRefreshedAt: lastRefreshedAt < createdAt ? createdAt : lastRefreshedAt,
+      lastRefreshedAt: createdAt,
       profile,
       features,
       cardsHeld: [],
     });
+  }
+  // The books: customers who buy are dealt by spend, biggest first, the three leading
+  // reps taking two of every eleven (so last year's podium is theirs, in cast order);
+  // prospects and dropped ones stay with whoever found them.
+  const DEAL = [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2];
+  const buyers = customers.filter((c) => c.tier !== null).sort((a, b) => b.levelFen - a.levelFen || a.n - b.n);
+  for (const [i, c] of buyers.entries()) c.owner = DEAL[i % DEAL.length]!;
+  for (const c of customers) {
+    // most refreshed this quarter; the overdue rep's and a few others' not (the stale list)
+    const stale = CAST[c.owner]!.case === "overdue" ? r() < 0.5 : r() < 0.08;
+    const at = stale ? ago(int(r, 100, 200)) : ago(int(r, 1, 45));
+    c.lastRefreshedAt = new Date(Math.max(at.getTime(), c.createdAt.getTime()));
   }
   // the club started before its first customer
   for (const c of customers) if (c.activeSince && c.activeSince < since) c.activeSince = new Date(since.getTime() + DAY_MS);
@@ -508,7 +540,7 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
         amountFen: CARD_TYPES[type]!.listPriceFen,
         line: "membership",
         at: c.activeSince,
-        month: monthOf(c.activeSince, DEMO_TZ),
+        month: clubMonth(c.activeSince),
         card: { type, newCardCustomer: true },
       });
       c.cardsHeld.push(CARD_TYPES[type]!.name);
@@ -522,13 +554,29 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
         const day = monthDay(m, int(r, 1, days));
         const at = atDay(day, r, 10, 21);
         if (skip || at >= now || !isOn(c, at)) continue;
-        entries.push({ customer: c.n, rep: c.owner, amountFen: Math.max(100, Math.round(total / k / 100) * 100), line: pick(r, LINES[c.kind]), at, month: m });
+        entries.push({
+          customer: c.n,
+          rep: c.owner,
+          amountFen: Math.max(100, Math.round(total / k / 100) * 100),
+          line: pick(r, LINES[c.kind]),
+          at,
+          month: m,
+        });
       }
     }
     // a renewal for some long-standing customers
     if (c.activeSince < start && r() < 0.15) {
       const at = atDay(addDays(today, -int(r, 10, 300)), r, 10, 18);
-      if (isOn(c, at)) entries.push({ customer: c.n, rep: c.owner, amountFen: CARD_TYPES[0]!.listPriceFen, line: "membership", at, month: monthOf(at, DEMO_TZ), card: { type: 0, newCardCustomer: false } });
+      if (isOn(c, at))
+        entries.push({
+          customer: c.n,
+          rep: c.owner,
+          amountFen: CARD_TYPES[0]!.listPriceFen,
+          line: "membership",
+          at,
+          month: clubMonth(at),
+          card: { type: 0, newCardCustomer: false },
+        });
     }
   }
   entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.customer - b.customer);
@@ -570,19 +618,28 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
       if (day > today) break;
       const at = atDay(isSunday(day) ? addDays(day, 1) : day, r, 9, 18);
       if (at >= now) break;
-      if (isOn(c, at)) contacts.push({ customer: c.n, rep: c.owner, channel: r() < 0.75 ? "visit" : "demo", target: "existing", outcome: pick(r, ["interested", "none", "interested"]), at });
+      if (isOn(c, at))
+        contacts.push({
+          customer: c.n,
+          rep: c.owner,
+          channel: r() < 0.75 ? "visit" : "demo",
+          target: "existing",
+          outcome: pick(r, ["interested", "none", "interested"]),
+          at,
+        });
       day = addDays(day, Math.max(3, Math.round(interval * between(r, ...cast.visitSpacing))));
     }
   }
   // prospect contacts per rep and month: enough for 1:3 (or not, for the rep behind)
   const byRepMonth = new Map<string, number>();
   for (const x of contacts) {
-    const k = `${x.rep}:${monthOf(x.at, DEMO_TZ)}`;
+    const k = `${x.rep}:${clubMonth(x.at)}`;
     byRepMonth.set(k, (byRepMonth.get(k) ?? 0) + 1);
   }
+  const ownedBy = CAST.map((_, rep) => customers.filter((c) => c.owner === rep));
   for (let rep = 0; rep < CAST.length; rep++) {
     const cast = CAST[rep]!;
-    for (let m = monthOf(atClubTime(contactStart, 12, 0, DEMO_TZ), DEMO_TZ); m <= month; m = nextMonth(m)) {
+    for (let m = clubMonth(clubTime(contactStart, 720)); m <= month; m = nextMonth(m)) {
       const existing = byRepMonth.get(`${rep}:${m}`) ?? 0;
       const wanted = Math.ceil((existing / 3) * cast.prospectFactor);
       const lastDay = m === month ? Number(today.slice(8)) : daysInMonth(m);
@@ -591,12 +648,19 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
         if (day < contactStart) continue;
         const at = atDay(day, r, 9, 18);
         if (at >= now) continue;
-        const open = customers.filter(
-          (c) => c.owner === rep && c.createdAt <= at && !isOn(c, at) && (c.activeSince === null || c.activeSince > at) && (c.endedAt === null || at < c.endedAt),
+        const open = ownedBy[rep]!.filter(
+          (c) => c.createdAt <= at && (c.activeSince === null || c.activeSince > at) && (c.endedAt === null || at < c.endedAt),
         );
         if (open.length === 0) continue;
         const c = pick(r, open);
-        contacts.push({ customer: c.n, rep, channel: r() < 0.6 ? "visit" : "demo", target: "prospect", outcome: pick(r, ["interested", "none", "declined"]), at });
+        contacts.push({
+          customer: c.n,
+          rep,
+          channel: r() < 0.6 ? "visit" : "demo",
+          target: "prospect",
+          outcome: pick(r, ["interested", "none", "declined"]),
+          at,
+        });
       }
     }
   }
@@ -608,13 +672,27 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
       if (at >= now || isSunday(day)) continue;
       const c = pick(r, mine);
       if (c.createdAt > at || (c.endedAt && at >= c.endedAt)) continue;
-      contacts.push({ customer: c.n, rep, channel: r() < 0.85 ? "phone" : "letter", target: isOn(c, at) ? "existing" : "prospect", outcome: "none", at });
+      contacts.push({
+        customer: c.n,
+        rep,
+        channel: r() < 0.85 ? "phone" : "letter",
+        target: isOn(c, at) ? "existing" : "prospect",
+        outcome: "none",
+        at,
+      });
     }
   }
   // the card sale's day: the sale itself was signed in person
   for (const e of entries) {
-    if (!e.card?.newCardCustomer || e.at < atClubTime(contactStart, 0, 0, DEMO_TZ)) continue;
-    contacts.push({ customer: e.customer, rep: e.rep, channel: "visit", target: "prospect", outcome: "signed", at: new Date(e.at.getTime() - 3600_000) });
+    if (!e.card?.newCardCustomer || e.at < clubTime(contactStart, 0)) continue;
+    contacts.push({
+      customer: e.customer,
+      rep: e.rep,
+      channel: "visit",
+      target: "prospect",
+      outcome: "signed",
+      at: new Date(e.at.getTime() - 3600_000),
+    });
   }
   contacts.sort((a, b) => a.at.getTime() - b.at.getTime() || a.customer - b.customer);
 
@@ -622,7 +700,12 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
   const active = customers.filter((c) => c.status === "active");
   const complaints: PlannedComplaint[] = COMPLAINTS.map((summary, i) => {
     const c = active[(i * 17) % active.length]!;
-    const openedAt = i === 0 ? new Date(now.getTime() - 74 * 3600_000) : i === 1 ? new Date(now.getTime() - 5 * 3600_000) : atDay(addDays(today, -int(r, 7, 330)), r, 10, 20);
+    const openedAt =
+      i === 0
+        ? new Date(now.getTime() - 74 * 3600_000)
+        : i === 1
+          ? new Date(now.getTime() - 5 * 3600_000)
+          : atDay(addDays(today, -int(r, 7, 330)), r, 10, 20);
     const resolvedAt = i <= 1 ? null : new Date(openedAt.getTime() + (i === 2 ? 60 : int(r, 2, 40)) * 3600_000);
     return { customer: c.n, channel: pick(r, ["电话", "前台", "微信", "邮件"]), summary, openedAt, resolvedAt };
   });
@@ -657,7 +740,13 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
       if (isSunday(day) || mine.length === 0) continue;
       for (let i = 0; i < 2; i++) {
         const c = pick(r, mine);
-        plans.push({ rep, customer: c.n, day, channel: c.status === "prospect" ? "demo" : pick(r, ["visit", "visit", "phone"] as const), note: i === 0 ? "季度回访" : null });
+        plans.push({
+          rep,
+          customer: c.n,
+          day,
+          channel: c.status === "prospect" ? "demo" : pick(r, ["visit", "visit", "phone"] as const),
+          note: i === 0 ? "季度回访" : null,
+        });
       }
     }
   }

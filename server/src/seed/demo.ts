@@ -9,6 +9,7 @@ import {
   customerOwners,
   customerStatusHistory,
   customers,
+  diaries,
   type Tx,
   targets,
   tenants,
@@ -24,11 +25,11 @@ import { createClub } from "../auth/service.ts";
 import { FixedClock } from "../clock.ts";
 import { complaintAlarms, freezeTiers } from "../customers/jobs.ts";
 import type { Actor, Deps, ServiceContext } from "../deps.ts";
-import { commentDiary, submitDiary, writeDiary } from "../diary/service.ts";
+import { commentDiary, submitDiary } from "../diary/service.ts";
 import { closeMonths } from "../quotas/close.ts";
 import { evaluatePace } from "../quotas/pace.ts";
 import { appendLedger, type NewEntry } from "../revenue/ledger.ts";
-import { addMonths, atClubTime, dayOf, monthOf, monthRange, nextMonth } from "../time/club-time.ts";
+import { addMonths, atClubTime, monthRange, nextMonth } from "../time/club-time.ts";
 import { CARD_TYPES, CAST, DEMO_TZ, type DemoPlan, type PlannedEntry, planDemo } from "./demo-plan.ts";
 
 /** Sign-in details of the demo club, also printed in the README and docs/demo.md. */
@@ -63,7 +64,15 @@ export async function seedDemoClub(deps: Deps) {
   });
   if (existing.length > 0) return;
   const t0 = performance.now();
+  const phases: Record<string, number> = {};
+  let last = t0;
+  const mark = (name: string) => {
+    const t = performance.now();
+    phases[name] = Math.round(t - last);
+    last = t;
+  };
   const plan = planDemo(deps.clock.now());
+  mark("plan");
   const at = (t: Date) => ({ ...deps, clock: new FixedClock(t) });
   const { tenant } = await createClub(at(plan.since), {
     club: { name: "Demo Club 示范俱乐部", slug: DEMO.club, timezone: DEMO_TZ },
@@ -71,6 +80,7 @@ export async function seedDemoClub(deps: Deps) {
   });
   const tenantId = tenant.id;
   const ids = await writeFoundation(deps, tenantId, plan);
+  mark("foundation");
   const manager: Actor = { kind: "user", id: ids.manager, role: "manager" };
   const ctxAt = (t: Date, actor: Actor = { kind: "system" }): ServiceContext => ({ deps: at(t), tenantId, actor });
   const club = { id: tenantId, timezone: DEMO_TZ };
@@ -113,16 +123,17 @@ export async function seedDemoClub(deps: Deps) {
   await appendUntil(new Date(now.getTime() + 1));
   await evaluatePace(ctxAt(now));
   await complaintAlarms.run(ctxAt(now), club);
+  mark("year");
 
   // Diaries, written and submitted by each rep when they did; a manager comments on some.
   for (const d of plan.diaries) {
     const rep: Actor = { kind: "user", id: ids.reps[d.rep]!, role: "rep" };
-    const written = clamp(atClubTime(d.day, 17, 30 + (d.rep % 20), DEMO_TZ));
-    await writeDiary(ctxAt(written, rep), d.day, d.text);
     if (d.submittedAt) await submitDiary(ctxAt(d.submittedAt, rep), d.day);
-    if (d.comment && d.submittedAt) await commentDiary(ctxAt(clamp(new Date(d.submittedAt.getTime() + 14 * 3600_000)), manager), d.day, ids.reps[d.rep]!, d.comment);
+    if (d.comment && d.submittedAt)
+      await commentDiary(ctxAt(clamp(new Date(d.submittedAt.getTime() + 14 * 3600_000)), manager), d.day, ids.reps[d.rep]!, d.comment);
   }
-  deps.logger.info({ club: DEMO.club, ms: Math.round(performance.now() - t0) }, "demo club created");
+  mark("diaries");
+  deps.logger.info({ club: DEMO.club, ms: Math.round(performance.now() - t0), phases }, "demo club created");
 }
 
 interface DemoIds {
@@ -134,10 +145,7 @@ interface DemoIds {
 
 /** People, card types, customers, contacts and their counters, targets, complaints and plans: one transaction. */
 async function writeFoundation(deps: Deps, tenantId: string, plan: DemoPlan): Promise<DemoIds> {
-  const people = [
-    { ...DEMO.manager, role: "manager" as const },
-    ...DEMO.reps.map((r) => ({ ...r, role: "rep" as const })),
-  ];
+  const people = [{ ...DEMO.manager, role: "manager" as const }, ...DEMO.reps.map((r) => ({ ...r, role: "rep" as const }))];
   const hashed = await Promise.all(people.map((p) => hashPassword(p.password)));
   const userIds = people.map(() => randomUUID());
   const ids: DemoIds = {
@@ -183,13 +191,16 @@ async function writeFoundation(deps: Deps, tenantId: string, plan: DemoPlan): Pr
       ),
     );
     await insertChunks(plan.customers, (chunk) =>
-      tx.insert(customerOwners).values(chunk.map((c) => ({ tenantId, customerId: ids.customers[c.n]!, fromAt: new Date(0), ownerId: owner(c.n) }))),
+      tx
+        .insert(customerOwners)
+        .values(chunk.map((c) => ({ tenantId, customerId: ids.customers[c.n]!, fromAt: new Date(0), ownerId: owner(c.n) }))),
     );
     const history = plan.customers.flatMap((c) => {
       const base = { tenantId, customerId: ids.customers[c.n]!, ownerId: owner(c.n), actorId: owner(c.n) };
       const rows = [{ ...base, fromStatus: null, toStatus: "prospect" as const, at: c.createdAt }];
       if (c.activeSince) rows.push({ ...base, fromStatus: "prospect" as never, toStatus: "active" as never, at: c.activeSince });
-      if (c.endedAt) rows.push({ ...base, fromStatus: (c.activeSince ? "active" : "prospect") as never, toStatus: c.status as never, at: c.endedAt });
+      if (c.endedAt)
+        rows.push({ ...base, fromStatus: (c.activeSince ? "active" : "prospect") as never, toStatus: c.status as never, at: c.endedAt });
       return rows;
     });
     await insertChunks(history, (chunk) => tx.insert(customerStatusHistory).values(chunk));
@@ -217,7 +228,7 @@ async function writeFoundation(deps: Deps, tenantId: string, plan: DemoPlan): Pr
           outcome: c.outcome,
           occurredAt: c.at,
           day: dayString(c.at),
-          month: monthOf(c.at, DEMO_TZ),
+          month: dayString(c.at).slice(0, 7),
           createdAt: c.at,
         })),
       ),
@@ -249,6 +260,16 @@ async function writeFoundation(deps: Deps, tenantId: string, plan: DemoPlan): Pr
         resolution: c.resolvedAt ? "已致电客户致歉并处理完毕" : null,
       })),
     );
+    // the rep's own fields as typed in the evening; submitting (later, once the ledger is written) freezes the figures
+    await tx.insert(diaries).values(
+      plan.diaries.map((d) => ({
+        tenantId,
+        repId: ids.reps[d.rep]!,
+        day: d.day,
+        ...d.text,
+        updatedAt: new Date(Math.min(atClubTime(d.day, 17, 30 + (d.rep % 20), DEMO_TZ).getTime(), plan.now.getTime())),
+      })),
+    );
     await tx.insert(visitPlans).values(
       plan.plans.map((p) => ({
         tenantId,
@@ -257,7 +278,8 @@ async function writeFoundation(deps: Deps, tenantId: string, plan: DemoPlan): Pr
         day: p.day,
         channel: p.channel,
         note: p.note,
-        createdAt: atClubTime(p.day < plan.today ? p.day : plan.today, 8, 30, DEMO_TZ),
+        // made the morning of its day, or this morning for the coming days
+        createdAt: atClubTime([p.day, plan.today].sort()[0]!, 8, 30, DEMO_TZ),
       })),
     );
   });
@@ -326,4 +348,5 @@ async function writeLedger(deps: Deps, tenantId: string, ids: DemoIds, planned: 
   });
 }
 
-const dayString = (t: Date) => dayOf(t, DEMO_TZ);
+/** The club day of an instant (the zone keeps UTC+8 all year: demo-plan.ts checks it). */
+const dayString = (t: Date) => new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
