@@ -512,9 +512,10 @@ export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
     });
   }
   // The books: customers who buy are dealt by spend, biggest first, the three leading
-  // reps taking two of every eleven (so last year's podium is theirs, in cast order);
-  // prospects and dropped ones stay with whoever found them.
-  const DEAL = [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2];
+  // reps taking 5, 4 and 3 of every 22 and the others 2 each (so last year's podium is
+  // theirs, in cast order, whatever the day); prospects and dropped ones stay with
+  // whoever found them.
+  const DEAL = [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 0, 1, 0];
   const buyers = customers.filter((c) => c.tier !== null).sort((a, b) => b.levelFen - a.levelFen || a.n - b.n);
   for (const [i, c] of buyers.entries()) c.owner = DEAL[i % DEAL.length]!;
   for (const c of customers) {

@@ -279,7 +279,7 @@ async function writeFoundation(deps: Deps, tenantId: string, plan: DemoPlan): Pr
         channel: p.channel,
         note: p.note,
         // made the morning of its day, or this morning for the coming days
-        createdAt: atClubTime([p.day, plan.today].sort()[0]!, 8, 30, DEMO_TZ),
+        createdAt: new Date(Math.min(atClubTime([p.day, plan.today].sort()[0]!, 8, 30, DEMO_TZ).getTime(), plan.now.getTime())),
       })),
     );
   });
