@@ -69,8 +69,12 @@ try {
     // a rep's page, from the board: the rep behind pace this month
     await page.locator('[data-testid="board-rep-link"]', { hasText: "吴敏" }).first().click();
     await page.getByTestId("trend-attainment").first().waitFor();
+    await page.getByTestId("rep-diary").first().waitFor();
     await page.waitForTimeout(1200);
     await page.screenshot({ path: `${out}/manager-rep-detail.png` });
+    await page.screenshot({ path: `${out}/manager-rep-detail-full.png`, fullPage: true });
+    await page.goBack();
+    await page.getByTestId("board-row").first().waitFor();
     await page.goto(`${ts.url}/tv`);
     await page.getByTestId("board-row").first().waitFor();
     await page.waitForTimeout(1500);
