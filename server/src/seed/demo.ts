@@ -25,6 +25,7 @@ import { createClub } from "../auth/service.ts";
 import { FixedClock } from "../clock.ts";
 import { complaintAlarms, freezeTiers } from "../customers/jobs.ts";
 import type { Actor, Deps, ServiceContext } from "../deps.ts";
+import { Conflict } from "../http/errors.ts";
 import { commentDiary, submitDiary } from "../diary/service.ts";
 import { closeMonths } from "../quotas/close.ts";
 import { evaluatePace } from "../quotas/pace.ts";
@@ -74,10 +75,17 @@ export async function seedDemoClub(deps: Deps) {
   const plan = planDemo(deps.clock.now());
   mark("plan");
   const at = (t: Date) => ({ ...deps, clock: new FixedClock(t) });
-  const { tenant } = await createClub(at(plan.since), {
-    club: { name: "Demo Club 示范俱乐部", slug: DEMO.club, timezone: DEMO_TZ },
-    admin: DEMO.admin,
-  });
+  let tenant: { id: string };
+  try {
+    ({ tenant } = await createClub(at(plan.since), {
+      club: { name: "Demo Club 示范俱乐部", slug: DEMO.club, timezone: DEMO_TZ },
+      admin: DEMO.admin,
+    }));
+  } catch (err) {
+    // another process starting at the same moment made it first and fills it
+    if (err instanceof Conflict) return;
+    throw err;
+  }
   const tenantId = tenant.id;
   const ids = await writeFoundation(deps, tenantId, plan);
   mark("foundation");
