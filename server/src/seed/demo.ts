@@ -55,9 +55,9 @@ async function insertChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown
  * same club) and written through the product's own rules: revenue through the ledger's
  * one writer month by month, pace judged by the real evaluation in the middle of each
  * month, each month closed by the real close at its end, tiers frozen by the real job,
- * complaint alarms by the real sweep, diaries written and submitted by the diary
- * service at the time they were written; the contact counters are summed from the
- * contacts the way verifyContactCounters recomputes them.
+ * complaint alarms by the real sweep, diaries submitted through the diary service at
+ * the time they were (which freezes their figures from the ledger); the contact
+ * counters are summed from the contacts the way verifyContactCounters recomputes them.
  */
 export async function seedDemoClub(deps: Deps) {
   const existing = await withoutTenant(deps.database, (tx) => tx.select().from(tenants).where(eq(tenants.slug, DEMO.club)), {
@@ -133,7 +133,7 @@ export async function seedDemoClub(deps: Deps) {
   await complaintAlarms.run(ctxAt(now), club);
   mark("year");
 
-  // Diaries, written and submitted by each rep when they did; a manager comments on some.
+  // Diaries (their text written in the first transaction) submitted by each rep when they did; a manager comments on some.
   for (const d of plan.diaries) {
     const rep: Actor = { kind: "user", id: ids.reps[d.rep]!, role: "rep" };
     if (d.submittedAt) await submitDiary(ctxAt(d.submittedAt, rep), d.day);
