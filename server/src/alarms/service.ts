@@ -180,7 +180,20 @@ export async function countUnacknowledged(tx: Tx): Promise<AlarmCounts> {
 export const LATEST_ALARMS = 50;
 
 /** What of an alarm's data the board's panel words it with (web/src/manager/Board.tsx, alarmText); the rest stays with GET /alarms. */
-const LIVE_DATA = ["month", "pace", "achieved", "target", "elapsed", "outcome", "reasons", "quarter", "total", "stale"];
+const LIVE_DATA = [
+  "month",
+  "pace",
+  "achieved",
+  "target",
+  "elapsed",
+  "outcome",
+  "reasons",
+  "quarter",
+  "total",
+  "stale",
+  "customerName",
+  "summary",
+];
 
 /**
  * The club's newest unacknowledged (and not cleared) alarms of every kind, newest

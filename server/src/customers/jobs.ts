@@ -25,7 +25,14 @@ export const complaintAlarms: ClubJob = {
           repId: r.ownerId,
           subjectId: r.c.customerId,
           message: `Complaint from ${r.name} open for more than ${COMPLAINT_SLA_HOURS} hours: ${r.c.summary.slice(0, 120)}`,
-          data: { complaintId: r.c.id, openedAt: r.c.openedAt.toISOString(), channel: r.c.channel },
+          // the web app words it in the reader's language from these (the message is the English fallback)
+          data: {
+            complaintId: r.c.id,
+            openedAt: r.c.openedAt.toISOString(),
+            channel: r.c.channel,
+            customerName: r.name,
+            summary: r.c.summary.slice(0, 120),
+          },
           at: now,
         });
       }

@@ -13,6 +13,7 @@ export const en = {
 
   "alarm.pace": "Pace {pace}: {achieved} of {target} with {elapsed} of the month gone",
   "alarm.close": "{month} close: {outcome}, report to {to}. {reasons}",
+  "alarm.complaint": "Complaint from {name} open for more than 48 hours: {summary}",
   "alarm.refresh": "{stale} of {total} customers not refreshed in {quarter}",
   "board.ratioFigures": "{p} prospect and {e} existing-customer visits this month",
   "alarmKind.pace": "Pace",
@@ -339,6 +340,8 @@ export const en = {
   "level.80": "Below 80%",
   "level.60": "Below 60%",
   "level.20": "Below 20%",
+  "level.warning": "Warning",
+  "level.removal": "Removal",
   "level.none": "—",
 
   "lists.lastRefreshed": "last refreshed {date}",

@@ -14,6 +14,7 @@ export const zhCN: Record<keyof typeof en, string> = {
 
   "alarm.pace": "进度 {pace}：已完成 {achieved}，指标 {target}，本月已过 {elapsed}",
   "alarm.close": "{month} 月度结算：{outcome}，上报{to}。{reasons}",
+  "alarm.complaint": "客户「{name}」的投诉超过 48 小时未解决：{summary}",
   "alarm.refresh": "{quarter} 有 {stale}/{total} 位客户资料未更新",
   "board.ratioFigures": "本月潜在客户拜访 {p} 次，现有客户拜访 {e} 次",
   "alarmKind.pace": "进度",
@@ -336,6 +337,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   "level.80": "低于 80%",
   "level.60": "低于 60%",
   "level.20": "低于 20%",
+  "level.warning": "通报批评",
+  "level.removal": "不再聘用",
   "level.none": "—",
 
   "lists.lastRefreshed": "上次更新 {date}",

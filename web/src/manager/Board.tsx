@@ -9,8 +9,8 @@ import { useTeamRace } from "../board/useTeamRace.ts";
 import { boardMoney, clock, pct, periodAt, periodLabel } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
 import { useLiveSoon } from "../live.ts";
-import type { CloseReason, Level, Period } from "../types.ts";
-import { Empty, ErrorBox, FormError, LevelChip, LiveDot, Loading, Ready } from "../ui/common.tsx";
+import type { CloseReason, Period } from "../types.ts";
+import { type ChipLevel, Empty, ErrorBox, FormError, LevelChip, LiveDot, Loading, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { Modal } from "./Modal.tsx";
 import { reasonText } from "./reasons.ts";
@@ -117,6 +117,9 @@ export function alarmText(a: { kind: string; data: unknown; message: string }): 
       to: a.kind === "removal" ? t("close.toGm") : t("close.toHr"),
       reasons: (d.reasons as CloseReason[]).map(reasonText).join("；"),
     });
+  }
+  if (a.kind === "complaint" && typeof d.customerName === "string") {
+    return t("alarm.complaint", { name: d.customerName, summary: typeof d.summary === "string" ? d.summary : "" });
   }
   if (a.kind === "refresh" && num("stale") !== null) {
     return t("alarm.refresh", { stale: num("stale") ?? 0, total: num("total") ?? 0, quarter: String(d.quarter ?? "") });
@@ -300,7 +303,7 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null; l
           <For each={levels()}>
             {([level, n]) => (
               <li>
-                <LevelChip level={level as Level} /> <span class="muted small">{n}</span>
+                <LevelChip level={level as ChipLevel} /> <span class="muted small">{n}</span>
                 <button
                   type="button"
                   class="btn secondary small"
@@ -343,7 +346,7 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null; l
                         when={a.kind === "pace" && a.level}
                         fallback={<span class={`chip kind kind-${a.kind}`}>{t(`alarmKind.${a.kind}` as "alarmKind.pace")}</span>}
                       >
-                        <LevelChip level={a.level as Level} />
+                        <LevelChip level={a.level as ChipLevel} />
                       </Show>
                       <span class="alarm-who">{a.repName ?? ""}</span>
                       <span class="muted small">{clock(a.raisedAt)}</span>
@@ -394,7 +397,7 @@ function Alarms(props: { counts: AlarmCounts | null; belowPace: number | null; l
           const w = asking();
           if (!w) return "";
           return "level" in w
-            ? t("alarms.ackLevelConfirm", { n: w.n, level: t(`level.${w.level}` as "level.ok") })
+            ? t("alarms.ackLevelConfirm", { n: w.n, level: t(`level.${w.level as ChipLevel}`) })
             : t("alarms.ackRepConfirm", { name: w.name });
         })()}
       >

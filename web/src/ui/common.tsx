@@ -135,10 +135,13 @@ export function FormError(props: { error: unknown; shown?: string[] }) {
   );
 }
 
-const levelIcon: Record<Level, string> = { ok: "✓", "80": "▲", "60": "▲▲", "20": "■" };
+/** A pace level, or a month close's outcome as an alarm carries it (`warning`, `removal`). */
+export type ChipLevel = Level | "warning" | "removal";
 
-/** An alarm level as colour and word (colour-blind safe): amber 80, orange 60, red 20, green ok. */
-export function LevelChip(props: { level: Level | null | undefined; big?: boolean }) {
+const levelIcon: Record<ChipLevel, string> = { ok: "✓", "80": "▲", "60": "▲▲", "20": "■", warning: "!", removal: "✕" };
+
+/** An alarm level as colour and word (colour-blind safe): amber 80 (and a warning), orange 60, red 20 (and a removal), green ok. */
+export function LevelChip(props: { level: ChipLevel | null | undefined; big?: boolean }) {
   return (
     <Show when={props.level} fallback={<span class="chip none">{t("level.none")}</span>}>
       {(l) => (
