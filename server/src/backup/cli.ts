@@ -48,6 +48,7 @@ async function askServer(pid: number, dataDir: string, file: string, timeoutMs =
         throw new Error(`the server could not write the backup: ${reason}`);
       }
       if (Date.now() > until) throw new Error(`the server (process ${pid}) did not write the backup in time`);
+      if (runningServer(dataDir) !== pid) throw new Error(`the server (process ${pid}) stopped before it wrote the backup`);
       // Again every few seconds while the request is still there (a server still starting ignores it).
       if (Date.now() >= nextSignal && existsSync(request)) {
         process.kill(pid, "SIGUSR2");
