@@ -28,6 +28,11 @@ export interface Database {
   poolSize?: number;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The embedded database only: its data folder as a gzipped tarball, taken while no
+   * transaction is open and no statement runs (PGlite's own queues), after a checkpoint.
+   */
+  dumpDataDir?(): Promise<Uint8Array>;
 }
 
 export interface CreateDbOptions {
@@ -39,6 +44,8 @@ export interface CreateDbOptions {
   poolSize?: number;
   /** PostgreSQL: run statements as prepared ones (default); false for a pooler that cannot keep them. */
   prepare?: boolean;
+  /** The embedded database only: start from this data folder tarball (a backup) instead of an empty one. */
+  loadDataDir?: Blob;
 }
 
 export class DataDirLocked extends Error {
@@ -111,7 +118,8 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
   const unlock = opts.dataDir ? lockDataDir(opts.dataDir) : () => {};
   let client: PGlite;
   try {
-    client = opts.dataDir ? await PGlite.create(opts.dataDir) : await PGlite.create();
+    const load = opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {};
+    client = opts.dataDir ? await PGlite.create(opts.dataDir, load) : await PGlite.create(load);
   } catch (err) {
     unlock();
     throw err;
@@ -128,6 +136,12 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
     async close() {
       await client.close();
       unlock();
+    },
+    async dumpDataDir() {
+      await client.exec("checkpoint");
+      // The transaction queue first (no transaction open), then the dump's own turn on the statement queue.
+      const tarball = await client._runExclusiveTransaction(() => client.dumpDataDir("gzip"));
+      return new Uint8Array(await tarball.arrayBuffer());
     },
   };
 }

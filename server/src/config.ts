@@ -51,6 +51,51 @@ const schema = z.object({
   SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** How often background jobs (alarm sweeps, automatic month close) run; 0 turns them off. */
   JOB_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Scheduled backups of the embedded database: the folder they go to. */
+  BACKUP_DIR: z.string().optional(),
+  /** How often: a number and a unit, `30s`, `15m`, `6h`, `1d` (milliseconds once parsed). */
+  BACKUP_EVERY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const ms = parseDuration(v);
+      if (ms === undefined) {
+        ctx.addIssue({ code: "custom", message: `"${v}" is not a period like 30s, 15m, 6h or 1d` });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  /** How many scheduled backups are kept (the newest). */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(7),
+});
+
+const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30s`, `15m`, `6h`, `1d` in milliseconds; at least a second, at most a year. */
+export function parseDuration(v: string): number | undefined {
+  const m = /^(\d+)\s*([smhd])$/.exec(v.trim());
+  if (!m) return undefined;
+  const ms = Number(m[1]) * UNITS[m[2]!]!;
+  return ms >= 1_000 && ms <= 366 * UNITS.d! ? ms : undefined;
+}
+
+/** Settings that only make sense together. */
+const checked = schema.superRefine((c, ctx) => {
+  if (c.BACKUP_EVERY !== undefined && !c.BACKUP_DIR) {
+    ctx.addIssue({ code: "custom", path: ["BACKUP_EVERY"], message: "needs BACKUP_DIR (where the backups go)" });
+  }
+  if (c.BACKUP_DIR && c.BACKUP_EVERY === undefined) {
+    ctx.addIssue({ code: "custom", path: ["BACKUP_DIR"], message: "needs BACKUP_EVERY (how often), e.g. 6h" });
+  }
+  if (c.BACKUP_DIR && c.DATABASE_URL) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["BACKUP_DIR"],
+      message:
+        "scheduled backups are for the embedded database; on PostgreSQL run `pnpm backup` (pg_dump) from cron or use your own tooling",
+    });
+  }
 });
 
 export type Config = z.infer<typeof schema>;
@@ -59,7 +104,7 @@ export type Config = z.infer<typeof schema>;
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "not set" (DATABASE_URL= in a shell or a compose file).
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = schema.safeParse(given);
+  const parsed = checked.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join("\n")}`);

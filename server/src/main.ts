@@ -1,3 +1,4 @@
+import { answerBackupRequests } from "./backup/schedule.ts";
 import { loadConfig } from "./config.ts";
 import { type RunningServer, startServer } from "./server.ts";
 
@@ -31,6 +32,14 @@ function shutdown(signal: NodeJS.Signals) {
 }
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => shutdown(signal));
+
+// `pnpm backup` while this server runs on the embedded database (server/src/backup/schedule.ts).
+let answering: Promise<void> = Promise.resolve();
+process.on("SIGUSR2", () => {
+  const deps = server?.deps;
+  if (!deps || stopping || deps.database.kind !== "pglite") return;
+  answering = answering.then(() => answerBackupRequests(deps));
+});
 
 try {
   server = await startServer(loadConfig());

@@ -5,6 +5,7 @@ import { serve } from "@hono/node-server";
 import pino from "pino";
 import { createApp } from "./app.ts";
 import { SessionCache } from "./auth/session-cache.ts";
+import { startBackupSchedule } from "./backup/schedule.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
@@ -102,6 +103,8 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
   // Background jobs (alarm sweeps, tier freeze, automatic month close); idempotent,
   // so every process may run them.
   const stopJobs = config.JOB_INTERVAL_MS > 0 ? startScheduler(deps, config.JOB_INTERVAL_MS) : async () => {};
+  // BACKUP_DIR / BACKUP_EVERY: the embedded database's scheduled backups (docs/backup.md).
+  const stopBackups = startBackupSchedule(deps);
   const port = (http.address() as AddressInfo).port;
   const host = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
   let closing: Promise<void> | undefined;
@@ -114,6 +117,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     close() {
       closing ??= (async () => {
         await stopJobs();
+        await stopBackups();
         // Sockets first: an open WebSocket would keep http.close() waiting.
         await live.close();
         await new Promise<void>((r) => {
