@@ -21,6 +21,7 @@ export const LEAD_ROUTES: ReadonlySet<string> = new Set([
   "POST /customers/:id/refresh",
   "GET /customers/:id/history",
   "POST /customers/reassign",
+  "POST /reps/:id/handover",
   "POST /complaints",
   "GET /complaints",
   "POST /complaints/:id/resolve",
