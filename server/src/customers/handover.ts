@@ -26,43 +26,38 @@ import { clubNow, currentTierSql, visibleTo } from "./service.ts";
  * The moves go through the reassign's one path (moveOwners): revenue already booked
  * stays credited to the old rep; from the handover on the new owner is credited.
  */
-export const handoverBody = z
-  .strictObject({
-    customerIds: z
-      .array(z.uuid("must be customer ids"))
-      .min(1, "give at least one customer")
-      .max(5000, "at most 5000 customers")
-      .optional(),
-    to: z
-      .strictObject({
-        repId: z.uuid("must be a rep's id").optional(),
-        spread: z
-          .strictObject({
-            repIds: z.array(z.uuid("must be reps' ids")).min(1, "give at least one rep").max(100, "at most 100 reps"),
-            by: z.enum(["count", "tier"]),
-          })
-          .optional(),
-      })
-      .superRefine((v, ctx) => {
-        if ((v.repId === undefined) === (v.spread === undefined)) {
-          const message = "give either repId or spread, not both";
-          ctx.addIssue({ code: "custom", path: ["repId"], ...coded("one_or_other", message, { other: "spread" }) });
-          ctx.addIssue({ code: "custom", path: ["spread"], ...coded("one_or_other", message, { other: "repId" }) });
-        }
-        const ids = v.spread?.repIds ?? [];
-        if (new Set(ids).size !== ids.length)
-          ctx.addIssue({ code: "custom", path: ["spread", "repIds"], ...coded("repeated", "names a rep twice") });
-      }),
-    reason: z.string().trim().min(1, "is required").max(500),
-    /** move the old rep's open visit plans (today and later) for these customers to their new owner */
-    plans: z.boolean().default(true),
-    /** hand over prospects waiting in review too (false: they stay for the review's own decision) */
-    prospects: z.boolean().default(true),
-    /** hand over customers with open complaints too (false: they stay until the complaint is settled) */
-    complaints: z.boolean().default(true),
-    /** true: answer what would move, per receiver, and move nothing */
-    preview: z.boolean().default(false),
-  });
+export const handoverBody = z.strictObject({
+  customerIds: z.array(z.uuid("must be customer ids")).min(1, "give at least one customer").max(5000, "at most 5000 customers").optional(),
+  to: z
+    .strictObject({
+      repId: z.uuid("must be a rep's id").optional(),
+      spread: z
+        .strictObject({
+          repIds: z.array(z.uuid("must be reps' ids")).min(1, "give at least one rep").max(100, "at most 100 reps"),
+          by: z.enum(["count", "tier"]),
+        })
+        .optional(),
+    })
+    .superRefine((v, ctx) => {
+      if ((v.repId === undefined) === (v.spread === undefined)) {
+        const message = "give either repId or spread, not both";
+        ctx.addIssue({ code: "custom", path: ["repId"], ...coded("one_or_other", message, { other: "spread" }) });
+        ctx.addIssue({ code: "custom", path: ["spread"], ...coded("one_or_other", message, { other: "repId" }) });
+      }
+      const ids = v.spread?.repIds ?? [];
+      if (new Set(ids).size !== ids.length)
+        ctx.addIssue({ code: "custom", path: ["spread", "repIds"], ...coded("repeated", "names a rep twice") });
+    }),
+  reason: z.string().trim().min(1, "is required").max(500),
+  /** move the old rep's open visit plans (today and later) for these customers to their new owner */
+  plans: z.boolean().default(true),
+  /** hand over prospects waiting in review too (false: they stay for the review's own decision) */
+  prospects: z.boolean().default(true),
+  /** hand over customers with open complaints too (false: they stay until the complaint is settled) */
+  complaints: z.boolean().default(true),
+  /** true: answer what would move, per receiver, and move nothing */
+  preview: z.boolean().default(false),
+});
 export type Handover = z.infer<typeof handoverBody>;
 
 type TierKey = Tier | "none";

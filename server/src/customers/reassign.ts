@@ -74,9 +74,13 @@ export async function reassignCustomers(ctx: ServiceContext, input: Reassign) {
     const moving = rows.filter((r) => r.ownerId !== to.id);
     if (moving.length === 0) return { moved: 0, customerIds: [] as string[] };
     const ids = moving.map((r) => r.id);
-    await moveOwners(tx, ctx, moving.map((r) => ({ id: r.id, from: r.ownerId, to: to.id })), "reassigned", [
-      { field: "reason", old: null, new: input.reason },
-    ]);
+    await moveOwners(
+      tx,
+      ctx,
+      moving.map((r) => ({ id: r.id, from: r.ownerId, to: to.id })),
+      "reassigned",
+      [{ field: "reason", old: null, new: input.reason }],
+    );
     return { moved: ids.length, customerIds: ids };
   });
   // owners are on the boards and in the analyses, as after PATCH /customers/:id
@@ -111,8 +115,7 @@ export async function moveOwners(
   const ids = moves.map((m) => m.id);
   const byReceiver = new Map<string, string[]>();
   for (const m of moves) byReceiver.set(m.to, [...(byReceiver.get(m.to) ?? []), m.id]);
-  for (const [to, group] of byReceiver)
-    await tx.update(customers).set({ ownerId: to, updatedAt: now }).where(inArray(customers.id, group));
+  for (const [to, group] of byReceiver) await tx.update(customers).set({ ownerId: to, updatedAt: now }).where(inArray(customers.id, group));
   // Ownership periods are append-only and keyed by their start: a customer moved twice
   // within one millisecond starts its newest period just after the previous one.
   const last = await tx
