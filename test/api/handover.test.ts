@@ -131,10 +131,8 @@ describe("POST /reps/:id/handover", () => {
       await addRevenue(t.url, c.manager.token, { customerId: cu.id, amount, occurredAt: "2026-02-10T10:00:00+08:00" });
       made.push(cu);
     }
-    const tiers = (await owned(c.manager.token, old.id)).reduce(
-      (m: Record<string, number>, x) => ({ ...m, [x.tier]: (m[x.tier] ?? 0) + 1 }),
-      {},
-    );
+    const tiers: Record<string, number> = {};
+    for (const x of await owned(c.manager.token, old.id)) tiers[x.tier] = (tiers[x.tier] ?? 0) + 1;
     expect(tiers).toEqual({ A: 3, B: 2, C: 4 });
 
     // chosen customers only: two of them, by count over two reps

@@ -96,7 +96,7 @@ export function spreadBook<T extends { id: string; name: string; tier: Tier | nu
     by === "tier" ? (a, b) => TIER_ORDER[a.tier ?? "none"] - TIER_ORDER[b.tier ?? "none"] || byName(a, b) : byName,
   );
   const out = new Map<string, string>();
-  ordered.forEach((r, i) => out.set(r.id, receivers[i % receivers.length]!));
+  for (const [i, r] of ordered.entries()) out.set(r.id, receivers[i % receivers.length]!);
   return out;
 }
 
@@ -105,7 +105,7 @@ export async function handOver(ctx: ServiceContext, fromRepId: string, input: Ha
     const scope = scopeOf(ctx);
     const [from] = await tx.select({ id: users.id, name: users.name, role: users.role }).from(users).where(eq(users.id, fromRepId));
     // a team lead hands over their team's reps' books only: another rep is as if absent
-    if (!from || from.role !== "rep" || !(await repIsInScope(tx, scope, from.id))) throw new NotFound("rep");
+    if (from?.role !== "rep" || !(await repIsInScope(tx, scope, from.id))) throw new NotFound("rep");
     const receiverIds = input.to.repId ? [input.to.repId] : input.to.spread!.repIds;
     const field = input.to.repId ? "to.repId" : "to.spread.repIds";
     if (receiverIds.includes(from.id))
@@ -164,8 +164,14 @@ export async function handOver(ctx: ServiceContext, fromRepId: string, input: Ha
     }
     const kept = { prospects: 0, complaints: 0 };
     const moving = book.filter((r) => {
-      if (!input.prospects && r.waiting) return (kept.prospects++, false);
-      if (!input.complaints && openComplaints.has(r.id)) return (kept.complaints++, false);
+      if (!input.prospects && r.waiting) {
+        kept.prospects++;
+        return false;
+      }
+      if (!input.complaints && openComplaints.has(r.id)) {
+        kept.complaints++;
+        return false;
+      }
       return true;
     });
     const assigned = input.to.repId
