@@ -877,8 +877,10 @@ export const en = {
   "teamRace.noTeam": "No team",
   "handover.title": "Hand over customers",
   "handover.titleOf": "Hand over {name}'s customers",
-  "handover.what": "All of {name}'s customers, with their open visit plans, prospects waiting in review and open complaints, go to other reps in one step.",
-  "handover.whatChosen": "{n} chosen customer of {name}, with open visit plans, prospects waiting in review and open complaints, goes to other reps in one step.|{n} chosen customers of {name}, with their open visit plans, prospects waiting in review and open complaints, go to other reps in one step.",
+  "handover.what":
+    "All of {name}'s customers, with their open visit plans, prospects waiting in review and open complaints, go to other reps in one step.",
+  "handover.whatChosen":
+    "{n} chosen customer of {name}, with open visit plans, prospects waiting in review and open complaints, goes to other reps in one step.|{n} chosen customers of {name}, with their open visit plans, prospects waiting in review and open complaints, go to other reps in one step.",
   "handover.toWhom": "To",
   "handover.toOne": "One rep",
   "handover.toSpread": "Spread over several reps",

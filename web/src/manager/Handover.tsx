@@ -183,7 +183,13 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
             <fieldset class="field">
               <legend>{t("handover.toWhom")}</legend>
               <label class="row gap">
-                <input type="radio" name="handover-mode" checked={mode() === "one"} onChange={() => setMode("one")} data-testid="handover-one" />
+                <input
+                  type="radio"
+                  name="handover-mode"
+                  checked={mode() === "one"}
+                  onChange={() => setMode("one")}
+                  data-testid="handover-one"
+                />
                 <span>{t("handover.toOne")}</span>
               </label>
               <label class="row gap">
@@ -251,11 +257,23 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
               <fieldset class="field">
                 <legend>{t("handover.by")}</legend>
                 <label class="row gap">
-                  <input type="radio" name="handover-by" checked={by() === "tier"} onChange={() => setBy("tier")} data-testid="handover-by-tier" />
+                  <input
+                    type="radio"
+                    name="handover-by"
+                    checked={by() === "tier"}
+                    onChange={() => setBy("tier")}
+                    data-testid="handover-by-tier"
+                  />
                   <span>{t("handover.byTier")}</span>
                 </label>
                 <label class="row gap">
-                  <input type="radio" name="handover-by" checked={by() === "count"} onChange={() => setBy("count")} data-testid="handover-by-count" />
+                  <input
+                    type="radio"
+                    name="handover-by"
+                    checked={by() === "count"}
+                    onChange={() => setBy("count")}
+                    data-testid="handover-by-count"
+                  />
                   <span>{t("handover.byCount")}</span>
                 </label>
               </fieldset>
@@ -414,7 +432,13 @@ export function HandoverPage() {
           <div class="row gap wrap">
             <For each={owners()}>
               {(o) => (
-                <button type="button" class="btn secondary small" onClick={() => setOpen({ from: o })} data-testid="unowned-handover" data-rep={o.id}>
+                <button
+                  type="button"
+                  class="btn secondary small"
+                  onClick={() => setOpen({ from: o })}
+                  data-testid="unowned-handover"
+                  data-rep={o.id}
+                >
                   {t("unowned.handOver", { name: o.label })}
                 </button>
               )}
