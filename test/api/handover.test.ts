@@ -2,6 +2,7 @@ import { auditEvents, contacts, type Tx, visitPlans, withTenant } from "@clubhou
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyContactCounters } from "../../server/src/contacts/service.ts";
+import { quotaBoardSource } from "../../server/src/leaderboard/boards.ts";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, expectErrorShape, type Json, startTestServer, type TestServer } from "../support/harness.ts";
 import { addPerson, members, teamOf } from "../support/teams.ts";
@@ -24,6 +25,8 @@ const owned = async (token: string, repId: string): Promise<Json[]> =>
   (await call(t.url, "GET", `/customers?ownerId=${repId}&limit=200`, { token })).body.items;
 const visit = (token: string, customerId: string) =>
   call(t.url, "POST", "/contacts", { token, headers: { "idempotency-key": crypto.randomUUID() }, body: { customerId, channel: "visit" } });
+/** The managers' part of the live boards, as the server computes it at each recompute. */
+const boardUnowned = async () => (await quotaBoardSource(t.server.deps).snapshot(c.tenantId)).managers.unowned;
 const disable = async (id: string) =>
   expect((await call(t.url, "PATCH", `/users/${id}`, { token: c.manager.token, body: { disabled: true } })).status).toBe(200);
 
@@ -55,6 +58,7 @@ describe("POST /reps/:id/handover", () => {
     expect(unowned.status).toBe(200);
     expect((unowned.body.items as Json[]).map((x) => x.id).sort()).toEqual([a.id, b.id, p.id].sort());
     expect(unowned.body.total).toBe(3);
+    expect(await boardUnowned()).toBe(3);
 
     // a preview answers the same counts and moves nothing
     const body = { to: { repId: heir.id }, reason: "张伟离职，客户交接" };
@@ -77,6 +81,7 @@ describe("POST /reps/:id/handover", () => {
     expect((await owned(c.manager.token, heir.id)).map((x) => x.id).sort()).toEqual([a.id, b.id, p.id].sort());
     const after = await call(t.url, "GET", "/customers?unowned=true", { token: c.manager.token });
     expect(after.body.total).toBe(0);
+    expect(await boardUnowned()).toBe(0);
     // plans moved to the heir; the prospect waits in review under the heir; the complaint is the heir's customer's
     const plans = await call(t.url, "GET", `/plans?repId=${heir.id}`, { token: c.manager.token });
     expect((plans.body.items as Json[]).map((x) => x.customerId).sort()).toEqual([a.id, b.id].sort());
