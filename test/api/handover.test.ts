@@ -1,10 +1,10 @@
-import { auditEvents, contacts, type Tx, visitPlans, withTenant } from "@clubhouse/db";
+import { auditEvents, contacts, customers, rowsOf, sql, type Tx, visitPlans, withTenant } from "@clubhouse/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyContactCounters } from "../../server/src/contacts/service.ts";
 import { quotaBoardSource } from "../../server/src/leaderboard/boards.ts";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
-import { call, expectErrorShape, type Json, startTestServer, type TestServer } from "../support/harness.ts";
+import { call, expectErrorShape, type Json, startTestServer, TEST_DB, type TestServer } from "../support/harness.ts";
 import { addPerson, members, teamOf } from "../support/teams.ts";
 
 let t: TestServer;
@@ -302,4 +302,59 @@ describe("POST /reps/:id/handover", () => {
     const owner = (await call(t.url, "GET", `/customers/${book[0].id}`, { token: c.manager.token })).body.ownerId;
     expect((await visit(owner === h1.id ? h1.token : h2.token, book[0].id)).status).toBe(201);
   });
+  // On PostgreSQL the race is made to happen: the handover holds the book's locks (held up
+  // by one customer locked elsewhere) while the old rep's contacts queue behind it; they
+  // run after its commit and find the customers no longer theirs. (PGlite runs one
+  // transaction at a time, so there the contacts run wholly before or after.)
+  it.runIf(TEST_DB === "postgres")(
+    "contacts queued behind the handover's locks are refused after its commit, none half-written",
+    async () => {
+      const old = await rep();
+      const heir = await rep();
+      const book: Json[] = [];
+      for (let i = 0; i < 6; i++) book.push(await newCustomer(t.url, old.token, { name: `排队客户${i}`, status: "active" }));
+      const last = [...book.map((b) => b.id as string)].sort().at(-1)!;
+      let release!: () => void;
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => {
+        locked = r;
+      });
+      const blocker = withTenant(t.server.deps.database, c.tenantId, async (tx) => {
+        await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, last)).for("update");
+        locked();
+        await released;
+      });
+      await isLocked;
+      const waiting = async () =>
+        rowsOf<{ n: number }>(
+          await withTenant(t.server.deps.database, c.tenantId, (tx) =>
+            tx.execute(
+              sql`select count(distinct l.pid)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid where not l.granted and a.datname = current_database()`,
+            ),
+          ),
+        )[0]!.n;
+      const until = async (n: number) => {
+        for (let i = 0; i < 400 && (await waiting()) < n; i++) await new Promise((r) => setTimeout(r, 25));
+        expect(await waiting()).toBeGreaterThanOrEqual(n);
+      };
+      const moving = handover(c.manager.token, old.id, { to: { repId: heir.id }, reason: "排队交接" });
+      await until(1); // the handover holds every row but the last, and waits for it
+      const racing = Promise.all(book.map((cu) => visit(old.token, cu.id)));
+      await until(2); // the contacts wait behind the handover's locks
+      release();
+      await blocker;
+      const [res, answers] = await Promise.all([moving, racing]);
+      expect(res.status).toBe(200);
+      expect(res.body.moved.customers).toBe(6);
+      for (const a of answers) expectErrorShape(a, 404);
+      await withTenant(t.server.deps.database, c.tenantId, async (tx) => {
+        expect(await tx.select().from(contacts).where(eq(contacts.repId, old.id))).toEqual([]);
+        expect(await verifyContactCounters(tx as unknown as Tx)).toEqual([]);
+      });
+      expect(await owned(c.manager.token, old.id)).toEqual([]);
+    },
+  );
 });
