@@ -1,3 +1,5 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
@@ -5,6 +7,8 @@ import { addUser, call, type Json, type TestServer } from "../support/harness.ts
 import { expectAccessible } from "./axe.ts";
 import { pick } from "./pickers.ts";
 import { clubMonthNow, DESKTOP, get, launchBrowser, newContext, PASSWORDS, signInUi, startLiveClockServer } from "./support.ts";
+
+const shots = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
 
 /** The club month before this one, and a day in it (last month's spend makes this month's tiers). */
 function lastMonthDay(): string {
@@ -63,11 +67,13 @@ describe("manager hands a leaving rep's book over", () => {
     const warning = page.getByTestId("unowned-warning");
     await expect.poll(() => warning.textContent(), { timeout: 15_000 }).toContain("6 位客户的营销代表已停用，尚未交接。");
     await expectAccessible(page);
+    await page.screenshot({ animations: "disabled", path: `${shots}/manager-handover-board-warning.png` });
     await warning.getByTestId("unowned-link").click();
     await page.waitForURL(/\/handover$/);
     await expect.poll(() => page.getByTestId("unowned-total").textContent()).toBe("共 6 位客户待交接");
     expect(await page.getByTestId("unowned-row").count()).toBe(6);
     await expectAccessible(page);
+    await page.screenshot({ animations: "disabled", path: `${shots}/manager-handover-unowned.png` });
 
     await page.getByTestId("unowned-handover").click();
     const dialog = page.getByTestId("handover-dialog");
@@ -88,6 +94,8 @@ describe("manager hands a leaving rep's book over", () => {
     await expect.poll(() => preview.getByTestId("handover-receiver-tiers").allTextContents()).toEqual(["1 / 1 / 1", "1 / 1 / 1"]);
     expect(await preview.getByTestId("handover-receiver-customers").allTextContents()).toEqual(["3", "3"]);
     await expectAccessible(page);
+    await dialog.getByTestId("handover-confirm").scrollIntoViewIfNeeded();
+    await page.screenshot({ animations: "disabled", path: `${shots}/manager-handover-preview.png` });
     // the preview moved nothing
     expect((await get(ts.url, club.manager.token, "/customers?unowned=true")).total).toBe(6);
     await dialog.getByTestId("handover-confirm").click();

@@ -150,7 +150,7 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
     </Show>
   );
   const check2 = (label: MessageKey, value: () => boolean, set: (v: boolean) => void, testid: string) => (
-    <label class="row gap">
+    <label class="choice">
       <input type="checkbox" checked={value()} onChange={(e) => set(e.currentTarget.checked)} data-testid={testid} />
       <span>{t(label)}</span>
     </label>
@@ -182,7 +182,7 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
           >
             <fieldset class="field">
               <legend>{t("handover.toWhom")}</legend>
-              <label class="row gap">
+              <label class="choice">
                 <input
                   type="radio"
                   name="handover-mode"
@@ -192,7 +192,7 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
                 />
                 <span>{t("handover.toOne")}</span>
               </label>
-              <label class="row gap">
+              <label class="choice">
                 <input
                   type="radio"
                   name="handover-mode"
@@ -225,7 +225,7 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
                 <ul class="plain" data-testid="handover-receivers">
                   <For each={many()}>
                     {(r) => (
-                      <li class="row gap">
+                      <li class="row gap" style={{ "align-items": "center" }}>
                         <span>{r.label}</span>
                         <button
                           type="button"
@@ -256,7 +256,7 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
               </div>
               <fieldset class="field">
                 <legend>{t("handover.by")}</legend>
-                <label class="row gap">
+                <label class="choice">
                   <input
                     type="radio"
                     name="handover-by"
@@ -266,7 +266,7 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
                   />
                   <span>{t("handover.byTier")}</span>
                 </label>
-                <label class="row gap">
+                <label class="choice">
                   <input
                     type="radio"
                     name="handover-by"
@@ -465,7 +465,7 @@ export function HandoverPage() {
               <For each={rows()}>
                 {(r) => (
                   <tr data-testid="unowned-row" data-customer={r.id}>
-                    <td>
+                    <td class="check">
                       <input
                         type="checkbox"
                         checked={selected().has(r.id)}
