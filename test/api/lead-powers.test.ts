@@ -44,6 +44,18 @@ describe("a lead edits their team's customers", () => {
     expect((await call(t.url, "GET", `/customers/${id}`, { token: c.rep1.token })).body.name).toBe("Renamed by lead");
   });
 
+  it("reads a team customer's business mix (the card's 本月消费), not another team's, nor the club's", async () => {
+    const month = "2026-03";
+    const mine = await call(t.url, "GET", `/analysis/mix?month=${month}&customerId=${c.customerOf.rep1.id}`, { token: c.leadA.token });
+    expect(mine.status).toBe(200);
+    expect(mine.body.customerId).toBe(c.customerOf.rep1.id);
+    expectErrorShape(
+      await call(t.url, "GET", `/analysis/mix?month=${month}&customerId=${c.customerOf.rep3.id}`, { token: c.leadA.token }),
+      404,
+    );
+    expectErrorShape(await call(t.url, "GET", `/analysis/mix?month=${month}`, { token: c.leadA.token }), 403);
+  });
+
   it("another team's customer, or one of no team, is 404 and stays as it was", async () => {
     for (const [token, id] of [
       [c.leadA.token, c.customerOf.rep3.id],

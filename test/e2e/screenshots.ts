@@ -1,55 +1,27 @@
 /**
- * Screenshots for the README and docs/screenshots/: a seeded club on a real server,
- * the phone home screen, the log-a-contact flow, the manager's board and the TV.
- * Run: pnpm --filter @clubhouse/web build && cd test && npx tsx e2e/screenshots.ts
+ * Screenshots for the README and docs/screenshots/: the demo club (docs/demo.md) on a
+ * real server — the phone home screen and the log-a-contact flow as 张伟
+ * (rep@demo.club), the manager's board, a rep's page and the TV as the manager, and
+ * the manager's pages. The demo club is made as on a first start, a year up to now.
+ * Run: pnpm --filter @clubhouse/web build && cd test && npx tsx e2e/screenshots.ts [name]
  */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { call } from "../support/harness.ts";
-import {
-  clubMonthNow,
-  DESKTOP,
-  launchBrowser,
-  newContext,
-  PASSWORDS,
-  PHONE,
-  seedClub,
-  setTargets,
-  signInUi,
-  startLiveClockServer,
-} from "./support.ts";
+import { DEMO } from "../../server/src/seed/demo.ts";
+import { startTestServer } from "../support/harness.ts";
+import { DESKTOP, launchBrowser, newContext, PHONE, signInUi } from "./support.ts";
 
 const out = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
 mkdirSync(out, { recursive: true });
 const only = process.argv[2];
 
-const ts = await startLiveClockServer();
+// The demo club as a first start makes it, on a clock that follows the wall clock.
+const ts = await startTestServer({ DEMO_CLUB: "on" }, new Date().toISOString());
+ts.clock.now = () => new Date();
 const { browser, close } = await launchBrowser();
+const rep = DEMO.reps[0]!;
 try {
-  const club = await seedClub(ts.url, "showcase");
-  await setTargets(ts.url, club.manager.token, clubMonthNow(), { [club.rep1.id]: 150_000, [club.rep2.id]: 120_000 });
-  // A third rep far behind, so the board shows every alarm colour.
-  const rep3 = await call(ts.url, "POST", "/users", {
-    token: club.admin.token,
-    body: { email: "rep3@showcase.test", name: "王磊", role: "rep", password: "rep three pass" },
-  });
-  await call(ts.url, "PATCH", `/users/${club.rep1.id}`, { token: club.admin.token, body: { name: "张伟" } });
-  await call(ts.url, "PATCH", `/users/${club.rep2.id}`, { token: club.admin.token, body: { name: "陈静" } });
-  await setTargets(ts.url, club.manager.token, clubMonthNow(), { [rep3.body.id]: 200_000 });
-  // Three closed months behind us, so month close has outcomes to show: 陈静 under 80% three
-  // months running (warning), 王磊 at 0% (removal), 张伟 fine.
-  const month = clubMonthNow();
-  const back = (n: number) => {
-    const [y, m] = month.split("-").map(Number) as [number, number];
-    const i = y * 12 + (m - 1) - n;
-    return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`;
-  };
-  for (const n of [3, 2, 1]) {
-    await setTargets(ts.url, club.manager.token, back(n), { [club.rep1.id]: 30_000, [club.rep2.id]: 60_000, [rep3.body.id]: 50_000 });
-  }
-  await call(ts.url, "POST", `/months/${back(1)}/close`, { token: club.manager.token });
-
   const shot = async (name: string, fn: () => Promise<void>) => {
     if (only && !name.includes(only)) return;
     await fn();
@@ -59,7 +31,7 @@ try {
   await shot("phone", async () => {
     const ctx = await newContext(browser, PHONE);
     const page = await ctx.newPage();
-    await signInUi(page, ts.url, "showcase", "rep1@showcase.test", PASSWORDS.rep1);
+    await signInUi(page, ts.url, DEMO.club, rep.email, rep.password);
     await page.getByTestId("customer-row").first().waitFor();
     await page.waitForTimeout(800);
     await page.screenshot({ path: `${out}/phone-home.png` });
@@ -90,10 +62,19 @@ try {
   await shot("board", async () => {
     const ctx = await newContext(browser, DESKTOP);
     const page = await ctx.newPage();
-    await signInUi(page, ts.url, "showcase", "mgr@showcase.test", PASSWORDS.manager);
+    await signInUi(page, ts.url, DEMO.club, DEMO.manager.email, DEMO.manager.password);
     await page.getByTestId("board-row").first().waitFor();
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${out}/manager-board.png` });
+    // a rep's page, from the board: the rep behind pace this month
+    await page.locator('[data-testid="board-rep-link"]', { hasText: "吴敏" }).first().click();
+    await page.getByTestId("trend-attainment").first().waitFor();
+    await page.getByTestId("rep-diary").first().waitFor();
+    await page.waitForTimeout(1200);
+    await page.screenshot({ path: `${out}/manager-rep-detail.png` });
+    await page.screenshot({ path: `${out}/manager-rep-detail-full.png`, fullPage: true });
+    await page.goBack();
+    await page.getByTestId("board-row").first().waitFor();
     await page.goto(`${ts.url}/tv`);
     await page.getByTestId("board-row").first().waitFor();
     await page.waitForTimeout(1500);
@@ -106,7 +87,7 @@ try {
   await shot("manager-pages", async () => {
     const ctx = await newContext(browser, DESKTOP);
     const page = await ctx.newPage();
-    await signInUi(page, ts.url, "showcase", "admin@showcase.test", "correct horse battery");
+    await signInUi(page, ts.url, DEMO.club, DEMO.admin.email, DEMO.admin.password);
     await page.getByTestId("board-row").first().waitFor();
     for (const [path, name] of [
       ["/analysis", "manager-analysis"],
@@ -120,6 +101,11 @@ try {
     ] as const) {
       await page.goto(`${ts.url}${path}`);
       await page.waitForLoadState("networkidle");
+      // the awards of last year, final, with their certificates
+      if (name === "manager-awards") {
+        await page.getByRole("button", { name: "上一年" }).click();
+        await page.getByTestId("certificate").first().waitFor();
+      }
       await page.waitForTimeout(1200);
       await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
     }
@@ -129,7 +115,7 @@ try {
   await shot("en", async () => {
     const ctx = await newContext(browser, { ...PHONE, locale: "en-US" });
     const page = await ctx.newPage();
-    await signInUi(page, ts.url, "showcase", "rep1@showcase.test", PASSWORDS.rep1);
+    await signInUi(page, ts.url, DEMO.club, rep.email, rep.password);
     await page.getByTestId("customer-row").first().waitFor();
     await page.waitForTimeout(800);
     await page.screenshot({ path: `${out}/phone-home-en.png` });

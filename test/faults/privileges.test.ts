@@ -120,6 +120,7 @@ const LEAD_WRITES = [
   "POST /prospects/:id/review",
   "POST /diary/:date/comment",
   "PUT /targets/:repId/:month",
+  "PUT /targets/team/:teamId/:month",
 ];
 
 let t: TestServer;

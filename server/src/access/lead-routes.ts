@@ -20,6 +20,7 @@ export const LEAD_ROUTES: ReadonlySet<string> = new Set([
   "PATCH /customers/:id",
   "POST /customers/:id/refresh",
   "GET /customers/:id/history",
+  "GET /analysis/mix",
   "POST /customers/reassign",
   "POST /reps/:id/handover",
   "POST /complaints",

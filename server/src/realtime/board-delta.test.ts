@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyDelta, canonicalBoards, compareBoardRows, diffBoards } from "./board-delta.ts";
 
@@ -83,5 +84,29 @@ describe("board deltas", () => {
     expect(d.lists).toEqual({ "alarms.latest": { upsert: [alarm("a4", "2026-03-03T00:00:00.000Z")], remove: ["a1"] } });
     expect(d.set).toEqual({ "alarms.next": "cursor" });
     expect(applyDelta(before, d)).toEqual(after);
+  });
+});
+
+describe("applying deltas keeps every list as a fresh board has it", () => {
+  it("any sequence of changes (ties, climbs, falls, rows in and out) gives the board diffBoards was given", () => {
+    const row = fc.record({
+      repId: fc.constantFrom(...Array.from({ length: 30 }, (_, i) => `r${String(i).padStart(2, "0")}`)),
+      name: fc.constantFrom("甲", "乙", "丙", "a", "b"),
+      revenue: fc.constantFrom(0, 10, 10.5, 200, 3000),
+      attainment: fc.constantFrom(null, 0, 0.5, 1, 2),
+    });
+    const board = fc
+      .uniqueArray(row, { selector: (r) => r.repId, maxLength: 30 })
+      .map((rows) => canonicalBoards({ leaderboard: { month: rows }, quota: { month: "2026-03", reps: rows.map((r) => ({ ...r })) } }));
+    fc.assert(
+      fc.property(fc.array(board, { minLength: 2, maxLength: 6 }), (boards) => {
+        let held: Record<string, unknown> = boards[0]!;
+        for (let i = 1; i < boards.length; i++) {
+          held = applyDelta(held, diffBoards(boards[i - 1]!, boards[i]!, i, i + 1));
+          expect(held).toEqual(boards[i]);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

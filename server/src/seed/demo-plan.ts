@@ -1,0 +1,756 @@
+import { DEFAULT_CADENCE, intervalDays, requiredVisits } from "../regulation/cadence.ts";
+import { DEFAULT_TIER_THRESHOLDS } from "../regulation/tiers.ts";
+import { addDays, addMonths, atClubTime, type ClubDay, type ClubMonth, daysInMonth, nextMonth, yearOf } from "../time/club-time.ts";
+
+/**
+ * The demo club's year, planned in memory before anything is written: who the reps
+ * are, the customers, their revenue, contacts, card sales, targets, complaints,
+ * plans and diaries. Pure and deterministic: the same seed and the same "now" give
+ * the same plan (ids are made when it is written). docs/demo.md describes the cast.
+ */
+
+export const DEMO_TZ = "Asia/Shanghai";
+export const DEMO_SEED = 20_260_101;
+
+/** mulberry32: a small, well-known seeded generator (uniform in [0, 1)). */
+export function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rand = () => number;
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const between = (r: Rand, lo: number, hi: number) => lo + (hi - lo) * r();
+const int = (r: Rand, lo: number, hi: number) => Math.floor(between(r, lo, hi + 1));
+
+/** What each rep of the cast shows (docs/demo.md). */
+export type RepCase = "champion" | "steady" | "third" | "ratio-behind" | "warning" | "overdue" | "late-diaries" | "pace";
+
+export interface CastMember {
+  case: RepCase;
+  email: string;
+  password: string;
+  name: string;
+  /** share of the club's customers (relative) */
+  weight: number;
+  /** monthly attainment range of closed months */
+  attainment: [number, number];
+  /** prospect contacts per required one (1:3): ≥ 1 keeps the ratio */
+  prospectFactor: number;
+  /** days between visits to an existing customer, as a share of the cadence interval */
+  visitSpacing: [number, number];
+}
+
+export const CAST: CastMember[] = [
+  {
+    case: "champion",
+    email: "rep@demo.club",
+    password: "demo-rep-1",
+    name: "张伟",
+    weight: 1.5,
+    attainment: [1.08, 1.3],
+    prospectFactor: 1.3,
+    visitSpacing: [0.5, 0.85],
+  },
+  {
+    case: "steady",
+    email: "rep2@demo.club",
+    password: "demo-rep-2",
+    name: "陈静",
+    weight: 1.3,
+    attainment: [1.02, 1.2],
+    prospectFactor: 1.2,
+    visitSpacing: [0.5, 0.85],
+  },
+  {
+    case: "third",
+    email: "rep3@demo.club",
+    password: "demo-rep-3",
+    name: "王芳",
+    weight: 1.15,
+    attainment: [1.0, 1.15],
+    prospectFactor: 1.15,
+    visitSpacing: [0.55, 0.9],
+  },
+  {
+    case: "ratio-behind",
+    email: "rep4@demo.club",
+    password: "demo-rep-4",
+    name: "刘洋",
+    weight: 1.0,
+    attainment: [0.86, 1.08],
+    prospectFactor: 0.35,
+    visitSpacing: [0.5, 0.85],
+  },
+  {
+    case: "warning",
+    email: "rep5@demo.club",
+    password: "demo-rep-5",
+    name: "赵磊",
+    weight: 0.9,
+    attainment: [0.85, 1.02],
+    prospectFactor: 1.05,
+    visitSpacing: [0.6, 0.9],
+  },
+  {
+    case: "overdue",
+    email: "rep6@demo.club",
+    password: "demo-rep-6",
+    name: "孙丽",
+    weight: 0.95,
+    attainment: [0.88, 1.05],
+    prospectFactor: 1.1,
+    visitSpacing: [1.3, 2.6],
+  },
+  {
+    case: "late-diaries",
+    email: "rep7@demo.club",
+    password: "demo-rep-7",
+    name: "周杰",
+    weight: 0.85,
+    attainment: [0.9, 1.06],
+    prospectFactor: 1.1,
+    visitSpacing: [0.55, 0.9],
+  },
+  {
+    case: "pace",
+    email: "rep8@demo.club",
+    password: "demo-rep-8",
+    name: "吴敏",
+    weight: 0.8,
+    attainment: [0.88, 1.04],
+    prospectFactor: 1.1,
+    visitSpacing: [0.55, 0.9],
+  },
+];
+
+// ── names ────────────────────────────────────────────────────────────────────
+
+const SURNAMES =
+  "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪廖石金贾夏韦付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严欧莫孔向常汤".split(
+    "",
+  );
+const GIVEN = [
+  "建国",
+  "志强",
+  "秀英",
+  "海燕",
+  "晓东",
+  "丽华",
+  "国庆",
+  "振华",
+  "文斌",
+  "婷婷",
+  "子涵",
+  "思远",
+  "雨桐",
+  "浩然",
+  "欣怡",
+  "俊杰",
+  "佳怡",
+  "宇航",
+  "嘉欣",
+  "明辉",
+  "红梅",
+  "玉兰",
+  "德明",
+  "永刚",
+  "美玲",
+  "卫东",
+  "春燕",
+  "光辉",
+  "少华",
+  "雅琴",
+  "立新",
+  "凤英",
+  "家豪",
+  "梓萱",
+  "一鸣",
+  "晨曦",
+  "慧敏",
+  "宏伟",
+  "桂芳",
+  "伟",
+  "静",
+  "敏",
+  "磊",
+  "洁",
+  "军",
+  "勇",
+  "艳",
+  "涛",
+  "超",
+  "霞",
+];
+const CITIES = ["上海", "浦东", "江苏", "浙江", "苏州", "杭州", "宁波", "无锡"];
+const BRANDS = [
+  "瑞丰",
+  "宏达",
+  "金桥",
+  "远洋",
+  "星河",
+  "恒通",
+  "振华",
+  "申华",
+  "汇丰源",
+  "东方明珠",
+  "锦程",
+  "华信",
+  "嘉禾",
+  "联合",
+  "天成",
+  "新世纪",
+  "永安",
+  "中宏",
+  "百川",
+  "鼎盛",
+  "云帆",
+  "润泽",
+  "海纳",
+  "凯达",
+  "盛世",
+  "和信",
+  "长江",
+  "银河",
+  "九鼎",
+  "同济",
+];
+const TRADES = [
+  "科技有限公司",
+  "投资管理有限公司",
+  "国际贸易有限公司",
+  "实业集团",
+  "建设工程有限公司",
+  "律师事务所",
+  "生物医药有限公司",
+  "文化传媒有限公司",
+  "置业有限公司",
+  "物流有限公司",
+  "会计师事务所",
+  "电子科技股份有限公司",
+];
+const TITLES = ["行政总监", "总经理", "办公室主任", "人力资源经理", "董事长助理", "工会主席"];
+const DISTRICTS = ["静安区南京西路", "浦东新区陆家嘴环路", "徐汇区漕溪北路", "长宁区虹桥路", "黄浦区淮海中路", "闵行区莘庄路"];
+
+export const CARD_TYPES = [
+  { name: "金卡 Gold", listPriceFen: 3_800_000, businessLine: "membership" },
+  { name: "银卡 Silver", listPriceFen: 1_800_000, businessLine: "membership" },
+  { name: "白金卡 Platinum", listPriceFen: 8_800_000, businessLine: "membership" },
+  { name: "家庭卡 Family", listPriceFen: 2_800_000, businessLine: "membership" },
+];
+
+const COMPLAINTS = [
+  "包间预订被重复安排,客人到场后等候四十分钟",
+  "SPA 技师临时更换,未提前通知",
+  "会员卡积分未按时到账",
+  "高尔夫练习场开放时间与公告不符",
+  "宴会菜品上菜太慢,影响公司活动",
+  "客房空调噪音大,换房不及时",
+  "健身房器械维修久未完成",
+  "账单金额有误,多收服务费",
+  "停车位不足,会员无法停车",
+  "前台接待态度冷淡",
+  "餐厅包间卫生不达标",
+  "发票开具延误一周",
+];
+
+const DIARY_TEXT = [
+  { targets: "拜访两家A级团体客户,跟进一位潜在客户", progress: "团体客户续卡意向明确,下周签约" },
+  { targets: "电话回访本月新卡客户", progress: "回访完成,客户对餐饮服务满意" },
+  { targets: "陪同潜在客户参观会所", progress: "客户对高尔夫项目感兴趣,约定再次面谈" },
+  { targets: "整理客户资料,季度增补", progress: "已更新五位客户的联系人和消费情况" },
+  { targets: "筹备团体客户答谢活动", progress: "场地和菜单已确认" },
+];
+
+// ── the plan ─────────────────────────────────────────────────────────────────
+
+export type Tier = "A" | "B" | "C";
+export type PlanStatus = "prospect" | "active" | "churned" | "dropped";
+
+export interface PlannedCustomer {
+  n: number;
+  name: string;
+  kind: "group" | "individual";
+  owner: number;
+  status: PlanStatus;
+  createdAt: Date;
+  activeSince: Date | null;
+  /** when it churned or was dropped */
+  endedAt: Date | null;
+  tier: Tier | null;
+  levelFen: number;
+  lastRefreshedAt: Date;
+  profile: Record<string, unknown>;
+  features: Record<string, unknown>;
+  cardsHeld: string[];
+}
+
+export interface PlannedEntry {
+  customer: number;
+  rep: number;
+  amountFen: number;
+  line: string;
+  at: Date;
+  month: ClubMonth;
+  /** a card sale's entry: the card type's index */
+  card?: { type: number; newCardCustomer: boolean };
+}
+
+export interface PlannedContact {
+  customer: number;
+  rep: number;
+  channel: "visit" | "demo" | "phone" | "letter";
+  target: "existing" | "prospect";
+  outcome: "none" | "interested" | "signed" | "declined";
+  at: Date;
+}
+
+export interface PlannedComplaint {
+  customer: number;
+  channel: string;
+  summary: string;
+  openedAt: Date;
+  resolvedAt: Date | null;
+}
+
+export interface PlannedDiary {
+  rep: number;
+  day: ClubDay;
+  submittedAt: Date | null;
+  text: { workingTime: string; targets: string; progress: string };
+  comment?: string;
+}
+
+export interface PlannedVisit {
+  rep: number;
+  customer: number;
+  day: ClubDay;
+  channel: "visit" | "demo" | "phone" | null;
+  note: string | null;
+}
+
+export interface DemoPlan {
+  now: Date;
+  today: ClubDay;
+  month: ClubMonth;
+  /** first month with revenue and targets (January of last year) */
+  firstMonth: ClubMonth;
+  months: ClubMonth[];
+  customers: PlannedCustomer[];
+  entries: PlannedEntry[];
+  contacts: PlannedContact[];
+  /** targets[rep][month] in fen */
+  targets: Map<number, Map<ClubMonth, number>>;
+  complaints: PlannedComplaint[];
+  diaries: PlannedDiary[];
+  plans: PlannedVisit[];
+  /** when the club began (before its first data) */
+  since: Date;
+}
+
+const DAY_MS = 86_400_000;
+const LINES = {
+  group: ["membership", "catering", "rooms", "golf", "catering"],
+  individual: ["catering", "spa", "fitness", "golf", "spa"],
+};
+
+/**
+ * The club's zone keeps UTC+8 all year (no daylight saving), so the plan's tens of
+ * thousands of instants are placed by a fixed offset; checked against the product's
+ * own zone arithmetic when the module loads.
+ */
+const OFFSET_MS = 8 * 3600_000;
+for (const day of ["2025-01-01", "2025-07-01"]) {
+  if (atClubTime(day, 0, 0, DEMO_TZ).getTime() !== Date.parse(`${day}T00:00:00Z`) - OFFSET_MS) throw new Error(`${DEMO_TZ} is not UTC+8`);
+}
+const clubDay = (t: Date): ClubDay => new Date(t.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+const clubMonth = (t: Date): ClubMonth => clubDay(t).slice(0, 7);
+const clubTime = (day: ClubDay, minutes: number) => new Date(Date.parse(`${day}T00:00:00Z`) - OFFSET_MS + minutes * 60_000);
+
+function atDay(day: ClubDay, r: Rand, fromHour: number, toHour: number) {
+  return clubTime(day, Math.floor(between(r, fromHour * 60, toHour * 60)));
+}
+
+function monthDay(month: ClubMonth, d: number): ClubDay {
+  return `${month}-${String(d).padStart(2, "0")}`;
+}
+
+function isSunday(day: ClubDay) {
+  return new Date(`${day}T00:00:00Z`).getUTCDay() === 0;
+}
+
+export function planDemo(now: Date, seed = DEMO_SEED): DemoPlan {
+  const r = mulberry32(seed);
+  const today = clubDay(now);
+  const month = clubMonth(now);
+  const firstMonth = `${Number(yearOf(now, DEMO_TZ)) - 1}-01`;
+  const months: ClubMonth[] = [];
+  for (let m = firstMonth; m <= month; m = nextMonth(m)) months.push(m);
+  const start = clubTime(`${firstMonth}-01`, 0);
+  const since = new Date(start.getTime() - 120 * DAY_MS);
+  const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
+
+  // ── customers ──
+  const totalWeight = CAST.reduce((s, c) => s + c.weight, 0);
+  const ownerOf = () => {
+    let x = r() * totalWeight;
+    for (let i = 0; i < CAST.length; i++) {
+      x -= CAST[i]!.weight;
+      if (x < 0) return i;
+    }
+    return CAST.length - 1;
+  };
+  const names = new Set<string>();
+  const customers: PlannedCustomer[] = [];
+  for (let n = 0; n < 300; n++) {
+    const kind = n % 3 === 0 ? "group" : "individual";
+    let name = "";
+    do {
+      name = kind === "group" ? `${pick(r, CITIES)}${pick(r, BRANDS)}${pick(r, TRADES)}` : `${pick(r, SURNAMES)}${pick(r, GIVEN)}`;
+    } while (names.has(name));
+    names.add(name);
+    const owner = ownerOf();
+    const x = r();
+    // groups never churn here: group churn over 5% is a close rule of its own (docs/demo.md)
+    const status: PlanStatus =
+      x < 0.6
+        ? "active"
+        : x < 0.7
+          ? "active"
+          : x < 0.87
+            ? "prospect"
+            : x < 0.94 && kind === "individual"
+              ? "churned"
+              : x < 0.94
+                ? "active"
+                : "dropped";
+    const newInWindow = x >= 0.6 && x < 0.7;
+    let createdAt: Date;
+    let activeSince: Date | null = null;
+    let endedAt: Date | null = null;
+    if (status === "active" || status === "churned") {
+      if (newInWindow) {
+        activeSince = atDay(addDays(today, -int(r, 5, 320)), r, 10, 18);
+        createdAt = new Date(activeSince.getTime() - int(r, 15, 90) * DAY_MS);
+      } else {
+        activeSince = new Date(start.getTime() - int(r, 30, 700) * DAY_MS);
+        createdAt = new Date(activeSince.getTime() - int(r, 10, 60) * DAY_MS);
+      }
+      if (status === "churned") endedAt = atDay(addDays(today, -int(r, 20, 300)), r, 10, 18);
+    } else if (status === "prospect") {
+      createdAt = atDay(addDays(today, -int(r, 7, 330)), r, 9, 18);
+    } else {
+      createdAt = atDay(addDays(today, -int(r, 150, 360)), r, 9, 18);
+      endedAt = new Date(createdAt.getTime() + int(r, 60, 120) * DAY_MS);
+    }
+    if (endedAt && activeSince && endedAt <= activeSince) endedAt = new Date(activeSince.getTime() + 60 * DAY_MS);
+    const t = r();
+    const tier: Tier | null =
+      status === "active" || status === "churned"
+        ? kind === "group"
+          ? t < 0.35
+            ? "A"
+            : t < 0.7
+              ? "B"
+              : "C"
+          : t < 0.08
+            ? "A"
+            : t < 0.3
+              ? "B"
+              : "C"
+        : null;
+    const levelFen =
+      tier === "A"
+        ? Math.round(between(r, 1.2, kind === "group" ? 4 : 2) * DEFAULT_TIER_THRESHOLDS.A)
+        : tier === "B"
+          ? Math.round(between(r, 1.15, 1.75) * DEFAULT_TIER_THRESHOLDS.B)
+          : Math.round(between(r, 0.12, 0.75) * DEFAULT_TIER_THRESHOLDS.B);
+    const phone =
+      kind === "group" ? `021-${int(r, 5000, 6999)}${int(r, 1000, 9999)}` : `13${int(r, 5, 9)}${int(r, 1000, 9999)}${int(r, 1000, 9999)}`;
+    const profile: Record<string, unknown> =
+      kind === "group"
+        ? {
+            phone,
+            address: `上海市${pick(r, DISTRICTS)}${int(r, 10, 1500)}号`,
+            contacts: [
+              {
+                name: `${pick(r, SURNAMES)}${pick(r, GIVEN)}`,
+                title: pick(r, TITLES),
+                phone: `139${int(r, 1000, 9999)}${int(r, 1000, 9999)}`,
+              },
+            ],
+          }
+        : { phone };
+    const features: Record<string, unknown> =
+      kind === "group"
+        ? {
+            enterpriseNature: pick(r, ["民营", "国有", "外资", "合资"]),
+            size: pick(r, ["50人以下", "50-200人", "200-1000人", "1000人以上"]),
+          }
+        : {};
+    customers.push({
+      n,
+      name,
+      kind,
+      owner,
+      status,
+      createdAt: createdAt < since ? since : createdAt,
+      activeSince,
+      endedAt,
+      tier,
+      levelFen,
+      lastRefreshedAt: createdAt,
+      profile,
+      features,
+      cardsHeld: [],
+    });
+  }
+  // The books: customers who buy are dealt by spend, biggest first, the three leading
+  // reps taking 5, 4 and 3 of every 22 and the others 2 each (so last year's podium is
+  // theirs, in cast order, whatever the day); prospects and dropped ones stay with
+  // whoever found them.
+  const DEAL = [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 0, 1, 0];
+  const buyers = customers.filter((c) => c.tier !== null).sort((a, b) => b.levelFen - a.levelFen || a.n - b.n);
+  for (const [i, c] of buyers.entries()) c.owner = DEAL[i % DEAL.length]!;
+  for (const c of customers) {
+    // most refreshed this quarter; the overdue rep's and a few others' not (the stale list)
+    const stale = CAST[c.owner]!.case === "overdue" ? r() < 0.5 : r() < 0.08;
+    const at = stale ? ago(int(r, 100, 200)) : ago(int(r, 1, 45));
+    c.lastRefreshedAt = new Date(Math.max(at.getTime(), c.createdAt.getTime()));
+  }
+  // the club started before its first customer
+  for (const c of customers) if (c.activeSince && c.activeSince < since) c.activeSince = new Date(since.getTime() + DAY_MS);
+  for (const c of customers) if (c.createdAt > (c.activeSince ?? c.createdAt)) c.createdAt = new Date(c.activeSince!.getTime() - DAY_MS);
+
+  // ── revenue and card sales ──
+  const entries: PlannedEntry[] = [];
+  const isOn = (c: PlannedCustomer, at: Date) => c.activeSince !== null && c.activeSince <= at && (c.endedAt === null || at < c.endedAt);
+  for (const c of customers) {
+    if (!c.activeSince) continue;
+    if (c.activeSince >= start) {
+      const type = c.tier === "A" ? 2 : c.kind === "group" ? 0 : pick(r, [1, 3]);
+      entries.push({
+        customer: c.n,
+        rep: c.owner,
+        amountFen: CARD_TYPES[type]!.listPriceFen,
+        line: "membership",
+        at: c.activeSince,
+        month: clubMonth(c.activeSince),
+        card: { type, newCardCustomer: true },
+      });
+      c.cardsHeld.push(CARD_TYPES[type]!.name);
+    } else c.cardsHeld.push(CARD_TYPES[c.kind === "group" ? 0 : 1]!.name);
+    for (const m of months) {
+      const days = daysInMonth(m);
+      const k = c.tier === "C" ? int(r, 1, 2) : int(r, 2, 4);
+      const skip = c.tier === "C" && r() < 0.15;
+      const total = c.levelFen * between(r, 0.88, 1.12);
+      for (let i = 0; i < k; i++) {
+        const day = monthDay(m, int(r, 1, days));
+        const at = atDay(day, r, 10, 21);
+        if (skip || at >= now || !isOn(c, at)) continue;
+        entries.push({
+          customer: c.n,
+          rep: c.owner,
+          amountFen: Math.max(100, Math.round(total / k / 100) * 100),
+          line: pick(r, LINES[c.kind]),
+          at,
+          month: m,
+        });
+      }
+    }
+    // a renewal for some long-standing customers
+    if (c.activeSince < start && r() < 0.15) {
+      const at = atDay(addDays(today, -int(r, 10, 300)), r, 10, 18);
+      if (isOn(c, at))
+        entries.push({
+          customer: c.n,
+          rep: c.owner,
+          amountFen: CARD_TYPES[0]!.listPriceFen,
+          line: "membership",
+          at,
+          month: clubMonth(at),
+          card: { type: 0, newCardCustomer: false },
+        });
+    }
+  }
+  entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.customer - b.customer);
+
+  // ── targets: each closed month's set so that the rep's attainment falls in their range ──
+  const achieved = new Map<string, number>();
+  for (const e of entries) achieved.set(`${e.rep}:${e.month}`, (achieved.get(`${e.rep}:${e.month}`) ?? 0) + e.amountFen);
+  const targets = new Map<number, Map<ClubMonth, number>>();
+  const lastClosed = addMonths(month, -1);
+  for (let rep = 0; rep < CAST.length; rep++) {
+    const cast = CAST[rep]!;
+    const mine = new Map<ClubMonth, number>();
+    for (const m of months) {
+      let att = between(r, ...cast.attainment);
+      // the warning: the last three closed months each under 80%
+      if (cast.case === "warning" && m > addMonths(lastClosed, -3) && m <= lastClosed) att = between(r, 0.64, 0.76);
+      let base = achieved.get(`${rep}:${m}`) ?? 0;
+      if (m === month) {
+        const prev = [1, 2, 3].map((k) => achieved.get(`${rep}:${addMonths(month, -k)}`) ?? 0);
+        base = prev.reduce((s, x) => s + x, 0) / 3;
+        // this month: the pace rep's target is far above their usual month
+        att = cast.case === "pace" ? 0.45 : between(r, 0.9, 1.05);
+      }
+      mine.set(m, Math.max(5_000_000, Math.round(base / att / 100_000) * 100_000));
+    }
+    targets.set(rep, mine);
+  }
+
+  // ── contacts: the last twelve months ──
+  const contacts: PlannedContact[] = [];
+  const contactStart = addDays(today, -365);
+  const visitIntervalDays = (t: Tier) => intervalDays(requiredVisits(t, DEFAULT_CADENCE));
+  for (const c of customers) {
+    if (!c.activeSince || !c.tier) continue;
+    const cast = CAST[c.owner]!;
+    const interval = visitIntervalDays(c.tier);
+    let day = addDays(contactStart, int(r, 0, interval));
+    for (;;) {
+      if (day > today) break;
+      const at = atDay(isSunday(day) ? addDays(day, 1) : day, r, 9, 18);
+      if (at >= now) break;
+      if (isOn(c, at))
+        contacts.push({
+          customer: c.n,
+          rep: c.owner,
+          channel: r() < 0.75 ? "visit" : "demo",
+          target: "existing",
+          outcome: pick(r, ["interested", "none", "interested"]),
+          at,
+        });
+      day = addDays(day, Math.max(3, Math.round(interval * between(r, ...cast.visitSpacing))));
+    }
+  }
+  // prospect contacts per rep and month: enough for 1:3 (or not, for the rep behind)
+  const byRepMonth = new Map<string, number>();
+  for (const x of contacts) {
+    const k = `${x.rep}:${clubMonth(x.at)}`;
+    byRepMonth.set(k, (byRepMonth.get(k) ?? 0) + 1);
+  }
+  const ownedBy = CAST.map((_, rep) => customers.filter((c) => c.owner === rep));
+  for (let rep = 0; rep < CAST.length; rep++) {
+    const cast = CAST[rep]!;
+    for (let m = clubMonth(clubTime(contactStart, 720)); m <= month; m = nextMonth(m)) {
+      const existing = byRepMonth.get(`${rep}:${m}`) ?? 0;
+      const wanted = Math.ceil((existing / 3) * cast.prospectFactor);
+      const lastDay = m === month ? Number(today.slice(8)) : daysInMonth(m);
+      for (let i = 0; i < wanted; i++) {
+        const day = monthDay(m, int(r, 1, lastDay));
+        if (day < contactStart) continue;
+        const at = atDay(day, r, 9, 18);
+        if (at >= now) continue;
+        const open = ownedBy[rep]!.filter(
+          (c) => c.createdAt <= at && (c.activeSince === null || c.activeSince > at) && (c.endedAt === null || at < c.endedAt),
+        );
+        if (open.length === 0) continue;
+        const c = pick(r, open);
+        contacts.push({
+          customer: c.n,
+          rep,
+          channel: r() < 0.6 ? "visit" : "demo",
+          target: "prospect",
+          outcome: pick(r, ["interested", "none", "declined"]),
+          at,
+        });
+      }
+    }
+  }
+  // calls and letters, a few a week
+  for (let rep = 0; rep < CAST.length; rep++) {
+    const mine = customers.filter((c) => c.owner === rep && c.status !== "dropped");
+    for (let day = contactStart; day <= today; day = addDays(day, int(r, 1, 3))) {
+      const at = atDay(day, r, 9, 19);
+      if (at >= now || isSunday(day)) continue;
+      const c = pick(r, mine);
+      if (c.createdAt > at || (c.endedAt && at >= c.endedAt)) continue;
+      contacts.push({
+        customer: c.n,
+        rep,
+        channel: r() < 0.85 ? "phone" : "letter",
+        target: isOn(c, at) ? "existing" : "prospect",
+        outcome: "none",
+        at,
+      });
+    }
+  }
+  // the card sale's day: the sale itself was signed in person
+  for (const e of entries) {
+    if (!e.card?.newCardCustomer || e.at < clubTime(contactStart, 0)) continue;
+    contacts.push({
+      customer: e.customer,
+      rep: e.rep,
+      channel: "visit",
+      target: "prospect",
+      outcome: "signed",
+      at: new Date(e.at.getTime() - 3600_000),
+    });
+  }
+  contacts.sort((a, b) => a.at.getTime() - b.at.getTime() || a.customer - b.customer);
+
+  // ── complaints: a dozen over the year, one open past 48 h, one just in ──
+  const active = customers.filter((c) => c.status === "active");
+  const complaints: PlannedComplaint[] = COMPLAINTS.map((summary, i) => {
+    const c = active[(i * 17) % active.length]!;
+    const openedAt =
+      i === 0
+        ? new Date(now.getTime() - 74 * 3600_000)
+        : i === 1
+          ? new Date(now.getTime() - 5 * 3600_000)
+          : atDay(addDays(today, -int(r, 7, 330)), r, 10, 20);
+    const resolvedAt = i <= 1 ? null : new Date(openedAt.getTime() + (i === 2 ? 60 : int(r, 2, 40)) * 3600_000);
+    return { customer: c.n, channel: pick(r, ["电话", "前台", "微信", "邮件"]), summary, openedAt, resolvedAt };
+  });
+
+  // ── diaries: the last six working days; the late-diaries rep is often late, one not submitted ──
+  const diaries: PlannedDiary[] = [];
+  const days: ClubDay[] = [];
+  for (let d = addDays(today, -1); days.length < 6; d = addDays(d, -1)) if (!isSunday(d)) days.push(d);
+  for (let rep = 0; rep < CAST.length; rep++) {
+    const cast = CAST[rep]!;
+    for (const [i, day] of days.entries()) {
+      const late = cast.case === "late-diaries" ? i % 2 === 0 : cast.case === "overdue" && i === 3;
+      const missing = cast.case === "late-diaries" && i === 0;
+      const submittedAt = missing ? null : late ? atDay(addDays(day, 1), r, 11, 15) : atDay(day, r, 18, 21);
+      const text = DIARY_TEXT[(rep + i) % DIARY_TEXT.length]!;
+      diaries.push({
+        rep,
+        day,
+        submittedAt: submittedAt && submittedAt < now ? submittedAt : null,
+        text: { workingTime: "09:00-18:00", ...text },
+        ...(i === 1 && rep < 3 ? { comment: "很好,继续跟进团体客户续卡。" } : {}),
+      });
+    }
+  }
+
+  // ── visit plans: last week and the coming week ──
+  const plans: PlannedVisit[] = [];
+  for (let rep = 0; rep < CAST.length; rep++) {
+    const mine = customers.filter((c) => c.owner === rep && (c.status === "active" || c.status === "prospect"));
+    for (let k = -7; k <= 7; k++) {
+      const day = addDays(today, k);
+      if (isSunday(day) || mine.length === 0) continue;
+      for (let i = 0; i < 2; i++) {
+        const c = pick(r, mine);
+        plans.push({
+          rep,
+          customer: c.n,
+          day,
+          channel: c.status === "prospect" ? "demo" : pick(r, ["visit", "visit", "phone"] as const),
+          note: i === 0 ? "季度回访" : null,
+        });
+      }
+    }
+  }
+
+  return { now, today, month, firstMonth, months, customers, entries, contacts, targets, complaints, diaries, plans, since };
+}
