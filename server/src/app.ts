@@ -17,6 +17,7 @@ import { cardRoutes } from "./cards/routes.ts";
 import { repContactRoutes } from "./contacts/reps-routes.ts";
 import { contactRoutes } from "./contacts/routes.ts";
 import { complaintRoutes } from "./customers/complaints-routes.ts";
+import { handoverRoutes } from "./customers/handover.ts";
 import { customerRoutes } from "./customers/routes.ts";
 import type { Deps } from "./deps.ts";
 import { diaryRoutes } from "./diary/routes.ts";
@@ -68,6 +69,7 @@ export function apiRoutes(deps: Deps) {
       .route("/settings", settingsRoutes(deps))
       // customers, revenue, cards, tiers and analysis (SPEC §2–§4)
       .route("/customers", customerRoutes(deps))
+      .route("/reps", handoverRoutes(deps))
       .route("/complaints", complaintRoutes(deps))
       .route("/revenue", revenueRoutes(deps))
       .route("/", cardRoutes(deps))

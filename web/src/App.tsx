@@ -30,6 +30,7 @@ const TeamsPage = lazy(() => named(import("./manager/Teams.tsx"), "TeamsPage"));
 const MyTeam = lazy(() => named(import("./manager/MyTeam.tsx"), "MyTeamHeader"));
 const DiariesPage = lazy(() => named(import("./manager/Diaries.tsx"), "DiariesPage"));
 const RepDetail = lazy(() => named(import("./manager/RepDetail.tsx"), "RepDetail"));
+const HandoverPage = lazy(() => named(import("./manager/Handover.tsx"), "HandoverPage"));
 const Analysis = lazy(() => named(import("./analysis/Analysis.tsx"), "Analysis"));
 const Tv = lazy(() => named(import("./board/Tv.tsx"), "Tv"));
 
@@ -282,6 +283,7 @@ export function App() {
       <Route path="/plans" component={PlansPage} />
       <Route path="/settings" component={SettingsPage} />
       <Route path="/users" component={UsersPage} />
+      <Route path="/handover" component={HandoverPage} />
       <Route path="/teams" component={TeamsPage} />
       <Route path="/diaries/:date?" component={DiariesPage} />
       <Route path="/manager/reps/:id" component={RepDetail} />

@@ -22,6 +22,7 @@ export const LEAD_ROUTES: ReadonlySet<string> = new Set([
   "GET /customers/:id/history",
   "GET /analysis/mix",
   "POST /customers/reassign",
+  "POST /reps/:id/handover",
   "POST /complaints",
   "GET /complaints",
   "POST /complaints/:id/resolve",

@@ -1,4 +1,4 @@
-import { customerChanges, customerOwners, customers, users, withTenant } from "@clubhouse/db";
+import { customerChanges, customerOwners, customers, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray, max } from "drizzle-orm";
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
@@ -73,42 +73,74 @@ export async function reassignCustomers(ctx: ServiceContext, input: Reassign) {
     }
     const moving = rows.filter((r) => r.ownerId !== to.id);
     if (moving.length === 0) return { moved: 0, customerIds: [] as string[] };
-    const now = ctx.deps.clock.now();
     const ids = moving.map((r) => r.id);
-    await tx.update(customers).set({ ownerId: to.id, updatedAt: now }).where(inArray(customers.id, ids));
-    // Ownership periods are append-only and keyed by their start: a customer moved twice
-    // within one millisecond starts its newest period just after the previous one.
-    const last = await tx
-      .select({ customerId: customerOwners.customerId, at: max(customerOwners.fromAt) })
-      .from(customerOwners)
-      .where(inArray(customerOwners.customerId, ids))
-      .groupBy(customerOwners.customerId);
-    const lastAt = new Map(last.map((r) => [r.customerId, r.at]));
-    const startOf = (id: string) => {
-      const prev = lastAt.get(id);
-      return prev && prev.getTime() >= now.getTime() ? new Date(prev.getTime() + 1) : now;
-    };
-    await tx
-      .insert(customerOwners)
-      .values(ids.map((customerId) => ({ tenantId: ctx.tenantId, customerId, fromAt: startOf(customerId), ownerId: to.id })));
-    await tx.insert(customerChanges).values(
-      moving.map((r) => ({
-        tenantId: ctx.tenantId,
-        customerId: r.id,
-        actorId: actorId(ctx.actor),
-        kind: "reassigned",
-        changes: [
-          { field: "ownerId", old: r.ownerId, new: to.id },
-          { field: "reason", old: null, new: input.reason },
-        ],
-        at: now,
-      })),
+    await moveOwners(
+      tx,
+      ctx,
+      moving.map((r) => ({ id: r.id, from: r.ownerId, to: to.id })),
+      "reassigned",
+      [{ field: "reason", old: null, new: input.reason }],
     );
     return { moved: ids.length, customerIds: ids };
   });
   // owners are on the boards and in the analyses, as after PATCH /customers/:id
   if (result.moved > 0) await ctx.deps.live.boardChanged(ctx.tenantId);
   return { ...result, toRepId: input.toRepId };
+}
+
+/** One customer's move: from its owner now to another rep. */
+export interface OwnerMove {
+  id: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * The one path that moves customers to new owners, inside the caller's transaction
+ * with the customers already locked: the owner on each customer, a new ownership
+ * period (revenue is credited to the owner at its `occurredAt`, so money booked
+ * before the move stays with the old owner) and a history entry per customer naming
+ * who, when, the old and new owner and the extra `changes` (the reason). Used by the
+ * bulk reassign and by a rep's book handed over (handover.ts).
+ */
+export async function moveOwners(
+  tx: Tx,
+  ctx: ServiceContext,
+  moves: OwnerMove[],
+  kind: "reassigned" | "handed_over",
+  extra: { field: string; old: unknown; new: unknown }[],
+) {
+  if (moves.length === 0) return;
+  const now = ctx.deps.clock.now();
+  const ids = moves.map((m) => m.id);
+  const byReceiver = new Map<string, string[]>();
+  for (const m of moves) byReceiver.set(m.to, [...(byReceiver.get(m.to) ?? []), m.id]);
+  for (const [to, group] of byReceiver) await tx.update(customers).set({ ownerId: to, updatedAt: now }).where(inArray(customers.id, group));
+  // Ownership periods are append-only and keyed by their start: a customer moved twice
+  // within one millisecond starts its newest period just after the previous one.
+  const last = await tx
+    .select({ customerId: customerOwners.customerId, at: max(customerOwners.fromAt) })
+    .from(customerOwners)
+    .where(inArray(customerOwners.customerId, ids))
+    .groupBy(customerOwners.customerId);
+  const lastAt = new Map(last.map((r) => [r.customerId, r.at]));
+  const startOf = (id: string) => {
+    const prev = lastAt.get(id);
+    return prev && prev.getTime() >= now.getTime() ? new Date(prev.getTime() + 1) : now;
+  };
+  await tx
+    .insert(customerOwners)
+    .values(moves.map((m) => ({ tenantId: ctx.tenantId, customerId: m.id, fromAt: startOf(m.id), ownerId: m.to })));
+  await tx.insert(customerChanges).values(
+    moves.map((m) => ({
+      tenantId: ctx.tenantId,
+      customerId: m.id,
+      actorId: actorId(ctx.actor),
+      kind,
+      changes: [{ field: "ownerId", old: m.from, new: m.to }, ...extra],
+      at: now,
+    })),
+  );
 }
 
 /** POST /customers/reassign, mounted inside customerRoutes (which checks the session). */

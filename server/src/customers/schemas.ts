@@ -93,6 +93,8 @@ const customerFilters = {
   ownerId: z.uuid().optional(),
   stale: flag.optional(),
   overdue: flag.optional(),
+  /** customers whose owner is disabled: a leaving rep's book waiting to be handed over */
+  unowned: flag.optional(),
   q: z.string().trim().min(1).max(100).optional(),
   /** these customers only (comma-separated ids, at most 200): names for a list of another thing's rows */
   ids: z

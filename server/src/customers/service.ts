@@ -111,6 +111,16 @@ function tierExpr(club: ClubNow, spend: SQL<number>): SQL<Tier | null> {
   return customerTierSql(customers.status, spend, club.rules.tiers);
 }
 
+/** "This customer's owner is disabled": its book waits to be handed over (docs/handover.md). */
+export function unownedSql(): SQL<boolean> {
+  return sql<boolean>`(${customers.ownerId} in (select u.id from ${users} u where u.disabled_at is not null))`;
+}
+
+/** A customer's current tier (its spend in the last complete club month), as SQL on customers. */
+export function currentTierSql(club: ClubNow): SQL<Tier | null> {
+  return tierExpr(club, spendExpr(club.tierMonth));
+}
+
 /** 动态管理: prospects and active customers need a refresh every club quarter (regulation/refresh.ts). */
 function staleExpr(club: ClubNow): SQL<boolean> {
   return staleSql(
@@ -312,6 +322,7 @@ function listFilters(ctx: ServiceContext, club: ClubNow, q: CustomerFilters) {
     q.tier ? sql`${tier} = ${q.tier}` : undefined,
     q.stale === undefined ? undefined : q.stale ? staleExpr(club) : sql`not ${staleExpr(club)}`,
     q.overdue === undefined ? undefined : q.overdue ? overdueExpr(club, tier) : sql`not ${overdueExpr(club, tier)}`,
+    q.unowned === undefined ? undefined : q.unowned ? unownedSql() : sql`not ${unownedSql()}`,
     search?.where,
   );
   return { where, gram: search?.gram };

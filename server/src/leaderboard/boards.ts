@@ -1,6 +1,7 @@
-import { repDayContacts, type Tx, withTenant } from "@clubhouse/db";
+import { customers, repDayContacts, type Tx, withTenant } from "@clubhouse/db";
 import { eq, sql } from "drizzle-orm";
 import { countUnacknowledged, latestUnacknowledged } from "../alarms/service.ts";
+import { unownedSql } from "../customers/service.ts";
 import type { Deps } from "../deps.ts";
 import { clubClock } from "../quotas/read.ts";
 import { quotaRowsFrom } from "../quotas/service.ts";
@@ -40,7 +41,8 @@ export async function contactsToday(tx: Tx, day: string) {
  * today's contacts (per rep and the club's total); for managers the quota board
  * (every rep's pace level this month), the counts of unacknowledged alarms and the
  * newest of them (`alarms.latest`, the alarm panel's first page, with `alarms.next`,
- * the cursor of GET /alarms's next page), so the panel needs no request per write;
+ * the cursor of GET /alarms's next page), so the panel needs no request per write,
+ * and `unowned`, how many customers disabled reps still own (docs/handover.md);
  * for each team lead the managers' part narrowed to their team (team-part.ts). One
  * transaction and one read per table (the year's rows,
  * summed here per board), since every write of a club with open boards recomputes
@@ -56,12 +58,14 @@ export function quotaBoardSource(deps: Deps): BoardSource {
       const ctx = { deps, tenantId, actor: { kind: "system" } as const };
       return withTenant(deps.database, tenantId, async (tx) => {
         const clock = await clubClock(tx, ctx);
-        const [reads, alarms, today, alarmCounts, inTeams] = await Promise.all([
+        const [reads, alarms, today, alarmCounts, inTeams, [unowned]] = await Promise.all([
           yearReads(tx, clock),
           latestUnacknowledged(tx),
           contactsToday(tx, dayOf(clock.now, clock.tz)),
           countUnacknowledged(tx),
           teamReads(tx),
+          // customers of disabled reps, waiting to be handed over: the board warns while any exist
+          tx.select({ n: sql<number>`count(*)::int` }).from(customers).where(unownedSql()),
         ]);
         const month = [clock.month];
         const quota = {
@@ -70,7 +74,7 @@ export function quotaBoardSource(deps: Deps): BoardSource {
             (r) => ({ repId: r.repId, name: r.name, target: r.target, achieved: r.achieved, attainment: r.attainment, level: r.level }),
           ),
         };
-        const managers = canonicalBoards({ quota, alarmCounts, alarms });
+        const managers = canonicalBoards({ quota, alarmCounts, alarms, unowned: Number(unowned?.n ?? 0) });
         const leaderboard = currentBoards(clock, reads);
         return {
           club: canonicalBoards({ leaderboard, teams: currentTeamRaces(leaderboard, reads.teams), at: quota.month, today }),

@@ -42,6 +42,11 @@ const counted: SQL = sql`${contacts.tenantId} = ${customers.tenantId} and ${cont
 const countExpr = sql<number>`(select count(*) from ${contacts} where ${counted})::int`;
 const lastContactExpr = sql`(select max(${contacts.occurredAt}) from ${contacts} where ${counted})`;
 
+/** "This customer waits in the review queue", by the queue's own rule: for other reads of customers (a handover's counts). */
+export function waitsForReview(): SQL {
+  return and(eq(customers.status, "prospect"), needsReviewSql(customers.status, countExpr)) as SQL;
+}
+
 export async function reviewQueue(ctx: ServiceContext, q: { limit: number; cursor?: string | undefined }) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {

@@ -8,7 +8,7 @@ import { type AlarmCounts, createFlip, type LiveAlarm, type LiveAlarms, useBoard
 import { useTeamRace } from "../board/useTeamRace.ts";
 import { boardMoney, clock, pct, periodAt, periodLabel } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
-import { useLiveSoon } from "../live.ts";
+import { liveState, useLiveSoon } from "../live.ts";
 import type { CloseReason, Period } from "../types.ts";
 import { type ChipLevel, Empty, ErrorBox, FormError, LevelChip, LiveDot, Loading, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
@@ -61,6 +61,7 @@ export function Board() {
           </A>
         </div>
       </header>
+      <UnownedWarning />
       <Show when={race.rows().length > 0}>
         <TeamRace rows={race.rows()} elapsed={periodAt(period()).elapsed} selected={team()} onSelect={chooseTeam} />
       </Show>
@@ -95,6 +96,24 @@ export function Board() {
         />
       </div>
     </div>
+  );
+}
+
+/** While disabled reps still own customers (the managers' live boards count them), a warning that links to the handover. */
+function UnownedWarning() {
+  const n = () => {
+    const v = (liveState.boards() as Record<string, unknown>).unowned;
+    return typeof v === "number" ? v : 0;
+  };
+  return (
+    <Show when={n() > 0}>
+      <p class="banner warn" role="status" data-testid="unowned-warning">
+        <Icon name="alert" size={16} /> {t("board.unowned", { n: n() })}{" "}
+        <A href="/handover" data-testid="unowned-link">
+          {t("board.unownedLink")}
+        </A>
+      </p>
+    </Show>
   );
 }
 

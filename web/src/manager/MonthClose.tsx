@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { client, data } from "../api.ts";
 import { useData } from "../cache.ts";
@@ -162,7 +163,15 @@ export function MonthClose() {
                           <td>
                             {r.departmentBonusSuspended ? <span class="tag tag-overdue">{t("close.suspended")}</span> : t("close.paid")}
                           </td>
-                          <td>{r.outcome === "removal" ? t("close.toGm") : r.outcome === "warning" ? t("close.toHr") : "—"}</td>
+                          <td>
+                            {r.outcome === "removal" ? t("close.toGm") : r.outcome === "warning" ? t("close.toHr") : "—"}
+                            <Show when={r.outcome === "removal"}>
+                              {" "}
+                              <A class="btn secondary small" href={`/handover?rep=${r.repId}`} data-testid="close-handover">
+                                {t("close.handOver")}
+                              </A>
+                            </Show>
+                          </td>
                         </tr>
                       )}
                     </For>

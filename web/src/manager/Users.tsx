@@ -248,6 +248,16 @@ export function UsersPage() {
                             >
                               {t("settings.enable")}
                             </button>
+                            <Show when={u.role === "rep"}>
+                              <A
+                                class="btn secondary small"
+                                href={`/handover?rep=${u.id}`}
+                                aria-label={t("users.handOverLabel", { name: u.name })}
+                                data-testid="user-handover"
+                              >
+                                {t("users.handOver")}
+                              </A>
+                            </Show>
                           </Show>
                         </Show>
                       </div>
