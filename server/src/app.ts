@@ -194,9 +194,10 @@ function sameToken(given: string, want: string): boolean {
 /**
  * The route a request matched, as its pattern (`/api/v1/customers/:id`), so metrics
  * have one series per endpoint, never per id: the endpoint (the first matched route
- * of a method, not a middleware's `*`), else the last route that ran, else "unmatched".
+ * of a method, not a middleware's and not the web app's catch-all `*`), else the last
+ * route that ran (`/api/*` for an unknown API path, `/*` for the web app's pages).
  */
 function routeLabel(c: Parameters<MiddlewareHandler>[0]): string {
-  const endpoint = matchedRoutes(c).find((r) => r.method !== "ALL");
+  const endpoint = matchedRoutes(c).find((r) => r.method !== "ALL" && r.path !== "/*" && r.path !== "*");
   return endpoint?.path ?? (routePath(c) || "unmatched");
 }
