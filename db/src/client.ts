@@ -44,6 +44,11 @@ export interface CreateDbOptions {
   poolSize?: number;
   /** PostgreSQL: run statements as prepared ones (default); false for a pooler that cannot keep them. */
   prepare?: boolean;
+  /**
+   * PostgreSQL: where migrate() connects, when not databaseUrl. Behind a pooler in
+   * transaction mode, a direct URL: the migration lock is a session's.
+   */
+  migrateUrl?: string;
   /** The embedded database only: start from this data folder tarball (a backup) instead of an empty one. */
   loadDataDir?: Blob;
 }
@@ -92,7 +97,7 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
       connection: { application_name: "clubhouse" },
     });
     const db = drizzlePg({ client: opts.prepare === false ? client : preparing(client), schema }) as unknown as Db;
-    const url = opts.databaseUrl;
+    const url = opts.migrateUrl ?? opts.databaseUrl;
     return {
       db,
       kind: "postgres",

@@ -6,6 +6,8 @@ const schema = z.object({
   HOST: z.string().default("0.0.0.0"),
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: z.string().url().optional(),
+  /** Where migrations run, when not DATABASE_URL: a direct URL when DATABASE_URL goes through a pooler. */
+  DATABASE_MIGRATE_URL: z.string().url().optional(),
   DB_APP_ROLE: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/)
@@ -87,6 +89,9 @@ const checked = schema.superRefine((c, ctx) => {
   }
   if (c.BACKUP_DIR && c.BACKUP_EVERY === undefined) {
     ctx.addIssue({ code: "custom", path: ["BACKUP_DIR"], message: "needs BACKUP_EVERY (how often), e.g. 6h" });
+  }
+  if (c.DATABASE_MIGRATE_URL && !c.DATABASE_URL) {
+    ctx.addIssue({ code: "custom", path: ["DATABASE_MIGRATE_URL"], message: "needs DATABASE_URL (the database it migrates)" });
   }
   if (c.BACKUP_DIR && c.DATABASE_URL) {
     ctx.addIssue({

@@ -54,6 +54,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     opts.database ??
     (await createDb({
       databaseUrl: config.DATABASE_URL,
+      migrateUrl: config.DATABASE_MIGRATE_URL,
       dataDir: config.DATA_DIR,
       appRole: config.DB_APP_ROLE,
       poolSize: config.DB_POOL_SIZE,
