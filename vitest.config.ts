@@ -48,6 +48,17 @@ export default defineConfig({
       },
       {
         test: {
+          // The API and row-level security through a private PgBouncer in transaction
+          // mode (Debian's package; test/support/pgbouncer.ts). In CI a missing binary fails.
+          name: "pooler",
+          include: ["test/pooler/**/*.test.ts"],
+          env: { TEST_DB: "postgres" },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           // `pnpm bench`'s whole pipeline at a minuscule scale (the benchmark itself is not a test).
           name: "bench-smoke",
           include: ["test/bench/smoke.test.ts"],
