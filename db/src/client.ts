@@ -93,6 +93,11 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
   if (opts.databaseUrl) {
     const client = postgres(opts.databaseUrl, {
       max: opts.poolSize ?? 10,
+      // Off, postgres.js must not prepare its own statements either (its transactions'
+      // COMMIT, the type query at connect): behind a pooler in transaction mode the next
+      // one may reach a server connection that lacks the statement, and postgres.js's
+      // retry of a failed COMMIT there answers a ROLLBACK as a commit.
+      ...(opts.prepare === false ? { prepare: false } : {}),
       onnotice: () => {},
       connection: { application_name: "clubhouse" },
     });

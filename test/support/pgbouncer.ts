@@ -56,6 +56,8 @@ export interface PgBouncer {
   url(dbname: string): string;
   /** The pooler's admin console (SHOW POOLS, SHOW SERVERS). */
   admin<T>(command: string): Promise<T[]>;
+  /** What the pooler logged so far. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -154,6 +156,7 @@ export async function startPgBouncer(opts: PgBouncerOptions = {}): Promise<PgBou
   return {
     port,
     url: (dbname) => `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/${dbname}`,
+    log,
     async admin<T>(command: string) {
       const c = postgres(adminUrl, { max: 1, onnotice: () => {}, fetch_types: false });
       try {
