@@ -92,7 +92,11 @@ describe.skipIf(!available)("the API through PgBouncer (transaction mode, DB_PRE
             (async () => {
               const sent = await Promise.all(
                 [0, 1].map((n) =>
-                  call(url(k + n + 1), "POST", "/contacts", { token: rep.token, body: contact, headers: { "Idempotency-Key": contactKey } }),
+                  call(url(k + n + 1), "POST", "/contacts", {
+                    token: rep.token,
+                    body: contact,
+                    headers: { "Idempotency-Key": contactKey },
+                  }),
                 ),
               );
               for (const r of sent) expect(r.status).toBe(201);
@@ -142,7 +146,9 @@ describe.skipIf(!available)("the API through PgBouncer (transaction mode, DB_PRE
 
     // Checked straight on PostgreSQL, past the pooler: every answered write is there (each once), the maintained totals agree with the ledger and contacts.
     const [stored] = rowsOf<{ revenue: number; contacts: number }>(
-      await direct.db.execute(sql`select (select count(*)::int from revenue_entries) as revenue, (select count(*)::int from contacts) as contacts`),
+      await direct.db.execute(
+        sql`select (select count(*)::int from revenue_entries) as revenue, (select count(*)::int from contacts) as contacts`,
+      ),
     );
     expect(stored).toEqual({ revenue: 32, contacts: 32 });
     expect(await direct.db.transaction((tx) => verifyTotals(tx as unknown as Tx))).toEqual({ customers: [], reps: [] });

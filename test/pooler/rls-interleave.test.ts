@@ -74,7 +74,8 @@ const causeOf = (e: Error) => ((e.cause as Error | undefined) ?? e).message;
 
 /** A statement outside any transaction, through the pooler: what a server connection carries between transactions. */
 async function between() {
-  const [row] = await raw`select pg_backend_pid() as pid, coalesce(current_setting('app.tenant_id', true), '') as tenant, current_user as role`;
+  const [row] =
+    await raw`select pg_backend_pid() as pid, coalesce(current_setting('app.tenant_id', true), '') as tenant, current_user as role`;
   return row as unknown as { pid: number; tenant: string; role: string };
 }
 
