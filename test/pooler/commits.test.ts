@@ -5,7 +5,7 @@ import { emptyDatabase, type PgBouncer, pgbouncerAvailable, startPgBouncer } fro
 // Every transaction the app is told committed is in the database, through PgBouncer in
 // transaction mode with DB_PREPARE=off. (postgres.js once prepared its own COMMIT: on a
 // server connection that lacked it the COMMIT failed, aborting the transaction, and its
-// retry there answered the ROLLBACK as a commit, so about one write in six was lost.)
+// retry there answered the ROLLBACK as a commit: a tenth to two fifths of the writes were lost.)
 
 const available = pgbouncerAvailable();
 
