@@ -59,6 +59,23 @@ export default defineConfig({
       },
       {
         test: {
+          // A few API files again, their server's database served through a private
+          // PgBouncer (transaction mode, DB_PREPARE=off, migrated directly): harness.ts.
+          name: "pooler-api",
+          include: [
+            "test/api/rls.test.ts",
+            "test/api/tenancy.test.ts",
+            "test/api/revenue.test.ts",
+            "test/api/contacts.test.ts",
+            "test/api/card-sale-idempotency.test.ts",
+          ],
+          env: { TEST_DB: "postgres", TEST_PG_POOLER: "1" },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           // `pnpm bench`'s whole pipeline at a minuscule scale (the benchmark itself is not a test).
           name: "bench-smoke",
           include: ["test/bench/smoke.test.ts"],

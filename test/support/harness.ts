@@ -6,6 +6,8 @@ import { isFieldCode } from "../../server/src/http/field-codes.ts";
 /** Which database the API tests run on: set per vitest project (pglite | postgres). */
 export const TEST_DB = (process.env.TEST_DB ?? "pglite") as "pglite" | "postgres";
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+/** Set per vitest project: PostgreSQL test databases are served through PgBouncer (test/support/pgbouncer.ts). */
+export const TEST_PG_POOLER = process.env.TEST_PG_POOLER === "1";
 
 export interface TestDatabase {
   database: Database;
@@ -26,13 +28,19 @@ export async function freshDatabase(appRole?: string, kind: "pglite" | "postgres
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-  const database = await createDb({ databaseUrl: url, appRole, poolSize: 5 });
+  // TEST_PG_POOLER=1 (the pooler-api project): served through a private PgBouncer in
+  // transaction mode as the README prescribes, DB_PREPARE=off, migrated directly.
+  const bouncer = TEST_PG_POOLER ? await (await import("./pgbouncer.ts")).startPgBouncer({ defaultPoolSize: 2 }) : undefined;
+  const database = bouncer
+    ? await createDb({ databaseUrl: bouncer.url(name), migrateUrl: url, prepare: false, appRole, poolSize: 5 })
+    : await createDb({ databaseUrl: url, appRole, poolSize: 5 });
   await database.migrate();
   return {
     database,
     url,
     async drop() {
       await database.close();
+      await bouncer?.stop();
       const a = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists ${name} with (force)`);
       await a.end();
