@@ -284,7 +284,7 @@ export function Tv() {
             data-kind={b().kind}
           >
             <span class="tv-celebrate-icon" aria-hidden="true">
-              {b().kind === "card" ? "🎉" : "🏆"}
+              {b().kind === "card" ? "★" : "▲"}
             </span>
             <strong class="tv-celebrate-name">{b().name}</strong>
             <span class="tv-celebrate-what">{what(b())}</span>

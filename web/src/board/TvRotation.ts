@@ -113,7 +113,7 @@ export function nameWidth(name: string): number {
 /** The most a short page's type grows (wider would push the columns past the screen's width). */
 export const FONT_GROW_MAX = 1.25;
 /** The most a short page's rows grow in height. */
-export const ROW_GROW_MAX = 3;
+export const ROW_GROW_MAX = 4;
 
 /**
  * How a page of `rows` rows fills a body `free` pixels high, given the header's and a
