@@ -33,8 +33,8 @@ describe("the TV celebrates", () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return { customer, club: c };
   };
-  const openTv = async (query = "") => {
-    const ctx = await newContext(browser, TV);
+  const openTv = async (query = "", opts: Parameters<typeof newContext>[1] = {}) => {
+    const ctx = await newContext(browser, { ...TV, ...opts });
     const page = await ctx.newPage();
     await signInUi(page, ts.url, club.slug, `mgr@${club.slug}.test`, PASSWORDS.manager);
     await page.waitForURL(/\/board$/);
@@ -157,6 +157,20 @@ describe("the TV celebrates", () => {
     const l = await fits(page);
     expect(l.scrollHeight).toBeLessThanOrEqual(l.innerHeight);
     expect(l.rowsHeight).toBeGreaterThan(0.6 * (l.bodyBottom - l.bodyTop));
+    await page.context().close();
+  }, 60_000);
+
+  it("in English, with reduced motion: the banner without its entrance", async () => {
+    const page = await openTv("", { locale: "en-US", reducedMotion: "reduce" });
+    await sell(club, club.rep1.token, gold.id, "Guomao Hotel");
+    const banner = page.getByTestId("tv-celebrate");
+    await banner.waitFor({ timeout: 10_000 });
+    const text = await banner.textContent();
+    expect(text).toContain("王晓明");
+    expect(text).toContain("sold a 金卡 card");
+    expect(text).toContain("¥38");
+    expect(await banner.evaluate((e) => getComputedStyle(e).animationName)).toBe("none");
+    expect(await page.getByTestId("tv-ticker").textContent()).toContain("Today");
     await page.context().close();
   }, 60_000);
 });
