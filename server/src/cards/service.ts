@@ -123,6 +123,7 @@ export interface CardSaleInput {
 export async function sellCard(ctx: ServiceContext, input: CardSaleInput, key?: string) {
   if (key === undefined) {
     const out = await withTenant(ctx.deps.database, ctx.tenantId, (tx) => sellCardTx(tx, ctx, input));
+    announceSale(ctx, out);
     await afterRevenue(ctx, [out.entry]);
     return { body: presentSold(out), replayed: false };
   }
@@ -131,8 +132,32 @@ export async function sellCard(ctx: ServiceContext, input: CardSaleInput, key?: 
     sold = await sellCardTx(tx, ctx, input);
     return { status: 201 as const, body: JSON.parse(JSON.stringify(presentSold(sold))) as ReturnType<typeof presentSold> };
   });
-  if (!stored.replayed && sold) await afterRevenue(ctx, [sold.entry]);
+  if (!stored.replayed && sold) {
+    announceSale(ctx, sold);
+    await afterRevenue(ctx, [sold.entry]);
+  }
   return { body: stored.body, replayed: stored.replayed };
+}
+
+/**
+ * After commit, to the whole club (the wall TV celebrates it): who sold which card for
+ * how much — never the customer, whose name a club's clients may not want on a TV.
+ */
+function announceSale(ctx: ServiceContext, out: Awaited<ReturnType<typeof sellCardTx>>) {
+  ctx.deps.live.publish([
+    {
+      tenantId: ctx.tenantId,
+      audience: { to: "club" },
+      event: "card:sold",
+      payload: {
+        id: out.sale.id,
+        repId: out.sale.repId,
+        cardType: out.cardType,
+        amount: toYuan(out.sale.priceFen),
+        occurredAt: out.sale.occurredAt.toISOString(),
+      },
+    },
+  ]);
 }
 
 function presentSold(out: Awaited<ReturnType<typeof sellCardTx>>) {
@@ -229,7 +254,7 @@ async function sellCardTx(tx: Tx, ctx: ServiceContext, input: CardSaleInput) {
       createdAt: now,
     })
     .returning();
-  return { sale: sale!, entry: entry! };
+  return { sale: sale!, entry: entry!, cardType: type.name };
 }
 
 export async function listCardSales(

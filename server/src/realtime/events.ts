@@ -39,6 +39,8 @@ export interface ServerToClientEvents {
   }) => void;
   "standing:changed": (e: { repId: string; [k: string]: unknown }) => void;
   "revenue:recorded": (e: { id: string; repId: string; customerId: string; amount: number; occurredAt: string }) => void;
+  /** To the whole club (the wall TV's celebration): a card sold — the rep, the card type, the price; never the customer. */
+  "card:sold": (e: { id: string; repId: string; cardType: string; amount: number; occurredAt: string }) => void;
   "board:snapshot": (e: { version: number; boards: Record<string, unknown> }) => void;
   /**
    * To sockets that opted in (`auth: {deltas: true}`) instead of a full snapshot and

@@ -1,13 +1,16 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
-import { clock, periodAt, periodLabel } from "../format.ts";
+import type { LeaderboardRow } from "../api.ts";
+import { boardMoney, clock, clubDay, clubMonth, periodAt, periodLabel } from "../format.ts";
 import { t } from "../i18n/index.ts";
-import { liveState, refreshBoards } from "../live.ts";
+import { liveState, onLive, refreshBoards } from "../live.ts";
 import { me } from "../session.ts";
 import type { Period } from "../types.ts";
 import { Empty, LiveDot, Ready } from "../ui/common.tsx";
 import { BoardSummary } from "./BoardTable.tsx";
+import { addNews, CELEBRATE_MS, celebrateOn, crossings, enqueue, loadNews, type News, saveNews } from "./celebrations.ts";
 import {
   boardPages,
+  fill,
   loadPrefs,
   type Panel,
   PERIODS,
@@ -65,14 +68,25 @@ export function Tv() {
   };
 
   // Rows per page: the free height of the table's body over one row's height, so a
-  // page never scrolls; measured again whenever the screen or the chrome changes.
-  const [perPage, setPerPage] = createSignal(10);
+  // page never scrolls; measured again whenever the screen or the chrome (the ticker)
+  // changes. Heights are measured at the table's base size: a page of fewer rows than
+  // fit grows (taller rows, somewhat larger type) to fill the body.
+  const [metrics, setMetrics] = createSignal({ free: 0, head: 0, row: 0 });
+  const perPage = () => {
+    const m = metrics();
+    return m.row > 0 ? Math.max(1, Math.floor((m.free - m.head) / m.row)) : 10;
+  };
   let body!: HTMLDivElement;
   function measure() {
     if (!body) return;
-    const head = body.querySelector("thead tr")?.getBoundingClientRect().height ?? 0;
-    const row = body.querySelector("tbody tr")?.getBoundingClientRect().height || 2 * Number.parseFloat(getComputedStyle(body).fontSize);
-    setPerPage(Math.max(1, Math.floor((body.clientHeight - head) / row)));
+    const grown = fill(0, 0, 0, 0);
+    const table = body.querySelector<HTMLElement>(".tv-table");
+    const f = Number(table?.style.getPropertyValue("--tv-font") || grown.font);
+    const g = Number(table?.style.getPropertyValue("--tv-grow") || grown.grow);
+    const head = (body.querySelector("thead tr")?.getBoundingClientRect().height ?? 0) / f;
+    const rowEl = body.querySelector("tbody tr")?.getBoundingClientRect().height;
+    const row = rowEl ? rowEl / g : 2 * Number.parseFloat(getComputedStyle(body).fontSize);
+    setMetrics({ free: body.clientHeight, head, row });
   }
   const pagesOf = (i = view()?.panel ?? slide().panel) => boardPages(lengthOf(panelAt(i)), perPage(), opts.pages);
   const page = () => Math.min(view()?.page ?? 0, pagesOf() - 1);
@@ -83,6 +97,11 @@ export function Tv() {
   });
   const shownTeams = createMemo(() => (shownPanel().kind === "teams" ? cut(race.rows()) : []));
   const shownLength = () => lengthOf(shownPanel());
+  /** How much a short page grows to fill the body (1: a full page). */
+  const grow = createMemo(() => {
+    const m = metrics();
+    return fill(shown().length + shownTeams().length, m.free, m.head, m.row);
+  });
   createEffect(
     on(
       () => shown().length + shownTeams().length > 0,
@@ -121,6 +140,72 @@ export function Tv() {
     choose({ paused: !paused() });
     restart();
   }
+
+  // Celebrations: a card sold (`card:sold`, to the whole club) or a rep crossing 100% of
+  // the month (two consecutive live boards) shows a banner for a few seconds, one after
+  // another, and a line on the ticker of the day's news. `?celebrate=off` turns both off.
+  const celebrate = celebrateOn(location.search);
+  const club = () => me()?.tenant.id ?? "";
+  const [news, setNews] = createSignal(loadNews(club()));
+  const [queue, setQueue] = createSignal<News[]>([]);
+  const banner = () => queue()[0] ?? null;
+  const monthRows = () => {
+    const lb = liveState.boards().leaderboard as { month?: LeaderboardRow[] } | undefined;
+    return Array.isArray(lb?.month) ? lb.month : null;
+  };
+  const repName = (repId: string) => monthRows()?.find((r) => r.repId === repId)?.name ?? "";
+  function announce(items: News[]) {
+    if (items.length === 0) return;
+    const today = clubDay();
+    setNews((n) => addNews(n, today, items));
+    saveNews(club(), news());
+    // Only today's news is celebrated (a late event of yesterday goes nowhere).
+    setQueue((q) =>
+      enqueue(
+        q,
+        items.filter((i) => clubDay(new Date(i.at)) === today),
+      ),
+    );
+  }
+  if (celebrate) {
+    let last: { month: string; rows: LeaderboardRow[] } | null = null;
+    createEffect(
+      on(monthRows, (rows) => {
+        if (!rows) return;
+        const next = { month: clubMonth(), rows };
+        announce(crossings(last, next, Date.now()));
+        last = next;
+      }),
+    );
+    const off = onLive("card:sold", (e) =>
+      announce([
+        {
+          id: `card:${e.id}`,
+          kind: "card",
+          repId: e.repId,
+          name: repName(e.repId),
+          cardType: e.cardType,
+          amount: e.amount,
+          at: Date.parse(e.occurredAt) || Date.now(),
+        },
+      ]),
+    );
+    onCleanup(off);
+    // Each banner stays CELEBRATE_MS, then the next in the queue.
+    createEffect(
+      on(banner, (b) => {
+        if (!b) return;
+        const timer = setTimeout(() => setQueue((q) => (q[0] === b ? q.slice(1) : q)), CELEBRATE_MS);
+        onCleanup(() => clearTimeout(timer));
+      }),
+    );
+  }
+  /** The ticker: today's news, newest first (a new club day starts it empty). */
+  const todayNews = () => (news().day === clubDay(new Date(now())) ? news().items : []);
+  const what = (n: News) =>
+    n.kind === "card"
+      ? t("tv.celebrate.card", { type: n.cardType, amount: boardMoney(n.amount) })
+      : t("tv.celebrate.target", { amount: boardMoney(n.amount) });
 
   function onKey(e: KeyboardEvent) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
@@ -189,6 +274,23 @@ export function Tv() {
 
   return (
     <div class="tv" data-testid="tv">
+      <Show when={banner()}>
+        {(b) => (
+          <div
+            class="tv-celebrate"
+            classList={{ target: b().kind === "target" }}
+            role="status"
+            data-testid="tv-celebrate"
+            data-kind={b().kind}
+          >
+            <span class="tv-celebrate-icon" aria-hidden="true">
+              {b().kind === "card" ? "★" : "▲"}
+            </span>
+            <strong class="tv-celebrate-name">{b().name}</strong>
+            <span class="tv-celebrate-what">{what(b())}</span>
+          </div>
+        )}
+      </Show>
       <Show when={stale()}>
         <div class="tv-stale" role="alert" data-testid="tv-stale">
           {liveState.lastUpdate() ? t("tv.stale", { time: clock(liveState.lastUpdate() ?? 0) }) : t("tv.connecting")}
@@ -276,12 +378,29 @@ export function Tv() {
             when={shownLength() > 0}
             fallback={<Empty icon="board">{shownPanel().kind === "team" ? t("teamRace.noReps") : t("board.empty")}</Empty>}
           >
-            <Show when={shownPanel().kind === "teams"} fallback={<TvTable rows={shown()} elapsed={periodAt(shownPeriod()).elapsed} />}>
-              <TvTeamRace rows={shownTeams()} elapsed={periodAt(shownPeriod()).elapsed} />
+            <Show
+              when={shownPanel().kind === "teams"}
+              fallback={<TvTable rows={shown()} elapsed={periodAt(shownPeriod()).elapsed} grow={grow()} />}
+            >
+              <TvTeamRace rows={shownTeams()} elapsed={periodAt(shownPeriod()).elapsed} grow={grow()} />
             </Show>
           </Show>
         </Ready>
       </div>
+      <Show when={celebrate}>
+        <section class="tv-ticker" data-testid="tv-ticker" aria-label={t("tv.news")}>
+          <span class="tv-ticker-label">{t("tv.news")}</span>
+          <ol class="tv-ticker-items" classList={{ moving: todayNews().length > 3 }}>
+            <For each={todayNews()} fallback={<li class="tv-ticker-none">{t("tv.newsNone")}</li>}>
+              {(n) => (
+                <li data-testid="tv-news" data-kind={n.kind}>
+                  <span class="tv-ticker-time">{clock(n.at)}</span> <strong>{n.name}</strong> {what(n)}
+                </li>
+              )}
+            </For>
+          </ol>
+        </section>
+      </Show>
     </div>
   );
 }

@@ -109,3 +109,28 @@ export function nameWidth(name: string): number {
   }
   return w;
 }
+
+/** The most a short page's type grows (wider would push the columns past the screen's width). */
+export const FONT_GROW_MAX = 1.25;
+/** The most a short page's rows grow in height. */
+export const ROW_GROW_MAX = 4;
+
+/**
+ * How a page of `rows` rows fills a body `free` pixels high, given the header's and a
+ * row's height at the base size: `grow` multiplies each row's height, `font` the type
+ * (at most FONT_GROW_MAX, and never more than `grow`), so a small team's board fills
+ * the screen rather than leaving an empty half, and never more than the body holds.
+ */
+export function fill(rows: number, free: number, head: number, row: number): { grow: number; font: number } {
+  // A full page (as many rows as fit at the base size) stays as it is.
+  if (rows < 1 || row <= 0 || free <= 0 || rows >= Math.floor((free - head) / row)) return { grow: 1, font: 1 };
+  const g = Math.min(ROW_GROW_MAX, Math.max(1, (free - head * FONT_GROW_MAX) / (rows * row)));
+  // Round down a little so rounding of pixels never tips the last row past the body.
+  const grow = Math.max(1, Math.floor(g * 100) / 100);
+  return { grow, font: Math.min(FONT_GROW_MAX, grow) };
+}
+
+/** The table's style for `fill`'s answer (styles.css reads the two properties). */
+export function growStyle(g: { grow: number; font: number } | undefined): Record<string, string> {
+  return g ? { "--tv-grow": String(g.grow), "--tv-font": String(g.font) } : {};
+}

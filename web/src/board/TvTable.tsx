@@ -2,7 +2,7 @@ import { For, Show } from "solid-js";
 import { boardMoney, count, pct } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { AttainmentBar, LevelChip } from "../ui/common.tsx";
-import { nameWidth } from "./TvRotation.ts";
+import { growStyle, nameWidth } from "./TvRotation.ts";
 import type { BoardRow } from "./useBoard.ts";
 
 /** A name wider than this (in CJK characters) takes the smaller, two-line style. */
@@ -12,9 +12,9 @@ const NAME_FITS = 10;
  * One page of the board for the wall: only the rows on screen are in the DOM, each
  * one line of fixed height (Tv.tsx divides the free height by it), large type.
  */
-export function TvTable(props: { rows: BoardRow[]; elapsed: number }) {
+export function TvTable(props: { rows: BoardRow[]; elapsed: number; grow?: { grow: number; font: number } }) {
   return (
-    <table class="tv-table" aria-label={t("board.title")}>
+    <table class="tv-table" style={growStyle(props.grow)} aria-label={t("board.title")}>
       <thead>
         <tr class="tv-row head">
           <th scope="col" class="rank">

@@ -2,7 +2,7 @@ import { For, Show } from "solid-js";
 import { boardMoney, pct } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { AttainmentBar } from "../ui/common.tsx";
-import { nameWidth } from "./TvRotation.ts";
+import { growStyle, nameWidth } from "./TvRotation.ts";
 import type { TeamRaceRow } from "./useTeamRace.ts";
 import "./teams.css";
 
@@ -13,9 +13,9 @@ const NAME_FITS = 12;
  * One page of the team race for the wall: the same row height and type as the
  * board's pages (TvTable), so Tv.tsx's rows per page hold for it too.
  */
-export function TvTeamRace(props: { rows: TeamRaceRow[]; elapsed: number }) {
+export function TvTeamRace(props: { rows: TeamRaceRow[]; elapsed: number; grow?: { grow: number; font: number } }) {
   return (
-    <table class="tv-table tv-teams" aria-label={t("teamRace.title")} data-testid="tv-team-race">
+    <table class="tv-table tv-teams" style={growStyle(props.grow)} aria-label={t("teamRace.title")} data-testid="tv-team-race">
       <thead>
         <tr class="tv-row tv-team-row head">
           <th scope="col" class="rank">

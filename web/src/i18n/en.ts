@@ -655,6 +655,10 @@ export const en = {
   "tv.resume": "Resume",
   "tv.still": "Not rotating",
   "tv.today": "Today",
+  "tv.celebrate.card": "sold a {type} card · {amount}",
+  "tv.celebrate.target": "passed 100% of the month! {amount}",
+  "tv.news": "Today",
+  "tv.newsNone": "No news yet today",
   "tv.stale": "NOT LIVE — figures as of {time}. Reconnecting…",
 
   "prospect.add": "New prospect",

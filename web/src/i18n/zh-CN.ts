@@ -651,6 +651,10 @@ export const zhCN: Record<keyof typeof en, string> = {
   "tv.resume": "继续",
   "tv.still": "不轮换",
   "tv.today": "今日联系",
+  "tv.celebrate.card": "售出 {type} · {amount}",
+  "tv.celebrate.target": "本月业绩达成 100%！{amount}",
+  "tv.news": "今日喜报",
+  "tv.newsNone": "今天还没有新消息",
   "tv.stale": "非实时 — 数据截至 {time}，正在重新连接…",
 
   "prospect.add": "新增潜在客户",
