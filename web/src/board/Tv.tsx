@@ -274,29 +274,29 @@ export function Tv() {
 
   return (
     <div class="tv" data-testid="tv">
-      <Show when={banner()}>
-        {(b) => (
-          <div
-            class="tv-celebrate"
-            classList={{ target: b().kind === "target" }}
-            role="status"
-            data-testid="tv-celebrate"
-            data-kind={b().kind}
-          >
-            <span class="tv-celebrate-icon" aria-hidden="true">
-              {b().kind === "card" ? "★" : "▲"}
-            </span>
-            <strong class="tv-celebrate-name">{b().name}</strong>
-            <span class="tv-celebrate-what">{what(b())}</span>
-          </div>
-        )}
-      </Show>
       <Show when={stale()}>
         <div class="tv-stale" role="alert" data-testid="tv-stale">
           {liveState.lastUpdate() ? t("tv.stale", { time: clock(liveState.lastUpdate() ?? 0) }) : t("tv.connecting")}
         </div>
       </Show>
       <header class="tv-head">
+        <Show when={banner()}>
+          {(b) => (
+            <div
+              class="tv-celebrate"
+              classList={{ target: b().kind === "target" }}
+              role="status"
+              data-testid="tv-celebrate"
+              data-kind={b().kind}
+            >
+              <span class="tv-celebrate-icon" aria-hidden="true">
+                {b().kind === "card" ? "★" : "▲"}
+              </span>
+              <strong class="tv-celebrate-name">{b().name}</strong>
+              <span class="tv-celebrate-what">{what(b())}</span>
+            </div>
+          )}
+        </Show>
         <div class="tv-title">
           <h1>{t("board.title")}</h1>
           <p
