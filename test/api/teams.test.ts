@@ -240,7 +240,8 @@ describe("a lead sees exactly their team", () => {
       ["POST", "/customers/import", undefined],
       ["POST", "/revenue/import", undefined],
       ["GET", "/analysis/tiers", undefined],
-      ["GET", "/analysis/mix", undefined],
+      // the club's business mix (a team customer's is the lead's: test/api/lead-powers.test.ts)
+      ["GET", "/analysis/mix?month=2026-03", undefined],
       ["POST", "/customers", { name: "Own", kind: "group" }],
       ["POST", "/contacts", { customerId: c.customerOf.rep1.id, channel: "visit" }],
       [
