@@ -62,7 +62,14 @@ describe("public promotions need a manager's yes (第五条 1.2)", () => {
   it("bad requests are 400 with their fields and codes", async () => {
     const shape = await ask(c.rep1.token, { place: " ", startsAt: "tomorrow", cardTypeIds: [], expectedContacts: -1, extra: 1 });
     expectErrorShape(shape, 400, "validation_failed");
-    expect(Object.keys(shape.body.error.fieldCodes).sort()).toEqual(["body", "cardTypeIds", "endsAt", "expectedContacts", "place", "startsAt"]);
+    expect(Object.keys(shape.body.error.fieldCodes).sort()).toEqual([
+      "body",
+      "cardTypeIds",
+      "endsAt",
+      "expectedContacts",
+      "place",
+      "startsAt",
+    ]);
     expect(codeOf(shape, "cardTypeIds")).toBe("too_few_items");
 
     const backwards = await ask(c.rep1.token, saturdayMall({ endsAt: "2025-12-15T09:30:00+08:00" }));
@@ -85,14 +92,20 @@ describe("public promotions need a manager's yes (第五条 1.2)", () => {
     const yes = await call(t.url, "POST", `/promotions/${approved.id}/approve`, { token: c.manager.token });
     expect(yes.status).toBe(200);
     expect(yes.body).toMatchObject({ status: "approved", decidedBy: c.manager.id, reason: null });
-    const again = await call(t.url, "POST", `/promotions/${approved.id}/refuse`, { token: c.manager.token, body: { reason: "changed my mind" } });
+    const again = await call(t.url, "POST", `/promotions/${approved.id}/refuse`, {
+      token: c.manager.token,
+      body: { reason: "changed my mind" },
+    });
     expectErrorShape(again, 422, "rule_violation");
     expect(codeOf(again, "status")).toBe("already_decided");
 
     const noReason = await call(t.url, "POST", `/promotions/${refused.id}/refuse`, { token: c.manager.token, body: {} });
     expectErrorShape(noReason, 400);
     expect(codeOf(noReason, "reason")).toBe("required");
-    const no = await call(t.url, "POST", `/promotions/${refused.id}/refuse`, { token: c.manager.token, body: { reason: "地铁站不允许摆摊" } });
+    const no = await call(t.url, "POST", `/promotions/${refused.id}/refuse`, {
+      token: c.manager.token,
+      body: { reason: "地铁站不允许摆摊" },
+    });
     expect(no.body).toMatchObject({ status: "refused", reason: "地铁站不允许摆摊" });
     expectErrorShape(await call(t.url, "POST", `/promotions/${refused.id}/approve`, { token: c.manager.token }), 422);
 
@@ -201,7 +214,11 @@ describe("public promotions need a manager's yes (第五条 1.2)", () => {
     const expiredSale = await sell(c.rep1.token, { customerId: late.id, cardTypeId: gold.id, promotionId: approved.id });
     expect(codeOf(expiredSale, "promotionId")).toBe("promotion_outside_window");
     // a contact that happened inside the window, logged a little later, still names it
-    const backdated = await contact(c.rep1.token, { customerId: late.id, promotionId: approved.id, occurredAt: "2025-12-15T17:45:00+08:00" });
+    const backdated = await contact(c.rep1.token, {
+      customerId: late.id,
+      promotionId: approved.id,
+      occurredAt: "2025-12-15T17:45:00+08:00",
+    });
     expect(backdated.status).toBe(201);
     expect((await call(t.url, "GET", `/promotions/${approved.id}`, { token: c.manager.token })).body).toMatchObject({
       contacts: 2,
@@ -211,17 +228,15 @@ describe("public promotions need a manager's yes (第五条 1.2)", () => {
   });
 
   it("its rep cancels one before it starts, not after; a request whose time has passed cannot be approved", async () => {
-    const later = (
-      await ask(c.rep1.token, saturdayMall({ startsAt: "2025-12-16T10:00:00+08:00", endsAt: "2025-12-16T16:00:00+08:00" }))
-    ).body;
+    const later = (await ask(c.rep1.token, saturdayMall({ startsAt: "2025-12-16T10:00:00+08:00", endsAt: "2025-12-16T16:00:00+08:00" })))
+      .body;
     expectErrorShape(await call(t.url, "POST", `/promotions/${later.id}/cancel`, { token: c.rep2.token }), 404);
     const cancelled = await call(t.url, "POST", `/promotions/${later.id}/cancel`, { token: c.rep1.token });
     expect(cancelled.body.status).toBe("cancelled");
     expectErrorShape(await call(t.url, "POST", `/promotions/${later.id}/approve`, { token: c.manager.token }), 422);
 
-    const started = (
-      await ask(c.rep1.token, saturdayMall({ startsAt: "2025-12-15T18:05:00+08:00", endsAt: "2025-12-15T20:00:00+08:00" }))
-    ).body;
+    const started = (await ask(c.rep1.token, saturdayMall({ startsAt: "2025-12-15T18:05:00+08:00", endsAt: "2025-12-15T20:00:00+08:00" })))
+      .body;
     t.clock.set("2025-12-15T18:10:00+08:00");
     const tooLate = await call(t.url, "POST", `/promotions/${started.id}/cancel`, { token: c.rep1.token });
     expectErrorShape(tooLate, 422);

@@ -49,12 +49,8 @@ export function promotionRoutes(deps: Deps) {
     .get("/:id", tag("One promotion with its contacts, card sales and revenue"), params(idParam), async (c) =>
       c.json(await getPromotion(serviceContext(c, deps), c.req.valid("param").id), 200),
     )
-    .post(
-      "/:id/approve",
-      tag("Approve a requested promotion, once (manager)"),
-      allow("manager"),
-      params(idParam),
-      async (c) => c.json(await decidePromotion(serviceContext(c, deps), c.req.valid("param").id, "approved"), 200),
+    .post("/:id/approve", tag("Approve a requested promotion, once (manager)"), allow("manager"), params(idParam), async (c) =>
+      c.json(await decidePromotion(serviceContext(c, deps), c.req.valid("param").id, "approved"), 200),
     )
     .post(
       "/:id/refuse",
