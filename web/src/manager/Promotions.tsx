@@ -16,9 +16,7 @@ export type Promotion = Page["items"][number];
 const filters: (Status | "all")[] = ["requested", "approved", "refused", "all"];
 
 function load(status: Status | "all", cursor?: string) {
-  return data(
-    client.promotions.$get({ query: { limit: "100", ...(status === "all" ? {} : { status }), ...(cursor ? { cursor } : {}) } }),
-  );
+  return data(client.promotions.$get({ query: { limit: "100", ...(status === "all" ? {} : { status }), ...(cursor ? { cursor } : {}) } }));
 }
 
 /**
