@@ -70,6 +70,10 @@ describe("public promotions (第五条 1.2)", () => {
     await row.getByTestId("promotion-approve").click();
     await eventually(async () => (await get(ts.url, club.manager.token, `/promotions/${asked[0].id}`)).status === "approved");
     await expectAccessible(desk);
+    // the rep's phone hears of the decision without a reload
+    await expect.poll(() => phone.getByTestId("my-promotion-status").first().textContent(), { timeout: 10_000 }).toBe("已核准");
+    await desk.getByTestId("promotions-approved").click();
+    await desk.locator(`[data-testid="promotion-row"][data-id="${asked[0].id}"]`).waitFor();
 
     // The rep logs a contact: the one open promotion is chosen by default.
     await phone.getByRole("link", { name: "今天" }).tap();
@@ -85,12 +89,14 @@ describe("public promotions (第五条 1.2)", () => {
       return contacts.length === 1 && contacts[0].promotionId === asked[0].id;
     });
 
-    // The desk counts it.
-    await desk.reload();
-    await desk.getByRole("link", { name: "推广活动" }).waitFor();
-    await desk.getByTestId("promotions-approved").click();
+    // The desk counts it, live.
     await expect
-      .poll(() => desk.locator(`[data-testid="promotion-row"][data-id="${asked[0].id}"] [data-testid="promotion-contacts"]`).textContent())
+      .poll(
+        () => desk.locator(`[data-testid="promotion-row"][data-id="${asked[0].id}"] [data-testid="promotion-contacts"]`).textContent(),
+        {
+          timeout: 10_000,
+        },
+      )
       .toBe("1");
   });
 });

@@ -115,6 +115,7 @@ export function connectLive(ended?: () => void, roleChanged?: () => void) {
   s.on("contact:logged", (e) => dispatch("contact:logged", e));
   s.on("standing:changed", (e) => dispatch("standing:changed", e));
   s.on("revenue:recorded", (e) => dispatch("revenue:recorded", e));
+  s.on("promotion:changed", (e) => dispatch("promotion:changed", e));
   s.on("session:ended", () => {
     disconnectLive();
     onSessionEnded?.();

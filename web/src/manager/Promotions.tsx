@@ -3,6 +3,7 @@ import { client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { count, dateTime, money } from "../format.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
+import { useLiveSoon } from "../live.ts";
 import { describe } from "../rep/errors.ts";
 import { isLead } from "../session.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
@@ -37,6 +38,10 @@ export function PromotionsDesk() {
   const next = () => (cursor() === undefined ? list.data()?.nextCursor : cursor());
   const [actionError, setActionError] = createSignal<unknown>(null);
   const [busy, setBusy] = createSignal(false);
+  // a new request, a decision, or a contact or sale that may name one: read the first page again
+  useLiveSoon(["promotion:changed", "contact:logged", "revenue:recorded"], () => {
+    if (more().length === 0) void list.refetch();
+  });
 
   function show(s: Status | "all") {
     setMore([]);

@@ -3,6 +3,7 @@ import { client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { count, dateTime, isoWithOffset, money } from "../format.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
+import { useLiveSoon } from "../live.ts";
 import { describe } from "./errors.ts";
 import { FieldMsg } from "./Sheet.tsx";
 
@@ -25,6 +26,8 @@ export function PromotionsPage() {
     () => data(client["card-types"].$get()),
   );
   const active = () => (types.data()?.items ?? []).filter((x) => x.active);
+  // a manager's decision shows at once
+  useLiveSoon(["promotion:changed"], () => void list.refetch());
 
   const [place, setPlace] = createSignal("");
   const [starts, setStarts] = createSignal("");
