@@ -3,6 +3,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, expectErrorShape, type Json, loginAs, startTestServer, type TestServer } from "../support/harness.ts";
+import { addPerson, members, teamOf } from "../support/teams.ts";
 
 // 第五条 1.2 未经部门主管核准同意，不得以任何形式在公众地点展示、推销和销售.
 // Starts on Monday 2025-12-15 09:00, club time Asia/Shanghai.
@@ -137,6 +138,20 @@ describe("public promotions need a manager's yes (第五条 1.2)", () => {
     expect([first.body.items[0].id, rest.body.items[0].id].sort()).toEqual([approved.id, refused.id].sort());
     // before it opens, nothing is usable now
     expect((await call(t.url, "GET", "/promotions?usableNow=true", { token: c.rep1.token })).body.items).toEqual([]);
+  });
+
+  it("a team lead sees their team's promotions only, and decides none", async () => {
+    const lead = await addPerson(t.url, c.manager.token, c.slug, "lead", "lead");
+    const team = await teamOf(t.url, c.manager.token, { name: "推广组", leadId: lead.id });
+    await members(t.url, c.manager.token, team.id, { add: [c.rep1.id] });
+    const theirs = (await ask(c.rep2.token, saturdayMall({ place: "Rep2 的摊位" }))).body;
+    const seen = await call(t.url, "GET", "/promotions", { token: lead.token });
+    expect(seen.status).toBe(200);
+    expect(seen.body.items.map((p: Json) => p.id).sort()).toEqual([approved.id, refused.id].sort());
+    expect((await call(t.url, "GET", `/promotions/${approved.id}`, { token: lead.token })).status).toBe(200);
+    expectErrorShape(await call(t.url, "GET", `/promotions/${theirs.id}`, { token: lead.token }), 404);
+    expectErrorShape(await call(t.url, "POST", `/promotions/${theirs.id}/approve`, { token: lead.token }), 403);
+    expect((await call(t.url, "POST", `/promotions/${theirs.id}/cancel`, { token: c.rep2.token })).body.status).toBe("cancelled");
   });
 
   it("contacts and card sales made during an approved promotion name it and are counted", async () => {
