@@ -1,3 +1,6 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
@@ -7,6 +10,9 @@ import { DESKTOP, eventually, get, launchBrowser, newContext, PASSWORDS, PHONE, 
 
 // 第五条 1.2 end to end: a rep asks for a public promotion on the phone, a manager
 // approves it at the desk, the rep logs a contact naming it, and the desk counts it.
+
+const shots = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
+mkdirSync(shots, { recursive: true });
 
 const PHONE_390 = { ...PHONE, viewport: { width: 390, height: 844 } } as const;
 
@@ -60,6 +66,8 @@ describe("public promotions (第五条 1.2)", () => {
     const asked = (await get(ts.url, club.rep1.token, "/promotions")).items as Json[];
     expect(asked.map((p) => [p.place, p.status, p.expectedContacts])).toEqual([["万达广场一楼中庭", "requested", 30]]);
     await expectAccessible(phone);
+    await phone.evaluate(() => window.scrollTo(0, 0));
+    await phone.screenshot({ animations: "disabled", path: `${shots}/rep-promotions.png` });
 
     // The manager approves at the desk.
     const desk = await (await newContext(browser, DESKTOP)).newPage();
@@ -98,5 +106,6 @@ describe("public promotions (第五条 1.2)", () => {
         },
       )
       .toBe("1");
+    await desk.screenshot({ animations: "disabled", path: `${shots}/manager-promotions.png` });
   });
 });
