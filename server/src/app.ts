@@ -25,6 +25,7 @@ import { AppError, errorBody, respondError, toAppError } from "./http/errors.ts"
 import { securityHeaders } from "./http/headers.ts";
 import { leaderboardRoutes } from "./leaderboard/routes.ts";
 import { planRoutes } from "./plans/routes.ts";
+import { promotionRoutes } from "./promotions/routes.ts";
 import { prospectRoutes } from "./prospects/routes.ts";
 import { repStandingRoutes } from "./quotas/reps-routes.ts";
 import { quotaRoutes } from "./quotas/routes.ts";
@@ -80,6 +81,7 @@ export function apiRoutes(deps: Deps) {
       .route("/reps", repContactRoutes(deps))
       .route("/prospects", prospectRoutes(deps))
       .route("/plans", planRoutes(deps))
+      .route("/promotions", promotionRoutes(deps))
       .route("/diary", diaryRoutes(deps))
       .route("/refresh", refreshRoutes(deps))
       // quotas, month close, leaderboard, awards (SPEC §8)

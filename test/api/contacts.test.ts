@@ -58,6 +58,7 @@ describe("logging a contact (SPEC §5)", () => {
         "day",
         "month",
         "inPerson",
+        "promotionId",
         "voided",
         "createdAt",
       ].sort(),

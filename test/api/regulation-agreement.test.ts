@@ -5,6 +5,7 @@ import { type CadenceSettings, cadenceDueSql, cadenceStatus, DEFAULT_CADENCE, ov
 import { complaintClock, complaintOverdueSql } from "../../server/src/regulation/complaint-sla.ts";
 import type { CustomerStatus } from "../../server/src/regulation/contacts.ts";
 import { isLate, lateSql } from "../../server/src/regulation/diary-lateness.ts";
+import { type PromotionStatus, promotionUsable, usableAtSql } from "../../server/src/regulation/promotions.ts";
 import { needsReview, needsReviewSql, PROSPECT_REVIEW_THRESHOLD } from "../../server/src/regulation/prospect-review.ts";
 import { isStale, staleSql } from "../../server/src/regulation/refresh.ts";
 import {
@@ -169,6 +170,31 @@ describe("diary lateness: lateSql = isLate", () => {
 
   it("the cases hold both answers", () => {
     expect(new Set(cases.map(([tz, day, s, now]) => isLate(day, s === null ? null : at(s), at(now), tz)))).toEqual(new Set([true, false]));
+  });
+});
+
+describe("public promotions: usableAtSql = promotionUsable (its rep)", () => {
+  // status, startsAt, endsAt, at
+  const cases: [PromotionStatus, string, string, string][] = [
+    ["approved", "2025-05-03T01:00:00Z", "2025-05-03T10:00:00Z", "2025-05-03T01:00:00.000Z"], // opens: inside
+    ["approved", "2025-05-03T01:00:00Z", "2025-05-03T10:00:00Z", "2025-05-03T00:59:59.999Z"],
+    ["approved", "2025-05-03T01:00:00Z", "2025-05-03T10:00:00Z", "2025-05-03T10:00:00.000Z"], // closes: inside
+    ["approved", "2025-05-03T01:00:00Z", "2025-05-03T10:00:00Z", "2025-05-03T10:00:00.001Z"],
+    ["requested", "2025-05-03T01:00:00Z", "2025-05-03T10:00:00Z", "2025-05-03T05:00:00Z"],
+    ["refused", "2025-05-03T01:00:00Z", "2025-05-03T10:00:00Z", "2025-05-03T05:00:00Z"],
+    ["cancelled", "2025-05-03T01:00:00Z", "2025-05-03T10:00:00Z", "2025-05-03T05:00:00Z"],
+    ["approved", "2025-03-08T15:00:00Z", "2025-03-09T15:00:00Z", "2025-03-09T07:30:00Z"], // across New York's spring forward
+  ];
+  it.each(cases)("%s from %s to %s, at %s", async (status, startsAt, endsAt, when) => {
+    const pure = promotionUsable({ repId: "r", status, startsAt: at(startsAt), endsAt: at(endsAt) }, "r", at(when));
+    const row = { status: sql`${status}::text`, startsAt: instant(startsAt), endsAt: instant(endsAt) };
+    expect(await one<boolean>(usableAtSql(row, at(when)))).toBe(pure);
+  });
+
+  it("the cases hold both answers", () => {
+    expect(
+      new Set(cases.map(([status, s, e, w]) => promotionUsable({ repId: "r", status, startsAt: at(s), endsAt: at(e) }, "r", at(w)))),
+    ).toEqual(new Set([true, false]));
   });
 });
 

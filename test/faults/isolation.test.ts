@@ -49,6 +49,20 @@ async function seedClub(url: string, slug: string): Promise<Secrets> {
   }
   const card = await call(url, "POST", "/card-types", { token: club.manager.token, body: { name: `ZQX-${slug}-card`, listPrice: 100 } });
   markers.add(card.body.id).add(`ZQX-${slug}-card`);
+  // an approved public promotion (第五条 1.2), open at the suite's clock, with a contact naming it
+  const promo = await call(url, "POST", "/promotions", {
+    token: club.rep1.token,
+    body: {
+      place: `ZQX-${slug}-promo`,
+      startsAt: "2026-03-20T09:00:00+08:00",
+      endsAt: "2026-03-20T21:00:00+08:00",
+      cardTypeIds: [card.body.id],
+      expectedContacts: 5,
+    },
+  });
+  if (promo.status !== 201) throw new Error(`promotion: ${promo.status} ${JSON.stringify(promo.body)}`);
+  markers.add(promo.body.id).add(`ZQX-${slug}-promo`);
+  await call(url, "POST", `/promotions/${promo.body.id}/approve`, { token: club.manager.token });
   await call(url, "PUT", `/targets/${club.rep1.id}/2026-03`, { token: club.manager.token, body: { amount: 5000 } });
   return { club, markers };
 }

@@ -9,6 +9,7 @@ import { Home } from "./rep/Home.tsx";
 import { Lists } from "./rep/Lists.tsx";
 import { MePage } from "./rep/MePage.tsx";
 import { PlansPage as RepPlans } from "./rep/PlansPage.tsx";
+import { PromotionsPage as RepPromotions } from "./rep/PromotionsPage.tsx";
 import { CLUB_KEY, isLead, isManager, loadSession, me, notice, ready, signIn, signOut } from "./session.ts";
 import { LangSwitch, LiveDot, Loading } from "./ui/common.tsx";
 import { Icon, type IconName } from "./ui/icons.tsx";
@@ -25,6 +26,7 @@ const SettingsPage = lazy(() => named(import("./manager/Settings.tsx"), "Setting
 const AwardsPage = lazy(() => named(import("./manager/Awards.tsx"), "AwardsPage"));
 const ComplaintsPage = lazy(() => named(import("./manager/Complaints.tsx"), "ComplaintsPage"));
 const PlansPage = lazy(() => named(import("./manager/Plans.tsx"), "PlansPage"));
+const PromotionsDesk = lazy(() => named(import("./manager/Promotions.tsx"), "PromotionsDesk"));
 const UsersPage = lazy(() => named(import("./manager/Users.tsx"), "UsersPage"));
 const TeamsPage = lazy(() => named(import("./manager/Teams.tsx"), "TeamsPage"));
 const MyTeam = lazy(() => named(import("./manager/MyTeam.tsx"), "MyTeamHeader"));
@@ -108,6 +110,7 @@ const repNav: NavItem[] = [
   { href: "/", label: () => t("nav.today"), icon: "home", end: true },
   { href: "/lists/overdue", label: () => t("nav.lists"), icon: "list" },
   { href: "/week", label: () => t("repPlan.tab"), icon: "calendar" },
+  { href: "/promotions", label: () => t("promo.nav"), icon: "board" },
   { href: "/diary", label: () => t("nav.diary"), icon: "diary" },
   { href: "/me", label: () => t("nav.me"), icon: "user" },
 ];
@@ -120,6 +123,7 @@ const managerNav: NavItem[] = [
   { href: "/close", label: () => t("nav.close"), icon: "lock" },
   { href: "/complaints", label: () => t("nav.complaints"), icon: "alert" },
   { href: "/plans", label: () => t("nav.plans"), icon: "calendar" },
+  { href: "/promotions", label: () => t("promo.nav"), icon: "board" },
   { href: "/customers", label: () => t("nav.customers"), icon: "user" },
   { href: "/analysis", label: () => t("nav.analysis"), icon: "chart" },
   { href: "/import", label: () => t("nav.import"), icon: "upload" },
@@ -250,6 +254,15 @@ function Start() {
   );
 }
 
+/** 第五条 1.2: the rep asks for and sees their promotions; the desk decides them. */
+function Promotions() {
+  return (
+    <Show when={isManager() || isLead()} fallback={<RepPromotions />}>
+      <PromotionsDesk />
+    </Show>
+  );
+}
+
 function NotFound() {
   return (
     <div class="page">
@@ -281,6 +294,7 @@ export function App() {
       <Route path="/awards" component={AwardsPage} />
       <Route path="/complaints" component={ComplaintsPage} />
       <Route path="/plans" component={PlansPage} />
+      <Route path="/promotions" component={Promotions} />
       <Route path="/settings" component={SettingsPage} />
       <Route path="/users" component={UsersPage} />
       <Route path="/handover" component={HandoverPage} />

@@ -112,6 +112,7 @@ export function connectLive(ended?: () => void, roleChanged?: () => void) {
   });
   s.on("leaderboard:update", (e) => dispatch("leaderboard:update", e));
   s.on("quota:alarm", (e) => dispatch("quota:alarm", e));
+  s.on("promotion:changed", (e) => dispatch("promotion:changed", e));
   s.on("contact:logged", (e) => dispatch("contact:logged", e));
   s.on("standing:changed", (e) => dispatch("standing:changed", e));
   s.on("revenue:recorded", (e) => dispatch("revenue:recorded", e));

@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import { boolean, date, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers.ts";
+import { promotions } from "./promotions.ts";
 
 export const contactChannelEnum = pgEnum("contact_channel", ["visit", "demo", "phone", "letter"]);
 export const contactOutcomeEnum = pgEnum("contact_outcome", ["none", "interested", "signed", "declined"]);
@@ -26,10 +28,14 @@ export const contacts = pgTable(
     day: date("day", { mode: "string" }).notNull(),
     month: text("month").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** the approved public promotion (第五条 1.2) it was made at, if any */
+    promotionId: uuid("promotion_id"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
+    foreignKey({ columns: [t.tenantId, t.promotionId], foreignColumns: [promotions.tenantId, promotions.id] }),
+    index("contacts_promotion_idx").on(t.tenantId, t.promotionId).where(sql`${t.promotionId} is not null`),
     index("contacts_rep_idx").on(t.tenantId, t.repId, t.occurredAt, t.id),
     index("contacts_rep_month_idx").on(t.tenantId, t.repId, t.month),
     index("contacts_customer_idx").on(t.tenantId, t.customerId, t.occurredAt, t.id),

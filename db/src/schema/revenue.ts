@@ -14,6 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { customers } from "./customers.ts";
+import { promotions } from "./promotions.ts";
 import { tenants } from "./tenants.ts";
 
 /**
@@ -165,11 +166,15 @@ export const cardSales = pgTable(
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
     createdBy: uuid("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** the approved public promotion (第五条 1.2) it was sold at, if any */
+    promotionId: uuid("promotion_id"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
     foreignKey({ columns: [t.tenantId, t.cardTypeId], foreignColumns: [cardTypes.tenantId, cardTypes.id] }),
+    foreignKey({ columns: [t.tenantId, t.promotionId], foreignColumns: [promotions.tenantId, promotions.id] }),
+    index("card_sales_promotion_idx").on(t.tenantId, t.promotionId).where(sql`${t.promotionId} is not null`),
     index("card_sales_rep_idx").on(t.tenantId, t.repId, t.occurredAt),
   ],
 );

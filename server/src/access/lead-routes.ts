@@ -42,6 +42,8 @@ export const LEAD_ROUTES: ReadonlySet<string> = new Set([
   "POST /prospects/:id/review",
   "GET /plans",
   "GET /plans/adherence",
+  "GET /promotions",
+  "GET /promotions/:id",
   "GET /diary",
   "GET /diary/:date",
   "POST /diary/:date/comment",

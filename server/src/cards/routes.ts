@@ -53,6 +53,7 @@ export function cardRoutes(deps: Deps) {
           occurredAt: instant.optional(),
           repId: z.uuid().optional(),
           approvalNote: z.string().trim().min(3).max(500).optional(),
+          promotionId: z.uuid("must be a promotion id").optional(),
         }),
       ),
       async (c) => {

@@ -8,6 +8,7 @@ import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError }
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
+import { checkPromotion, promotionsById } from "../promotions/service.ts";
 import { needsPriceApproval, salePriceFen } from "../regulation/card-price.ts";
 import { checkDate, checkOpenMonth, closedMonths } from "../revenue/dates.ts";
 import { appendLedger } from "../revenue/ledger.ts";
@@ -95,6 +96,7 @@ const presentSale = (s: SaleRow) => ({
   approvalNote: s.approvalNote,
   newCardCustomer: s.newCardCustomer,
   revenueEntryId: s.revenueEntryId,
+  promotionId: s.promotionId,
   occurredAt: s.occurredAt.toISOString(),
   createdAt: s.createdAt.toISOString(),
 });
@@ -113,6 +115,8 @@ export interface CardSaleInput {
   occurredAt?: string | undefined;
   repId?: string | undefined;
   approvalNote?: string | undefined;
+  /** the approved public promotion (第五条 1.2) it was sold at */
+  promotionId?: string | undefined;
 }
 
 /**
@@ -199,6 +203,7 @@ async function sellCardTx(tx: Tx, ctx: ServiceContext, input: CardSaleInput) {
   const month = monthOf(occurredAt, rules.timezone);
   await checkOpenMonth(month, now, rules.timezone, closedMonths(tx, ctx.tenantId));
   const repId = await resolveRep(tx, ctx, customer.id, occurredAt, input.repId);
+  if (input.promotionId) checkPromotion((await promotionsById(tx, [input.promotionId])).get(input.promotionId), repId, occurredAt);
   const [entry] = await appendLedger(tx, [
     {
       tenantId: ctx.tenantId,
@@ -252,6 +257,7 @@ async function sellCardTx(tx: Tx, ctx: ServiceContext, input: CardSaleInput) {
       occurredAt,
       createdBy: actorId(ctx.actor),
       createdAt: now,
+      promotionId: input.promotionId ?? null,
     })
     .returning();
   return { sale: sale!, entry: entry!, cardType: type.name };

@@ -13,6 +13,8 @@ export const logContactBody = z.strictObject({
   occurredAt: instant.optional(),
   outcome: contactOutcome.optional(),
   notes: z.string().trim().max(2000).optional(),
+  /** the approved public promotion (第五条 1.2) it was made at */
+  promotionId: z.uuid("must be a promotion id").optional(),
 });
 export type LogContact = z.infer<typeof logContactBody>;
 

@@ -19,6 +19,7 @@ import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { checkPromotion, promotionsById } from "../promotions/service.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import { cadenceDueSql, cadenceStatus } from "../regulation/cadence.ts";
 import { classifyContact, isInPerson } from "../regulation/contacts.ts";
@@ -49,6 +50,7 @@ export function presentContact(c: ContactRow, v?: VoidRow | null) {
     day: c.day,
     month: c.month,
     inPerson: c.inPerson,
+    promotionId: c.promotionId,
     voided: Boolean(v),
     createdAt: c.createdAt.toISOString(),
     ...(v ? { voidReason: v.reason, voidedBy: v.voidedBy, voidedAt: v.voidedAt.toISOString() } : {}),
@@ -244,6 +246,7 @@ function contactRequestHash(input: LogContact) {
     occurredAt: input.occurredAt ? new Date(input.occurredAt).toISOString() : null,
     outcome: input.outcome ?? "none",
     notes: input.notes || null,
+    ...(input.promotionId ? { promotionId: input.promotionId } : {}),
   });
 }
 
@@ -259,7 +262,7 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
   const answers = await withTenant(deps.database, tenantId, async (tx) => {
     const now = deps.clock.now();
     const claims: KeyClaim[] = reqs.map((r) => ({ userId: actorId(r.ctx.actor)!, key: r.key, hash: contactRequestHash(r.input) }));
-    const [outcomes, rules, found] = await Promise.all([
+    const [outcomes, rules, found, named] = await Promise.all([
       claimKeys<ContactView>(tx, tenantId, now, claims),
       readClubRules(tx),
       customersById(
@@ -267,11 +270,16 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
         reqs.map((r) => r.input.customerId),
         true,
       ),
+      promotionsById(
+        tx,
+        reqs.map((r) => r.input.promotionId),
+      ),
     ]);
     const rows: ContactRow[] = [];
     const { answers, stored, released } = await answerEach(claims, outcomes, 201, (i) => {
       const r = reqs[i]!;
       const row = checkContact(r.ctx, r.input, rules, found, now);
+      if (r.input.promotionId) checkPromotion(named.get(r.input.promotionId), row.repId, row.occurredAt);
       const body = presentContact(row);
       rows.push(row);
       logged.push(body);
@@ -321,6 +329,7 @@ function checkContact(ctx: ServiceContext, input: LogContact, rules: ClubRules, 
     day: dayOf(occurredAt, rules.timezone),
     month: monthOf(occurredAt, rules.timezone),
     createdAt: now,
+    promotionId: input.promotionId ?? null,
   };
 }
 
@@ -341,13 +350,14 @@ async function insertContacts(tx: Tx, rows: ContactRow[]) {
       day: c.day,
       month: c.month,
       created_at: c.createdAt.toISOString(),
+      promotion_id: c.promotionId,
     })),
   );
   await tx.execute(sql`
-    insert into ${contacts} (tenant_id, id, rep_id, customer_id, channel, in_person, target, outcome, notes, occurred_at, day, month, created_at)
+    insert into ${contacts} (tenant_id, id, rep_id, customer_id, channel, in_person, target, outcome, notes, occurred_at, day, month, created_at, promotion_id)
     select * from jsonb_to_recordset(${json}::jsonb) as x(tenant_id uuid, id uuid, rep_id uuid, customer_id uuid,
       channel contact_channel, in_person boolean, target contact_target, outcome contact_outcome, notes text,
-      occurred_at timestamptz, day date, month text, created_at timestamptz)`);
+      occurred_at timestamptz, day date, month text, created_at timestamptz, promotion_id uuid)`);
 }
 
 /** Cadence reads the customer's last in-person contact; an older contact replayed late never moves it back. */

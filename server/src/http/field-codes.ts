@@ -68,6 +68,12 @@ export const FIELD_CODES = [
   "already_voided",
   "submitted",
   "below_tier_a",
+  // Public promotions (第五条 1.2).
+  "promotion_not_approved",
+  "promotion_not_own",
+  "promotion_outside_window",
+  "already_decided",
+  "already_started",
   "cursor",
   "key_reused",
   // Files.

@@ -37,6 +37,15 @@ export interface ServerToClientEvents {
     target: "existing" | "prospect";
     occurredAt: string;
   }) => void;
+  /** A public promotion (第五条 1.2) was asked for, approved, refused or cancelled: to managers and its rep. */
+  "promotion:changed": (e: {
+    id: string;
+    repId: string;
+    status: "requested" | "approved" | "refused" | "cancelled";
+    place: string;
+    startsAt: string;
+    endsAt: string;
+  }) => void;
   "standing:changed": (e: { repId: string; [k: string]: unknown }) => void;
   "revenue:recorded": (e: { id: string; repId: string; customerId: string; amount: number; occurredAt: string }) => void;
   /** To the whole club (the wall TV's celebration): a card sold — the rep, the card type, the price; never the customer. */

@@ -19,6 +19,8 @@ export interface QueuedContact {
   outcome: Outcome;
   notes?: string;
   occurredAt: string;
+  /** the approved public promotion (第五条 1.2) it was made at */
+  promotionId?: string;
   /** holding: the note sheet is still open; pending: waiting to send; failed: the server refused it */
   state: "holding" | "pending" | "failed";
   error?: string;
@@ -317,6 +319,7 @@ async function sendAll(): Promise<void> {
         outcome: c.outcome,
         occurredAt: c.occurredAt,
         ...(c.notes ? { notes: c.notes } : {}),
+        ...(c.promotionId ? { promotionId: c.promotionId } : {}),
       };
       const saved = await data(client.contacts.$post({ json }, { headers: { "Idempotency-Key": c.key } }));
       setQueue((q) => q.filter((x) => x.key !== c.key));

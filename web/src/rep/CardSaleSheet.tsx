@@ -4,6 +4,7 @@ import { useData } from "../cache.ts";
 import { clubMonth, money } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { Icon } from "../ui/icons.tsx";
+import { PromotionsChoice, usePromotionChoice } from "./PromotionsChoice.tsx";
 import { FieldMsg, Sheet } from "./Sheet.tsx";
 import { moneyError, parseYuan } from "./sales.ts";
 
@@ -24,6 +25,8 @@ export function CardSaleSheet(props: { customer: Customer | null; onClose: () =>
   const [errors, setErrors] = createSignal<Record<string, string>>({});
   const [refusal, setRefusal] = createSignal("");
   const [busy, setBusy] = createSignal(false);
+  // 第五条 1.2: a card sold at an approved promotion open now names it
+  const promotion = usePromotionChoice(() => props.customer !== null);
   const chosen = () => active().find((x) => x.id === typeId());
   const parsed = () => parseYuan(price());
   // One key per sale being made: a retry after a lost answer is answered with the first sale, not sold twice.
@@ -68,7 +71,14 @@ export function CardSaleSheet(props: { customer: Customer | null; onClose: () =>
     try {
       const sale = await data(
         client["card-sales"].$post(
-          { json: { customerId: c.id, cardTypeId: type.id, price: type.listPrice } },
+          {
+            json: {
+              customerId: c.id,
+              cardTypeId: type.id,
+              price: type.listPrice,
+              ...(promotion.chosen() ? { promotionId: promotion.chosen() } : {}),
+            },
+          },
           { headers: { "Idempotency-Key": key } },
         ),
       );
@@ -144,6 +154,7 @@ export function CardSaleSheet(props: { customer: Customer | null; onClose: () =>
             </button>
           </Show>
         </div>
+        <PromotionsChoice choice={promotion} />
         <Show when={props.customer?.status !== "active"}>
           <p class="muted small">{t("repSale.becomesActive")}</p>
         </Show>

@@ -6,6 +6,7 @@ import { t } from "../i18n/index.ts";
 import { holdWhileEditing, logContact, release } from "../offline/outbox.ts";
 import type { Channel, Outcome } from "../types.ts";
 import { Icon } from "../ui/icons.tsx";
+import { PromotionsChoice, usePromotionChoice } from "./PromotionsChoice.tsx";
 import { UndoButton } from "./Undo.tsx";
 
 const channels: Channel[] = ["visit", "demo", "phone", "letter"];
@@ -22,6 +23,8 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
   const [note, setNote] = createSignal("");
   const [savedAt, setSavedAt] = createSignal("");
   const [undone, setUndone] = createSignal("");
+  // 第五条 1.2: a contact made at an approved promotion open now names it (the only one is chosen by default)
+  const promotion = usePromotionChoice(() => props.customer !== null);
 
   function reset() {
     setChannel(null);
@@ -42,7 +45,17 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
     const ch = channel();
     if (!c || !ch) return;
     setSavedAt(new Date().toISOString());
-    setSavedKey(logContact({ customerId: c.id, customerName: c.name, channel: ch, outcome, occurredAt: isoWithOffset() }));
+    const promotionId = promotion.chosen();
+    setSavedKey(
+      logContact({
+        customerId: c.id,
+        customerName: c.name,
+        channel: ch,
+        outcome,
+        occurredAt: isoWithOffset(),
+        ...(promotionId ? { promotionId } : {}),
+      }),
+    );
   }
 
   return (
@@ -122,6 +135,7 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                     )}
                   </For>
                 </fieldset>
+                <PromotionsChoice choice={promotion} />
                 <button type="button" class="link-btn" onClick={() => setChannel(null)}>
                   <Icon name="back" size={16} /> {t(`channel.${channel() as Channel}`)} · {t("log.changeChannel")}
                 </button>
@@ -139,6 +153,7 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                     )}
                   </For>
                 </fieldset>
+                <PromotionsChoice choice={promotion} />
                 <Show when={props.customer}>
                   {(c) => (
                     <button type="button" class="link-btn" onClick={() => props.onOpenCard(c().id)}>
