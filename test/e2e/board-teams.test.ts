@@ -59,7 +59,6 @@ describe("teams on the board and the TV", () => {
     expect(shown).toEqual(server.map((r) => [r.teamId, r.rank]));
     expect(await page.getByTestId("team-race").textContent()).toContain("团队排名");
     expect(await page.getByTestId("team-race-row").first().textContent()).toContain(server[0]!.name);
-    await page.screenshot({ path: "/tmp/board-teams-zh-1440.png" });
     await page.screenshot({ path: "docs/screenshots/board-teams-zh-desktop.png" });
 
     // Narrow to the third team: only its reps, with their club ranks.
@@ -150,7 +149,6 @@ describe("teams on the board and the TV", () => {
     expect(fit.spills).toEqual([]);
     expect(Math.min(...fit.sizes)).toBeGreaterThanOrEqual(28);
     expect(await page.getByTestId("tv-panel-name").textContent()).toContain("团队排名");
-    await page.screenshot({ path: "/tmp/tv-teams-1920.png" });
     await page.screenshot({ path: "docs/screenshots/tv-teams.png" });
 
     // The chosen team: its reps only, club ranks kept, its name on screen.
@@ -165,7 +163,6 @@ describe("teams on the board and the TV", () => {
     const ranks = await page.locator('[data-testid="board-row"] .rank').allTextContents();
     expect(ranks.map(Number)).toEqual(ofTeam.slice(0, reps.length).map((r) => r.rank));
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(1080);
-    await page.screenshot({ path: "/tmp/tv-team-1920.png" });
 
     // then round to the month's board again (the period is pinned by the address)
     await expect.poll(panel, { timeout: 10_000 }).toBe("board");
@@ -195,7 +192,6 @@ describe("teams on the board and the TV", () => {
     const after = (await race()).find((r) => r.teamId === team.id) as TeamRow & { target: number };
     expect(after.target).toBe(20_000 * members.length);
     await expect.poll(() => page.getByTestId("team-target-sum").textContent()).toBe(yuan(after.target));
-    await page.screenshot({ path: "/tmp/targets-team-zh-1440.png" });
     // a bad amount is said in words, nothing is sent
     await page.getByTestId("team-target-amount").fill("12.345");
     await page.getByTestId("team-target-set").click();
