@@ -70,7 +70,8 @@ describe("manager's Import screen", () => {
     }
 
     // revenue for them by name, Chinese headers and labels, ¥ amounts and a club date — GB18030 too
-    const revenueCsv = `客户,金额,业务,日期,单号\n欧阳娜娜,"¥3,600.00",餐饮,${today()},收银-001\n龘靐齉,￥88,水疗,${today()} 09:05,收银-002\n`;
+    // a time of today that has passed whenever the test runs (money more than 5 minutes ahead is refused)
+    const revenueCsv = `客户,金额,业务,日期,单号\n欧阳娜娜,"¥3,600.00",餐饮,${today()},收银-001\n龘靐齉,￥88,水疗,${today()} 00:01,收银-002\n`;
     await send(page, "营业收入", "收入.csv", iconv.encode(revenueCsv, "gb18030"));
     await expect.poll(() => done.textContent(), { timeout: 20_000 }).toContain("导入成功：收入.csv 已保存 2 行");
     expect(await done.textContent()).toContain("合计 ¥3,688.00");
