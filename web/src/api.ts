@@ -90,6 +90,8 @@ export type Ratio = InferResponseType<(typeof client.reps)[":id"]["ratio"]["$get
 export type Standing = InferResponseType<(typeof client.reps)[":id"]["standing"]["$get"], 200>;
 export type Leaderboard = InferResponseType<typeof client.leaderboard.$get, 200>;
 export type LeaderboardRow = Leaderboard["rows"][number];
+/** One team of the race (leaderboard/teams.ts on the server): its reps' rows of the board summed. */
+export type TeamRaceRow = InferResponseType<typeof client.leaderboard.teams.$get, 200>["rows"][number];
 export type Quota = InferResponseType<typeof client.quota.$get, 200>;
 export type QuotaRow = Quota["reps"][number];
 export type Diary = InferResponseType<(typeof client.diary)[":date"]["$get"], 200>;

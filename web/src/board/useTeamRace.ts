@@ -1,19 +1,10 @@
 import { createEffect, createSignal, on } from "solid-js";
-import { client, data } from "../api.ts";
+import { client, data, type TeamRaceRow } from "../api.ts";
 import { periodAt } from "../format.ts";
 import { liveState } from "../live.ts";
 import type { Period } from "../types.ts";
 
-/** One team of the race (leaderboard/teams.ts on the server): its reps' rows of the board summed. */
-export interface TeamRaceRow {
-  rank: number;
-  teamId: string;
-  name: string;
-  revenue: number;
-  target: number | null;
-  attainment: number | null;
-  reps: number;
-}
+export type { TeamRaceRow };
 
 type Races = Partial<Record<Period, TeamRaceRow[]>>;
 
