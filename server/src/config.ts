@@ -20,6 +20,8 @@ const schema = z.object({
   SIGNUP: z.enum(["open", "closed"]).default("open"),
   DEMO_CLUB: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Check every live event's payload against the table of events (realtime/event-table.ts); a mismatch is logged and counted. Always on under test. */
+  LIVE_CHECK_EVENTS: z.enum(["on", "off"]).default("off"),
   /**
    * Which proxies may tell us the client's address and protocol (X-Forwarded-For /
    * -Proto / -Host): `false`, a hop count (`true` = 1), or a comma list of proxy

@@ -53,6 +53,12 @@ export class Metrics {
     buckets: LAG_BUCKETS,
     registers: [this.registry],
   });
+  readonly #liveMismatches = new Counter({
+    name: "clubhouse_live_event_mismatches_total",
+    help: "Live events whose payload did not match the table of events (checked with LIVE_CHECK_EVENTS=on), by event.",
+    labelNames: ["event"] as const,
+    registers: [this.registry],
+  });
   readonly #jobRuns = new Counter({
     name: "clubhouse_job_runs_total",
     help: "Background job runs per club, by job and result.",
@@ -146,6 +152,11 @@ export class Metrics {
 
   job(name: string, ok: boolean) {
     this.#jobRuns.inc({ job: name, result: ok ? "ok" : "failed" });
+  }
+
+  /** A live event's payload did not match its schema (realtime/outbox.ts). */
+  liveEventMismatch(event: string) {
+    this.#liveMismatches.inc({ event });
   }
 
   /** What the live channel's board coalescer reports. */
