@@ -7,7 +7,7 @@ import { StandbyBehind, withTenant, withTenantReplayed } from "./tenant.ts";
  * (DATABASE_READ_URL), without ever answering older data than the primary would
  * (docs/replica.md):
  *
- * 1. the primary's WAL insert position is taken first (the fence): every transaction
+ * 1. the primary's WAL position is taken first (the fence): every transaction
  *    committed by then, by any process, has its commit record before it;
  * 2. the read runs on the standby only once the standby has replayed up to the fence
  *    (checked in the read's own transaction, ahead of its statements); it waits for
@@ -81,12 +81,18 @@ function healthOf(database: Database) {
 }
 
 /**
- * The primary's WAL insert position: not before the commit record of any transaction
- * visible there now (a commit is visible only once its record is inserted). Needs no
- * privilege, reads no table.
+ * A primary's WAL position at or after the commit record of every transaction visible
+ * there now. A commit becomes visible after its record is flushed (synchronous_commit
+ * on, the default, or local/remote_*): the flush position, which is also as far as a
+ * standby can get. With synchronous_commit off a commit is visible before its flush:
+ * then the insert position (the standby reaches it once the WAL writer has flushed,
+ * within a few wal_writer_delay). Needs no privilege, reads no table.
  */
+const POSITION = sql`select (case when current_setting('synchronous_commit') = 'off'
+  then pg_current_wal_insert_lsn() else pg_current_wal_flush_lsn() end)::text as lsn`;
+
 async function primaryPosition(database: Database): Promise<string> {
-  const [row] = rowsOf<{ lsn: string }>(await database.db.execute(sql`select pg_current_wal_insert_lsn()::text as lsn`));
+  const [row] = rowsOf<{ lsn: string }>(await database.db.execute(POSITION));
   if (!row) throw new Error("no WAL position from the primary");
   return row.lsn;
 }
