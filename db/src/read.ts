@@ -28,9 +28,10 @@ export async function withTenantRead<T>(database: Database, tenantId: string, fn
   const health = healthOf(database);
   if (Date.now() >= health.awayUntil) {
     // The primary away: the read fails as it would without a standby.
-    const fence = await primaryPosition(database);
+    const position = await primaryPosition(database);
     try {
-      if (await replayed(standby, fence, database.readWaitMs ?? 100)) {
+      const fence = await replayed(database, standby, position, database.readWaitMs ?? 100);
+      if (fence !== null) {
         const result = await withTenantReplayed(standby, tenantId, fence, fn);
         stats.standby++;
         return result;
@@ -97,18 +98,50 @@ async function primaryPosition(database: Database): Promise<string> {
   return row.lsn;
 }
 
-/** Whether the standby has replayed up to `lsn`, waiting for it at most `waitMs` (checks at 1, 2, 4, … ms). */
-async function replayed(standby: Database, lsn: string, waitMs: number): Promise<boolean> {
-  const deadline = Date.now() + waitMs;
+/**
+ * Waits at most `waitMs` for the standby to replay up to `lsn` (checks at 1, 2, 4, …
+ * ms), and answers the position it reached (null: it did not).
+ *
+ * A flush position may fall inside a record: WAL is written out in whole pages too,
+ * and a record that crosses the page stays incomplete (unreplayable) on the standby
+ * until the rest is flushed, which on a quiet primary may be never (a record that
+ * commits nothing, say a page pruned by a read). When the standby has received past
+ * `lsn` and still not replayed it after PUSH_AFTER_MS, the primary is asked once for
+ * a new position at a record's end, flushed at once: a transactional logical message
+ * (an empty one, prefix `clubhouse-read-fence`; no table, no privilege), whose commit
+ * flushes everything before it. Its position is after `lsn`, so it fences as much.
+ */
+async function replayed(primary: Database, standby: Database, lsn: string, waitMs: number): Promise<string | null> {
+  const started = Date.now();
+  const deadline = started + waitMs;
+  let fence = lsn;
+  let pushed = false;
   for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
-    const [row] = rowsOf<{ ok: boolean }>(
-      await standby.db.execute(sql`select coalesce(pg_last_wal_replay_lsn() >= ${lsn}::pg_lsn, false) as ok`),
+    const [row] = rowsOf<{ replayed: boolean; received: boolean }>(
+      await standby.db.execute(sql`select coalesce(pg_last_wal_replay_lsn() >= ${fence}::pg_lsn, false) as replayed,
+        coalesce(pg_last_wal_receive_lsn() >= ${fence}::pg_lsn, false) as received`),
     );
-    if (row?.ok === true) return true;
+    if (row?.replayed === true) return fence;
+    if (row?.received === true && !pushed && Date.now() - started >= PUSH_AFTER_MS) {
+      pushed = true;
+      fence = await pushedPosition(primary);
+      continue;
+    }
     const left = deadline - Date.now();
-    if (left <= 0) return false;
+    if (left <= 0) return null;
     await new Promise((r) => setTimeout(r, Math.min(pause, left)));
   }
+}
+
+/** How long a standby may sit on WAL it received before the primary is asked for a flushed record's end (see `replayed`). */
+const PUSH_AFTER_MS = 10;
+
+async function pushedPosition(primary: Database): Promise<string> {
+  const [row] = rowsOf<{ lsn: string }>(
+    await primary.db.execute(sql`select pg_logical_emit_message(true, 'clubhouse-read-fence', '')::text as lsn`),
+  );
+  if (!row) throw new Error("no WAL position from the primary");
+  return row.lsn;
 }
 
 /** postgres.js's own codes for a connection that could not be made or was lost. */
