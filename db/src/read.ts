@@ -117,11 +117,13 @@ async function replayed(primary: Database, standby: Database, lsn: string, waitM
   let fence = lsn;
   let pushed = false;
   for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
-    const [row] = rowsOf<{ replayed: boolean; received: boolean }>(
+    const [row] = rowsOf<{ replayed: boolean; received: boolean; recovery: boolean }>(
       await standby.db.execute(sql`select coalesce(pg_last_wal_replay_lsn() >= ${fence}::pg_lsn, false) as replayed,
-        coalesce(pg_last_wal_receive_lsn() >= ${fence}::pg_lsn, false) as received`),
+        coalesce(pg_last_wal_receive_lsn() >= ${fence}::pg_lsn, false) as received, pg_is_in_recovery() as recovery`),
     );
     if (row?.replayed === true) return fence;
+    // Not a standby (promoted, or never one): nothing to wait for.
+    if (row?.recovery !== true) return null;
     if (row?.received === true && !pushed && Date.now() - started >= PUSH_AFTER_MS) {
       pushed = true;
       fence = await pushedPosition(primary);

@@ -38,9 +38,7 @@ export async function assertSafeRole(database: Database) {
 async function checkStandby(standby: Database, logger: pino.Logger) {
   try {
     await assertSafeRole(standby);
-    const [row] = rowsOf<{ replay: string | null }>(
-      await standby.db.execute(sql`select pg_last_wal_replay_lsn()::text as replay`),
-    );
+    const [row] = rowsOf<{ replay: string | null }>(await standby.db.execute(sql`select pg_last_wal_replay_lsn()::text as replay`));
     if (!row?.replay) logger.warn("DATABASE_READ_URL is not a standby in recovery: every read goes to DATABASE_URL");
   } catch (err) {
     if (err instanceof UnsafeDatabaseRole) throw err;

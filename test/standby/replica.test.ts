@@ -48,8 +48,14 @@ beforeAll(async () => {
     ["a", a],
     ["b", b],
   ] as const) {
-    cust[k] = (await newCustomer(url, club.manager.token, { name: `Customer of ${k.toUpperCase()}`, ownerId: club.rep1.id, status: "active" })).id;
-    await addRevenue(url, club.manager.token, { customerId: cust[k], amount: k === "a" ? 1200 : 3400, occurredAt: "2026-03-02T10:00:00+08:00" });
+    cust[k] = (
+      await newCustomer(url, club.manager.token, { name: `Customer of ${k.toUpperCase()}`, ownerId: club.rep1.id, status: "active" })
+    ).id;
+    await addRevenue(url, club.manager.token, {
+      customerId: cust[k],
+      amount: k === "a" ? 1200 : 3400,
+      occurredAt: "2026-03-02T10:00:00+08:00",
+    });
   }
   await pair.caughtUp();
 }, 240_000);
@@ -102,7 +108,9 @@ describe("a hot standby made with pg_basebackup", () => {
     expect(s?.recovery).toBe(true);
     const [p] = await primary<{ n: number }[]>`select count(*)::int as n from pg_stat_replication where state = 'streaming'`;
     expect(p?.n).toBeGreaterThanOrEqual(1);
-    const [t] = await standby<{ n: number }[]>`select count(*)::int as n from pg_tables where schemaname = 'public' and tablename = 'rep_month_totals'`;
+    const [t] = await standby<
+      { n: number }[]
+    >`select count(*)::int as n from pg_tables where schemaname = 'public' and tablename = 'rep_month_totals'`;
     expect(t?.n).toBe(1);
     // Writes are refused there: a read path that wrote would fail, not go unnoticed.
     await expect(standby`create table nope (id int)`).rejects.toMatchObject({ code: "25006" });
