@@ -254,6 +254,21 @@ describe("row-level security on the standby", () => {
   });
 });
 
+describe("a read URL that is not a standby", () => {
+  it("is not waited on: its reads run on the primary at once", async () => {
+    const db = await createDb({ databaseUrl: pair.primaryUrl, readUrl: pair.primaryUrl, readWaitMs: 5_000, poolSize: 2 });
+    try {
+      const started = Date.now();
+      const rows = await withTenantRead(db, a.tenantId, (tx) => tx.select({ name: customers.name }).from(customers));
+      expect(rows.map((r) => r.name)).toEqual(["Customer of A"]);
+      expect(readStats(db)).toMatchObject({ standby: 0, behind: 1 });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe("a standby that is away", () => {
   it("reads run on the primary, answered in full; the standby's pool is not waited on again for a while", async () => {
     const db = await createDb({
