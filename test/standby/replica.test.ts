@@ -4,6 +4,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, type Json } from "../support/harness.ts";
+import { connected, eventually } from "../support/live.ts";
 import { type ReplicaPair, startReplicaPair } from "../support/replica.ts";
 
 // DATABASE_READ_URL against a real hot standby: a base backup of the primary
@@ -251,6 +252,52 @@ describe("row-level security on the standby", () => {
       return t<{ n: number }[]>`select count(*)::int as n from customers`;
     });
     expect(none[0]?.n).toBe(0);
+  });
+});
+
+describe("the live boards", () => {
+  it("a write's push shows it: from the standby caught up, from the primary with the replay paused; another club hears nothing of it", async () => {
+    const until = <T>(find: () => T | undefined) =>
+      eventually(() => {
+        const v = find();
+        if (v === undefined) throw new Error("not yet");
+        return v;
+      }, 15_000);
+    const mgr = await connected(url, a.manager.token);
+    const stranger = await connected(url, b.manager.token);
+    try {
+      await until(() => mgr.rec.of("board:snapshot").at(-1));
+      const revenueNow = () => {
+        const u = mgr.rec
+          .of("leaderboard:update")
+          .filter((e) => e.period === "month")
+          .at(-1);
+        return u?.rows.find((r) => r.repId === a.rep1.id)?.revenue;
+      };
+      const base = revenueOf(await get("/leaderboard?period=month", a.manager.token), a.rep1.id) as number;
+
+      await pair.caughtUp();
+      const caught = await routed(async () => {
+        await addRevenue(url, a.manager.token, { customerId: cust.a, amount: 11, occurredAt: "2026-03-05T10:00:00+08:00" });
+        return until(() => (revenueNow() === base + 11 ? true : undefined));
+      });
+      expect(caught.standby).toBeGreaterThanOrEqual(1);
+
+      await pair.pauseReplay();
+      try {
+        const paused = await routed(async () => {
+          await addRevenue(url, a.manager.token, { customerId: cust.a, amount: 13, occurredAt: "2026-03-05T11:00:00+08:00" });
+          return until(() => (revenueNow() === base + 24 ? true : undefined));
+        });
+        expect(paused.behind).toBeGreaterThanOrEqual(1);
+      } finally {
+        await pair.resumeReplay();
+      }
+      expect(JSON.stringify(stranger.rec.events)).not.toContain(a.rep1.id);
+    } finally {
+      mgr.socket.disconnect();
+      stranger.socket.disconnect();
+    }
   });
 });
 
