@@ -50,8 +50,16 @@ function scopedTransaction<T>(database: Database, tenantId: string, fn: (tx: Tx)
           : client.unsafe(SCOPE_REPLAYED, [database.appRole, tenantId, lsn]).execute();
       await null;
       await null;
-      const [scope, result] = await Promise.all([scoped, fn(tx as Tx)]);
-      if (lsn !== undefined && (scope as { replayed?: boolean }[])[0]?.replayed !== true) throw new StandbyBehind(lsn);
+      const replayed = (scope: unknown) => (scope as { replayed?: boolean }[])[0]?.replayed === true;
+      const both = Promise.all([scoped, fn(tx as Tx)]);
+      if (lsn === undefined) return (await both)[1];
+      const [scope, result] = await both.catch(async (err: unknown) => {
+        // On a standby short of `lsn`, fn may have failed for that (a row not there yet):
+        // that is the failure. (The scope's answer came first: it was sent first.)
+        if (!(await Promise.resolve(scoped).then(replayed, () => true))) throw new StandbyBehind(lsn);
+        throw err;
+      });
+      if (!replayed(scope)) throw new StandbyBehind(lsn);
       return result;
     }),
   );

@@ -1,4 +1,15 @@
-import { createDb, customers, type Database, inspectAppRole, readStats, rowsOf, sql, withTenantRead } from "@clubhouse/db";
+import {
+  createDb,
+  customers,
+  type Database,
+  inspectAppRole,
+  readStats,
+  rowsOf,
+  StandbyBehind,
+  sql,
+  withTenantRead,
+  withTenantReplayed,
+} from "@clubhouse/db";
 import { FixedClock, type RunningServer, startServer, testConfig } from "@clubhouse/server";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -298,6 +309,28 @@ describe("the live boards", () => {
       mgr.socket.disconnect();
       stranger.socket.disconnect();
     }
+  });
+});
+
+describe("the check in the read's own transaction", () => {
+  it("a standby short of the position asked for fails the read with StandbyBehind, whatever the read answered or threw", async () => {
+    const replica = server.deps.database.standby as Database;
+    const far = "FFFFFFFF/0";
+    await expect(withTenantReplayed(replica, a.tenantId, far, (tx) => tx.select().from(customers))).rejects.toBeInstanceOf(StandbyBehind);
+    await expect(
+      withTenantReplayed(replica, a.tenantId, far, async () => {
+        throw new Error("not found");
+      }),
+    ).rejects.toBeInstanceOf(StandbyBehind);
+    // replayed far enough: the read's own answer, and its own error
+    const [r] = await standby<{ lsn: string }[]>`select pg_last_wal_replay_lsn()::text as lsn`;
+    const rows = await withTenantReplayed(replica, a.tenantId, r!.lsn, (tx) => tx.select({ name: customers.name }).from(customers));
+    expect(rows.map((x) => x.name)).toEqual(["Customer of A"]);
+    await expect(
+      withTenantReplayed(replica, a.tenantId, r!.lsn, async () => {
+        throw new Error("not found");
+      }),
+    ).rejects.toThrow("not found");
   });
 });
 
