@@ -8,6 +8,13 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Where migrations run, when not DATABASE_URL: a direct URL when DATABASE_URL goes through a pooler. */
   DATABASE_MIGRATE_URL: z.string().url().optional(),
+  /**
+   * A hot standby of DATABASE_URL (streaming replication) for the heavy reads: boards,
+   * analysis, exports. Unset: every read on DATABASE_URL. docs/replica.md.
+   */
+  DATABASE_READ_URL: z.string().url().optional(),
+  /** How long a read waits for the standby to replay up to the primary's position before it runs on the primary (ms). */
+  DATABASE_READ_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   DB_APP_ROLE: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/)
@@ -94,6 +101,13 @@ const checked = schema.superRefine((c, ctx) => {
   }
   if (c.DATABASE_MIGRATE_URL && !c.DATABASE_URL) {
     ctx.addIssue({ code: "custom", path: ["DATABASE_MIGRATE_URL"], message: "needs DATABASE_URL (the database it migrates)" });
+  }
+  if (c.DATABASE_READ_URL && !c.DATABASE_URL) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["DATABASE_READ_URL"],
+      message: "needs DATABASE_URL (its primary): the embedded database has no standby",
+    });
   }
   if (c.BACKUP_DIR && c.DATABASE_URL) {
     ctx.addIssue({

@@ -1,4 +1,4 @@
-import { customers, repDayContacts, type Tx, withTenant } from "@clubhouse/db";
+import { customers, repDayContacts, type Tx, withTenantRead } from "@clubhouse/db";
 import { eq, sql } from "drizzle-orm";
 import { countUnacknowledged, latestUnacknowledged } from "../alarms/service.ts";
 import { unownedSql } from "../customers/service.ts";
@@ -56,7 +56,9 @@ export function quotaBoardSource(deps: Deps): BoardSource {
   return {
     async snapshot(tenantId) {
       const ctx = { deps, tenantId, actor: { kind: "system" } as const };
-      return withTenant(deps.database, tenantId, async (tx) => {
+      // On the standby when there is one, as fresh as the primary (db/src/read.ts): the
+      // version minted before this read still holds every write committed before it.
+      return withTenantRead(deps.database, tenantId, async (tx) => {
         const clock = await clubClock(tx, ctx);
         const [reads, alarms, today, alarmCounts, inTeams, [unowned]] = await Promise.all([
           yearReads(tx, clock),

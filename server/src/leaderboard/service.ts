@@ -1,4 +1,4 @@
-import { repMonthContacts, type Tx, withTenant } from "@clubhouse/db";
+import { repMonthContacts, type Tx, withTenantRead } from "@clubhouse/db";
 import { inArray } from "drizzle-orm";
 import type { Deps } from "../deps.ts";
 import { toYuan } from "../money.ts";
@@ -139,7 +139,7 @@ export interface Leaderboard {
 
 /** One board, and the club's time zone it was resolved in (the cache checks the month against it). */
 export async function computeLeaderboard(deps: Deps, tenantId: string, period: LeaderboardPeriod, at?: ClubMonth) {
-  return withTenant(deps.database, tenantId, async (tx) => {
+  return withTenantRead(deps.database, tenantId, async (tx) => {
     const clock = await clubClock(tx, { deps, tenantId, actor: { kind: "system" } });
     const month = at ?? clock.month;
     const months = periodMonths(period, month);
@@ -170,7 +170,7 @@ export function currentTeamRaces(boards: ReturnType<typeof currentBoards>, names
  * each table's rows for the year.
  */
 export async function leaderboardBoards(deps: Deps, tenantId: string) {
-  return withTenant(deps.database, tenantId, async (tx) => {
+  return withTenantRead(deps.database, tenantId, async (tx) => {
     const clock = await clubClock(tx, { deps, tenantId, actor: { kind: "system" } });
     return currentBoards(clock, await yearReads(tx, clock));
   });

@@ -1,4 +1,4 @@
-import { type Database, poolStats } from "@clubhouse/db";
+import { type Database, poolStats, readStats } from "@clubhouse/db";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /**
@@ -111,6 +111,23 @@ export class Metrics {
         this.inc(stats().waitMs / 1000);
       },
     });
+    const database = sources.database;
+    if (database.standby) {
+      const reads = () => readStats(database);
+      new Counter({
+        name: "clubhouse_db_reads_total",
+        help: "Heavy reads (boards, analysis, exports) with a standby configured, by where they ran: standby, or primary and why (behind, unavailable).",
+        labelNames: ["served_by"] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          const r = reads();
+          this.inc({ served_by: "standby" }, r.standby);
+          this.inc({ served_by: "primary_behind" }, r.behind);
+          this.inc({ served_by: "primary_unavailable" }, r.unavailable);
+        },
+      });
+    }
     const sockets = sources.sockets;
     if (sockets) {
       new Gauge({
