@@ -6,7 +6,7 @@ import { call, type Json, loginAs, startTestServer, type TestServer } from "../s
 // six visits a year, one every ⌊365 / 6⌋ = 60 club days (SPEC §5, 第四条 2①).
 let t: TestServer;
 let c: Club;
-const ids: Record<string, string> = {};
+const ids = { late: "", due: "", never: "", prospect: "" };
 
 async function signIn() {
   c.manager.token = await loginAs(t.url, c.slug, `mgr@${c.slug}.test`, "manager pass 1");
@@ -86,7 +86,7 @@ describe("customer rows carry the cadence figures (SPEC §5, 第四条 2①)", (
       never: { overdue: false, nextVisitDue: "2026-04-30", daysOverdue: 0 },
       prospect: { overdue: false, nextVisitDue: null, daysOverdue: 0 },
     });
-    expect(await overdueList()).toEqual({ [ids.late!]: 1 });
+    expect(await overdueList()).toEqual({ [ids.late]: 1 });
   });
 
   it("on the first day overdue the days are 0; a customer never visited counts from becoming active", async () => {
@@ -105,14 +105,14 @@ describe("customer rows carry the cadence figures (SPEC §5, 第四条 2①)", (
       never: { overdue: true, nextVisitDue: "2026-04-30", daysOverdue: 1 },
       prospect: { overdue: false, nextVisitDue: null, daysOverdue: 0 },
     });
-    expect(await overdueList()).toEqual({ [ids.late!]: 2, [ids.due!]: 1, [ids.never!]: 1 });
+    expect(await overdueList()).toEqual({ [ids.late]: 2, [ids.due]: 1, [ids.never]: 1 });
     // the overdue filter picks the same customers
     const overdue = await call(t.url, "GET", "/customers?overdue=true&limit=200", { token: c.rep1.token });
     expect((overdue.body.items as Json[]).map((r) => r.name).sort()).toEqual(["Due Co", "Late Co", "Never Co"]);
   });
 
   it("a visit moves the due date on and clears the days", async () => {
-    await visit(ids.never!, "2026-05-01T20:30:00+08:00");
+    await visit(ids.never, "2026-05-01T20:30:00+08:00");
     expect((await figures()).never).toEqual({ overdue: false, nextVisitDue: "2026-06-30", daysOverdue: 0 });
   });
 });

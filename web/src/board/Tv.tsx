@@ -1,6 +1,6 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { LeaderboardRow } from "../api.ts";
-import { boardMoney, clock, clubDay, clubMonth, periodAt, periodLabel } from "../format.ts";
+import { boardMoney, clock, clubDay, clubMonth, periodLabel } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { liveState, onLive, refreshBoards } from "../live.ts";
 import { me } from "../session.ts";
@@ -306,7 +306,7 @@ export function Tv() {
             data-panel={shownPanel().kind}
             data-team={shownTeamId() ?? undefined}
           >
-            {periodLabel(shownPeriod(), periodAt(shownPeriod()).at)}
+            {periodLabel(shownPeriod(), clubMonth())}
             <Show when={shownPanel().kind !== "board"}>
               <span class="tv-panel-name" data-testid="tv-panel-name">
                 {" · "}
@@ -380,9 +380,9 @@ export function Tv() {
           >
             <Show
               when={shownPanel().kind === "teams"}
-              fallback={<TvTable rows={shown()} elapsed={periodAt(shownPeriod()).elapsed} grow={grow()} />}
+              fallback={<TvTable rows={shown()} elapsed={board.elapsed()} grow={grow()} />}
             >
-              <TvTeamRace rows={shownTeams()} elapsed={periodAt(shownPeriod()).elapsed} grow={grow()} />
+              <TvTeamRace rows={shownTeams()} elapsed={race.elapsed()} grow={grow()} />
             </Show>
           </Show>
         </Ready>

@@ -12,7 +12,7 @@ const NAME_FITS = 10;
  * One page of the board for the wall: only the rows on screen are in the DOM, each
  * one line of fixed height (Tv.tsx divides the free height by it), large type.
  */
-export function TvTable(props: { rows: BoardRow[]; elapsed: number; grow?: { grow: number; font: number } }) {
+export function TvTable(props: { rows: BoardRow[]; elapsed: number | null; grow?: { grow: number; font: number } }) {
   return (
     <table class="tv-table" style={growStyle(props.grow)} aria-label={t("board.title")}>
       <thead>

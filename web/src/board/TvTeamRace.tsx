@@ -13,7 +13,7 @@ const NAME_FITS = 12;
  * One page of the team race for the wall: the same row height and type as the
  * board's pages (TvTable), so Tv.tsx's rows per page hold for it too.
  */
-export function TvTeamRace(props: { rows: TeamRaceRow[]; elapsed: number; grow?: { grow: number; font: number } }) {
+export function TvTeamRace(props: { rows: TeamRaceRow[]; elapsed: number | null; grow?: { grow: number; font: number } }) {
   return (
     <table class="tv-table tv-teams" style={growStyle(props.grow)} aria-label={t("teamRace.title")} data-testid="tv-team-race">
       <thead>

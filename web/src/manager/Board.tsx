@@ -6,7 +6,7 @@ import { NO_TEAM, TeamFilter, useLeadDefault } from "../board/TeamFilter.tsx";
 import { TeamRace } from "../board/TeamRace.tsx";
 import { type AlarmCounts, createFlip, type LiveAlarm, type LiveAlarms, useBoard } from "../board/useBoard.ts";
 import { useTeamRace } from "../board/useTeamRace.ts";
-import { boardMoney, clock, pct, periodAt, periodLabel } from "../format.ts";
+import { boardMoney, clock, clubMonth, pct, periodLabel } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
 import { liveState, useLiveSoon } from "../live.ts";
 import type { CloseReason, Period } from "../types.ts";
@@ -41,7 +41,7 @@ export function Board() {
       <header class="page-head">
         <div>
           <h1>{t("board.title")}</h1>
-          <p class="muted">{periodLabel(period(), periodAt(period()).at)}</p>
+          <p class="muted">{periodLabel(period(), clubMonth())}</p>
         </div>
         <div class="row gap wrap">
           <fieldset class="seg">
@@ -63,7 +63,7 @@ export function Board() {
       </header>
       <UnownedWarning />
       <Show when={race.rows().length > 0}>
-        <TeamRace rows={race.rows()} elapsed={periodAt(period()).elapsed} selected={team()} onSelect={chooseTeam} />
+        <TeamRace rows={race.rows()} elapsed={race.elapsed()} selected={team()} onSelect={chooseTeam} />
       </Show>
       <div class="board-layout">
         <section class="board-main card" aria-live="off">
@@ -78,7 +78,7 @@ export function Board() {
                     : undefined
                 }
               />
-              <BoardTable rows={rows()} elapsed={periodAt(period()).elapsed} flipRef={flip.ref} paceHelp={t("boardPace.legend")} />
+              <BoardTable rows={rows()} elapsed={board.elapsed()} flipRef={flip.ref} paceHelp={t("boardPace.legend")} />
             </Show>
             <p class="legend muted small">
               <span class="legend-mark full" /> {t("board.legend100")} <span class="legend-mark pace" /> {t("board.legendPace")}
