@@ -378,10 +378,7 @@ export function Tv() {
             when={shownLength() > 0}
             fallback={<Empty icon="board">{shownPanel().kind === "team" ? t("teamRace.noReps") : t("board.empty")}</Empty>}
           >
-            <Show
-              when={shownPanel().kind === "teams"}
-              fallback={<TvTable rows={shown()} elapsed={board.elapsed()} grow={grow()} />}
-            >
+            <Show when={shownPanel().kind === "teams"} fallback={<TvTable rows={shown()} elapsed={board.elapsed()} grow={grow()} />}>
               <TvTeamRace rows={shownTeams()} elapsed={race.elapsed()} grow={grow()} />
             </Show>
           </Show>
