@@ -4,8 +4,8 @@ import { type MessageKey, t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
 import type { Choice } from "../ui/Combobox.tsx";
 import { TableHead } from "../ui/common.tsx";
-import { RepPicker } from "../ui/RepPicker.tsx";
 import { Modal } from "./Modal.tsx";
+import { ReasonField, ReceiverField } from "./moveParts.tsx";
 
 const REASON_MAX = 500;
 
@@ -101,13 +101,6 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
       setBusy(false);
     }
   }
-  const msg = (field: string) => (
-    <Show when={errors()[field]}>
-      <span class="field-error" id={`handover-${field}-error`} role="alert">
-        {errors()[field]}
-      </span>
-    </Show>
-  );
   const counts = (a: Answer) => (
     <table class="table" data-testid="handover-counts">
       <TableHead
@@ -202,22 +195,31 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
             <Show
               when={mode() === "spread"}
               fallback={
-                <div class="field">
-                  <RepPicker
-                    label={t("handover.receiver")}
-                    value={one()}
-                    onChange={setOne}
-                    enabledOnly
-                    exclude={[props.from.id]}
-                    invalid={Boolean(errors().to)}
-                    describedBy={errors().to ? "handover-to-error" : undefined}
-                    testid="handover-to"
-                  />
-                  {msg("to")}
-                </div>
+                <ReceiverField
+                  form="handover"
+                  field="to"
+                  label={t("handover.receiver")}
+                  value={one()}
+                  onChange={setOne}
+                  exclude={[props.from.id]}
+                  error={errors().to}
+                  testid="handover-to"
+                />
               }
             >
-              <div class="field">
+              <ReceiverField
+                form="handover"
+                field="to"
+                label={t("handover.addReceiver")}
+                value={adding()}
+                onChange={(r) => {
+                  if (r && !many().some((x) => x.id === r.id)) setMany([...many(), r]);
+                  setAdding(null);
+                }}
+                exclude={[props.from.id, ...many().map((r) => r.id)]}
+                error={errors().to}
+                testid="handover-add"
+              >
                 <ul class="plain" data-testid="handover-receivers">
                   <For each={many()}>
                     {(r) => (
@@ -235,21 +237,7 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
                     )}
                   </For>
                 </ul>
-                <RepPicker
-                  label={t("handover.addReceiver")}
-                  value={adding()}
-                  onChange={(r) => {
-                    if (r && !many().some((x) => x.id === r.id)) setMany([...many(), r]);
-                    setAdding(null);
-                  }}
-                  enabledOnly
-                  exclude={[props.from.id, ...many().map((r) => r.id)]}
-                  invalid={Boolean(errors().to)}
-                  describedBy={errors().to ? "handover-to-error" : undefined}
-                  testid="handover-add"
-                />
-                {msg("to")}
-              </div>
+              </ReceiverField>
               <fieldset class="field">
                 <legend>{t("handover.by")}</legend>
                 <label class="choice">
@@ -280,21 +268,7 @@ export function HandoverDialog(props: { from: Choice; customerIds?: string[]; on
               {check2("handover.prospects", prospects, setProspects, "handover-prospects")}
               {check2("handover.complaints", complaints, setComplaints, "handover-complaints")}
             </fieldset>
-            <label class="field">
-              <span>{t("reassign.reason")}</span>
-              <textarea
-                rows={3}
-                value={reason()}
-                onInput={(e) => setReason(e.currentTarget.value)}
-                aria-invalid={Boolean(errors().reason)}
-                aria-describedby={errors().reason ? "handover-reason-error" : "handover-reason-hint"}
-                data-testid="handover-reason"
-              />
-              <span class="muted small" id="handover-reason-hint">
-                {t("reassign.reasonHint")}
-              </span>
-              {msg("reason")}
-            </label>
+            <ReasonField form="handover" value={reason()} onInput={setReason} error={errors().reason} />
             <Show when={preview()}>
               {(p) => (
                 <section aria-live="polite" data-testid="handover-preview">
