@@ -5,7 +5,7 @@ import { toYuan } from "../money.ts";
 import { type ClubClock, clubClock, loadReps, monthFigures, sumByRep } from "../quotas/read.ts";
 import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
-import { attainment } from "../regulation/pace.ts";
+import { attainment, periodElapsed } from "../regulation/pace.ts";
 import { ratio } from "../regulation/ratio.ts";
 import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
 import { loadTeamNames, type TeamNames, teamRace } from "./teams.ts";
@@ -134,6 +134,8 @@ export interface Leaderboard {
   at: ClubMonth;
   from: ClubMonth;
   to: ClubMonth;
+  /** the elapsed part of the period when the board was read, 0–1 (regulation/pace.ts): the bars' pace marker */
+  elapsed: number;
   rows: BoardRow[];
 }
 
@@ -143,8 +145,11 @@ export async function computeLeaderboard(deps: Deps, tenantId: string, period: L
     const clock = await clubClock(tx, { deps, tenantId, actor: { kind: "system" } });
     const month = at ?? clock.month;
     const months = periodMonths(period, month);
-    const board: Leaderboard = { period, at: month, from: months[0]!, to: months.at(-1)!, rows: await boardRows(tx, period, month) };
-    return { board, tz: clock.tz };
+    const from = months[0]!;
+    const to = months.at(-1)!;
+    const elapsed = periodElapsed(from, to, clock.now, clock.tz);
+    const board: Leaderboard = { period, at: month, from, to, elapsed, rows: await boardRows(tx, period, month) };
+    return { board, tz: clock.tz, readAt: clock.now.getTime() };
   });
 }
 
@@ -157,6 +162,15 @@ export function yearReads(tx: Tx, clock: ClubClock) {
 export function currentBoards(clock: ClubClock, r: Awaited<ReturnType<typeof yearReads>>) {
   const board = (period: LeaderboardPeriod) => buildBoard(r, periodMonths(period, clock.month));
   return { month: board("month"), quarter: board("quarter"), year: board("year") };
+}
+
+/** The elapsed part of the club's current month, quarter and year (regulation/pace.ts), for the live boards. */
+export function currentElapsed(clock: ClubClock) {
+  const share = (period: LeaderboardPeriod) => {
+    const months = periodMonths(period, clock.month);
+    return periodElapsed(months[0]!, months.at(-1)!, clock.now, clock.tz);
+  };
+  return { month: share("month"), quarter: share("quarter"), year: share("year") };
 }
 
 /** The team race of each of the current boards (teams.ts), summed from their rows. */

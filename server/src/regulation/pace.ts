@@ -1,3 +1,5 @@
+import { type ClubMonth, elapsedFraction, monthRange } from "../time/club-time.ts";
+
 /**
  * Attainment, pace and the live pace alarm levels (docs/regulation.md, 第六条 2②).
  * Pure: attainments and paces are fractions (0.79 = 79%).
@@ -7,6 +9,14 @@
 export function attainment(achievedFen: number, targetFen: number | null): number | null {
   if (targetFen === null || targetFen <= 0) return null;
   return achievedFen / targetFen;
+}
+
+/**
+ * The elapsed part of a period of club months `from`–`to` at `now`: real time, DST-aware,
+ * 0–1 — a board's pace marker (pace = attainment ÷ elapsed).
+ */
+export function periodElapsed(from: ClubMonth, to: ClubMonth, now: Date, tz: string): number {
+  return elapsedFraction(now, { start: monthRange(from, tz).start, end: monthRange(to, tz).end });
 }
 
 /** Live pace alarm levels: "80" is pace under 80%, and so on; "ok" is on pace. */
