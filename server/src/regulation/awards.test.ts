@@ -91,8 +91,16 @@ describe("compareCandidates: every tie-break in both argument orders", () => {
   it.each([
     ["more revenue", rep("a", 301, 300), rep("b", 300, 100)],
     ["equal revenue, higher attainment", rep("a", 300, 200), rep("b", 300, 250)],
-    ["equal revenue, attainment differing beyond a double's precision", rep("b", 1e14, 99_999_999_999_998), rep("a", 1e14, 99_999_999_999_999)],
-    ["equal attainment, reached the target first", rep("z", 300, 200, "2025-10-01T00:00:00+08:00"), rep("a", 300, 200, "2025-10-01T00:00:01+08:00")],
+    [
+      "equal revenue, attainment differing beyond a double's precision",
+      rep("b", 1e14, 99_999_999_999_998),
+      rep("a", 1e14, 99_999_999_999_999),
+    ],
+    [
+      "equal attainment, reached the target first",
+      rep("z", 300, 200, "2025-10-01T00:00:00+08:00"),
+      rep("a", 300, 200, "2025-10-01T00:00:01+08:00"),
+    ],
     ["equal attainment, a moment beats none", rep("z", 300, 200), rep("a", 300, 200, null)],
     ["all else equal, the smaller rep id", rep("m", 300, 200), rep("n", 300, 200)],
     ["neither reached a moment, the smaller rep id", rep("a", 300, 200, null), rep("b", 300, 200, null)],

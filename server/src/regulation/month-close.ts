@@ -1,7 +1,7 @@
 import { type ClubMonth, monthRange, monthsEnding, nextMonth } from "../time/club-time.ts";
 import type { CustomerStatus } from "./contacts.ts";
-import { formatPercent } from "./pace.ts";
 import { compareText } from "./order.ts";
+import { formatPercent } from "./pace.ts";
 
 /**
  * The month-close ladder, the department bonus suspension and the churn rate
@@ -123,7 +123,7 @@ export function closeSequence(months: readonly RepMonth[]): MonthClose[] {
   let suspended = false;
   return ordered.map((m) => {
     const verdict = monthVerdict(ordered, m.month, m.churnRate ?? 0);
-    if (m.attainment !== null && m.attainment >= 1) suspended = false;
+    if ((m.attainment ?? 0) >= 1) suspended = false;
     const result: MonthClose = {
       month: m.month,
       attainment: m.attainment,
@@ -178,7 +178,7 @@ export function suspensionAfter<T extends ClosedOutcome>(closes: readonly T[]): 
   let cause: T | null = null;
   let since: ClubMonth | null = null;
   for (const c of [...closes].sort((a, b) => compareText(a.month, b.month))) {
-    if (c.attainment !== null && c.attainment >= 1) {
+    if ((c.attainment ?? 0) >= 1) {
       cause = null;
       since = null;
     }

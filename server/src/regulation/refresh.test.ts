@@ -83,7 +83,13 @@ describe("refreshProgress: scope and order", () => {
   });
 
   it("reps by id whatever order their customers came in; one created at the quarter's end is out", () => {
-    const customers = [c("r3", OLD), c("r10", OLD), c("r1", OLD), c("r2", "2025-07-01T00:00:00+08:00"), c("r2", "2025-06-30T23:59:59+08:00")];
+    const customers = [
+      c("r3", OLD),
+      c("r10", OLD),
+      c("r1", OLD),
+      c("r2", "2025-07-01T00:00:00+08:00"),
+      c("r2", "2025-06-30T23:59:59+08:00"),
+    ];
     for (const input of [customers, customers.toReversed()]) {
       expect(refreshProgress(input, "2025-Q2", SH)).toEqual([
         { repId: "r1", total: 1, refreshed: 0, stale: 1 },

@@ -252,6 +252,7 @@ describe("shareAnalysis: the gap to the expectation", () => {
     [6_000, 5_000, false, 0],
     [-1_000, 5_000, true, 6_000],
     [3_000, null, null, 0],
+    [-1_000, null, null, 0],
   ] as const)("spend %i against %s → below %s, gap %i", (spendFen, expectedMonthlyFen, belowExpected, gapFen) => {
     const [row] = shareAnalysis([{ customerId: "g", name: "G", spendFen, expectedMonthlyFen }], 10_000);
     expect(row).toMatchObject({ belowExpected, gapFen, expectedMonthlyFen });
@@ -268,12 +269,12 @@ describe("tierAnalysis: ties in any input order", () => {
     ];
     for (const input of [spends, spends.toReversed()]) {
       expect(tierAnalysis(input, DEFAULT_TIER_THRESHOLDS).customers.map((c) => c.customerId)).toEqual(["c0", "c1", "c9", "c2"]);
-      expect(shareAnalysis(input.map((c) => ({ ...c, expectedMonthlyFen: null })), 500).map((c) => c.customerId)).toEqual([
-        "c0",
-        "c1",
-        "c9",
-        "c2",
-      ]);
+      expect(
+        shareAnalysis(
+          input.map((c) => ({ ...c, expectedMonthlyFen: null })),
+          500,
+        ).map((c) => c.customerId),
+      ).toEqual(["c0", "c1", "c9", "c2"]);
     }
   });
 });

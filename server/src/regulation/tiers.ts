@@ -94,12 +94,14 @@ export function tierAnalysis(spends: readonly CustomerSpend[], thresholds: TierT
   // One row object per customer, made in its final shape and filled in after the sort:
   // a big club ranks tens of thousands of customers, and every extra layer of objects
   // is garbage to collect before the answer goes out.
+  // Stryker disable next-line ArrayDeclaration: equivalent, `new Array()` grows to the same array (the length only saves re-allocations)
   const customers: TierRow[] = new Array(spends.length);
   let totalFen = 0;
   for (let i = 0; i < spends.length; i++) {
     const c = spends[i]!;
     const spendFen = floorAtZero(c.spendFen);
     totalFen += spendFen;
+    // Stryker disable next-line StringLiteral: equivalent, every row's tier is set below once the ranking is known
     customers[i] = { customerId: c.customerId, name: c.name, spendFen, share: 0, cumulativeShare: 0, tier: "C" };
   }
   customers.sort(bySpendThenName);
@@ -155,7 +157,7 @@ export function shareAnalysis(customers: readonly ExpectedSpend[], clubTotalFen:
       share: Math.min(1, shareOf(floorAtZero(c.spendFen), total)),
       expectedMonthlyFen: expected,
       belowExpected: below,
-      gapFen: below && expected !== null ? expected - c.spendFen : 0,
+      gapFen: expected === null ? 0 : Math.max(0, expected - c.spendFen),
     };
   });
 }

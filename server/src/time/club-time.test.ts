@@ -301,7 +301,10 @@ describe("period patterns: the whole string, nothing before or after", () => {
   it.each(cases)("%s %s → %s", (kind, text, valid) => {
     const k = kind as keyof typeof schema;
     expect(check[k]!(text)).toBe(valid);
-    const issues = (schema[k].safeParse(text).error?.issues ?? []).map((i) => ({ message: i.message, params: (i as { params?: unknown }).params }));
+    const issues = (schema[k].safeParse(text).error?.issues ?? []).map((i) => ({
+      message: i.message,
+      params: (i as { params?: unknown }).params,
+    }));
     expect(issues).toEqual(valid ? [] : [refusal[k]]);
   });
 
