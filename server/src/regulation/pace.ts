@@ -7,8 +7,9 @@ import { type ClubMonth, elapsedFraction, monthRange } from "../time/club-time.t
 
 /** achieved ÷ target; null where there is no target (none set, or 0). */
 export function attainment(achievedFen: number, targetFen: number | null): number | null {
-  if (targetFen === null || targetFen <= 0) return null;
-  return achievedFen / targetFen;
+  const target = targetFen ?? 0;
+  if (target <= 0) return null;
+  return achievedFen / target;
 }
 
 /**
@@ -38,8 +39,9 @@ export interface PaceInput {
 export function paceLevel(input: PaceInput): PaceLevel | null {
   const { achievedFen, targetFen, elapsedFraction, dayOfMonth, graceDays } = input;
   // no alarm until the grace days have passed: with default 7, the first alarm can come on day 8
-  if (targetFen === null || targetFen <= 0 || dayOfMonth <= graceDays || elapsedFraction <= 0) return null;
-  const pace = achievedFen / (targetFen * elapsedFraction);
+  const target = targetFen ?? 0;
+  if (target <= 0 || dayOfMonth <= graceDays || elapsedFraction <= 0) return null;
+  const pace = achievedFen / (target * elapsedFraction);
   if (pace < 0.2) return "20";
   if (pace < 0.6) return "60";
   if (pace < 0.8) return "80";
