@@ -17,7 +17,7 @@ export interface Receiver {
   url: string;
   got: Received[];
   /** What the next answer is (status and body); the default answers 200 with `okBody`. */
-  answer: (r: Received, n: number) => { status: number; body: string };
+  answer: (r: Received, n: number) => { status: number; body: string } | Promise<{ status: number; body: string }>;
   close(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export async function startReceiver(okBody = '{"errcode":0,"errmsg":"ok"}'): Pro
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const raw = Buffer.concat(chunks).toString("utf8");
       const u = new URL(req.url ?? "/", "http://x");
       let body: unknown = raw;
@@ -41,7 +41,7 @@ export async function startReceiver(okBody = '{"errcode":0,"errmsg":"ok"}'): Pro
       } catch {}
       const r: Received = { path: u.pathname, query: u.searchParams, headers: req.headers, raw, body, at: Date.now() };
       rec.got.push(r);
-      const a = rec.answer(r, rec.got.length);
+      const a = await rec.answer(r, rec.got.length);
       res.writeHead(a.status, { "content-type": "application/json" });
       res.end(a.body);
     });
