@@ -94,7 +94,7 @@ export function ChannelsSection() {
                       <tr data-testid="channel-row">
                         <td>
                           {c.name}
-                          <span class="muted small"> · {c.language}</span>
+                          <span class="muted small"> · {c.language === "en" ? "English" : "中文"}</span>
                         </td>
                         <td>{kindLabel(c.kind)}</td>
                         <td class="muted small">
