@@ -183,6 +183,22 @@ describe("notify: formats and signatures", () => {
     t.clock.advance(-49 * 3_600_000);
   });
 
+  it("a month close's removal reaches the channel that chose month_close", async () => {
+    const patch = await call(t.url, "PATCH", `/notify/channels/${ids.wecom}`, {
+      token: a.manager.token,
+      body: { events: ["card_sold", "quota_alarm", "complaint_overdue", "month_close"] },
+    });
+    expect(patch.body.events).toContain("month_close");
+    expect((await call(t.url, "PUT", `/targets/${a.rep2.id}/2026-02`, { token: a.manager.token, body: { amount: 50000 } })).status).toBe(
+      200,
+    );
+    const closed = await call(t.url, "POST", "/months/2026-02/close", { token: a.manager.token });
+    expect(closed.status).toBe(200);
+    const msg = await waitFor(() => wecom.got.find((r) => String(r.body.markdown?.content).includes("【不再聘用】")), 15_000, "removal");
+    expect(msg.body.markdown.content).toContain("rep2 2026-02 月结：完成 0%，报总经理办公室");
+    expect(msg.body.markdown.content).toContain("当月完成率低于20%");
+  });
+
   it("a refused sale enqueues nothing: the outbox row is in the sale's transaction", async () => {
     const before = (await outboxRows(a.tenantId)).length;
     const p = await newCustomer(t.url, a.rep1.token, { name: "Refused Co" });
