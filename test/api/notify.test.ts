@@ -183,6 +183,33 @@ describe("notify: formats and signatures", () => {
     t.clock.advance(-49 * 3_600_000);
   });
 
+  it("the year's champions are announced once, after the club year ends", async () => {
+    hook.got.length = 0;
+    const on = await call(t.url, "PATCH", `/notify/channels/${ids.hook}`, {
+      token: a.manager.token,
+      body: { events: ["card_sold", "awards"] },
+    });
+    expect(on.body.events).toEqual(["card_sold", "awards"]);
+    expect((await call(t.url, "PUT", `/targets/${a.rep1.id}/2025-05`, { token: a.manager.token, body: { amount: 50000 } })).status).toBe(
+      200,
+    );
+    const cu = await newCustomer(t.url, a.rep1.token, { name: "Champion Co", status: "active" });
+    const rev = await call(t.url, "POST", "/revenue", {
+      token: a.manager.token,
+      body: { customerId: cu.id, amount: 60000, businessLine: "golf", occurredAt: "2025-05-10T10:00:00+08:00" },
+    });
+    expect(rev.status).toBe(201);
+    await runJobsOnce(t.server.deps, ["awards-notify"]);
+    await runJobsOnce(t.server.deps, ["awards-notify"]);
+    const msg = await waitFor(() => hook.got.find((r) => r.body.type === "awards"), 15_000, "awards");
+    expect(msg.body.data.year).toBe("2025");
+    expect(msg.body.data.champion).toMatchObject({ repId: a.rep1.id, name: "rep1", revenue: 60000, attainment: 1.2 });
+    expect(msg.body.data.title).toBe("[2025 sales awards]");
+    expect(msg.body.data.text).toBe("Champion: rep1 (¥60,000, 120% of target)");
+    await new Promise((r) => setTimeout(r, 400));
+    expect(hook.got.filter((r) => r.body.type === "awards")).toHaveLength(1);
+  });
+
   it("a month close's removal reaches the channel that chose month_close", async () => {
     const patch = await call(t.url, "PATCH", `/notify/channels/${ids.wecom}`, {
       token: a.manager.token,
