@@ -112,4 +112,50 @@ describe("notify: kill -9 mid-delivery", () => {
       await pg.end();
     }
   });
+
+  it("two processes sweeping one outbox send each message once (SKIP LOCKED)", async () => {
+    const db2 = await freshDatabase(undefined, "postgres");
+    const rec = await startReceiver("");
+    rec.answer = async () => {
+      await sleep(30);
+      return { status: 200, body: "" };
+    };
+    const env = { DATABASE_URL: db2.url!, JOB_INTERVAL_MS: "0", NOTIFY_POLL_MS: "20", NOTIFY_LEASE_MS: "30000" };
+    const one = await spawnServer(env);
+    const two = await spawnServer(env);
+    try {
+      const slug = "notify-two";
+      const s = await call(one.url, "POST", "/signup", {
+        body: { club: { name: "Two", slug }, admin: { email: `admin@${slug}.test`, password: "correct horse battery", name: "A" } },
+      });
+      const admin = s.body.token as string;
+      await call(two.url, "POST", "/notify/channels", {
+        token: admin,
+        body: { kind: "webhook", name: "ERP", url: `${rec.url}/in`, secret: WHSEC, events: ["card_sold"] },
+      });
+      const card = await call(one.url, "POST", "/card-types", { token: admin, body: { name: "Silver", listPrice: 8000 } });
+      const n = 30;
+      await Promise.all(
+        Array.from({ length: n }, async (_, i) => {
+          const base = i % 2 ? one.url : two.url;
+          const cu = await call(base, "POST", "/customers", { token: admin, body: { name: `Two ${i}`, kind: "group" } });
+          const sale = await call(base, "POST", "/card-sales", {
+            token: admin,
+            body: { customerId: cu.body.id, cardTypeId: card.body.id },
+          });
+          expect(sale.status).toBe(201);
+        }),
+      );
+      await waitFor(() => rec.got.length >= n, 60_000, "every sale");
+      await sleep(500);
+      const ids = rec.got.map((r) => String(r.headers["webhook-id"]));
+      expect(new Set(ids).size).toBe(n);
+      expect(ids).toHaveLength(n);
+    } finally {
+      await one.stop();
+      await two.stop();
+      await rec.close();
+      await db2.drop();
+    }
+  });
 });
