@@ -74,6 +74,13 @@ async function claim(deps: Deps, tenantId: string, now: Date): Promise<Claimed[]
 async function record(deps: Deps, tenantId: string, m: Claimed, r: SendResult, at: Date): Promise<boolean> {
   const { NOTIFY_RETRY_BASE_MS: base, NOTIFY_RETRY_MAX_MS: max, NOTIFY_DISABLE_AFTER: limit } = deps.config;
   return withTenant(deps.database, tenantId, async (tx) => {
+    // removed while its message was in flight: the message and the log went with it
+    const [exists] = await tx
+      .select({ id: notifyChannels.id })
+      .from(notifyChannels)
+      .where(eq(notifyChannels.id, m.channelId))
+      .for("update");
+    if (!exists) return false;
     const attempt = m.attempts + 1;
     await tx.insert(notifyDeliveries).values({
       tenantId,

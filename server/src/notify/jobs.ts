@@ -1,4 +1,5 @@
-import { withTenant } from "@clubhouse/db";
+import { jobRuns, withTenant } from "@clubhouse/db";
+import { and, eq } from "drizzle-orm";
 import { awardsFor } from "../awards/service.ts";
 import { type ClubJob, claimJobRun } from "../jobs/job.ts";
 import { yearOf } from "../time/club-time.ts";
@@ -14,6 +15,14 @@ export const awardsAnnouncement: ClubJob = {
   async run(ctx, club) {
     const now = ctx.deps.clock.now();
     const year = String(Number(yearOf(now, club.timezone)) - 1);
+    // announced already (the usual case, every tick of the year): one indexed read, no ranking
+    const done = await withTenant(ctx.deps.database, ctx.tenantId, (tx) =>
+      tx
+        .select({ job: jobRuns.job })
+        .from(jobRuns)
+        .where(and(eq(jobRuns.job, "awards-notify"), eq(jobRuns.period, year))),
+    );
+    if (done.length > 0) return;
     const podium = await awardsFor(ctx, year);
     if (!podium.final || !podium.champion) return;
     await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
