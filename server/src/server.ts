@@ -12,6 +12,7 @@ import type { Deps } from "./deps.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { quotaBoardSource } from "./leaderboard/boards.ts";
 import { Metrics } from "./metrics/metrics.ts";
+import { startNotifier } from "./notify/deliver.ts";
 import { noLive } from "./realtime/events.ts";
 import { type LiveChannel, startLive } from "./realtime/live.ts";
 import { seedDemoClub } from "./seed/demo.ts";
@@ -126,6 +127,8 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
   const stopJobs = config.JOB_INTERVAL_MS > 0 ? startScheduler(deps, config.JOB_INTERVAL_MS) : async () => {};
   // BACKUP_DIR / BACKUP_EVERY: the embedded database's scheduled backups (docs/backup.md).
   const stopBackups = startBackupSchedule(deps);
+  // NOTIFY_POLL_MS: the outbox's deliverer (docs/notify.md); every process may run it.
+  const stopNotifier = startNotifier(deps);
   const port = (http.address() as AddressInfo).port;
   const host = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
   let closing: Promise<void> | undefined;
@@ -139,6 +142,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
       closing ??= (async () => {
         await stopJobs();
         await stopBackups();
+        await stopNotifier();
         // Sockets first: an open WebSocket would keep http.close() waiting.
         await live.close();
         await new Promise<void>((r) => {

@@ -8,6 +8,7 @@ import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError }
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
+import { enqueueNotifications } from "../notify/index.ts";
 import { checkPromotion, promotionsById } from "../promotions/service.ts";
 import { publishCommitted } from "../realtime/outbox.ts";
 import { needsPriceApproval, salePriceFen } from "../regulation/card-price.ts";
@@ -259,6 +260,8 @@ async function sellCardTx(tx: Tx, ctx: ServiceContext, input: CardSaleInput) {
       promotionId: input.promotionId ?? null,
     })
     .returning();
+  const sold = { saleId: sale!.id, cardType: type.name, amount: toYuan(priceFen), occurredAt: occurredAt.toISOString(), newCardCustomer };
+  await enqueueNotifications(tx, ctx.tenantId, [{ event: "card_sold", repId, data: sold }]);
   return { sale: sale!, entry: entry!, cardType: type.name };
 }
 

@@ -19,6 +19,7 @@ import { RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { claimJobRun } from "../jobs/job.ts";
 import { toYuan } from "../money.ts";
+import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
 import type { Announced, LivePayload } from "../realtime/event-table.ts";
 import { publishCommitted } from "../realtime/outbox.ts";
 import {
@@ -178,6 +179,7 @@ async function closeOne(tx: Tx, ctx: ServiceContext, month: ClubMonth, now: Date
         data: { month, outcome, attainment: closed.attainment, churnRate: rate, reasons: closed.reasons, reportTo: r.to },
         at: now,
       });
+      await enqueueNotifications(tx, ctx.tenantId, alarmNotices(alarm));
       if (alarm) {
         out.push(
           ...closeEvents("quota:alarm", {

@@ -2,6 +2,7 @@ import { alarms, repMonthTotals, repPace, type Tx, targets, withTenant } from "@
 import { and, asc, eq, inArray, isNotNull, isNull, like, notLike, sql } from "drizzle-orm";
 import { type AlarmRow, raiseAlarm } from "../alarms/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
+import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
 import { onePer } from "../one-per.ts";
 import { Coalescer } from "../realtime/coalesce.ts";
 import type { Announced } from "../realtime/event-table.ts";
@@ -131,6 +132,7 @@ async function moveLevel(tx: Tx, ctx: ServiceContext, clock: ClubClock, repId: s
       data: { month, pace: view.pace, achieved: view.achieved, target: view.target, elapsed: view.elapsed, previous: prev },
       at: clock.now,
     });
+    await enqueueNotifications(tx, ctx.tenantId, alarmNotices(raised));
     if (raised) events.push(...alarmEvents(raised, "raised", { pace: view.pace, supersedes: closed.map((c) => c.id) }));
   } else {
     for (const c of closed) events.push(...alarmEvents(c, "cleared", { pace: view.pace, now: next }));

@@ -33,6 +33,9 @@ export function alarmText(a: { kind: string; data: unknown; message: string }): 
   if (a.kind === "complaint" && typeof d.customerName === "string") {
     return t("alarm.complaint", { name: d.customerName, summary: typeof d.summary === "string" ? d.summary : "" });
   }
+  if (a.kind === "channel_disabled" && typeof d.channelName === "string") {
+    return t("alarm.channelDisabled", { name: d.channelName, n: num("failures") ?? 0 });
+  }
   if (a.kind === "refresh" && num("stale") !== null) {
     return t("alarm.refresh", { stale: num("stale") ?? 0, total: num("total") ?? 0, quarter: String(d.quarter ?? "") });
   }
