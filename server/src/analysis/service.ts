@@ -1,6 +1,7 @@
 import { customerMonthTotals, customers, rowsOf, withTenant } from "@clubhouse/db";
 import { and, eq, sql } from "drizzle-orm";
-import { clubNow, isManager, loadCustomer } from "../customers/service.ts";
+import { isManager } from "../access/actor.ts";
+import { clubNow, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Forbidden } from "../http/errors.ts";
 import { toYuan } from "../money.ts";

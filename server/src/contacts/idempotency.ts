@@ -3,7 +3,7 @@ import { idempotencyKeys, rowsOf, type Tx, withTenant } from "@clubhouse/db";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { lt, sql } from "drizzle-orm";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { actorId } from "../customers/service.ts";
+import { actorId } from "../access/actor.ts";
 import type { ServiceContext } from "../deps.ts";
 import { AppError, Conflict, ValidationError } from "../http/errors.ts";
 import { codeOfIssue, fieldIssue } from "../http/field-codes.ts";

@@ -11,12 +11,12 @@ import {
   users,
   withTenant,
 } from "@clubhouse/db";
-import { and, asc, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
-import { repIsInScope, repInScope as scopedRep, scopeOf } from "../access/scope.ts";
-import { actorId, canSee, clubNow, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
+import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
+import { actorId } from "../access/actor.ts";
+import { canSee, repCondition, repIsInScope, requestedRep, scopeOf } from "../access/scope.ts";
+import { clubNow, customersById, type GroupCustomer } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
-import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { Conflict, NotFound, RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { checkPromotion, promotionsById } from "../promotions/service.ts";
@@ -57,37 +57,6 @@ export function presentContact(c: ContactRow, v?: VoidRow | null) {
   };
 }
 export type ContactView = ReturnType<typeof presentContact>;
-
-// ── whose data a request is about ────────────────────────────────────────────
-
-/**
- * The rep a request is about. A rep may name only themself (another rep answers
- * 404, as if absent); managers any user of their club. RLS hides other clubs' users.
- */
-export async function repInScope(tx: Tx, ctx: ServiceContext, repId: string | undefined) {
-  const me = actorId(ctx.actor);
-  // a rep names only themself, a team lead their team's reps (access/scope.ts)
-  if (repId !== undefined && !(await repIsInScope(tx, scopeOf(ctx), repId))) throw new NotFound("rep");
-  const id = repId ?? me;
-  if (!id) throw new ValidationError({ repId: fieldIssue("required", "is required") });
-  const [u] = await tx.select({ id: users.id, name: users.name, role: users.role }).from(users).where(eq(users.id, id));
-  if (!u) throw new NotFound("rep");
-  return u;
-}
-
-/** A rep's lists are their own; a manager's may be narrowed to one rep. */
-export async function repFilter(tx: Tx, ctx: ServiceContext, repId: string | undefined): Promise<string | undefined> {
-  if (isManager(ctx.actor) && repId === undefined) return undefined;
-  return (await repInScope(tx, ctx, repId)).id;
-}
-
-/** repFilter as a condition on `column`: a team lead's lists, with no rep named, are their team's. */
-export async function repCondition(tx: Tx, ctx: ServiceContext, repId: string | undefined, column: PgColumn): Promise<SQL | undefined> {
-  const scope = scopeOf(ctx);
-  if (repId === undefined && scope.kind === "team") return scopedRep(scope, column);
-  const id = await repFilter(tx, ctx, repId);
-  return id ? eq(column, id) : undefined;
-}
 
 // ── counters ─────────────────────────────────────────────────────────────────
 
@@ -305,7 +274,7 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
 /** One contact of a group, checked as logContact always has; the row to store. */
 function checkContact(ctx: ServiceContext, input: LogContact, rules: ClubRules, found: Map<string, GroupCustomer>, now: Date): ContactRow {
   const customer = found.get(input.customerId);
-  if (!customer || !canSee(ctx.actor, customer)) throw new NotFound("customer");
+  if (!customer || !canSee(ctx.actor, customer.ownerId)) throw new NotFound("customer");
   const cls = classifyContact(customer.status);
   if (!cls.ok)
     throw new RuleViolation("This prospect was dropped; a manager must reopen it before contacts are logged.", {
@@ -478,7 +447,7 @@ const alreadyVoided = () => new Conflict("This contact was already voided.", { i
  */
 export async function repRatio(ctx: ServiceContext, repId: string, q: RatioQuery): Promise<Ratio> {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const rep = await repInScope(tx, ctx, repId);
+    const rep = await requestedRep(tx, ctx, repId);
     const rules = await readClubRules(tx);
     const period =
       q.from && q.to

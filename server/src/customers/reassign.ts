@@ -3,13 +3,14 @@ import { and, asc, eq, inArray, max } from "drizzle-orm";
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
+import { actorId } from "../access/actor.ts";
 import { repIsInScope, scopeOf } from "../access/scope.ts";
 import { allow, serviceContext } from "../auth/middleware.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../http/errors.ts";
 import { coded, fieldIssue } from "../http/field-codes.ts";
 import { body } from "../http/validate.ts";
-import { actorId, visibleTo } from "./service.ts";
+import { visibleTo } from "./service.ts";
 
 /**
  * Bulk reassignment (manager): some customers by id, or every customer of one rep,

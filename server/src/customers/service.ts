@@ -14,8 +14,9 @@ import {
 } from "@clubhouse/db";
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { actsAsManager, repInScope, repIsInScope, scopeOf } from "../access/scope.ts";
-import type { Actor, ServiceContext } from "../deps.ts";
+import { type Actor, actorId, isManager } from "../access/actor.ts";
+import { actsAsManager, canSee, repInScope, repIsInScope, scopeOf } from "../access/scope.ts";
+import type { ServiceContext } from "../deps.ts";
 import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
@@ -48,20 +49,12 @@ export async function clubNow(tx: Tx, ctx: ServiceContext): Promise<ClubNow> {
   };
 }
 
-export const isManager = (actor: Actor) => actor.kind === "system" || actor.role === "admin" || actor.role === "manager";
-export const actorId = (actor: Actor) => (actor.kind === "user" ? actor.id : null);
-
 /**
  * A rep sees only the customers they own (SPEC §2), a team lead those their team's
  * reps own (access/scope.ts); others answer 404 as if absent.
  */
 export function visibleTo(actor: Actor): SQL | undefined {
   return repInScope(scopeOf(actor), customers.ownerId);
-}
-
-/** visibleTo for a row already read (a team lead's scope needs the database: never here). */
-export function canSee(actor: Actor, customer: Pick<CustomerRow, "ownerId">): boolean {
-  return isManager(actor) || customer.ownerId === actorId(actor);
 }
 
 /**
@@ -773,9 +766,8 @@ export async function referralTree(ctx: ServiceContext, id: string) {
         ) select c.id, c.name, c.kind, c.status, c.owner_id, up.depth from ${customers} c join up using (id) order by up.depth`),
     );
     // A rep sees the names of their own customers only; other links show as hidden.
-    const canSee = (ownerId: string) => isManager(ctx.actor) || ownerId === actorId(ctx.actor);
     const node = (r: { id: string; name: string; kind: string; status: string; owner_id: string }): TreeNode =>
-      canSee(r.owner_id)
+      canSee(ctx.actor, r.owner_id)
         ? { id: r.id, name: r.name, kind: r.kind, status: r.status, ownerId: r.owner_id, hidden: false, referrals: [] }
         : { id: r.id, name: null, kind: null, status: null, ownerId: null, hidden: true, referrals: [] };
     const nodes = new Map(down.map((r) => [r.id, node(r)]));

@@ -1,7 +1,9 @@
 import { contacts, contactVoids, users, visitPlans, withTenant } from "@clubhouse/db";
 import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
-import { pageRows, repCondition, repInScope } from "../contacts/service.ts";
-import { actorId, isManager, loadCustomer } from "../customers/service.ts";
+import { actorId, isManager } from "../access/actor.ts";
+import { repCondition, requestedRep } from "../access/scope.ts";
+import { pageRows } from "../contacts/service.ts";
+import { loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
@@ -36,7 +38,7 @@ export async function createPlan(
   input: { customerId: string; day: ClubDay; channel?: ContactChannel | undefined; note?: string | undefined; repId?: string | undefined },
 ) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const rep = await repInScope(tx, ctx, input.repId);
+    const rep = await requestedRep(tx, ctx, input.repId);
     const customer = await loadCustomer(tx, ctx, input.customerId);
     if (customer.status === "dropped")
       throw new RuleViolation("This prospect was dropped; nothing to plan.", { customerId: fieldIssue("dropped", "is dropped") });

@@ -10,8 +10,9 @@ import {
   withTenant,
 } from "@clubhouse/db";
 import { and, asc, desc, eq, or, type SQL, sql } from "drizzle-orm";
-import { repIsInScope, repInScope as scopedRep, scopeOf } from "../access/scope.ts";
-import { actorId, clubNow, listedCustomer, loadCustomer, viewCustomer, visibleTo, writeStatus } from "../customers/service.ts";
+import { actorId } from "../access/actor.ts";
+import { repInScope, repIsInScope, scopeOf } from "../access/scope.ts";
+import { clubNow, listedCustomer, loadCustomer, viewCustomer, visibleTo, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
@@ -222,7 +223,7 @@ export async function decideReview(ctx: ServiceContext, customerId: string, inpu
 function reviewsInScope(ctx: ServiceContext) {
   const scope = scopeOf(ctx);
   if (scope.kind !== "team") return undefined;
-  return or(scopedRep(scope, prospectReviews.fromOwnerId), scopedRep(scope, prospectReviews.toOwnerId));
+  return or(repInScope(scope, prospectReviews.fromOwnerId), repInScope(scope, prospectReviews.toOwnerId));
 }
 
 export async function listReviews(ctx: ServiceContext, q: { customerId?: string | undefined; limit: number; cursor?: string | undefined }) {

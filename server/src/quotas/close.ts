@@ -11,9 +11,9 @@ import {
   withTenant,
 } from "@clubhouse/db";
 import { and, asc, eq, inArray, lt, lte, notExists, sql } from "drizzle-orm";
-import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
+import { actorId } from "../access/actor.ts";
+import { repInScope, scopeOf } from "../access/scope.ts";
 import { raiseAlarm } from "../alarms/service.ts";
-import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
@@ -207,17 +207,11 @@ async function closeOne(tx: Tx, ctx: ServiceContext, month: ClubMonth, now: Date
 
 /** The stored results of a closed month, by rep name; a rep sees only their own. */
 async function readResults(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
-  const me = actorId(ctx.actor);
   const rows = await tx
     .select({ r: monthResults, name: users.name })
     .from(monthResults)
     .leftJoin(users, eq(users.id, monthResults.repId))
-    .where(
-      and(
-        eq(monthResults.month, month),
-        isManager(ctx.actor) ? undefined : (scopedRep(scopeOf(ctx), monthResults.repId) ?? eq(monthResults.repId, me ?? "")),
-      ),
-    )
+    .where(and(eq(monthResults.month, month), repInScope(scopeOf(ctx), monthResults.repId)))
     .orderBy(asc(users.name), asc(monthResults.repId));
   return rows.map((x) => presentResult(x.r, x.name));
 }
@@ -227,11 +221,10 @@ async function readResults(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
  * their own only), counted by the database, so a screen shows them before any filter.
  */
 async function outcomeCounts(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
-  const me = actorId(ctx.actor);
   const rows = await tx
     .select({ outcome: sql<Outcome>`coalesce(${monthResults.outcome}, 'ok')`, n: sql<number>`count(*)::int` })
     .from(monthResults)
-    .where(and(eq(monthResults.month, month), isManager(ctx.actor) ? undefined : eq(monthResults.repId, me ?? "")))
+    .where(and(eq(monthResults.month, month), repInScope(scopeOf(ctx), monthResults.repId)))
     .groupBy(sql`1`);
   const counts: Record<Outcome, number> = { ok: 0, warning: 0, removal: 0 };
   for (const r of rows) counts[r.outcome] = Number(r.n);

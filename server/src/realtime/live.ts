@@ -2,11 +2,12 @@ import type { Server as HttpServer } from "node:http";
 import { type Role, withTenant } from "@clubhouse/db";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
+import { isLead, isManager } from "../access/actor.ts";
 import { teamOfLead } from "../access/scope.ts";
 import type { AuthContext } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
 import { type BoardDelta, diffBoards } from "./board-delta.ts";
-import { type BoardSnapshot, boardsFor, emptyBoards, isManager } from "./boards.ts";
+import { type BoardSnapshot, boardsFor, emptyBoards } from "./boards.ts";
 import { Coalescer } from "./coalesce.ts";
 import type {
   BoardSyncReply,
@@ -86,7 +87,7 @@ export function roomsOfSocket(d: SocketData): string[] {
   ];
   // A team lead joins neither the managers' room (club-wide data) nor a rep's: the club's
   // rooms, their own, and their team's, where the team's part of the boards goes (docs/access.md).
-  if (d.role === "lead") {
+  if (isLead(d.role)) {
     if (d.teamId) rooms.push(roomOf(d.tenantId, { to: "team", teamId: d.teamId }));
     return rooms;
   }
@@ -160,7 +161,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
 
   /** The team a lead leads now (from the database), or null; null for anyone else. */
   async function teamOfSocket(tenantId: string, userId: string, role: Role): Promise<string | null> {
-    if (role !== "lead") return null;
+    if (!isLead(role)) return null;
     return withTenant(deps.database, tenantId, (tx) => teamOfLead(tx, userId));
   }
 

@@ -1,7 +1,7 @@
 import { customerChanges, customers, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
-import { repIdsInScope, scopeOf } from "../access/scope.ts";
-import { pageRows, repCondition, repFilter } from "../contacts/service.ts";
+import { repCondition, repFilter, repIdsInScope, scopeOf } from "../access/scope.ts";
+import { pageRows } from "../contacts/service.ts";
 import { listedCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../http/errors.ts";

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { customers, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
+import { actorId, isManager } from "../access/actor.ts";
+import { canSee, repInScope, scopeOf } from "../access/scope.ts";
 import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys } from "../contacts/idempotency.ts";
-import { actorId, canSee, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
+import { customersById, type GroupCustomer } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
@@ -187,7 +188,7 @@ async function checkEntry(
     });
   }
   const customer = found.get(input.customerId);
-  if (!customer || !canSee(ctx.actor, customer)) throw new NotFound("customer");
+  if (!customer || !canSee(ctx.actor, customer.ownerId)) throw new NotFound("customer");
   if (isCardMoneyWithoutSale(ctx, input.businessLine, customer.status))
     throw new RuleViolation(CARD_MONEY_MESSAGE, { businessLine: CARD_MONEY_FIELD });
   const occurredAt = new Date(input.occurredAt);
@@ -302,7 +303,7 @@ export async function listRevenue(
           // credited to, or on a customer of, a rep in the caller's scope (a rep: themself; a lead: their team)
           isManager(ctx.actor) || !me
             ? undefined
-            : or(scopedRep(scopeOf(ctx), revenueEntries.repId), scopedRep(scopeOf(ctx), customers.ownerId)),
+            : or(repInScope(scopeOf(ctx), revenueEntries.repId), repInScope(scopeOf(ctx), customers.ownerId)),
           q.customerId ? eq(revenueEntries.customerId, q.customerId) : undefined,
           q.repId ? eq(revenueEntries.repId, q.repId) : undefined,
           q.month ? eq(revenueEntries.month, q.month) : undefined,
