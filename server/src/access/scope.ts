@@ -2,7 +2,7 @@ import { sql, type Tx, teams, users } from "@clubhouse/db";
 import { and, eq, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound, ValidationError } from "../http/errors.ts";
+import { NotFound, ValidationError } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { type Actor, actorId, isManager } from "./actor.ts";
 

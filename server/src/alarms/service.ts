@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm
 import { actorId } from "../access/actor.ts";
 import { repInScope, scopeOf } from "../access/scope.ts";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound } from "../http/errors.ts";
+import { NotFound } from "../errors.ts";
 import { cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 
 export type AlarmRow = typeof alarms.$inferSelect;

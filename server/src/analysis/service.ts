@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { isManager } from "../access/actor.ts";
 import { clubNow, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Forbidden } from "../http/errors.ts";
+import { Forbidden } from "../errors.ts";
 import { toYuan } from "../money.ts";
 import {
   businessMix,

@@ -3,8 +3,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { isLead, roleAllows } from "../access/actor.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
+import { Forbidden, Unauthorized } from "../errors.ts";
 import { leadMayCall } from "../http/endpoint.ts";
-import { Forbidden, Unauthorized } from "../http/errors.ts";
 import { forwarded, forwardedOrigin, honoFacts, type TrustProxy } from "../http/forwarded.ts";
 import { type AuthContext, validateToken } from "./session.ts";
 

@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { describeRoute } from "hono-openapi";
 import type { Deps } from "../deps.ts";
-import { Forbidden } from "../http/errors.ts";
+import { Forbidden } from "../errors.ts";
 import { forwarded, honoFacts } from "../http/forwarded.ts";
 import { body } from "../http/validate.ts";
 import { isHttps, requireAuth, SESSION_COOKIE } from "./middleware.ts";

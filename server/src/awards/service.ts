@@ -1,7 +1,7 @@
 import { revenueEntries, tenants, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound, RuleViolation } from "../http/errors.ts";
+import { NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { toYuan } from "../money.ts";
 import { clubClock, periodSums, userNames } from "../quotas/read.ts";

@@ -16,7 +16,7 @@ import { actorId } from "../access/actor.ts";
 import { canSee, repCondition, repIsInScope, requestedRep, scopeOf } from "../access/scope.ts";
 import { clubNow, customersById, type GroupCustomer } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
-import { Conflict, NotFound, RuleViolation } from "../http/errors.ts";
+import { Conflict, NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { checkPromotion, promotionsById } from "../promotions/service.ts";

@@ -18,7 +18,7 @@ import { type CsvColumns, fileHash, RowErrors, readCsv } from "../csv/read.ts";
 import { findUser, KIND_LABELS, readAmount, readChoice, STATUS_LABELS } from "../csv/values.ts";
 import { type CsvColumn, numberColumn, textColumn, writeCsv } from "../csv/write.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict } from "../http/errors.ts";
+import { Conflict } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { MAX_YUAN, toFen } from "../money.ts";
 import type { ExportCustomersQuery } from "./schemas.ts";

@@ -17,7 +17,7 @@ import { z } from "zod";
 import { type Actor, actorId, isManager } from "../access/actor.ts";
 import { actsAsManager, canSee, repInScope, repIsInScope, scopeOf } from "../access/scope.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { Forbidden, NotFound, RuleViolation, ValidationError } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";

@@ -3,7 +3,7 @@ import { and, asc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
 import { actorId } from "../access/actor.ts";
 import { repInScope, requestedRep, scopeOf } from "../access/scope.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, RuleViolation } from "../http/errors.ts";
+import { Conflict, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toYuan } from "../money.ts";

@@ -5,7 +5,7 @@ import { repCondition, requestedRep } from "../access/scope.ts";
 import { pageRows } from "../contacts/service.ts";
 import { loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, NotFound, RuleViolation } from "../http/errors.ts";
+import { Conflict, NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import type { ContactChannel } from "../regulation/contacts.ts";

@@ -4,7 +4,7 @@ import { actorId } from "../access/actor.ts";
 import { repInScope, requestedRep, scopeOf } from "../access/scope.ts";
 import { audit } from "../audit.ts";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { NotFound, RuleViolation, ValidationError } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toYuan } from "../money.ts";

@@ -14,7 +14,7 @@ import { actorId } from "../access/actor.ts";
 import { repInScope, repIsInScope, scopeOf } from "../access/scope.ts";
 import { clubNow, listedCustomer, loadCustomer, viewCustomer, visibleTo, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { RuleViolation, ValidationError } from "../http/errors.ts";
+import { RuleViolation, ValidationError } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import {

@@ -15,7 +15,7 @@ import { actorId } from "../access/actor.ts";
 import { repInScope, scopeOf } from "../access/scope.ts";
 import { raiseAlarm } from "../alarms/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { RuleViolation } from "../http/errors.ts";
+import { RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { claimJobRun } from "../jobs/job.ts";
 import { toYuan } from "../money.ts";

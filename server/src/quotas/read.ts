@@ -1,7 +1,7 @@
 import { jobRuns, repMonthTotals, type Tx, targets, users } from "@clubhouse/db";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound } from "../http/errors.ts";
+import { NotFound } from "../errors.ts";
 import { toYuan } from "../money.ts";
 import { onePer } from "../one-per.ts";
 import { type PaceLevel, paceLevel } from "../regulation/pace.ts";

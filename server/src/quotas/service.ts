@@ -4,7 +4,7 @@ import { actorId } from "../access/actor.ts";
 import { actsAsManager, assertRepInScope, repIdsInScope, repInScope, scopeOf, teamOfLead } from "../access/scope.ts";
 import { audit } from "../audit.ts";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound, RuleViolation } from "../http/errors.ts";
+import { NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";

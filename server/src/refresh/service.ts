@@ -4,7 +4,7 @@ import { repCondition, repFilter, repIdsInScope, scopeOf } from "../access/scope
 import { pageRows } from "../contacts/service.ts";
 import { listedCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { RuleViolation } from "../http/errors.ts";
+import { RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { type OwnedRefreshSubject, REFRESHED_STATUSES, refreshProgress, staleSql } from "../regulation/refresh.ts";

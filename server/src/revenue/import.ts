@@ -5,7 +5,7 @@ import { actorId, isManager } from "../access/actor.ts";
 import { type CsvColumns, fileHash, RowErrors, readCsv } from "../csv/read.ts";
 import { BUSINESS_LINE_LABELS, chunks, findUser, readAmount, readChoice, readInstant } from "../csv/values.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, type FieldsIn, RuleViolation } from "../http/errors.ts";
+import { Conflict, type FieldsIn, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { MAX_YUAN, toFen, toYuan } from "../money.ts";
 import { readClubRules } from "../settings/service.ts";

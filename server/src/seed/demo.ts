@@ -26,7 +26,7 @@ import { FixedClock } from "../clock.ts";
 import { complaintAlarms, freezeTiers } from "../customers/jobs.ts";
 import type { Actor, Deps, ServiceContext } from "../deps.ts";
 import { commentDiary, submitDiary } from "../diary/service.ts";
-import { Conflict } from "../http/errors.ts";
+import { Conflict } from "../errors.ts";
 import { closeMonths } from "../quotas/close.ts";
 import { evaluatePace } from "../quotas/pace.ts";
 import { appendLedger, type NewEntry } from "../revenue/ledger.ts";

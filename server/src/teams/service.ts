@@ -4,7 +4,7 @@ import { actorId } from "../access/actor.ts";
 import { teamOfLead } from "../access/scope.ts";
 import { audit } from "../audit.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, isUniqueViolation, NotFound, RuleViolation } from "../http/errors.ts";
+import { Conflict, isUniqueViolation, NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 
 export type TeamView = { id: string; name: string; lead: { id: string; name: string } | null; memberCount: number; createdAt: string };
