@@ -1,7 +1,7 @@
 import { customerMonthTotals, customers, rowsOf, withTenant } from "@clubhouse/db";
 import { and, eq, sql } from "drizzle-orm";
 import { isManager } from "../access/actor.ts";
-import { clubNow, loadCustomer } from "../customers/service.ts";
+import { loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Forbidden } from "../errors.ts";
 import { toYuan } from "../money.ts";
@@ -14,6 +14,7 @@ import {
   type TierRow,
   tierAnalysis,
 } from "../regulation/tiers.ts";
+import { clubNow } from "../settings/club-now.ts";
 import { monthRange } from "../time/club-time.ts";
 import { paretoOf, type TierCutoff } from "./pareto.ts";
 import { nameMatches, nameOrder, numberOrder, type Order, type PageRequest, pageOf, rankOrder, sortedBy } from "./table.ts";

@@ -4,8 +4,8 @@ import { getCookie } from "hono/cookie";
 import { isLead, roleAllows } from "../access/actor.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Forbidden, Unauthorized } from "../errors.ts";
-import { leadMayCall } from "../http/endpoint.ts";
-import { forwarded, forwardedOrigin, honoFacts, type TrustProxy } from "../http/forwarded.ts";
+import { forwardedOrigin, honoFacts, type TrustProxy } from "../http/forwarded.ts";
+import { leadMayCall } from "./endpoint.ts";
 import { type AuthContext, validateToken } from "./session.ts";
 
 declare module "hono" {
@@ -21,10 +21,6 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 /** The origin the client made this request to, as far as trusted proxies say (http/forwarded.ts). */
 export function requestOrigin(c: Context, trust: TrustProxy): string {
   return forwardedOrigin(honoFacts(c), trust);
-}
-
-export function isHttps(c: Context, trust: TrustProxy): boolean {
-  return forwarded(honoFacts(c), trust).proto === "https";
 }
 
 export function readToken(c: Context): { token: string; via: "cookie" | "bearer" } | undefined {

@@ -4,8 +4,9 @@ import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { toYuan } from "../money.ts";
-import { clubClock, periodSums, userNames } from "../quotas/read.ts";
+import { periodSums, userNames } from "../quotas/read.ts";
 import { type Award, type AwardCandidate, type CumulativeEntry, rankAwards, reachedTargetAt } from "../regulation/awards.ts";
+import { clubClock } from "../settings/club-now.ts";
 import { type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
 
 /**

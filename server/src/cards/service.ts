@@ -3,7 +3,6 @@ import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { actorId, isManager } from "../access/actor.ts";
 import { repInScope, scopeOf } from "../access/scope.ts";
 import { audit } from "../audit.ts";
-import { withIdempotency } from "../contacts/idempotency.ts";
 import { loadCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../errors.ts";
@@ -17,6 +16,7 @@ import { appendLedger } from "../revenue/ledger.ts";
 import { afterRevenue, presentEntry, resolveRep } from "../revenue/service.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
+import { withIdempotency } from "../writes/idempotency.ts";
 
 type CardTypeRow = typeof cardTypes.$inferSelect;
 const presentType = (t: CardTypeRow) => ({

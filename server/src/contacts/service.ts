@@ -14,21 +14,31 @@ import {
 import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
 import { actorId } from "../access/actor.ts";
 import { canSee, repCondition, repIsInScope, requestedRep, scopeOf } from "../access/scope.ts";
-import { clubNow, customersById, type GroupCustomer } from "../customers/service.ts";
+import { customersById, type GroupCustomer } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
-import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { checkPromotion, promotionsById } from "../promotions/service.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import { cadenceDueSql, cadenceStatus } from "../regulation/cadence.ts";
 import { classifyContact, isInPerson } from "../regulation/contacts.ts";
 import { type Ratio, ratio, ratioOf } from "../regulation/ratio.ts";
 import { tierSql } from "../regulation/tiers.ts";
+import { clubNow } from "../settings/club-now.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";
 import { clubWrites, type Settled } from "../writes/batcher.ts";
-import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys, withIdempotency } from "./idempotency.ts";
+import {
+  answerEach,
+  claimKeys,
+  type KeyClaim,
+  keyId,
+  requestHash,
+  type Stored,
+  settleKeys,
+  withIdempotency,
+} from "../writes/idempotency.ts";
 import type { ListContactsQuery, LogContact, RatioQuery } from "./schemas.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -527,24 +537,4 @@ export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string 
       (i) => [i.dueAt, i.customerId],
     );
   });
-}
-
-/**
- * Pages a report computed in memory (bounded by the club's reps × periods) with the
- * same `limit`/`cursor` contract as the SQL lists: rows in `key` order, strictly after the cursor.
- */
-export function pageRows<T>(
-  rows: T[],
-  q: { limit: number; cursor?: string | undefined },
-  parts: readonly CursorPart[],
-  key: (row: T) => string[],
-) {
-  const cmp = (a: string[], b: string[]) => {
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] ?? "") < (b[i] ?? "") ? -1 : 1;
-    return 0;
-  };
-  const sorted = [...rows].sort((a, b) => cmp(key(a), key(b)));
-  const after = decodeCursor(q.cursor, parts) as string[] | undefined;
-  const rest = after ? sorted.filter((r) => cmp(key(r), after) > 0) : sorted;
-  return page(rest, q.limit, (r) => r, key);
 }

@@ -5,9 +5,7 @@ import iconv from "iconv-lite";
 import { type FieldsIn, UnsupportedMediaType, ValidationError } from "../errors.ts";
 import { type FieldIssue, fieldIssue } from "../http/field-codes.ts";
 
-/** CSV uploads are refused above this size and row count. */
-export const CSV_BODY_LIMIT = 10 * 1024 * 1024;
-
+/** CSV uploads are refused above this row count (and size: http/csv-limit.ts). */
 export const CSV_MAX_ROWS = 50_000;
 
 const GB = new Set(["gb18030", "gbk", "gb2312"]);

@@ -21,8 +21,9 @@ import type { ServiceContext } from "../deps.ts";
 import { Conflict } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { MAX_YUAN, toFen } from "../money.ts";
+import { clubNow } from "../settings/club-now.ts";
 import type { ExportCustomersQuery } from "./schemas.ts";
-import { type CustomerView, clubNow, customerPage } from "./service.ts";
+import { type CustomerView, customerPage } from "./service.ts";
 
 /** The customer's free-text fields that travel as CSV columns, and the part of the record each is kept in. */
 const TEXT_COLUMNS = [

@@ -6,11 +6,12 @@ import { audit } from "../audit.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../errors.ts";
 import { coded, fieldIssue } from "../http/field-codes.ts";
-import { waitsForReview } from "../prospects/service.ts";
 import type { Tier } from "../regulation/tiers.ts";
+import { clubNow } from "../settings/club-now.ts";
 import { dayOf } from "../time/club-time.ts";
+import { waitsForReview } from "./prospect-queue.ts";
 import { moveOwners } from "./reassign.ts";
-import { clubNow, currentTierSql, visibleTo } from "./service.ts";
+import { currentTierSql, visibleTo } from "./service.ts";
 
 /**
  * A rep's book handed over (在职/离职继承, docs/handover.md): a leaving rep's customers —

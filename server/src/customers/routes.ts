@@ -2,19 +2,18 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
-import { readIdempotencyKey, withIdempotency } from "../contacts/idempotency.ts";
-import { IDEMPOTENCY_HEADER } from "../contacts/schemas.ts";
 import { decodeCsv } from "../csv/read.ts";
 import { importTemplate, templateFileName } from "../csv/templates.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { csvLimit } from "../http/csv-limit.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
+import { clubNow } from "../settings/club-now.ts";
+import { IDEMPOTENCY_HEADER, readIdempotencyKey, withIdempotency } from "../writes/idempotency.ts";
 import { exportCustomers, importCustomers } from "./csv.ts";
 import { reassignBody, reassignCustomers } from "./reassign.ts";
 import { type CreateCustomer, createCustomerBody, exportCustomersQuery, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
 import {
-  clubNow,
   confirmRefresh,
   createCustomer,
   createCustomerTx,

@@ -24,30 +24,11 @@ import { toFen, toYuan } from "../money.ts";
 import { overdueSql } from "../regulation/cadence.ts";
 import { staleSql } from "../regulation/refresh.ts";
 import { customerTier, customerTierSql, type Tier } from "../regulation/tiers.ts";
-import { type ClubRules, readClubRules } from "../settings/service.ts";
-import { monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
+import { type ClubNow, clubNow } from "../settings/club-now.ts";
+import { monthOf, previousMonth, quarterOf } from "../time/club-time.ts";
 import type { CreateCustomer, CustomerFilters, CustomerSort, ListCustomersQuery, PatchCustomer } from "./schemas.ts";
 
 export type CustomerRow = typeof customers.$inferSelect;
-
-export interface ClubNow {
-  rules: ClubRules;
-  now: Date;
-  /** A customer's current tier is its tier for the last complete club month (docs/regulation.md, 第五条 三.3). */
-  tierMonth: string;
-  quarterStart: Date;
-}
-
-export async function clubNow(tx: Tx, ctx: ServiceContext): Promise<ClubNow> {
-  const rules = await readClubRules(tx);
-  const now = ctx.deps.clock.now();
-  return {
-    rules,
-    now,
-    tierMonth: previousMonth(monthOf(now, rules.timezone)),
-    quarterStart: quarterRange(quarterOf(now, rules.timezone), rules.timezone).start,
-  };
-}
 
 /**
  * A rep sees only the customers they own (SPEC §2), a team lead those their team's

@@ -2,12 +2,11 @@ import { contacts, contactVoids, users, visitPlans, withTenant } from "@clubhous
 import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { actorId, isManager } from "../access/actor.ts";
 import { repCondition, requestedRep } from "../access/scope.ts";
-import { pageRows } from "../contacts/service.ts";
 import { loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
-import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page, pageRows } from "../http/paging.ts";
 import type { ContactChannel } from "../regulation/contacts.ts";
 import { visitPlanAdherence } from "../regulation/visit-plans.ts";
 import { readClubRules } from "../settings/service.ts";

@@ -17,7 +17,6 @@ import { raiseAlarm } from "../alarms/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
-import { claimJobRun } from "../jobs/job.ts";
 import { toYuan } from "../money.ts";
 import type { LiveEvent } from "../realtime/events.ts";
 import {
@@ -30,8 +29,10 @@ import {
   type StatusChange,
 } from "../regulation/month-close.ts";
 import { attainment } from "../regulation/pace.ts";
+import { clubClock } from "../settings/club-now.ts";
 import { type ClubMonth, monthRange } from "../time/club-time.ts";
-import { CLOSE_JOB, clubClock, isMonthClosed, lockQuotas } from "./read.ts";
+import { claimJobRun } from "../writes/job-run.ts";
+import { CLOSE_JOB, isMonthClosed, lockQuotas } from "./read.ts";
 
 /**
  * Month close (docs/regulation.md, 第六条 2②⑵). A club month with targets is closed once — by a

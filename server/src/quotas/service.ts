@@ -10,9 +10,10 @@ import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { attainment } from "../regulation/pace.ts";
 import { yearEnd } from "../regulation/year-end.ts";
+import { type ClubClock, clubClock } from "../settings/club-now.ts";
 import { type ClubMonth, type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
 import { evaluatePace } from "./pace.ts";
-import { type ClubClock, clubClock, isMonthClosed, loadRep, loadReps, lockQuotas, paceView, periodSums, type RepRow } from "./read.ts";
+import { isMonthClosed, loadRep, loadReps, lockQuotas, paceView, periodSums, type RepRow } from "./read.ts";
 
 // ── targets ──────────────────────────────────────────────────────────────────
 

@@ -4,7 +4,6 @@ import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { actorId, isManager } from "../access/actor.ts";
 import { canSee, repInScope, scopeOf } from "../access/scope.ts";
-import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys } from "../contacts/idempotency.ts";
 import { customersById, type GroupCustomer } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../errors.ts";
@@ -16,6 +15,7 @@ import type { LiveEvent } from "../realtime/events.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
 import { clubWrites, type Settled } from "../writes/batcher.ts";
+import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys } from "../writes/idempotency.ts";
 import { checkDate, checkOpenMonth, closedMonths, maybeClosed } from "./dates.ts";
 import { appendLedger, appendRows, type EntryRow, ledgerRow, type NewEntry, ownerAt } from "./ledger.ts";
 

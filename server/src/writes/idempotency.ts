@@ -2,12 +2,20 @@ import { createHash } from "node:crypto";
 import { idempotencyKeys, rowsOf, type Tx, withTenant } from "@clubhouse/db";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { lt, sql } from "drizzle-orm";
+import { z } from "zod";
 import { actorId } from "../access/actor.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, DomainError, ValidationError } from "../errors.ts";
 import { codeOfIssue, fieldIssue } from "../http/field-codes.ts";
-import type { Settled } from "../writes/batcher.ts";
-import { IDEMPOTENCY_HEADER, idempotencyKey } from "./schemas.ts";
+import type { Settled } from "./batcher.ts";
+
+/** The `Idempotency-Key` header: 1–200 visible characters, chosen by the client (a UUID is typical). */
+export const IDEMPOTENCY_HEADER = "Idempotency-Key";
+export const idempotencyKey = z
+  .string({ error: "is required" })
+  .min(1, "is required")
+  .max(200, "must be at most 200 characters")
+  .regex(/^[\x21-\x7e]+$/, "must be visible ASCII characters");
 
 /** Keys are kept this long: a phone offline for a week (or three) still replays safely. */
 export const IDEMPOTENCY_TTL_MS = 30 * 86_400_000;
