@@ -8,7 +8,6 @@ const MAX = 400;
 const ROOTS = ["server/src", "web/src"];
 const WAITING = new Set([
   "server/src/realtime/live.ts",
-  "server/src/seed/demo-plan.ts",
   "web/src/board/Tv.tsx",
   "web/src/manager/Board.tsx",
   "web/src/rep/CustomerCard.tsx",
