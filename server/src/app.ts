@@ -14,24 +14,23 @@ import { analysisRoutes } from "./analysis/routes.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { awardRoutes } from "./awards/routes.ts";
 import { cardRoutes } from "./cards/routes.ts";
-import { repContactRoutes } from "./contacts/reps-routes.ts";
+import { complaintRoutes } from "./complaints/routes.ts";
 import { contactRoutes } from "./contacts/routes.ts";
-import { complaintRoutes } from "./customers/complaints-routes.ts";
-import { handoverRoutes } from "./customers/handover.ts";
 import { customerRoutes } from "./customers/routes.ts";
 import type { Deps } from "./deps.ts";
 import { diaryRoutes } from "./diary/routes.ts";
-import { AppError, errorBody, respondError, toAppError } from "./http/errors.ts";
+import { PayloadTooLarge } from "./errors.ts";
+import { errorBody, respondError, statusOf, toAppError } from "./http/errors.ts";
 import { securityHeaders } from "./http/headers.ts";
 import { leaderboardRoutes } from "./leaderboard/routes.ts";
 import { notifyRoutes } from "./notify/routes.ts";
 import { planRoutes } from "./plans/routes.ts";
 import { promotionRoutes } from "./promotions/routes.ts";
 import { prospectRoutes } from "./prospects/routes.ts";
-import { repStandingRoutes } from "./quotas/reps-routes.ts";
 import { quotaRoutes } from "./quotas/routes.ts";
 import { liveRoutes } from "./realtime/routes.ts";
 import { refreshRoutes } from "./refresh/routes.ts";
+import { repRoutes } from "./reps/routes.ts";
 import { revenueRoutes } from "./revenue/routes.ts";
 import { settingsRoutes } from "./settings/routes.ts";
 import { teamRoutes } from "./teams/routes.ts";
@@ -41,7 +40,7 @@ import { userRoutes } from "./users/routes.ts";
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
 const tooLarge = () => {
-  throw new AppError(413, "payload_too_large", `The body is larger than ${JSON_BODY_LIMIT} bytes.`);
+  throw new PayloadTooLarge(`The body is larger than ${JSON_BODY_LIMIT} bytes.`);
 };
 const streamedLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: tooLarge });
 
@@ -63,7 +62,7 @@ const jsonLimit: MiddlewareHandler = (c, next) => {
 export function apiRoutes(deps: Deps) {
   return (
     new Hono()
-      // CSV imports set their own, larger limit (csv/read.ts).
+      // CSV imports set their own, larger limit (http/csv-limit.ts).
       .use(async (c, next) => (c.req.path.endsWith("/import") ? next() : jsonLimit(c, next)))
       .route("/", authRoutes(deps))
       .route("/users", userRoutes(deps))
@@ -72,7 +71,6 @@ export function apiRoutes(deps: Deps) {
       .route("/notify", notifyRoutes(deps))
       // customers, revenue, cards, tiers and analysis (SPEC §2–§4)
       .route("/customers", customerRoutes(deps))
-      .route("/reps", handoverRoutes(deps))
       .route("/complaints", complaintRoutes(deps))
       .route("/revenue", revenueRoutes(deps))
       .route("/", cardRoutes(deps))
@@ -80,7 +78,8 @@ export function apiRoutes(deps: Deps) {
       .route("/alarms", alarmRoutes(deps))
       // contacts, ratio, review, cadence, plans, diary, refresh (SPEC §5–§7)
       .route("/contacts", contactRoutes(deps))
-      .route("/reps", repContactRoutes(deps))
+      // a rep's handover, ratio, overdue list and standing (customers, contacts, quotas)
+      .route("/reps", repRoutes(deps))
       .route("/prospects", prospectRoutes(deps))
       .route("/plans", planRoutes(deps))
       .route("/promotions", promotionRoutes(deps))
@@ -88,7 +87,6 @@ export function apiRoutes(deps: Deps) {
       .route("/refresh", refreshRoutes(deps))
       // quotas, month close, leaderboard, awards (SPEC §8)
       .route("/", quotaRoutes(deps))
-      .route("/reps", repStandingRoutes(deps))
       .route("/leaderboard", leaderboardRoutes(deps))
       .route("/awards", awardRoutes(deps))
       // live channel helpers (socket.io itself is attached in server.ts)
@@ -179,10 +177,11 @@ export function createApp(deps: Deps) {
   app.notFound((c) => c.json(errorBody("not_found", "Not found.", undefined, c.get("requestId")), 404));
   app.onError((err, c) => {
     const appErr = toAppError(err);
-    if (appErr.status >= 500) deps.logger.error({ err, requestId: c.get("requestId") }, "request failed");
+    const status = statusOf(appErr);
+    if (status >= 500) deps.logger.error({ err, requestId: c.get("requestId") }, "request failed");
     const res = respondError(c, appErr);
     // The rest of an oversized body was never read: close the connection rather than reuse it.
-    if (appErr.status === 413) res.headers.set("connection", "close");
+    if (status === 413) res.headers.set("connection", "close");
     return res;
   });
   return app;

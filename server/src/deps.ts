@@ -1,5 +1,6 @@
-import type { Database, Role } from "@clubhouse/db";
+import type { Database } from "@clubhouse/db";
 import type { Logger } from "pino";
+import type { Actor } from "./access/actor.ts";
 import type { SessionCache } from "./auth/session-cache.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -25,7 +26,8 @@ export interface Deps {
   health?: { redis(): boolean | null };
 }
 
-export type Actor = { kind: "user"; id: string; role: Role } | { kind: "system" };
+/** Who is calling: access/actor.ts. */
+export type { Actor };
 
 /** What a service verb runs as: one club, one actor. */
 export interface ServiceContext {

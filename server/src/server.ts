@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDb, type Database, inspectAppRole, rowsOf, sql } from "@clubhouse/db";
+import { createDb, type Database, rowsOf, sql } from "@clubhouse/db";
 import { serve } from "@hono/node-server";
 import pino from "pino";
 import { createApp } from "./app.ts";
@@ -15,20 +15,8 @@ import { Metrics } from "./metrics/metrics.ts";
 import { startNotifier } from "./notify/deliver.ts";
 import { noLive } from "./realtime/events.ts";
 import { type LiveChannel, startLive } from "./realtime/live.ts";
+import { assertSafeRole, UnsafeDatabaseRole } from "./safe-role.ts";
 import { seedDemoClub } from "./seed/demo.ts";
-
-export class UnsafeDatabaseRole extends Error {}
-
-/** Refuse to serve when PostgreSQL would not enforce row-level security for us. */
-export async function assertSafeRole(database: Database) {
-  const r = await inspectAppRole(database);
-  const problems = [r.superuser && "is a superuser", r.bypassRls && "has BYPASSRLS", r.ownsTables && "owns the tables"].filter(Boolean);
-  if (problems.length > 0) {
-    throw new UnsafeDatabaseRole(
-      `refusing to start: the database role "${r.role}" ${problems.join(" and ")}, so row-level security would not separate clubs. Use a role like clubhouse_app.`,
-    );
-  }
-}
 
 /**
  * DATABASE_READ_URL: its transactions run as the same app role (refused like the

@@ -8,6 +8,8 @@ import type { Tx } from "@clubhouse/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logContact, verifyContactCounters } from "../../server/src/contacts/service.ts";
 import type { Actor, ServiceContext } from "../../server/src/deps.ts";
+import { DomainError } from "../../server/src/errors.ts";
+import { statusOf } from "../../server/src/http/errors.ts";
 import { verifyTotals } from "../../server/src/revenue/ledger.ts";
 import { recordRevenue } from "../../server/src/revenue/service.ts";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
@@ -38,8 +40,9 @@ const ctx = (club: Club, who: "rep1" | "rep2" | "manager"): ServiceContext => ({
   tenantId: club.tenantId,
   actor: { kind: "user", id: club[who].id, role: who === "manager" ? "manager" : "rep" } as Actor,
 });
+/** A request's answer: "ok", or the HTTP status the edge gives its domain error. */
 const status = (r: PromiseSettledResult<unknown>) =>
-  r.status === "fulfilled" ? "ok" : ((r.reason as { status?: number }).status ?? (r.reason as Error).name);
+  r.status === "fulfilled" ? "ok" : r.reason instanceof DomainError ? statusOf(r.reason) : (r.reason as Error).name;
 const inTx = <T>(fn: (tx: Tx) => Promise<T>) => t.db.database.db.transaction((tx) => fn(tx as unknown as Tx));
 
 describe("revenue written in groups", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LiveEvent } from "../../server/src/realtime/events.ts";
-import { BOARD_COALESCE_MS } from "../../server/src/realtime/live.ts";
+import { BOARD_COALESCE_MS } from "../../server/src/realtime/rooms.ts";
 import { addUser, loginAs, signupClub, startTestServer, type TestServer } from "../support/harness.ts";
 import { connected, type LiveClient, nothingWithin, type Recorder, userBoards } from "../support/live.ts";
 

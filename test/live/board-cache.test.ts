@@ -4,7 +4,7 @@ import { FixedClock, type RunningServer, startServer, testConfig } from "@clubho
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REDIS_PREFIX } from "../../server/src/realtime/live.ts";
+import { REDIS_PREFIX } from "../../server/src/realtime/rooms.ts";
 import { monthOf } from "../../server/src/time/club-time.ts";
 import { addRevenue, makeClub, newCustomer } from "../support/club.ts";
 import { call, freshDatabase, type Json, TEST_DB, type TestDatabase } from "../support/harness.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Announced, type Listener, liveEvents, payloadProblem, reaches } from "../../server/src/realtime/event-table.ts";
-import { BOARD_COALESCE_MS } from "../../server/src/realtime/live.ts";
+import { BOARD_COALESCE_MS } from "../../server/src/realtime/rooms.ts";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, type Json, startTestServer, type TestServer } from "../support/harness.ts";
 import { connect, type LiveClient, liveClient, nothingWithin, Recorder } from "../support/live.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BOARD_COALESCE_MS } from "../../server/src/realtime/live.ts";
+import { BOARD_COALESCE_MS } from "../../server/src/realtime/rooms.ts";
 import { addUser, loginAs, signupClub, startTestServer, type TestServer } from "../support/harness.ts";
 import { connect, liveClient, nothingWithin, Recorder } from "../support/live.ts";
 

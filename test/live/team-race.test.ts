@@ -1,7 +1,7 @@
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyDelta, type BoardDelta } from "../../server/src/realtime/board-delta.ts";
-import { BOARD_COALESCE_MS } from "../../server/src/realtime/live.ts";
+import { BOARD_COALESCE_MS } from "../../server/src/realtime/rooms.ts";
 import { addRevenue, type Club, makeClub } from "../support/club.ts";
 import { call, startTestServer, type TestServer } from "../support/harness.ts";
 import { connect, type LiveClient, Recorder, sleep } from "../support/live.ts";

@@ -5,7 +5,7 @@ import { quotaBoardSource } from "../../server/src/leaderboard/boards.ts";
 import { applyDelta, type BoardDelta } from "../../server/src/realtime/board-delta.ts";
 import type { BoardSyncReply, ClientToServerEvents, ServerToClientEvents } from "../../server/src/realtime/events.ts";
 import { roomOf } from "../../server/src/realtime/events.ts";
-import { BOARD_COALESCE_MS, boardFormRoom, sessionRoom } from "../../server/src/realtime/live.ts";
+import { BOARD_COALESCE_MS, boardFormRoom, sessionRoom } from "../../server/src/realtime/rooms.ts";
 import { addRevenue } from "../support/club.ts";
 import { call, startTestServer, type TestServer } from "../support/harness.ts";
 import { connected, eventually, type LiveClient, nothingWithin, type Recorder, userBoards } from "../support/live.ts";

@@ -1,10 +1,8 @@
-import type { Context } from "hono";
-import { matchedRoutes } from "hono/route";
-
 /**
  * The routes a team lead may call, each scoped to their team by its service
  * (docs/access.md). Every other route refuses a lead with 403 before it runs, so a
- * route nobody thought about can never answer a lead with the club's data.
+ * route nobody thought about can never answer a lead with the club's data
+ * (auth/middleware.ts, through http/endpoint.ts).
  * Keys are the routes as registered under /api/v1 ("METHOD /path/:param").
  */
 export const LEAD_ROUTES: ReadonlySet<string> = new Set([
@@ -59,25 +57,3 @@ export const LEAD_ROUTES: ReadonlySet<string> = new Set([
   "GET /leaderboard/teams",
   "GET /awards/:year",
 ]);
-
-const API_PREFIX = "/api/v1";
-
-/**
- * The route this request is for, as registered ("GET /customers/:id"): the first
- * matched route from the current one on that is not a middleware for every method.
- */
-export function endpointOf(c: Context): string | undefined {
-  const routes = matchedRoutes(c);
-  for (let i = Math.max(0, c.req.routeIndex); i < routes.length; i++) {
-    const r = routes[i];
-    if (!r || r.method === "ALL") continue;
-    const path = r.path.startsWith(`${API_PREFIX}/`) ? r.path.slice(API_PREFIX.length) : r.path;
-    return `${r.method} ${path}`;
-  }
-  return undefined;
-}
-
-export function leadMayCall(c: Context): boolean {
-  const route = endpointOf(c);
-  return route !== undefined && LEAD_ROUTES.has(route);
-}

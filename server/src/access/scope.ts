@@ -1,8 +1,10 @@
 import { sql, type Tx, teams, users } from "@clubhouse/db";
 import { and, eq, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import type { Actor, ServiceContext } from "../deps.ts";
-import { NotFound } from "../http/errors.ts";
+import type { ServiceContext } from "../deps.ts";
+import { NotFound, ValidationError } from "../errors.ts";
+import { fieldIssue } from "../http/field-codes.ts";
+import { type Actor, actorId, isManager } from "./actor.ts";
 
 /**
  * Whose rows a caller may see and act on (docs/access.md):
@@ -16,7 +18,7 @@ export type Scope = { kind: "club" } | { kind: "team"; leadId: string } | { kind
 
 export function scopeOf(ctxOrActor: ServiceContext | Actor): Scope {
   const actor = "actor" in ctxOrActor ? ctxOrActor.actor : ctxOrActor;
-  if (actor.kind === "system" || actor.role === "admin" || actor.role === "manager") return { kind: "club" };
+  if (actor.kind === "system" || isManager(actor)) return { kind: "club" };
   if (actor.role === "lead") return { kind: "team", leadId: actor.id };
   return { kind: "self", repId: actor.id };
 }
@@ -48,6 +50,17 @@ export function repInScope(scope: Scope, column: PgColumn | SQL): SQL | undefine
     case "self":
       return eq(column as PgColumn, scope.repId);
   }
+}
+
+/**
+ * The visibility of one row already read, by the rep it belongs to (its owner): a
+ * club-wide caller sees every row, anyone else the rows that are their own. A team
+ * lead's team is read from the database (`repIsInScope`), never here: for a row of
+ * their team this answers false, so use it only where leads are not let in
+ * (access/lead-routes.ts) or where their own rows are meant.
+ */
+export function canSee(actor: Actor, repId: string): boolean {
+  return isManager(actor) || repId === actorId(actor);
 }
 
 /** Whether `repId` is a rep in the caller's scope (read now, in `tx`). */
@@ -94,4 +107,35 @@ export async function repIdsInScope(tx: Tx, scope: Scope): Promise<Set<string> |
     .from(users)
     .where(repInScope(scope, users.id) ?? sql`false`);
   return new Set(rows.map((r) => r.id));
+}
+
+// ── the rep a request is about ───────────────────────────────────────────────
+
+/**
+ * The rep a request is about. A rep may name only themself (another rep answers
+ * 404, as if absent); managers any user of their club. RLS hides other clubs' users.
+ */
+export async function requestedRep(tx: Tx, ctx: ServiceContext, repId: string | undefined) {
+  const me = actorId(ctx.actor);
+  // a rep names only themself, a team lead their team's reps (access/scope.ts)
+  if (repId !== undefined && !(await repIsInScope(tx, scopeOf(ctx), repId))) throw new NotFound("rep");
+  const id = repId ?? me;
+  if (!id) throw new ValidationError({ repId: fieldIssue("required", "is required") });
+  const [u] = await tx.select({ id: users.id, name: users.name, role: users.role }).from(users).where(eq(users.id, id));
+  if (!u) throw new NotFound("rep");
+  return u;
+}
+
+/** A rep's lists are their own; a manager's may be narrowed to one rep. */
+export async function repFilter(tx: Tx, ctx: ServiceContext, repId: string | undefined): Promise<string | undefined> {
+  if (isManager(ctx.actor) && repId === undefined) return undefined;
+  return (await requestedRep(tx, ctx, repId)).id;
+}
+
+/** repFilter as a condition on `column`: a team lead's lists, with no rep named, are their team's. */
+export async function repCondition(tx: Tx, ctx: ServiceContext, repId: string | undefined, column: PgColumn): Promise<SQL | undefined> {
+  const scope = scopeOf(ctx);
+  if (repId === undefined && scope.kind === "team") return repInScope(scope, column);
+  const id = await repFilter(tx, ctx, repId);
+  return id ? eq(column, id) : undefined;
 }

@@ -1,9 +1,9 @@
 import { alarms, type Tx, teams, users, withTenant } from "@clubhouse/db";
 import { and, desc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
-import { actorId, isManager } from "../customers/service.ts";
+import { actorId } from "../access/actor.ts";
+import { repInScope, scopeOf } from "../access/scope.ts";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound } from "../http/errors.ts";
+import { NotFound } from "../errors.ts";
 import { cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 import { publishCommitted } from "../realtime/outbox.ts";
 
@@ -80,7 +80,6 @@ export async function listAlarms(
 ) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const me = actorId(ctx.actor);
     const scope = scopeOf(ctx); // a team lead: their team's reps' alarms (access/scope.ts)
     const rows = await tx
       .select({ a: alarms, repName: users.name })
@@ -88,9 +87,10 @@ export async function listAlarms(
       .leftJoin(users, eq(users.id, alarms.repId))
       .where(
         and(
-          isManager(ctx.actor) || scope.kind === "team"
-            ? and(scopedRep(scope, alarms.repId), q.repId ? eq(alarms.repId, q.repId) : undefined)
-            : eq(alarms.repId, me ?? ""),
+          // a rep's own alarms whatever `repId` names; others' narrowed to it
+          scope.kind === "self"
+            ? repInScope(scope, alarms.repId)
+            : and(repInScope(scope, alarms.repId), q.repId ? eq(alarms.repId, q.repId) : undefined),
           q.kind ? eq(alarms.kind, q.kind) : undefined,
           q.status === "open" ? isNull(alarms.clearedAt) : undefined,
           q.status === "unacknowledged" ? and(isNull(alarms.acknowledgedAt), isNull(alarms.clearedAt)) : undefined,
@@ -135,7 +135,7 @@ function acknowledgeTx(ctx: ServiceContext, id: string) {
     const [a] = await tx
       .select()
       .from(alarms)
-      .where(and(eq(alarms.id, id), scopedRep(scopeOf(ctx), alarms.repId)))
+      .where(and(eq(alarms.id, id), repInScope(scopeOf(ctx), alarms.repId)))
       .for("update");
     if (!a) throw new NotFound("alarm");
     if (a.acknowledgedAt) return { alarm: presentAlarm(a), changed: false };
@@ -284,7 +284,7 @@ export async function acknowledgeMany(ctx: ServiceContext, filter: AckFilter) {
   const at = ctx.deps.clock.now();
   const acknowledged = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     // a team lead's: their team's reps' alarms only (others are as if absent)
-    const scoped = scopeOf(ctx).kind === "team" ? scopedRep(scopeOf(ctx), alarms.repId) : undefined;
+    const scoped = repInScope(scopeOf(ctx), alarms.repId);
     const where =
       "ids" in filter
         ? and(unacknowledged(), scoped, inArray(alarms.id, filter.ids))

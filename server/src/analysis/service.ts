@@ -1,8 +1,9 @@
 import { customerMonthTotals, customers, rowsOf, withTenantRead } from "@clubhouse/db";
 import { and, eq, sql } from "drizzle-orm";
-import { clubNow, isManager, loadCustomer } from "../customers/service.ts";
+import { isManager } from "../access/actor.ts";
+import { loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Forbidden } from "../http/errors.ts";
+import { Forbidden } from "../errors.ts";
 import { toYuan } from "../money.ts";
 import {
   businessMix,
@@ -13,6 +14,7 @@ import {
   type TierRow,
   tierAnalysis,
 } from "../regulation/tiers.ts";
+import { clubNow } from "../settings/club-now.ts";
 import { monthRange } from "../time/club-time.ts";
 import { paretoOf, type TierCutoff } from "./pareto.ts";
 import { nameMatches, nameOrder, numberOrder, type Order, type PageRequest, pageOf, rankOrder, sortedBy } from "./table.ts";

@@ -1,10 +1,11 @@
 import type { Role } from "@clubhouse/db";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { leadMayCall } from "../access/lead-routes.ts";
+import { isLead, roleAllows } from "../access/actor.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
-import { Forbidden, Unauthorized } from "../http/errors.ts";
-import { forwarded, forwardedOrigin, honoFacts, type TrustProxy } from "../http/forwarded.ts";
+import { Forbidden, Unauthorized } from "../errors.ts";
+import { forwardedOrigin, honoFacts, type TrustProxy } from "../http/forwarded.ts";
+import { leadMayCall } from "./endpoint.ts";
 import { type AuthContext, validateToken } from "./session.ts";
 
 declare module "hono" {
@@ -20,10 +21,6 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 /** The origin the client made this request to, as far as trusted proxies say (http/forwarded.ts). */
 export function requestOrigin(c: Context, trust: TrustProxy): string {
   return forwardedOrigin(honoFacts(c), trust);
-}
-
-export function isHttps(c: Context, trust: TrustProxy): boolean {
-  return forwarded(honoFacts(c), trust).proto === "https";
 }
 
 export function readToken(c: Context): { token: string; via: "cookie" | "bearer" } | undefined {
@@ -62,7 +59,7 @@ export function requireAuth(deps: Deps): MiddlewareHandler {
     if (!auth) throw new Unauthorized("Your session has ended. Sign in again.");
     if (found.via === "cookie" && !SAFE.has(c.req.method)) checkOrigin(c, deps);
     // Safe by default: a team lead reaches only the routes that scope to a team (access/lead-routes.ts).
-    if (auth.user.role === "lead" && !leadMayCall(c)) throw new Forbidden();
+    if (isLead(auth.user.role) && !leadMayCall(c)) throw new Forbidden();
     c.set("auth", auth);
     c.set("authVia", found.via);
     await next();
@@ -72,8 +69,7 @@ export function requireAuth(deps: Deps): MiddlewareHandler {
 /** An admin may do everything a manager may (SPEC §9). A lead only where a route names "lead" too. */
 export function requireRole(c: Context, ...roles: Role[]) {
   const role = c.get("auth").user.role;
-  const allowed = roles.includes(role) || (role === "admin" && roles.includes("manager"));
-  if (!allowed) throw new Forbidden();
+  if (!roleAllows(role, roles)) throw new Forbidden();
 }
 
 /**

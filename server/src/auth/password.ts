@@ -1,13 +1,13 @@
 import { hash, verify } from "@node-rs/argon2";
-import { AppError } from "../http/errors.ts";
+import { Unavailable } from "../errors.ts";
 
 // argon2id with OWASP's minimum (19 MiB, t=2, p=1).
 const opts = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
 
 /** A hash or verify that cannot even wait its turn: the server is flooded. */
-export class HashingBusy extends AppError {
+export class HashingBusy extends Unavailable {
   constructor() {
-    super(503, "unavailable", "The server is busy. Try again shortly.", undefined, { "Retry-After": "1" });
+    super("The server is busy. Try again shortly.", 1);
   }
 }
 

@@ -2,7 +2,7 @@ import { clubSettings, tenants, users, withoutTenant, withTenant } from "@clubho
 import { and, eq, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import type { Deps } from "../deps.ts";
-import { Conflict, isUniqueViolation, RateLimited, Unauthorized } from "../http/errors.ts";
+import { Conflict, isUniqueViolation, RateLimited, Unauthorized } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { DEFAULT_CLUB_SETTINGS, DEFAULT_CLUB_TIMEZONE } from "../regulation/defaults.ts";
 import { hashPassword, verifyPassword } from "./password.ts";

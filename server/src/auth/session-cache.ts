@@ -1,4 +1,4 @@
-import type { AuthContext } from "./session.ts";
+import type { AuthContext } from "./context.ts";
 
 /**
  * Validated sessions kept for a moment, so that a burst of requests (a board

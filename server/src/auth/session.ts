@@ -4,6 +4,7 @@ import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { and, eq, sql } from "drizzle-orm";
 import type { Deps } from "../deps.ts";
+import type { AuthContext } from "./context.ts";
 
 // Lucia's session design: the client holds `<tenantId>.<sessionId>.<secret>`; the
 // database keeps the session id and the SHA-256 of the 160-bit secret only.
@@ -21,23 +22,7 @@ function hashSecret(secret: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
 }
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
-export interface SessionTenant {
-  id: string;
-  slug: string;
-  name: string;
-  timezone: string;
-}
-export interface AuthContext {
-  sessionId: string;
-  user: SessionUser;
-  tenant: SessionTenant;
-}
+export type { AuthContext, SessionTenant, SessionUser } from "./context.ts";
 
 /** Always a new session (and token) at login: a token planted before login is never promoted. */
 export async function createSession(tx: Tx, tenantId: string, userId: string, now: Date): Promise<string> {

@@ -1,11 +1,12 @@
 import { revenueEntries, tenants, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound, RuleViolation } from "../http/errors.ts";
+import { NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { toYuan } from "../money.ts";
-import { clubClock, periodSums, userNames } from "../quotas/read.ts";
+import { periodSums, userNames } from "../quotas/read.ts";
 import { type Award, type AwardCandidate, type CumulativeEntry, rankAwards, reachedTargetAt } from "../regulation/awards.ts";
+import { clubClock } from "../settings/club-now.ts";
 import { type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
 
 /**

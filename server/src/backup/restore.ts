@@ -5,7 +5,7 @@ import { createDb } from "@clubhouse/db";
 import type { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import type { Config } from "../config.ts";
-import { assertSafeRole } from "../server.ts";
+import { assertSafeRole } from "../safe-role.ts";
 import { type BackupHeader, BadBackup, unwrap } from "./envelope.ts";
 import { run } from "./take.ts";
 

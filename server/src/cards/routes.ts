@@ -2,13 +2,12 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
-import { readIdempotencyKey } from "../contacts/idempotency.ts";
-import { IDEMPOTENCY_HEADER } from "../contacts/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, instant, params, query } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
+import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../writes/idempotency.ts";
 import { createCardType, listCardSales, listCardTypes, sellCard, updateCardType } from "./service.ts";
 
 const tag = (summary: string) => describeRoute({ tags: ["cards"], summary });

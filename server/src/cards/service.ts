@@ -1,10 +1,11 @@
 import { cardSales, cardTypes, customerChanges, customers, type Tx, withTenant } from "@clubhouse/db";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { actorId, isManager } from "../access/actor.ts";
+import { repInScope, scopeOf } from "../access/scope.ts";
 import { audit } from "../audit.ts";
-import { withIdempotency } from "../contacts/idempotency.ts";
-import { actorId, isManager, loadCustomer, writeStatus } from "../customers/service.ts";
+import { loadCustomer, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
@@ -17,6 +18,7 @@ import { appendLedger } from "../revenue/ledger.ts";
 import { afterRevenue, presentEntry, resolveRep } from "../revenue/service.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
+import { withIdempotency } from "../writes/idempotency.ts";
 
 type CardTypeRow = typeof cardTypes.$inferSelect;
 const presentType = (t: CardTypeRow) => ({
@@ -271,14 +273,13 @@ export async function listCardSales(
 ) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const me = actorId(ctx.actor);
     const rows = await tx
       .select({ s: cardSales })
       .from(cardSales)
       .innerJoin(customers, eq(customers.id, cardSales.customerId))
       .where(
         and(
-          isManager(ctx.actor) ? undefined : eq(customers.ownerId, me ?? ""),
+          repInScope(scopeOf(ctx), customers.ownerId),
           q.customerId ? eq(cardSales.customerId, q.customerId) : undefined,
           q.repId ? eq(cardSales.repId, q.repId) : undefined,
           after ? sql`(${cardSales.occurredAt}, ${cardSales.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,

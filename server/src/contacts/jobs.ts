@@ -1,7 +1,7 @@
 import { withTenant } from "@clubhouse/db";
-import type { ClubJob } from "../jobs/job.ts";
 import { refreshAlarms } from "../refresh/jobs.ts";
-import { purgeIdempotencyKeys } from "./idempotency.ts";
+import { purgeIdempotencyKeys } from "../writes/idempotency.ts";
+import type { ClubJob } from "../writes/job-run.ts";
 
 /** Idempotency keys older than 30 days are forgotten (a replay after that logs anew). */
 export const purgeKeys: ClubJob = {

@@ -4,8 +4,8 @@ import { z } from "zod";
 import { requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
 import { body, params, query } from "../http/validate.ts";
-import { readIdempotencyKey } from "./idempotency.ts";
-import { IDEMPOTENCY_HEADER, listContactsQuery, logContactBody, voidContactBody } from "./schemas.ts";
+import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../writes/idempotency.ts";
+import { listContactsQuery, logContactBody, voidContactBody } from "./schemas.ts";
 import { getContact, listContacts, logContact, voidContact } from "./service.ts";
 
 const tag = (summary: string) => describeRoute({ tags: ["contacts"], summary });

@@ -41,11 +41,3 @@ export const ratioQuery = z
 export type RatioQuery = z.infer<typeof ratioQuery>;
 
 export const overdueQuery = z.object({ ...pageQuery, repId: z.uuid().optional() });
-
-/** The `Idempotency-Key` header: 1–200 visible characters, chosen by the client (a UUID is typical). */
-export const IDEMPOTENCY_HEADER = "Idempotency-Key";
-export const idempotencyKey = z
-  .string({ error: "is required" })
-  .min(1, "is required")
-  .max(200, "must be at most 200 characters")
-  .regex(/^[\x21-\x7e]+$/, "must be visible ASCII characters");

@@ -1,214 +1,37 @@
 import { randomUUID } from "node:crypto";
-import {
-  contacts,
-  contactVoids,
-  customerMonthTotals,
-  customers,
-  repDayContacts,
-  repMonthContacts,
-  rowsOf,
-  type Tx,
-  users,
-  withTenant,
-} from "@clubhouse/db";
-import { and, asc, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
-import { repIsInScope, repInScope as scopedRep, scopeOf } from "../access/scope.ts";
-import { actorId, canSee, clubNow, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
+import { contacts, contactVoids, customers, type Tx, withTenant } from "@clubhouse/db";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { actorId } from "../access/actor.ts";
+import { canSee, repCondition, repIsInScope, scopeOf } from "../access/scope.ts";
+import { customersById, type GroupCustomer } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
-import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { Conflict, NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
-import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { checkPromotion, promotionsById } from "../promotions/service.ts";
 import type { Announced } from "../realtime/event-table.ts";
 import { publishCommitted } from "../realtime/outbox.ts";
-import { cadenceDueSql, cadenceStatus } from "../regulation/cadence.ts";
 import { classifyContact, isInPerson } from "../regulation/contacts.ts";
-import { type Ratio, ratio, ratioOf } from "../regulation/ratio.ts";
-import { tierSql } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { dayOf, monthOf } from "../time/club-time.ts";
 import { clubWrites, type Settled } from "../writes/batcher.ts";
-import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys, withIdempotency } from "./idempotency.ts";
-import type { ListContactsQuery, LogContact, RatioQuery } from "./schemas.ts";
+import {
+  answerEach,
+  claimKeys,
+  type KeyClaim,
+  keyId,
+  requestHash,
+  type Stored,
+  settleKeys,
+  withIdempotency,
+} from "../writes/idempotency.ts";
+import { addToCounters } from "./counters.ts";
+import type { ListContactsQuery, LogContact } from "./schemas.ts";
+import { type ContactRow, type ContactView, FUTURE_SKEW_MS, presentContact } from "./view.ts";
 
-export type ContactRow = typeof contacts.$inferSelect;
-export type VoidRow = typeof contactVoids.$inferSelect;
-
-/** A phone's clock may run a little ahead of ours; a contact further in the future is refused. */
-export const FUTURE_SKEW_MS = 5 * 60_000;
-
-export function presentContact(c: ContactRow, v?: VoidRow | null) {
-  return {
-    id: c.id,
-    target: c.target,
-    repId: c.repId,
-    customerId: c.customerId,
-    channel: c.channel,
-    outcome: c.outcome,
-    notes: c.notes,
-    occurredAt: c.occurredAt.toISOString(),
-    day: c.day,
-    month: c.month,
-    inPerson: c.inPerson,
-    promotionId: c.promotionId,
-    voided: Boolean(v),
-    createdAt: c.createdAt.toISOString(),
-    ...(v ? { voidReason: v.reason, voidedBy: v.voidedBy, voidedAt: v.voidedAt.toISOString() } : {}),
-  };
-}
-export type ContactView = ReturnType<typeof presentContact>;
-
-// ── whose data a request is about ────────────────────────────────────────────
-
-/**
- * The rep a request is about. A rep may name only themself (another rep answers
- * 404, as if absent); managers any user of their club. RLS hides other clubs' users.
- */
-export async function repInScope(tx: Tx, ctx: ServiceContext, repId: string | undefined) {
-  const me = actorId(ctx.actor);
-  // a rep names only themself, a team lead their team's reps (access/scope.ts)
-  if (repId !== undefined && !(await repIsInScope(tx, scopeOf(ctx), repId))) throw new NotFound("rep");
-  const id = repId ?? me;
-  if (!id) throw new ValidationError({ repId: fieldIssue("required", "is required") });
-  const [u] = await tx.select({ id: users.id, name: users.name, role: users.role }).from(users).where(eq(users.id, id));
-  if (!u) throw new NotFound("rep");
-  return u;
-}
-
-/** A rep's lists are their own; a manager's may be narrowed to one rep. */
-export async function repFilter(tx: Tx, ctx: ServiceContext, repId: string | undefined): Promise<string | undefined> {
-  if (isManager(ctx.actor) && repId === undefined) return undefined;
-  return (await repInScope(tx, ctx, repId)).id;
-}
-
-/** repFilter as a condition on `column`: a team lead's lists, with no rep named, are their team's. */
-export async function repCondition(tx: Tx, ctx: ServiceContext, repId: string | undefined, column: PgColumn): Promise<SQL | undefined> {
-  const scope = scopeOf(ctx);
-  if (repId === undefined && scope.kind === "team") return scopedRep(scope, column);
-  const id = await repFilter(tx, ctx, repId);
-  return id ? eq(column, id) : undefined;
-}
-
-// ── counters ─────────────────────────────────────────────────────────────────
-
-function counterDelta(c: Pick<ContactRow, "channel" | "target">, sign: 1 | -1) {
-  // what the contact adds to the 1:3 ratio's counts: the counters are ratioOf summed by day and month
-  const counts = ratioOf([{ channel: c.channel, target: c.target, voided: false }]);
-  return {
-    existingInPerson: sign * counts.existing,
-    prospectInPerson: sign * counts.prospect,
-    visits: c.channel === "visit" ? sign : 0,
-    demos: c.channel === "demo" ? sign : 0,
-    calls: c.channel === "phone" ? sign : 0,
-    letters: c.channel === "letter" ? sign : 0,
-  };
-}
-
-type Counted = Pick<ContactRow, "repId" | "day" | "month" | "channel" | "target" | "inPerson">;
-
-/**
- * Additive UPSERT in the contacts' transaction: concurrent writers add, never overwrite.
- * One statement for any number of contacts (summed per row first): the day rows, in
- * (rep, day) order, and then the month rows, in (rep, month) order — the month insert
- * waits for every day row (it counts the day upsert's RETURNING), so every writer
- * takes its day rows before its month rows and no two writers deadlock on them.
- */
-async function addToCounters(tx: Tx, tenantId: string, counted: Counted[], sign: 1 | -1) {
-  if (counted.length === 0) return;
-  const json = JSON.stringify(
-    counted.map((c) => {
-      const d = counterDelta(c, sign);
-      return {
-        rep_id: c.repId,
-        day: c.day,
-        month: c.month,
-        existing_in_person: d.existingInPerson,
-        prospect_in_person: d.prospectInPerson,
-        visits: d.visits,
-        demos: d.demos,
-        calls: d.calls,
-        letters: d.letters,
-      };
-    }),
-  );
-  await tx.execute(sql`
-    with x as (
-      select * from jsonb_to_recordset(${json}::jsonb) as x(rep_id uuid, day date, month text, existing_in_person int,
-        prospect_in_person int, visits int, demos int, calls int, letters int)
-    ),
-    d as (
-      insert into ${repDayContacts} as r (tenant_id, rep_id, day, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
-      select ${tenantId}::uuid, rep_id, day, min(month), sum(existing_in_person), sum(prospect_in_person), sum(visits),
-        sum(demos), sum(calls), sum(letters)
-      from x group by rep_id, day order by rep_id, day
-      on conflict (tenant_id, rep_id, day) do update set
-        existing_in_person = r.existing_in_person + excluded.existing_in_person,
-        prospect_in_person = r.prospect_in_person + excluded.prospect_in_person,
-        visits = r.visits + excluded.visits, demos = r.demos + excluded.demos,
-        calls = r.calls + excluded.calls, letters = r.letters + excluded.letters
-      returning 1
-    )
-    insert into ${repMonthContacts} as m (tenant_id, rep_id, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
-    select ${tenantId}::uuid, rep_id, month, sum(existing_in_person), sum(prospect_in_person), sum(visits), sum(demos),
-      sum(calls), sum(letters)
-    from x where (select count(*) from d) > 0
-    group by rep_id, month order by rep_id, month
-    on conflict (tenant_id, rep_id, month) do update set
-      existing_in_person = m.existing_in_person + excluded.existing_in_person,
-      prospect_in_person = m.prospect_in_person + excluded.prospect_in_person,
-      visits = m.visits + excluded.visits, demos = m.demos + excluded.demos,
-      calls = m.calls + excluded.calls, letters = m.letters + excluded.letters`);
-}
-
-/** True when a recomputed row `t` and a stored counter row `r` (either may be absent) disagree. */
-const countersDiffer = sql.raw(`coalesce(t.existing_in_person, 0) <> coalesce(r.existing_in_person, 0)
-  or coalesce(t.prospect_in_person, 0) <> coalesce(r.prospect_in_person, 0)
-  or coalesce(t.visits, 0) <> coalesce(r.visits, 0) or coalesce(t.demos, 0) <> coalesce(r.demos, 0)
-  or coalesce(t.calls, 0) <> coalesce(r.calls, 0) or coalesce(t.letters, 0) <> coalesce(r.letters, 0)`);
-
-/**
- * Recomputes rep_day_contacts and rep_month_contacts from the contacts and lists every
- * disagreement, `counter` naming the table (empty when all agree).
- */
-export async function verifyContactCounters(tx: Tx) {
-  return rowsOf<Record<string, unknown>>(
-    await tx.execute(sql`
-      with live as (
-        select c.* from ${contacts} c
-        where not exists (select 1 from ${contactVoids} v where v.tenant_id = c.tenant_id and v.contact_id = c.id)
-      ),
-      counted as (
-        select tenant_id, rep_id, day, month,
-          (in_person and target = 'existing')::int as existing_in_person,
-          (in_person and target = 'prospect')::int as prospect_in_person,
-          (channel = 'visit')::int as visits,
-          (channel = 'demo')::int as demos,
-          (channel = 'phone')::int as calls,
-          (channel = 'letter')::int as letters
-        from live
-      ),
-      by_day as (
-        select tenant_id, rep_id, day, sum(existing_in_person)::int as existing_in_person,
-          sum(prospect_in_person)::int as prospect_in_person, sum(visits)::int as visits, sum(demos)::int as demos,
-          sum(calls)::int as calls, sum(letters)::int as letters
-        from counted group by 1, 2, 3
-      ),
-      by_month as (
-        select tenant_id, rep_id, month, sum(existing_in_person)::int as existing_in_person,
-          sum(prospect_in_person)::int as prospect_in_person, sum(visits)::int as visits, sum(demos)::int as demos,
-          sum(calls)::int as calls, sum(letters)::int as letters
-        from counted group by 1, 2, 3
-      )
-      select 'rep_day_contacts' as counter, coalesce(t.rep_id, r.rep_id) as rep_id, coalesce(t.day, r.day)::text as day, null::text as month
-      from by_day t full join ${repDayContacts} r on r.tenant_id = t.tenant_id and r.rep_id = t.rep_id and r.day = t.day
-      where ${countersDiffer}
-      union all
-      select 'rep_month_contacts', coalesce(t.rep_id, r.rep_id), null, coalesce(t.month, r.month)
-      from by_month t full join ${repMonthContacts} r on r.tenant_id = t.tenant_id and r.rep_id = t.rep_id and r.month = t.month
-      where ${countersDiffer}`),
-  );
-}
+export { verifyContactCounters } from "./counters.ts";
+export { overdueCustomers, repRatio } from "./reports.ts";
+export { type ContactRow, type ContactView, FUTURE_SKEW_MS, presentContact, type VoidRow } from "./view.ts";
 
 // ── log, list, void ──────────────────────────────────────────────────────────
 
@@ -303,7 +126,7 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
 /** One contact of a group, checked as logContact always has; the row to store. */
 function checkContact(ctx: ServiceContext, input: LogContact, rules: ClubRules, found: Map<string, GroupCustomer>, now: Date): ContactRow {
   const customer = found.get(input.customerId);
-  if (!customer || !canSee(ctx.actor, customer)) throw new NotFound("customer");
+  if (!customer || !canSee(ctx.actor, customer.ownerId)) throw new NotFound("customer");
   const cls = classifyContact(customer.status);
   if (!cls.ok)
     throw new RuleViolation("This prospect was dropped; a manager must reopen it before contacts are logged.", {
@@ -466,114 +289,3 @@ async function voidContactTx(tx: Tx, ctx: ServiceContext, id: string, reason: st
 }
 
 const alreadyVoided = () => new Conflict("This contact was already voided.", { id: fieldIssue("already_voided", "is voided") });
-
-// ── the 1:3 ratio ────────────────────────────────────────────────────────────
-
-/**
- * 第四条 2② (docs/regulation.md): E and N are the rep's in-person contacts classed existing and
- * prospect in the period (a club month by default, or club days from–to), read
- * from the maintained day counters (voids already taken off).
- */
-export async function repRatio(ctx: ServiceContext, repId: string, q: RatioQuery): Promise<Ratio> {
-  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const rep = await repInScope(tx, ctx, repId);
-    const rules = await readClubRules(tx);
-    const period =
-      q.from && q.to
-        ? and(gte(repDayContacts.day, q.from), lte(repDayContacts.day, q.to))
-        : eq(repDayContacts.month, q.month ?? monthOf(ctx.deps.clock.now(), rules.timezone));
-    const [sum] = await tx
-      .select({
-        e: sql<string>`coalesce(sum(${repDayContacts.existingInPerson}), 0)::int`,
-        n: sql<string>`coalesce(sum(${repDayContacts.prospectInPerson}), 0)::int`,
-      })
-      .from(repDayContacts)
-      .where(and(eq(repDayContacts.repId, rep.id), period));
-    return ratio(Number(sum?.e ?? 0), Number(sum?.n ?? 0));
-  });
-}
-
-// ── cadence ──────────────────────────────────────────────────────────────────
-
-/**
- * Cadence (docs/regulation.md, 第四条 2①): active customers whose last in-person contact (or, without one,
- * becoming active) is more than ⌊365 / required⌋ days ago, required by the current
- * tier (the last complete club month's spend). Most overdue first. The SQL filters
- * and orders by the same due instant that `cadenceStatus` computes (club calendar
- * days: regulation/cadence.ts's `cadenceDueSql`).
- */
-export async function overdueCustomers(ctx: ServiceContext, q: { repId?: string | undefined; limit: number; cursor?: string | undefined }) {
-  const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
-  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const byOwner = await repCondition(tx, ctx, q.repId, customers.ownerId);
-    const club = await clubNow(tx, ctx);
-    const { tiers, cadence } = club.rules;
-    const spend = sql`(select coalesce(sum(t.amount_fen), 0) from ${customerMonthTotals} t
-      where t.tenant_id = ${customers.tenantId} and t.customer_id = ${customers.id} and t.month = ${club.tierMonth})`;
-    const tier = tierSql(spend, tiers);
-    const since = sql`coalesce(${customers.lastInPersonAt}, ${customers.activeSince}, ${customers.createdAt})`;
-    const dueAt = cadenceDueSql(since, tier, cadence, club.rules.timezone);
-    const rows = await tx
-      .select({ c: customers, tier, ownerName: users.name })
-      .from(customers)
-      .innerJoin(users, eq(users.id, customers.ownerId))
-      .where(
-        and(
-          eq(customers.status, "active"),
-          byOwner,
-          sql`${dueAt} < ${club.now.toISOString()}::timestamptz`,
-          after ? sql`(${dueAt}, ${customers.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
-        ),
-      )
-      .orderBy(asc(dueAt), asc(customers.id))
-      .limit(q.limit + 1);
-    return page(
-      rows,
-      q.limit,
-      (r) => {
-        const s = cadenceStatus({
-          lastInPersonAt: r.c.lastInPersonAt,
-          activeSince: r.c.activeSince ?? r.c.createdAt,
-          now: club.now,
-          tier: r.tier,
-          settings: cadence,
-          tz: club.rules.timezone,
-        });
-        return {
-          customerId: r.c.id,
-          name: r.c.name,
-          ownerId: r.c.ownerId,
-          ownerName: r.ownerName,
-          tier: r.tier,
-          required: s.required,
-          intervalDays: s.intervalDays,
-          lastInPersonAt: r.c.lastInPersonAt?.toISOString() ?? null,
-          activeSince: (r.c.activeSince ?? r.c.createdAt).toISOString(),
-          dueAt: s.dueAt!.toISOString(),
-          daysOverdue: s.daysOverdue!,
-        };
-      },
-      (i) => [i.dueAt, i.customerId],
-    );
-  });
-}
-
-/**
- * Pages a report computed in memory (bounded by the club's reps × periods) with the
- * same `limit`/`cursor` contract as the SQL lists: rows in `key` order, strictly after the cursor.
- */
-export function pageRows<T>(
-  rows: T[],
-  q: { limit: number; cursor?: string | undefined },
-  parts: readonly CursorPart[],
-  key: (row: T) => string[],
-) {
-  const cmp = (a: string[], b: string[]) => {
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] ?? "") < (b[i] ?? "") ? -1 : 1;
-    return 0;
-  };
-  const sorted = [...rows].sort((a, b) => cmp(key(a), key(b)));
-  const after = decodeCursor(q.cursor, parts) as string[] | undefined;
-  const rest = after ? sorted.filter((r) => cmp(key(r), after) > 0) : sorted;
-  return page(rest, q.limit, (r) => r, key);
-}

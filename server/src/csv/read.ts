@@ -1,20 +1,11 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { parse } from "csv-parse/sync";
-import { bodyLimit } from "hono/body-limit";
 import iconv from "iconv-lite";
-import { AppError, type FieldsIn, ValidationError } from "../http/errors.ts";
+import { type FieldsIn, UnsupportedMediaType, ValidationError } from "../errors.ts";
 import { type FieldIssue, fieldIssue } from "../http/field-codes.ts";
 
-/** CSV uploads are refused above this size and row count. */
-export const CSV_BODY_LIMIT = 10 * 1024 * 1024;
-
-export const csvLimit = bodyLimit({
-  maxSize: CSV_BODY_LIMIT,
-  onError: () => {
-    throw new AppError(413, "payload_too_large", `The file is larger than ${CSV_BODY_LIMIT} bytes.`);
-  },
-});
+/** CSV uploads are refused above this row count (and size: http/csv-limit.ts). */
 export const CSV_MAX_ROWS = 50_000;
 
 const GB = new Set(["gb18030", "gbk", "gb2312"]);
@@ -30,7 +21,7 @@ const GB = new Set(["gb18030", "gbk", "gb2312"]);
 export function decodeCsv(bytes: Uint8Array, contentType: string | undefined): string {
   const type = (contentType ?? "").toLowerCase();
   if (!/^(text\/csv|application\/csv|text\/plain)\b/.test(type)) {
-    throw new AppError(415, "unsupported_media_type", "Send the file as text/csv.");
+    throw new UnsupportedMediaType("Send the file as text/csv.");
   }
   const charset = /charset="?([\w-]+)"?/.exec(type)?.[1];
   if (charset && !GB.has(charset) && charset !== "utf-8" && charset !== "utf8") {

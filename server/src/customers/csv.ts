@@ -13,16 +13,18 @@ import {
 } from "@clubhouse/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
+import { actorId, isManager } from "../access/actor.ts";
 import { actsAsManager } from "../access/scope.ts";
 import { type CsvColumns, fileHash, RowErrors, readCsv } from "../csv/read.ts";
 import { findUser, KIND_LABELS, readAmount, readChoice, STATUS_LABELS } from "../csv/values.ts";
 import { type CsvColumn, numberColumn, textColumn, writeCsv } from "../csv/write.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict } from "../http/errors.ts";
+import { Conflict } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { MAX_YUAN, toFen } from "../money.ts";
+import { clubNow } from "../settings/club-now.ts";
 import type { ExportCustomersQuery } from "./schemas.ts";
-import { actorId, type CustomerView, clubNow, customerPage, isManager } from "./service.ts";
+import { type CustomerView, customerPage } from "./service.ts";
 
 /** The customer's free-text fields that travel as CSV columns, and the part of the record each is kept in. */
 const TEXT_COLUMNS = [

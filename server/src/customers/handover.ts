@@ -1,20 +1,17 @@
 import { complaints, customers, users, visitPlans, withTenant } from "@clubhouse/db";
 import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
-import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { repIsInScope, scopeOf } from "../access/scope.ts";
 import { audit } from "../audit.ts";
-import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
-import type { Deps, ServiceContext } from "../deps.ts";
-import { NotFound, RuleViolation } from "../http/errors.ts";
+import type { ServiceContext } from "../deps.ts";
+import { NotFound, RuleViolation } from "../errors.ts";
 import { coded, fieldIssue } from "../http/field-codes.ts";
-import { body, params } from "../http/validate.ts";
-import { waitsForReview } from "../prospects/service.ts";
 import type { Tier } from "../regulation/tiers.ts";
+import { clubNow } from "../settings/club-now.ts";
 import { dayOf } from "../time/club-time.ts";
+import { waitsForReview } from "./prospect-queue.ts";
 import { moveOwners } from "./reassign.ts";
-import { clubNow, currentTierSql, visibleTo } from "./service.ts";
+import { currentTierSql, visibleTo } from "./service.ts";
 
 /**
  * A rep's book handed over (在职/离职继承, docs/handover.md): a leaving rep's customers —
@@ -250,18 +247,3 @@ export async function handOver(ctx: ServiceContext, fromRepId: string, input: Ha
 }
 
 /** POST /reps/:id/handover, mounted at /reps beside the contacts' and quotas' rep routes: auth is per route. */
-export function handoverRoutes(deps: Deps) {
-  return new Hono().post(
-    "/:id/handover",
-    describeRoute({
-      tags: ["customers"],
-      summary:
-        "Hand a rep's book over (all or chosen customers, their open plans, prospects in review, open complaints) to one active rep or spread by count or tier; all or none; preview=true moves nothing (manager, or a lead within their team)",
-    }),
-    requireAuth(deps),
-    allow("manager", "lead"),
-    params(z.object({ id: z.uuid("must be a rep's id") })),
-    body(handoverBody),
-    async (c) => c.json(await handOver(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200),
-  );
-}

@@ -1,12 +1,12 @@
 import { complaints, customerMonthTotals, customers, customerTiers, withTenant } from "@clubhouse/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { raiseAlarm } from "../alarms/service.ts";
-import { type ClubJob, claimJobRun } from "../jobs/job.ts";
 import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
 import { COMPLAINT_SLA_HOURS, complaintOverdueSql } from "../regulation/complaint-sla.ts";
 import { TIERED_STATUSES, tierFor } from "../regulation/tiers.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf, previousMonth } from "../time/club-time.ts";
+import { type ClubJob, claimJobRun } from "../writes/job-run.ts";
 
 /** 受理客户投诉: a complaint open for more than 48 hours raises one alarm (regulation/complaint-sla.ts). */
 export const complaintAlarms: ClubJob = {

@@ -1,15 +1,12 @@
 import { customerChanges, customerOwners, customers, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray, max } from "drizzle-orm";
-import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
 import { z } from "zod";
+import { actorId } from "../access/actor.ts";
 import { repIsInScope, scopeOf } from "../access/scope.ts";
-import { allow, serviceContext } from "../auth/middleware.ts";
-import type { Deps, ServiceContext } from "../deps.ts";
-import { NotFound, RuleViolation } from "../http/errors.ts";
+import type { ServiceContext } from "../deps.ts";
+import { NotFound, RuleViolation } from "../errors.ts";
 import { coded, fieldIssue } from "../http/field-codes.ts";
-import { body } from "../http/validate.ts";
-import { actorId, visibleTo } from "./service.ts";
+import { visibleTo } from "./service.ts";
 
 /**
  * Bulk reassignment (manager): some customers by id, or every customer of one rep,
@@ -140,19 +137,5 @@ export async function moveOwners(
       changes: [{ field: "ownerId", old: m.from, new: m.to }, ...extra],
       at: now,
     })),
-  );
-}
-
-/** POST /customers/reassign, mounted inside customerRoutes (which checks the session). */
-export function reassignRoute(deps: Deps) {
-  return new Hono().post(
-    "/",
-    describeRoute({
-      tags: ["customers"],
-      summary: "Reassign customers (by ids, ≤ 1000, or all of fromRepId) to an active rep with a reason; all or none (manager)",
-    }),
-    allow("manager", "lead"),
-    body(reassignBody),
-    async (c) => c.json(await reassignCustomers(serviceContext(c, deps), c.req.valid("json")), 200),
   );
 }

@@ -1,19 +1,19 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import { requireAuth, serviceContext } from "../auth/middleware.ts";
-import { readIdempotencyKey, withIdempotency } from "../contacts/idempotency.ts";
-import { IDEMPOTENCY_HEADER } from "../contacts/schemas.ts";
-import { csvLimit, decodeCsv } from "../csv/read.ts";
+import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
+import { decodeCsv } from "../csv/read.ts";
 import { importTemplate, templateFileName } from "../csv/templates.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
+import { csvLimit } from "../http/csv-limit.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
+import { clubNow } from "../settings/club-now.ts";
+import { IDEMPOTENCY_HEADER, readIdempotencyKey, withIdempotency } from "../writes/idempotency.ts";
 import { exportCustomers, importCustomers } from "./csv.ts";
-import { reassignRoute } from "./reassign.ts";
+import { reassignBody, reassignCustomers } from "./reassign.ts";
 import { type CreateCustomer, createCustomerBody, exportCustomersQuery, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
 import {
-  clubNow,
   confirmRefresh,
   createCustomer,
   createCustomerTx,
@@ -43,6 +43,20 @@ async function createCustomerOnce(ctx: ServiceContext, key: string, input: Creat
   });
   if (!out.replayed) await ctx.deps.live.boardChanged(ctx.tenantId);
   return out;
+}
+
+/** POST /customers/reassign, mounted inside customerRoutes (which checks the session). */
+export function reassignRoute(deps: Deps) {
+  return new Hono().post(
+    "/",
+    describeRoute({
+      tags: ["customers"],
+      summary: "Reassign customers (by ids, ≤ 1000, or all of fromRepId) to an active rep with a reason; all or none (manager)",
+    }),
+    allow("manager", "lead"),
+    body(reassignBody),
+    async (c) => c.json(await reassignCustomers(serviceContext(c, deps), c.req.valid("json")), 200),
+  );
 }
 
 export function customerRoutes(deps: Deps) {

@@ -1,10 +1,9 @@
 import { cardSales, contacts, contactVoids, diaries, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
-import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
-import { repInScope } from "../contacts/service.ts";
-import { actorId } from "../customers/service.ts";
+import { actorId } from "../access/actor.ts";
+import { repInScope, requestedRep, scopeOf } from "../access/scope.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, RuleViolation } from "../http/errors.ts";
+import { Conflict, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toYuan } from "../money.ts";
@@ -108,7 +107,7 @@ async function readDiary(tx: Tx, repId: string, day: ClubDay, tz: string, now: D
 
 export async function getDiary(ctx: ServiceContext, day: ClubDay, repId: string | undefined) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const rep = await repInScope(tx, ctx, repId);
+    const rep = await requestedRep(tx, ctx, repId);
     const { tz, now } = await dayContext(tx, ctx, day);
     return readDiary(tx, rep.id, day, tz, now);
   });
@@ -161,7 +160,7 @@ export async function submitDiary(ctx: ServiceContext, day: ClubDay) {
 /** A manager's comment, before or after submit; a later comment replaces the earlier one (who and when are kept). */
 export async function commentDiary(ctx: ServiceContext, day: ClubDay, repId: string, comment: string) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const rep = await repInScope(tx, ctx, repId);
+    const rep = await requestedRep(tx, ctx, repId);
     const { tz, now } = await dayContext(tx, ctx, day);
     await lockDiary(tx, ctx, rep.id, day, now);
     await tx
@@ -195,7 +194,7 @@ export async function listDiaries(
       .where(
         and(
           or(and(eq(users.role, "rep"), isNull(users.disabledAt)), sql`${diaries.repId} is not null`),
-          scopedRep(scopeOf(ctx), users.id),
+          repInScope(scopeOf(ctx), users.id),
           q.late === undefined ? undefined : q.late ? lateExpr : sql`not ${lateExpr}`,
           after ? sql`(${users.name}, ${users.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
         ),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { ValidationError } from "../errors.ts";
 import { positiveYuan } from "../money.ts";
-import { ValidationError } from "./errors.ts";
 import { codeOfIssue, FIELD_CODES, fieldIssue, isFieldCode } from "./field-codes.ts";
 import { issuesToFields } from "./validate.ts";
 

@@ -164,3 +164,7 @@ export function nodeFacts(req: IncomingMessage): RequestFacts {
     header: (name) => req.headers[name],
   };
 }
+
+export function isHttps(c: Context, trust: TrustProxy): boolean {
+  return forwarded(honoFacts(c), trust).proto === "https";
+}

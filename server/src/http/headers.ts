@@ -1,7 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import { isHttps } from "../auth/middleware.ts";
-import type { TrustProxy } from "./forwarded.ts";
+import { isHttps, type TrustProxy } from "./forwarded.ts";
 
 type ContentSecurityPolicyOptions = NonNullable<NonNullable<Parameters<typeof secureHeaders>[0]>["contentSecurityPolicy"]>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "./errors.ts";
+import { ValidationError } from "../errors.ts";
 import { cursorPart, decodeCursor, encodeCursor } from "./paging.ts";
 
 const ID = "0b7e6a52-3c1d-4f0e-9a8b-2c3d4e5f6a7b";

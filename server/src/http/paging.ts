@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError } from "./errors.ts";
+import { ValidationError } from "../errors.ts";
 import { fieldIssue } from "./field-codes.ts";
 
 /**
@@ -94,4 +94,24 @@ export function page<R, T>(rows: readonly R[], limit: number, present: (row: R) 
   const items = rows.slice(0, limit).map(present);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(key(last)) : null };
+}
+
+/**
+ * Pages a report computed in memory (bounded by the club's reps × periods) with the
+ * same `limit`/`cursor` contract as the SQL lists: rows in `key` order, strictly after the cursor.
+ */
+export function pageRows<T>(
+  rows: T[],
+  q: { limit: number; cursor?: string | undefined },
+  parts: readonly CursorPart[],
+  key: (row: T) => string[],
+) {
+  const cmp = (a: string[], b: string[]) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] ?? "") < (b[i] ?? "") ? -1 : 1;
+    return 0;
+  };
+  const sorted = [...rows].sort((a, b) => cmp(key(a), key(b)));
+  const after = decodeCursor(q.cursor, parts) as string[] | undefined;
+  const rest = after ? sorted.filter((r) => cmp(key(r), after) > 0) : sorted;
+  return page(rest, q.limit, (r) => r, key);
 }

@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { validator } from "hono-openapi";
 import { z } from "zod";
-import { type FieldsIn, ValidationError } from "./errors.ts";
+import { type FieldsIn, ValidationError } from "../errors.ts";
 import { codeOfIssue, fieldIssue } from "./field-codes.ts";
 
 /** Each refused path's first issue, with its code and parameters (SPEC §9). */

@@ -2,12 +2,14 @@ import { repMonthContacts, type Tx, withTenantRead } from "@clubhouse/db";
 import { inArray } from "drizzle-orm";
 import type { Deps } from "../deps.ts";
 import { toYuan } from "../money.ts";
-import { type ClubClock, clubClock, loadReps, monthFigures, sumByRep } from "../quotas/read.ts";
+import { loadReps, monthFigures, sumByRep } from "../quotas/read.ts";
 import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
 import { attainment, periodElapsed } from "../regulation/pace.ts";
 import { ratio } from "../regulation/ratio.ts";
+import { type ClubClock, clubClock } from "../settings/club-now.ts";
 import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
+import type { BoardRow } from "./board-row.ts";
 import { loadTeamNames, type TeamNames, teamRace } from "./teams.ts";
 
 /**
@@ -64,18 +66,7 @@ async function contactFigures(tx: Tx, months: ClubMonth[]) {
     );
 }
 
-export interface BoardRow {
-  rank: number;
-  repId: string;
-  name: string;
-  /** the team the rep is in now (null: none): the team race sums these rows */
-  teamId: string | null;
-  revenue: number;
-  target: number | null;
-  attainment: number | null;
-  contacts: { inPerson: number; existing: number; prospect: number; visits: number; demos: number; calls: number; letters: number };
-  ratio: { existing: number; prospect: number; required: number; shortfall: number; compliant: boolean };
-}
+export type { BoardRow } from "./board-row.ts";
 
 /**
  * The rows of one board: every enabled rep, plus any rep with revenue or a target in

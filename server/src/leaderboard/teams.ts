@@ -3,7 +3,7 @@ import { asc } from "drizzle-orm";
 import { toFen, toYuan } from "../money.ts";
 import { compareTeamRows } from "../realtime/board-delta.ts";
 import { attainment } from "../regulation/pace.ts";
-import type { BoardRow } from "./service.ts";
+import type { BoardRow } from "./board-row.ts";
 
 /**
  * The team race (SPEC §8, docs/realtime.md): one row per team of the club, its

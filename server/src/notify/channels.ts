@@ -3,7 +3,7 @@ import { notifyChannels, notifyDeliveries, type Tx, withTenant } from "@clubhous
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound, ValidationError } from "../http/errors.ts";
+import { NotFound, ValidationError } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { NOTIFY_EVENTS, type NotifyEvent, type NotifyLanguage } from "./events.ts";

@@ -1,11 +1,12 @@
 import { contacts, contactVoids, users, visitPlans, withTenant } from "@clubhouse/db";
 import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
-import { pageRows, repCondition, repInScope } from "../contacts/service.ts";
-import { actorId, isManager, loadCustomer } from "../customers/service.ts";
+import { actorId, isManager } from "../access/actor.ts";
+import { repCondition, requestedRep } from "../access/scope.ts";
+import { loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, NotFound, RuleViolation } from "../http/errors.ts";
+import { Conflict, NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
-import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page, pageRows } from "../http/paging.ts";
 import type { ContactChannel } from "../regulation/contacts.ts";
 import { visitPlanAdherence } from "../regulation/visit-plans.ts";
 import { readClubRules } from "../settings/service.ts";
@@ -36,7 +37,7 @@ export async function createPlan(
   input: { customerId: string; day: ClubDay; channel?: ContactChannel | undefined; note?: string | undefined; repId?: string | undefined },
 ) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const rep = await repInScope(tx, ctx, input.repId);
+    const rep = await requestedRep(tx, ctx, input.repId);
     const customer = await loadCustomer(tx, ctx, input.customerId);
     if (customer.status === "dropped")
       throw new RuleViolation("This prospect was dropped; nothing to plan.", { customerId: fieldIssue("dropped", "is dropped") });

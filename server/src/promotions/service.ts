@@ -1,11 +1,10 @@
 import { cardSales, cardTypes, contacts, contactVoids, promotions, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
+import { actorId } from "../access/actor.ts";
+import { repInScope, requestedRep, scopeOf } from "../access/scope.ts";
 import { audit } from "../audit.ts";
-import { repInScope } from "../contacts/service.ts";
-import { actorId } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { NotFound, RuleViolation, ValidationError } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toYuan } from "../money.ts";
@@ -120,7 +119,7 @@ function announce(out: Outbox, p: PromotionRow) {
 /** 第五条 1.2: a rep asks to show, promote or sell cards at a public place for a window of time. */
 export async function askPromotion(ctx: ServiceContext, input: AskPromotion) {
   return publishAfterCommit(ctx.deps, ctx.tenantId, async (tx, out) => {
-    const rep = await repInScope(tx, ctx, undefined);
+    const rep = await requestedRep(tx, ctx, undefined);
     const rules = await readClubRules(tx);
     const now = ctx.deps.clock.now();
     const startsAt = new Date(input.startsAt);
@@ -186,13 +185,13 @@ export async function listPromotions(
 ) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const rep = q.repId ? await repInScope(tx, ctx, q.repId) : undefined;
+    const rep = q.repId ? await requestedRep(tx, ctx, q.repId) : undefined;
     const rows = await tx
       .select()
       .from(promotions)
       .where(
         and(
-          scopedRep(scopeOf(ctx), promotions.repId),
+          repInScope(scopeOf(ctx), promotions.repId),
           rep ? eq(promotions.repId, rep.id) : undefined,
           q.status ? eq(promotions.status, q.status) : undefined,
           q.usableNow ? usableAtSql(promotions, ctx.deps.clock.now()) : undefined,
@@ -216,7 +215,7 @@ async function loadInScope(tx: Tx, ctx: ServiceContext, id: string, lock = false
   const base = tx
     .select()
     .from(promotions)
-    .where(and(eq(promotions.id, id), scopedRep(scopeOf(ctx), promotions.repId)));
+    .where(and(eq(promotions.id, id), repInScope(scopeOf(ctx), promotions.repId)));
   const [p] = lock ? await base.for("update") : await base;
   if (!p) throw new NotFound("promotion");
   return p;

@@ -9,11 +9,13 @@ import {
   users,
   withTenant,
 } from "@clubhouse/db";
-import { and, asc, desc, eq, or, type SQL, sql } from "drizzle-orm";
-import { repIsInScope, repInScope as scopedRep, scopeOf } from "../access/scope.ts";
-import { actorId, clubNow, listedCustomer, loadCustomer, viewCustomer, visibleTo, writeStatus } from "../customers/service.ts";
+import { and, asc, desc, eq, or, sql } from "drizzle-orm";
+import { actorId } from "../access/actor.ts";
+import { repInScope, repIsInScope, scopeOf } from "../access/scope.ts";
+import { countExpr, knownAt, lastContactExpr } from "../customers/prospect-queue.ts";
+import { listedCustomer, loadCustomer, viewCustomer, visibleTo, writeStatus } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { RuleViolation, ValidationError } from "../http/errors.ts";
+import { RuleViolation, ValidationError } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import {
@@ -23,29 +25,7 @@ import {
   type ReviewWindow,
   type TimedContact,
 } from "../regulation/prospect-review.ts";
-
-/**
- * The prospect review (docs/regulation.md, 第四条 2②: 若访问一潜在客户已有3次…部门经理须对该潜在
- * 客户进行审查). A contact counts toward the next review from when the server knew
- * of it — the later of `occurredAt` and its arrival — so an offline visit made
- * before a decision but synced after it counts toward the next batch instead of
- * vanishing from both. The count starts at `review_count_from` (becoming a
- * prospect, inclusive) and after the last decision (exclusive: a contact at that
- * very instant was in the batch the manager saw), as `inPersonContactsSince` says.
- */
-const knownAt = sql`greatest(${contacts.occurredAt}, ${contacts.createdAt})`;
-const lastDecision = sql`(select max(r.decided_at) from ${prospectReviews} r where r.tenant_id = ${customers.tenantId} and r.customer_id = ${customers.id})`;
-const counted: SQL = sql`${contacts.tenantId} = ${customers.tenantId} and ${contacts.customerId} = ${customers.id} and ${contacts.inPerson}
-  and not exists (select 1 from ${contactVoids} v where v.tenant_id = ${contacts.tenantId} and v.contact_id = ${contacts.id})
-  and ${knownAt} >= ${customers.reviewCountFrom}
-  and ${knownAt} > coalesce(${lastDecision}, '-infinity'::timestamptz)`;
-const countExpr = sql<number>`(select count(*) from ${contacts} where ${counted})::int`;
-const lastContactExpr = sql`(select max(${contacts.occurredAt}) from ${contacts} where ${counted})`;
-
-/** "This customer waits in the review queue", by the queue's own rule: for other reads of customers (a handover's counts). */
-export function waitsForReview(): SQL {
-  return and(eq(customers.status, "prospect"), needsReviewSql(customers.status, countExpr)) as SQL;
-}
+import { clubNow } from "../settings/club-now.ts";
 
 export async function reviewQueue(ctx: ServiceContext, q: { limit: number; cursor?: string | undefined }) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
@@ -222,7 +202,7 @@ export async function decideReview(ctx: ServiceContext, customerId: string, inpu
 function reviewsInScope(ctx: ServiceContext) {
   const scope = scopeOf(ctx);
   if (scope.kind !== "team") return undefined;
-  return or(scopedRep(scope, prospectReviews.fromOwnerId), scopedRep(scope, prospectReviews.toOwnerId));
+  return or(repInScope(scope, prospectReviews.fromOwnerId), repInScope(scope, prospectReviews.toOwnerId));
 }
 
 export async function listReviews(ctx: ServiceContext, q: { customerId?: string | undefined; limit: number; cursor?: string | undefined }) {

@@ -11,13 +11,12 @@ import {
   withTenant,
 } from "@clubhouse/db";
 import { and, asc, eq, inArray, lt, lte, notExists, sql } from "drizzle-orm";
-import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
+import { actorId } from "../access/actor.ts";
+import { repInScope, scopeOf } from "../access/scope.ts";
 import { raiseAlarm } from "../alarms/service.ts";
-import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { RuleViolation } from "../http/errors.ts";
+import { RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
-import { claimJobRun } from "../jobs/job.ts";
 import { toYuan } from "../money.ts";
 import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
 import type { Announced, LivePayload } from "../realtime/event-table.ts";
@@ -32,8 +31,10 @@ import {
   type StatusChange,
 } from "../regulation/month-close.ts";
 import { attainment } from "../regulation/pace.ts";
+import { clubClock } from "../settings/club-now.ts";
 import { type ClubMonth, monthRange } from "../time/club-time.ts";
-import { CLOSE_JOB, clubClock, isMonthClosed, lockQuotas } from "./read.ts";
+import { claimJobRun } from "../writes/job-run.ts";
+import { CLOSE_JOB, isMonthClosed, lockQuotas } from "./read.ts";
 
 /**
  * Month close (docs/regulation.md, 第六条 2②⑵). A club month with targets is closed once — by a
@@ -208,17 +209,11 @@ async function closeOne(tx: Tx, ctx: ServiceContext, month: ClubMonth, now: Date
 
 /** The stored results of a closed month, by rep name; a rep sees only their own. */
 async function readResults(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
-  const me = actorId(ctx.actor);
   const rows = await tx
     .select({ r: monthResults, name: users.name })
     .from(monthResults)
     .leftJoin(users, eq(users.id, monthResults.repId))
-    .where(
-      and(
-        eq(monthResults.month, month),
-        isManager(ctx.actor) ? undefined : (scopedRep(scopeOf(ctx), monthResults.repId) ?? eq(monthResults.repId, me ?? "")),
-      ),
-    )
+    .where(and(eq(monthResults.month, month), repInScope(scopeOf(ctx), monthResults.repId)))
     .orderBy(asc(users.name), asc(monthResults.repId));
   return rows.map((x) => presentResult(x.r, x.name));
 }
@@ -228,11 +223,10 @@ async function readResults(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
  * their own only), counted by the database, so a screen shows them before any filter.
  */
 async function outcomeCounts(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
-  const me = actorId(ctx.actor);
   const rows = await tx
     .select({ outcome: sql<Outcome>`coalesce(${monthResults.outcome}, 'ok')`, n: sql<number>`count(*)::int` })
     .from(monthResults)
-    .where(and(eq(monthResults.month, month), isManager(ctx.actor) ? undefined : eq(monthResults.repId, me ?? "")))
+    .where(and(eq(monthResults.month, month), repInScope(scopeOf(ctx), monthResults.repId)))
     .groupBy(sql`1`);
   const counts: Record<Outcome, number> = { ok: 0, warning: 0, removal: 0 };
   for (const r of rows) counts[r.outcome] = Number(r.n);

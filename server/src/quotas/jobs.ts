@@ -1,6 +1,6 @@
 import { withTenant } from "@clubhouse/db";
-import type { ClubJob } from "../jobs/job.ts";
 import { monthOf, previousMonth } from "../time/club-time.ts";
+import type { ClubJob } from "../writes/job-run.ts";
 import { closeMonths } from "./close.ts";
 import { evaluatePace } from "./pace.ts";
 import { isMonthClosed } from "./read.ts";

@@ -8,7 +8,8 @@ import { Coalescer } from "../realtime/coalesce.ts";
 import type { Announced } from "../realtime/event-table.ts";
 import { publishCommitted } from "../realtime/outbox.ts";
 import { alarmTransition, formatPercent, type PaceLevel } from "../regulation/pace.ts";
-import { type ClubClock, clubClock, type PaceView, paceView } from "./read.ts";
+import { type ClubClock, clubClock } from "../settings/club-now.ts";
+import { type PaceView, paceView } from "./read.ts";
 
 /**
  * Live pace alarms (docs/regulation.md, 第六条 2②⑵): in the current club month, after the grace days,

@@ -1,12 +1,11 @@
 import { jobRuns, repMonthTotals, type Tx, targets, users } from "@clubhouse/db";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { ServiceContext } from "../deps.ts";
-import { NotFound } from "../http/errors.ts";
+import { NotFound } from "../errors.ts";
 import { toYuan } from "../money.ts";
 import { onePer } from "../one-per.ts";
 import { type PaceLevel, paceLevel } from "../regulation/pace.ts";
-import { readClubRules } from "../settings/service.ts";
-import { type ClubMonth, dayOfMonthOf, elapsedFractionOfMonth, monthOf } from "../time/club-time.ts";
+import type { ClubClock } from "../settings/club-now.ts";
+import { type ClubMonth, dayOfMonthOf, elapsedFractionOfMonth } from "../time/club-time.ts";
 
 /**
  * Reads shared by quotas, the month close, standing, leaderboard and awards:
@@ -15,20 +14,6 @@ import { type ClubMonth, dayOfMonthOf, elapsedFractionOfMonth, monthOf } from ".
 
 /** The job_runs name that marks a club month closed (by a manager or the automatic job). */
 export const CLOSE_JOB = "month-close";
-
-export interface ClubClock {
-  tz: string;
-  now: Date;
-  /** the current club month */
-  month: ClubMonth;
-  graceDays: number;
-}
-
-export async function clubClock(tx: Tx, ctx: ServiceContext): Promise<ClubClock> {
-  const rules = await readClubRules(tx);
-  const now = ctx.deps.clock.now();
-  return { tz: rules.timezone, now, month: monthOf(now, rules.timezone), graceDays: rules.alarmGraceDays };
-}
 
 export interface RepRow {
   id: string;

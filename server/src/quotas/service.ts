@@ -1,18 +1,19 @@
 import { type Tx, targets, teams, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { actsAsManager, assertRepInScope, repIdsInScope, repInScope as scopedRep, scopeOf, teamOfLead } from "../access/scope.ts";
+import { actorId } from "../access/actor.ts";
+import { actsAsManager, assertRepInScope, repIdsInScope, repInScope, scopeOf, teamOfLead } from "../access/scope.ts";
 import { audit } from "../audit.ts";
-import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound, RuleViolation } from "../http/errors.ts";
+import { NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { attainment } from "../regulation/pace.ts";
 import { yearEnd } from "../regulation/year-end.ts";
+import { type ClubClock, clubClock } from "../settings/club-now.ts";
 import { type ClubMonth, type ClubYear, monthRange, monthsOfYear, yearOf } from "../time/club-time.ts";
 import { evaluatePace } from "./pace.ts";
-import { type ClubClock, clubClock, isMonthClosed, loadRep, loadReps, lockQuotas, paceView, periodSums, type RepRow } from "./read.ts";
+import { isMonthClosed, loadRep, loadReps, lockQuotas, paceView, periodSums, type RepRow } from "./read.ts";
 
 // ── targets ──────────────────────────────────────────────────────────────────
 
@@ -140,7 +141,6 @@ export async function listTargets(
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const clock = await clubClock(tx, ctx);
     const months = q.year ? monthsOfYear(q.year) : [q.month ?? clock.month];
-    const me = actorId(ctx.actor);
     const rows = await tx
       .select({ t: targets, name: users.name })
       .from(targets)
@@ -148,7 +148,7 @@ export async function listTargets(
       .where(
         and(
           inArray(targets.month, months),
-          isManager(ctx.actor) ? undefined : (scopedRep(scopeOf(ctx), targets.repId) ?? eq(targets.repId, me ?? "")),
+          repInScope(scopeOf(ctx), targets.repId),
           after ? sql`(${users.name}, ${users.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
         ),
       )
@@ -245,7 +245,6 @@ export async function yearFor(ctx: ServiceContext, year?: ClubYear) {
     const clock = await clubClock(tx, ctx);
     const y = year ?? yearOf(clock.now, clock.tz);
     const months = monthsOfYear(y);
-    const me = actorId(ctx.actor);
     const [reps, { tsums, rsums }] = await Promise.all([loadReps(tx), periodSums(tx, months)]);
     const only = await repIdsInScope(tx, scopeOf(ctx));
     const final = monthRange(months[11]!, clock.tz).end <= clock.now;
@@ -253,7 +252,7 @@ export async function yearFor(ctx: ServiceContext, year?: ClubYear) {
       year: y,
       final,
       reps: reps
-        .filter((r) => (isManager(ctx.actor) ? true : r.id === me || only?.has(r.id) === true))
+        .filter((r) => only === null || only.has(r.id))
         .filter((r) => onBoard(r, tsums.get(r.id)?.fen, rsums.get(r.id)))
         .map((r) => yearRow(r, tsums.get(r.id)?.fen ?? null, rsums.get(r.id) ?? 0)),
     };

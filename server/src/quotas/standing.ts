@@ -5,9 +5,10 @@ import type { ServiceContext } from "../deps.ts";
 import { toYuan } from "../money.ts";
 import { type CloseReason, type Outcome, suspensionAfter } from "../regulation/month-close.ts";
 import { attainment } from "../regulation/pace.ts";
+import { clubClock } from "../settings/club-now.ts";
 import { monthsOfYear, yearOf } from "../time/club-time.ts";
 import { presentResult, repHistory } from "./close.ts";
-import { clubClock, loadRep, paceView } from "./read.ts";
+import { loadRep, paceView } from "./read.ts";
 import { yearRow } from "./service.ts";
 
 /** How many closed months the standing page lists, newest first. */

@@ -1,4 +1,5 @@
 import type { Role } from "@clubhouse/db";
+import { isLead, isManager } from "../access/actor.ts";
 
 /**
  * A club's boards at one moment, in two parts by who may see them. Both are
@@ -34,10 +35,6 @@ export const emptyBoards: BoardSource = {
   },
 };
 
-export function isManager(role: Role): boolean {
-  return role === "manager" || role === "admin";
-}
-
 /**
  * What one socket is sent: managers get both parts (theirs win on a clash), a team lead
  * the club part and their team's part (`teamId`, the team they lead, if any), reps the
@@ -45,6 +42,6 @@ export function isManager(role: Role): boolean {
  */
 export function boardsFor(role: Role, s: BoardSnapshot, teamId?: string | null): Record<string, unknown> {
   if (isManager(role)) return { ...s.club, ...s.managers };
-  if (role === "lead" && teamId) return { ...s.club, ...(s.teams?.[teamId] ?? {}) };
+  if (isLead(role) && teamId) return { ...s.club, ...(s.teams?.[teamId] ?? {}) };
   return s.club;
 }

@@ -1,9 +1,9 @@
 import { withTenant } from "@clubhouse/db";
 import { raiseAlarm } from "../alarms/service.ts";
-import { type ClubJob, claimJobRun } from "../jobs/job.ts";
 import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
 import { isStale, refreshProgress } from "../regulation/refresh.ts";
 import { quarterOf, quarterRange } from "../time/club-time.ts";
+import { type ClubJob, claimJobRun } from "../writes/job-run.ts";
 import { quarterSubjects } from "./service.ts";
 
 /** How many stale customers an alarm names in its data (the list endpoint has them all). */

@@ -1,12 +1,11 @@
 import { customerChanges, customers, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
-import { repIdsInScope, scopeOf } from "../access/scope.ts";
-import { pageRows, repCondition, repFilter } from "../contacts/service.ts";
+import { repCondition, repFilter, repIdsInScope, scopeOf } from "../access/scope.ts";
 import { listedCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { RuleViolation } from "../http/errors.ts";
+import { RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
-import { cursorPart, decodeCursor, page } from "../http/paging.ts";
+import { cursorPart, decodeCursor, page, pageRows } from "../http/paging.ts";
 import { type OwnedRefreshSubject, REFRESHED_STATUSES, refreshProgress, staleSql } from "../regulation/refresh.ts";
 import { readClubRules } from "../settings/service.ts";
 import { type ClubQuarter, quarterOf, quarterRange } from "../time/club-time.ts";

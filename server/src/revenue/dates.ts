@@ -1,6 +1,6 @@
 import type { Tx } from "@clubhouse/db";
-import type { FieldsIn } from "../http/errors.ts";
-import { RuleViolation, ValidationError } from "../http/errors.ts";
+import type { FieldsIn } from "../errors.ts";
+import { RuleViolation, ValidationError } from "../errors.ts";
 import { type FieldIssue, fieldIssue } from "../http/field-codes.ts";
 import { latestClosedMonth, lockQuotasShared } from "../quotas/read.ts";
 import { type ClubMonth, monthOf, monthRange } from "../time/club-time.ts";

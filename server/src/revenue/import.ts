@@ -1,11 +1,11 @@
 import { customers, revenueEntries, revenueImports, users, withTenant } from "@clubhouse/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
+import { actorId, isManager } from "../access/actor.ts";
 import { type CsvColumns, fileHash, RowErrors, readCsv } from "../csv/read.ts";
 import { BUSINESS_LINE_LABELS, chunks, findUser, readAmount, readChoice, readInstant } from "../csv/values.ts";
-import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, type FieldsIn, RuleViolation } from "../http/errors.ts";
+import { Conflict, type FieldsIn, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { MAX_YUAN, toFen, toYuan } from "../money.ts";
 import { readClubRules } from "../settings/service.ts";

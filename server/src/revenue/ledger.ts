@@ -10,7 +10,7 @@ import {
   type Tx,
 } from "@clubhouse/db";
 import { and, desc, eq, lte, sql } from "drizzle-orm";
-import { RuleViolation } from "../http/errors.ts";
+import { RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { toYuan } from "../money.ts";
 

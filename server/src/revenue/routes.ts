@@ -2,15 +2,15 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import { requireAuth, serviceContext } from "../auth/middleware.ts";
-import { readIdempotencyKey } from "../contacts/idempotency.ts";
-import { IDEMPOTENCY_HEADER } from "../contacts/schemas.ts";
-import { csvLimit, decodeCsv } from "../csv/read.ts";
+import { decodeCsv } from "../csv/read.ts";
 import { importTemplate, templateFileName } from "../csv/templates.ts";
 import type { Deps } from "../deps.ts";
+import { csvLimit } from "../http/csv-limit.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, instant, params, query } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
 import { clubMonthSchema } from "../time/club-time.ts";
+import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../writes/idempotency.ts";
 import { importRevenue } from "./import.ts";
 import { listRevenue, recordRevenue, reverseRevenue } from "./service.ts";
 

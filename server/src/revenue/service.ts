@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { customers, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { repInScope as scopedRep, scopeOf } from "../access/scope.ts";
-import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys } from "../contacts/idempotency.ts";
-import { actorId, canSee, customersById, type GroupCustomer, isManager } from "../customers/service.ts";
+import { actorId, isManager } from "../access/actor.ts";
+import { canSee, repInScope, scopeOf } from "../access/scope.ts";
+import { customersById, type GroupCustomer } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
-import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../http/errors.ts";
+import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation, ValidationError } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
@@ -16,6 +16,7 @@ import { publishCommitted } from "../realtime/outbox.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
 import { clubWrites, type Settled } from "../writes/batcher.ts";
+import { answerEach, claimKeys, type KeyClaim, keyId, requestHash, type Stored, settleKeys } from "../writes/idempotency.ts";
 import { checkDate, checkOpenMonth, closedMonths, maybeClosed } from "./dates.ts";
 import { appendLedger, appendRows, type EntryRow, ledgerRow, type NewEntry, ownerAt } from "./ledger.ts";
 
@@ -186,7 +187,7 @@ async function checkEntry(
     });
   }
   const customer = found.get(input.customerId);
-  if (!customer || !canSee(ctx.actor, customer)) throw new NotFound("customer");
+  if (!customer || !canSee(ctx.actor, customer.ownerId)) throw new NotFound("customer");
   if (isCardMoneyWithoutSale(ctx, input.businessLine, customer.status))
     throw new RuleViolation(CARD_MONEY_MESSAGE, { businessLine: CARD_MONEY_FIELD });
   const occurredAt = new Date(input.occurredAt);
@@ -301,7 +302,7 @@ export async function listRevenue(
           // credited to, or on a customer of, a rep in the caller's scope (a rep: themself; a lead: their team)
           isManager(ctx.actor) || !me
             ? undefined
-            : or(scopedRep(scopeOf(ctx), revenueEntries.repId), scopedRep(scopeOf(ctx), customers.ownerId)),
+            : or(repInScope(scopeOf(ctx), revenueEntries.repId), repInScope(scopeOf(ctx), customers.ownerId)),
           q.customerId ? eq(revenueEntries.customerId, q.customerId) : undefined,
           q.repId ? eq(revenueEntries.repId, q.repId) : undefined,
           q.month ? eq(revenueEntries.month, q.month) : undefined,

@@ -26,12 +26,14 @@ import { FixedClock } from "../clock.ts";
 import { complaintAlarms, freezeTiers } from "../customers/jobs.ts";
 import type { Actor, Deps, ServiceContext } from "../deps.ts";
 import { commentDiary, submitDiary } from "../diary/service.ts";
-import { Conflict } from "../http/errors.ts";
+import { Conflict } from "../errors.ts";
 import { closeMonths } from "../quotas/close.ts";
 import { evaluatePace } from "../quotas/pace.ts";
 import { appendLedger, type NewEntry } from "../revenue/ledger.ts";
 import { addMonths, atClubTime, monthRange, nextMonth } from "../time/club-time.ts";
-import { CARD_TYPES, CAST, DEMO_TZ, type DemoPlan, type PlannedEntry, planDemo } from "./demo-plan.ts";
+import { CARD_TYPES, CAST, DEMO_TZ } from "./demo-cast.ts";
+import { planDemo } from "./demo-plan.ts";
+import type { DemoPlan, PlannedEntry } from "./demo-types.ts";
 
 /** Sign-in details of the demo club, also printed in the README and docs/demo.md. */
 export const DEMO = {
@@ -356,5 +358,5 @@ async function writeLedger(deps: Deps, tenantId: string, ids: DemoIds, planned: 
   });
 }
 
-/** The club day of an instant (the zone keeps UTC+8 all year: demo-plan.ts checks it). */
+/** The club day of an instant (the zone keeps UTC+8 all year: demo-time.ts checks it). */
 const dayString = (t: Date) => new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10);

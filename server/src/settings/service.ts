@@ -2,7 +2,7 @@ import { clubSettings, rowsOf, type Tx, tenants, withTenant } from "@clubhouse/d
 import { eq, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound, RuleViolation } from "../http/errors.ts";
+import { NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { toFen, toYuan } from "../money.ts";
 

@@ -1,9 +1,10 @@
 import { type Tx, teamMoves, teams, users, withTenant } from "@clubhouse/db";
 import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
+import { actorId } from "../access/actor.ts";
 import { teamOfLead } from "../access/scope.ts";
 import { audit } from "../audit.ts";
-import type { Actor, ServiceContext } from "../deps.ts";
-import { Conflict, isUniqueViolation, NotFound, RuleViolation } from "../http/errors.ts";
+import type { ServiceContext } from "../deps.ts";
+import { Conflict, isUniqueViolation, NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 
 export type TeamView = { id: string; name: string; lead: { id: string; name: string } | null; memberCount: number; createdAt: string };
@@ -53,12 +54,10 @@ async function move(tx: Tx, ctx: ServiceContext, userId: string, from: string | 
     userId,
     fromTeamId: from,
     toTeamId: to,
-    actorId: actorIdOf(ctx.actor),
+    actorId: actorId(ctx.actor),
     at: ctx.deps.clock.now(),
   });
 }
-
-const actorIdOf = (a: Actor) => (a.kind === "user" ? a.id : null);
 
 /** A team's lead must be an active user with the lead role who leads no other team. */
 async function checkLead(tx: Tx, leadId: string, teamId: string | null) {
@@ -232,7 +231,7 @@ export async function listMembers(ctx: ServiceContext, id: string) {
 
 /** The team the calling lead leads now, with its reps; `team: null` when they lead none. */
 export async function myTeam(ctx: ServiceContext) {
-  const me = actorIdOf(ctx.actor);
+  const me = actorId(ctx.actor);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const teamId = me ? await teamOfLead(tx, me) : null;
     if (!teamId) return { team: null };

@@ -1,10 +1,11 @@
 import { type Role, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, gt, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
+import { isRep, roleOf } from "../access/actor.ts";
 import { audit } from "../audit.ts";
 import { hashPassword } from "../auth/password.ts";
 import { deleteUserSessions } from "../auth/session.ts";
 import type { ServiceContext } from "../deps.ts";
-import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation } from "../http/errors.ts";
+import { Conflict, Forbidden, isUniqueViolation, NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { followRoleChange } from "../teams/service.ts";
@@ -37,13 +38,13 @@ export type ShownUser = {
 };
 
 function shownTo(ctx: ServiceContext): (u: ReturnType<typeof publicUser>) => ShownUser {
-  if (ctx.actor.kind !== "user" || ctx.actor.role !== "rep") return (u) => u;
+  if (ctx.actor.kind !== "user" || !isRep(ctx.actor)) return (u) => u;
   const me = ctx.actor.id;
   return (u) => (u.id === me ? u : { id: u.id, name: u.name, role: u.role });
 }
 
 function actorRole(ctx: ServiceContext): Role | "system" {
-  return ctx.actor.kind === "user" ? ctx.actor.role : "system";
+  return roleOf(ctx.actor);
 }
 
 export async function createUser(
@@ -89,7 +90,7 @@ function likeEscape(s: string) {
  * and admins only (a rep does not see colleagues' addresses, so cannot search them).
  */
 function userFilters(ctx: ServiceContext, q: UserListQuery): SQL | undefined {
-  const rep = ctx.actor.kind === "user" && ctx.actor.role === "rep";
+  const rep = isRep(ctx.actor);
   const like = q.q ? `%${likeEscape(q.q.toLowerCase())}%` : undefined;
   return and(
     // a lead's list (and its total) is their team's

@@ -5,7 +5,7 @@ import { requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, params, query } from "../http/validate.ts";
-import { listComplaints, logComplaint, resolveComplaint } from "./complaints.ts";
+import { listComplaints, logComplaint, resolveComplaint } from "./service.ts";
 
 const tag = (summary: string) => describeRoute({ tags: ["complaints"], summary });
 

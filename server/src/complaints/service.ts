@@ -1,11 +1,12 @@
 import { complaints, customers, users, withTenant } from "@clubhouse/db";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { actorId } from "../access/actor.ts";
 import { clearAlarm } from "../alarms/service.ts";
+import { loadCustomer, visibleTo } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
-import { NotFound, RuleViolation } from "../http/errors.ts";
+import { NotFound, RuleViolation } from "../errors.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { complaintClock } from "../regulation/complaint-sla.ts";
-import { actorId, loadCustomer, visibleTo } from "./service.ts";
 
 type ComplaintRow = typeof complaints.$inferSelect;
 const present = (c: ComplaintRow) => ({

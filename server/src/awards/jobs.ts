@@ -1,9 +1,9 @@
 import { jobRuns, withTenant } from "@clubhouse/db";
 import { and, eq } from "drizzle-orm";
-import { awardsFor } from "../awards/service.ts";
-import { type ClubJob, claimJobRun } from "../jobs/job.ts";
+import { enqueueNotifications } from "../notify/enqueue.ts";
 import { yearOf } from "../time/club-time.ts";
-import { enqueueNotifications } from "./enqueue.ts";
+import { type ClubJob, claimJobRun } from "../writes/job-run.ts";
+import { awardsFor } from "./service.ts";
 
 /**
  * 销售冠军、亚军、季军: once a club year is over, its final podium is announced to the
@@ -34,4 +34,4 @@ export const awardsAnnouncement: ClubJob = {
   },
 };
 
-export const notifyJobs: ClubJob[] = [awardsAnnouncement];
+export const awardsJobs: ClubJob[] = [awardsAnnouncement];

@@ -2,19 +2,29 @@ import { createHash } from "node:crypto";
 import { idempotencyKeys, rowsOf, type Tx, withTenant } from "@clubhouse/db";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { lt, sql } from "drizzle-orm";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { actorId } from "../customers/service.ts";
+import { z } from "zod";
+import { actorId } from "../access/actor.ts";
 import type { ServiceContext } from "../deps.ts";
-import { AppError, Conflict, ValidationError } from "../http/errors.ts";
+import { Conflict, DomainError, ValidationError } from "../errors.ts";
 import { codeOfIssue, fieldIssue } from "../http/field-codes.ts";
-import type { Settled } from "../writes/batcher.ts";
-import { IDEMPOTENCY_HEADER, idempotencyKey } from "./schemas.ts";
+import type { Settled } from "./batcher.ts";
+
+/** The `Idempotency-Key` header: 1–200 visible characters, chosen by the client (a UUID is typical). */
+export const IDEMPOTENCY_HEADER = "Idempotency-Key";
+export const idempotencyKey = z
+  .string({ error: "is required" })
+  .min(1, "is required")
+  .max(200, "must be at most 200 characters")
+  .regex(/^[\x21-\x7e]+$/, "must be visible ASCII characters");
 
 /** Keys are kept this long: a phone offline for a week (or three) still replays safely. */
 export const IDEMPOTENCY_TTL_MS = 30 * 86_400_000;
 
+/** The status a stored answer was given (the write's success status, chosen by its route). */
+export type StoredStatus = 200 | 201;
+
 export interface Stored<T> {
-  status: ContentfulStatusCode;
+  status: StoredStatus;
   body: T;
   /** true when this answer is the stored one of an earlier request with the same key */
   replayed: boolean;
@@ -68,7 +78,7 @@ export function requestHash(scope: string, request: unknown): string {
 export async function withIdempotency<T>(
   ctx: ServiceContext,
   opts: { key: string; scope: string; request: unknown },
-  work: (tx: Tx) => Promise<{ status: ContentfulStatusCode; body: T }>,
+  work: (tx: Tx) => Promise<{ status: StoredStatus; body: T }>,
 ): Promise<Stored<T>> {
   const userId = actorId(ctx.actor);
   if (!userId) throw new Error("idempotent writes need a user");
@@ -164,7 +174,7 @@ export async function claimKeys<T>(tx: Tx, tenantId: string, now: Date, claims: 
           [IDEMPOTENCY_HEADER]: fieldIssue("key_reused", "was used with another body"),
         }),
       };
-    return { kind: "replay", stored: { status: prior.status as ContentfulStatusCode, body: prior.response as T, replayed: true } };
+    return { kind: "replay", stored: { status: prior.status as StoredStatus, body: prior.response as T, replayed: true } };
   });
 }
 
@@ -172,13 +182,13 @@ export async function claimKeys<T>(tx: Tx, tenantId: string, now: Date, claims: 
  * The answers of a group's requests, in order: a replay answers what it answered
  * first; a refused or vanished key its 409; every other request (no key, or its
  * key claimed here) goes to `check`, which gives the body to answer with `status`.
- * A domain error (AppError) from `check` is that request's answer and gives its key
+ * A domain error (DomainError) from `check` is that request's answer and gives its key
  * up; any other error fails the whole group. Also the keys to settle (settleKeys).
  */
 export async function answerEach<T>(
   claims: (KeyClaim | undefined)[],
   outcomes: ClaimOutcome<T>[],
-  status: ContentfulStatusCode,
+  status: StoredStatus,
   check: (i: number) => T | Promise<T>,
 ): Promise<{ answers: Settled<Stored<T>>[]; stored: KeyAnswer[]; released: KeyClaim[] }> {
   const answers: Settled<Stored<T>>[] = [];
@@ -195,7 +205,7 @@ export async function answerEach<T>(
         if (claim) stored.push({ userId: claim.userId, key: claim.key, status, body });
         answers.push({ ok: true, value: { status, body, replayed: false } });
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
+        if (!(error instanceof DomainError)) throw error;
         if (claim) released.push(claim);
         answers.push({ ok: false, error });
       }

@@ -1,0 +1,90 @@
+import type { Server as HttpServer } from "node:http";
+import type { Server, Socket } from "socket.io";
+import { isLead, isManager } from "../access/actor.ts";
+import type { BoardDelta } from "./board-delta.ts";
+import type { ClientToServerEvents, InterServerEvents, LivePublisher, ServerToClientEvents, SocketData } from "./events.ts";
+import { roomOf } from "./events.ts";
+
+export const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A burst of board changes costs one recompute per club per this window (per process). */
+export const BOARD_COALESCE_MS = 200;
+/** How long a dropped client may be away and still get its missed events replayed. */
+export const RECOVERY_WINDOW_MS = 2 * 60_000;
+/** A recompute that failed (Redis away, a query failed) is tried again after this. */
+export const BOARD_RETRY_MS = 1_000;
+/** Every socket's session is looked up again this often, so an expired one does not linger. */
+export const SESSION_SWEEP_MS = 5 * 60_000;
+/** Redis names: one stream for every process of a deployment, keys under one prefix. */
+export const REDIS_STREAM = "clubhouse:live";
+export const REDIS_PREFIX = "clubhouse:";
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface LiveChannel {
+  io: LiveServer;
+  publisher: LivePublisher;
+  mode: "memory" | "redis";
+  /** Whether events cross processes right now: always false without Redis. */
+  fanningOut(): boolean;
+  /** Serve socket.io on the API's HTTP server (same port, path /socket.io). */
+  attach(http: HttpServer): void;
+  /** Close every socket (their sessions stay recoverable on another process), the adapter and Redis. */
+  close(): Promise<void>;
+}
+
+/** The room of one login session, so that ending it disconnects exactly its sockets. */
+export function sessionRoom(tenantId: string, sessionId: string): string {
+  return `club:${tenantId}:session:${sessionId}`;
+}
+
+/** The club's sockets that take board deltas, and those that take full snapshots and `leaderboard:update` (SPEC §10). */
+export function boardFormRoom(tenantId: string, deltas: boolean): string {
+  return `club:${tenantId}:${deltas ? "deltas" : "full"}`;
+}
+
+/** Whether a handshake opts in to board deltas. */
+export function wantsDeltas(auth: unknown): boolean {
+  return typeof auth === "object" && auth !== null && (auth as { deltas?: unknown }).deltas === true;
+}
+
+/** How many clubs' last snapshots a process keeps to diff the next one against. */
+export const DELTA_BASES = 500;
+
+/**
+ * Every room a socket belongs to: its club, managers or its rep room (a lead: the room
+ * of the team they lead, if any), its user and its session, and how it takes boards.
+ */
+export function roomsOfSocket(d: SocketData): string[] {
+  const rooms = [
+    roomOf(d.tenantId, { to: "club" }),
+    roomOf(d.tenantId, { to: "user", userId: d.userId }),
+    sessionRoom(d.tenantId, d.sessionId),
+    boardFormRoom(d.tenantId, d.deltas === true),
+  ];
+  // A team lead joins neither the managers' room (club-wide data) nor a rep's: the club's
+  // rooms, their own, and their team's, where the team's part of the boards goes (docs/access.md).
+  if (isLead(d.role)) {
+    if (d.teamId) rooms.push(roomOf(d.tenantId, { to: "team", teamId: d.teamId }));
+    return rooms;
+  }
+  rooms.push(isManager(d.role) ? roomOf(d.tenantId, { to: "managers" }) : roomOf(d.tenantId, { to: "rep", repId: d.userId }));
+  return rooms;
+}
+
+export const CLUB_ROOM = /^club:([0-9a-f-]{36})$/;
+
+/** One delta of the club part and one of a team's part (their paths never meet) as one. */
+export function mergeDeltas(a: BoardDelta, b: BoardDelta): BoardDelta {
+  const set = { ...a.set, ...b.set };
+  const unset = [...(a.unset ?? []), ...(b.unset ?? [])];
+  const lists = { ...a.lists, ...b.lists };
+  return {
+    from: a.from,
+    version: a.version,
+    ...(Object.keys(set).length ? { set } : {}),
+    ...(unset.length ? { unset } : {}),
+    ...(Object.keys(lists).length ? { lists } : {}),
+  };
+}
