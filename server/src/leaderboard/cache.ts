@@ -1,6 +1,7 @@
 import type { Deps } from "../deps.ts";
 import { DerivedCache, type Served } from "../http/derived-cache.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
+import { markerInstant } from "../regulation/pace.ts";
 import { type ClubMonth, monthOf } from "../time/club-time.ts";
 import { computeLeaderboard, type Leaderboard } from "./service.ts";
 
@@ -10,14 +11,11 @@ import { computeLeaderboard, type Leaderboard } from "./service.ts";
  * floor of phones and a TV refreshing the same board cost one computation, not one
  * each. "The current month" (no `at`) is resolved in the club's time zone at each
  * request: an entry for it is served only while that month is still current. A
- * period under way is read again after a few minutes, so its elapsed part stays near
- * the clock.
+ * period under way is read again when its pace marker's step (regulation/pace.ts,
+ * `markerInstant`) has moved on, so its elapsed part stays near the clock.
  */
 type CachedBoard = { board: Leaderboard; tz: string; readAt: number };
 export type ServedBoard = Served<CachedBoard>;
-
-/** How long a board still running is served with the elapsed part it was read with. */
-const ELAPSED_MAX_AGE_MS = 5 * 60_000;
 
 export class BoardCache {
   #cache: DerivedCache<CachedBoard>;
@@ -34,7 +32,8 @@ export class BoardCache {
       (v) => {
         const now = this.deps.clock.now();
         // a period under way moves its elapsed part (the pace marker) with the clock
-        const settled = v.board.elapsed <= 0 || v.board.elapsed >= 1 || now.getTime() - v.readAt < ELAPSED_MAX_AGE_MS;
+        const settled =
+          v.board.elapsed <= 0 || v.board.elapsed >= 1 || markerInstant(now).getTime() === markerInstant(new Date(v.readAt)).getTime();
         return settled && (at !== undefined || v.board.at === monthOf(now, v.tz));
       },
     );

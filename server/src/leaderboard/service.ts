@@ -5,7 +5,7 @@ import { toYuan } from "../money.ts";
 import { loadReps, monthFigures, sumByRep } from "../quotas/read.ts";
 import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
-import { attainment, periodElapsed } from "../regulation/pace.ts";
+import { attainment, markerInstant, periodElapsed } from "../regulation/pace.ts";
 import { ratio } from "../regulation/ratio.ts";
 import { type ClubClock, clubClock } from "../settings/club-now.ts";
 import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
@@ -138,7 +138,7 @@ export async function computeLeaderboard(deps: Deps, tenantId: string, period: L
     const months = periodMonths(period, month);
     const from = months[0]!;
     const to = months.at(-1)!;
-    const elapsed = periodElapsed(from, to, clock.now, clock.tz);
+    const elapsed = periodElapsed(from, to, markerInstant(clock.now), clock.tz);
     const board: Leaderboard = { period, at: month, from, to, elapsed, rows: await boardRows(tx, period, month) };
     return { board, tz: clock.tz, readAt: clock.now.getTime() };
   });
@@ -159,7 +159,7 @@ export function currentBoards(clock: ClubClock, r: Awaited<ReturnType<typeof yea
 export function currentElapsed(clock: ClubClock) {
   const share = (period: LeaderboardPeriod) => {
     const months = periodMonths(period, clock.month);
-    return periodElapsed(months[0]!, months.at(-1)!, clock.now, clock.tz);
+    return periodElapsed(months[0]!, months.at(-1)!, markerInstant(clock.now), clock.tz);
   };
   return { month: share("month"), quarter: share("quarter"), year: share("year") };
 }

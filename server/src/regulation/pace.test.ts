@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alarmTransition, attainment, type PaceLevel, paceLevel, periodElapsed } from "./pace.ts";
+import { alarmTransition, attainment, MARKER_STEP_MS, markerInstant, type PaceLevel, paceLevel, periodElapsed } from "./pace.ts";
 
 describe("attainment", () => {
   it.each([
@@ -72,5 +72,19 @@ describe("periodElapsed: the board's pace marker", () => {
     // 2026-03-08 is 23 hours long in America/New_York: half of March is 371.5 hours in
     const start = new Date("2026-03-01T05:00:00Z");
     expect(periodElapsed("2026-03", "2026-03", new Date(start.getTime() + 371.5 * 3_600_000), "America/New_York")).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe("markerInstant: the pace marker moves in steps", () => {
+  it.each([
+    ["2026-05-16T12:00:00.000Z", "2026-05-16T12:00:00.000Z"],
+    ["2026-05-16T12:04:59.999Z", "2026-05-16T12:00:00.000Z"],
+    ["2026-05-16T12:05:00.000Z", "2026-05-16T12:05:00.000Z"],
+    ["2026-05-16T12:09:30.000Z", "2026-05-16T12:05:00.000Z"],
+  ])("%s reads the marker at %s", (now, at) => {
+    expect(markerInstant(new Date(now)).toISOString()).toBe(at);
+  });
+  it("steps five minutes", () => {
+    expect(MARKER_STEP_MS).toBe(300_000);
   });
 });

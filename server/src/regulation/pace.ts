@@ -20,6 +20,18 @@ export function periodElapsed(from: ClubMonth, to: ClubMonth, now: Date, tz: str
   return elapsedFraction(now, { start: monthRange(from, tz).start, end: monthRange(to, tz).end });
 }
 
+/** How often a board's pace marker moves: the elapsed part is read at the start of each such step. */
+export const MARKER_STEP_MS = 5 * 60_000;
+
+/**
+ * The instant a board's elapsed part is read at: `now` floored to the marker's step, so
+ * every process (and every read within a step) shows one marker and one serialised board
+ * (the same ETag) — the marker moves 0.01% of a month per step.
+ */
+export function markerInstant(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / MARKER_STEP_MS) * MARKER_STEP_MS);
+}
+
 /** Live pace alarm levels: "80" is pace under 80%, and so on; "ok" is on pace. */
 export type PaceLevel = "ok" | "80" | "60" | "20";
 
