@@ -1,0 +1,222 @@
+import type { Hono } from "hono";
+import type { ExtractSchema } from "hono/types";
+import { generateSpecs, resolver } from "hono-openapi";
+import type { OpenAPIV3_1 } from "openapi-types";
+import type { z } from "zod";
+import type { ApiType } from "./app.ts";
+import { alarmsAnswers } from "./alarms/responses.ts";
+import { analysisAnswers } from "./analysis/responses.ts";
+import { authAnswers } from "./auth/responses.ts";
+import { awardsAnswers } from "./awards/responses.ts";
+import { cardsAnswers } from "./cards/responses.ts";
+import { idempotencyKey } from "./contacts/schemas.ts";
+import { contactsAnswers } from "./contacts/responses.ts";
+import { customersAnswers } from "./customers/responses.ts";
+import { diaryAnswers } from "./diary/responses.ts";
+import { type Answer, type Answers, errorEnvelope, type Method } from "./http/answers.ts";
+import { leaderboardAnswers } from "./leaderboard/responses.ts";
+import { plansAnswers } from "./plans/responses.ts";
+import { promotionsAnswers } from "./promotions/responses.ts";
+import { prospectsAnswers } from "./prospects/responses.ts";
+import { quotasAnswers } from "./quotas/responses.ts";
+import { realtimeAnswers } from "./realtime/responses.ts";
+import { refreshAnswers } from "./refresh/responses.ts";
+import { revenueAnswers } from "./revenue/responses.ts";
+import { settingsAnswers } from "./settings/responses.ts";
+import { teamsAnswers } from "./teams/responses.ts";
+import { usersAnswers } from "./users/responses.ts";
+
+/** Every route's answers, by hono path (`/customers/:id`), method and status. */
+export const answers = {
+  ...authAnswers,
+  ...usersAnswers,
+  ...teamsAnswers,
+  ...settingsAnswers,
+  ...customersAnswers,
+  ...revenueAnswers,
+  ...cardsAnswers,
+  ...analysisAnswers,
+  ...alarmsAnswers,
+  ...contactsAnswers,
+  ...prospectsAnswers,
+  ...plansAnswers,
+  ...promotionsAnswers,
+  ...diaryAnswers,
+  ...refreshAnswers,
+  ...quotasAnswers,
+  ...leaderboardAnswers,
+  ...awardsAnswers,
+  ...realtimeAnswers,
+} satisfies Answers;
+
+/** Routes anyone may call: no session. */
+const PUBLIC = new Set(["POST /signup", "POST /auth/login"]);
+/** Routes that throttle their callers (auth/service.ts). */
+const THROTTLED = new Set(["POST /signup", "POST /auth/login"]);
+/** Writes that honour an `Idempotency-Key` (contacts/idempotency.ts): whether it is required. */
+const IDEMPOTENT: Record<string, boolean> = {
+  "POST /contacts": true,
+  "POST /contacts/{id}/void": false,
+  "POST /customers": false,
+  "POST /revenue": false,
+  "POST /card-sales": false,
+};
+
+const ERROR_REF = { $ref: "#/components/schemas/Error" } as const;
+const ERROR_LINES: Record<number, string> = {
+  400: "Bad input: `fields` and `fieldCodes` name the offending fields",
+  401: "No session, or it has ended",
+  403: "The caller's role may not do this (or a cookie-authenticated write came from another site)",
+  404: "No such row, or one of another club or rep",
+  409: "A conflict: a duplicate, or an Idempotency-Key reused for another request",
+  413: "The body is too large",
+  415: "The body is not text/csv",
+  422: "A rule of the club refused the change",
+  429: "Too many attempts; `Retry-After` says when to try again",
+  503: "The database is busy or unavailable; retry",
+};
+
+function errorsOf(method: string, path: string, op: OpenAPIV3_1.OperationObject, csvIn: boolean): number[] {
+  const key = `${method.toUpperCase()} ${path}`;
+  const write = method !== "get";
+  const input = write || (op.parameters?.length ?? 0) > 0;
+  const statuses = [input ? 400 : 0, PUBLIC.has(key) ? 0 : 401, PUBLIC.has(key) ? 0 : 403];
+  if (path.includes("{")) statuses.push(404);
+  if (write) statuses.push(409, 413, 422);
+  if (csvIn) statuses.push(415);
+  if (THROTTLED.has(key)) statuses.push(429);
+  statuses.push(503);
+  return statuses.filter((s) => s > 0).sort((a, b) => a - b);
+}
+
+async function jsonSchemaOf(schema: z.ZodType, components: OpenAPIV3_1.ComponentsObject) {
+  const out = await resolver(schema).toOpenAPISchema();
+  for (const [kind, entries] of Object.entries(out.components ?? {}))
+    Object.assign(((components as Record<string, object>)[kind] ??= {}) as object, entries);
+  return out.schema;
+}
+
+async function responseOf(status: string, answer: Answer, components: OpenAPIV3_1.ComponentsObject): Promise<OpenAPIV3_1.ResponseObject> {
+  const description = status === "201" ? "Created" : status === "202" ? "Accepted" : status === "204" ? "No content" : "OK";
+  if ("kind" in answer) {
+    if (answer.kind === "none") return { description };
+    const media = answer.kind === "csv" ? "text/csv" : "text/html";
+    return { description, content: { [media]: { schema: { type: "string" } } } };
+  }
+  return { description, content: { "application/json": { schema: await jsonSchemaOf(answer as z.ZodType, components) } } };
+}
+
+const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+
+/**
+ * The API's OpenAPI 3.1 document, from the routes' own zod schemas: hono-openapi reads the
+ * request schemas off the validators; the answers, error statuses, headers, CSV bodies and
+ * security are added here from `answers` and the tables above. A route without a documented
+ * answer is an error, so the document cannot leave one out.
+ */
+export async function openApiDocument(api: Hono): Promise<OpenAPIV3_1.Document> {
+  const components: OpenAPIV3_1.ComponentsObject = {
+    schemas: { Error: await jsonSchemaOf(errorEnvelope, {}) },
+    securitySchemes: {
+      bearer: { type: "http", scheme: "bearer", description: "The token from POST /auth/login or POST /signup" },
+      cookie: { type: "apiKey", in: "cookie", name: "session", description: "The session cookie set by POST /auth/login" },
+    },
+    headers: {
+      IdempotentReplayed: {
+        description: "`true` when this answer is a replay of the first request with the same Idempotency-Key",
+        schema: { type: "string", enum: ["true"] },
+      },
+      RetryAfter: { description: "Seconds to wait before trying again", schema: { type: "string" } },
+    },
+  };
+  const spec = await generateSpecs(api, {
+    defaultValidationErrorResponse: false,
+    documentation: {
+      info: { title: "Clubhouse API", version: "1", description: "Multi-tenant CRM for membership clubs. See SPEC §9." },
+      servers: [{ url: "/api/v1" }],
+    },
+  });
+  const tags = new Set<string>();
+  const keySchema = await jsonSchemaOf(idempotencyKey, components);
+  for (const [path, item] of Object.entries(spec.paths ?? {})) {
+    const honoPath = path.replace(/\{(\w+)\}/g, ":$1");
+    for (const method of METHODS) {
+      const op = item?.[method as OpenAPIV3_1.HttpMethods] as OpenAPIV3_1.OperationObject | undefined;
+      if (!op) continue;
+      const key = `${method.toUpperCase()} ${path}`;
+      const documented = (answers as Answers)[honoPath]?.[`$${method}` as Method];
+      if (!documented) throw new Error(`${key} has no documented answer (server/src/*/responses.ts)`);
+      for (const t of op.tags ?? []) tags.add(t);
+      const csvIn = method === "post" && path.endsWith("/import");
+      if (csvIn) {
+        op.requestBody = {
+          required: true,
+          description: "The CSV file (UTF-8, or GB18030 with `charset=gb18030`)",
+          content: { "text/csv": { schema: { type: "string" } } },
+        };
+      }
+      const idempotent = IDEMPOTENT[key];
+      if (idempotent !== undefined) {
+        op.parameters = [
+          ...(op.parameters ?? []),
+          {
+            name: "Idempotency-Key",
+            in: "header",
+            required: idempotent,
+            description: "A key the client chooses per write (a UUID is typical); a repeat with the same key and body answers the first response",
+            schema: keySchema,
+          } as OpenAPIV3_1.ParameterObject,
+        ];
+      }
+      const responses: OpenAPIV3_1.ResponsesObject = {};
+      for (const [status, answer] of Object.entries(documented)) {
+        const response = await responseOf(status, answer, components);
+        if (idempotent !== undefined) response.headers = { "Idempotent-Replayed": { $ref: "#/components/headers/IdempotentReplayed" } };
+        responses[status] = response;
+      }
+      for (const status of errorsOf(method, path, op, csvIn)) {
+        const response: OpenAPIV3_1.ResponseObject = {
+          description: ERROR_LINES[status] ?? "Error",
+          content: { "application/json": { schema: ERROR_REF } },
+        };
+        if (status === 429) response.headers = { "Retry-After": { $ref: "#/components/headers/RetryAfter" } };
+        responses[String(status)] = response;
+      }
+      op.responses = responses;
+      if (PUBLIC.has(key)) op.security = [];
+    }
+  }
+  return {
+    ...spec,
+    tags: [...tags].sort().map((name) => ({ name })),
+    components: { ...spec.components, ...components, schemas: { ...spec.components?.schemas, ...components.schemas } },
+    security: [{ bearer: [] }, { cookie: [] }],
+  };
+}
+
+type Api = ExtractSchema<ApiType>;
+type Documented = typeof answers;
+type Check<P, M, S, O> = P extends keyof Documented
+  ? M extends keyof Documented[P]
+    ? S extends keyof Documented[P][M]
+      ? Documented[P][M][S] extends z.ZodType
+        ? [O] extends [z.input<Documented[P][M][S]>]
+          ? never
+          : `${M & string} ${P & string} ${S & number}: the answer is not what its schema says`
+        : `${M & string} ${P & string} ${S & number}: a JSON answer documented as another kind`
+      : `${M & string} ${P & string} ${S & number}: the status is not documented`
+    : `${M & string} ${P & string}: the method is not documented`
+  : `${P & string}: the path is not documented`;
+/** Every route's JSON answer that its documented schema does not admit: there must be none. */
+type Undocumented = {
+  [P in keyof Api]: {
+    [M in keyof Api[P]]: Api[P][M] extends infer E
+      ? E extends { output: infer O; status: infer S; outputFormat: "json" }
+        ? Check<P, M, S, O>
+        : never
+      : never;
+  }[keyof Api[P]];
+}[keyof Api];
+/** Fails to compile, naming the route, when a handler's answer and its documented schema part. */
+const answersAreDocumented: [Undocumented] extends [never] ? true : Undocumented = true;
+void answersAreDocumented;
