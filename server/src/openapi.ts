@@ -3,14 +3,14 @@ import type { ExtractSchema } from "hono/types";
 import { generateSpecs, resolver } from "hono-openapi";
 import type { OpenAPIV3_1 } from "openapi-types";
 import type { z } from "zod";
-import type { ApiType } from "./app.ts";
 import { alarmsAnswers } from "./alarms/responses.ts";
 import { analysisAnswers } from "./analysis/responses.ts";
+import type { ApiType } from "./app.ts";
 import { authAnswers } from "./auth/responses.ts";
 import { awardsAnswers } from "./awards/responses.ts";
 import { cardsAnswers } from "./cards/responses.ts";
-import { idempotencyKey } from "./contacts/schemas.ts";
 import { contactsAnswers } from "./contacts/responses.ts";
+import { idempotencyKey } from "./contacts/schemas.ts";
 import { customersAnswers } from "./customers/responses.ts";
 import { diaryAnswers } from "./diary/responses.ts";
 import { type Answer, type Answers, errorEnvelope, type Method } from "./http/answers.ts";
@@ -163,7 +163,8 @@ export async function openApiDocument(api: Hono): Promise<OpenAPIV3_1.Document> 
             name: "Idempotency-Key",
             in: "header",
             required: idempotent,
-            description: "A key the client chooses per write (a UUID is typical); a repeat with the same key and body answers the first response",
+            description:
+              "A key the client chooses per write (a UUID is typical); a repeat with the same key and body answers the first response",
             schema: keySchema,
           } as OpenAPIV3_1.ParameterObject,
         ];
@@ -218,5 +219,5 @@ type Undocumented = {
   }[keyof Api[P]];
 }[keyof Api];
 /** Fails to compile, naming the route, when a handler's answer and its documented schema part. */
-const answersAreDocumented: [Undocumented] extends [never] ? true : Undocumented = true;
+const answersAreDocumented: [Undocumented] extends [never] ? true : `${Undocumented}` = true;
 void answersAreDocumented;

@@ -1,12 +1,29 @@
 import { z } from "zod";
-import { jsonValue, type Answers } from "../http/answers.ts";
+import { type Answers, jsonValue } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const alarm = z.object({ id: z.string(), kind: z.string(), repId: z.string().nullable(), repName: z.string().nullable(), subjectId: z.string().nullable(), level: z.string().nullable(), message: z.string(), data: z.record(z.string(), jsonValue).nullable(), raisedAt: z.string(), clearedAt: z.string().nullable(), acknowledgedAt: z.string().nullable(), acknowledgedBy: z.string().nullable() });
+export const alarm = z.object({
+  id: z.string(),
+  kind: z.string(),
+  repId: z.string().nullable(),
+  repName: z.string().nullable(),
+  subjectId: z.string().nullable(),
+  level: z.string().nullable(),
+  message: z.string(),
+  data: z.record(z.string(), jsonValue).nullable(),
+  raisedAt: z.string(),
+  clearedAt: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+});
 
 export const alarmsAnswer = z.object({ items: z.array(alarm), nextCursor: z.string().nullable() });
 
-export const alarmsCountsAnswer = z.object({ total: z.number(), byKind: z.record(z.string(), z.number()), byLevel: z.record(z.string(), z.number()) });
+export const alarmsCountsAnswer = z.object({
+  total: z.number(),
+  byKind: z.record(z.string(), z.number()),
+  byLevel: z.record(z.string(), z.number()),
+});
 
 export const postAlarmsAcknowledgeAnswer = z.object({ acknowledged: z.number() });
 

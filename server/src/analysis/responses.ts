@@ -1,14 +1,94 @@
 import { z } from "zod";
-import { csvAnswer, type Answers } from "../http/answers.ts";
+import { type Answers, csvAnswer } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const analysisTiersAnswer = z.object({ month: z.string(), thresholds: z.object({ A: z.number(), B: z.number() }), total: z.number(), customers: z.array(z.object({ customerId: z.string(), name: z.string(), spend: z.number(), share: z.number(), cumulativeShare: z.number(), tier: z.enum(["A", "B", "C"]) })), totals: z.object({ A: z.object({ count: z.number(), spend: z.number(), share: z.number() }), B: z.object({ count: z.number(), spend: z.number(), share: z.number() }), C: z.object({ count: z.number(), spend: z.number(), share: z.number() }) }) });
+export const analysisTiersAnswer = z.object({
+  month: z.string(),
+  thresholds: z.object({ A: z.number(), B: z.number() }),
+  total: z.number(),
+  customers: z.array(
+    z.object({
+      customerId: z.string(),
+      name: z.string(),
+      spend: z.number(),
+      share: z.number(),
+      cumulativeShare: z.number(),
+      tier: z.enum(["A", "B", "C"]),
+    }),
+  ),
+  totals: z.object({
+    A: z.object({ count: z.number(), spend: z.number(), share: z.number() }),
+    B: z.object({ count: z.number(), spend: z.number(), share: z.number() }),
+    C: z.object({ count: z.number(), spend: z.number(), share: z.number() }),
+  }),
+});
 
-export const analysisTiersParetoAnswer = z.object({ month: z.string(), thresholds: z.object({ A: z.number(), B: z.number() }), total: z.number(), customers: z.number(), totals: z.object({ A: z.object({ count: z.number(), spend: z.number(), share: z.number() }), B: z.object({ count: z.number(), spend: z.number(), share: z.number() }), C: z.object({ count: z.number(), spend: z.number(), share: z.number() }) }), cutoffs: z.object({ A: z.object({ lastRank: z.number(), count: z.number(), threshold: z.number(), lastSpend: z.number().nullable(), cumulativeShare: z.number(), percentile: z.number().nullable() }), B: z.object({ lastRank: z.number(), count: z.number(), threshold: z.number(), lastSpend: z.number().nullable(), cumulativeShare: z.number(), percentile: z.number().nullable() }) }), buckets: z.array(z.object({ percentile: z.number(), fromRank: z.number(), toRank: z.number(), count: z.number(), spend: z.number(), share: z.number(), cumulativeShare: z.number(), tiers: z.array(z.enum(["A", "B", "C"])) })) });
+export const analysisTiersParetoAnswer = z.object({
+  month: z.string(),
+  thresholds: z.object({ A: z.number(), B: z.number() }),
+  total: z.number(),
+  customers: z.number(),
+  totals: z.object({
+    A: z.object({ count: z.number(), spend: z.number(), share: z.number() }),
+    B: z.object({ count: z.number(), spend: z.number(), share: z.number() }),
+    C: z.object({ count: z.number(), spend: z.number(), share: z.number() }),
+  }),
+  cutoffs: z.object({
+    A: z.object({
+      lastRank: z.number(),
+      count: z.number(),
+      threshold: z.number(),
+      lastSpend: z.number().nullable(),
+      cumulativeShare: z.number(),
+      percentile: z.number().nullable(),
+    }),
+    B: z.object({
+      lastRank: z.number(),
+      count: z.number(),
+      threshold: z.number(),
+      lastSpend: z.number().nullable(),
+      cumulativeShare: z.number(),
+      percentile: z.number().nullable(),
+    }),
+  }),
+  buckets: z.array(
+    z.object({
+      percentile: z.number(),
+      fromRank: z.number(),
+      toRank: z.number(),
+      count: z.number(),
+      spend: z.number(),
+      share: z.number(),
+      cumulativeShare: z.number(),
+      tiers: z.array(z.enum(["A", "B", "C"])),
+    }),
+  ),
+});
 
-export const analysisShareAnswer = z.object({ month: z.string(), clubTotal: z.number(), customers: z.array(z.object({ customerId: z.string(), name: z.string(), spend: z.number(), share: z.number(), expectedMonthlySpend: z.number().nullable(), belowExpected: z.boolean().nullable(), gap: z.number() })), belowExpected: z.number() });
+export const analysisShareAnswer = z.object({
+  month: z.string(),
+  clubTotal: z.number(),
+  customers: z.array(
+    z.object({
+      customerId: z.string(),
+      name: z.string(),
+      spend: z.number(),
+      share: z.number(),
+      expectedMonthlySpend: z.number().nullable(),
+      belowExpected: z.boolean().nullable(),
+      gap: z.number(),
+    }),
+  ),
+  belowExpected: z.number(),
+});
 
-export const analysisMixAnswer = z.object({ month: z.string(), customerId: z.string().nullable(), total: z.number(), lines: z.array(z.object({ line: z.string(), spend: z.number(), share: z.number() })), unused: z.array(z.string()) });
+export const analysisMixAnswer = z.object({
+  month: z.string(),
+  customerId: z.string().nullable(),
+  total: z.number(),
+  lines: z.array(z.object({ line: z.string(), spend: z.number(), share: z.number() })),
+  unused: z.array(z.string()),
+});
 
 export const analysisAnswers = {
   "/analysis/tiers": { $get: { 200: analysisTiersAnswer } },

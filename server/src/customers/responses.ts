@@ -1,26 +1,159 @@
 import { z } from "zod";
-import { csvAnswer, jsonValue, type Answers } from "../http/answers.ts";
+import { type Answers, csvAnswer, jsonValue } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const customer = z.object({ id: z.string(), name: z.string(), kind: z.enum(["group", "individual"]), status: z.enum(["dropped", "prospect", "active", "churned"]), ownerId: z.string(), ownerName: z.string(), tier: z.enum(["A", "B", "C"]).nullable(), referredById: z.string().nullable(), expectedMonthlySpend: z.number().nullable(), lastMonthSpend: z.number(), profile: z.object({ address: z.string().optional(), postcode: z.string().optional(), legalRepresentative: z.string().optional(), contacts: z.array(z.object({ name: z.string(), title: z.string().optional(), phone: z.string().optional(), email: z.string().optional() })).optional(), customerSince: z.string().optional(), phone: z.string().optional(), email: z.string().optional() }), personal: z.object({ personality: z.string().optional(), interests: z.string().optional(), hobbies: z.string().optional(), family: z.string().optional(), education: z.string().optional(), age: z.number().optional(), abilities: z.string().optional() }), features: z.object({ enterpriseNature: z.string().optional(), businessLines: z.string().optional(), financialStatus: z.string().optional(), growthPotential: z.string().optional(), size: z.string().optional() }), transaction: z.object({ cardsHeld: z.array(z.string()).optional(), usageNotes: z.string().optional(), needs: z.string().optional() }), customerSince: z.string().nullable(), activeSince: z.string().nullable(), lastInPersonAt: z.string().nullable(), lastRefreshedAt: z.string(), stale: z.boolean(), overdue: z.boolean(), createdAt: z.string(), updatedAt: z.string() });
+export const customer = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["group", "individual"]),
+  status: z.enum(["dropped", "prospect", "active", "churned"]),
+  ownerId: z.string(),
+  ownerName: z.string(),
+  tier: z.enum(["A", "B", "C"]).nullable(),
+  referredById: z.string().nullable(),
+  expectedMonthlySpend: z.number().nullable(),
+  lastMonthSpend: z.number(),
+  profile: z.object({
+    address: z.string().optional(),
+    postcode: z.string().optional(),
+    legalRepresentative: z.string().optional(),
+    contacts: z
+      .array(z.object({ name: z.string(), title: z.string().optional(), phone: z.string().optional(), email: z.string().optional() }))
+      .optional(),
+    customerSince: z.string().optional(),
+    phone: z.string().optional(),
+    email: z.string().optional(),
+  }),
+  personal: z.object({
+    personality: z.string().optional(),
+    interests: z.string().optional(),
+    hobbies: z.string().optional(),
+    family: z.string().optional(),
+    education: z.string().optional(),
+    age: z.number().optional(),
+    abilities: z.string().optional(),
+  }),
+  features: z.object({
+    enterpriseNature: z.string().optional(),
+    businessLines: z.string().optional(),
+    financialStatus: z.string().optional(),
+    growthPotential: z.string().optional(),
+    size: z.string().optional(),
+  }),
+  transaction: z.object({ cardsHeld: z.array(z.string()).optional(), usageNotes: z.string().optional(), needs: z.string().optional() }),
+  customerSince: z.string().nullable(),
+  activeSince: z.string().nullable(),
+  lastInPersonAt: z.string().nullable(),
+  lastRefreshedAt: z.string(),
+  stale: z.boolean(),
+  overdue: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 
-export const complaint = z.object({ id: z.string(), customerId: z.string(), channel: z.string(), summary: z.string(), status: z.enum(["open", "resolved"]), openedAt: z.string(), openedBy: z.string().nullable(), resolvedAt: z.string().nullable(), resolvedBy: z.string().nullable(), resolution: z.string().nullable() });
+export const complaint = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  channel: z.string(),
+  summary: z.string(),
+  status: z.enum(["open", "resolved"]),
+  openedAt: z.string(),
+  openedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolution: z.string().nullable(),
+});
 
 export const postCustomersImportAnswer = z.object({ importId: z.string(), rows: z.number(), customerIds: z.array(z.string()) });
 
 export const customersAnswer = z.object({ items: z.array(customer), nextCursor: z.string().nullable(), total: z.number() });
 
-export const customersHistoryAnswer = z.object({ items: z.array(z.object({ id: z.string(), kind: z.string(), actorId: z.string().nullable(), actorName: z.string().nullable(), at: z.string(), changes: z.array(z.object({ field: z.string(), old: jsonValue, new: jsonValue })) })), nextCursor: z.string().nullable() });
+export const customersHistoryAnswer = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      actorId: z.string().nullable(),
+      actorName: z.string().nullable(),
+      at: z.string(),
+      changes: z.array(z.object({ field: z.string(), old: jsonValue, new: jsonValue })),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
 
-export const customersReferralsAnswer = z.object({ customer: z.object({ id: z.string(), name: z.string().nullable(), kind: z.string().nullable(), status: z.string().nullable(), ownerId: z.string().nullable(), hidden: z.boolean(), referrals: z.array(jsonValue) }), referredBy: z.array(z.object({ id: z.string(), name: z.string().nullable(), kind: z.string().nullable(), status: z.string().nullable(), ownerId: z.string().nullable(), hidden: z.boolean() })) });
+export const customersReferralsAnswer = z.object({
+  customer: z.object({
+    id: z.string(),
+    name: z.string().nullable(),
+    kind: z.string().nullable(),
+    status: z.string().nullable(),
+    ownerId: z.string().nullable(),
+    hidden: z.boolean(),
+    referrals: z.array(jsonValue),
+  }),
+  referredBy: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      kind: z.string().nullable(),
+      status: z.string().nullable(),
+      ownerId: z.string().nullable(),
+      hidden: z.boolean(),
+    }),
+  ),
+});
 
-export const customersTiersAnswer = z.object({ customerId: z.string(), months: z.array(z.object({ month: z.string(), spend: z.number(), tier: z.enum(["A", "B", "C"]).nullable(), frozen: z.boolean(), before: z.boolean() })) });
+export const customersTiersAnswer = z.object({
+  customerId: z.string(),
+  months: z.array(
+    z.object({ month: z.string(), spend: z.number(), tier: z.enum(["A", "B", "C"]).nullable(), frozen: z.boolean(), before: z.boolean() }),
+  ),
+});
 
 export const postCustomersReassignAnswer = z.object({ toRepId: z.string(), moved: z.number(), customerIds: z.array(z.string()) });
 
-export const postRepsHandoverAnswer = z.object({ fromRepId: z.string(), preview: z.boolean(), moved: z.object({ customers: z.number(), plans: z.number(), prospects: z.number(), complaints: z.number() }), kept: z.object({ prospects: z.number(), complaints: z.number() }), receivers: z.array(z.object({ repId: z.string(), name: z.string(), customers: z.number(), plans: z.number(), prospects: z.number(), complaints: z.number(), tiers: z.object({ A: z.number(), B: z.number(), C: z.number(), none: z.number() }) })) });
+export const postRepsHandoverAnswer = z.object({
+  fromRepId: z.string(),
+  preview: z.boolean(),
+  moved: z.object({ customers: z.number(), plans: z.number(), prospects: z.number(), complaints: z.number() }),
+  kept: z.object({ prospects: z.number(), complaints: z.number() }),
+  receivers: z.array(
+    z.object({
+      repId: z.string(),
+      name: z.string(),
+      customers: z.number(),
+      plans: z.number(),
+      prospects: z.number(),
+      complaints: z.number(),
+      tiers: z.object({ A: z.number(), B: z.number(), C: z.number(), none: z.number() }),
+    }),
+  ),
+});
 
-export const complaintsAnswer = z.object({ items: z.array(z.object({ customerName: z.string(), ownerId: z.string(), ownerName: z.string().nullable(), dueAt: z.string(), overdue: z.boolean(), msLeft: z.number().nullable(), id: z.string(), customerId: z.string(), channel: z.string(), summary: z.string(), status: z.enum(["open", "resolved"]), openedAt: z.string(), openedBy: z.string().nullable(), resolvedAt: z.string().nullable(), resolvedBy: z.string().nullable(), resolution: z.string().nullable() })), nextCursor: z.string().nullable() });
+export const complaintsAnswer = z.object({
+  items: z.array(
+    z.object({
+      customerName: z.string(),
+      ownerId: z.string(),
+      ownerName: z.string().nullable(),
+      dueAt: z.string(),
+      overdue: z.boolean(),
+      msLeft: z.number().nullable(),
+      id: z.string(),
+      customerId: z.string(),
+      channel: z.string(),
+      summary: z.string(),
+      status: z.enum(["open", "resolved"]),
+      openedAt: z.string(),
+      openedBy: z.string().nullable(),
+      resolvedAt: z.string().nullable(),
+      resolvedBy: z.string().nullable(),
+      resolution: z.string().nullable(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
 
 export const customersAnswers = {
   "/customers/import": { $post: { 201: postCustomersImportAnswer } },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Answers } from "../http/answers.ts";
+import type { Answers } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
 export const postLiveSyncAnswer = z.object({ ok: z.literal(true) });

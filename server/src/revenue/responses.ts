@@ -1,8 +1,23 @@
 import { z } from "zod";
-import { csvAnswer, type Answers } from "../http/answers.ts";
+import { type Answers, csvAnswer } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const revenueEntry = z.object({ id: z.string(), customerId: z.string(), repId: z.string(), amount: z.number(), businessLine: z.string(), occurredAt: z.string(), month: z.string(), source: z.string(), reversesId: z.string().nullable(), reason: z.string().nullable(), reversedById: z.string().nullable(), externalRef: z.string().nullable(), createdBy: z.string().nullable(), createdAt: z.string() });
+export const revenueEntry = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  repId: z.string(),
+  amount: z.number(),
+  businessLine: z.string(),
+  occurredAt: z.string(),
+  month: z.string(),
+  source: z.string(),
+  reversesId: z.string().nullable(),
+  reason: z.string().nullable(),
+  reversedById: z.string().nullable(),
+  externalRef: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+});
 
 export const revenueAnswer = z.object({ items: z.array(revenueEntry), nextCursor: z.string().nullable() });
 

@@ -1,10 +1,28 @@
 import { z } from "zod";
-import { noContent, type Answers } from "../http/answers.ts";
+import { type Answers, noContent } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const team = z.object({ id: z.string(), name: z.string(), lead: z.object({ id: z.string(), name: z.string() }).nullable(), memberCount: z.number(), createdAt: z.string() });
+export const team = z.object({
+  id: z.string(),
+  name: z.string(),
+  lead: z.object({ id: z.string(), name: z.string() }).nullable(),
+  memberCount: z.number(),
+  createdAt: z.string(),
+});
 
-export const teamsMineAnswer = z.union([z.object({ team: z.null() }), z.object({ team: z.object({ members: z.array(z.object({ id: z.string(), name: z.string(), disabled: z.boolean() })), id: z.string(), name: z.string(), lead: z.object({ id: z.string(), name: z.string() }).nullable(), memberCount: z.number(), createdAt: z.string() }) })]);
+export const teamsMineAnswer = z.union([
+  z.object({ team: z.null() }),
+  z.object({
+    team: z.object({
+      members: z.array(z.object({ id: z.string(), name: z.string(), disabled: z.boolean() })),
+      id: z.string(),
+      name: z.string(),
+      lead: z.object({ id: z.string(), name: z.string() }).nullable(),
+      memberCount: z.number(),
+      createdAt: z.string(),
+    }),
+  }),
+]);
 
 export const teamsAnswer = z.object({ items: z.array(team) });
 
