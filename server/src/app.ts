@@ -152,7 +152,10 @@ export function createApp(deps: Deps) {
   app.route("/api/v1", api);
   // The OpenAPI document (docs/api.md), built once from the routes' zod schemas.
   let document: ReturnType<typeof openApiDocument> | undefined;
-  app.get("/api/v1/openapi.json", async (c) => c.json(await (document ??= openApiDocument(api)), 200));
+  app.get("/api/v1/openapi.json", async (c) => {
+    document ??= openApiDocument(api);
+    return c.json(await document, 200);
+  });
   app.all("/api/*", (c) => c.json(errorBody("not_found", "No such endpoint.", undefined, c.get("requestId")), 404));
 
   // The built web app on the same origin: files as they are, every other GET is the SPA shell.

@@ -80,19 +80,22 @@ function errorsOf(method: string, path: string, op: OpenAPIV3_1.OperationObject,
   const key = `${method.toUpperCase()} ${path}`;
   const write = method !== "get";
   const input = write || (op.parameters?.length ?? 0) > 0;
-  const statuses = [input ? 400 : 0, PUBLIC.has(key) ? 0 : 401, PUBLIC.has(key) ? 0 : 403];
-  if (path.includes("{")) statuses.push(404);
+  const statuses = [503];
+  if (input) statuses.push(400);
+  // Signing in answers 401 to a wrong club, email or password.
+  if (!PUBLIC.has(key) || key === "POST /auth/login") statuses.push(401);
+  // Rows of another club or rep, named in the path, the query or the body, answer 404.
+  if (!PUBLIC.has(key)) statuses.push(403, ...(input ? [404] : []));
   if (write) statuses.push(409, 413, 422);
   if (csvIn) statuses.push(415);
   if (THROTTLED.has(key)) statuses.push(429);
-  statuses.push(503);
-  return statuses.filter((s) => s > 0).sort((a, b) => a - b);
+  return statuses.sort((a, b) => a - b);
 }
 
 async function jsonSchemaOf(schema: z.ZodType, components: OpenAPIV3_1.ComponentsObject) {
   const out = await resolver(schema).toOpenAPISchema();
-  for (const [kind, entries] of Object.entries(out.components ?? {}))
-    Object.assign(((components as Record<string, object>)[kind] ??= {}) as object, entries);
+  const into = components as Record<string, object | undefined>;
+  for (const [kind, entries] of Object.entries(out.components ?? {})) into[kind] = { ...into[kind], ...entries };
   return out.schema;
 }
 
