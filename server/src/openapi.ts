@@ -134,6 +134,8 @@ export async function openApiDocument(api: Hono): Promise<OpenAPIV3_1.Document> 
   };
   const spec = await generateSpecs(api, {
     defaultValidationErrorResponse: false,
+    // The CSV exports and templates end in .csv: they are operations, not static files.
+    excludeStaticFile: false,
     documentation: {
       info: { title: "Clubhouse API", version: "1", description: "Multi-tenant CRM for membership clubs. See SPEC §9." },
       servers: [{ url: "/api/v1" }],
