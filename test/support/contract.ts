@@ -20,7 +20,11 @@ interface Route {
 }
 
 /** Fixed path segments outrank a parameter (`/customers/reassign` before `/customers/{id}`). */
-const specificity = (template: string) => template.split("/").map((s) => (s.startsWith("{") ? "1" : "0")).join("");
+const specificity = (template: string) =>
+  template
+    .split("/")
+    .map((s) => (s.startsWith("{") ? "1" : "0"))
+    .join("");
 
 export function contractOf(document: OpenApiDocument): Contract {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
@@ -51,14 +55,18 @@ export function contractOf(document: OpenApiDocument): Contract {
       const documented = op.responses[String(status)];
       if (!documented) return `${method} ${route.template} answered ${status}, which the document does not list`;
       const media = Object.keys(documented.content ?? {});
-      if (media.length === 0) return body === null || body === "" ? undefined : `${method} ${route.template} ${status} has no body in the document`;
+      if (media.length === 0)
+        return body === null || body === "" ? undefined : `${method} ${route.template} ${status} has no body in the document`;
       const type = (contentType ?? "").split(";")[0]!.trim();
-      if (!media.includes(type)) return `${method} ${route.template} ${status} answered ${type || "no content type"}, not ${media.join(" or ")}`;
+      if (!media.includes(type))
+        return `${method} ${route.template} ${status} answered ${type || "no content type"}, not ${media.join(" or ")}`;
       if (type !== "application/json") return undefined;
       const key = `${route.method} ${route.template} ${status}`;
       let validate = compiled.get(key);
       if (!validate) {
-        validate = ajv.compile({ $ref: pointer("paths", route.template, route.method.toLowerCase(), "responses", String(status), "content", type, "schema") });
+        validate = ajv.compile({
+          $ref: pointer("paths", route.template, route.method.toLowerCase(), "responses", String(status), "content", type, "schema"),
+        });
         compiled.set(key, validate);
       }
       if (validate(body)) return undefined;
