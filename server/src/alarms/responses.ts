@@ -17,19 +17,19 @@ export const alarm = z.object({
   acknowledgedBy: z.string().nullable(),
 });
 
-export const alarmsAnswer = z.object({ items: z.array(alarm), nextCursor: z.string().nullable() });
+export const alarmPage = z.object({ items: z.array(alarm), nextCursor: z.string().nullable() });
 
-export const alarmsCountsAnswer = z.object({
+export const alarmCounts = z.object({
   total: z.number(),
   byKind: z.record(z.string(), z.number()),
   byLevel: z.record(z.string(), z.number()),
 });
 
-export const postAlarmsAcknowledgeAnswer = z.object({ acknowledged: z.number() });
+export const acknowledgedCount = z.object({ acknowledged: z.number() });
 
 export const alarmsAnswers = {
-  "/alarms": { $get: { 200: alarmsAnswer } },
-  "/alarms/counts": { $get: { 200: alarmsCountsAnswer } },
-  "/alarms/acknowledge": { $post: { 200: postAlarmsAcknowledgeAnswer } },
+  "/alarms": { $get: { 200: alarmPage } },
+  "/alarms/counts": { $get: { 200: alarmCounts } },
+  "/alarms/acknowledge": { $post: { 200: acknowledgedCount } },
   "/alarms/:id/acknowledge": { $post: { 200: alarm } },
 } satisfies Answers;

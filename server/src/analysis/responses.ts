@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type Answers, csvAnswer } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const analysisTiersAnswer = z.object({
+export const tierAnalysis = z.object({
   month: z.string(),
   thresholds: z.object({ A: z.number(), B: z.number() }),
   total: z.number(),
@@ -23,7 +23,7 @@ export const analysisTiersAnswer = z.object({
   }),
 });
 
-export const analysisTiersParetoAnswer = z.object({
+export const tierPareto = z.object({
   month: z.string(),
   thresholds: z.object({ A: z.number(), B: z.number() }),
   total: z.number(),
@@ -65,7 +65,7 @@ export const analysisTiersParetoAnswer = z.object({
   ),
 });
 
-export const analysisShareAnswer = z.object({
+export const spendShare = z.object({
   month: z.string(),
   clubTotal: z.number(),
   customers: z.array(
@@ -82,7 +82,7 @@ export const analysisShareAnswer = z.object({
   belowExpected: z.number(),
 });
 
-export const analysisMixAnswer = z.object({
+export const lineMix = z.object({
   month: z.string(),
   customerId: z.string().nullable(),
   total: z.number(),
@@ -91,9 +91,9 @@ export const analysisMixAnswer = z.object({
 });
 
 export const analysisAnswers = {
-  "/analysis/tiers": { $get: { 200: analysisTiersAnswer } },
-  "/analysis/tiers/pareto": { $get: { 200: analysisTiersParetoAnswer } },
+  "/analysis/tiers": { $get: { 200: tierAnalysis } },
+  "/analysis/tiers/pareto": { $get: { 200: tierPareto } },
   "/analysis/tiers.csv": { $get: { 200: csvAnswer } },
-  "/analysis/share": { $get: { 200: analysisShareAnswer } },
-  "/analysis/mix": { $get: { 200: analysisMixAnswer } },
+  "/analysis/share": { $get: { 200: spendShare } },
+  "/analysis/mix": { $get: { 200: lineMix } },
 } satisfies Answers;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type Answers, htmlAnswer } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const awardsAnswer = z.object({
+export const yearAwards = z.object({
   year: z.string(),
   final: z.boolean(),
   champion: z
@@ -41,6 +41,6 @@ export const awardsAnswer = z.object({
 });
 
 export const awardsAnswers = {
-  "/awards/:year": { $get: { 200: awardsAnswer } },
+  "/awards/:year": { $get: { 200: yearAwards } },
   "/awards/:year/certificate/:repId": { $get: { 200: htmlAnswer } },
 } satisfies Answers;

@@ -11,9 +11,9 @@ export const cardType = z.object({
   active: z.boolean(),
 });
 
-export const cardTypesAnswer = z.object({ items: z.array(cardType) });
+export const cardTypeList = z.object({ items: z.array(cardType) });
 
-export const postCardSalesAnswer = z.object({
+export const cardSaleRecorded = z.object({
   revenueEntry: revenueEntry,
   id: z.string(),
   customerId: z.string(),
@@ -30,7 +30,7 @@ export const postCardSalesAnswer = z.object({
   createdAt: z.string(),
 });
 
-export const cardSalesAnswer = z.object({
+export const cardSalePage = z.object({
   items: z.array(
     z.object({
       id: z.string(),
@@ -52,7 +52,7 @@ export const cardSalesAnswer = z.object({
 });
 
 export const cardsAnswers = {
-  "/card-types": { $post: { 201: cardType }, $get: { 200: cardTypesAnswer } },
+  "/card-types": { $post: { 201: cardType }, $get: { 200: cardTypeList } },
   "/card-types/:id": { $patch: { 200: cardType } },
-  "/card-sales": { $post: { 201: postCardSalesAnswer }, $get: { 200: cardSalesAnswer } },
+  "/card-sales": { $post: { 201: cardSaleRecorded }, $get: { 200: cardSalePage } },
 } satisfies Answers;

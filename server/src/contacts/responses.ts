@@ -41,9 +41,9 @@ export const overdueList = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const contactsAnswer = z.object({ items: z.array(contact), nextCursor: z.string().nullable() });
+export const contactPage = z.object({ items: z.array(contact), nextCursor: z.string().nullable() });
 
-export const repsRatioAnswer = z.object({
+export const contactRatio = z.object({
   existing: z.number(),
   prospect: z.number(),
   required: z.number(),
@@ -52,10 +52,10 @@ export const repsRatioAnswer = z.object({
 });
 
 export const contactsAnswers = {
-  "/contacts": { $post: { 201: contact }, $get: { 200: contactsAnswer } },
+  "/contacts": { $post: { 201: contact }, $get: { 200: contactPage } },
   "/contacts/:id": { $get: { 200: contact } },
   "/contacts/:id/void": { $post: { 200: contact } },
   "/reps/overdue": { $get: { 200: overdueList } },
-  "/reps/:id/ratio": { $get: { 200: repsRatioAnswer } },
+  "/reps/:id/ratio": { $get: { 200: contactRatio } },
   "/reps/:id/overdue": { $get: { 200: overdueList } },
 } satisfies Answers;

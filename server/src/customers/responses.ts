@@ -64,11 +64,11 @@ export const complaint = z.object({
   resolution: z.string().nullable(),
 });
 
-export const postCustomersImportAnswer = z.object({ importId: z.string(), rows: z.number(), customerIds: z.array(z.string()) });
+export const customerImport = z.object({ importId: z.string(), rows: z.number(), customerIds: z.array(z.string()) });
 
-export const customersAnswer = z.object({ items: z.array(customer), nextCursor: z.string().nullable(), total: z.number() });
+export const customerPage = z.object({ items: z.array(customer), nextCursor: z.string().nullable(), total: z.number() });
 
-export const customersHistoryAnswer = z.object({
+export const customerHistoryPage = z.object({
   items: z.array(
     z.object({
       id: z.string(),
@@ -82,7 +82,7 @@ export const customersHistoryAnswer = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const customersReferralsAnswer = z.object({
+export const referralTree = z.object({
   customer: z.object({
     id: z.string(),
     name: z.string().nullable(),
@@ -104,16 +104,16 @@ export const customersReferralsAnswer = z.object({
   ),
 });
 
-export const customersTiersAnswer = z.object({
+export const customerTierHistory = z.object({
   customerId: z.string(),
   months: z.array(
     z.object({ month: z.string(), spend: z.number(), tier: z.enum(["A", "B", "C"]).nullable(), frozen: z.boolean(), before: z.boolean() }),
   ),
 });
 
-export const postCustomersReassignAnswer = z.object({ toRepId: z.string(), moved: z.number(), customerIds: z.array(z.string()) });
+export const reassignment = z.object({ toRepId: z.string(), moved: z.number(), customerIds: z.array(z.string()) });
 
-export const postRepsHandoverAnswer = z.object({
+export const handover = z.object({
   fromRepId: z.string(),
   preview: z.boolean(),
   moved: z.object({ customers: z.number(), plans: z.number(), prospects: z.number(), complaints: z.number() }),
@@ -131,7 +131,7 @@ export const postRepsHandoverAnswer = z.object({
   ),
 });
 
-export const complaintsAnswer = z.object({
+export const complaintPage = z.object({
   items: z.array(
     z.object({
       customerName: z.string(),
@@ -156,17 +156,17 @@ export const complaintsAnswer = z.object({
 });
 
 export const customersAnswers = {
-  "/customers/import": { $post: { 201: postCustomersImportAnswer } },
+  "/customers/import": { $post: { 201: customerImport } },
   "/customers/import/template.csv": { $get: { 200: csvAnswer } },
   "/customers/export.csv": { $get: { 200: csvAnswer } },
-  "/customers": { $post: { 201: customer }, $get: { 200: customersAnswer } },
+  "/customers": { $post: { 201: customer }, $get: { 200: customerPage } },
   "/customers/:id": { $get: { 200: customer }, $patch: { 200: customer } },
   "/customers/:id/refresh": { $post: { 200: customer } },
-  "/customers/:id/history": { $get: { 200: customersHistoryAnswer } },
-  "/customers/:id/referrals": { $get: { 200: customersReferralsAnswer } },
-  "/customers/:id/tiers": { $get: { 200: customersTiersAnswer } },
-  "/customers/reassign": { $post: { 200: postCustomersReassignAnswer } },
-  "/reps/:id/handover": { $post: { 200: postRepsHandoverAnswer } },
-  "/complaints": { $post: { 201: complaint }, $get: { 200: complaintsAnswer } },
+  "/customers/:id/history": { $get: { 200: customerHistoryPage } },
+  "/customers/:id/referrals": { $get: { 200: referralTree } },
+  "/customers/:id/tiers": { $get: { 200: customerTierHistory } },
+  "/customers/reassign": { $post: { 200: reassignment } },
+  "/reps/:id/handover": { $post: { 200: handover } },
+  "/complaints": { $post: { 201: complaint }, $get: { 200: complaintPage } },
   "/complaints/:id/resolve": { $post: { 200: complaint } },
 } satisfies Answers;

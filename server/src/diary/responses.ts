@@ -28,7 +28,7 @@ export const diaryDay = z.object({
   commentedAt: z.string().nullable(),
 });
 
-export const diaryAnswer = z.object({
+export const diaryPage = z.object({
   items: z.array(
     z.object({
       repId: z.string(),
@@ -59,7 +59,7 @@ export const diaryAnswer = z.object({
 });
 
 export const diaryAnswers = {
-  "/diary": { $get: { 200: diaryAnswer } },
+  "/diary": { $get: { 200: diaryPage } },
   "/diary/:date": { $get: { 200: diaryDay }, $put: { 200: diaryDay } },
   "/diary/:date/submit": { $post: { 200: diaryDay } },
   "/diary/:date/comment": { $post: { 200: diaryDay } },

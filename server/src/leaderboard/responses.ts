@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Answers } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const leaderboardTeamsAnswer = z.object({
+export const teamBoard = z.object({
   rows: z.array(
     z.object({
       rank: z.number(),
@@ -20,7 +20,7 @@ export const leaderboardTeamsAnswer = z.object({
   to: z.string(),
 });
 
-export const leaderboardAnswer = z.object({
+export const repBoard = z.object({
   rows: z.array(
     z.object({
       rank: z.number(),
@@ -50,6 +50,6 @@ export const leaderboardAnswer = z.object({
 });
 
 export const leaderboardAnswers = {
-  "/leaderboard/teams": { $get: { 200: leaderboardTeamsAnswer } },
-  "/leaderboard": { $get: { 200: leaderboardAnswer } },
+  "/leaderboard/teams": { $get: { 200: teamBoard } },
+  "/leaderboard": { $get: { 200: repBoard } },
 } satisfies Answers;

@@ -12,9 +12,9 @@ export const visitPlan = z.object({
   createdAt: z.string(),
 });
 
-export const plansAnswer = z.object({ items: z.array(visitPlan), nextCursor: z.string().nullable() });
+export const visitPlanPage = z.object({ items: z.array(visitPlan), nextCursor: z.string().nullable() });
 
-export const plansAdherenceAnswer = z.object({
+export const planAdherence = z.object({
   items: z.array(
     z.object({
       name: z.string().nullable(),
@@ -35,7 +35,7 @@ export const plansAdherenceAnswer = z.object({
 });
 
 export const plansAnswers = {
-  "/plans": { $post: { 201: visitPlan }, $get: { 200: plansAnswer } },
-  "/plans/adherence": { $get: { 200: plansAdherenceAnswer } },
+  "/plans": { $post: { 201: visitPlan }, $get: { 200: visitPlanPage } },
+  "/plans/adherence": { $get: { 200: planAdherence } },
   "/plans/:id": { $delete: { 204: noContent } },
 } satisfies Answers;

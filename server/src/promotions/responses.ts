@@ -22,10 +22,10 @@ export const promotion = z.object({
   revenue: z.number(),
 });
 
-export const promotionsAnswer = z.object({ items: z.array(promotion), nextCursor: z.string().nullable() });
+export const promotionPage = z.object({ items: z.array(promotion), nextCursor: z.string().nullable() });
 
 export const promotionsAnswers = {
-  "/promotions": { $post: { 201: promotion }, $get: { 200: promotionsAnswer } },
+  "/promotions": { $post: { 201: promotion }, $get: { 200: promotionPage } },
   "/promotions/:id": { $get: { 200: promotion } },
   "/promotions/:id/approve": { $post: { 200: promotion } },
   "/promotions/:id/refuse": { $post: { 200: promotion } },

@@ -3,7 +3,7 @@ import { customer } from "../customers/responses.ts";
 import type { Answers } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const prospectsReviewAnswer = z.object({
+export const reviewQueue = z.object({
   total: z.number(),
   items: z.array(
     z.object({
@@ -20,7 +20,7 @@ export const prospectsReviewAnswer = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const prospectsReviewsAnswer = z.object({
+export const reviewPage = z.object({
   items: z.array(
     z.object({
       id: z.string(),
@@ -36,7 +36,7 @@ export const prospectsReviewsAnswer = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const postProspectsReviewAnswer = z.object({
+export const reviewDecision = z.object({
   review: z.object({
     id: z.string(),
     customerId: z.string(),
@@ -51,7 +51,7 @@ export const postProspectsReviewAnswer = z.object({
 });
 
 export const prospectsAnswers = {
-  "/prospects/review": { $get: { 200: prospectsReviewAnswer } },
-  "/prospects/reviews": { $get: { 200: prospectsReviewsAnswer } },
-  "/prospects/:id/review": { $post: { 201: postProspectsReviewAnswer } },
+  "/prospects/review": { $get: { 200: reviewQueue } },
+  "/prospects/reviews": { $get: { 200: reviewPage } },
+  "/prospects/:id/review": { $post: { 201: reviewDecision } },
 } satisfies Answers;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Answers } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const putTargetsAnswer = z.object({
+export const repTarget = z.object({
   repId: z.string(),
   name: z.string(),
   month: z.string(),
@@ -11,7 +11,7 @@ export const putTargetsAnswer = z.object({
   setAt: z.string(),
 });
 
-export const putTargetsTeamAnswer = z.object({
+export const teamTargets = z.object({
   teamId: z.string(),
   month: z.string(),
   amount: z.number(),
@@ -28,7 +28,7 @@ export const putTargetsTeamAnswer = z.object({
   ),
 });
 
-export const targetsAnswer = z.union([
+export const targetList = z.union([
   z.object({
     year: z.string(),
     items: z.array(
@@ -57,7 +57,7 @@ export const targetsAnswer = z.union([
   }),
 ]);
 
-export const quotaAnswer = z.object({
+export const monthQuota = z.object({
   month: z.string(),
   reps: z.array(
     z.object({
@@ -73,7 +73,7 @@ export const quotaAnswer = z.object({
   ),
 });
 
-export const quotaYearAnswer = z.object({
+export const yearQuota = z.object({
   year: z.string(),
   final: z.boolean(),
   reps: z.array(
@@ -88,7 +88,7 @@ export const quotaYearAnswer = z.object({
   ),
 });
 
-export const postMonthsCloseAnswer = z.object({
+export const monthClosed = z.object({
   month: z.string(),
   results: z.array(
     z.object({
@@ -117,7 +117,7 @@ export const postMonthsCloseAnswer = z.object({
   counts: z.object({ ok: z.number(), warning: z.number(), removal: z.number() }),
 });
 
-export const monthsResultsAnswer = z.object({
+export const monthResults = z.object({
   month: z.string(),
   closed: z.boolean(),
   closedAt: z.string().nullable(),
@@ -148,7 +148,7 @@ export const monthsResultsAnswer = z.object({
   counts: z.object({ ok: z.number(), warning: z.number(), removal: z.number() }),
 });
 
-export const repsStandingAnswer = z.object({
+export const repStanding = z.object({
   repId: z.string(),
   name: z.string(),
   current: z.object({
@@ -205,12 +205,12 @@ export const repsStandingAnswer = z.object({
 });
 
 export const quotasAnswers = {
-  "/targets/:repId/:month": { $put: { 200: putTargetsAnswer } },
-  "/targets/team/:teamId/:month": { $put: { 200: putTargetsTeamAnswer } },
-  "/targets": { $get: { 200: targetsAnswer } },
-  "/quota": { $get: { 200: quotaAnswer } },
-  "/quota/year": { $get: { 200: quotaYearAnswer } },
-  "/months/:month/close": { $post: { 200: postMonthsCloseAnswer } },
-  "/months/:month/results": { $get: { 200: monthsResultsAnswer } },
-  "/reps/:id/standing": { $get: { 200: repsStandingAnswer } },
+  "/targets/:repId/:month": { $put: { 200: repTarget } },
+  "/targets/team/:teamId/:month": { $put: { 200: teamTargets } },
+  "/targets": { $get: { 200: targetList } },
+  "/quota": { $get: { 200: monthQuota } },
+  "/quota/year": { $get: { 200: yearQuota } },
+  "/months/:month/close": { $post: { 200: monthClosed } },
+  "/months/:month/results": { $get: { 200: monthResults } },
+  "/reps/:id/standing": { $get: { 200: repStanding } },
 } satisfies Answers;

@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { Answers } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const postLiveSyncAnswer = z.object({ ok: z.literal(true) });
+export const liveSynced = z.object({ ok: z.literal(true) });
 
 export const realtimeAnswers = {
-  "/live/sync": { $post: { 202: postLiveSyncAnswer } },
+  "/live/sync": { $post: { 202: liveSynced } },
 } satisfies Answers;

@@ -2,14 +2,14 @@ import { z } from "zod";
 import type { Answers } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
-export const refreshProgressAnswer = z.object({
+export const refreshProgress = z.object({
   items: z.array(z.object({ repId: z.string(), name: z.string(), total: z.number(), refreshed: z.number(), stale: z.number() })),
   nextCursor: z.string().nullable(),
   quarter: z.string(),
   totals: z.object({ total: z.number(), refreshed: z.number(), stale: z.number() }),
 });
 
-export const refreshStaleAnswer = z.object({
+export const stalePage = z.object({
   items: z.array(
     z.object({
       status: z.enum(["dropped", "prospect", "active", "churned"]),
@@ -26,6 +26,6 @@ export const refreshStaleAnswer = z.object({
 });
 
 export const refreshAnswers = {
-  "/refresh/progress": { $get: { 200: refreshProgressAnswer } },
-  "/refresh/stale": { $get: { 200: refreshStaleAnswer } },
+  "/refresh/progress": { $get: { 200: refreshProgress } },
+  "/refresh/stale": { $get: { 200: stalePage } },
 } satisfies Answers;

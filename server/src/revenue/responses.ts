@@ -19,13 +19,13 @@ export const revenueEntry = z.object({
   createdAt: z.string(),
 });
 
-export const revenueAnswer = z.object({ items: z.array(revenueEntry), nextCursor: z.string().nullable() });
+export const revenuePage = z.object({ items: z.array(revenueEntry), nextCursor: z.string().nullable() });
 
-export const postRevenueImportAnswer = z.object({ importId: z.string(), rows: z.number(), total: z.number() });
+export const revenueImport = z.object({ importId: z.string(), rows: z.number(), total: z.number() });
 
 export const revenueAnswers = {
-  "/revenue": { $post: { 201: revenueEntry }, $get: { 200: revenueAnswer } },
-  "/revenue/import": { $post: { 201: postRevenueImportAnswer } },
+  "/revenue": { $post: { 201: revenueEntry }, $get: { 200: revenuePage } },
+  "/revenue/import": { $post: { 201: revenueImport } },
   "/revenue/import/template.csv": { $get: { 200: csvAnswer } },
   "/revenue/:id/reverse": { $post: { 201: revenueEntry } },
 } satisfies Answers;

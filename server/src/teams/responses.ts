@@ -10,7 +10,7 @@ export const team = z.object({
   createdAt: z.string(),
 });
 
-export const teamsMineAnswer = z.union([
+export const myTeam = z.union([
   z.object({ team: z.null() }),
   z.object({
     team: z.object({
@@ -24,13 +24,13 @@ export const teamsMineAnswer = z.union([
   }),
 ]);
 
-export const teamsAnswer = z.object({ items: z.array(team) });
+export const teamPage = z.object({ items: z.array(team) });
 
-export const teamsMembersAnswer = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), disabled: z.boolean() })) });
+export const teamMembers = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), disabled: z.boolean() })) });
 
 export const teamsAnswers = {
-  "/teams/mine": { $get: { 200: teamsMineAnswer } },
-  "/teams": { $get: { 200: teamsAnswer }, $post: { 201: team } },
-  "/teams/:id/members": { $get: { 200: teamsMembersAnswer }, $put: { 200: team } },
+  "/teams/mine": { $get: { 200: myTeam } },
+  "/teams": { $get: { 200: teamPage }, $post: { 201: team } },
+  "/teams/:id/members": { $get: { 200: teamMembers }, $put: { 200: team } },
   "/teams/:id": { $patch: { 200: team }, $delete: { 204: noContent } },
 } satisfies Answers;

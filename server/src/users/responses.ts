@@ -22,9 +22,9 @@ export const user = z.object({
   teamId: z.string().nullable(),
 });
 
-export const usersAnswer = z.object({ items: z.array(visibleUser), nextCursor: z.string().nullable(), total: z.number() });
+export const userPage = z.object({ items: z.array(visibleUser), nextCursor: z.string().nullable(), total: z.number() });
 
 export const usersAnswers = {
-  "/users": { $post: { 201: user }, $get: { 200: usersAnswer } },
+  "/users": { $post: { 201: user }, $get: { 200: userPage } },
   "/users/:id": { $get: { 200: visibleUser }, $patch: { 200: user } },
 } satisfies Answers;
