@@ -84,9 +84,10 @@ function errorsOf(method: string, path: string, op: OpenAPIV3_1.OperationObject,
   if (input) statuses.push(400);
   // Signing in answers 401 to a wrong club, email or password.
   if (!PUBLIC.has(key) || key === "POST /auth/login") statuses.push(401);
-  // Rows of another club or rep, named in the path, the query or the body, answer 404.
-  if (!PUBLIC.has(key)) statuses.push(403, ...(input ? [404] : []));
-  if (write) statuses.push(409, 413, 422);
+  // Rows of another club or rep, named in the path, the query or the body, answer 404;
+  // a rule may refuse what was asked (a period not yet over, a closed month), 422.
+  if (!PUBLIC.has(key)) statuses.push(403, ...(input ? [404, 422] : []));
+  if (write) statuses.push(409, 413);
   if (csvIn) statuses.push(415);
   if (THROTTLED.has(key)) statuses.push(429);
   return statuses.sort((a, b) => a - b);
