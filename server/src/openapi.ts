@@ -62,6 +62,30 @@ const IDEMPOTENT: Record<string, boolean> = {
   "POST /card-sales": false,
 };
 
+/** The document's sections (operations are tagged by their routes' describeRoute). */
+const TAGS: Record<string, string> = {
+  auth: "Sign-up, sign-in and the session",
+  users: "The club's admins, managers, team leads and reps",
+  teams: "Teams and their leads",
+  settings: "The club's thresholds, cadence, grace days and business lines",
+  customers: "Customers: records, history, referrals, tiers, CSV import and export, reassignment and handover",
+  complaints: "Complaints and their 48-hour clock",
+  revenue: "The revenue ledger and its CSV import",
+  cards: "Card types and card sales",
+  analysis: "Tiers, Pareto, spend share and business-line mix",
+  alarms: "Alarms and their acknowledgement",
+  contacts: "Contacts, the existing/prospect ratio and overdue customers",
+  prospects: "The prospect review",
+  plans: "Visit plans and their adherence",
+  promotions: "Public promotions",
+  diary: "Work diaries",
+  refresh: "The quarterly record refresh",
+  quotas: "Targets, quota attainment, month close and standing",
+  leaderboard: "The rep and team leaderboards",
+  awards: "The year's awards and certificates",
+  live: "The live boards",
+};
+
 const ERROR_REF = { $ref: "#/components/schemas/Error" } as const;
 const ERROR_LINES: Record<number, string> = {
   400: "Bad input: `fields` and `fieldCodes` name the offending fields",
@@ -195,7 +219,7 @@ export async function openApiDocument(api: Hono): Promise<OpenAPIV3_1.Document> 
   }
   return {
     ...spec,
-    tags: [...tags].sort().map((name) => ({ name })),
+    tags: [...tags].sort().map((name) => ({ name, description: TAGS[name] ?? name })),
     components: { ...spec.components, ...components, schemas: { ...spec.components?.schemas, ...components.schemas } },
     security: [{ bearer: [] }, { cookie: [] }],
   };

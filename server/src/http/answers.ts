@@ -7,7 +7,7 @@ import { FIELD_CODES } from "./field-codes.ts";
  * What a route answers, per status, in the OpenAPI document (server/src/openapi.ts):
  * a zod schema for a JSON answer, or one of the kinds of answer that are not JSON.
  * Each area keeps its answers next to its routes (`<area>/responses.ts`); the
- * compiler checks every route's JSON answer against its schema (openapi-check.ts).
+ * compiler checks every route's JSON answer against its schema (openapi.ts).
  */
 export const csvAnswer = { kind: "csv" } as const;
 export const htmlAnswer = { kind: "html" } as const;
