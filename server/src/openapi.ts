@@ -106,8 +106,10 @@ function errorsOf(method: string, path: string, op: OpenAPIV3_1.OperationObject,
   const input = write || (op.parameters?.length ?? 0) > 0;
   const statuses = [503];
   if (input) statuses.push(400);
-  // Signing in answers 401 to a wrong club, email or password.
-  if (!PUBLIC.has(key) || key === "POST /auth/login") statuses.push(401);
+  // Signing in answers 401 to a wrong club, email or password; sign-up 403 when it is closed.
+  if (key === "POST /auth/login") statuses.push(401);
+  if (key === "POST /signup") statuses.push(403);
+  if (!PUBLIC.has(key)) statuses.push(401);
   // Rows of another club or rep, named in the path, the query or the body, answer 404;
   // a rule may refuse what was asked (a period not yet over, a closed month), 422.
   if (!PUBLIC.has(key)) statuses.push(403, ...(input ? [404, 422] : []));
