@@ -62,6 +62,9 @@ const IDEMPOTENT: Record<string, boolean> = {
   "POST /card-sales": false,
 };
 
+/** Reads served from the derived cache (http/derived-cache.ts `sendServed`): an ETag, and 304 to a matching If-None-Match. */
+const REVALIDATED = new Set(["GET /analysis/tiers", "GET /analysis/share", "GET /leaderboard"]);
+
 /** The document's sections (operations are tagged by their routes' describeRoute). */
 const TAGS: Record<string, string> = {
   auth: "Sign-up, sign-in and the session",
@@ -157,6 +160,7 @@ export async function openApiDocument(api: Hono): Promise<OpenAPIV3_1.Document> 
         schema: { type: "string", enum: ["true"] },
       },
       RetryAfter: { description: "Seconds to wait before trying again", schema: { type: "string" } },
+      ETag: { description: "The answer's version; send it back in If-None-Match to get a 304 while it holds", schema: { type: "string" } },
     },
   };
   const spec = await generateSpecs(api, {
@@ -206,6 +210,21 @@ export async function openApiDocument(api: Hono): Promise<OpenAPIV3_1.Document> 
         const response = await responseOf(status, answer, components);
         if (idempotent !== undefined) response.headers = { "Idempotent-Replayed": { $ref: "#/components/headers/IdempotentReplayed" } };
         responses[status] = response;
+      }
+      if (REVALIDATED.has(key)) {
+        op.parameters = [
+          ...(op.parameters ?? []),
+          {
+            name: "If-None-Match",
+            in: "header",
+            required: false,
+            description: "The ETag of an answer the client holds",
+            schema: { type: "string" },
+          },
+        ];
+        const ok = responses["200"] as OpenAPIV3_1.ResponseObject;
+        ok.headers = { ...ok.headers, ETag: { $ref: "#/components/headers/ETag" } };
+        responses["304"] = { description: "Not modified: the answer the client holds (its ETag) is current" };
       }
       for (const status of errorsOf(method, path, op, csvIn)) {
         const response: OpenAPIV3_1.ResponseObject = {
