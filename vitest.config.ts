@@ -76,6 +76,18 @@ export default defineConfig({
       },
       {
         test: {
+          // DATABASE_READ_URL against a hot standby the test makes itself (pg_basebackup,
+          // streaming replication; its own primary too when the local server allows no
+          // replication): test/support/replica.ts.
+          name: "standby",
+          include: ["test/standby/**/*.test.ts"],
+          env: { TEST_DB: "postgres" },
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
           // `pnpm bench`'s whole pipeline at a minuscule scale (the benchmark itself is not a test).
           name: "bench-smoke",
           include: ["test/bench/smoke.test.ts"],

@@ -26,6 +26,13 @@ export interface Database {
   appRole: string;
   /** Connections the pool may open (PostgreSQL); the embedded database has one. */
   poolSize?: number;
+  /**
+   * A hot standby of this database for heavy reads (`withTenantRead`, read.ts): the
+   * same app role, the same per-transaction club scope. Absent: every read on here.
+   */
+  standby?: Database;
+  /** With a standby: how long a read waits for it to replay up to the primary's position before it runs here. */
+  readWaitMs?: number;
   migrate(): Promise<void>;
   close(): Promise<void>;
   /**
@@ -51,6 +58,10 @@ export interface CreateDbOptions {
   migrateUrl?: string;
   /** The embedded database only: start from this data folder tarball (a backup) instead of an empty one. */
   loadDataDir?: Blob;
+  /** PostgreSQL: a hot standby of databaseUrl for heavy reads (read.ts); its pool is as large as the primary's. */
+  readUrl?: string;
+  /** With readUrl: how long a read waits for the standby to catch up (ms) before it runs on the primary. */
+  readWaitMs?: number;
 }
 
 export class DataDirLocked extends Error {
@@ -90,38 +101,22 @@ function isAlive(pid: number): boolean {
 
 export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
   const appRole = opts.appRole ?? DEFAULT_APP_ROLE;
+  if (opts.readUrl && !opts.databaseUrl) throw new Error("a standby (readUrl) needs a PostgreSQL primary (databaseUrl)");
   if (opts.databaseUrl) {
-    const client = postgres(opts.databaseUrl, {
-      max: opts.poolSize ?? 10,
-      // Off, postgres.js must not prepare its own statements either (its transactions'
-      // COMMIT, the type query at connect): behind a pooler in transaction mode the next
-      // one may reach a server connection that lacks the statement, and postgres.js's
-      // retry of a failed COMMIT there answers a ROLLBACK as a commit.
-      ...(opts.prepare === false ? { prepare: false } : {}),
-      onnotice: () => {},
-      connection: { application_name: "clubhouse" },
+    const primary = pgDatabase(opts.databaseUrl, opts, appRole);
+    if (!opts.readUrl) return primary;
+    // Not migrated (a standby replays the primary's), and quick to give up on: a
+    // standby that is away sends reads to the primary rather than keep them waiting.
+    const standby = pgDatabase(opts.readUrl, { ...opts, migrateUrl: undefined }, appRole, {
+      connect_timeout: 3,
+      application_name: "clubhouse-read",
     });
-    const db = drizzlePg({ client: opts.prepare === false ? client : preparing(client), schema }) as unknown as Db;
-    const url = opts.migrateUrl ?? opts.databaseUrl;
     return {
-      db,
-      kind: "postgres",
-      appRole,
-      poolSize: opts.poolSize ?? 10,
-      async migrate() {
-        // One migrator at a time across every process starting against this database.
-        const one = postgres(url, { max: 1, onnotice: () => {} });
-        try {
-          await one`select pg_advisory_lock(724201)`;
-          await migratePg(drizzlePg({ client: one }), { migrationsFolder: MIGRATIONS_DIR });
-          await one`select app_secure_tables()`;
-          await one`select pg_advisory_unlock(724201)`;
-        } finally {
-          await one.end();
-        }
-      },
+      ...primary,
+      standby: { ...standby, async migrate() {} },
+      readWaitMs: opts.readWaitMs ?? 100,
       async close() {
-        await client.end({ timeout: 5 });
+        await Promise.all([primary.close(), standby.close()]);
       },
     };
   }
@@ -152,6 +147,49 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
       // The transaction queue first (no transaction open), then the dump's own turn on the statement queue.
       const tarball = await client._runExclusiveTransaction(() => client.dumpDataDir("gzip"));
       return new Uint8Array(await tarball.arrayBuffer());
+    },
+  };
+}
+
+/** A PostgreSQL pool: the primary (DATABASE_URL) or its hot standby (DATABASE_READ_URL). */
+function pgDatabase(
+  databaseUrl: string,
+  opts: CreateDbOptions,
+  appRole: string,
+  extra: { application_name: string; connect_timeout?: number } = { application_name: "clubhouse" },
+): Database {
+  const client = postgres(databaseUrl, {
+    max: opts.poolSize ?? 10,
+    // Off, postgres.js must not prepare its own statements either (its transactions'
+    // COMMIT, the type query at connect): behind a pooler in transaction mode the next
+    // one may reach a server connection that lacks the statement, and postgres.js's
+    // retry of a failed COMMIT there answers a ROLLBACK as a commit.
+    ...(opts.prepare === false ? { prepare: false } : {}),
+    onnotice: () => {},
+    connection: { application_name: extra.application_name },
+    ...(extra.connect_timeout ? { connect_timeout: extra.connect_timeout } : {}),
+  });
+  const db = drizzlePg({ client: opts.prepare === false ? client : preparing(client), schema }) as unknown as Db;
+  const url = opts.migrateUrl ?? databaseUrl;
+  return {
+    db,
+    kind: "postgres",
+    appRole,
+    poolSize: opts.poolSize ?? 10,
+    async migrate() {
+      // One migrator at a time across every process starting against this database.
+      const one = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await one`select pg_advisory_lock(724201)`;
+        await migratePg(drizzlePg({ client: one }), { migrationsFolder: MIGRATIONS_DIR });
+        await one`select app_secure_tables()`;
+        await one`select pg_advisory_unlock(724201)`;
+      } finally {
+        await one.end();
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 });
     },
   };
 }

@@ -7,10 +7,32 @@ import { type Database, rowsOf, type Tx } from "./client.ts";
  * so row-level security shows and accepts this club's rows and no other's.
  */
 export function withTenant<T>(database: Database, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return scopedTransaction(database, tenantId, fn);
+}
+
+/** A standby's transaction had not replayed the primary's position it was asked for (read.ts). */
+export class StandbyBehind extends Error {
+  constructor(readonly lsn: string) {
+    super(`the standby has not replayed ${lsn} yet`);
+  }
+}
+
+/**
+ * withTenant on a hot standby that must already have replayed the primary's WAL up
+ * to `lsn`: the check travels with the scope (the transaction's first statement, so
+ * every later statement's snapshot is at least as new), and when it fails the
+ * transaction is rolled back with StandbyBehind whatever `fn` read.
+ */
+export function withTenantReplayed<T>(database: Database, tenantId: string, lsn: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return scopedTransaction(database, tenantId, fn, lsn);
+}
+
+function scopedTransaction<T>(database: Database, tenantId: string, fn: (tx: Tx) => Promise<T>, lsn?: string): Promise<T> {
   return tracked(database, (track) =>
     database.db.transaction(async (tx) => {
       track();
       const client = database.kind === "postgres" ? rawClient(tx) : undefined;
+      if (lsn !== undefined && !client) throw new Error("a standby is a PostgreSQL server");
       if (!client) {
         await tx.execute(sql`select set_config('role', ${database.appRole}, true), set_config('app.tenant_id', ${tenantId}, true)`);
         return fn(tx as Tx);
@@ -22,10 +44,22 @@ export function withTenant<T>(database: Database, tenantId: string, fn: (tx: Tx)
       // execute(); the two awaits below let that happen before fn builds anything.
       // (RLS tests fail at once if this ever stops holding: see test/api/rls.test.ts.)
       // If setting the scope fails, the transaction is aborted and fn fails too.
-      const scoped = client.unsafe(SCOPE, [database.appRole, tenantId]).execute();
+      const scoped =
+        lsn === undefined
+          ? client.unsafe(SCOPE, [database.appRole, tenantId]).execute()
+          : client.unsafe(SCOPE_REPLAYED, [database.appRole, tenantId, lsn]).execute();
       await null;
       await null;
-      const [, result] = await Promise.all([scoped, fn(tx as Tx)]);
+      const replayed = (scope: unknown) => (scope as { replayed?: boolean }[])[0]?.replayed === true;
+      const both = Promise.all([scoped, fn(tx as Tx)]);
+      if (lsn === undefined) return (await both)[1];
+      const [scope, result] = await both.catch(async (err: unknown) => {
+        // On a standby short of `lsn`, fn may have failed for that (a row not there yet):
+        // that is the failure. (The scope's answer came first: it was sent first.)
+        if (!(await Promise.resolve(scoped).then(replayed, () => true))) throw new StandbyBehind(lsn);
+        throw err;
+      });
+      if (!replayed(scope)) throw new StandbyBehind(lsn);
       return result;
     }),
   );
@@ -77,6 +111,9 @@ async function tracked<T>(database: Database, run: (track: () => void) => Promis
 }
 
 const SCOPE = "select set_config('role', $1, true), set_config('app.tenant_id', $2, true)";
+/** The scope on a standby, and whether it has replayed up to $3 (null off a standby: not replayed). */
+const SCOPE_REPLAYED =
+  "select set_config('role', $1, true), set_config('app.tenant_id', $2, true), coalesce(pg_last_wal_replay_lsn() >= $3::pg_lsn, false) as replayed";
 
 interface PendingQuery extends PromiseLike<unknown> {
   execute(): PendingQuery;

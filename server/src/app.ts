@@ -23,6 +23,7 @@ import { diaryRoutes } from "./diary/routes.ts";
 import { AppError, errorBody, respondError, toAppError } from "./http/errors.ts";
 import { securityHeaders } from "./http/headers.ts";
 import { leaderboardRoutes } from "./leaderboard/routes.ts";
+import { notifyRoutes } from "./notify/routes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { planRoutes } from "./plans/routes.ts";
 import { promotionRoutes } from "./promotions/routes.ts";
@@ -68,6 +69,7 @@ export function apiRoutes(deps: Deps) {
       .route("/users", userRoutes(deps))
       .route("/teams", teamRoutes(deps))
       .route("/settings", settingsRoutes(deps))
+      .route("/notify", notifyRoutes(deps))
       // customers, revenue, cards, tiers and analysis (SPEC §2–§4)
       .route("/customers", customerRoutes(deps))
       .route("/reps", handoverRoutes(deps))

@@ -8,6 +8,13 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Where migrations run, when not DATABASE_URL: a direct URL when DATABASE_URL goes through a pooler. */
   DATABASE_MIGRATE_URL: z.string().url().optional(),
+  /**
+   * A hot standby of DATABASE_URL (streaming replication) for the heavy reads: boards,
+   * analysis, exports. Unset: every read on DATABASE_URL. docs/replica.md.
+   */
+  DATABASE_READ_URL: z.string().url().optional(),
+  /** How long a read waits for the standby to replay up to the primary's position before it runs on the primary (ms). */
+  DATABASE_READ_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   DB_APP_ROLE: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/)
@@ -20,6 +27,8 @@ const schema = z.object({
   SIGNUP: z.enum(["open", "closed"]).default("open"),
   DEMO_CLUB: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Check every live event's payload against the table of events (realtime/event-table.ts); a mismatch is logged and counted. Always on under test. */
+  LIVE_CHECK_EVENTS: z.enum(["on", "off"]).default("off"),
   /**
    * Which proxies may tell us the client's address and protocol (X-Forwarded-For /
    * -Proto / -Host): `false`, a hop count (`true` = 1), or a comma list of proxy
@@ -70,6 +79,17 @@ const schema = z.object({
     }),
   /** How many scheduled backups are kept (the newest). */
   BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(7),
+  /** Notifications (docs/notify.md): how often the outbox is swept for messages due; 0 turns delivery off. */
+  NOTIFY_POLL_MS: z.coerce.number().int().min(0).default(2_000),
+  /** The first retry's delay; each further failure doubles it, up to NOTIFY_RETRY_MAX_MS. */
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(10_000),
+  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  /** How long one attempt may take before it counts as failed. */
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How long a claimed message is left to its sender before another process may try it (above the timeout). */
+  NOTIFY_LEASE_MS: z.coerce.number().int().min(200).default(60_000),
+  /** Consecutive failed attempts after which a channel is disabled and the club's managers are told. */
+  NOTIFY_DISABLE_AFTER: z.coerce.number().int().min(1).max(1_000).default(10),
 });
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -90,8 +110,22 @@ const checked = schema.superRefine((c, ctx) => {
   if (c.BACKUP_DIR && c.BACKUP_EVERY === undefined) {
     ctx.addIssue({ code: "custom", path: ["BACKUP_DIR"], message: "needs BACKUP_EVERY (how often), e.g. 6h" });
   }
+  if (c.NOTIFY_LEASE_MS <= c.NOTIFY_TIMEOUT_MS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["NOTIFY_LEASE_MS"],
+      message: "must be longer than NOTIFY_TIMEOUT_MS (a sender still waiting must keep its message)",
+    });
+  }
   if (c.DATABASE_MIGRATE_URL && !c.DATABASE_URL) {
     ctx.addIssue({ code: "custom", path: ["DATABASE_MIGRATE_URL"], message: "needs DATABASE_URL (the database it migrates)" });
+  }
+  if (c.DATABASE_READ_URL && !c.DATABASE_URL) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["DATABASE_READ_URL"],
+      message: "needs DATABASE_URL (its primary): the embedded database has no standby",
+    });
   }
   if (c.BACKUP_DIR && c.DATABASE_URL) {
     ctx.addIssue({
@@ -121,5 +155,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   // TEST_LOG_LEVEL=error shows what a failing test's server logged.
   const level = process.env.TEST_LOG_LEVEL ?? "silent";
   // Test files sign up many clubs from one address; the sign-up limit's own tests set it back.
-  return { ...loadConfig({ LOG_LEVEL: level, DEMO_CLUB: "off", JOB_INTERVAL_MS: "0", SIGNUP_PER_HOUR: "0" }), ...overrides };
+  return {
+    ...loadConfig({ LOG_LEVEL: level, DEMO_CLUB: "off", JOB_INTERVAL_MS: "0", NOTIFY_POLL_MS: "0", SIGNUP_PER_HOUR: "0" }),
+    ...overrides,
+  };
 }

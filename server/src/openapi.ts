@@ -15,6 +15,7 @@ import { customersAnswers } from "./customers/responses.ts";
 import { diaryAnswers } from "./diary/responses.ts";
 import { type Answer, type Answers, errorEnvelope, type Method } from "./http/answers.ts";
 import { leaderboardAnswers } from "./leaderboard/responses.ts";
+import { notifyAnswers } from "./notify/responses.ts";
 import { plansAnswers } from "./plans/responses.ts";
 import { promotionsAnswers } from "./promotions/responses.ts";
 import { prospectsAnswers } from "./prospects/responses.ts";
@@ -47,6 +48,7 @@ export const answers = {
   ...leaderboardAnswers,
   ...awardsAnswers,
   ...realtimeAnswers,
+  ...notifyAnswers,
 } satisfies Answers;
 
 /** Routes anyone may call: no session. */
@@ -87,6 +89,7 @@ const TAGS: Record<string, string> = {
   leaderboard: "The rep and team leaderboards",
   awards: "The year's awards and certificates",
   live: "The live boards",
+  notify: "Notification channels (group bots and webhooks) and their deliveries",
 };
 
 const ERROR_REF = { $ref: "#/components/schemas/Error" } as const;

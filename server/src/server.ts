@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDb, type Database, inspectAppRole } from "@clubhouse/db";
+import { createDb, type Database, inspectAppRole, rowsOf, sql } from "@clubhouse/db";
 import { serve } from "@hono/node-server";
 import pino from "pino";
 import { createApp } from "./app.ts";
@@ -12,6 +12,7 @@ import type { Deps } from "./deps.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { quotaBoardSource } from "./leaderboard/boards.ts";
 import { Metrics } from "./metrics/metrics.ts";
+import { startNotifier } from "./notify/deliver.ts";
 import { noLive } from "./realtime/events.ts";
 import { type LiveChannel, startLive } from "./realtime/live.ts";
 import { seedDemoClub } from "./seed/demo.ts";
@@ -26,6 +27,23 @@ export async function assertSafeRole(database: Database) {
     throw new UnsafeDatabaseRole(
       `refusing to start: the database role "${r.role}" ${problems.join(" and ")}, so row-level security would not separate clubs. Use a role like clubhouse_app.`,
     );
+  }
+}
+
+/**
+ * DATABASE_READ_URL: its transactions run as the same app role (refused like the
+ * primary's if it could bypass RLS). Not a standby (it answers no replay position),
+ * every read goes to the primary: said once here. Away at start, reads go to the
+ * primary until it answers (db/src/read.ts).
+ */
+async function checkStandby(standby: Database, logger: pino.Logger) {
+  try {
+    await assertSafeRole(standby);
+    const [row] = rowsOf<{ replay: string | null }>(await standby.db.execute(sql`select pg_last_wal_replay_lsn()::text as replay`));
+    if (!row?.replay) logger.warn("DATABASE_READ_URL is not a standby in recovery: every read goes to DATABASE_URL");
+  } catch (err) {
+    if (err instanceof UnsafeDatabaseRole) throw err;
+    logger.warn({ err: (err as Error).message }, "DATABASE_READ_URL does not answer now: reads go to DATABASE_URL until it does");
   }
 }
 
@@ -59,10 +77,13 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
       appRole: config.DB_APP_ROLE,
       poolSize: config.DB_POOL_SIZE,
       prepare: config.DB_PREPARE === "on",
+      readUrl: config.DATABASE_READ_URL,
+      readWaitMs: config.DATABASE_READ_WAIT_MS,
     }));
   try {
     await database.migrate();
     await assertSafeRole(database);
+    if (database.standby) await checkStandby(database.standby, logger);
   } catch (err) {
     if (!opts.database) await database.close();
     throw err;
@@ -106,6 +127,8 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
   const stopJobs = config.JOB_INTERVAL_MS > 0 ? startScheduler(deps, config.JOB_INTERVAL_MS) : async () => {};
   // BACKUP_DIR / BACKUP_EVERY: the embedded database's scheduled backups (docs/backup.md).
   const stopBackups = startBackupSchedule(deps);
+  // NOTIFY_POLL_MS: the outbox's deliverer (docs/notify.md); every process may run it.
+  const stopNotifier = startNotifier(deps);
   const port = (http.address() as AddressInfo).port;
   const host = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;
   let closing: Promise<void> | undefined;
@@ -119,6 +142,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
       closing ??= (async () => {
         await stopJobs();
         await stopBackups();
+        await stopNotifier();
         // Sockets first: an open WebSocket would keep http.close() waiting.
         await live.close();
         await new Promise<void>((r) => {

@@ -76,6 +76,8 @@ describe("leaderboard (SPEC §8)", () => {
       ratio: { existing: 6, prospect: 1, required: 2, shortfall: 1, compliant: false },
     });
     expect(may.rows[2].ratio).toEqual({ existing: 3, prospect: 1, required: 1, shortfall: 0, compliant: true });
+    // the elapsed part of the month at 2026-05-20 10:00 club time: 19 days 10 hours of 31 days
+    expect(may.elapsed).toBeCloseTo((19 * 24 + 10) / (31 * 24), 12);
     // the current club month by default
     expect(await board("")).toEqual(may);
   });
@@ -91,14 +93,20 @@ describe("leaderboard (SPEC §8)", () => {
       [4, "dave", 0, null],
     ]);
     expect(q2.rows[0].contacts.existing).toBe(12);
+    // April and May's first 19 days 10 hours of the quarter's 91 days
+    expect(q2.elapsed).toBeCloseTo(((30 + 19) * 24 + 10) / (91 * 24), 12);
     // April: carol and dave both at 0 without a target → by name
     const april = await board("?period=month&at=2026-04");
+    // a month gone by has run its course; one to come has not begun
+    expect(april.elapsed).toBe(1);
+    expect((await board("?period=month&at=2026-06")).elapsed).toBe(0);
     expect(names(april.rows)).toEqual(["rep2", "rep1", "carol", "dave"]);
   });
 
   it("a year: the sum of its months", async () => {
     const year = await board("?period=year&at=2026-01");
     expect(year).toMatchObject({ from: "2026-01", to: "2026-12" });
+    expect(year.elapsed).toBeCloseTo(((31 + 28 + 31 + 30 + 19) * 24 + 10) / (365 * 24), 12);
     expect(year.rows.map((r: Json) => [r.name, r.revenue, r.target])).toEqual([
       ["carol", 6000, 500],
       ["rep2", 3500, 1000],
@@ -134,6 +142,12 @@ describe("leaderboard (SPEC §8)", () => {
       year: (await board("?period=year")).rows,
     });
     expect(s.club.at).toBe("2026-05");
+    // each current period's elapsed part, as GET /leaderboard answers it
+    expect(s.club.elapsed).toEqual({
+      month: (await board("?period=month")).elapsed,
+      quarter: (await board("?period=quarter")).elapsed,
+      year: (await board("?period=year")).elapsed,
+    });
     const quota = await call(t.url, "GET", "/quota", { token: c.manager.token });
     expect(quota.status).toBe(200);
     const q = s.managers.quota as Json;

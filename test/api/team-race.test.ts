@@ -62,6 +62,10 @@ describe("the team race", () => {
       { rank: 2, teamId: c.teamB.id, name: "Team B race", revenue: 1000, target: 50000, attainment: 1000 / 50000, reps: 1 },
     ]);
     expectSumsOfMembers(month, await get(c.manager.token, "/leaderboard?period=month"));
+    // the period's elapsed part, as the reps' board answers it
+    expect(month.elapsed).toBe((await get(c.manager.token, "/leaderboard?period=month")).elapsed);
+    expect(month.elapsed).toBeGreaterThan(0);
+    expect(month.elapsed).toBeLessThan(1);
     const quarter = await get(c.manager.token, "/leaderboard/teams?period=quarter");
     expect(quarter.rows.map((r: Json) => [r.rank, r.teamId, r.revenue])).toEqual([
       [1, c.teamB.id, 6000.01],

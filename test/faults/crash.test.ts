@@ -65,11 +65,22 @@ function makeWrites(n: number, customers: string[], prefix: string): Write[] {
   );
 }
 
-/** Sends every write until it is acknowledged (2xx); network errors and 5xx are retried with the same key. */
-async function sendAll(base: () => string, token: string, writes: Write[], acknowledged: Map<string, string>, stopAt: number) {
+/**
+ * Sends writes until each is acknowledged (2xx); network errors and 5xx are retried with the same key.
+ * Takes at least `min` writes (all by default), and more while `more()` holds; returns how many it took.
+ */
+async function sendAll(
+  base: () => string,
+  token: string,
+  writes: Write[],
+  acknowledged: Map<string, string>,
+  stopAt: number,
+  min = writes.length,
+  more: () => boolean = () => false,
+): Promise<number> {
   let next = 0;
   const worker = async () => {
-    while (next < writes.length && Date.now() < stopAt) {
+    while (next < writes.length && (next < min || more()) && Date.now() < stopAt) {
       const w = writes[next++]!;
       for (;;) {
         if (Date.now() > stopAt) throw new Error(`write ${w.key} not acknowledged in time`);
@@ -97,6 +108,7 @@ async function sendAll(base: () => string, token: string, writes: Write[], ackno
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return next;
 }
 
 async function checkStoredOnce(db: TestDatabase, acknowledged: Map<string, string>, writes: Write[]) {
@@ -132,12 +144,16 @@ describe("crash safety", () => {
     cleanups.push(async () => void (await server.stop()));
     const base = () => `http://127.0.0.1:${port}`;
     const club = await setupClub(base(), "crash-pg");
-    const writes = makeWrites(CYCLES * WRITES_PER_CYCLE, club.customers, "k");
+    // The stream runs until the last kill: at least CYCLES × WRITES_PER_CYCLE writes, more while
+    // the killer is still at work (a fast machine would otherwise finish the writes first and the
+    // killer would stop short of its cycles). The pool is only a bound.
+    const pool = makeWrites(CYCLES * WRITES_PER_CYCLE * 20, club.customers, "k");
     const acknowledged = new Map<string, string>();
     const stopAt = Date.now() + 15 * 60_000;
     let kills = 0;
+    let sending = true;
     const killer = (async () => {
-      while (kills < CYCLES && acknowledged.size < writes.length) {
+      while (kills < CYCLES && sending) {
         await sleep(30 + Math.floor(Math.random() * 120));
         server.child.kill("SIGKILL");
         await new Promise((r) => server.child.once("exit", r));
@@ -145,8 +161,10 @@ describe("crash safety", () => {
         server = await spawnServer(env);
       }
     })();
-    await sendAll(base, club.token, writes, acknowledged, stopAt);
+    const taken = await sendAll(base, club.token, pool, acknowledged, stopAt, CYCLES * WRITES_PER_CYCLE, () => kills < CYCLES);
+    sending = false;
     await killer;
+    const writes = pool.slice(0, taken);
     await checkStoredOnce(db, acknowledged, writes);
     console.log(`crash: ${kills} SIGKILL cycles, ${writes.length} writes, ${acknowledged.size} acknowledged, 0 lost, 0 doubled`);
     expect(kills).toBe(CYCLES);

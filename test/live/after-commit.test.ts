@@ -28,7 +28,7 @@ afterAll(async () => {
 function rename(name: string, fail: boolean) {
   return publishAfterCommit(t.server.deps, club.tenant.id, async (tx, out) => {
     await tx.update(users).set({ name }).where(eq(users.id, club.user.id));
-    out.emit({ to: "club" }, "standing:changed", { repId: club.user.id, name });
+    out.emit("standing:changed", { repId: club.user.id, name });
     out.boardChanged();
     if (fail) throw new Error("the write fails after announcing");
     return name;

@@ -40,7 +40,17 @@ describe("the leaderboard on the live channel", () => {
     // reps see the board too (a sales floor board), managers also get the quota board
     await found(() => rep.rec.of("leaderboard:update").find((u) => u.rows.some((r) => r.revenue === 2500)));
     const snap = mgr.rec.of("board:snapshot").at(-1)!;
-    expect(Object.keys(snap.boards).sort()).toEqual(["alarmCounts", "alarms", "at", "leaderboard", "quota", "teams", "today", "unowned"]);
+    expect(Object.keys(snap.boards).sort()).toEqual([
+      "alarmCounts",
+      "alarms",
+      "at",
+      "elapsed",
+      "leaderboard",
+      "quota",
+      "teams",
+      "today",
+      "unowned",
+    ]);
     expect(snap.boards.unowned).toBe(0);
     expect(Object.keys(rep.rec.of("board:snapshot").at(-1)!.boards)).not.toContain("quota");
     expect(Object.keys(rep.rec.of("board:snapshot").at(-1)!.boards)).not.toContain("unowned");

@@ -213,7 +213,7 @@ describe("a team lead's part of the live boards (the club's real boards)", () =>
     expect((part(mgr.boards).alarmCounts?.total ?? 0) > (part(leadA.boards).alarmCounts?.total ?? 0)).toBe(true);
     // the club part as everyone has it, and of the managers' part only quota and alarmCounts
     for (const k of Object.keys(leadA.boards))
-      expect(["leaderboard", "teams", "at", "today", "quota", "alarmCounts", "alarms"]).toContain(k);
+      expect(["leaderboard", "teams", "at", "elapsed", "today", "quota", "alarmCounts", "alarms"]).toContain(k);
     expect(part(leadA.boards).quota?.month).toBe(part(mgr.boards).quota?.month);
     await inStep(leadA);
   });

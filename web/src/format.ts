@@ -97,17 +97,6 @@ export function shiftMonth(month: string, by: number): string {
   const i = y * 12 + (m - 1) + by;
   return `${Math.floor(i / 12)}-${pad((i % 12) + 1)}`;
 }
-export function daysInMonth(month: string): number {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
-/** How much of the club month has gone by (0–1), for pace against target. */
-export function elapsedOfMonth(now = new Date()): number {
-  const p = parts(now);
-  const total = daysInMonth(`${p.y}-${pad(p.m)}`);
-  return Math.min(1, (p.d - 1 + (p.h * 3600 + p.min * 60 + p.s) / 86_400) / total);
-}
 
 const fmtCache = new Map<string, Intl.DateTimeFormat>();
 function fmt(opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
@@ -156,26 +145,6 @@ export function isoWithOffset(d = new Date()): string {
   const sign = off >= 0 ? "+" : "-";
   const local = new Date(d.getTime() + off * 60_000).toISOString().slice(0, 19);
   return `${local}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
-}
-
-/** The current club quarter's and year's labels and how much of each has gone by. */
-export function periodAt(period: "month" | "quarter" | "year", now = new Date()): { at: string; elapsed: number } {
-  const p = parts(now);
-  const month = `${p.y}-${pad(p.m)}`;
-  const dayFrac = (p.h * 3600 + p.min * 60 + p.s) / 86_400;
-  if (period === "month") return { at: month, elapsed: elapsedOfMonth(now) };
-  const startMonth = period === "quarter" ? Math.floor((p.m - 1) / 3) * 3 + 1 : 1;
-  const months = period === "quarter" ? 3 : 12;
-  let total = 0;
-  let gone = 0;
-  for (let i = 0; i < months; i++) {
-    const m = `${p.y}-${pad(startMonth + i)}`;
-    const dim = daysInMonth(m);
-    total += dim;
-    if (startMonth + i < p.m) gone += dim;
-    else if (startMonth + i === p.m) gone += p.d - 1 + dayFrac;
-  }
-  return { at: month, elapsed: Math.min(1, gone / total) };
 }
 
 /** 2026年第1季度 / Q1 2026; 2026年 / 2026 */

@@ -3,6 +3,7 @@ export * from "./audit.ts";
 export * from "./auth-throttle.ts";
 export * from "./contacts.ts";
 export * from "./customers.ts";
+export * from "./notify.ts";
 export * from "./promotions.ts";
 export * from "./quotas.ts";
 export * from "./revenue.ts";

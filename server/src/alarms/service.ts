@@ -5,6 +5,7 @@ import { actorId, isManager } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound } from "../http/errors.ts";
 import { cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
+import { publishCommitted } from "../realtime/outbox.ts";
 
 export type AlarmRow = typeof alarms.$inferSelect;
 
@@ -112,10 +113,8 @@ export async function acknowledgeAlarm(ctx: ServiceContext, id: string) {
   const out = await acknowledgeTx(ctx, id);
   if (out.changed) {
     // After commit: every manager's board drops the alarm from its unacknowledged column.
-    ctx.deps.live.publish([
+    publishCommitted(ctx.deps, ctx.tenantId, [
       {
-        tenantId: ctx.tenantId,
-        audience: { to: "managers" },
         event: "quota:alarm",
         payload: {
           ...out.alarm,
@@ -304,10 +303,8 @@ export async function acknowledgeMany(ctx: ServiceContext, filter: AckFilter) {
     return rows.length;
   });
   if (acknowledged > 0) {
-    ctx.deps.live.publish([
+    publishCommitted(ctx.deps, ctx.tenantId, [
       {
-        tenantId: ctx.tenantId,
-        audience: { to: "managers" },
         event: "quota:alarm",
         payload: {
           id: "",

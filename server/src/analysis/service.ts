@@ -1,4 +1,4 @@
-import { customerMonthTotals, customers, rowsOf, withTenant } from "@clubhouse/db";
+import { customerMonthTotals, customers, rowsOf, withTenantRead } from "@clubhouse/db";
 import { and, eq, sql } from "drizzle-orm";
 import { clubNow, isManager, loadCustomer } from "../customers/service.ts";
 import type { ServiceContext } from "../deps.ts";
@@ -23,7 +23,7 @@ import { nameMatches, nameOrder, numberOrder, type Order, type PageRequest, page
  * zero-spend active customer is a C customer, not absent).
  */
 async function monthSpends(ctx: ServiceContext, month: string, opts: { kind?: "group" | "individual" } = {}) {
-  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+  return withTenantRead(ctx.deps.database, ctx.tenantId, async (tx) => {
     const club = await clubNow(tx, ctx);
     const end = monthRange(month, club.rules.timezone).end.toISOString();
     // Sum the month per customer first (one index range), then join the customers:
@@ -273,7 +273,7 @@ export function sharePage(m: ShareModel, q: SharePageQuery) {
 /** 第五条 三.3②: spend per business line for one customer or the club, and the lines not used yet. */
 export async function mixAnalysis(ctx: ServiceContext, month: string, customerId?: string) {
   if (!customerId) requireManager(ctx);
-  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+  return withTenantRead(ctx.deps.database, ctx.tenantId, async (tx) => {
     const club = await clubNow(tx, ctx);
     if (customerId) await loadCustomer(tx, ctx, customerId);
     const rows = await tx

@@ -8,7 +8,9 @@ import { Conflict, isUniqueViolation, NotFound, RuleViolation, ValidationError }
 import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
+import { enqueueNotifications } from "../notify/index.ts";
 import { checkPromotion, promotionsById } from "../promotions/service.ts";
+import { publishCommitted } from "../realtime/outbox.ts";
 import { needsPriceApproval, salePriceFen } from "../regulation/card-price.ts";
 import { checkDate, checkOpenMonth, closedMonths } from "../revenue/dates.ts";
 import { appendLedger } from "../revenue/ledger.ts";
@@ -148,10 +150,8 @@ export async function sellCard(ctx: ServiceContext, input: CardSaleInput, key?: 
  * how much — never the customer, whose name a club's clients may not want on a TV.
  */
 function announceSale(ctx: ServiceContext, out: Awaited<ReturnType<typeof sellCardTx>>) {
-  ctx.deps.live.publish([
+  publishCommitted(ctx.deps, ctx.tenantId, [
     {
-      tenantId: ctx.tenantId,
-      audience: { to: "club" },
       event: "card:sold",
       payload: {
         id: out.sale.id,
@@ -260,6 +260,8 @@ async function sellCardTx(tx: Tx, ctx: ServiceContext, input: CardSaleInput) {
       promotionId: input.promotionId ?? null,
     })
     .returning();
+  const sold = { saleId: sale!.id, cardType: type.name, amount: toYuan(priceFen), occurredAt: occurredAt.toISOString(), newCardCustomer };
+  await enqueueNotifications(tx, ctx.tenantId, [{ event: "card_sold", repId, data: sold }]);
   return { sale: sale!, entry: entry!, cardType: type.name };
 }
 

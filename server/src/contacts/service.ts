@@ -20,7 +20,8 @@ import { Conflict, NotFound, RuleViolation, ValidationError } from "../http/erro
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { checkPromotion, promotionsById } from "../promotions/service.ts";
-import type { LiveEvent } from "../realtime/events.ts";
+import type { Announced } from "../realtime/event-table.ts";
+import { publishCommitted } from "../realtime/outbox.ts";
 import { cadenceDueSql, cadenceStatus } from "../regulation/cadence.ts";
 import { classifyContact, isInPerson } from "../regulation/contacts.ts";
 import { type Ratio, ratio, ratioOf } from "../regulation/ratio.ts";
@@ -211,12 +212,9 @@ export async function verifyContactCounters(tx: Tx) {
 
 // ── log, list, void ──────────────────────────────────────────────────────────
 
-export function contactEvents(tenantId: string, c: ContactView): LiveEvent[] {
+export function contactEvent(c: ContactView): Announced {
   const payload = { id: c.id, repId: c.repId, customerId: c.customerId, channel: c.channel, target: c.target, occurredAt: c.occurredAt };
-  return [
-    { tenantId, audience: { to: "managers" }, event: "contact:logged", payload },
-    { tenantId, audience: { to: "rep", repId: c.repId }, event: "contact:logged", payload },
-  ];
+  return { event: "contact:logged", payload };
 }
 
 interface ContactRequest {
@@ -296,7 +294,7 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
     return answers;
   });
   if (logged.length > 0) {
-    deps.live.publish(logged.flatMap((c) => contactEvents(tenantId, c)));
+    publishCommitted(deps, tenantId, logged.map(contactEvent));
     await deps.live.boardChanged(tenantId);
   }
   return answers;

@@ -9,6 +9,7 @@ import {
   revenueImports,
   users,
   withTenant,
+  withTenantRead,
 } from "@clubhouse/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
@@ -339,7 +340,7 @@ function exportColumns(lang: ExportLang | undefined, tz: string, withPersonal: b
 export async function exportCustomers(ctx: ServiceContext, q: ExportCustomersQuery) {
   const withPersonal = q.includePersonal === "true" && actsAsManager(ctx);
   const { includePersonal: _, lang, ...filters } = q;
-  return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+  return withTenantRead(ctx.deps.database, ctx.tenantId, async (tx) => {
     const club = await clubNow(tx, ctx);
     const out: ExportRow[] = [];
     let cursor: string | undefined;

@@ -2,6 +2,7 @@ import { complaints, customerMonthTotals, customers, customerTiers, withTenant }
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { raiseAlarm } from "../alarms/service.ts";
 import { type ClubJob, claimJobRun } from "../jobs/job.ts";
+import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
 import { COMPLAINT_SLA_HOURS, complaintOverdueSql } from "../regulation/complaint-sla.ts";
 import { TIERED_STATUSES, tierFor } from "../regulation/tiers.ts";
 import { readClubRules } from "../settings/service.ts";
@@ -19,7 +20,7 @@ export const complaintAlarms: ClubJob = {
         .innerJoin(customers, eq(customers.id, complaints.customerId))
         .where(and(eq(complaints.status, "open"), complaintOverdueSql(complaints.openedAt, now)));
       for (const r of late) {
-        await raiseAlarm(tx, ctx.tenantId, {
+        const raised = await raiseAlarm(tx, ctx.tenantId, {
           key: `complaint:${r.c.id}`,
           kind: "complaint",
           repId: r.ownerId,
@@ -35,6 +36,7 @@ export const complaintAlarms: ClubJob = {
           },
           at: now,
         });
+        await enqueueNotifications(tx, ctx.tenantId, alarmNotices(raised));
       }
     });
   },

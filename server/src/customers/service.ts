@@ -20,11 +20,11 @@ import { Forbidden, NotFound, RuleViolation, ValidationError } from "../http/err
 import { fieldIssue } from "../http/field-codes.ts";
 import { type CursorPart, cursorPart, decodeCursor, encodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
-import { overdueSql } from "../regulation/cadence.ts";
+import { cadenceStatus, overdueSql } from "../regulation/cadence.ts";
 import { staleSql } from "../regulation/refresh.ts";
 import { customerTier, customerTierSql, type Tier } from "../regulation/tiers.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
-import { monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
+import { dayOf, monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
 import type { CreateCustomer, CustomerFilters, CustomerSort, ListCustomersQuery, PatchCustomer } from "./schemas.ts";
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -138,9 +138,38 @@ function overdueExpr(club: ClubNow, tier: SQL<Tier | null>): SQL<boolean> {
   return sql<boolean>`(${customers.status} = 'active' and ${overdueSql(since, tier, club.rules.cadence, club.rules.timezone, club.now)})`;
 }
 
+/**
+ * The cadence figures a customer row carries (regulation/cadence.ts's `cadenceStatus`, counted
+ * from the same instant as `overdueExpr`): the club day the next in-person visit is due
+ * (null when no cadence applies: not active), and whole days overdue (0 when not overdue,
+ * and on the first day overdue, as GET /reps/overdue counts them).
+ */
+function cadenceFigures(row: CustomerRow, tier: Tier | null, club: ClubNow): { nextVisitDue: string | null; daysOverdue: number } {
+  if (row.status !== "active" || tier === null) return { nextVisitDue: null, daysOverdue: 0 };
+  const tz = club.rules.timezone;
+  const s = cadenceStatus({
+    lastInPersonAt: row.lastInPersonAt,
+    activeSince: row.activeSince ?? row.createdAt,
+    now: club.now,
+    tier,
+    settings: club.rules.cadence,
+    tz,
+  });
+  if (s.dueAt === null) return { nextVisitDue: null, daysOverdue: 0 };
+  return { nextVisitDue: dayOf(s.dueAt, tz), daysOverdue: s.overdue ? Math.max(0, s.daysOverdue ?? 0) : 0 };
+}
+
 export function presentCustomer(
   row: CustomerRow,
-  extra: { tier: Tier | null; spend: number; stale: boolean; overdue: boolean; ownerName: string | null },
+  extra: {
+    tier: Tier | null;
+    spend: number;
+    stale: boolean;
+    overdue: boolean;
+    ownerName: string | null;
+    nextVisitDue: string | null;
+    daysOverdue: number;
+  },
 ) {
   return {
     id: row.id,
@@ -164,6 +193,10 @@ export function presentCustomer(
     lastRefreshedAt: row.lastRefreshedAt.toISOString(),
     stale: extra.stale,
     overdue: extra.overdue,
+    /** the club day the next in-person visit is due by the cadence; null when none applies */
+    nextVisitDue: extra.nextVisitDue,
+    /** whole days past the due instant; 0 when not overdue */
+    daysOverdue: extra.daysOverdue,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -217,7 +250,14 @@ async function customerRows(tx: Tx, club: ClubNow, where: SQL | undefined, opts:
   if (opts.limit) q = q.limit(opts.limit);
   const rows = await q;
   return rows.map((r) => ({
-    view: presentCustomer(r.c, { tier: r.tier, spend: Number(r.spend), stale: r.stale, overdue: r.overdue, ownerName: r.ownerName }),
+    view: presentCustomer(r.c, {
+      tier: r.tier,
+      spend: Number(r.spend),
+      stale: r.stale,
+      overdue: r.overdue,
+      ownerName: r.ownerName,
+      ...cadenceFigures(r.c, r.tier, club),
+    }),
     key: r.key as unknown,
   }));
 }

@@ -1,4 +1,4 @@
-import { customers, repDayContacts, type Tx, withTenant } from "@clubhouse/db";
+import { customers, repDayContacts, type Tx, withTenantRead } from "@clubhouse/db";
 import { eq, sql } from "drizzle-orm";
 import { countUnacknowledged, latestUnacknowledged } from "../alarms/service.ts";
 import { unownedSql } from "../customers/service.ts";
@@ -8,7 +8,7 @@ import { quotaRowsFrom } from "../quotas/service.ts";
 import { canonicalBoards } from "../realtime/board-delta.ts";
 import type { BoardSource } from "../realtime/boards.ts";
 import { dayOf } from "../time/club-time.ts";
-import { currentBoards, currentTeamRaces, yearReads } from "./service.ts";
+import { currentBoards, currentElapsed, currentTeamRaces, yearReads } from "./service.ts";
 import { teamParts, teamReads } from "./team-part.ts";
 
 /**
@@ -48,15 +48,18 @@ export async function contactsToday(tx: Tx, day: string) {
  * summed here per board), since every write of a club with open boards recomputes
  * them.
  *
- * Nothing in it moves with the clock alone (no per-row pace or elapsed share: the
- * client works those out from attainment and its clock), so a write changes only
- * the rows it touched and the deltas stay small (see realtime/board-delta.ts).
+ * Nothing per row moves with the clock alone (no per-row pace: the client divides
+ * attainment by `elapsed`, the elapsed part of each period as of the snapshot,
+ * regulation/pace.ts), so a write changes only the rows it touched, and the three
+ * `elapsed` figures, and the deltas stay small (see realtime/board-delta.ts).
  */
 export function quotaBoardSource(deps: Deps): BoardSource {
   return {
     async snapshot(tenantId) {
       const ctx = { deps, tenantId, actor: { kind: "system" } as const };
-      return withTenant(deps.database, tenantId, async (tx) => {
+      // On the standby when there is one, as fresh as the primary (db/src/read.ts): the
+      // version minted before this read still holds every write committed before it.
+      return withTenantRead(deps.database, tenantId, async (tx) => {
         const clock = await clubClock(tx, ctx);
         const [reads, alarms, today, alarmCounts, inTeams, [unowned]] = await Promise.all([
           yearReads(tx, clock),
@@ -77,7 +80,13 @@ export function quotaBoardSource(deps: Deps): BoardSource {
         const managers = canonicalBoards({ quota, alarmCounts, alarms, unowned: Number(unowned?.n ?? 0) });
         const leaderboard = currentBoards(clock, reads);
         return {
-          club: canonicalBoards({ leaderboard, teams: currentTeamRaces(leaderboard, reads.teams), at: quota.month, today }),
+          club: canonicalBoards({
+            leaderboard,
+            teams: currentTeamRaces(leaderboard, reads.teams),
+            at: quota.month,
+            elapsed: currentElapsed(clock),
+            today,
+          }),
           managers,
           // each led team's part: the managers' part narrowed to the team's reps (team-part.ts)
           teams: teamParts(managers, inTeams),

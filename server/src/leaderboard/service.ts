@@ -1,11 +1,11 @@
-import { repMonthContacts, type Tx, withTenant } from "@clubhouse/db";
+import { repMonthContacts, type Tx, withTenantRead } from "@clubhouse/db";
 import { inArray } from "drizzle-orm";
 import type { Deps } from "../deps.ts";
 import { toYuan } from "../money.ts";
 import { type ClubClock, clubClock, loadReps, monthFigures, sumByRep } from "../quotas/read.ts";
 import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
-import { attainment } from "../regulation/pace.ts";
+import { attainment, periodElapsed } from "../regulation/pace.ts";
 import { ratio } from "../regulation/ratio.ts";
 import { type ClubMonth, monthsOfQuarter, monthsOfYear, quarterOfMonth, yearOfMonth } from "../time/club-time.ts";
 import { loadTeamNames, type TeamNames, teamRace } from "./teams.ts";
@@ -134,17 +134,22 @@ export interface Leaderboard {
   at: ClubMonth;
   from: ClubMonth;
   to: ClubMonth;
+  /** the elapsed part of the period when the board was read, 0–1 (regulation/pace.ts): the bars' pace marker */
+  elapsed: number;
   rows: BoardRow[];
 }
 
 /** One board, and the club's time zone it was resolved in (the cache checks the month against it). */
 export async function computeLeaderboard(deps: Deps, tenantId: string, period: LeaderboardPeriod, at?: ClubMonth) {
-  return withTenant(deps.database, tenantId, async (tx) => {
+  return withTenantRead(deps.database, tenantId, async (tx) => {
     const clock = await clubClock(tx, { deps, tenantId, actor: { kind: "system" } });
     const month = at ?? clock.month;
     const months = periodMonths(period, month);
-    const board: Leaderboard = { period, at: month, from: months[0]!, to: months.at(-1)!, rows: await boardRows(tx, period, month) };
-    return { board, tz: clock.tz };
+    const from = months[0]!;
+    const to = months.at(-1)!;
+    const elapsed = periodElapsed(from, to, clock.now, clock.tz);
+    const board: Leaderboard = { period, at: month, from, to, elapsed, rows: await boardRows(tx, period, month) };
+    return { board, tz: clock.tz, readAt: clock.now.getTime() };
   });
 }
 
@@ -159,6 +164,15 @@ export function currentBoards(clock: ClubClock, r: Awaited<ReturnType<typeof yea
   return { month: board("month"), quarter: board("quarter"), year: board("year") };
 }
 
+/** The elapsed part of the club's current month, quarter and year (regulation/pace.ts), for the live boards. */
+export function currentElapsed(clock: ClubClock) {
+  const share = (period: LeaderboardPeriod) => {
+    const months = periodMonths(period, clock.month);
+    return periodElapsed(months[0]!, months.at(-1)!, clock.now, clock.tz);
+  };
+  return { month: share("month"), quarter: share("quarter"), year: share("year") };
+}
+
 /** The team race of each of the current boards (teams.ts), summed from their rows. */
 export function currentTeamRaces(boards: ReturnType<typeof currentBoards>, names: TeamNames) {
   return { month: teamRace(boards.month, names), quarter: teamRace(boards.quarter, names), year: teamRace(boards.year, names) };
@@ -170,7 +184,7 @@ export function currentTeamRaces(boards: ReturnType<typeof currentBoards>, names
  * each table's rows for the year.
  */
 export async function leaderboardBoards(deps: Deps, tenantId: string) {
-  return withTenant(deps.database, tenantId, async (tx) => {
+  return withTenantRead(deps.database, tenantId, async (tx) => {
     const clock = await clubClock(tx, { deps, tenantId, actor: { kind: "system" } });
     return currentBoards(clock, await yearReads(tx, clock));
   });

@@ -1,4 +1,4 @@
-import { type Database, poolStats } from "@clubhouse/db";
+import { type Database, poolStats, readStats } from "@clubhouse/db";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /**
@@ -53,6 +53,12 @@ export class Metrics {
     buckets: LAG_BUCKETS,
     registers: [this.registry],
   });
+  readonly #liveMismatches = new Counter({
+    name: "clubhouse_live_event_mismatches_total",
+    help: "Live events whose payload did not match the table of events (checked with LIVE_CHECK_EVENTS=on), by event.",
+    labelNames: ["event"] as const,
+    registers: [this.registry],
+  });
   readonly #jobRuns = new Counter({
     name: "clubhouse_job_runs_total",
     help: "Background job runs per club, by job and result.",
@@ -105,6 +111,23 @@ export class Metrics {
         this.inc(stats().waitMs / 1000);
       },
     });
+    const database = sources.database;
+    if (database.standby) {
+      const reads = () => readStats(database);
+      new Counter({
+        name: "clubhouse_db_reads_total",
+        help: "Heavy reads (boards, analysis, exports) with a standby configured, by where they ran: standby, or primary and why (behind, unavailable).",
+        labelNames: ["served_by"] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          const r = reads();
+          this.inc({ served_by: "standby" }, r.standby);
+          this.inc({ served_by: "primary_behind" }, r.behind);
+          this.inc({ served_by: "primary_unavailable" }, r.unavailable);
+        },
+      });
+    }
     const sockets = sources.sockets;
     if (sockets) {
       new Gauge({
@@ -146,6 +169,11 @@ export class Metrics {
 
   job(name: string, ok: boolean) {
     this.#jobRuns.inc({ job: name, result: ok ? "ok" : "failed" });
+  }
+
+  /** A live event's payload did not match its schema (realtime/outbox.ts). */
+  liveEventMismatch(event: string) {
+    this.#liveMismatches.inc({ event });
   }
 
   /** What the live channel's board coalescer reports. */

@@ -114,8 +114,7 @@ function announce(out: Outbox, p: PromotionRow) {
     startsAt: p.startsAt.toISOString(),
     endsAt: p.endsAt.toISOString(),
   };
-  out.emit({ to: "managers" }, "promotion:changed", payload);
-  out.emit({ to: "rep", repId: p.repId }, "promotion:changed", payload);
+  out.emit("promotion:changed", payload);
 }
 
 /** 第五条 1.2: a rep asks to show, promote or sell cards at a public place for a window of time. */

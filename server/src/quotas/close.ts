@@ -19,7 +19,9 @@ import { RuleViolation } from "../http/errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
 import { claimJobRun } from "../jobs/job.ts";
 import { toYuan } from "../money.ts";
-import type { LiveEvent } from "../realtime/events.ts";
+import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
+import type { Announced, LivePayload } from "../realtime/event-table.ts";
+import { publishCommitted } from "../realtime/outbox.ts";
 import {
   type CloseReason,
   type CustomerStatusHistory,
@@ -106,11 +108,9 @@ async function churnByRep(tx: Tx, repIds: string[], month: ClubMonth, tz: string
   return rates;
 }
 
-function closeEvents(tenantId: string, payloadFor: { repId: string }, event: "quota:alarm" | "standing:changed", payload: object) {
-  return [
-    { tenantId, audience: { to: "managers" }, event, payload },
-    { tenantId, audience: { to: "rep", repId: payloadFor.repId }, event, payload },
-  ] as LiveEvent[];
+/** To managers and the rep (the table of events says so). */
+function closeEvents<K extends "quota:alarm" | "standing:changed">(event: K, payload: LivePayload<K>) {
+  return [{ event, payload } as Announced];
 }
 
 /**
@@ -118,7 +118,7 @@ function closeEvents(tenantId: string, payloadFor: { repId: string }, event: "qu
  * what it stored go to `out`. A month without targets has nothing to judge and is
  * not claimed, so history can still be entered for it until a later month closes.
  */
-async function closeOne(tx: Tx, ctx: ServiceContext, month: ClubMonth, now: Date, tz: string, out: LiveEvent[]) {
+async function closeOne(tx: Tx, ctx: ServiceContext, month: ClubMonth, now: Date, tz: string, out: Announced[]) {
   const due = await tx.select({ repId: targets.repId, fen: targets.amountFen }).from(targets).where(eq(targets.month, month));
   if (due.length === 0) return;
   if (!(await claimJobRun(tx, ctx.tenantId, CLOSE_JOB, month, now))) return;
@@ -179,9 +179,10 @@ async function closeOne(tx: Tx, ctx: ServiceContext, month: ClubMonth, now: Date
         data: { month, outcome, attainment: closed.attainment, churnRate: rate, reasons: closed.reasons, reportTo: r.to },
         at: now,
       });
+      await enqueueNotifications(tx, ctx.tenantId, alarmNotices(alarm));
       if (alarm) {
         out.push(
-          ...closeEvents(ctx.tenantId, d, "quota:alarm", {
+          ...closeEvents("quota:alarm", {
             id: alarm.id,
             repId: d.repId,
             level: outcome,
@@ -195,7 +196,7 @@ async function closeOne(tx: Tx, ctx: ServiceContext, month: ClubMonth, now: Date
       }
     }
     out.push(
-      ...closeEvents(ctx.tenantId, d, "standing:changed", {
+      ...closeEvents("standing:changed", {
         repId: d.repId,
         month,
         outcome: row!.outcome,
@@ -243,7 +244,7 @@ async function outcomeCounts(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
  * M's stored results. Refused (422) until M has ended in club time.
  */
 export async function closeMonths(ctx: ServiceContext, month: ClubMonth) {
-  const events: LiveEvent[] = [];
+  const events: Announced[] = [];
   const { results, counts } = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const clock = await clubClock(tx, ctx);
     const end = monthRange(month, clock.tz).end;
@@ -272,7 +273,7 @@ export async function closeMonths(ctx: ServiceContext, month: ClubMonth) {
     return { results: await readResults(tx, ctx, month), counts: await outcomeCounts(tx, ctx, month) };
   });
   if (events.length > 0) {
-    ctx.deps.live.publish(events);
+    publishCommitted(ctx.deps, ctx.tenantId, events);
     await ctx.deps.live.boardChanged(ctx.tenantId);
   }
   return { month, results, counts };

@@ -2,9 +2,11 @@ import { alarms, repMonthTotals, repPace, type Tx, targets, withTenant } from "@
 import { and, asc, eq, inArray, isNotNull, isNull, like, notLike, sql } from "drizzle-orm";
 import { type AlarmRow, raiseAlarm } from "../alarms/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
+import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
 import { onePer } from "../one-per.ts";
 import { Coalescer } from "../realtime/coalesce.ts";
-import type { LiveEvent } from "../realtime/events.ts";
+import type { Announced } from "../realtime/event-table.ts";
+import { publishCommitted } from "../realtime/outbox.ts";
 import { alarmTransition, formatPercent, type PaceLevel } from "../regulation/pace.ts";
 import { type ClubClock, clubClock, type PaceView, paceView } from "./read.ts";
 
@@ -25,7 +27,7 @@ function paceKeyPrefix(repId: string, month: string) {
   return `pace:${repId}:${month}:`;
 }
 
-function alarmEvents(tenantId: string, a: AlarmRow, kind: "raised" | "cleared", extra: Record<string, unknown> = {}): LiveEvent[] {
+function alarmEvents(a: AlarmRow, kind: "raised" | "cleared", extra: Record<string, unknown> = {}): Announced[] {
   const payload = {
     id: a.id,
     repId: a.repId!,
@@ -37,10 +39,8 @@ function alarmEvents(tenantId: string, a: AlarmRow, kind: "raised" | "cleared", 
     month: (a.data as { month?: string } | null)?.month ?? null,
     ...extra,
   };
-  return [
-    { tenantId, audience: { to: "managers" }, event: "quota:alarm", payload },
-    { tenantId, audience: { to: "rep", repId: a.repId! }, event: "quota:alarm", payload },
-  ];
+  // to managers and the rep (event-table.ts)
+  return [{ event: "quota:alarm", payload }];
 }
 
 function paceMessage(level: Exclude<PaceLevel, "ok">, v: PaceView) {
@@ -56,7 +56,7 @@ function paceMessage(level: Exclude<PaceLevel, "ok">, v: PaceView) {
  * with a target, then lock every row with its target and total); only a rep whose
  * level moves costs more.
  */
-async function judgeReps(tx: Tx, ctx: ServiceContext, clock: ClubClock, repIds: string[]): Promise<LiveEvent[]> {
+async function judgeReps(tx: Tx, ctx: ServiceContext, clock: ClubClock, repIds: string[]): Promise<Announced[]> {
   const month = clock.month;
   // a fixed order, so that two evaluators lock rep rows in the same order (no deadlocks)
   const ids = [...new Set(repIds)].sort();
@@ -88,7 +88,7 @@ async function judgeReps(tx: Tx, ctx: ServiceContext, clock: ClubClock, repIds: 
     .where(and(eq(repPace.month, month), inArray(repPace.repId, ids)))
     .orderBy(asc(repPace.repId))
     .for("update", { of: repPace });
-  const events: LiveEvent[] = [];
+  const events: Announced[] = [];
   // a rep with no row has no target and was never judged: nothing to say
   for (const r of rows) {
     const view = paceView(clock, r.achieved ?? 0, r.target ?? null);
@@ -107,7 +107,7 @@ async function moveLevel(tx: Tx, ctx: ServiceContext, clock: ClubClock, repId: s
     .set({ level: next, updatedAt: clock.now })
     .where(and(eq(repPace.repId, repId), eq(repPace.month, month)));
   const action = alarmTransition(prev, next);
-  const events: LiveEvent[] = [];
+  const events: Announced[] = [];
   // Whatever the move, the alarm open until now no longer describes the rep: a worse
   // level supersedes it, a better one clears it (docs/regulation.md, pace alarms). One open pace alarm per rep.
   const closed = await tx
@@ -132,9 +132,10 @@ async function moveLevel(tx: Tx, ctx: ServiceContext, clock: ClubClock, repId: s
       data: { month, pace: view.pace, achieved: view.achieved, target: view.target, elapsed: view.elapsed, previous: prev },
       at: clock.now,
     });
-    if (raised) events.push(...alarmEvents(ctx.tenantId, raised, "raised", { pace: view.pace, supersedes: closed.map((c) => c.id) }));
+    await enqueueNotifications(tx, ctx.tenantId, alarmNotices(raised));
+    if (raised) events.push(...alarmEvents(raised, "raised", { pace: view.pace, supersedes: closed.map((c) => c.id) }));
   } else {
-    for (const c of closed) events.push(...alarmEvents(ctx.tenantId, c, "cleared", { pace: view.pace, now: next }));
+    for (const c of closed) events.push(...alarmEvents(c, "cleared", { pace: view.pace, now: next }));
   }
   return events;
 }
@@ -146,7 +147,7 @@ async function moveLevel(tx: Tx, ctx: ServiceContext, clock: ClubClock, repId: s
 export async function evaluatePace(ctx: ServiceContext, repIds?: string[]): Promise<void> {
   const events = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const clock = await clubClock(tx, ctx);
-    const out: LiveEvent[] = [];
+    const out: Announced[] = [];
     let ids = repIds;
     if (!ids) {
       const withTarget = await tx.select({ repId: targets.repId }).from(targets).where(eq(targets.month, clock.month));
@@ -161,13 +162,13 @@ export async function evaluatePace(ctx: ServiceContext, repIds?: string[]): Prom
         .set({ clearedAt: clock.now })
         .where(and(eq(alarms.kind, "pace"), isNull(alarms.clearedAt), notLike(alarms.key, `pace:%:${clock.month}:%`)))
         .returning();
-      for (const a of stale) out.push(...alarmEvents(ctx.tenantId, a, "cleared", { reason: "month ended" }));
+      for (const a of stale) out.push(...alarmEvents(a, "cleared", { reason: "month ended" }));
     }
     out.push(...(await judgeReps(tx, ctx, clock, ids)));
     return out;
   });
   if (events.length > 0) {
-    ctx.deps.live.publish(events);
+    publishCommitted(ctx.deps, ctx.tenantId, events);
     await ctx.deps.live.boardChanged(ctx.tenantId);
   }
 }

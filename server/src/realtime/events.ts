@@ -1,68 +1,31 @@
 import type { Role } from "@clubhouse/db";
+import type { z } from "zod";
 import type { BoardDelta } from "./board-delta.ts";
+import type { LiveEventName, LivePayload, leaderboardPeriod, leaderboardRow } from "./event-table.ts";
 
 export type { BoardDelta } from "./board-delta.ts";
 
 /**
- * The live channel's events (SPEC §10), typed once and shared with the web client.
- * Services return these from a write; they are published only after the write's
- * transaction commits (see `publishAfterCommit`).
+ * The live channel's events (SPEC §10), derived from the one table of events
+ * (event-table.ts: each event's payload schema and audience) and shared with the web
+ * client. Services announce them only after the write's transaction commits (see
+ * `publishAfterCommit` / `publishCommitted` in outbox.ts).
  */
-export type LeaderboardPeriod = "month" | "quarter" | "year";
+export type LeaderboardPeriod = z.infer<typeof leaderboardPeriod>;
 
-export interface LeaderboardRow {
-  rank: number;
-  repId: string;
-  name: string;
-  revenue: number;
-  target: number | null;
-  attainment: number | null;
-}
+export type LeaderboardRow = z.infer<typeof leaderboardRow>;
 
-export interface ServerToClientEvents {
-  "leaderboard:update": (e: { period: LeaderboardPeriod; at: string; rows: LeaderboardRow[]; version: number }) => void;
-  "quota:alarm": (e: {
-    id: string;
-    repId: string;
-    level: string | null;
-    kind: "raised" | "cleared" | "acknowledged" | "warning" | "removal";
-    at: string;
-    [k: string]: unknown;
-  }) => void;
-  "contact:logged": (e: {
-    id: string;
-    repId: string;
-    customerId: string;
-    channel: string;
-    target: "existing" | "prospect";
-    occurredAt: string;
-  }) => void;
-  /** A public promotion (第五条 1.2) was asked for, approved, refused or cancelled: to managers and its rep. */
-  "promotion:changed": (e: {
-    id: string;
-    repId: string;
-    status: "requested" | "approved" | "refused" | "cancelled";
-    place: string;
-    startsAt: string;
-    endsAt: string;
-  }) => void;
-  "standing:changed": (e: { repId: string; [k: string]: unknown }) => void;
-  "revenue:recorded": (e: { id: string; repId: string; customerId: string; amount: number; occurredAt: string }) => void;
-  /** To the whole club (the wall TV's celebration): a card sold — the rep, the card type, the price; never the customer. */
-  "card:sold": (e: { id: string; repId: string; cardType: string; amount: number; occurredAt: string }) => void;
-  "board:snapshot": (e: { version: number; boards: Record<string, unknown> }) => void;
-  /**
-   * To sockets that opted in (`auth: {deltas: true}`) instead of a full snapshot and
-   * `leaderboard:update` per recompute: what changed since version `from` (board-delta.ts).
-   * A client holding another version asks `board:sync`.
-   */
-  "board:delta": (e: BoardDelta) => void;
-  "session:ended": (e: { reason: string }) => void;
-  /** To the user's own sockets only: their role changed, so the app reloads who they are and switches its shell. */
-  "role:changed": (e: { role: string }) => void;
-}
+export type ServerToClientEvents = { [K in LiveEventName]: (e: LivePayload<K>) => void };
 
-/** Who receives an event inside one club. A rep gets only what concerns them. */
+// The table's delta schema and board-delta.ts's type describe one thing: each must fit the other.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type DeltaMatchesTable = Holds<Same<BoardDelta, LivePayload<"board:delta">>>;
+
+/**
+ * Rooms inside one club (`roomOf`). A rep gets only what concerns them. Which of them
+ * an event goes to is the table's to say (event-table.ts, `recipientsOf`).
+ */
 export type Audience = { to: "club" } | { to: "managers" } | { to: "rep"; repId: string };
 
 export type LiveEvent = {
@@ -75,7 +38,12 @@ export type LiveEvent = {
 }[keyof ServerToClientEvents];
 
 export interface LivePublisher {
-  /** Emit events that are already committed. Never throws: the live channel must not fail a write. */
+  /**
+   * Emit events that are already committed, each to the room its `audience` names.
+   * Never throws: the live channel must not fail a write. Services never call it: they
+   * announce through outbox.ts (`publishAfterCommit`, `publishCommitted`), which takes
+   * the rooms from the table of events and checks the payloads against it.
+   */
   publish(events: LiveEvent[]): void;
   /**
    * The club's boards changed (a committed write touched revenue, targets, contacts,

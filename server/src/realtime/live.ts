@@ -486,10 +486,11 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       for (const e of events) {
         try {
           if (closed || !e.tenantId) continue;
-          // Audiences are exact: `{to: "rep"}` reaches that rep only; a service that wants
-          // managers to hear it too publishes a second event to `{to: "managers"}`.
+          // Audiences are exact: `{to: "rep"}` reaches that rep only. Which rooms an event
+          // goes to is the table of events' to say (event-table.ts, `recipientsOf`): the
+          // outbox (outbox.ts, `publishCommitted`) hands one event per room named there.
           const op = io.to(roomOf(e.tenantId, e.audience));
-          // The union of (event, payload) pairs is checked where LiveEvent is built.
+          // The payload was checked against the table's schema where the event was announced.
           (op.emit as (ev: string, payload: unknown) => boolean)(e.event, e.payload);
         } catch (err) {
           logger.warn({ err, event: e.event }, "live: publishing an event failed");

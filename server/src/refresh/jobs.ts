@@ -1,6 +1,7 @@
 import { withTenant } from "@clubhouse/db";
 import { raiseAlarm } from "../alarms/service.ts";
 import { type ClubJob, claimJobRun } from "../jobs/job.ts";
+import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
 import { isStale, refreshProgress } from "../regulation/refresh.ts";
 import { quarterOf, quarterRange } from "../time/club-time.ts";
 import { quarterSubjects } from "./service.ts";
@@ -41,6 +42,7 @@ export const refreshAlarms: ClubJob = {
           },
           at: now,
         });
+        await enqueueNotifications(tx, ctx.tenantId, alarmNotices(row));
         if (row) count++;
       }
       return count;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AwardCandidate, rankAwards, reachedTargetAt } from "./awards.ts";
+import { type AwardCandidate, compareCandidates, rankAwards, reachedTargetAt } from "./awards.ts";
 
 const at = (iso: string) => new Date(iso);
 const rep = (
@@ -83,5 +83,37 @@ describe("reachedTargetAt", () => {
 
   it("no target, no moment", () => {
     expect(reachedTargetAt([e("2025-03-01T00:00:00Z", 120)], 0)).toBeNull();
+  });
+});
+
+describe("compareCandidates: every tie-break in both argument orders", () => {
+  // [why, the one ranked first, the one ranked second]
+  it.each([
+    ["more revenue", rep("a", 301, 300), rep("b", 300, 100)],
+    ["equal revenue, higher attainment", rep("a", 300, 200), rep("b", 300, 250)],
+    [
+      "equal revenue, attainment differing beyond a double's precision",
+      rep("b", 1e14, 99_999_999_999_998),
+      rep("a", 1e14, 99_999_999_999_999),
+    ],
+    [
+      "equal attainment, reached the target first",
+      rep("z", 300, 200, "2025-10-01T00:00:00+08:00"),
+      rep("a", 300, 200, "2025-10-01T00:00:01+08:00"),
+    ],
+    ["equal attainment, a moment beats none", rep("z", 300, 200), rep("a", 300, 200, null)],
+    ["all else equal, the smaller rep id", rep("m", 300, 200), rep("n", 300, 200)],
+    ["neither reached a moment, the smaller rep id", rep("a", 300, 200, null), rep("b", 300, 200, null)],
+  ])("%s", (_, first, second) => {
+    expect(compareCandidates(first, second)).toBeLessThan(0);
+    expect(compareCandidates(second, first)).toBeGreaterThan(0);
+    expect(podium([first, second])).toEqual([first.repId, second.repId, null]);
+    expect(podium([second, first])).toEqual([first.repId, second.repId, null]);
+  });
+
+  it("a candidate ties with itself", () => {
+    const a = rep("a", 300, 200);
+    expect(compareCandidates(a, { ...a })).toBe(0);
+    expect(compareCandidates(rep("a", 300, 200, null), rep("a", 300, 200, null))).toBe(0);
   });
 });

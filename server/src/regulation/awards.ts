@@ -1,3 +1,5 @@
+import { compareText } from "./order.ts";
+
 /**
  * Year-end awards (docs/regulation.md, 第六条 2①): 销售冠军、亚军、季军 among reps who
  * completed their annual target. Pure: the service sums the year per rep.
@@ -50,7 +52,7 @@ export function compareCandidates(a: AwardCandidate, b: AwardCandidate): number 
   if (byAttainment !== 0) return byAttainment;
   const byTime = reachedTime(a) - reachedTime(b);
   if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
-  return a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0;
+  return compareText(a.repId, b.repId);
 }
 
 export function rankAwards(candidates: readonly AwardCandidate[]): Awards {

@@ -76,4 +76,14 @@ describe("diaryFigures", () => {
     expect(diaryFigures({ ...base, tz: "America/New_York", contacts }).inPersonContacts).toBe(1);
     expect(diaryFigures({ ...base, tz: SH, contacts }).inPersonContacts).toBe(0);
   });
+
+  it("new card customers are counted once each, on the club day they turned active", () => {
+    const newCardCustomers = [
+      { customerId: "p1", activatedAt: at("2025-03-31T09:00:00+08:00") },
+      { customerId: "p1", activatedAt: at("2025-03-31T15:00:00+08:00") },
+      { customerId: "p2", activatedAt: at("2025-03-31T23:59:59+08:00") },
+      { customerId: "p3", activatedAt: at("2025-04-01T00:00:00+08:00") },
+    ];
+    expect(diaryFigures({ ...base, newCardCustomers }).newCardCustomers).toBe(2);
+  });
 });

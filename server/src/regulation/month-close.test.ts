@@ -251,3 +251,135 @@ describe("churnRate", () => {
     expect(r).toEqual({ churned: 1, base: 4, rate: 0.25 });
   });
 });
+
+describe("month close: edges the ladder must hold", () => {
+  const shuffled = <T>(xs: readonly T[]) => [...xs.slice(1).reverse(), xs[0]!].filter((x) => x !== undefined);
+
+  it("the six-month removal names its rule, its label and every month behind it", () => {
+    const verdict = monthVerdict(record([59, 59, 59, 59, 59, 59]), "2025-06", 0);
+    expect(verdict?.reasons[0]).toEqual({
+      rule: "six-months-under-60",
+      severity: "removal",
+      message: "6 months under 60%: 59%, 59%, 59%, 59%, 59%, 59%",
+      numbers: [0.59, 0.59, 0.59, 0.59, 0.59, 0.59],
+      months: ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"],
+    });
+  });
+
+  it.each([
+    [0.06, "churn-over-5", "warning", "group customer churn 6% over 5%"],
+    [0.21, "churn-over-20", "removal", "group customer churn 21% over 20%"],
+  ] as const)("churn %d names its rule, the rate and the month", (rate, rule, severity, message) => {
+    const verdict = monthVerdict(record([100, 100]), "2025-02", rate);
+    expect(verdict?.reasons[0]).toEqual({ rule, severity, message, numbers: [rate], months: ["2025-02"] });
+    expect(verdict?.reasons.every((r) => r.message !== "")).toBe(true);
+  });
+
+  it.each([
+    ["no record at all", [], "2025-03"],
+    ["no record for M itself", [79, 79, 79], "2025-04"],
+    ["M without a target", [79, 79, null], "2025-03"],
+    ["M before the record starts", [79, 79, 79], "2024-12"],
+  ] as const)("monthVerdict is null with %s", (_, percents, month) => {
+    expect(monthVerdict(record(percents), month, 0.5)).toBeNull();
+  });
+
+  it("the months may come in any order", () => {
+    const months = record([59, 59, 59, 59, 59, 59, 100]);
+    const inOrder = closeSequence(months);
+    expect(closeSequence(shuffled(months))).toEqual(inOrder);
+    expect(closeSequence(months.toReversed())).toEqual(inOrder);
+    expect(monthVerdict(months.toReversed(), "2025-06", 0)?.outcome).toBe("removal");
+    expect(monthVerdict(months.toReversed(), "2025-03", 0)?.outcome).toBe("warning");
+    expect(suspensionAfter(inOrder.toReversed())).toEqual(suspensionAfter(inOrder));
+    expect(suspensionAfter(inOrder.slice(0, 6).toReversed())).toMatchObject({ suspended: true, since: "2025-04" });
+    expect(inOrder.map((c) => c.outcome)).toEqual(["ok", "ok", "warning", "warning", "warning", "removal", "ok"]);
+  });
+
+  it("a month without a target closes nothing and has no reasons", () => {
+    const closes = closeSequence(record([79, 79, null]));
+    expect(closes[2]).toEqual({ month: "2025-03", attainment: null, outcome: null, reasons: [], departmentBonusSuspended: false });
+  });
+
+  it("closeMonth of M ignores the months after it", () => {
+    const months = record([79, 79, 79, 100]);
+    expect(closeMonth(months, "2025-03")).toEqual(closeSequence(months)[2]);
+    expect(closeMonth(months, "2025-03").outcome).toBe("warning");
+  });
+
+  it("after a month without a target and no suspension, the next month is not suspended", () => {
+    expect(closeMonth(record([100, null]), "2025-03").departmentBonusSuspended).toBe(false);
+    expect(closeMonth(record([79, 79, 79, null]), "2025-05").departmentBonusSuspended).toBe(true);
+    expect(closeMonth(record([100]), "2025-02").departmentBonusSuspended).toBe(false);
+    expect(closeMonth(record([19]), "2025-02").departmentBonusSuspended).toBe(true);
+  });
+});
+
+describe("churnRate: the window's edges, in zones with and without daylight saving", () => {
+  const group = (...changes: [string, CustomerStatusHistory["changes"][number]["status"]][]): CustomerStatusHistory => ({
+    customerId: "g",
+    kind: "group",
+    changes: changes.map(([iso, status]) => ({ at: new Date(iso), status })),
+  });
+  const stayer: CustomerStatusHistory = {
+    customerId: "s",
+    kind: "individual",
+    changes: [{ at: new Date("2020-01-01T00:00:00Z"), status: "active" }],
+  };
+
+  // The 12 months ending with 2025-03: Shanghai 2024-03-31T16:00Z – 2025-03-31T16:00Z;
+  // New York (daylight time at both ends) 2024-04-01T04:00Z – 2025-04-01T04:00Z;
+  // Sydney (still summer time on 1 April both years) 2024-03-31T13:00Z – 2025-03-31T13:00Z.
+  it.each([
+    ["Asia/Shanghai", "2024-03-31T15:59:59.999Z", "before"],
+    ["Asia/Shanghai", "2024-03-31T16:00:00.000Z", "in"],
+    ["Asia/Shanghai", "2025-03-31T15:59:59.999Z", "in"],
+    ["Asia/Shanghai", "2025-03-31T16:00:00.000Z", "after"],
+    ["America/New_York", "2024-04-01T03:59:59.999Z", "before"],
+    ["America/New_York", "2024-04-01T04:00:00.000Z", "in"],
+    ["America/New_York", "2025-04-01T03:59:59.999Z", "in"],
+    ["America/New_York", "2025-04-01T04:00:00.000Z", "after"],
+    ["Australia/Sydney", "2024-03-31T12:59:59.999Z", "before"],
+    ["Australia/Sydney", "2024-03-31T13:00:00.000Z", "in"],
+    ["Australia/Sydney", "2025-03-31T12:59:59.999Z", "in"],
+    ["Australia/Sydney", "2025-03-31T13:00:00.000Z", "after"],
+  ] as const)("%s: a group customer churned at %s is %s the window", (tz, iso, where) => {
+    const r = churnRate([group(["2020-01-01T00:00:00Z", "active"], [iso, "churned"]), stayer], "2025-03", tz);
+    // churned before the window: out of the base; in it: churned and in the base; after it: active all window
+    const expected = { before: { churned: 0, base: 1 }, in: { churned: 1, base: 2 }, after: { churned: 0, base: 2 } }[where];
+    expect(r).toEqual({ ...expected, rate: expected.churned / expected.base });
+  });
+
+  it.each([
+    ["a group customer that only became active in the window", [["2024-06-01T00:00:00Z", "active"]], { churned: 0, base: 2 }],
+    [
+      "a churned status written again in the window is no new churn",
+      [
+        ["2023-01-01T00:00:00Z", "active"],
+        ["2024-01-01T00:00:00Z", "churned"],
+        ["2024-06-01T00:00:00Z", "churned"],
+      ],
+      { churned: 0, base: 1 },
+    ],
+    [
+      "changes out of order: the latest before the window decides the status at its start",
+      [
+        ["2024-02-01T00:00:00Z", "active"],
+        ["2023-06-01T00:00:00Z", "churned"],
+      ],
+      { churned: 0, base: 2 },
+    ],
+    [
+      "changes out of order: churned before the window, won back inside it, churned again",
+      [
+        ["2024-12-01T00:00:00Z", "churned"],
+        ["2024-08-01T00:00:00Z", "active"],
+        ["2024-01-01T00:00:00Z", "churned"],
+      ],
+      { churned: 1, base: 2 },
+    ],
+  ] as const)("%s", (_, changes, expected) => {
+    const r = churnRate([group(...changes.map(([iso, s]) => [iso, s] as [string, typeof s])), stayer], "2025-03", "Asia/Shanghai");
+    expect(r).toEqual({ ...expected, rate: expected.churned / expected.base });
+  });
+});

@@ -1,5 +1,6 @@
 import { type ClubMonth, monthRange, monthsEnding, nextMonth } from "../time/club-time.ts";
 import type { CustomerStatus } from "./contacts.ts";
+import { compareText } from "./order.ts";
 import { formatPercent } from "./pace.ts";
 
 /**
@@ -80,7 +81,7 @@ function churnRule(rule: CloseRule, sev: CloseReason["severity"], month: ClubMon
  * Returns null when M itself has no target (the close skips reps without one).
  */
 export function monthVerdict(history: readonly MonthRecord[], month: ClubMonth, churnRate: number): MonthVerdict | null {
-  const upTo = history.filter((m) => m.month <= month).sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+  const upTo = history.filter((m) => m.month <= month).sort((a, b) => compareText(a.month, b.month));
   const current = upTo.at(-1);
   if (!current || current.month !== month || current.attainment === null) return null;
   const closed = upTo.filter((m): m is ClosedMonth => m.attainment !== null);
@@ -118,11 +119,11 @@ export interface MonthClose {
  * 第六条 2②⑵: 从第四个月开始…不再参与部门奖金的分配,直至完成任务指标.
  */
 export function closeSequence(months: readonly RepMonth[]): MonthClose[] {
-  const ordered = [...months].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+  const ordered = [...months].sort((a, b) => compareText(a.month, b.month));
   let suspended = false;
   return ordered.map((m) => {
     const verdict = monthVerdict(ordered, m.month, m.churnRate ?? 0);
-    if (m.attainment !== null && m.attainment >= 1) suspended = false;
+    if ((m.attainment ?? 0) >= 1) suspended = false;
     const result: MonthClose = {
       month: m.month,
       attainment: m.attainment,
@@ -176,8 +177,8 @@ export interface Suspension {
 export function suspensionAfter<T extends ClosedOutcome>(closes: readonly T[]): Suspension & { cause: T | null } {
   let cause: T | null = null;
   let since: ClubMonth | null = null;
-  for (const c of [...closes].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0))) {
-    if (c.attainment !== null && c.attainment >= 1) {
+  for (const c of [...closes].sort((a, b) => compareText(a.month, b.month))) {
+    if ((c.attainment ?? 0) >= 1) {
       cause = null;
       since = null;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alarmTransition, attainment, type PaceLevel, paceLevel } from "./pace.ts";
+import { alarmTransition, attainment, type PaceLevel, paceLevel, periodElapsed } from "./pace.ts";
 
 describe("attainment", () => {
   it.each([
@@ -56,5 +56,21 @@ describe("alarmTransition", () => {
     ["ok", "ok", "none"],
   ] as const)("%s → %s: %s", (prev, next, action) => {
     expect(alarmTransition(prev as PaceLevel | null, next as PaceLevel | null)).toBe(action);
+  });
+});
+
+describe("periodElapsed: the board's pace marker", () => {
+  const tz = "Asia/Shanghai";
+  it("real time gone in the club's months from–to, 0 before and 1 after", () => {
+    expect(periodElapsed("2026-05", "2026-05", new Date("2026-05-16T12:00:00+08:00"), tz)).toBeCloseTo((15 * 24 + 12) / (31 * 24), 12);
+    expect(periodElapsed("2026-04", "2026-06", new Date("2026-05-01T00:00:00+08:00"), tz)).toBeCloseTo(30 / 91, 12);
+    expect(periodElapsed("2026-01", "2026-12", new Date("2026-01-01T00:00:00+08:00"), tz)).toBe(0);
+    expect(periodElapsed("2026-01", "2026-12", new Date("2025-12-31T23:59:00+08:00"), tz)).toBe(0);
+    expect(periodElapsed("2026-01", "2026-12", new Date("2027-01-01T00:00:00+08:00"), tz)).toBe(1);
+  });
+  it("counts hours, not days, across a DST change (a 743-hour March in New York)", () => {
+    // 2026-03-08 is 23 hours long in America/New_York: half of March is 371.5 hours in
+    const start = new Date("2026-03-01T05:00:00Z");
+    expect(periodElapsed("2026-03", "2026-03", new Date(start.getTime() + 371.5 * 3_600_000), "America/New_York")).toBeCloseTo(0.5, 12);
   });
 });

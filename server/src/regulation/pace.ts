@@ -1,3 +1,5 @@
+import { type ClubMonth, elapsedFraction, monthRange } from "../time/club-time.ts";
+
 /**
  * Attainment, pace and the live pace alarm levels (docs/regulation.md, 第六条 2②).
  * Pure: attainments and paces are fractions (0.79 = 79%).
@@ -5,8 +7,17 @@
 
 /** achieved ÷ target; null where there is no target (none set, or 0). */
 export function attainment(achievedFen: number, targetFen: number | null): number | null {
-  if (targetFen === null || targetFen <= 0) return null;
-  return achievedFen / targetFen;
+  const target = targetFen ?? 0;
+  if (target <= 0) return null;
+  return achievedFen / target;
+}
+
+/**
+ * The elapsed part of a period of club months `from`–`to` at `now`: real time, DST-aware,
+ * 0–1 — a board's pace marker (pace = attainment ÷ elapsed).
+ */
+export function periodElapsed(from: ClubMonth, to: ClubMonth, now: Date, tz: string): number {
+  return elapsedFraction(now, { start: monthRange(from, tz).start, end: monthRange(to, tz).end });
 }
 
 /** Live pace alarm levels: "80" is pace under 80%, and so on; "ok" is on pace. */
@@ -28,8 +39,9 @@ export interface PaceInput {
 export function paceLevel(input: PaceInput): PaceLevel | null {
   const { achievedFen, targetFen, elapsedFraction, dayOfMonth, graceDays } = input;
   // no alarm until the grace days have passed: with default 7, the first alarm can come on day 8
-  if (targetFen === null || targetFen <= 0 || dayOfMonth <= graceDays || elapsedFraction <= 0) return null;
-  const pace = achievedFen / (targetFen * elapsedFraction);
+  const target = targetFen ?? 0;
+  if (target <= 0 || dayOfMonth <= graceDays || elapsedFraction <= 0) return null;
+  const pace = achievedFen / (target * elapsedFraction);
   if (pace < 0.2) return "20";
   if (pace < 0.6) return "60";
   if (pace < 0.8) return "80";

@@ -28,6 +28,9 @@ describe("promotionRefusal", () => {
 
   it("another rep cannot name it", () => {
     expect(promotionRefusal(approved, "rep-b", at("2025-05-03T12:00:00+08:00"))).toBe("promotion_not_own");
+    expect(promotionUsable(approved, "rep-b", at("2025-05-03T12:00:00+08:00"))).toBe(false);
+    expect(promotionUsable({ ...approved, status: "requested" }, "rep-a", at("2025-05-03T12:00:00+08:00"))).toBe(false);
+    expect(promotionUsable(approved, "rep-a", at("2025-05-03T18:00:01+08:00"))).toBe(false);
   });
 });
 

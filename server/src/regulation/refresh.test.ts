@@ -25,6 +25,7 @@ describe("isStale", () => {
     ["churned", OLD, null, "2025-Q2", false],
     ["dropped", OLD, null, "2025-Q2", false],
     // a customer created after the quarter did not exist then
+    ["active", "2025-07-01T00:00:00+08:00", null, "2025-Q2", false], // the next quarter's first instant
     ["active", "2025-08-01T00:00:00+08:00", null, "2025-Q2", false],
   ] as const)("%s created %s refreshed %s in %s → stale %s", (status, created, refreshed, quarter, stale) => {
     const customer: RefreshSubject = { status, createdAt: at(created), lastRefreshedAt: refreshed ? at(refreshed) : null };
@@ -70,5 +71,32 @@ describe("refreshProgress", () => {
 
   it("nothing to refresh, no rows", () => {
     expect(refreshProgress([], "2025-Q2", SH)).toEqual([]);
+  });
+});
+
+describe("refreshProgress: scope and order", () => {
+  const c = (ownerId: string, created: string): OwnedRefreshSubject => ({
+    ownerId,
+    status: "active",
+    createdAt: at(created),
+    lastRefreshedAt: null,
+  });
+
+  it("reps by id whatever order their customers came in; one created at the quarter's end is out", () => {
+    const customers = [
+      c("r3", OLD),
+      c("r10", OLD),
+      c("r1", OLD),
+      c("r2", "2025-07-01T00:00:00+08:00"),
+      c("r2", "2025-06-30T23:59:59+08:00"),
+    ];
+    for (const input of [customers, customers.toReversed()]) {
+      expect(refreshProgress(input, "2025-Q2", SH)).toEqual([
+        { repId: "r1", total: 1, refreshed: 0, stale: 1 },
+        { repId: "r10", total: 1, refreshed: 0, stale: 1 },
+        { repId: "r2", total: 1, refreshed: 1, stale: 0 },
+        { repId: "r3", total: 1, refreshed: 0, stale: 1 },
+      ]);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { type ClubQuarter, isWithin, quarterRange } from "../time/club-time.ts";
 import type { CustomerStatus } from "./contacts.ts";
+import { compareText } from "./order.ts";
 
 /**
  * Quarterly refresh (docs/regulation.md, 第五条 三.2 动态管理: 每季度至少增补客户资料一次).
@@ -86,5 +87,5 @@ export function refreshProgress(customers: readonly OwnedRefreshSubject[], quart
     else p.refreshed++;
     byRep.set(c.ownerId, p);
   }
-  return [...byRep.values()].sort((a, b) => (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0));
+  return [...byRep.values()].sort((a, b) => compareText(a.repId, b.repId));
 }

@@ -197,3 +197,84 @@ describe("customerTier", () => {
     expect(customerTier(status, fen, DEFAULT_TIER_THRESHOLDS)).toBe(tier);
   });
 });
+
+describe("businessMix: ties on spend", () => {
+  it.each([
+    ["club lines in the club's order, not the alphabet's", [], ["golf", "spa", "catering"], ["golf", "spa", "catering"]],
+    [
+      "equal spend: the club's order",
+      [
+        { line: "catering", spendFen: 100 },
+        { line: "spa", spendFen: 100 },
+      ],
+      ["golf", "spa", "catering"],
+      ["spa", "catering", "golf"],
+    ],
+    [
+      "equal spend: a club line before a line the club no longer lists",
+      [
+        { line: "yacht", spendFen: 100 },
+        { line: "spa", spendFen: 100 },
+      ],
+      ["golf", "spa"],
+      ["spa", "yacht", "golf"],
+    ],
+    [
+      "equal spend among lines the club no longer lists: by name",
+      [
+        { line: "zither", spendFen: 100 },
+        { line: "archery", spendFen: 100 },
+        { line: "golf", spendFen: 50 },
+      ],
+      ["golf"],
+      ["archery", "zither", "golf"],
+    ],
+    [
+      "a line the club no longer lists, reversed to nothing, is not shown",
+      [
+        { line: "yacht", spendFen: 100 },
+        { line: "yacht", spendFen: -100 },
+        { line: "kayak", spendFen: -50 },
+      ],
+      ["spa"],
+      ["spa"],
+    ],
+  ] as const)("%s", (_, spends, clubLines, expected) => {
+    expect(businessMix([...spends], [...clubLines]).lines.map((l) => l.line)).toEqual(expected);
+  });
+});
+
+describe("shareAnalysis: the gap to the expectation", () => {
+  it.each([
+    [3_000, 5_000, true, 2_000],
+    [4_999, 5_000, true, 1],
+    [5_000, 5_000, false, 0],
+    [6_000, 5_000, false, 0],
+    [-1_000, 5_000, true, 6_000],
+    [3_000, null, null, 0],
+    [-1_000, null, null, 0],
+  ] as const)("spend %i against %s → below %s, gap %i", (spendFen, expectedMonthlyFen, belowExpected, gapFen) => {
+    const [row] = shareAnalysis([{ customerId: "g", name: "G", spendFen, expectedMonthlyFen }], 10_000);
+    expect(row).toMatchObject({ belowExpected, gapFen, expectedMonthlyFen });
+  });
+});
+
+describe("tierAnalysis: ties in any input order", () => {
+  it("equal spend goes by name, then by id, whatever order the customers came in", () => {
+    const spends = [
+      { customerId: "c2", name: "Beta", spendFen: 100 },
+      { customerId: "c9", name: "Alpha", spendFen: 100 },
+      { customerId: "c1", name: "Alpha", spendFen: 100 },
+      { customerId: "c0", name: "Zeta", spendFen: 200 },
+    ];
+    for (const input of [spends, spends.toReversed()]) {
+      expect(tierAnalysis(input, DEFAULT_TIER_THRESHOLDS).customers.map((c) => c.customerId)).toEqual(["c0", "c1", "c9", "c2"]);
+      expect(
+        shareAnalysis(
+          input.map((c) => ({ ...c, expectedMonthlyFen: null })),
+          500,
+        ).map((c) => c.customerId),
+      ).toEqual(["c0", "c1", "c9", "c2"]);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { ClubDay, IsoWeek } from "../time/club-time.ts";
 import { isoWeekOf } from "../time/club-time.ts";
 import { type ContactChannel, isInPerson } from "./contacts.ts";
+import { compareText } from "./order.ts";
 
 /** Visit plans against what was done (docs/regulation.md, 第四条 2③ 制定客户访问计划). Pure. */
 
@@ -53,8 +54,9 @@ function keeps(plan: PlannedContact, contact: ActualContact): boolean {
  * week, since a visit moved by a day or two still honours the plan. A visit plan
  * (no channel, or visit/demo) needs an in-person contact; a phone or letter plan is
  * kept by any contact. Each contact keeps at most one plan; same-day matches are
- * made first, and in-person plans are served before others so a visit is not
- * spent on a call plan.
+ * made first, in-person plans are served before others (earlier days, then ids,
+ * first), and a plan any contact keeps takes a call or letter before a visit, so a
+ * visit is not spent on a call plan and the answer does not depend on input order.
  */
 export function visitPlanAdherence(plans: readonly PlannedContact[], contacts: readonly ActualContact[]): WeekAdherence[] {
   const key = (repId: string, day: ClubDay) => `${repId}\u0000${isoWeekOf(day)}`;
@@ -74,9 +76,12 @@ export function visitPlanAdherence(plans: readonly PlannedContact[], contacts: r
   const rows: WeekAdherence[] = [];
   for (const g of groups.values()) {
     const ordered = [...g.plans].sort(
-      (a, b) => Number(planNeedsInPerson(b)) - Number(planNeedsInPerson(a)) || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0),
+      (a, b) => Number(planNeedsInPerson(b)) - Number(planNeedsInPerson(a)) || compareText(a.day, b.day) || compareText(a.id, b.id),
     );
-    const pool = [...g.contacts].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    // Calls and letters first: a plan any contact keeps takes one of them before a
+    // visit, which an in-person plan may still need. Which of two alike contacts is
+    // taken changes no count, so the pool has no other order.
+    const pool = [...g.contacts].sort((a, b) => Number(isInPerson(a.channel)) - Number(isInPerson(b.channel)));
     const used = new Set<string>();
     const kept = new Map<string, boolean>(); // plan id → on the day
     for (const sameDay of [true, false]) {
@@ -100,5 +105,5 @@ export function visitPlanAdherence(plans: readonly PlannedContact[], contacts: r
       missed: g.plans.filter((p) => !kept.has(p.id)).map((p) => p.id),
     });
   }
-  return rows.sort((a, b) => (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : a.week < b.week ? -1 : a.week > b.week ? 1 : 0));
+  return rows.sort((a, b) => compareText(a.repId, b.repId) || compareText(a.week, b.week));
 }

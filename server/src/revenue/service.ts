@@ -11,7 +11,8 @@ import { fieldIssue } from "../http/field-codes.ts";
 import { cursorPart, decodeCursor, page } from "../http/paging.ts";
 import { toFen, toYuan } from "../money.ts";
 import { paceAfterRevenue } from "../quotas/pace.ts";
-import type { LiveEvent } from "../realtime/events.ts";
+import type { Announced } from "../realtime/event-table.ts";
+import { publishCommitted } from "../realtime/outbox.ts";
 import { type ClubRules, readClubRules } from "../settings/service.ts";
 import { monthOf } from "../time/club-time.ts";
 import { clubWrites, type Settled } from "../writes/batcher.ts";
@@ -37,20 +38,18 @@ export function presentEntry(e: EntryRow, reversedById: string | null = null) {
   };
 }
 
-export function revenueEvents(tenantId: string, rows: EntryRow[]): LiveEvent[] {
-  return rows.flatMap((e) => {
-    const payload = {
+/** One `revenue:recorded` per entry (to managers and its rep: the table of events says so). */
+export function revenueEvents(rows: EntryRow[]): Announced[] {
+  return rows.map((e) => ({
+    event: "revenue:recorded",
+    payload: {
       id: e.id,
       repId: e.repId,
       customerId: e.customerId,
       amount: toYuan(e.amountFen),
       occurredAt: e.occurredAt.toISOString(),
-    };
-    return [
-      { tenantId, audience: { to: "managers" }, event: "revenue:recorded", payload },
-      { tenantId, audience: { to: "rep", repId: e.repId }, event: "revenue:recorded", payload },
-    ] satisfies LiveEvent[];
-  });
+    },
+  }));
 }
 
 /**
@@ -60,7 +59,7 @@ export function revenueEvents(tenantId: string, rows: EntryRow[]): LiveEvent[] {
  */
 export async function afterRevenue(ctx: ServiceContext, rows: EntryRow[]) {
   if (rows.length === 0) return;
-  ctx.deps.live.publish(revenueEvents(ctx.tenantId, rows));
+  publishCommitted(ctx.deps, ctx.tenantId, revenueEvents(rows));
   const reps = [...new Set(rows.map((r) => r.repId))];
   paceAfterRevenue(ctx, reps);
   await ctx.deps.live.boardChanged(ctx.tenantId);

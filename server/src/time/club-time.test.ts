@@ -6,6 +6,8 @@ import {
   atClubTime,
   clubDaySchema,
   clubMonthSchema,
+  clubQuarterSchema,
+  clubYearSchema,
   dayOf,
   dayOfMonthOf,
   dayRange,
@@ -14,6 +16,7 @@ import {
   isClubDay,
   isClubMonth,
   isClubQuarter,
+  isClubYear,
   isoWeekOf,
   isTimeZone,
   isWithin,
@@ -23,6 +26,9 @@ import {
   monthsOfQuarter,
   monthsOfYear,
   nextMonth,
+  parseDay,
+  parseMonth,
+  parseQuarter,
   previousMonth,
   quarterOf,
   quarterOfMonth,
@@ -238,5 +244,98 @@ describe("validators", () => {
     expect(isClubQuarter("2025-Q4")).toBe(true);
     expect(isClubQuarter("2025-Q5")).toBe(false);
     expect(() => monthsOfQuarter("2025-Q0")).toThrow(RangeError);
+  });
+});
+
+describe("period patterns: the whole string, nothing before or after", () => {
+  // [kind, text, valid]
+  const cases: [string, string, boolean][] = [
+    ["day", "2025-02-28", true],
+    ["day", "2024-02-29", true],
+    ["day", "2025-12-31", true],
+    ["day", "2025-02-30", false],
+    ["day", "2025-02-29", false],
+    ["day", "2025-13-01", false],
+    ["day", "2025-00-10", false],
+    ["day", "2025-01-32", false],
+    ["day", "2025-01-00", false],
+    ["day", "x2025-01-01", false],
+    ["day", "12025-01-01", false],
+    ["day", "2025-01-01x", false],
+    ["day", "2025-01-011", false],
+    ["day", " 2025-01-01", false],
+    ["month", "2025-01", true],
+    ["month", "2025-12", true],
+    ["month", "x2025-01", false],
+    ["month", "12025-01", false],
+    ["month", "2025-01x", false],
+    ["month", "2025-011", false],
+    ["month", "2025-01-01", false],
+    ["quarter", "2025-Q1", true],
+    ["quarter", "2025-Q4", true],
+    ["quarter", "2025-Q0", false],
+    ["quarter", "2025-Q5", false],
+    ["quarter", "x2025-Q1", false],
+    ["quarter", "12025-Q1", false],
+    ["quarter", "2025-Q1x", false],
+    ["quarter", "2025-Q12", false],
+    ["quarter", "2025-q1", false],
+    ["year", "2025", true],
+    ["year", "0999", true],
+    ["year", "x2025", false],
+    ["year", "12025", false],
+    ["year", "2025x", false],
+    ["year", "20255", false],
+    ["year", "202", false],
+    ["year", "2025-01", false],
+  ];
+  const check: Record<string, (s: string) => boolean> = { day: isClubDay, month: isClubMonth, quarter: isClubQuarter, year: isClubYear };
+  const schema = { day: clubDaySchema, month: clubMonthSchema, quarter: clubQuarterSchema, year: clubYearSchema };
+  const refusal = {
+    day: { message: "must be a date YYYY-MM-DD", params: { format: "date", code: "invalid_format" } },
+    month: { message: "must be a month YYYY-MM", params: { format: "month", code: "invalid_format" } },
+    quarter: { message: "must be a quarter YYYY-Qn", params: { format: "quarter", code: "invalid_format" } },
+    year: { message: "must be a year YYYY", params: { format: "year", code: "invalid_format" } },
+  };
+
+  it.each(cases)("%s %s → %s", (kind, text, valid) => {
+    const k = kind as keyof typeof schema;
+    expect(check[k]!(text)).toBe(valid);
+    const issues = (schema[k].safeParse(text).error?.issues ?? []).map((i) => ({
+      message: i.message,
+      params: (i as { params?: unknown }).params,
+    }));
+    expect(issues).toEqual(valid ? [] : [refusal[k]]);
+  });
+
+  it.each(cases)("parsing %s %s → %s", (kind, text, valid) => {
+    const parse = {
+      day: () => parseDay(text),
+      month: () => parseMonth(text),
+      quarter: () => parseQuarter(text),
+      year: () => monthsOfYear(text),
+    }[kind]!;
+    const what = { day: "a date YYYY-MM-DD", month: "a month YYYY-MM", quarter: "a quarter YYYY-Qn", year: "a year YYYY" }[kind];
+    if (valid) expect(parse).not.toThrow();
+    else expect(parse).toThrow(new RangeError(`not ${what}: ${text}`));
+  });
+
+  it.each([
+    ["2024-02-29", { year: 2024, month: 2, day: 29 }],
+    ["2025-12-31", { year: 2025, month: 12, day: 31 }],
+    ["0999-01-01", { year: 999, month: 1, day: 1 }],
+  ])("parseDay(%s)", (day, parts) => expect(parseDay(day)).toEqual(parts));
+
+  it("parses months, quarters and years into numbers", () => {
+    expect(parseMonth("2025-09")).toEqual({ year: 2025, month: 9 });
+    expect(parseQuarter("2025-Q3")).toEqual({ year: 2025, quarter: 3 });
+    expect(monthsOfYear("0999")[0]).toBe("0999-01");
+  });
+
+  it("periods built from a refused string are refused too", () => {
+    expect(() => addDays("2025-02-30", 1)).toThrow(RangeError);
+    expect(() => daysInMonth("2025-13")).toThrow(RangeError);
+    expect(() => monthsOfQuarter("2025-Q5")).toThrow(RangeError);
+    expect(() => yearRange("2025-01", SH)).toThrow(RangeError);
   });
 });

@@ -256,9 +256,13 @@ export function addClubDays(instant: Date, days: number, tz: string): Date {
   return fromWallClock(instant.getTime() + offsetMs(instant, tz) + days * DAY_MS, tz);
 }
 
-/** Share of the month's real duration (DST-aware) elapsed at `instant`, clamped to 0..1. */
-export function elapsedFractionOfMonth(instant: Date, month: ClubMonth, tz: string): number {
-  const { start, end } = monthRange(month, tz);
+/** Share of a range's real duration elapsed at `instant`, clamped to 0..1. */
+export function elapsedFraction(instant: Date, { start, end }: Range): number {
   const f = (instant.getTime() - start.getTime()) / (end.getTime() - start.getTime());
   return Math.min(1, Math.max(0, f));
+}
+
+/** Share of the month's real duration (DST-aware) elapsed at `instant`, clamped to 0..1. */
+export function elapsedFractionOfMonth(instant: Date, month: ClubMonth, tz: string): number {
+  return elapsedFraction(instant, monthRange(month, tz));
 }

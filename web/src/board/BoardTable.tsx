@@ -72,7 +72,7 @@ export function windowOf(count: number, rowHeight: number, bodyTop: number, view
  */
 export function BoardTable(props: {
   rows: BoardRow[];
-  elapsed: number;
+  elapsed: number | null;
   flipRef: (id: string) => (el: HTMLElement) => void;
   tv?: boolean;
   /** what the pace figure means (attainment against the elapsed part of the period), as its tooltip */

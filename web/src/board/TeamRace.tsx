@@ -12,7 +12,7 @@ import "./teams.css";
  */
 export function TeamRace(props: {
   rows: TeamRaceRow[];
-  elapsed: number;
+  elapsed: number | null;
   selected: string | null;
   onSelect: (teamId: string | null) => void;
 }) {

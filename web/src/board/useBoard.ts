@@ -1,6 +1,6 @@
 import { batch, createEffect, createSignal, on, onCleanup, untrack } from "solid-js";
 import { client, data, type LeaderboardRow } from "../api.ts";
-import { clubDay, periodAt } from "../format.ts";
+import { clubDay, clubMonth } from "../format.ts";
 import { liveState } from "../live.ts";
 import type { Level, Period } from "../types.ts";
 
@@ -40,8 +40,9 @@ export interface LiveAlarms {
 
 /**
  * What the live boards carry (leaderboard/boards.ts): `leaderboard.{month,quarter,year}`
- * rows for the current period, `today` (contacts today per rep and in all, counted by
- * the server), and for managers `quota.reps` with each rep's pace level, `alarmCounts` and
+ * rows for the current period, `elapsed.{month,quarter,year}` (the elapsed part of each,
+ * as the server worked it out with the snapshot), `today` (contacts today per rep and in
+ * all, counted by the server), and for managers `quota.reps` with each rep's pace level, `alarmCounts` and
  * `alarms` (the newest unacknowledged ones).
  */
 function fromBoards(boards: Record<string, unknown>, period: Period) {
@@ -50,7 +51,9 @@ function fromBoards(boards: Record<string, unknown>, period: Period) {
   const today = boards.today as { day?: string; total?: number; reps?: Record<string, number> } | undefined;
   const counts = boards.alarmCounts as AlarmCounts | undefined;
   const alarms = boards.alarms as Partial<LiveAlarms> | undefined;
+  const elapsed = (boards.elapsed as Partial<Record<Period, number>> | undefined)?.[period];
   return {
+    elapsed: typeof elapsed === "number" ? elapsed : null,
     alarms: Array.isArray(alarms?.latest) ? (alarms as LiveAlarms) : null,
     rows: Array.isArray(lb?.[period]) ? lb[period] : null,
     quota: Array.isArray(quota?.reps) ? quota.reps : null,
@@ -78,6 +81,8 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
   const [loaded, setLoaded] = createSignal(false);
   const [updatedAt, setUpdatedAt] = createSignal<Date | null>(null);
   const [todayTotal, setTodayTotal] = createSignal<number | null>(null);
+  /** The elapsed part of the period shown, as the server gives it (the bars' pace marker); null before it has. */
+  const [elapsed, setElapsed] = createSignal<number | null>(null);
   const [alarmCounts, setAlarmCounts] = createSignal<AlarmCounts | null>(null, {
     equals: (a, b) => JSON.stringify(a) === JSON.stringify(b),
   });
@@ -85,19 +90,20 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
   const [alarms, setAlarms] = createSignal<LiveAlarms | null>(null, {
     equals: (a, b) => a?.latest === b?.latest && a?.next === b?.next,
   });
-  let fetched: LeaderboardRow[] | null = null;
+  let fetched: { rows: LeaderboardRow[]; elapsed: number } | null = null;
   let fetchedFor = "";
   let shownPeriod: Period | null = null;
   let seq = 0;
   /** What each shown row was made of: reused while its source row (shared by applyDelta when unchanged) and figures stay. */
-  let made = new Map<string, { src: LeaderboardRow; level: Level | null; today: number | null; elapsed: number; row: BoardRow }>();
+  let made = new Map<string, { src: LeaderboardRow; level: Level | null; today: number | null; elapsed: number | null; row: BoardRow }>();
 
   function merge() {
     const p = period();
     const live = fromBoards(liveState.boards(), p);
-    const base = live.rows ?? (fetchedFor === `${p}:${periodAt(p).at}` ? fetched : null);
+    const got = fetchedFor === `${p}:${clubMonth()}` ? fetched : null;
+    const base = live.rows ?? got?.rows ?? null;
     if (!base) return false;
-    const { elapsed } = periodAt(p);
+    const elapsed = live.rows ? live.elapsed : (got?.elapsed ?? null);
     const levels = new Map<string, Level | null>();
     if (p === "month") for (const r of live.quota ?? []) levels.set(r.repId, r.level);
     // The server's count of the club's day; a snapshot from yesterday (no write since midnight) counts nothing today.
@@ -129,7 +135,7 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
       const row: BoardRow = {
         ...r,
         level,
-        pace: r.attainment !== null && elapsed > 0 ? r.attainment / elapsed : null,
+        pace: r.attainment !== null && elapsed !== null && elapsed > 0 ? r.attainment / elapsed : null,
         today: count,
       };
       now.set(r.repId, { src: r, level, today: count, elapsed, row });
@@ -140,6 +146,7 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
     if (animate && changed) hooks?.before();
     batch(() => {
       if (changed) setRows(next);
+      setElapsed(elapsed);
       setTodayTotal(live.today ? (today?.total ?? 0) : null);
       setAlarmCounts(live.alarmCounts);
       setAlarms(live.alarms);
@@ -155,11 +162,11 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
   async function load() {
     const mine = ++seq;
     const p = period();
-    const { at } = periodAt(p);
+    const at = clubMonth();
     try {
       const lb = await data(client.leaderboard.$get({ query: { period: p, at } }));
       if (mine !== seq) return;
-      fetched = lb.rows;
+      fetched = { rows: lb.rows, elapsed: lb.elapsed };
       fetchedFor = `${p}:${at}`;
       merge();
     } catch (err) {
@@ -172,7 +179,7 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
       if (!merge()) void load();
     }),
   );
-  // Into a new day or period the figures move with the clock (pace, today): merged again, no request.
+  // Into a new day the count of contacts today starts again: merged again, no request.
   const clockTimer = setInterval(() => merge(), 60_000);
   onCleanup(() => clearInterval(clockTimer));
 
@@ -181,6 +188,8 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
     get rows() {
       return rows();
     },
+    /** The elapsed part of the period shown (0–1), the server's figure; null until it has come. */
+    elapsed,
     error,
     loaded,
     updatedAt,

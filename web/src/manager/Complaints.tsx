@@ -6,7 +6,7 @@ import { type MessageKey, t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { Modal } from "./Modal.tsx";
+import { StatusFilter, TextDecision } from "./listParts.tsx";
 import "./desk.css";
 
 type Status = "open" | "resolved";
@@ -120,22 +120,14 @@ export function ComplaintsPage() {
           <h1>{t("complaints.title")}</h1>
           <p class="muted">{t("complaints.help")}</p>
         </div>
-        <fieldset class="seg">
-          <legend class="sr-only">{t("complaints.show")}</legend>
-          <For each={statuses}>
-            {(s) => (
-              <button
-                type="button"
-                aria-pressed={status() === s}
-                classList={{ active: status() === s }}
-                onClick={() => show(s)}
-                data-testid={`complaints-${s}`}
-              >
-                {t(`complaints.${s}`)}
-              </button>
-            )}
-          </For>
-        </fieldset>
+        <StatusFilter
+          legend={t("complaints.show")}
+          options={statuses}
+          value={status()}
+          onChange={show}
+          label={(s) => t(`complaints.${s}`)}
+          testid={(s) => `complaints-${s}`}
+        />
       </header>
       <Ready when={list.data()} error={list.error()} retry={list.refetch}>
         <Show
@@ -215,50 +207,31 @@ export function ComplaintsPage() {
           </Show>
         </Show>
       </Ready>
-      <Modal
+      <TextDecision
         open={resolving() !== null}
         onClose={() => setResolving(null)}
         title={t("complaints.resolveFor", { name: resolving()?.customerName ?? "" })}
         description={t("complaints.resolveHelp")}
         testid="resolve-dialog"
-      >
-        <form class="stack-form" onSubmit={(e) => void resolve(e)}>
-          <p class="muted small complaint-quote">{resolving()?.summary}</p>
-          <label class="field">
-            <span>{t("complaints.resolution")}</span>
-            <textarea
-              rows={4}
-              maxLength={2000}
-              value={text()}
-              aria-invalid={!!localError()}
-              aria-describedby={localError() ? "resolution-error" : undefined}
-              data-testid="resolution"
-              onInput={(e) => {
-                setText(e.currentTarget.value);
-                setLocalError("");
-              }}
-            />
-          </label>
-          <Show when={localError()}>
-            <span class="field-error" id="resolution-error" role="alert">
-              {localError()}
-            </span>
-          </Show>
-          <Show when={saveError()}>
-            <p class="form-error" role="alert">
-              {describe(saveError())}
-            </p>
-          </Show>
-          <div class="modal-actions">
-            <button type="button" class="btn secondary" onClick={() => setResolving(null)}>
-              {t("complaints.cancel")}
-            </button>
-            <button type="submit" class="btn primary" disabled={busy()} data-testid="resolution-save">
-              {t("complaints.resolve")}
-            </button>
-          </div>
-        </form>
-      </Modal>
+        quote={resolving()?.summary ?? ""}
+        label={t("complaints.resolution")}
+        rows={4}
+        maxLength={2000}
+        value={text()}
+        onInput={(v) => {
+          setText(v);
+          setLocalError("");
+        }}
+        error={localError()}
+        errorId="resolution-error"
+        inputTestid="resolution"
+        saveError={saveError()}
+        busy={busy()}
+        cancel={t("complaints.cancel")}
+        submit={t("complaints.resolve")}
+        submitTestid="resolution-save"
+        onSubmit={(e) => void resolve(e)}
+      />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { useLiveSoon } from "../live.ts";
 import { describe } from "../rep/errors.ts";
 import { isLead } from "../session.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
-import { Modal } from "./Modal.tsx";
+import { StatusFilter, TextDecision } from "./listParts.tsx";
 import "./desk.css";
 
 type Status = "requested" | "approved" | "refused" | "cancelled";
@@ -116,22 +116,14 @@ export function PromotionsDesk() {
           <h1>{t("promo.title")}</h1>
           <p class="muted">{t("promo.help")}</p>
         </div>
-        <fieldset class="seg">
-          <legend class="sr-only">{t("promo.show")}</legend>
-          <For each={filters}>
-            {(s) => (
-              <button
-                type="button"
-                aria-pressed={status() === s}
-                classList={{ active: status() === s }}
-                onClick={() => show(s)}
-                data-testid={`promotions-${s}`}
-              >
-                {s === "all" ? t("promo.all") : t(`promo.status.${s}` as MessageKey)}
-              </button>
-            )}
-          </For>
-        </fieldset>
+        <StatusFilter
+          legend={t("promo.show")}
+          options={filters}
+          value={status()}
+          onChange={show}
+          label={(s) => (s === "all" ? t("promo.all") : t(`promo.status.${s}` as MessageKey))}
+          testid={(s) => `promotions-${s}`}
+        />
       </header>
       <Show when={actionError()}>
         <p class="form-error" role="alert">
@@ -217,49 +209,30 @@ export function PromotionsDesk() {
           </Show>
         </Show>
       </Ready>
-      <Modal
+      <TextDecision
         open={refusing() !== null}
         onClose={() => setRefusing(null)}
         title={t("promo.refuseFor", { place: refusing()?.place ?? "" })}
         description={t("promo.refuseHelp")}
         testid="refuse-dialog"
-      >
-        <form class="stack-form" onSubmit={(e) => void refuse(e)}>
-          <label class="field">
-            <span>{t("promo.reason")}</span>
-            <textarea
-              rows={3}
-              maxLength={500}
-              value={reason()}
-              aria-invalid={!!localError()}
-              aria-describedby={localError() ? "refuse-error" : undefined}
-              data-testid="refuse-reason"
-              onInput={(e) => {
-                setReason(e.currentTarget.value);
-                setLocalError("");
-              }}
-            />
-          </label>
-          <Show when={localError()}>
-            <span class="field-error" id="refuse-error" role="alert">
-              {localError()}
-            </span>
-          </Show>
-          <Show when={saveError()}>
-            <p class="form-error" role="alert">
-              {describe(saveError())}
-            </p>
-          </Show>
-          <div class="modal-actions">
-            <button type="button" class="btn secondary" onClick={() => setRefusing(null)}>
-              {t("promo.back")}
-            </button>
-            <button type="submit" class="btn primary" disabled={busy()} data-testid="refuse-save">
-              {t("promo.refuse")}
-            </button>
-          </div>
-        </form>
-      </Modal>
+        label={t("promo.reason")}
+        rows={3}
+        maxLength={500}
+        value={reason()}
+        onInput={(v) => {
+          setReason(v);
+          setLocalError("");
+        }}
+        error={localError()}
+        errorId="refuse-error"
+        inputTestid="refuse-reason"
+        saveError={saveError()}
+        busy={busy()}
+        cancel={t("promo.back")}
+        submit={t("promo.refuse")}
+        submitTestid="refuse-save"
+        onSubmit={(e) => void refuse(e)}
+      />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { describe } from "../rep/errors.ts";
 import type { Choice } from "../ui/Combobox.tsx";
 import { RepPicker } from "../ui/RepPicker.tsx";
 import { Modal } from "./Modal.tsx";
+import { FieldError, ReasonField, ReceiverField } from "./moveParts.tsx";
 
 type Errors = Record<string, string>;
 const REASON_MAX = 500;
@@ -68,13 +69,6 @@ export function ReassignDialog(props: {
       setBusy(false);
     }
   }
-  const msg = (field: string) => (
-    <Show when={errors()[field]}>
-      <span class="field-error" id={`reassign-${field}-error`} role="alert">
-        {errors()[field]}
-      </span>
-    </Show>
-  );
   return (
     <Modal
       open
@@ -95,37 +89,20 @@ export function ReassignDialog(props: {
               describedBy={errors().fromRepId ? "reassign-fromRepId-error" : undefined}
               testid="reassign-from"
             />
-            {msg("fromRepId")}
+            <FieldError form="reassign" field="fromRepId" error={errors().fromRepId} />
           </div>
         </Show>
-        <div class="field">
-          <RepPicker
-            label={t("reassign.to")}
-            value={toRep()}
-            onChange={setToRep}
-            enabledOnly
-            exclude={from() ? [from()] : []}
-            invalid={Boolean(errors().toRepId)}
-            describedBy={errors().toRepId ? "reassign-toRepId-error" : undefined}
-            testid="reassign-to"
-          />
-          {msg("toRepId")}
-        </div>
-        <label class="field">
-          <span>{t("reassign.reason")}</span>
-          <textarea
-            rows={3}
-            value={reason()}
-            onInput={(e) => setReason(e.currentTarget.value)}
-            aria-invalid={Boolean(errors().reason)}
-            aria-describedby={errors().reason ? "reassign-reason-error" : "reassign-reason-hint"}
-            data-testid="reassign-reason"
-          />
-          <span class="muted small" id="reassign-reason-hint">
-            {t("reassign.reasonHint")}
-          </span>
-          {msg("reason")}
-        </label>
+        <ReceiverField
+          form="reassign"
+          field="toRepId"
+          label={t("reassign.to")}
+          value={toRep()}
+          onChange={setToRep}
+          exclude={from() ? [from()] : []}
+          error={errors().toRepId}
+          testid="reassign-to"
+        />
+        <ReasonField form="reassign" value={reason()} onInput={setReason} error={errors().reason} />
         <Show when={formError()}>
           <p class="form-error" role="alert" data-testid="reassign-error">
             {formError()}

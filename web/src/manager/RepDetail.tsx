@@ -5,7 +5,7 @@ import { boardMoney, clubDay, clubMonth, clubYear, dateTime, dayLabel, monthLabe
 import { lang, t } from "../i18n/index.ts";
 import { Empty, ErrorBox, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { alarmText } from "./Board.tsx";
+import { alarmText } from "./BoardAlarms.tsx";
 import { shiftDay } from "./Diaries.tsx";
 import { ReassignDialog } from "./Reassign.tsx";
 import { reasonText } from "./reasons.ts";

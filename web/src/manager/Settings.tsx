@@ -5,6 +5,7 @@ import { useData } from "../cache.ts";
 import { t } from "../i18n/index.ts";
 import { me } from "../session.ts";
 import { FieldError, FormError, Ready } from "../ui/common.tsx";
+import { ChannelsSection } from "./Channels.tsx";
 
 /** Club settings (admin edits; managers read) and the club's users. */
 export function SettingsPage() {
@@ -21,6 +22,9 @@ export function SettingsPage() {
       <Ready when={settings.data()} error={settings.error()} retry={settings.refetch}>
         {(s) => <SettingsForm settings={s()} readOnly={!isAdmin()} onSaved={(n) => settings.mutate(() => n)} />}
       </Ready>
+      <Show when={me()?.user.role === "admin" || me()?.user.role === "manager"}>
+        <ChannelsSection />
+      </Show>
       <section class="card" aria-labelledby="users-title">
         <h2 id="users-title">{t("settings.users")}</h2>
         <A href="/users" class="btn secondary">

@@ -144,6 +144,8 @@ export function localCustomer(q: QueuedCustomer): Customer {
     lastRefreshedAt: q.createdAt,
     stale: false,
     overdue: false,
+    nextVisitDue: null,
+    daysOverdue: 0,
     createdAt: q.createdAt,
     updatedAt: q.createdAt,
   } as Customer;

@@ -19,7 +19,7 @@ import {
 import { me } from "../session.ts";
 import { CachedNote, Empty, ErrorBox, Loading } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { allCustomers, type Bucket, overdueDays, rankCustomers, seenLabel } from "./customers.ts";
+import { allCustomers, type Bucket, rankCustomers, seenLabel } from "./customers.ts";
 import { errorText } from "./errors.ts";
 import { LogSheet } from "./LogSheet.tsx";
 import { NewProspectSheet } from "./NewProspectSheet.tsx";
@@ -65,10 +65,6 @@ export function Home() {
   const user = () => me()?.user;
   const month = () => clubMonth();
   const today = () => clubDay();
-  const settings = useData(
-    () => "settings",
-    () => data(client.settings.$get()),
-  );
   const customers = useData(
     () => "customers:home",
     () => allCustomers(),
@@ -77,12 +73,6 @@ export function Home() {
     () => (user() ? `ratio:${month()}` : null),
     () => data(client.reps[":id"].ratio.$get({ param: { id: user()?.id ?? "" }, query: { month: month() } })),
   );
-  // The server's days overdue, so "contact now" ranks by its figures.
-  const late = useData(
-    () => "overdue-days",
-    () => overdueDays(),
-  );
-  const lateMap = createMemo(() => new Map(Object.entries(late.data() ?? {})));
   // The rep's pace as the server judges it (target, achieved, level after the grace days).
   const standing = useData(
     () => (user() ? "standing" : null),
@@ -114,7 +104,6 @@ export function Home() {
       () => [sent().length, createdTick()] as const,
       () => {
         void customers.refetch();
-        void late.refetch();
       },
       { defer: true },
     ),
@@ -126,7 +115,8 @@ export function Home() {
   const [adding, setAdding] = createSignal(false);
   const [added, setAdded] = createSignal<string | null>(null);
 
-  const all = createMemo(() => rankCustomers(withLocal(customers.data()), settings.data(), new Date(), lateMap()));
+  // "contact now" ranks by the server's figures on each row (days overdue, stale)
+  const all = createMemo(() => rankCustomers(withLocal(customers.data())));
   const ranked = createMemo(() => {
     const q = query().trim();
     return q ? all().filter((r) => nameMatches(r.c.name, q)) : all();

@@ -7,17 +7,13 @@ import { t } from "../i18n/index.ts";
 import { me } from "../session.ts";
 import { CachedNote, Empty, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
-import { allCustomers, overdueDays, rankCustomers, seenLabel } from "./customers.ts";
+import { allCustomers, rankCustomers, seenLabel } from "./customers.ts";
 
 /** Overdue (cadence) and stale (quarterly refresh due) customers, most urgent first. */
 export function Lists() {
   const params = useParams<{ kind: string }>();
   const navigate = useNavigate();
   const kind = () => (params.kind === "stale" ? "stale" : "overdue");
-  const settings = useData(
-    () => "settings",
-    () => data(client.settings.$get()),
-  );
   const list = useData(
     () => `customers:${kind()}`,
     () => allCustomers(kind() === "stale" ? { stale: "true" } : { overdue: "true" }),
@@ -26,14 +22,8 @@ export function Lists() {
     () => (kind() === "stale" ? "refresh-progress" : null),
     () => data(client.refresh.progress.$get({ query: {} })),
   );
-  // The server's days overdue (kept on the phone with the home screen's).
-  const late = useData(
-    () => (kind() === "overdue" ? "overdue-days" : null),
-    () => overdueDays(),
-  );
-  const ranked = createMemo(() =>
-    rankCustomers(list.data() ?? [], settings.data(), new Date(), new Map(Object.entries(late.data() ?? {}))),
-  );
+  // the rows carry the server's days overdue
+  const ranked = createMemo(() => rankCustomers(list.data() ?? []));
   const mineProgress = () => {
     const p = progress.data();
     if (!p) return null;

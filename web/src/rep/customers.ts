@@ -1,4 +1,4 @@
-import { type Customer, client, data, type Settings } from "../api.ts";
+import { type Customer, client, data } from "../api.ts";
 import { clubDay, daysSince } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
 
@@ -7,14 +7,8 @@ export type Bucket = "overdue" | "stale" | "recent" | "other";
 export interface Ranked {
   c: Customer;
   bucket: Bucket;
-  /** days past the cadence interval (overdue) */
+  /** days past the cadence interval (overdue): the row's `daysOverdue`, as the server counts them */
   late: number;
-}
-
-/** SPEC §5 cadence: ⌊365 / required visits⌋ days between in-person contacts, by tier. */
-function interval(c: Customer, s: Settings | undefined): number {
-  const cadence = s?.cadence ?? { A: 12, B: 8, C: 6 };
-  return Math.floor(365 / cadence[(c.tier ?? "C") as "A" | "B" | "C"]);
 }
 
 /** Names in the reader's order: pinyin order in Chinese (Intl.Collator "zh-CN"), alphabetical in English. */
@@ -23,24 +17,16 @@ export const nameCollator = () => new Intl.Collator(lang() === "zh-CN" ? "zh-CN"
 /**
  * Who to contact now, by need: overdue first (most days overdue first), then never
  * visited or longest since the last in-person contact, then the quarterly refresh
- * due, then by name. `daysOverdue` is the server's figure (GET /reps/overdue) by
- * customer id; without it (offline, never fetched) the days are counted here from
- * the customer's `overdue` flag and last contact.
+ * due, then by name. `overdue`, `daysOverdue` and `stale` are the server's figures on
+ * each row (regulation/cadence.ts); offline, the rows the phone holds keep the
+ * figures they were read with. A row without them (a prospect added on this phone)
+ * is not overdue.
  */
-export function rankCustomers(
-  list: Customer[],
-  settings: Settings | undefined,
-  now = new Date(),
-  daysOverdue?: ReadonlyMap<string, number>,
-): Ranked[] {
+export function rankCustomers(list: Customer[]): Ranked[] {
   const ranked = list
     .filter((c) => c.status === "active" || c.status === "prospect" || c.status === "churned")
     .map((c): Ranked => {
-      if (c.overdue) {
-        const known = daysOverdue?.get(c.id);
-        const since = c.lastInPersonAt ?? c.activeSince ?? c.createdAt;
-        return { c, bucket: "overdue", late: known ?? Math.max(0, daysSince(since, now) - interval(c, settings)) };
-      }
+      if (c.overdue) return { c, bucket: "overdue", late: c.daysOverdue ?? 0 };
       if (c.stale) return { c, bucket: "stale", late: 0 };
       if (c.lastInPersonAt) return { c, bucket: "recent", late: 0 };
       return { c, bucket: "other", late: 0 };
@@ -57,19 +43,6 @@ export function rankCustomers(
     if (a.c.stale !== b.c.stale) return a.c.stale ? -1 : 1;
     return collator.compare(a.c.name, b.c.name);
   });
-}
-
-/** The server's days overdue of the caller's customers (GET /reps/overdue, every page). */
-export async function overdueDays(): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  let cursor: string | undefined;
-  for (let i = 0; i < 20; i++) {
-    const page = await data(client.reps.overdue.$get({ query: { limit: "200", ...(cursor ? { cursor } : {}) } }));
-    for (const r of page.items) out[r.customerId] = r.daysOverdue;
-    if (!page.nextCursor) break;
-    cursor = page.nextCursor;
-  }
-  return out;
 }
 
 /** "seen today" / "seen yesterday" / "seen 12 d ago", by club days. */

@@ -190,7 +190,7 @@ export function LangSwitch() {
  * A horizontal bar with a marker at 100% and, optionally, at the elapsed part of the
  * period. Decorative: the figures printed next to it say the same in words.
  */
-export function AttainmentBar(props: { value: number | null; level?: Level | null; elapsed?: number }) {
+export function AttainmentBar(props: { value: number | null; level?: Level | null; elapsed?: number | null }) {
   // The bar's scale runs to 125% so that the 100% marker has room on its right.
   const scale = 1.25;
   const width = () => `${Math.min(100, ((props.value ?? 0) / scale) * 100)}%`;
@@ -200,7 +200,7 @@ export function AttainmentBar(props: { value: number | null; level?: Level | nul
   return (
     <div class="bar" aria-hidden="true">
       <div class={`fill level-${props.level ?? "none"}`} style={{ width: width() }} />
-      <Show when={props.elapsed !== undefined}>
+      <Show when={props.elapsed !== undefined && props.elapsed !== null}>
         <div class="pace-mark" style={{ left: `${((props.elapsed ?? 0) / scale) * 100}%` }} title={t("board.elapsed")} />
       </Show>
       <div class="full-mark" style={{ left: full() }} />

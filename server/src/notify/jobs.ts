@@ -1,0 +1,37 @@
+import { jobRuns, withTenant } from "@clubhouse/db";
+import { and, eq } from "drizzle-orm";
+import { awardsFor } from "../awards/service.ts";
+import { type ClubJob, claimJobRun } from "../jobs/job.ts";
+import { yearOf } from "../time/club-time.ts";
+import { enqueueNotifications } from "./enqueue.ts";
+
+/**
+ * 销售冠军、亚军、季军: once a club year is over, its final podium is announced to the
+ * channels that chose `awards`, once per club and year (the claim and the outbox rows
+ * commit together). A year nobody won is not announced.
+ */
+export const awardsAnnouncement: ClubJob = {
+  name: "awards-notify",
+  async run(ctx, club) {
+    const now = ctx.deps.clock.now();
+    const year = String(Number(yearOf(now, club.timezone)) - 1);
+    // announced already (the usual case, every tick of the year): one indexed read, no ranking
+    const done = await withTenant(ctx.deps.database, ctx.tenantId, (tx) =>
+      tx
+        .select({ job: jobRuns.job })
+        .from(jobRuns)
+        .where(and(eq(jobRuns.job, "awards-notify"), eq(jobRuns.period, year))),
+    );
+    if (done.length > 0) return;
+    const podium = await awardsFor(ctx, year);
+    if (!podium.final || !podium.champion) return;
+    await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
+      if (!(await claimJobRun(tx, ctx.tenantId, "awards-notify", year, now))) return;
+      await enqueueNotifications(tx, ctx.tenantId, [
+        { event: "awards", data: { year, champion: podium.champion, runnerUp: podium.runnerUp, third: podium.third } },
+      ]);
+    });
+  },
+};
+
+export const notifyJobs: ClubJob[] = [awardsAnnouncement];
