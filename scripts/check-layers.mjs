@@ -2,7 +2,8 @@
 // 1. no folder-level import cycles: the folders of server/src, and the files at its
 //    top, as one graph (imports that run: type-only imports aside);
 // 2. only the edge imports the web framework (hono): app.ts, routes files, http/,
-//    auth's middleware and endpoint, realtime's socket handshake. Services raise
+//    auth's middleware and endpoint, realtime's socket handshake, the OpenAPI
+//    document and its compile-time check (openapi.ts, openapi-check.ts). Services raise
 //    domain errors (errors.ts) and never choose an HTTP status.
 // File-level cycles (server and web) are dependency-cruiser's `no-circular`.
 import { readdirSync, readFileSync } from "node:fs";
@@ -11,7 +12,7 @@ import { cruise } from "dependency-cruiser";
 
 const ROOTS = ["server/src"];
 const EDGE = [
-  /^server\/src\/(app|server|main)\.ts$/,
+  /^server\/src\/(app|server|main|openapi|openapi-check)\.ts$/,
   /(^|\/)routes\.ts$/,
   /^server\/src\/http\//,
   /^server\/src\/auth\/(middleware|endpoint)\.ts$/,

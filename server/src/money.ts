@@ -16,11 +16,16 @@ export const yuan = z
     coded("not_finite", "must be a finite number"),
   )
   .refine((v) => Math.abs(v) <= MAX_YUAN, coded("too_large", `must not exceed ${MAX_YUAN}`, { max: MAX_YUAN, inclusive: true }))
-  .refine((v) => /^-?\d+(\.\d{1,2})?$/.test(String(v)), coded("too_many_decimals", "must have at most two decimals", { max: 2 }));
+  .refine((v) => /^-?\d+(\.\d{1,2})?$/.test(String(v)), coded("too_many_decimals", "must have at most two decimals", { max: 2 }))
+  .meta({ minimum: -MAX_YUAN, maximum: MAX_YUAN, multipleOf: 0.01, description: "Yuan, at most two decimals" });
 
 /** A positive amount: revenue, list prices, thresholds, targets (only a reversal is negative). */
-export const positiveYuan = yuan.refine((v) => v > 0, coded("must_be_positive", "must be above zero"));
-export const nonNegativeYuan = yuan.refine((v) => v >= 0, coded("must_not_be_negative", "must not be negative"));
+export const positiveYuan = yuan
+  .refine((v) => v > 0, coded("must_be_positive", "must be above zero"))
+  .meta({ exclusiveMinimum: 0, maximum: MAX_YUAN, multipleOf: 0.01, description: "Yuan above zero, at most two decimals" });
+export const nonNegativeYuan = yuan
+  .refine((v) => v >= 0, coded("must_not_be_negative", "must not be negative"))
+  .meta({ minimum: 0, maximum: MAX_YUAN, multipleOf: 0.01, description: "Yuan, zero or more, at most two decimals" });
 
 export function toFen(yuanAmount: number): number {
   return Math.round(yuanAmount * 100);

@@ -2,6 +2,7 @@ import { createDb, type Database } from "@clubhouse/db";
 import { type Config, FixedClock, type RunningServer, startServer, testConfig } from "@clubhouse/server";
 import postgres from "postgres";
 import { isFieldCode } from "../../server/src/http/field-codes.ts";
+import { servedContract } from "./contract.ts";
 
 /** Which database the API tests run on: set per vitest project (pglite | postgres). */
 export const TEST_DB = (process.env.TEST_DB ?? "pglite") as "pglite" | "postgres";
@@ -100,7 +101,8 @@ export async function call(
     payload = JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
-  const res = await fetch(`${base}${path.startsWith("/api") || path.startsWith("/healthz") ? "" : "/api/v1"}${path}`, {
+  const fromRoot = `${path.startsWith("/api") || path.startsWith("/healthz") ? "" : "/api/v1"}${path}`;
+  const res = await fetch(`${base}${fromRoot}`, {
     method,
     headers,
     body: payload,
@@ -110,6 +112,8 @@ export async function call(
   try {
     body = text ? JSON.parse(text) : null;
   } catch {}
+  const broken = (await servedContract()).check(method, fromRoot, res.status, res.headers.get("content-type"), body);
+  if (broken) throw new Error(`The answer breaks the OpenAPI document: ${broken}\n${text.slice(0, 500)}`);
   return { status: res.status, body, headers: res.headers };
 }
 

@@ -7,6 +7,7 @@ import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, instant, params, query } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
+import { businessLineName } from "../settings/schemas.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../writes/idempotency.ts";
 import { createCardType, listCardSales, listCardTypes, sellCard, updateCardType } from "./service.ts";
 
@@ -21,7 +22,7 @@ export function cardRoutes(deps: Deps) {
       auth,
       tag("Add a card type with its list price (manager)"),
       allow("manager"),
-      body(z.strictObject({ name, listPrice: positiveYuan, businessLine: z.string().min(1).max(40).optional() })),
+      body(z.strictObject({ name, listPrice: positiveYuan, businessLine: businessLineName.optional() })),
       async (c) => c.json(await createCardType(serviceContext(c, deps), c.req.valid("json")), 201),
     )
     .get("/card-types", auth, tag("Card types and list prices"), async (c) => c.json(await listCardTypes(serviceContext(c, deps)), 200))

@@ -7,8 +7,8 @@ import { fieldIssue } from "./field-codes.ts";
  * A cursor is at most a few hundred characters; the bound leaves room for a long name in CJK.
  */
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: "Items per page, 1–200 (default 50)" }),
+  cursor: z.string().max(2000).optional().meta({ description: "The `nextCursor` of the previous page" }),
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -9,6 +9,7 @@ import { csvLimit } from "../http/csv-limit.ts";
 import { pageQuery } from "../http/paging.ts";
 import { body, instant, params, query } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
+import { businessLineName } from "../settings/schemas.ts";
 import { clubMonthSchema } from "../time/club-time.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../writes/idempotency.ts";
 import { importRevenue } from "./import.ts";
@@ -26,7 +27,7 @@ export function revenueRoutes(deps: Deps) {
         z.strictObject({
           customerId: z.uuid("must be a customer id"),
           amount: positiveYuan,
-          businessLine: z.string().min(1).max(40),
+          businessLine: businessLineName,
           occurredAt: instant,
           repId: z.uuid("must be a user id").optional(),
         }),

@@ -7,6 +7,7 @@ import type { Deps } from "../deps.ts";
 import { coded } from "../http/field-codes.ts";
 import { body } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
+import { BUSINESS_LINE } from "./schemas.ts";
 import { getSettings, updateSettings } from "./service.ts";
 
 const visits = z.number().int().min(1).max(365);
@@ -29,7 +30,7 @@ export function settingsRoutes(deps: Deps) {
           cadence: z.strictObject({ A: visits.optional(), B: visits.optional(), C: visits.optional() }).optional(),
           alarmGraceDays: z.number().int().min(0).max(27).optional(),
           businessLines: z
-            .array(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "must be a short lowercase name"))
+            .array(z.string().regex(BUSINESS_LINE, "must be a short lowercase name"))
             .min(1)
             .max(50)
             .refine((l) => new Set(l).size === l.length, coded("repeated", "must not repeat a line"))

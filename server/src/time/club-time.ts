@@ -61,12 +61,23 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-export const clubDaySchema = z.string().refine(isClubDay, coded("invalid_format", "must be a date YYYY-MM-DD", { format: "date" }));
-export const clubMonthSchema = z.string().refine(isClubMonth, coded("invalid_format", "must be a month YYYY-MM", { format: "month" }));
+// The patterns are the document's (OpenAPI): the refinements, with their codes, decide.
+export const clubDaySchema = z
+  .string()
+  .refine(isClubDay, coded("invalid_format", "must be a date YYYY-MM-DD", { format: "date" }))
+  .meta({ format: "date", pattern: DAY_RE.source });
+export const clubMonthSchema = z
+  .string()
+  .refine(isClubMonth, coded("invalid_format", "must be a month YYYY-MM", { format: "month" }))
+  .meta({ pattern: MONTH_RE.source, description: "A club month, YYYY-MM" });
 export const clubQuarterSchema = z
   .string()
-  .refine(isClubQuarter, coded("invalid_format", "must be a quarter YYYY-Qn", { format: "quarter" }));
-export const clubYearSchema = z.string().refine(isClubYear, coded("invalid_format", "must be a year YYYY", { format: "year" }));
+  .refine(isClubQuarter, coded("invalid_format", "must be a quarter YYYY-Qn", { format: "quarter" }))
+  .meta({ pattern: QUARTER_RE.source });
+export const clubYearSchema = z
+  .string()
+  .refine(isClubYear, coded("invalid_format", "must be a year YYYY", { format: "year" }))
+  .meta({ pattern: YEAR_RE.source });
 
 // ── parsing and formatting (calendar arithmetic, zone-free) ──────────────────
 
