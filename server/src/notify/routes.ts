@@ -12,12 +12,20 @@ import { NOTIFY_EVENTS, NOTIFY_LANGUAGES } from "./events.ts";
 const tag = (summary: string) => describeRoute({ tags: ["notify"], summary });
 const idParam = z.object({ id: z.uuid("must be an id") });
 
-/** An address the server may post to: http or https, with a host, no spaces. */
+/** This machine: the only host a channel may reach over plain http (a receiver in development or a local relay). */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * An address the server may post to: https with a host, no spaces; plain http only to
+ * this machine (localhost, 127.x.x.x, [::1]) — a secret or a message never crosses a
+ * network unencrypted.
+ */
 export function isDeliverableUrl(s: string): boolean {
   if (/\s/.test(s)) return false;
   try {
     const u = new URL(s);
-    return (u.protocol === "https:" || u.protocol === "http:") && u.hostname.length > 0;
+    if (u.hostname.length === 0) return false;
+    return u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.test(u.hostname));
   } catch {
     return false;
   }
@@ -26,7 +34,7 @@ export function isDeliverableUrl(s: string): boolean {
 const url = z
   .string()
   .max(2000)
-  .refine(isDeliverableUrl, coded("invalid_format", "must be an http or https address with a host", { format: "URL" }));
+  .refine(isDeliverableUrl, coded("invalid_format", "must be an https address with a host (http only to localhost)", { format: "URL" }));
 const name = z.string().trim().min(1, "is required").max(80);
 const secret = z.string().min(1).max(200);
 const events = z.array(z.enum(NOTIFY_EVENTS)).max(NOTIFY_EVENTS.length * 2);
