@@ -1,3 +1,5 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Club, makeClub } from "../support/club.ts";
@@ -5,6 +7,8 @@ import type { TestServer } from "../support/harness.ts";
 import { type Receiver, startReceiver } from "../support/receiver.ts";
 import { expectAccessible } from "./axe.ts";
 import { DESKTOP, launchBrowser, newContext, PASSWORDS, signInUi, startLiveClockServer } from "./support.ts";
+
+const shots = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
 
 // Settings → Channels (docs/notify.md): a manager adds a WeCom bot, sends a test
 // message that a local receiver gets, and reads the delivery log; the bot's key is
@@ -64,6 +68,7 @@ describe("manager's notification channels", () => {
     await expect.poll(() => log.textContent()).toContain("已送达");
     expect(await log.textContent()).toContain("测试消息");
     expect(await page.content()).not.toContain(KEY);
+    await section.screenshot({ animations: "disabled", path: `${shots}/manager-channels.png` });
     await ctx.close();
   });
 });
