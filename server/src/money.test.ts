@@ -15,7 +15,7 @@ const notPositive = { message: "must be above zero", params: { code: "must_be_po
 const negative = { message: "must not be negative", params: { code: "must_not_be_negative" } };
 const notANumber = { message: "must be a number", params: undefined };
 
-describe("yuan: at most two decimals within ±1e12 (SPEC §1)", () => {
+describe("yuan: at most two decimals within ±1e12 (docs/api.md)", () => {
   it.each([
     ["a whole amount", 100, []],
     ["one decimal", 1.5, []],

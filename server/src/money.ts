@@ -2,7 +2,7 @@ import { z } from "zod";
 import { coded } from "./http/field-codes.ts";
 
 /**
- * The one module that knows money (SPEC §1): the API speaks yuan as JSON numbers
+ * The one module that knows money (docs/api.md): the API speaks yuan as JSON numbers
  * with at most two decimals; storage is integer fen. Floats never reach the db.
  */
 export const MAX_YUAN = 1e12;

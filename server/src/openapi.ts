@@ -169,7 +169,7 @@ export async function openApiDocument(api: Hono): Promise<OpenAPIV3_1.Document> 
     // The CSV exports and templates end in .csv: they are operations, not static files.
     excludeStaticFile: false,
     documentation: {
-      info: { title: "Clubhouse API", version: "1", description: "Multi-tenant CRM for membership clubs. See SPEC §9." },
+      info: { title: "Clubhouse API", version: "1", description: "Multi-tenant CRM for membership clubs. See docs/api.md." },
       servers: [{ url: "/api/v1" }],
     },
   });

@@ -1,5 +1,5 @@
 /**
- * The web app's one module for money and club time (SPEC §1): CNY as ¥12,345.00,
+ * The web app's one module for money and club time (docs/api.md): CNY as ¥12,345.00,
  * 万 on Chinese boards, and every day / month / quarter in the club's timezone.
  */
 import { lang } from "./i18n/index.ts";

@@ -1,5 +1,5 @@
 /**
- * The one live-channel store (SPEC §10). One socket.io connection on the same
+ * The one live-channel store (docs/realtime.md). One socket.io connection on the same
  * origin, authenticated by the session cookie. Boards are versioned: the app opts
  * in to deltas (`auth: {deltas: true}`), so after the first snapshot each recompute
  * sends only what changed (`board:delta`, applied with the server's own

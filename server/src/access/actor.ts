@@ -44,7 +44,7 @@ export const isRep = (who: Who): boolean => roleOfWho(who) === "rep";
 
 /**
  * The role gate of a route (auth/middleware.ts `allow`): a role passes if the route
- * names it; an admin may do everything a manager may (SPEC §9). A lead passes only
+ * names it; an admin may do everything a manager may (docs/access.md). A lead passes only
  * where a route names "lead", and only on the routes of LEAD_ROUTES (lead-routes.ts).
  */
 export function roleAllows(role: Role, allowed: readonly Role[]): boolean {

@@ -68,7 +68,7 @@ function requireManager(ctx: ServiceContext) {
 
 /**
  * A month's tier analysis as computed once and cached (routes.ts): the rule's ranking
- * with each row's 1-based rank, from which the contracted answer (SPEC §9), the Pareto
+ * with each row's 1-based rank, from which the contracted answer (docs/errors.md), the Pareto
  * buckets and every page of the table are cut.
  */
 export interface TiersModel {
@@ -109,7 +109,7 @@ const tierCustomer = (c: TierRow) => ({
   tier: c.tier,
 });
 
-/** GET /analysis/tiers (SPEC §9): ABC / Pareto for a month, shares 0–1, every customer. */
+/** GET /analysis/tiers (docs/errors.md): ABC / Pareto for a month, shares 0–1, every customer. */
 export function tiersAnswer(m: TiersModel) {
   return {
     month: m.month,

@@ -66,7 +66,7 @@ export function requireAuth(deps: Deps): MiddlewareHandler {
   };
 }
 
-/** An admin may do everything a manager may (SPEC §9). A lead only where a route names "lead" too. */
+/** An admin may do everything a manager may (docs/access.md). A lead only where a route names "lead" too. */
 export function requireRole(c: Context, ...roles: Role[]) {
   const role = c.get("auth").user.role;
   if (!roleAllows(role, roles)) throw new Forbidden();

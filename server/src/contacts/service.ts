@@ -49,7 +49,7 @@ interface ContactRequest {
 const batcher = clubWrites((r: ContactRequest) => keyId(actorId(r.ctx.actor)!, r.key), logContactGroup);
 
 /**
- * SPEC §5: logs a contact once per Idempotency-Key. Classed from the customer's
+ * docs/regulation.md, 第四条 2: logs a contact once per Idempotency-Key. Classed from the customer's
  * status now; a replay returns the first response and stores nothing new.
  *
  * Contacts of one club arriving together are written together (writes/batcher.ts):

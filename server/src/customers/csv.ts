@@ -337,7 +337,7 @@ function exportColumns(lang: ExportLang | undefined, tz: string, withPersonal: b
 /**
  * CSV of the caller's visible customers under the list's filters, in the list's order
  * (the same rows GET /customers pages through), in the reader's language. Personal
- * fields only when a manager asks for them (SPEC §2).
+ * fields only when a manager asks for them (docs/customers.md).
  */
 export async function exportCustomers(ctx: ServiceContext, q: ExportCustomersQuery) {
   const withPersonal = q.includePersonal === "true" && actsAsManager(ctx);

@@ -15,7 +15,7 @@ import { dayOf, quarterOf } from "../time/club-time.ts";
 export type CustomerRow = typeof customers.$inferSelect;
 
 /**
- * A rep sees only the customers they own (SPEC §2), a team lead those their team's
+ * A rep sees only the customers they own (docs/customers.md), a team lead those their team's
  * reps own (access/scope.ts); others answer 404 as if absent.
  */
 export function visibleTo(actor: Actor): SQL | undefined {

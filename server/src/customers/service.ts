@@ -155,7 +155,7 @@ export async function createCustomer(ctx: ServiceContext, input: CreateCustomer)
 }
 
 /**
- * Allowed status moves and who may make them (SPEC §2, §5). Becoming active is a
+ * Allowed status moves and who may make them (docs/customers.md; docs/regulation.md, 第四条 2). Becoming active is a
  * card sale's effect (POST /card-sales) or a manager's decision (cardDoorClosed).
  * "manager" moves are a team lead's too on their team's customers (giving up a
  * prospect, reopening one), except becoming active: that stays with managers and

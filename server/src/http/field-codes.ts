@@ -1,8 +1,8 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 
 /**
- * Every code a refused field can carry (SPEC §9: "each refused field also carries a
- * stable code and its parameters"). Clients word these in their reader's language;
+ * Every code a refused field can carry (docs/errors.md: each refused field also carries a
+ * stable code and its parameters). Clients word these in their reader's language;
  * the web app's dictionaries are typed against this list, so a new code cannot ship
  * without its zh-CN and English wording.
  */
@@ -22,7 +22,7 @@ export const FIELD_CODES = [
   "nothing_to_change",
   "repeated",
   "invalid",
-  // Money (SPEC §1).
+  // Money (docs/api.md).
   "too_many_decimals",
   "not_finite",
   "must_be_positive",

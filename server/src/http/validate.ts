@@ -4,7 +4,7 @@ import { z } from "zod";
 import { type FieldsIn, ValidationError } from "../errors.ts";
 import { codeOfIssue, fieldIssue } from "./field-codes.ts";
 
-/** Each refused path's first issue, with its code and parameters (SPEC §9). */
+/** Each refused path's first issue, with its code and parameters (docs/errors.md). */
 export function issuesToFields(issues: ReadonlyArray<StandardSchemaV1.Issue>, target?: string): FieldsIn {
   const fields: FieldsIn = {};
   for (const issue of issues) {
@@ -22,7 +22,7 @@ export function invalid(result: { success: boolean; error?: ReadonlyArray<Standa
   if (!result.success) throw new ValidationError(issuesToFields(result.error ?? [], target));
 }
 
-/** An instant as the API takes it (SPEC §1): ISO 8601 with an offset. */
+/** An instant as the API takes it (docs/api.md): ISO 8601 with an offset. */
 export const instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 time with an offset, e.g. 2025-03-31T23:30:00+08:00" });
 
 export const body = <S extends StandardSchemaV1>(schema: S) => validator("json", schema, (r, c) => invalid(r, c, "body"));

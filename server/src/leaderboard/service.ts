@@ -13,7 +13,7 @@ import type { BoardRow } from "./board-row.ts";
 import { loadTeamNames, type TeamNames, teamRace } from "./teams.ts";
 
 /**
- * Leaderboards for a club month, quarter or year (SPEC §8): reps by revenue with
+ * Leaderboards for a club month, quarter or year (docs/quotas.md): reps by revenue with
  * target, attainment, contacts and 1:3 compliance. Reads only maintained rows —
  * rep_month_totals, targets, rep_month_contacts — never the ledger nor day rows, so a
  * board costs a few indexed rows per rep and month however large the ledger grows.

@@ -6,7 +6,7 @@ import { attainment } from "../regulation/pace.ts";
 import type { BoardRow } from "./board-row.ts";
 
 /**
- * The team race (SPEC §8, docs/realtime.md): one row per team of the club, its
+ * The team race (docs/quotas.md, docs/realtime.md): one row per team of the club, its
  * figures summed over the rows its reps have on the same board — so a team's
  * revenue is exactly the sum of its members' rows, and a rep moved to another team
  * takes their whole period with them. Reps without a team are in no row (their rows

@@ -10,7 +10,7 @@
  * compared by value: a changed leaf is `set` at its dotted path, a vanished one `unset`.
  */
 
-/** The total order of a leaderboard (SPEC §8): revenue (highest first), attainment (higher first, none last), name, id. */
+/** The total order of a leaderboard (docs/quotas.md): revenue (highest first), attainment (higher first, none last), name, id. */
 export function compareBoardRows(
   a: { revenue: number; attainment: number | null; name: string; repId: string },
   b: { revenue: number; attainment: number | null; name: string; repId: string },

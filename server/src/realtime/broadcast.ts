@@ -52,7 +52,7 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
    * process sent that one (the usual case), else the full snapshot (first recompute here,
    * a version gap, or another process minted the version in between: a delta from a
    * version the clients may not hold would only make each of them ask `board:sync`).
-   * Other sockets get the full snapshot and SPEC §10's `leaderboard:update` per period.
+   * Other sockets get the full snapshot and docs/realtime.md's `leaderboard:update` per period.
    *
    * A team room (its lead's sockets) gets the club part and that team's part, never
    * another's: the club's emits leave the team rooms out, and each team's delta is the
@@ -122,7 +122,7 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
         .except(deltas)
         .emit("board:snapshot", { version, boards: teamBoards(x.teamId) });
     }
-    // SPEC §10's leaderboard:update, one per period, from the same versioned snapshot.
+    // docs/realtime.md's leaderboard:update, one per period, from the same versioned snapshot.
     const lb = s.club.leaderboard as Partial<Record<LeaderboardPeriod, LeaderboardRow[]>> | undefined;
     const at = typeof s.club.at === "string" ? s.club.at : "";
     if (lb) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The live channel's events (SPEC §10), in one table: each event's name, the schema
+ * The live channel's events (docs/realtime.md), in one table: each event's name, the schema
  * of its payload and who receives it. `ServerToClientEvents` (events.ts, shared with
  * the web client) is derived from it, services publish through it (outbox.ts), the
  * rooms an event goes to come from it, and the live contract in docs/realtime.md is
@@ -78,7 +78,7 @@ export const liveEvents = {
     schema: z.object({ period: leaderboardPeriod, at: z.string(), rows: z.array(leaderboardRow), version: z.number() }),
     audience: "sockets that take full snapshots, after each recompute: one per period, from the same versioned snapshot",
     leads: "as everyone (the club's leaderboard), when they take full snapshots",
-    about: "SPEC §10's leaderboard, one period at a time.",
+    about: "docs/realtime.md's leaderboard, one period at a time.",
   }),
   "quota:alarm": published({
     schema: z.looseObject({

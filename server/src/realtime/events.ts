@@ -6,7 +6,7 @@ import type { LiveEventName, LivePayload, leaderboardPeriod, leaderboardRow } fr
 export type { BoardDelta } from "./board-delta.ts";
 
 /**
- * The live channel's events (SPEC §10), derived from the one table of events
+ * The live channel's events (docs/realtime.md), derived from the one table of events
  * (event-table.ts: each event's payload schema and audience) and shared with the web
  * client. Services announce them only after the write's transaction commits (see
  * `publishAfterCommit` / `publishCommitted` in outbox.ts).

@@ -39,7 +39,7 @@ export function sessionRoom(tenantId: string, sessionId: string): string {
   return `club:${tenantId}:session:${sessionId}`;
 }
 
-/** The club's sockets that take board deltas, and those that take full snapshots and `leaderboard:update` (SPEC §10). */
+/** The club's sockets that take board deltas, and those that take full snapshots and `leaderboard:update` (docs/realtime.md). */
 export function boardFormRoom(tenantId: string, deltas: boolean): string {
   return `club:${tenantId}:${deltas ? "deltas" : "full"}`;
 }

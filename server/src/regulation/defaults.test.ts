@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CLUB_SETTINGS, DEFAULT_CLUB_TIMEZONE } from "./defaults.ts";
 import { DEFAULT_BUSINESS_LINES } from "./tiers.ts";
 
-describe("a new club's settings (SPEC §3, §4, §5 and §7; docs/regulation.md)", () => {
+describe("a new club's settings (docs/revenue.md, §4, §5 and §7; docs/regulation.md)", () => {
   it("are the spec's defaults, in fen and named as the club_settings columns", () => {
     expect(DEFAULT_CLUB_SETTINGS).toEqual({
       tierAFen: 1_000_000, // 10,000 yuan

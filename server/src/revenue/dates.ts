@@ -6,7 +6,7 @@ import { latestClosedMonth, lockQuotasShared } from "../quotas/read.ts";
 import { type ClubMonth, monthOf, monthRange } from "../time/club-time.ts";
 
 /**
- * When money may be dated (SPEC §3, 第六条 records), for revenue entries (API and
+ * When money may be dated (docs/revenue.md, 第六条 records), for revenue entries (API and
  * CSV import) and card sales alike, as for contacts:
  * - not in the future beyond a phone's clock skew (5 minutes);
  * - not before 2000-01-01 in club time;

@@ -43,7 +43,7 @@ interface Resolved {
 }
 
 /**
- * Revenue from a CSV file, all or nothing (SPEC §3): every row is checked first,
+ * Revenue from a CSV file, all or nothing (docs/revenue.md): every row is checked first,
  * every bad one reported by line; only a clean file is stored, in one transaction.
  * Cells are read as clubs' spreadsheets write them (csv/values.ts): the customer by
  * id or by exact name, the credited rep by id, e-mail or name, amounts with a yuan

@@ -154,7 +154,7 @@ export function yearCapError() {
   );
 }
 
-/** Revenue is credited by default to whoever owned the customer at `occurredAt` (SPEC §3). */
+/** Revenue is credited by default to whoever owned the customer at `occurredAt` (docs/revenue.md). */
 export async function ownerAt(tx: Tx, customerId: string, at: Date): Promise<string | undefined> {
   const [row] = await tx
     .select({ ownerId: customerOwners.ownerId })

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { coded } from "../http/field-codes.ts";
 
 /**
- * The one module that knows club time (SPEC §1): every day, month, quarter and
+ * The one module that knows club time (docs/api.md): every day, month, quarter and
  * year is a calendar period in the club's IANA timezone. Periods travel as
  * strings; instants as `Date`. Pure: no clock, the caller passes `now`.
  */

@@ -1,6 +1,6 @@
 /**
  * Refused fields in the reader's language. The server answers each refused field
- * with a stable code and its parameters (`fieldCodes`, SPEC §9); these dictionaries
+ * with a stable code and its parameters (`fieldCodes`, docs/api.md); these dictionaries
  * word every code the server can send — typed against its list, so a new code does
  * not compile until both languages have it — and name the fields people fill in.
  */

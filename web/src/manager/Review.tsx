@@ -13,7 +13,7 @@ import { Modal } from "./Modal.tsx";
 const PAGE = 50;
 
 /**
- * Prospects with three or more in-person contacts: continue, reassign or drop (SPEC §5).
+ * Prospects with three or more in-person contacts: continue, reassign or drop (docs/regulation.md, 第四条 2).
  * The queue a page at a time, longest waiting first, with the server's count of all
  * that wait; the new owner is found by typing (any rep of the club).
  */

@@ -1,5 +1,5 @@
 /**
- * Contacts logged on the phone wait here until the server has them (SPEC §5:
+ * Contacts logged on the phone wait here until the server has them (docs/regulation.md, 第四条 2:
  * offline phones replay). Each one gets its Idempotency-Key when it is logged,
  * and keeps it across retries, reloads and restarts, so a replay stores nothing
  * new: never lost (kept in localStorage until a 2xx), never doubled (same key).
