@@ -88,64 +88,43 @@ export const yearQuota = z.object({
   ),
 });
 
-export const monthClosed = z.object({
+/** One rep's month-close result (regulation/month-close.ts), as closing a month and reading its results answer it. */
+const closeResult = z.object({
+  repId: z.string(),
+  name: z.string().nullable(),
   month: z.string(),
-  results: z.array(
+  target: z.number().nullable(),
+  achieved: z.number(),
+  attainment: z.number().nullable(),
+  churnRate: z.number(),
+  outcome: z.enum(["ok", "warning", "removal"]),
+  reasons: z.array(
     z.object({
-      repId: z.string(),
-      name: z.string().nullable(),
-      month: z.string(),
-      target: z.number().nullable(),
-      achieved: z.number(),
-      attainment: z.number().nullable(),
-      churnRate: z.number(),
-      outcome: z.enum(["ok", "warning", "removal"]),
-      reasons: z.array(
-        z.object({
-          rule: z.enum(["month-under-20", "six-months-under-60", "churn-over-20", "three-months-under-80", "churn-over-5"]),
-          severity: z.enum(["warning", "removal"]),
-          message: z.string(),
-          numbers: z.array(z.number()),
-          months: z.array(z.string()),
-        }),
-      ),
-      departmentBonusSuspended: z.boolean(),
-      closedAt: z.string(),
-      closedBy: z.string().nullable(),
+      rule: z.enum(["month-under-20", "six-months-under-60", "churn-over-20", "three-months-under-80", "churn-over-5"]),
+      severity: z.enum(["warning", "removal"]),
+      message: z.string(),
+      numbers: z.array(z.number()),
+      months: z.array(z.string()),
     }),
   ),
-  counts: z.object({ ok: z.number(), warning: z.number(), removal: z.number() }),
+  departmentBonusSuspended: z.boolean(),
+  closedAt: z.string(),
+  closedBy: z.string().nullable(),
+});
+const closeCounts = z.object({ ok: z.number(), warning: z.number(), removal: z.number() });
+
+export const monthClosed = z.object({
+  month: z.string(),
+  results: z.array(closeResult),
+  counts: closeCounts,
 });
 
 export const monthResults = z.object({
   month: z.string(),
   closed: z.boolean(),
   closedAt: z.string().nullable(),
-  results: z.array(
-    z.object({
-      repId: z.string(),
-      name: z.string().nullable(),
-      month: z.string(),
-      target: z.number().nullable(),
-      achieved: z.number(),
-      attainment: z.number().nullable(),
-      churnRate: z.number(),
-      outcome: z.enum(["ok", "warning", "removal"]),
-      reasons: z.array(
-        z.object({
-          rule: z.enum(["month-under-20", "six-months-under-60", "churn-over-20", "three-months-under-80", "churn-over-5"]),
-          severity: z.enum(["warning", "removal"]),
-          message: z.string(),
-          numbers: z.array(z.number()),
-          months: z.array(z.string()),
-        }),
-      ),
-      departmentBonusSuspended: z.boolean(),
-      closedAt: z.string(),
-      closedBy: z.string().nullable(),
-    }),
-  ),
-  counts: z.object({ ok: z.number(), warning: z.number(), removal: z.number() }),
+  results: z.array(closeResult),
+  counts: closeCounts,
 });
 
 export const repStanding = z.object({
