@@ -6,7 +6,7 @@ import { type Club, makeClub } from "../support/club.ts";
 import type { TestServer } from "../support/harness.ts";
 import { type Receiver, startReceiver } from "../support/receiver.ts";
 import { expectAccessible } from "./axe.ts";
-import { DESKTOP, launchBrowser, newContext, PASSWORDS, signInUi, startLiveClockServer } from "./support.ts";
+import { DESKTOP, launchBrowser, newContext, PASSWORDS, PHONE, signInUi, startLiveClockServer } from "./support.ts";
 
 const shots = resolve(fileURLToPath(import.meta.url), "../../../docs/screenshots");
 
@@ -69,6 +69,25 @@ describe("manager's notification channels", () => {
     expect(await log.textContent()).toContain("测试消息");
     expect(await page.content()).not.toContain(KEY);
     await section.screenshot({ animations: "disabled", path: `${shots}/manager-channels.png` });
+    await ctx.close();
+  });
+  it("fits a phone (360×740): the list, the form and the log without sideways scrolling", async () => {
+    const ctx = await newContext(browser, { ...PHONE, locale: "zh-CN" });
+    const page = await ctx.newPage();
+    await signInUi(page, ts.url, club.slug, `mgr@${club.slug}.test`, PASSWORDS.manager);
+    await page.waitForURL(/\/board$/);
+    await page.goto(`${ts.url}/settings`);
+    const section = page.getByTestId("channels");
+    await expect.poll(() => page.getByTestId("channel-row").count()).toBe(1);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByRole("button", { name: "发送记录" }).click();
+    await expect.poll(() => page.getByTestId("channel-log").textContent()).toContain("已送达");
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByTestId("channel-add").click();
+    await expect.poll(() => page.getByTestId("channel-form").isVisible()).toBe(true);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await section.screenshot({ animations: "disabled", path: `${shots}/manager-channels-phone.png` });
     await ctx.close();
   });
 });

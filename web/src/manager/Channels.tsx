@@ -174,32 +174,34 @@ function DeliveryLog(props: { id: string; name: string; tick: number }) {
       <Ready when={log.data()} error={log.error()} retry={log.refetch}>
         {(l) => (
           <Show when={l().items.length > 0} fallback={<p class="muted">{t("channels.logEmpty")}</p>}>
-            <table class="table">
-              <TableHead
-                columns={[
-                  t("channels.at"),
-                  t("channels.event"),
-                  { num: t("channels.attempt") },
-                  t("channels.outcome"),
-                  { num: "HTTP" },
-                  "",
-                ]}
-              />
-              <tbody>
-                <For each={l().items}>
-                  {(d: Delivery) => (
-                    <tr>
-                      <td class="small">{new Date(d.at).toLocaleString()}</td>
-                      <td>{d.event === "test" ? t("channels.event.test") : eventLabel(d.event)}</td>
-                      <td class="num">{d.attempt}</td>
-                      <td>{d.ok ? t("channels.delivered") : t("channels.failed")}</td>
-                      <td class="num">{d.responseCode ?? "—"}</td>
-                      <td class="muted small">{d.error ?? ""}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
+            <div class="table-wrap">
+              <table class="table">
+                <TableHead
+                  columns={[
+                    t("channels.at"),
+                    t("channels.event"),
+                    { num: t("channels.attempt") },
+                    t("channels.outcome"),
+                    { num: "HTTP" },
+                    "",
+                  ]}
+                />
+                <tbody>
+                  <For each={l().items}>
+                    {(d: Delivery) => (
+                      <tr>
+                        <td class="small">{new Date(d.at).toLocaleString()}</td>
+                        <td>{d.event === "test" ? t("channels.event.test") : eventLabel(d.event)}</td>
+                        <td class="num">{d.attempt}</td>
+                        <td>{d.ok ? t("channels.delivered") : t("channels.failed")}</td>
+                        <td class="num">{d.responseCode ?? "—"}</td>
+                        <td class="muted small">{d.error ?? ""}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
           </Show>
         )}
       </Ready>
