@@ -156,7 +156,11 @@ describe("the month close and the retention job", () => {
     await call(t.url, "PATCH", "/settings", { token: c.admin.token, body: { positionRetentionDays: 30 } });
     const fresh = (await log(c.rep1.token, { customerId: site.id, position: at(40) })).body;
     const count = () =>
-      withTenant(t.db.database, c.tenantId, async (tx) => (await tx.select({ id: contactPositions.contactId }).from(contactPositions)).length);
+      withTenant(
+        t.db.database,
+        c.tenantId,
+        async (tx) => (await tx.select({ id: contactPositions.contactId }).from(contactPositions)).length,
+      );
     expect(await count()).toBe(3); // on site, away, and today's
     t.clock.set("2026-06-03T10:00:01+08:00"); // 30 days and a second after the May visits
     await runJobsOnce(t.server.deps, ["position-retention"]);
