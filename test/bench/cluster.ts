@@ -38,7 +38,7 @@ export function clusterSettings(): Record<string, string> {
   };
 }
 
-export async function startPrivateCluster(): Promise<PrivateCluster> {
+export async function startPrivateCluster(o: { statements?: boolean } = {}): Promise<PrivateCluster> {
   const version = readdirSync("/etc/postgresql").sort().at(-1);
   if (!version) throw new Error("no PostgreSQL installation in /etc/postgresql (pg_createcluster needs postgresql-common)");
   const dir = mkdtempSync(join(os.tmpdir(), "clubhouse-bench-pg-"));
@@ -47,7 +47,10 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   chownSync(dir, pgUser, pgGroup);
   const port = await freePort();
   const name = `clubhouse_bench_${port}`;
-  const settings = clusterSettings();
+  const settings = {
+    ...clusterSettings(),
+    ...(o.statements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track_planning": "on" } : {}),
+  };
   const options = Object.entries(settings).flatMap(([k, v]) => ["-o", `${k}=${v}`]);
   execFileSync(
     "pg_createcluster",

@@ -16,6 +16,24 @@ export interface CpuUse {
   serverUs?: number;
   databaseUs?: number;
   clientUs?: number;
+  /** WAL written per operation by the whole cluster (pg_stat_wal: bytes, full-page images, records) */
+  wal?: { bytes: number; fpi: number; records: number };
+  /** the statements that took PostgreSQL's time, per operation (pg_stat_statements, with --statements) */
+  statements?: StatementUse[];
+}
+
+export interface StatementUse {
+  /** the statement, whitespace folded, cut at 160 characters */
+  query: string;
+  callsPerOp: number;
+  /** execution time per operation, µs (planning excluded) */
+  execUs: number;
+  rowsPerOp: number;
+  /** shared buffers hit and dirtied, WAL bytes and full-page images, per operation */
+  hitPerOp: number;
+  dirtiedPerOp: number;
+  walBytesPerOp: number;
+  fpiPerOp: number;
 }
 
 /** The fields of /proc/<pid>/stat after the command name (state first), or undefined when it cannot be read. */
@@ -66,7 +84,56 @@ export interface CpuMeter {
 }
 
 /** Starts counting; `sql` is a superuser connection to the measured PostgreSQL. */
-export async function startCpuMeter(o: { sql: postgres.Sql; serverPid?: number; client?: boolean }): Promise<CpuMeter> {
+interface WalCount {
+  bytes: number;
+  fpi: number;
+  records: number;
+}
+
+async function walNow(sql: postgres.Sql): Promise<WalCount | undefined> {
+  try {
+    const [w] = await sql<{ bytes: string; fpi: string; records: string }[]>`
+      select wal_bytes::text as bytes, wal_fpi::text as fpi, wal_records::text as records from pg_stat_wal`;
+    return w && { bytes: Number(w.bytes), fpi: Number(w.fpi), records: Number(w.records) };
+  } catch {
+    return undefined; // before PostgreSQL 14
+  }
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+async function topStatements(sql: postgres.Sql, ops: number): Promise<StatementUse[]> {
+  const rows = await sql<
+    { query: string; calls: string; exec_ms: number; rows: string; hit: string; dirtied: string; wal_bytes: string; fpi: string }[]
+  >`
+    select left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 160) as query, calls::text, total_exec_time as exec_ms, rows::text,
+      shared_blks_hit::text as hit, shared_blks_dirtied::text as dirtied, wal_bytes::text, wal_fpi::text as fpi
+    from pg_stat_statements
+    where dbid = (select oid from pg_database where datname = current_database()) and query not like '%pg_stat_statements%'
+    order by total_exec_time desc limit 15`;
+  return rows.map((r) => ({
+    query: r.query,
+    callsPerOp: Math.round((Number(r.calls) / ops) * 1000) / 1000,
+    execUs: Math.round((r.exec_ms * 1000) / ops),
+    rowsPerOp: round1(Number(r.rows) / ops),
+    hitPerOp: round1(Number(r.hit) / ops),
+    dirtiedPerOp: Math.round((Number(r.dirtied) / ops) * 100) / 100,
+    walBytesPerOp: Math.round(Number(r.wal_bytes) / ops),
+    fpiPerOp: Math.round((Number(r.fpi) / ops) * 1000) / 1000,
+  }));
+}
+
+/**
+ * Starts counting; `sql` is a superuser connection to the measured PostgreSQL.
+ * `statements`: also reset pg_stat_statements now and report its top statements at
+ * the stop (the server must load it: `--statements`, cluster.ts).
+ */
+export async function startCpuMeter(o: {
+  sql: postgres.Sql;
+  serverPid?: number;
+  client?: boolean;
+  statements?: boolean;
+}): Promise<CpuMeter> {
   // Client backends only: the statements' own work, not a checkpoint or an autovacuum that
   // happens to run in the window (after the seed's bulk load, they would dwarf it).
   const dbPids = (
@@ -76,6 +143,8 @@ export async function startCpuMeter(o: { sql: postgres.Sql; serverPid?: number; 
   const server0 = o.serverPid === undefined ? undefined : sumCpuS(serverPids);
   const db0 = sumCpuS(dbPids);
   const client0 = process.cpuUsage();
+  if (o.statements) await o.sql`select pg_stat_statements_reset()`;
+  const wal0 = await walNow(o.sql);
   return {
     async stop(ops: number) {
       const per = (seconds: number | undefined) => (seconds === undefined || ops <= 0 ? undefined : Math.round((seconds * 1e6) / ops));
@@ -88,6 +157,16 @@ export async function startCpuMeter(o: { sql: postgres.Sql; serverPid?: number; 
       if (server !== undefined) use.serverUs = server;
       if (database !== undefined) use.databaseUs = database;
       if (o.client) use.clientUs = per((client.user + client.system) / 1e6);
+      // pg_stat_wal is cumulative statistics: a backend reports at most once a second, so a
+      // window's edges are a second fuzzy; over a few seconds of load it is close enough.
+      const wal1 = await walNow(o.sql);
+      if (wal0 && wal1 && ops > 0)
+        use.wal = {
+          bytes: Math.round((wal1.bytes - wal0.bytes) / ops),
+          fpi: Math.round(((wal1.fpi - wal0.fpi) / ops) * 100) / 100,
+          records: round1((wal1.records - wal0.records) / ops),
+        };
+      if (o.statements && ops > 0) use.statements = await topStatements(o.sql, ops);
       return use;
     },
   };
@@ -101,5 +180,14 @@ export function fmtCpu(c: CpuUse | undefined): string {
     c.clientUs === undefined ? undefined : `client ${c.clientUs.toLocaleString("en-US")}`,
     c.databaseUs === undefined ? undefined : `PostgreSQL ${c.databaseUs.toLocaleString("en-US")}`,
   ].filter(Boolean);
-  return parts.length === 0 ? "not measured" : `${parts.join(" · ")} µs`;
+  const wal = c.wal ? `; WAL ${c.wal.bytes.toLocaleString("en-US")} bytes, ${c.wal.fpi} full pages, ${c.wal.records} records` : "";
+  return parts.length === 0 ? "not measured" : `${parts.join(" · ")} µs${wal}`;
+}
+
+/** One line per statement: "  412 µs  1.00×  hit 12.3 dirtied 0.51 WAL 310 B fpi 0.020  insert into …" */
+export function fmtStatements(list: StatementUse[] | undefined): string[] {
+  return (list ?? []).map(
+    (st) =>
+      `      ${String(st.execUs).padStart(6)} µs ${st.callsPerOp.toFixed(3).padStart(7)} calls · rows ${st.rowsPerOp} · hit ${st.hitPerOp} · dirtied ${st.dirtiedPerOp} · WAL ${st.walBytesPerOp} B · fpi ${st.fpiPerOp}  ${st.query}`,
+  );
 }

@@ -8,6 +8,7 @@
  *   --board-procs N      processes the live boards are spread over (4)
  *   --no-growth          skip the 10%-ledger pass            --no-live  --no-pglite
  *   --keep-db            leave the clubhouse_bench database   --db-name NAME
+ *   --statements         pg_stat_statements in the private cluster: the statements behind each write figure
  *   --pg-url URL         an existing server's superuser URL (default: a private cluster, see cluster.ts)
  *   --redis-url URL      (redis://127.0.0.1:6379)
  */
@@ -69,6 +70,9 @@ function parseArgs(argv: string[]): Partial<BenchOptions> {
         break;
       case "--keep-db":
         o.keepDb = true;
+        break;
+      case "--statements":
+        o.statements = true;
         break;
       case "--db-name": {
         const v = value() ?? "";

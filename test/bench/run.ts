@@ -9,7 +9,7 @@ import os from "node:os";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
 import { type PrivateCluster, startPrivateCluster } from "./cluster.ts";
-import { type CpuUse, fmtCpu, startCpuMeter } from "./cpu.ts";
+import { type CpuUse, fmtCpu, fmtStatements, startCpuMeter } from "./cpu.ts";
 import { withDatabase, withoutPassword } from "./db-url.ts";
 import { type LiveStats, measureLive } from "./live.ts";
 import { directLoad, type HttpRequestSpec, httpLoad, type LoadStats } from "./load.ts";
@@ -40,6 +40,8 @@ export interface BenchOptions {
   /** processes the live boards are spread over */
   boardProcs: number;
   keepDb: boolean;
+  /** load pg_stat_statements in the private cluster and print the statements behind each write figure */
+  statements: boolean;
   dbName: string;
   /** a superuser URL of an existing server; null: a private cluster of the bench's own (cluster.ts) */
   pgUrl: string | null;
@@ -66,6 +68,7 @@ export const defaultOptions = (): BenchOptions => ({
   liveDurationS: 20,
   boardProcs: 4,
   keepDb: false,
+  statements: false,
   dbName: "clubhouse_bench",
   pgUrl: process.env.BENCH_PG_URL ?? null,
   redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -334,8 +337,10 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
   };
   // CPU per write (cpu.ts): the server's and PostgreSQL's; for the direct baselines, their client's.
   const meterSql = postgres(s.url, { max: 1, onnotice: () => {}, connection: { application_name: "clubhouse-bench-meter" } });
-  const serverCpu = () => startCpuMeter({ sql: meterSql, ...(server.proc.pid ? { serverPid: server.proc.pid } : {}) });
-  const clientCpu = () => startCpuMeter({ sql: meterSql, client: true });
+  if (o.statements) await meterSql`create extension if not exists pg_stat_statements`;
+  const serverCpu = () =>
+    startCpuMeter({ sql: meterSql, statements: o.statements, ...(server.proc.pid ? { serverPid: server.proc.pid } : {}) });
+  const clientCpu = () => startCpuMeter({ sql: meterSql, client: true, statements: o.statements });
   const measurePost = async (name: string, next: () => HttpRequestSpec): Promise<Measured> => {
     const p = await probe(server.url, next());
     if (!p.ok) {
@@ -347,6 +352,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
     log(
       `  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors) ${JSON.stringify(r.statuses)}; CPU per request: ${fmtCpu(r.cpu)}${busy}`,
     );
+    for (const line of fmtStatements(r.cpu?.statements)) log(line);
     return r;
   };
   const revenue = await measurePost("revenue API", revenueReq);
@@ -419,6 +425,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
     log(
       `  revenue direct INSERT: ${revenueDirect.rps} rows/s, p50 ${revenueDirect.p50} ms, p99 ${revenueDirect.p99} ms; CPU per row: ${fmtCpu(revenueDirect.cpu)}`,
     );
+    for (const line of fmtStatements(revenueDirect.cpu?.statements)) log(line);
     const nextC = rotation(s);
     noteLoad("contactsDirect");
     const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -438,6 +445,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
     log(
       `  contacts direct INSERT: ${contactsDirect.rps} rows/s, p50 ${contactsDirect.p50} ms, p99 ${contactsDirect.p99} ms; CPU per row: ${fmtCpu(contactsDirect.cpu)}`,
     );
+    for (const line of fmtStatements(contactsDirect.cpu?.statements)) log(line);
     // The baseline rows bypassed the maintained totals: take them out again so the ledger and its totals agree.
     await direct`delete from revenue_entries where source = 'bench-direct'`;
     await direct`delete from contacts where notes = 'bench-direct'`;
@@ -722,7 +730,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   let cluster: PrivateCluster | undefined;
   let keepCluster = () => {};
   if (o.pgUrl === null) {
-    cluster = await startPrivateCluster();
+    cluster = await startPrivateCluster({ statements: o.statements });
     const c = cluster;
     keepCluster = onKill(() => c.drop());
     log(

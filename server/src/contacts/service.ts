@@ -17,12 +17,13 @@ import { dayOf, monthOf } from "../time/club-time.ts";
 import { clubWrites, type Settled } from "../writes/batcher.ts";
 import {
   answerEach,
-  claimKeys,
   type KeyClaim,
+  KeyTaken,
   keyId,
+  readKeys,
   requestHash,
   type Stored,
-  settleKeys,
+  storeKeys,
   withIdempotency,
 } from "../writes/idempotency.ts";
 import { addToCounters } from "./counters.ts";
@@ -80,34 +81,52 @@ function contactRequestHash(input: LogContact) {
 }
 
 /**
- * One transaction for a group: the keys, the rules and the customers (locked, in id
- * order: a customer's status, which classes the contact, cannot change under us) in
- * one round trip; each contact checked in turn (a refused one is that request's
- * error and gives its key up); then the contacts, their counters, the customers'
- * last in-person contact and the stored answers in the next.
+ * One transaction for a group, in two round trips: the customers (locked, in id order:
+ * a customer's status, which classes the contact, cannot change under us), the rules
+ * and the keys' stored answers; each contact checked in turn (a refused one is that
+ * request's error); then the answers under their keys, the contacts, their counters
+ * and the customers' last in-person contact.
+ *
+ * A key is stored with its answer in the second round trip, not claimed first and
+ * answered later (one row written once instead of inserted, updated and read). A
+ * concurrent request with the same key (another process, or a group still under way)
+ * that stores it first makes the store wait for it and find the key taken: this group
+ * is rolled back and run again, and then finds that request's answer.
  */
 async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactRequest[]): Promise<Settled<Stored<ContactView>>[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await logContactsOnce(deps, tenantId, reqs);
+    } catch (error) {
+      if (!(error instanceof KeyTaken) || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function logContactsOnce(deps: Deps, tenantId: string, reqs: ContactRequest[]): Promise<Settled<Stored<ContactView>>[]> {
   const logged: ContactView[] = [];
   const answers = await withTenant(deps.database, tenantId, async (tx) => {
     const now = deps.clock.now();
     const claims: KeyClaim[] = reqs.map((r) => ({ userId: actorId(r.ctx.actor)!, key: r.key, hash: contactRequestHash(r.input) }));
-    const [outcomes, rules, found, named] = await Promise.all([
-      claimKeys<ContactView>(tx, tenantId, now, claims),
-      readClubRules(tx),
+    // The customers' lock first: the keys are read after it (a request with the same key
+    // that held the customer has committed by then).
+    const [found, rules, named, outcomes] = await Promise.all([
       customersById(
         tx,
         reqs.map((r) => r.input.customerId),
         true,
       ),
+      readClubRules(tx),
       promotionsById(
         tx,
         reqs.map((r) => r.input.promotionId),
       ),
+      readKeys<ContactView>(tx, claims),
     ]);
     const rows: ContactRow[] = [];
     const positions: PositionRow[] = [];
     const pins: PinWrite[] = [];
-    const { answers, stored, released } = await answerEach(claims, outcomes, 201, (i) => {
+    const { answers, stored } = await answerEach(claims, outcomes, 201, (i) => {
       const r = reqs[i]!;
       const { row, position, pin } = checkContact(r.ctx, r.input, rules, found, now, (row) => {
         if (r.input.promotionId) checkPromotion(named.get(r.input.promotionId), row.repId, row.occurredAt);
@@ -121,15 +140,16 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
       return body;
     });
     // Nothing of each other's results is needed: sent together, one round trip. The
-    // customers are locked already; the counters take their rows in their fixed order.
-    await Promise.all([
+    // customers are locked already; the keys and the counters take their rows in a fixed order.
+    const [keysStored] = await Promise.all([
+      storeKeys(tx, tenantId, now, stored),
       insertContacts(tx, rows),
       insertPositions(tx, positions),
       addToCounters(tx, tenantId, rows, 1),
       touchLastInPerson(tx, rows),
       pinAtVisits(tx, tenantId, pins),
-      settleKeys(tx, stored, released),
     ]);
+    if (!keysStored) throw new KeyTaken();
     return answers;
   });
   if (logged.length > 0) {

@@ -116,6 +116,7 @@ export interface KeyClaim {
 export interface KeyAnswer {
   userId: string;
   key: string;
+  hash: string;
   status: number;
   body: unknown;
 }
@@ -125,6 +126,8 @@ export type ClaimOutcome<T> =
   | { kind: "none" }
   /** this transaction holds the key: do the work, then store its answer or give the key up (settleKeys) */
   | { kind: "claimed" }
+  /** no answer is stored under the key yet (readKeys): do the work, then store its answer (storeKeys) */
+  | { kind: "free" }
   /** an earlier request with this key succeeded: answer with what it answered */
   | { kind: "replay"; stored: Stored<T> }
   /** the key was used with another body */
@@ -150,32 +153,39 @@ export async function claimKeys<T>(tx: Tx, tenantId: string, now: Date, claims: 
       order by x.user_id, x.key
       on conflict do nothing
       returning user_id, key`),
-    tx.execute(sql`
-      select k.user_id, k.key, k.request_hash, k.status, k.response
-      from ${idempotencyKeys} k join jsonb_to_recordset(${json}::jsonb) as x(user_id uuid, key text)
-        on k.user_id = x.user_id and k.key = x.key`),
+    tx.execute(storedKeys(json)),
   ]);
   const claimed = new Set(rowsOf<{ user_id: string; key: string }>(claimedResult).map((r) => keyId(r.user_id, r.key)));
-  const rows = new Map(
-    rowsOf<{ user_id: string; key: string; request_hash: string; status: number; response: unknown }>(rowsResult).map((r) => [
-      keyId(r.user_id, r.key),
-      r,
-    ]),
-  );
+  const rows = storedRows(rowsResult);
   return claims.map((c): ClaimOutcome<T> => {
     if (!c) return { kind: "none" };
     if (claimed.has(keyId(c.userId, c.key))) return { kind: "claimed" };
     const prior = rows.get(keyId(c.userId, c.key));
     if (!prior) return { kind: "vanished" };
-    if (prior.request_hash !== c.hash)
-      return {
-        kind: "refused",
-        error: new Conflict(`This ${IDEMPOTENCY_HEADER} was already used for a different request.`, {
-          [IDEMPOTENCY_HEADER]: fieldIssue("key_reused", "was used with another body"),
-        }),
-      };
-    return { kind: "replay", stored: { status: prior.status as StoredStatus, body: prior.response as T, replayed: true } };
+    return priorOutcome(c, prior);
   });
+}
+
+interface StoredRow {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  response: unknown;
+}
+
+const storedRows = (result: unknown) => new Map(rowsOf<StoredRow>(result).map((r) => [keyId(r.user_id, r.key), r]));
+
+/** A request whose key already has a row: the same request replays its answer, another body is refused. */
+function priorOutcome<T>(c: KeyClaim, prior: StoredRow): ClaimOutcome<T> {
+  if (prior.request_hash !== c.hash)
+    return {
+      kind: "refused",
+      error: new Conflict(`This ${IDEMPOTENCY_HEADER} was already used for a different request.`, {
+        [IDEMPOTENCY_HEADER]: fieldIssue("key_reused", "was used with another body"),
+      }),
+    };
+  return { kind: "replay", stored: { status: prior.status as StoredStatus, body: prior.response as T, replayed: true } };
 }
 
 /**
@@ -199,14 +209,15 @@ export async function answerEach<T>(
     else if (outcome.kind === "refused") answers.push({ ok: false, error: outcome.error });
     else if (outcome.kind === "vanished") answers.push({ ok: false, error: unmatchedKey() });
     else {
-      const claim = outcome.kind === "claimed" ? claims[i] : undefined;
+      const claim = outcome.kind === "claimed" || outcome.kind === "free" ? claims[i] : undefined;
       try {
         const body = await check(i);
-        if (claim) stored.push({ userId: claim.userId, key: claim.key, status, body });
+        if (claim) stored.push({ userId: claim.userId, key: claim.key, hash: claim.hash, status, body });
         answers.push({ ok: true, value: { status, body, replayed: false } });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        if (claim) released.push(claim);
+        // a free key was never taken: nothing to give up
+        if (claim && outcome.kind === "claimed") released.push(claim);
         answers.push({ ok: false, error });
       }
     }
@@ -225,14 +236,86 @@ export async function settleKeys(tx: Tx, stored: KeyAnswer[], released: { userId
     ...stored.map((s) => ({ user_id: s.userId, key: s.key, status: s.status, response: s.body })),
     ...released.map((r) => ({ user_id: r.userId, key: r.key, status: null, response: null })),
   ]);
+  // Each key's row by its primary key, then by its ctid: this transaction inserted these
+  // rows, so nobody else can have moved them (see storedKeys on why not a plain join).
   await tx.execute(sql`
     with x as (select * from jsonb_to_recordset(${json}::jsonb) as x(user_id uuid, key text, status int, response jsonb)),
+    f as (
+      select x.status, x.response, k.ctid as row_id from x
+      cross join lateral (select ctid from ${idempotencyKeys} k where k.user_id = x.user_id and k.key = x.key limit 1) k
+    ),
     gone as (
-      delete from ${idempotencyKeys} k using x
-      where x.status is null and k.user_id = x.user_id and k.key = x.key
+      delete from ${idempotencyKeys} k using f where f.status is null and k.ctid = f.row_id
     )
-    update ${idempotencyKeys} k set status = x.status, response = x.response
-    from x where x.status is not null and k.user_id = x.user_id and k.key = x.key`);
+    update ${idempotencyKeys} k set status = f.status, response = f.response
+    from f where f.status is not null and k.ctid = f.row_id`);
+}
+
+/**
+ * The stored rows of the keys in `json` (user_id, key), one primary-key probe each.
+ * A plain join of the table with jsonb_to_recordset is planned for 100 rows from the
+ * function, which makes a hash join over a sequential scan of every club's keys look
+ * cheaper until the table holds several thousand of them: each write then read the
+ * whole table (2,358 rows: 207 pages, 1.4 ms). The lateral subquery with a limit
+ * cannot be flattened into a join, so each key is an index probe (15 pages for 5 keys).
+ */
+function storedKeys(json: string) {
+  return sql`
+    select x.user_id, x.key, k.request_hash, k.status, k.response
+    from jsonb_to_recordset(${json}::jsonb) as x(user_id uuid, key text)
+    cross join lateral (
+      select request_hash, status, response from ${idempotencyKeys} k where k.user_id = x.user_id and k.key = x.key limit 1
+    ) k`;
+}
+
+/**
+ * The outcome of each request's key, read and not claimed (for writes that store their
+ * answer at once, storeKeys): "free" when no answer is stored under it yet. A statement
+ * sees what committed before it began; a concurrent request with the same key that
+ * commits later is caught by storeKeys.
+ */
+export async function readKeys<T>(tx: Tx, claims: (KeyClaim | undefined)[]): Promise<ClaimOutcome<T>[]> {
+  const wanted = claims.filter((c): c is KeyClaim => c !== undefined);
+  if (wanted.length === 0) return claims.map(() => ({ kind: "none" }));
+  const json = JSON.stringify(wanted.map((c) => ({ user_id: c.userId, key: c.key })));
+  const rows = storedRows(await tx.execute(storedKeys(json)));
+  return claims.map((c): ClaimOutcome<T> => {
+    if (!c) return { kind: "none" };
+    const prior = rows.get(keyId(c.userId, c.key));
+    return prior ? priorOutcome(c, prior) : { kind: "free" };
+  });
+}
+
+/**
+ * Stores the answers of writes whose keys were free (readKeys) in one statement, in
+ * (user, key) order. A key that a concurrent request stored meanwhile is not stored
+ * again (the statement waits for that request's transaction to end); the answer says
+ * whether every key was stored. When one was not, the caller must roll its transaction
+ * back (throw KeyTaken) and read the keys again: the other request's answer is theirs.
+ */
+export async function storeKeys(tx: Tx, tenantId: string, now: Date, answers: KeyAnswer[]): Promise<boolean> {
+  if (answers.length === 0) return true;
+  const json = JSON.stringify(answers.map((a) => ({ user_id: a.userId, key: a.key, hash: a.hash, status: a.status, response: a.body })));
+  const stored = rowsOf<{ n: number }>(
+    await tx.execute(sql`
+      with k as (
+        insert into ${idempotencyKeys} (tenant_id, user_id, key, request_hash, status, response, created_at)
+        select ${tenantId}::uuid, x.user_id, x.key, x.hash, x.status, x.response, ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${json}::jsonb) as x(user_id uuid, key text, hash text, status int, response jsonb)
+        order by x.user_id, x.key
+        on conflict do nothing
+        returning 1
+      )
+      select count(*)::int as n from k`),
+  );
+  return stored[0]?.n === answers.length;
+}
+
+/** A key was stored by a concurrent request between readKeys and storeKeys: roll back, read again. */
+export class KeyTaken extends Error {
+  constructor() {
+    super("an Idempotency-Key was stored by a concurrent request");
+  }
 }
 
 /** Drops keys older than the TTL; returns how many. */
