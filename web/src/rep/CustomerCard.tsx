@@ -68,11 +68,14 @@ export function CustomerCard() {
     setTimeout(() => setDone((d) => (d === text ? "" : d)), 8_000);
   };
   const myId = () => me()?.user.id;
-  // A contact logged here reached the server: show it from there (with its undo).
+  // A contact logged here reached the server: show it from there (with its undo, its check, a pin it set).
   createEffect(
     on(
       () => sent().length,
-      () => void contacts.refetch(),
+      () => {
+        void contacts.refetch();
+        if (sent()[0]?.pinned) void customer.refetch();
+      },
       { defer: true },
     ),
   );

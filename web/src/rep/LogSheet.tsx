@@ -143,6 +143,14 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                 </div>
               </Match>
               <Match when={channel()}>
+                <Show when={inPerson()}>
+                  <Show when={!visit.noteSeen()}>
+                    <PositionNote days={visit.retentionDays()} onOk={visit.seeNote} />
+                  </Show>
+                  <Show when={visit.canPin()}>
+                    <PinHereBox checked={visit.pinHere()} onChange={visit.setPinHere} />
+                  </Show>
+                </Show>
                 <fieldset class="big-grid">
                   <legend class="sr-only">{t("log.outcome")}</legend>
                   <For each={outcomes}>
@@ -154,14 +162,6 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                     )}
                   </For>
                 </fieldset>
-                <Show when={inPerson()}>
-                  <Show when={!visit.noteSeen()}>
-                    <PositionNote days={visit.retentionDays()} onOk={visit.seeNote} />
-                  </Show>
-                  <Show when={visit.canPin()}>
-                    <PinHereBox checked={visit.pinHere()} onChange={visit.setPinHere} />
-                  </Show>
-                </Show>
                 <PromotionsChoice choice={promotion} />
                 <button type="button" class="link-btn" onClick={() => setChannel(null)}>
                   <Icon name="back" size={16} /> {t(`channel.${channel() as Channel}`)} · {t("log.changeChannel")}

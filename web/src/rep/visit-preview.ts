@@ -38,10 +38,10 @@ export function useVisitCheck(customer: Accessor<Customer | null>, savedKey: Acc
     const p = pin();
     const res = visitCheck({
       inPerson: true,
-      ...("position" in r ? { position: r.position } : {}),
-      ...(p && !asked() ? { pin: { lat: p.lat, lng: p.lng } } : {}),
+      position: "position" in r ? { ...r.position, takenAt: new Date(r.position.takenAt) } : null,
+      pin: p && !asked() ? { lat: p.lat, lng: p.lng } : null,
       radiusM: radiusM(),
-      occurredAt: occurredAt(),
+      occurredAt: new Date(occurredAt()),
     });
     return res ? { state: res.state, distanceM: res.distanceM, accepted: null } : null;
   };
