@@ -135,7 +135,7 @@ describe("verified visits on the rep's phone", () => {
     await expectAccessible(page);
     await page.screenshot({ animations: "disabled", path: `${shots}/rep-visit-away.png` });
     // The server's verdict replaces the phone's own while the sheet is open (sent after a few quiet seconds).
-    await expect.poll(() => page.getByTestId("log-check-source").textContent(), { timeout: 20_000 }).toContain("服务器已核实");
+    await expect.poll(() => page.getByTestId("log-check-source").textContent(), { timeout: 20_000 }).toContain("服务器已记录");
     await page.getByTestId("log-done").tap();
     const [contact] = await eventually(async () => {
       const items = await contactsOf(c.id);
