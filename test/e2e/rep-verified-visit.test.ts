@@ -61,7 +61,7 @@ describe("verified visits on the rep's phone", () => {
     await page.getByTestId("log-contact").waitFor();
     return page;
   };
-  const startVisit = async (page: Page, name: string, channel: "visit" | "demo" = "visit") => {
+  const startVisit = async (page: Page, name: string, channel: "visit" | "demo" | "phone" = "visit") => {
     await page.locator(`[data-testid="customer-row"][data-name="${name}"]`).tap();
     await page.getByTestId(`channel-${channel}`).tap();
   };
@@ -106,6 +106,8 @@ describe("verified visits on the rep's phone", () => {
     expect(row).toMatchObject({ lat: at.latitude, lng: at.longitude, accuracy_m: 18 });
     // The row on Home says so once the server has it.
     await expect.poll(() => page.locator(`[data-name="${c.name}"] [data-testid="sent-chip"]`).textContent()).toContain("已核实");
+    await page.locator(`[data-name="${c.name}"]`).scrollIntoViewIfNeeded();
+    await page.screenshot({ animations: "disabled", path: `${shots}/rep-visit-home.png` });
 
     // Read once, then never again: the note is not shown a second time, and a phone call reads no position.
     await startVisit(page, c.name, "phone");
@@ -181,11 +183,11 @@ describe("verified visits on the rep's phone", () => {
     // The phone judges with the pin it holds; the server confirms later.
     expect(await settled(page)).toBe("on_site");
     expect(await page.getByTestId("log-check-source").textContent()).toContain("以服务器收到后的核实为准");
+    await page.screenshot({ animations: "disabled", path: `${shots}/rep-visit-offline.png` });
     await page.getByTestId("log-done").tap();
     await expect.poll(() => page.getByTestId("outbox-banner").textContent()).toContain("1 条联系记录");
     // Moved on meanwhile: the position sent later is the one read at logging.
     await ctx.setGeolocation({ ...north(5_000), accuracy: 10 });
-    await page.screenshot({ animations: "disabled", path: `${shots}/rep-visit-offline.png` });
     expect(await contactsOf(c.id)).toHaveLength(0);
 
     network.restore();
@@ -235,7 +237,9 @@ describe("verified visits on the rep's phone", () => {
     expect(first.check).toMatchObject({ state: "no_pin" });
     await expect.poll(() => pinFact.getAttribute("data-pinned"), { timeout: 20_000 }).toBe("yes");
     expect(await pinFact.textContent()).toContain("张伟");
-    await page.screenshot({ animations: "disabled", path: `${shots}/rep-card-pinned.png`, fullPage: true });
+    await expect.poll(() => page.getByTestId("check-chip").first().getAttribute("data-state")).toBe("no_pin");
+    await pinFact.evaluate((e) => e.scrollIntoView({ block: "start" }));
+    await page.screenshot({ animations: "disabled", path: `${shots}/rep-card-pinned.png` });
 
     // Next visit: no pin box, checked against the pin.
     await page.getByTestId("card-log").tap();

@@ -153,7 +153,7 @@ export interface PinView {
 /** The customer card's line: is this customer's location marked, by whom and when. */
 export function PinFact(props: { pin: PinView | null | undefined }) {
   return (
-    <div data-testid="card-pin" data-pinned={props.pin ? "yes" : "no"}>
+    <div class="pin-fact" data-testid="card-pin" data-pinned={props.pin ? "yes" : "no"}>
       <dt>{t("repCheck.pinTitle")}</dt>
       <dd>
         <Show

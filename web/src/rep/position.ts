@@ -5,10 +5,11 @@
  * it while offline); the server decides on site / away against the customer's pin.
  */
 
+import { MAX_ACCURACY_M } from "../../../server/src/regulation/visit-check.ts";
 import type { PositionError, PositionResult } from "../offline/contact-body.ts";
 
 /** The server takes an accuracy up to 5 km; a coarser fix (a network guess) is no usable position. */
-export const MAX_ACCURACY_M = 5_000;
+export { MAX_ACCURACY_M };
 const OPTIONS: PositionOptions = { enableHighAccuracy: true, timeout: 8_000, maximumAge: 60_000 };
 
 /** A reading from the browser as the contact carries it, or why there is none. */
