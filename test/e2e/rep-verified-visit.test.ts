@@ -47,7 +47,8 @@ describe("verified visits on the rep's phone", () => {
     expect(res.status).toBe(200);
     return c as Json;
   };
-  const contactsOf = async (customerId: string) => (await get(ts.url, club.rep1.token, `/contacts?customerId=${customerId}`)).items as Json[];
+  const contactsOf = async (customerId: string) =>
+    (await get(ts.url, club.rep1.token, `/contacts?customerId=${customerId}`)).items as Json[];
   const storedPosition = async (contactId: string) =>
     rowsOf<{ lat: number; lng: number; accuracy_m: number; taken_at: Date }>(
       await ts.db.database.db.execute(
@@ -96,10 +97,14 @@ describe("verified visits on the rep's phone", () => {
     await page.screenshot({ animations: "disabled", path: `${shots}/rep-verified-visit.png` });
     await page.getByTestId("log-done").tap();
 
-    const [contact] = await eventually(async () => {
-      const items = await contactsOf(c.id);
-      return items.length === 1 ? items : undefined;
-    }, 20_000, "the visit on the server");
+    const [contact] = await eventually(
+      async () => {
+        const items = await contactsOf(c.id);
+        return items.length === 1 ? items : undefined;
+      },
+      20_000,
+      "the visit on the server",
+    );
     expect(contact.check).toMatchObject({ state: "on_site", distanceM: expected, accepted: null });
     expect(contact.position).toMatchObject({ lat: at.latitude, lng: at.longitude, accuracy: 18 });
     const [row] = await storedPosition(contact.id);
@@ -139,10 +144,14 @@ describe("verified visits on the rep's phone", () => {
     // The server's verdict replaces the phone's own while the sheet is open (sent after a few quiet seconds).
     await expect.poll(() => page.getByTestId("log-check-source").textContent(), { timeout: 20_000 }).toContain("服务器已记录");
     await page.getByTestId("log-done").tap();
-    const [contact] = await eventually(async () => {
-      const items = await contactsOf(c.id);
-      return items.length === 1 ? items : undefined;
-    }, 20_000, "the demo on the server");
+    const [contact] = await eventually(
+      async () => {
+        const items = await contactsOf(c.id);
+        return items.length === 1 ? items : undefined;
+      },
+      20_000,
+      "the demo on the server",
+    );
     expect(contact).toMatchObject({ channel: "demo", check: { state: "off_site", distanceM: expected } });
     await ctx.close();
   });
@@ -159,10 +168,14 @@ describe("verified visits on the rep's phone", () => {
     await expectAccessible(page);
     await page.screenshot({ animations: "disabled", path: `${shots}/rep-visit-denied.png` });
     await page.getByTestId("log-done").tap();
-    const [contact] = await eventually(async () => {
-      const items = await contactsOf(c.id);
-      return items.length === 1 ? items : undefined;
-    }, 20_000, "the visit on the server");
+    const [contact] = await eventually(
+      async () => {
+        const items = await contactsOf(c.id);
+        return items.length === 1 ? items : undefined;
+      },
+      20_000,
+      "the visit on the server",
+    );
     expect(contact).toMatchObject({ check: { state: "no_position", distanceM: null }, position: null });
     expect(await storedPosition(contact.id)).toEqual([]);
     await ctx.close();
@@ -192,10 +205,14 @@ describe("verified visits on the rep's phone", () => {
 
     network.restore();
     await ctx.setOffline(false);
-    const [contact] = await eventually(async () => {
-      const items = await contactsOf(c.id);
-      return items.length === 1 ? items : undefined;
-    }, 40_000, "the queued visit on the server");
+    const [contact] = await eventually(
+      async () => {
+        const items = await contactsOf(c.id);
+        return items.length === 1 ? items : undefined;
+      },
+      40_000,
+      "the queued visit on the server",
+    );
     const expected = distanceMeters(PIN, { lat: at.latitude, lng: at.longitude });
     expect(contact.check).toMatchObject({ state: "on_site", distanceM: expected });
     expect(contact.position).toMatchObject({ lat: at.latitude, lng: at.longitude, accuracy: 30 });
@@ -227,10 +244,14 @@ describe("verified visits on the rep's phone", () => {
     expect(await page.getByTestId("log-check-text").textContent()).toContain("已在此标记客户位置");
     await page.getByTestId("log-done").tap();
 
-    const customer = await eventually(async () => {
-      const x = await get(ts.url, club.rep1.token, `/customers/${c.id}`);
-      return x.pin ? x : undefined;
-    }, 20_000, "the customer's pin");
+    const customer = await eventually(
+      async () => {
+        const x = await get(ts.url, club.rep1.token, `/customers/${c.id}`);
+        return x.pin ? x : undefined;
+      },
+      20_000,
+      "the customer's pin",
+    );
     expect(customer.pin).toMatchObject({ lat: at.latitude, lng: at.longitude, source: "visit", by: club.rep1.id, byName: "张伟" });
     // The visit that pinned it had no pin to be checked against.
     const [first] = await contactsOf(c.id);

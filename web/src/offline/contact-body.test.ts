@@ -29,7 +29,12 @@ describe("a refusal about the position alone is mended, the visit is never lost"
 
   it("pinned meanwhile: sent again without pinHere, checked against that pin", () => {
     const c = { ...base, position, pinHere: true as const, key: "k1" };
-    expect(mendRefused(c, refusal(422, { pinHere: { code: "already_pinned" } }))).toEqual({ ...base, position, key: "k1", pinDropped: true });
+    expect(mendRefused(c, refusal(422, { pinHere: { code: "already_pinned" } }))).toEqual({
+      ...base,
+      position,
+      key: "k1",
+      pinDropped: true,
+    });
   });
 
   it("a position the server will not take: sent again as a visit without a usable position", () => {

@@ -8,11 +8,27 @@ const reading = (latitude: number, longitude: number, accuracy: number, timestam
 
 describe("the position a verified visit carries", () => {
   it.each([
-    ["a good fix", reading(39.9087, 116.3975, 12), { position: { lat: 39.9087, lng: 116.3975, accuracy: 12, takenAt: "2026-05-04T02:00:00.000Z" } }],
-    ["the coarsest fix the server takes", reading(0, 0, MAX_ACCURACY_M), { position: { lat: 0, lng: 0, accuracy: 5000, takenAt: "2026-05-04T02:00:00.000Z" } }],
+    [
+      "a good fix",
+      reading(39.9087, 116.3975, 12),
+      { position: { lat: 39.9087, lng: 116.3975, accuracy: 12, takenAt: "2026-05-04T02:00:00.000Z" } },
+    ],
+    [
+      "the coarsest fix the server takes",
+      reading(0, 0, MAX_ACCURACY_M),
+      { position: { lat: 0, lng: 0, accuracy: 5000, takenAt: "2026-05-04T02:00:00.000Z" } },
+    ],
     ["a network guess coarser than 5 km: no usable position", reading(0, 0, MAX_ACCURACY_M + 1), { positionError: "unavailable" }],
-    ["a sub-metre claim counts as 1 m (the server takes > 0)", reading(1, 2, 0), { position: { lat: 1, lng: 2, accuracy: 1, takenAt: "2026-05-04T02:00:00.000Z" } }],
-    ["the antimeridian and a pole are positions", reading(-90, 180, 30), { position: { lat: -90, lng: 180, accuracy: 30, takenAt: "2026-05-04T02:00:00.000Z" } }],
+    [
+      "a sub-metre claim counts as 1 m (the server takes > 0)",
+      reading(1, 2, 0),
+      { position: { lat: 1, lng: 2, accuracy: 1, takenAt: "2026-05-04T02:00:00.000Z" } },
+    ],
+    [
+      "the antimeridian and a pole are positions",
+      reading(-90, 180, 30),
+      { position: { lat: -90, lng: 180, accuracy: 30, takenAt: "2026-05-04T02:00:00.000Z" } },
+    ],
     ["out of range", reading(91, 0, 10), { positionError: "unavailable" }],
     ["not a number", reading(Number.NaN, 0, 10), { positionError: "unavailable" }],
   ])("%s", (_, r, expected) => {

@@ -10,6 +10,7 @@ import type { PositionError, PositionResult } from "../offline/contact-body.ts";
 
 /** The server takes an accuracy up to 5 km; a coarser fix (a network guess) is no usable position. */
 export { MAX_ACCURACY_M };
+
 const OPTIONS: PositionOptions = { enableHighAccuracy: true, timeout: 8_000, maximumAge: 60_000 };
 
 /** A reading from the browser as the contact carries it, or why there is none. */
