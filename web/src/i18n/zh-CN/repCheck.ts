@@ -18,7 +18,7 @@ export const repCheck: Record<keyof typeof en, string> = {
   "repCheck.short.on_site": "已核实",
   "repCheck.short.off_site": "不在附近",
   "repCheck.short.no_position": "无位置",
-  "repCheck.short.no_pin": "未标记",
+  "repCheck.short.no_pin": "客户无位置",
   "repCheck.why.denied": "定位权限被拒绝。如需核实拜访，请在浏览器设置中允许本网站使用位置。",
   "repCheck.why.unavailable": "手机未能定位。下次可在窗边或室外记录。",
   "repCheck.why.timeout": "定位超时。下次可在窗边或室外记录。",
