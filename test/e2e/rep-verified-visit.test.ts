@@ -62,7 +62,7 @@ describe("verified visits on the rep's phone", () => {
     await page.getByTestId("log-contact").waitFor();
     return page;
   };
-  const startVisit = async (page: Page, name: string, channel: "visit" | "demo" | "phone" = "visit") => {
+  const startVisit = async (page: Page, name: string, channel: "visit" | "demo" = "visit") => {
     await page.locator(`[data-testid="customer-row"][data-name="${name}"]`).tap();
     await page.getByTestId(`channel-${channel}`).tap();
   };
@@ -77,14 +77,17 @@ describe("verified visits on the rep's phone", () => {
     const at = north(60);
     const ctx = await phone({ permissions: ["geolocation"], geolocation: { ...at, accuracy: 18 } });
     const page = await signedIn(ctx);
-    await startVisit(page, c.name);
-    // First time: what is read, when, who sees it, for how long — and no pin box (the customer has one).
+    // First time, before a visit is chosen: what is read, when, who sees it, for how long.
+    await page.locator(`[data-testid="customer-row"][data-name="${c.name}"]`).tap();
     const note = page.getByTestId("position-note");
     await note.waitFor();
     expect(await note.textContent()).toContain("90 天后自动删除");
-    expect(await page.getByTestId("pin-here").count()).toBe(0);
     await expectAccessible(page);
     await page.screenshot({ animations: "disabled", path: `${shots}/rep-visit-note.png` });
+    await page.getByTestId("channel-visit").tap();
+    // No pin box: the customer has a location.
+    await page.getByTestId("outcome-interested").waitFor();
+    expect(await page.getByTestId("pin-here").count()).toBe(0);
 
     await page.getByTestId("outcome-interested").tap();
     expect(await settled(page)).toBe("on_site");
@@ -115,8 +118,10 @@ describe("verified visits on the rep's phone", () => {
     await page.screenshot({ animations: "disabled", path: `${shots}/rep-visit-home.png` });
 
     // Read once, then never again: the note is not shown a second time, and a phone call reads no position.
-    await startVisit(page, c.name, "phone");
+    await page.locator(`[data-testid="customer-row"][data-name="${c.name}"]`).tap();
+    await page.getByTestId("channel-phone").waitFor();
     expect(await page.getByTestId("position-note").count()).toBe(0);
+    await page.getByTestId("channel-phone").tap();
     await page.getByTestId("outcome-none").tap();
     await page.getByTestId("log-saved").waitFor();
     expect(await result(page).count()).toBe(0);
@@ -232,7 +237,7 @@ describe("verified visits on the rep's phone", () => {
     await page.goto(`${ts.url}/c/${c.id}`);
     const pinFact = page.getByTestId("card-pin");
     await expect.poll(() => pinFact.getAttribute("data-pinned")).toBe("no");
-    expect(await pinFact.textContent()).toContain("无位置");
+    expect(await pinFact.textContent()).toContain("未标记位置");
 
     await page.getByTestId("card-log").tap();
     await page.getByTestId("channel-visit").tap();

@@ -143,13 +143,8 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                 </div>
               </Match>
               <Match when={channel()}>
-                <Show when={inPerson()}>
-                  <Show when={!visit.noteSeen()}>
-                    <PositionNote days={visit.retentionDays()} onOk={visit.seeNote} />
-                  </Show>
-                  <Show when={visit.canPin()}>
-                    <PinHereBox checked={visit.pinHere()} onChange={visit.setPinHere} />
-                  </Show>
+                <Show when={inPerson() && visit.canPin()}>
+                  <PinHereBox checked={visit.pinHere()} onChange={visit.setPinHere} />
                 </Show>
                 <fieldset class="big-grid">
                   <legend class="sr-only">{t("log.outcome")}</legend>
@@ -180,6 +175,10 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                     )}
                   </For>
                 </fieldset>
+                {/* before a visit or demo is chosen: what its one reading of the position is for (first time only) */}
+                <Show when={!visit.noteSeen()}>
+                  <PositionNote days={visit.retentionDays()} onOk={visit.seeNote} />
+                </Show>
                 <PromotionsChoice choice={promotion} />
                 <Show when={props.customer}>
                   {(c) => (

@@ -6,7 +6,7 @@ export const repCheck = {
   "repCheck.noteRefuse": "You may refuse when the browser asks: the visit still counts, marked as without a position.",
   "repCheck.noteOk": "Got it",
   "repCheck.pinHere": "I am at this customer · mark the customer's location",
-  "repCheck.pinHereHelp": "This customer has no location yet; later visits are checked against the one marked now.",
+  "repCheck.pinHereHelp": "No location yet: later visits are checked against this one.",
   "repCheck.locating": "Reading your position…",
   "repCheck.state.on_site": "Verified at the customer ({distance})",
   "repCheck.state.off_site": "Not near the customer ({distance} away)",
@@ -34,7 +34,7 @@ export const repCheck = {
   "repCheck.pinTitle": "Customer location",
   "repCheck.pinByVisit": "Marked at a visit by {name}, {date}",
   "repCheck.pinByManager": "Set by {name}, {date}",
-  "repCheck.pinNone": "Not marked yet: tick “I am at this customer” when you log your next visit there.",
+  "repCheck.pinNone": "Tick “I am at this customer” when you log your next visit there to mark it.",
   "repCheck.pinTag": "Location marked",
-  "repCheck.noPinTag": "No location",
+  "repCheck.noPinTag": "Not marked",
 };
