@@ -8,8 +8,10 @@ import { createSignal } from "solid-js";
 import { ApiError, type Contact, type Customer, client, data } from "../api.ts";
 import type { FieldCoded } from "../i18n/fields.ts";
 import type { Channel, Outcome } from "../types.ts";
+import { contactBody, mendRefused, type PositionResult, type SentVisit, sentVisit, type VisitFields } from "./contact-body.ts";
 
-export interface QueuedContact {
+/** A contact on the phone; a visit or demo also carries the position read when it was logged (VisitFields). */
+export interface QueuedContact extends VisitFields {
   key: string;
   /** whose contact it is: only that user's session sends it */
   userId: string;
@@ -49,7 +51,7 @@ export interface QueuedCustomer {
   fieldCodes?: Record<string, FieldCoded>;
 }
 
-export interface SentContact {
+export interface SentContact extends SentVisit {
   key: string;
   id: string;
   customerId: string;
@@ -188,9 +190,9 @@ const holds = new Map<string, ReturnType<typeof setTimeout>>();
 
 /**
  * Log a contact: stored on the device at once (that is the save), sent when the
- * note step closes, or after a few quiet seconds if it stays open.
+ * note step closes, or after a few quiet seconds if it stays open (and, for a visit, its position is read).
  */
-export function logContact(input: Omit<QueuedContact, "key" | "state" | "userId">): string {
+export function logContact(input: Omit<QueuedContact, "key" | "state" | "userId" | "sendKey">): string {
   const key = crypto.randomUUID();
   setQueue((q) => [...q, { ...input, customerId: resolveId(input.customerId), key, userId: currentUser, state: "holding" }]);
   holds.set(
@@ -198,6 +200,12 @@ export function logContact(input: Omit<QueuedContact, "key" | "state" | "userId"
     setTimeout(() => release(key), HOLD_MS),
   );
   return key;
+}
+
+/** The position read at logging (or why there is none) joins its contact, which may go out now. */
+export function located(key: string, r: PositionResult) {
+  setQueue((q) => q.map(({ locating, ...c }) => (c.key === key ? { ...c, ...r } : { ...c, ...(locating ? { locating } : {}) })));
+  void flush();
 }
 
 /** While the note field has focus the contact waits for its note; after it loses focus, a few quiet seconds. */
@@ -309,21 +317,14 @@ async function sendAll(): Promise<void> {
   for (;;) {
     // A contact against a prospect the server does not have yet waits for it.
     const c = read<QueuedContact>(QUEUE_KEY).find(
-      (x) => x.state === "pending" && x.userId === currentUser && !tried.has(x.key) && !x.customerId.startsWith(LOCAL_PREFIX),
+      (x) =>
+        x.state === "pending" && x.userId === currentUser && !tried.has(x.key) && !x.customerId.startsWith(LOCAL_PREFIX) && !x.locating,
     );
     if (!c) return;
     tried.add(c.key);
     inFlight = c.key;
     try {
-      const json = {
-        customerId: c.customerId,
-        channel: c.channel,
-        outcome: c.outcome,
-        occurredAt: c.occurredAt,
-        ...(c.notes ? { notes: c.notes } : {}),
-        ...(c.promotionId ? { promotionId: c.promotionId } : {}),
-      };
-      const saved = await data(client.contacts.$post({ json }, { headers: { "Idempotency-Key": c.key } }));
+      const saved = await data(client.contacts.$post({ json: contactBody(c) }, { headers: { "Idempotency-Key": c.sendKey ?? c.key } }));
       setQueue((q) => q.filter((x) => x.key !== c.key));
       addSent({
         key: c.key,
@@ -334,8 +335,15 @@ async function sendAll(): Promise<void> {
         outcome: c.outcome,
         target: saved.target,
         occurredAt: c.occurredAt,
+        ...sentVisit(c, saved.check),
       });
     } catch (err) {
+      const mended = refused(err) ? mendRefused(c, err) : undefined;
+      if (mended) {
+        // Only its position was refused: the visit goes again without it (a new request: a new Idempotency-Key).
+        setQueue((q) => q.map((x) => (x.key === c.key ? { ...mended, sendKey: crypto.randomUUID() } : x)));
+        continue;
+      }
       if (refused(err)) {
         // Keep it visible with the server's reason until the rep dismisses it.
         const msg = Object.values(err.fields).join("; ") || err.message;
@@ -359,8 +367,14 @@ let listening = false;
 export function startOutbox(userId: string) {
   currentUser = userId;
   setUserSignal(userId);
-  // Contacts held when the app was closed were saved; send them now.
-  setQueue((q) => q.map((c) => (c.state === "holding" ? { ...c, state: "pending" } : c)));
+  // Contacts held when the app was closed were saved; send them now (a position never read: none).
+  setQueue((q) =>
+    q.map(({ locating, ...c }) => ({
+      ...c,
+      ...(c.state === "holding" ? { state: "pending" } : {}),
+      ...(locating ? { positionError: "unavailable" as const } : {}),
+    })),
+  );
   if (!listening) {
     listening = true;
     window.addEventListener("online", () => void flush());

@@ -15,6 +15,7 @@ import { EditCustomer, History, ReachOut } from "./CustomerParts.tsx";
 import { LogSheet } from "./LogSheet.tsx";
 import { RevenueSheet } from "./RevenueSheet.tsx";
 import { UndoButton } from "./Undo.tsx";
+import { CheckChip, PendingCheck, PinFact } from "./VisitCheck.tsx";
 
 /** The lists this phone keeps (Home, Lists): a card opens from them when it was never opened online. */
 const LIST_KEYS = ["customers:home", "customers:overdue", "customers:stale"];
@@ -67,11 +68,14 @@ export function CustomerCard() {
     setTimeout(() => setDone((d) => (d === text ? "" : d)), 8_000);
   };
   const myId = () => me()?.user.id;
-  // A contact logged here reached the server: show it from there (with its undo).
+  // A contact logged here reached the server: show it from there (with its undo, its check, a pin it set).
   createEffect(
     on(
       () => sent().length,
-      () => void contacts.refetch(),
+      () => {
+        void contacts.refetch();
+        if (sent()[0]?.pinned) void customer.refetch();
+      },
       { defer: true },
     ),
   );
@@ -155,6 +159,7 @@ export function CustomerCard() {
                 <dt>{t("customer.refreshed")}</dt>
                 <dd>{shortDate(c().lastRefreshedAt)}</dd>
               </div>
+              <PinFact pin={c().pin} />
             </dl>
             <div class="card-actions">
               {/* a team lead has no customers of their own: no contacts, sales or revenue of theirs to record */}
@@ -225,6 +230,7 @@ export function CustomerCard() {
                         <Icon name="clock" size={14} /> {t("outbox.pending")}
                       </span>
                       {t(`channel.${p.channel}`)} · {t(`outcome.${p.outcome}`)} · {dateTime(p.occurredAt)}
+                      <PendingCheck queued={p} />
                       <Show when={p.state !== "holding"}>
                         <div class="row-undo">
                           <UndoButton
@@ -248,6 +254,7 @@ export function CustomerCard() {
                         <Icon name={x.channel as Channel} size={16} /> {t(`channel.${x.channel as Channel}`)}
                         {x.outcome ? ` · ${t(`outcome.${x.outcome as Outcome}`)}` : ""} · {dateTime(x.occurredAt)}
                       </span>
+                      <CheckChip check={x.check} />
                       <Show when={x.notes}>
                         <p class="muted small">{x.notes}</p>
                       </Show>

@@ -3,7 +3,7 @@ import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js"
 import { type Customer, client, data } from "../api.ts";
 import { useData } from "../cache.ts";
 import { boardMoney, clock, clubDay, clubMonth, pct } from "../format.ts";
-import { t } from "../i18n/index.ts";
+import { type MessageKey, t } from "../i18n/index.ts";
 import { useLiveSoon } from "../live.ts";
 import {
   createdTick,
@@ -255,8 +255,9 @@ export function Home() {
                   </Show>
                   <Show when={pendingFor(r.c.id) === 0 && lastSentFor(r.c.id)}>
                     {(s) => (
-                      <span class="chip sent" data-testid="sent-chip">
+                      <span class={`chip sent ${s().check ? `check-chip check-${s().check?.state}` : ""}`} data-testid="sent-chip">
                         <Icon name="signed" size={14} /> {clock(s().occurredAt)}
+                        {s().check ? ` · ${t(`repCheck.short.${s().check?.state}` as MessageKey)}` : ""}
                       </span>
                     )}
                   </Show>

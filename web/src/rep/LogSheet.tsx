@@ -8,6 +8,8 @@ import type { Channel, Outcome } from "../types.ts";
 import { Icon } from "../ui/icons.tsx";
 import { PromotionsChoice, usePromotionChoice } from "./PromotionsChoice.tsx";
 import { UndoButton } from "./Undo.tsx";
+import { CheckResult, PinHereBox, PositionNote } from "./VisitCheck.tsx";
+import { useVisitCheck } from "./visit-preview.ts";
 
 const channels: Channel[] = ["visit", "demo", "phone", "letter"];
 const outcomes: Outcome[] = ["none", "interested", "signed", "declined"];
@@ -25,12 +27,16 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
   const [undone, setUndone] = createSignal("");
   // 第五条 1.2: a contact made at an approved promotion open now names it (the only one is chosen by default)
   const promotion = usePromotionChoice(() => props.customer !== null);
+  // 第六条: a visit or demo carries the position read once, now (verified visits)
+  const visit = useVisitCheck(() => props.customer, savedKey);
+  const inPerson = () => channel() === "visit" || channel() === "demo";
 
   function reset() {
     setChannel(null);
     setSavedKey(null);
     setNote("");
     setUndone("");
+    visit.reset();
   }
 
   function close() {
@@ -46,16 +52,18 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
     if (!c || !ch) return;
     setSavedAt(new Date().toISOString());
     const promotionId = promotion.chosen();
-    setSavedKey(
-      logContact({
-        customerId: c.id,
-        customerName: c.name,
-        channel: ch,
-        outcome,
-        occurredAt: isoWithOffset(),
-        ...(promotionId ? { promotionId } : {}),
-      }),
-    );
+    const occurredAt = isoWithOffset();
+    const key = logContact({
+      customerId: c.id,
+      customerName: c.name,
+      channel: ch,
+      outcome,
+      occurredAt,
+      ...(promotionId ? { promotionId } : {}),
+      ...(inPerson() ? visit.fields() : {}),
+    });
+    setSavedKey(key);
+    if (inPerson()) visit.read(key, occurredAt);
   }
 
   return (
@@ -96,6 +104,17 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                   <p class="saved-title">
                     <Icon name="signed" size={22} /> {t("log.saved")}
                   </p>
+                  <Show when={visit.reading()}>
+                    {(r) => (
+                      <CheckResult
+                        reading={r()}
+                        preview={visit.preview()}
+                        confirmed={visit.confirmed()}
+                        pinned={visit.asked()}
+                        pinDropped={visit.pinDropped()}
+                      />
+                    )}
+                  </Show>
                   <label class="field">
                     <span>{t("log.noteLabel")}</span>
                     <textarea
@@ -124,6 +143,9 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                 </div>
               </Match>
               <Match when={channel()}>
+                <Show when={inPerson() && visit.canPin()}>
+                  <PinHereBox checked={visit.pinHere()} onChange={visit.setPinHere} />
+                </Show>
                 <fieldset class="big-grid">
                   <legend class="sr-only">{t("log.outcome")}</legend>
                   <For each={outcomes}>
@@ -153,6 +175,10 @@ export function LogSheet(props: { customer: Customer | null; onClose: () => void
                     )}
                   </For>
                 </fieldset>
+                {/* before a visit or demo is chosen: what its one reading of the position is for (first time only) */}
+                <Show when={!visit.noteSeen()}>
+                  <PositionNote days={visit.retentionDays()} onOk={visit.seeNote} />
+                </Show>
                 <PromotionsChoice choice={promotion} />
                 <Show when={props.customer}>
                   {(c) => (

@@ -36,6 +36,7 @@ const paths = {
   review: "M9 11l3 3L22 4M21 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11",
   lock: "M5 11h14v10H5zM8 11V7a4 4 0 0 1 8 0v4",
   calendar: "M3 5h18v16H3zM16 3v4M8 3v4M3 10h18",
+  pin: "M12 21s-7-6.1-7-11.5a7 7 0 0 1 14 0C19 14.9 12 21 12 21zM12 12.5a3 3 0 1 0 0-6 3 3 0 0 0 0 6z",
 } as const;
 
 export type IconName = keyof typeof paths;
