@@ -1,5 +1,6 @@
 import { contactPositions, withTenant } from "@clubhouse/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyContactCounters } from "../../server/src/contacts/service.ts";
 import { runJobsOnce } from "../../server/src/jobs/scheduler.ts";
 import { type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, expectErrorShape, type Json, loginAs, startTestServer, type TestServer } from "../support/harness.ts";
@@ -109,6 +110,8 @@ describe("accepting an unverified visit (manager)", () => {
     expectErrorShape(voided, 422);
     expect(voided.body.error.fieldCodes.id.code).toBe("voided");
     expect((await quotaRow(c.manager.token, c.rep1.id)).checks).toEqual({ ...ZERO, inPerson: 1, onSite: 1 });
+    // the day and month counters agree with the contacts, their acceptances and voids recounted
+    expect(await withTenant(t.db.database, c.tenantId, (tx) => verifyContactCounters(tx))).toEqual([]);
   });
 });
 
