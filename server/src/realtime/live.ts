@@ -100,9 +100,10 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
 
   // Mint first, then read: a snapshot then holds every write committed before its
   // version was minted, so the highest version a client has is never older than a
-  // lower one, whichever process computed either.
+  // lower one, whichever process computed either. Leading edge: a quiet club's first
+  // change is recomputed at once; the changes inside the window after it, once at its end.
   const boards = new Coalescer(
-    BOARD_COALESCE_MS,
+    deps.config.BOARD_COALESCE_MS ?? BOARD_COALESCE_MS,
     async (tenantId) => {
       // One process alone and none of the club's boards open here: nobody to tell. A
       // board that opens later asks for a fresh snapshot. (With Redis, boards on other
@@ -130,6 +131,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       }
     },
     deps.metrics?.boards,
+    { leading: true, ...(deps.boardTimers ? { timers: deps.boardTimers } : {}) },
   );
 
   const {
@@ -371,6 +373,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     publisher,
     mode: redis ? "redis" : "memory",
     fanningOut: () => redis?.client.status === "ready",
+    boardsBusy: (tenantId) => boards.has(tenantId),
     attach(http) {
       io.attach(http);
       attached = true;

@@ -30,6 +30,8 @@ export interface LiveChannel {
   fanningOut(): boolean;
   /** Serve socket.io on the API's HTTP server (same port, path /socket.io). */
   attach(http: HttpServer): void;
+  /** Whether a club's boards have a recompute running or due, or a coalescing window open on this process (quiet: false). */
+  boardsBusy(tenantId: string): boolean;
   /** Close every socket (their sessions stay recoverable on another process), the adapter and Redis. */
   close(): Promise<void>;
 }
