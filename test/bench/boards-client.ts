@@ -149,8 +149,8 @@ async function start(m: StartMessage) {
   };
   await Promise.all(Array.from({ length: Math.max(1, m.connectConcurrency) }, worker));
   // The snapshot each socket gets on connect is not part of the measurement: wait for
-  // every one of them (at most a minute), then a moment more.
-  const until = performance.now() + 60_000;
+  // every one of them (at most a minute and a half), then a moment more.
+  const until = performance.now() + 90_000;
   while (snapshotted < connected && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 300));
   disconnects = 0;

@@ -8,7 +8,7 @@
  */
 
 import type { ReadyMessage, ResultsMessage, StartMessage } from "./boards-client.ts";
-import { treeRss } from "./cpu.ts";
+import { type CpuMeter, type CpuUse, treeRss } from "./cpu.ts";
 import { percentile } from "./load.ts";
 import { spawnTsx } from "./procs.ts";
 import type { SeededClub } from "./seed.ts";
@@ -28,6 +28,8 @@ export interface LiveOptions {
   connectConcurrency?: number;
   /** the pid of the server the boards connect to: its resident memory is reported */
   boardServerPid?: number;
+  /** CPU of the servers and PostgreSQL from the first write until the last pushes arrived, per write (cpu.ts) */
+  cpu?: () => Promise<CpuMeter>;
   log?: (line: string) => void;
 }
 
@@ -68,6 +70,8 @@ export interface LiveStats {
   snapshotted: number;
   /** the boards' server: resident memory (MB) of its largest process before the boards connected, once connected, after the writes; per 1,000 sockets */
   serverRssMB?: { before: number; connected: number; after: number; per1000Sockets: number };
+  /** CPU per write sent, writes and pushes together (servers, PostgreSQL's client backends) */
+  cpu?: CpuUse;
   leaderboardUpdates: number;
   disconnects: number;
   clientProcs: number;
@@ -124,7 +128,8 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
     children.forEach((ch, i) => {
       ch.proc.send(starts[i]!);
     });
-    const readies = await Promise.all(children.map((ch) => ch.waitFor<ReadyMessage>("ready", 120_000)));
+    // Connecting takes a handshake (a session look-up) and a snapshot per board: allow for many.
+    const readies = await Promise.all(children.map((ch) => ch.waitFor<ReadyMessage>("ready", 120_000 + 40 * o.sockets)));
     const ready = {
       connected: readies.reduce((n, r) => n + r.connected, 0),
       failed: readies.reduce((n, r) => n + r.failed, 0),
@@ -148,6 +153,7 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
       });
     }
     if (writers.length === 0) throw new Error("no writers seeded");
+    const meter = o.cpu ? await o.cpu() : undefined;
     const n = Math.round(o.ratePerS * o.durationS);
     const interval = 1000 / o.ratePerS;
     const writes: { id: string | null; club: number; send: number; resp: number; status: number }[] = [];
@@ -187,6 +193,8 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
     // Let the last pushes (and a coalesced board recompute) arrive.
     await new Promise((r) => setTimeout(r, Math.min(1500, 300 + 200 * o.durationS)));
     const rssAfter = rss();
+    // per write sent: a write that timed out at the client still did its work at the server
+    const cpu = meter ? await meter.stop(writes.length) : undefined;
     for (const ch of children) ch.proc.send({ type: "stop" });
     const all = await Promise.all(children.map((ch) => ch.waitFor<ResultsMessage>("results", 30_000)));
     const results = {
@@ -251,6 +259,7 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
       bytesPerWriteBoard: expected > 0 ? Math.round(Object.values(boardBytes).reduce((n, b) => n + b.bytes, 0) / expected) : 0,
       deltas: o.deltas !== false,
       snapshotted: ready.snapshotted,
+      ...(cpu ? { cpu } : {}),
       ...(o.boardServerPid
         ? {
             serverRssMB: {

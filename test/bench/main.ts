@@ -9,6 +9,7 @@
  *   --full-boards        the bench's boards take full snapshots (default: deltas, as the web app)
  *   --boards-10k         also 10,000 boards over 1,000 clubs on one process (= --wide-sockets 10000 --wide-clubs 1000)
  *   --wide-sockets N --wide-clubs N   that phase's boards and clubs (seeds at least that many clubs)
+ *   --wide-only          of the live phases, only the many-boards one
  *   --clubs N            seed at least N clubs (small ones beyond the 100 × scale planned)
  *   --live-clubs N       the clubs the live boards spread over (default: the 100 × scale planned)
  *   --no-growth          skip the 10%-ledger pass            --no-live  --no-pglite
@@ -69,6 +70,9 @@ function parseArgs(argv: string[]): Partial<BenchOptions> {
       case "--boards-10k":
         o.wideSockets = 10_000;
         o.wideClubs = 1_000;
+        break;
+      case "--wide-only":
+        o.liveStandard = false;
         break;
       case "--wide-sockets":
         o.wideSockets = Math.round(num("wide-sockets", value()));

@@ -9,7 +9,7 @@ import os from "node:os";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
 import { type PrivateCluster, startPrivateCluster } from "./cluster.ts";
-import { type CpuUse, fmtCpu, startCpuMeter } from "./cpu.ts";
+import { type CpuMeter, type CpuUse, fmtCpu, startCpuMeter } from "./cpu.ts";
 import { withDatabase, withoutPassword } from "./db-url.ts";
 import { type LiveStats, measureLive } from "./live.ts";
 import { directLoad, type HttpRequestSpec, httpLoad, type LoadStats } from "./load.ts";
@@ -45,6 +45,8 @@ export interface BenchOptions {
   clubs: number;
   /** the clubs the live boards (`sockets`) spread over, the first ones seeded; 0: the planned `100 × scale` */
   liveClubs: number;
+  /** run the 1,000-board phases (one process, two with Redis); false: only the many-boards phase, if any */
+  liveStandard: boolean;
   /** the many-boards phase (one process): this many boards (0: not run) over `wideClubs` clubs */
   wideSockets: number;
   wideClubs: number;
@@ -80,6 +82,7 @@ export const defaultOptions = (): BenchOptions => ({
   boardDeltas: true,
   clubs: 0,
   liveClubs: 0,
+  liveStandard: true,
   wideSockets: 0,
   wideClubs: 1000,
   keepDb: false,
@@ -670,7 +673,7 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
     `event p50 ${fmtN(m.p50)} · p99 ${fmtN(m.p99)} ms; board p50 ${fmtN(m.boardP50)} · p99 ${fmtN(m.boardP99)} ms`;
   const delivered = (m: LiveStats) => m.expected > 0 && m.delivered >= m.expected && m.boardDelivered >= m.expected;
   const liveNote = (m: LiveStats) =>
-    `boards in ${m.clientProcs} processes (their own event-loop delay p99 ${m.clientLoopP99}, max ${m.clientLoopMax} ms), ${m.deltas ? "taking deltas as the web app does" : "taking full snapshots"}; event = revenue:recorded, board = the first board event after it at each board (max ${m.boardMax} ms; ${m.boardDelivered}/${m.expected} boards updated; ${m.boardEvents} board events); request start→event p50 ${m.fromSendP50}, p99 ${m.fromSendP99} ms${m.serverRssMB ? `; server RSS ${m.serverRssMB.before} → ${m.serverRssMB.connected} MB with the boards (${m.serverRssMB.per1000Sockets} MB per 1,000 sockets), ${m.serverRssMB.after} MB after the writes` : ""}${m.socketsFailed ? `; ${m.socketsFailed} sockets failed: ${m.firstError}` : ""}${m.snapshotted < m.sockets ? `; only ${m.snapshotted} of ${m.sockets} boards had their first snapshot when the writes began` : ""}`;
+    `boards in ${m.clientProcs} processes (their own event-loop delay p99 ${m.clientLoopP99}, max ${m.clientLoopMax} ms), ${m.deltas ? "taking deltas as the web app does" : "taking full snapshots"}; event = revenue:recorded, board = the first board event after it at each board (max ${m.boardMax} ms; ${m.boardDelivered}/${m.expected} boards updated; ${m.boardEvents} board events); request start→event p50 ${m.fromSendP50}, p99 ${m.fromSendP99} ms${m.cpu ? `; CPU per write, its pushes included: ${fmtCpu(m.cpu)}` : ""}${m.serverRssMB ? `; server RSS ${m.serverRssMB.before} → ${m.serverRssMB.connected} MB with the boards (${m.serverRssMB.per1000Sockets} MB per 1,000 sockets), ${m.serverRssMB.after} MB after the writes` : ""}${m.socketsFailed ? `; ${m.socketsFailed} sockets failed: ${m.firstError}` : ""}${m.snapshotted < m.sockets ? `; only ${m.snapshotted} of ${m.sockets} boards had their first snapshot when the writes began` : ""}`;
   const liveFig = (id: string, figure: string, m: LiveM) => {
     const target = "p99 < 50 ms (event and board), every event delivered";
     if (!liveOk(m)) return figures.push(notMeasured(id, figure, m, target));
@@ -878,46 +881,64 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       log("\n== live push");
       const s = last;
       const one = servers[0]!;
-      try {
-        report.live.oneProcess = await measureLive({
-          writeUrl: one.url,
-          boardUrl: one.url,
-          clubs: s.clubs.slice(0, plannedClubs(o)),
-          sockets: o.sockets,
-          ratePerS: o.liveRate,
-          durationS: o.liveDurationS,
-          clientProcs: o.boardProcs,
-          deltas: o.boardDeltas,
-          ...(one.proc.pid ? { boardServerPid: one.proc.pid } : {}),
-          log,
-        });
-        log(`  one process: ${JSON.stringify(report.live.oneProcess)}`);
-      } catch (err) {
-        report.live.oneProcess = { notMeasured: (err as Error).message.slice(0, 300) };
-        log(`  one process: not measured — ${(err as Error).message}`);
-      }
-      await stopServers();
-      try {
-        const a = await startServerProc({ DATABASE_URL: s.url, DB_POOL_SIZE: o.pool, REDIS_URL: o.redisUrl });
-        servers.push(a);
-        const b = await startServerProc({ DATABASE_URL: s.url, DB_POOL_SIZE: o.pool, REDIS_URL: o.redisUrl });
-        servers.push(b);
-        report.live.twoProcesses = await measureLive({
-          writeUrl: a.url,
-          boardUrl: b.url,
-          clubs: s.clubs.slice(0, plannedClubs(o)),
-          sockets: o.sockets,
-          ratePerS: o.liveRate,
-          durationS: o.liveDurationS,
-          clientProcs: o.boardProcs,
-          deltas: o.boardDeltas,
-          ...(b.proc.pid ? { boardServerPid: b.proc.pid } : {}),
-          log,
-        });
-        log(`  two processes: ${JSON.stringify(report.live.twoProcesses)}`);
-      } catch (err) {
-        report.live.twoProcesses = { notMeasured: (err as Error).message.slice(0, 300) };
-        log(`  two processes: not measured — ${(err as Error).message}`);
+      const meterSql = postgres(s.url, { max: 1, onnotice: () => {}, connection: { application_name: "clubhouse-bench-meter" } });
+      /** CPU of the given servers (their process trees) and of PostgreSQL's client backends, per write */
+      const cpuOf = (pids: (number | undefined)[]) => async (): Promise<CpuMeter> => {
+        const meters = await Promise.all(
+          pids.map((pid, i) => startCpuMeter({ sql: meterSql, ...(pid ? { serverPid: pid } : {}) }).then((m) => ({ m, i }))),
+        );
+        return {
+          async stop(ops) {
+            const uses = await Promise.all(meters.map(({ m }) => m.stop(ops)));
+            const serverUs = uses.reduce((n, u) => n + (u.serverUs ?? 0), 0);
+            return { serverUs, ...(uses[0]?.databaseUs !== undefined ? { databaseUs: uses[0].databaseUs } : {}) };
+          },
+        };
+      };
+      if (o.liveStandard) {
+        try {
+          report.live.oneProcess = await measureLive({
+            writeUrl: one.url,
+            boardUrl: one.url,
+            clubs: s.clubs.slice(0, plannedClubs(o)),
+            sockets: o.sockets,
+            ratePerS: o.liveRate,
+            durationS: o.liveDurationS,
+            clientProcs: o.boardProcs,
+            deltas: o.boardDeltas,
+            ...(one.proc.pid ? { boardServerPid: one.proc.pid } : {}),
+            cpu: cpuOf([one.proc.pid]),
+            log,
+          });
+          log(`  one process: ${JSON.stringify(report.live.oneProcess)}`);
+        } catch (err) {
+          report.live.oneProcess = { notMeasured: (err as Error).message.slice(0, 300) };
+          log(`  one process: not measured — ${(err as Error).message}`);
+        }
+        await stopServers();
+        try {
+          const a = await startServerProc({ DATABASE_URL: s.url, DB_POOL_SIZE: o.pool, REDIS_URL: o.redisUrl });
+          servers.push(a);
+          const b = await startServerProc({ DATABASE_URL: s.url, DB_POOL_SIZE: o.pool, REDIS_URL: o.redisUrl });
+          servers.push(b);
+          report.live.twoProcesses = await measureLive({
+            writeUrl: a.url,
+            boardUrl: b.url,
+            clubs: s.clubs.slice(0, plannedClubs(o)),
+            sockets: o.sockets,
+            ratePerS: o.liveRate,
+            durationS: o.liveDurationS,
+            clientProcs: o.boardProcs,
+            deltas: o.boardDeltas,
+            ...(b.proc.pid ? { boardServerPid: b.proc.pid } : {}),
+            cpu: cpuOf([a.proc.pid, b.proc.pid]),
+            log,
+          });
+          log(`  two processes: ${JSON.stringify(report.live.twoProcesses)}`);
+        } catch (err) {
+          report.live.twoProcesses = { notMeasured: (err as Error).message.slice(0, 300) };
+          log(`  two processes: not measured — ${(err as Error).message}`);
+        }
       }
       await stopServers();
       if (o.wideSockets > 0) {
@@ -936,6 +957,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
             deltas: o.boardDeltas,
             connectConcurrency: 50,
             ...(w.proc.pid ? { boardServerPid: w.proc.pid } : {}),
+            cpu: cpuOf([w.proc.pid]),
             log,
           });
           log(`  many boards: ${JSON.stringify(report.live.wide)}`);
@@ -944,6 +966,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
           log(`  many boards: not measured — ${(err as Error).message}`);
         }
       }
+      await meterSql.end().catch(() => {});
     }
     await stopServers();
 

@@ -25,6 +25,7 @@ describe("pnpm bench", () => {
       sockets: 8,
       liveRate: 20,
       liveDurationS: 1,
+      boardProcs: 2,
       // the many-boards phase, minuscule: 12 boards over 6 clubs (4 of them the small clubs it seeds)
       wideSockets: 12,
       wideClubs: 6,
