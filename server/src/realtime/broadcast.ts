@@ -41,6 +41,12 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
 
   /** Per club, the last snapshot this process sent, to diff the next one against. */
   const lastSent = new Map<string, { version: number; s: BoardSnapshot }>();
+  /** Keep a club's base as the most recent one; the least recently kept go beyond DELTA_BASES. */
+  function keepBase(tenantId: string, version: number, s: BoardSnapshot) {
+    lastSent.delete(tenantId);
+    lastSent.set(tenantId, { version, s });
+    while (lastSent.size > DELTA_BASES) lastSent.delete(lastSent.keys().next().value as string);
+  }
 
   /**
    * The broadcasts of one recompute, with a turn of the event loop between them: a big
@@ -64,9 +70,7 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
     const full = boardFormRoom(tenantId, false);
     const deltas = boardFormRoom(tenantId, true);
     const prev = lastSent.get(tenantId);
-    lastSent.delete(tenantId);
-    lastSent.set(tenantId, { version, s });
-    if (lastSent.size > DELTA_BASES) lastSent.delete(lastSent.keys().next().value as string);
+    keepBase(tenantId, version, s);
     const teamRooms = teamsToTell(tenantId, prev?.s, s);
     const notClub = [managers, ...teamRooms.map((x) => x.room)];
     const teamBoards = (teamId: string) => boardsFor("lead", s, teamId);
@@ -136,5 +140,5 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
     }
   }
 
-  return { lastSent, emitSnapshot };
+  return { lastSent, keepBase, emitSnapshot };
 }

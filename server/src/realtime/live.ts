@@ -86,7 +86,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     return withTenant(deps.database, tenantId, (tx) => teamOfLead(tx, userId));
   }
 
-  const { lastSent, emitSnapshot } = broadcaster(io, redis, () => closed);
+  const { lastSent, keepBase, emitSnapshot } = broadcaster(io, redis, () => closed);
 
   function retryLater(tenantId: string) {
     if (closed) return;
@@ -167,7 +167,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
         // read of a version already kept: a base may be older than what a client holds
         // (the delta's rows are whole, so they still land right), never newer.
         const kept = lastSent.get(tenantId);
-        if (!kept || kept.version < version) lastSent.set(tenantId, { version, s });
+        if (!kept || kept.version < version) keepBase(tenantId, version, s);
         return { version, s };
       })().finally(() => reading.delete(tenantId));
       reading.set(tenantId, p);
