@@ -701,8 +701,10 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
     });
   };
   if (o.live) {
-    liveFig("live-one", "Live push, one process", report.live.oneProcess);
-    liveFig("live-two", "Live push, two processes + Redis", report.live.twoProcesses);
+    if (o.liveStandard) {
+      liveFig("live-one", "Live push, one process", report.live.oneProcess);
+      liveFig("live-two", "Live push, two processes + Redis", report.live.twoProcesses);
+    }
     if (o.wideSockets > 0) {
       const id = "live-many";
       const figure = `Live push, one process, ${fmtN(o.wideSockets)} boards over ${fmtN(o.wideClubs)} clubs`;

@@ -86,7 +86,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     return withTenant(deps.database, tenantId, (tx) => teamOfLead(tx, userId));
   }
 
-  const { lastSent, keepBase, emitSnapshot } = broadcaster(io, redis, () => closed);
+  const { lastSent, keepBase, emitSnapshot, markUnsent, unsentWithin } = broadcaster(io, redis, () => closed);
 
   function retryLater(tenantId: string) {
     if (closed) return;
@@ -108,7 +108,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       // One process alone and none of the club's boards open here: nobody to tell. A
       // board that opens later asks for a fresh snapshot. (With Redis, boards on other
       // processes may be open: always recompute.)
-      if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) return;
+      if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) return markUnsent(tenantId);
       const gap = gapClubs.delete(tenantId);
       let version: number;
       try {
@@ -336,8 +336,9 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       // look once more now that they can. (A failed look-up is not an ended session.)
       await recheck(socket, "signed out");
       if (!socket.connected) return;
-      // Without recovery the client may have missed anything: it gets the boards as they are now.
-      if (!socket.recovered) {
+      // Without recovery the client may have missed anything: it gets the boards as they are now
+      // (so does a recovered one whose club had a change no socket here was sent meanwhile).
+      if (!socket.recovered || unsentWithin(d.tenantId, RECOVERY_WINDOW_MS)) {
         const reply = await currentSnapshot(d);
         if (reply.ok && socket.connected) socket.emit("board:snapshot", { version: reply.version, boards: reply.boards });
       }
