@@ -6,6 +6,7 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import type { BoardSource } from "./realtime/boards.ts";
+import type { CoalesceTimers } from "./realtime/coalesce.ts";
 import type { LivePublisher } from "./realtime/events.ts";
 
 /** Everything the app needs, built once in main.ts (or a test) and passed in: no singletons. */
@@ -22,6 +23,8 @@ export interface Deps {
   boards?: BoardSource;
   /** What /metrics reports (metrics/metrics.ts); absent: nothing counted. */
   metrics?: Metrics;
+  /** How the live channel waits out a club's board coalescing window; absent: the global timers (a test brings its own to end a window when it says). */
+  boardTimers?: CoalesceTimers;
   /** Whether the live channel reaches Redis now (null: no Redis configured), for /readyz. */
   health?: { redis(): boolean | null };
 }

@@ -13,6 +13,7 @@ import { startScheduler } from "./jobs/scheduler.ts";
 import { quotaBoardSource } from "./leaderboard/boards.ts";
 import { Metrics } from "./metrics/metrics.ts";
 import { startNotifier } from "./notify/deliver.ts";
+import type { CoalesceTimers } from "./realtime/coalesce.ts";
 import { noLive } from "./realtime/events.ts";
 import { type LiveChannel, startLive } from "./realtime/live.ts";
 import { assertSafeRole, UnsafeDatabaseRole } from "./safe-role.ts";
@@ -54,7 +55,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, opts: { clock?: Clock; database?: Database } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: { clock?: Clock; database?: Database; boardTimers?: CoalesceTimers } = {},
+): Promise<RunningServer> {
   const logger = pino({ level: config.LOG_LEVEL });
   const database =
     opts.database ??
@@ -83,6 +87,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; databas
     logger,
     live: noLive,
     sessionCache: new SessionCache(config.SESSION_CACHE_MS),
+    ...(opts.boardTimers ? { boardTimers: opts.boardTimers } : {}),
   };
   // What boards show: the leaderboards for the club, the quota board for managers.
   deps.boards = quotaBoardSource(deps);

@@ -68,6 +68,23 @@ function withDescendants(pid: number): number[] {
   return tree;
 }
 
+/** Resident memory (bytes) of a process tree: its largest process (the server under its tsx wrapper) and all of them. */
+export function treeRss(pid: number): { largest: number; total: number } | undefined {
+  let largest = 0;
+  let total = 0;
+  for (const p of withDescendants(pid)) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+      const bytes = m ? Number(m[1]) * 1024 : 0;
+      largest = Math.max(largest, bytes);
+      total += bytes;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total > 0 ? { largest, total } : undefined;
+}
+
 function sumCpuS(pids: number[]): number | undefined {
   let total = 0;
   for (const pid of pids) {

@@ -2,9 +2,13 @@
  * Live push: boards (socket.io clients in their own process, bench/boards-client.ts)
  * connected as managers across many clubs, while reps write revenue at a fixed rate
  * through the API. For every write, the time from its commit (the HTTP response
- * reaching the writer) to each board of its club receiving `revenue:recorded`.
+ * reaching the writer) to each board of its club receiving `revenue:recorded`, and to each
+ * board receiving the first board event after it (the board that shows the write); the
+ * bytes of board events each board received per write; the server's resident memory.
  */
+
 import type { ReadyMessage, ResultsMessage, StartMessage } from "./boards-client.ts";
+import { type CpuMeter, type CpuUse, treeRss } from "./cpu.ts";
 import { percentile } from "./load.ts";
 import { spawnTsx } from "./procs.ts";
 import type { SeededClub } from "./seed.ts";
@@ -18,6 +22,14 @@ export interface LiveOptions {
   durationS: number;
   /** processes the boards are spread over (default 4) */
   clientProcs?: number;
+  /** boards opt in to deltas, as the web app does (default true) */
+  deltas?: boolean;
+  /** sockets connecting at once, over all processes (default 25) */
+  connectConcurrency?: number;
+  /** the pid of the server the boards connect to: its resident memory is reported */
+  boardServerPid?: number;
+  /** CPU of the servers and PostgreSQL from the first write until the last pushes arrived, per write (cpu.ts) */
+  cpu?: () => Promise<CpuMeter>;
   log?: (line: string) => void;
 }
 
@@ -41,10 +53,25 @@ export interface LiveStats {
   /** from the write's request start (an upper bound: includes the write itself) */
   fromSendP50: number;
   fromSendP99: number;
-  /** first board:snapshot / leaderboard:update at each board after the write (coalesced per club) */
+  /** from the write's HTTP response (commit) to each board's first board event after the write's revenue:recorded */
   boardP50: number;
   boardP99: number;
+  boardMax: number;
+  /** (write, board) pairs that received such a board event, of `expected` */
+  boardDelivered: number;
   boardEvents: number;
+  /** board events (delta, snapshot, leaderboard:update) received: how many and their bytes */
+  boardBytes: Record<string, { n: number; bytes: number }>;
+  /** all board bytes received / (writes × boards of the write's club) */
+  bytesPerWriteBoard: number;
+  /** boards opted in to deltas */
+  deltas: boolean;
+  /** sockets that had their connect snapshot before the writes began */
+  snapshotted: number;
+  /** the boards' server: resident memory (MB) of its largest process before the boards connected, once connected, after the writes; per 1,000 sockets */
+  serverRssMB?: { before: number; connected: number; after: number; per1000Sockets: number };
+  /** CPU per write sent, writes and pushes together (servers, PostgreSQL's client backends) */
+  cpu?: CpuUse;
   leaderboardUpdates: number;
   disconnects: number;
   clientProcs: number;
@@ -77,6 +104,8 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
   // many browsers: one process decoding a big club's boards would otherwise hold up
   // the receipt (and so the measured time) of every other club's events.
   const procs = Math.max(1, Math.min(o.clientProcs ?? 4, clubs.length));
+  const rss = () => (o.boardServerPid ? (treeRss(o.boardServerPid)?.largest ?? 0) / 2 ** 20 : 0);
+  const rssBefore = rss();
   const children = Array.from({ length: procs }, () => boardsProcess());
   try {
     const starts: StartMessage[] = children.map(() => ({
@@ -84,8 +113,9 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
       url: o.boardUrl,
       clubs: [],
       socketBase: 0,
-      // 25 connecting at once in all, as with one process
-      connectConcurrency: Math.max(1, Math.round(25 / procs)),
+      // 25 connecting at once in all (by default), as with one process
+      connectConcurrency: Math.max(1, Math.round((o.connectConcurrency ?? 25) / procs)),
+      deltas: o.deltas !== false,
     }));
     clubs.forEach((c, i) => {
       starts[i % procs]!.clubs.push({ tenantId: c.tenantId, tokens: tokens[i]!, index: i });
@@ -98,15 +128,20 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
     children.forEach((ch, i) => {
       ch.proc.send(starts[i]!);
     });
-    const readies = await Promise.all(children.map((ch) => ch.waitFor<ReadyMessage>("ready", 120_000)));
+    // Connecting takes a handshake (a session look-up) and a snapshot per board: allow for many.
+    const readies = await Promise.all(children.map((ch) => ch.waitFor<ReadyMessage>("ready", 120_000 + 40 * o.sockets)));
     const ready = {
       connected: readies.reduce((n, r) => n + r.connected, 0),
       failed: readies.reduce((n, r) => n + r.failed, 0),
       firstError: readies.find((r) => r.firstError)?.firstError ?? null,
       connectMs: Math.max(...readies.map((r) => r.connectMs)),
+      snapshotted: readies.reduce((n, r) => n + r.snapshotted, 0),
       perClub: Object.assign({}, ...readies.map((r) => r.perClub)) as Record<number, number>,
     };
-    log(`  live: ${ready.connected} boards connected in ${ready.connectMs} ms (${ready.failed} failed)`);
+    const rssConnected = rss();
+    log(
+      `  live: ${ready.connected} boards connected in ${ready.connectMs} ms (${ready.failed} failed, ${ready.snapshotted} snapshots)${o.boardServerPid ? `; server RSS ${Math.round(rssBefore)} → ${Math.round(rssConnected)} MB` : ""}`,
+    );
 
     // Writers: every club's reps with active customers, rotating across clubs.
     const writers: { club: number; token: string; customer: string }[] = [];
@@ -118,6 +153,7 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
       });
     }
     if (writers.length === 0) throw new Error("no writers seeded");
+    const meter = o.cpu ? await o.cpu() : undefined;
     const n = Math.round(o.ratePerS * o.durationS);
     const interval = 1000 / o.ratePerS;
     const writes: { id: string | null; club: number; send: number; resp: number; status: number }[] = [];
@@ -156,13 +192,25 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
     await Promise.all(pending);
     // Let the last pushes (and a coalesced board recompute) arrive.
     await new Promise((r) => setTimeout(r, Math.min(1500, 300 + 200 * o.durationS)));
+    const rssAfter = rss();
+    // per write sent: a write that timed out at the client still did its work at the server
+    const cpu = meter ? await meter.stop(writes.length) : undefined;
     for (const ch of children) ch.proc.send({ type: "stop" });
     const all = await Promise.all(children.map((ch) => ch.waitFor<ResultsMessage>("results", 30_000)));
     const results = {
       revenue: all.flatMap((r) => r.revenue),
       boards: all.flatMap((r) => r.boards),
+      boardFor: all.flatMap((r) => r.boardFor),
       disconnects: all.reduce((n, r) => n + r.disconnects, 0),
     };
+    const boardBytes: Record<string, { n: number; bytes: number }> = {};
+    for (const r of all)
+      for (const [event, b] of Object.entries(r.bytes)) {
+        const t = boardBytes[event] ?? { n: 0, bytes: 0 };
+        t.n += b.n;
+        t.bytes += b.bytes;
+        boardBytes[event] = t;
+      }
 
     const byId = new Map(writes.filter((w) => w.id).map((w) => [w.id!, w]));
     const fromResp: number[] = [];
@@ -174,28 +222,11 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
       fromSend.push(recv - w.send);
     }
     const expected = writes.filter((w) => w.id).reduce((s, w) => s + (ready.perClub[w.club] ?? 0), 0);
-    // Board refreshes: per socket, the first board event after each write of its club.
-    const perSocket = new Map<number, { club: number; times: number[] }>();
-    for (const [club, sock, recv] of results.boards) {
-      const e = perSocket.get(sock) ?? { club, times: [] };
-      e.times.push(recv);
-      perSocket.set(sock, e);
-    }
+    // Board refreshes: per write and board, the first board event after the write's event.
     const boardLat: number[] = [];
-    const writesByClub = new Map<number, number[]>();
-    for (const w of writes) if (w.id) writesByClub.set(w.club, [...(writesByClub.get(w.club) ?? []), w.resp]);
-    for (const { club, times } of perSocket.values()) {
-      times.sort((a, b) => a - b);
-      for (const resp of writesByClub.get(club) ?? []) {
-        let lo = 0;
-        let hi = times.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (times[mid]! <= resp) lo = mid + 1;
-          else hi = mid;
-        }
-        if (lo < times.length) boardLat.push(times[lo]! - resp);
-      }
+    for (const [id, , recv] of results.boardFor) {
+      const w = byId.get(id);
+      if (w) boardLat.push(recv - w.resp);
     }
     const sorted = (xs: number[]) => Float64Array.from(xs).sort();
     const a = sorted(fromResp);
@@ -221,7 +252,24 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
       fromSendP99: r2(percentile(b, 99)),
       boardP50: r2(percentile(c, 50)),
       boardP99: r2(percentile(c, 99)),
+      boardMax: r2(c.length ? c[c.length - 1]! : Number.NaN),
+      boardDelivered: boardLat.length,
       boardEvents: results.boards.length,
+      boardBytes,
+      bytesPerWriteBoard: expected > 0 ? Math.round(Object.values(boardBytes).reduce((n, b) => n + b.bytes, 0) / expected) : 0,
+      deltas: o.deltas !== false,
+      snapshotted: ready.snapshotted,
+      ...(cpu ? { cpu } : {}),
+      ...(o.boardServerPid
+        ? {
+            serverRssMB: {
+              before: Math.round(rssBefore),
+              connected: Math.round(rssConnected),
+              after: Math.round(rssAfter),
+              per1000Sockets: ready.connected > 0 ? Math.round(((rssConnected - rssBefore) / ready.connected) * 1000 * 10) / 10 : 0,
+            },
+          }
+        : {}),
       leaderboardUpdates: results.boards.filter((x) => x[3] === "leaderboard:update").length,
       disconnects: results.disconnects,
       clientProcs: procs,

@@ -6,6 +6,12 @@
  *   --pool N             DB_POOL_SIZE of the servers (16)    --tiers-connections N  (1)
  *   --sockets N          live boards (1000)   --live-rate N  writes/s (50)   --live-duration S (20)
  *   --board-procs N      processes the live boards are spread over (4)
+ *   --full-boards        the bench's boards take full snapshots (default: deltas, as the web app)
+ *   --boards-10k         also 10,000 boards over 1,000 clubs on one process (= --wide-sockets 10000 --wide-clubs 1000)
+ *   --wide-sockets N --wide-clubs N   that phase's boards and clubs (seeds at least that many clubs)
+ *   --wide-only          of the live phases, only the many-boards one
+ *   --clubs N            seed at least N clubs (small ones beyond the 100 × scale planned)
+ *   --live-clubs N       the clubs the live boards spread over (default: the 100 × scale planned)
  *   --no-growth          skip the 10%-ledger pass            --no-live  --no-pglite
  *   --keep-db            leave the clubhouse_bench database   --db-name NAME
  *   --statements         pg_stat_statements in the private cluster: the statements behind each write figure
@@ -58,6 +64,28 @@ function parseArgs(argv: string[]): Partial<BenchOptions> {
         break;
       case "--board-procs":
         o.boardProcs = Math.max(1, Math.round(num("board-procs", value())));
+        break;
+      case "--full-boards":
+        o.boardDeltas = false;
+        break;
+      case "--boards-10k":
+        o.wideSockets = 10_000;
+        o.wideClubs = 1_000;
+        break;
+      case "--wide-only":
+        o.liveStandard = false;
+        break;
+      case "--wide-sockets":
+        o.wideSockets = Math.round(num("wide-sockets", value()));
+        break;
+      case "--wide-clubs":
+        o.wideClubs = Math.round(num("wide-clubs", value()));
+        break;
+      case "--live-clubs":
+        o.liveClubs = Math.round(num("live-clubs", value()));
+        break;
+      case "--clubs":
+        o.clubs = Math.round(num("clubs", value()));
         break;
       case "--no-growth":
         o.growth = false;

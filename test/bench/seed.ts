@@ -23,6 +23,12 @@ export interface SeedOptions {
   ledger?: number;
   /** PRNG seed: the same seed and scale give the same shape (ids are random). */
   seed?: number;
+  /**
+   * At least this many clubs: beyond the ones the scale plans, small clubs are added (2 reps,
+   * 12 customers, 24 revenue entries and contacts each), which is what boards spread over
+   * many clubs need, cheaply. The planned clubs stay as they would be without them.
+   */
+  clubs?: number;
   /** How many manager sessions to open per club (live boards); the big club gets at least this many. */
   boardSessionsPerClub?: number;
   /** How many reps per club get a session and a list of their customers (writers). */
@@ -267,7 +273,7 @@ interface ClubPlan {
   managers: number;
 }
 
-function planClubs(scale: number, ledger: number, rng: Rng): ClubPlan[] {
+function planClubs(scale: number, ledger: number, rng: Rng, minClubs?: number): ClubPlan[] {
   const nClubs = Math.max(2, Math.round(100 * scale));
   const bigReps = Math.max(3, Math.round(500 * scale));
   const bigCustomers = Math.max(30, Math.round(50_000 * scale));
@@ -304,7 +310,7 @@ function planClubs(scale: number, ledger: number, rng: Rng): ClubPlan[] {
     customersLeft -= customers;
     plans.push({ idx: i + 1, tenantId: randomUUID(), slug: `bench-${i + 1}`, reps, customers, revenue: 0, contacts: 0, managers: 2 });
   });
-  // Revenue and contacts in proportion to each club's customers.
+  // Revenue and contacts in proportion to each club's customers (the small clubs added below keep their own).
   let revLeft = totalRevenue;
   let conLeft = totalContacts;
   plans.forEach((p, i) => {
@@ -314,6 +320,19 @@ function planClubs(scale: number, ledger: number, rng: Rng): ClubPlan[] {
     revLeft -= p.revenue;
     conLeft -= p.contacts;
   });
+  for (let i = plans.length; i < (minClubs ?? 0); i++) {
+    const facts = Math.max(1, Math.round(24 * ledger));
+    plans.push({
+      idx: i,
+      tenantId: randomUUID(),
+      slug: `bench-${i}`,
+      reps: 2,
+      customers: 12,
+      revenue: facts,
+      contacts: facts,
+      managers: 2,
+    });
+  }
   return plans;
 }
 
@@ -403,7 +422,7 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
         and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`;
     for (const ix of indexes) await sql.unsafe(`drop index ${ix.name}`);
 
-    const plans = planClubs(opts.scale, opts.ledger ?? 1, rng);
+    const plans = planClubs(opts.scale, opts.ledger ?? 1, rng, opts.clubs);
     const windowStart = monthStart(now, 11);
     const month = clubMonth(now);
     const lastMonth = clubMonth(monthStart(now, 1));

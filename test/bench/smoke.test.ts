@@ -25,6 +25,10 @@ describe("pnpm bench", () => {
       sockets: 8,
       liveRate: 20,
       liveDurationS: 1,
+      boardProcs: 2,
+      // the many-boards phase, minuscule: 12 boards over 6 clubs (4 of them the small clubs it seeds)
+      wideSockets: 12,
+      wideClubs: 6,
       dbName: `clubhouse_bench_smoke_${process.pid}`,
       resultsDir,
       log: (line) => lines.push(line),
@@ -42,6 +46,9 @@ describe("pnpm bench", () => {
         "customers",
         "live-one",
         "live-two",
+        "live-one-bytes",
+        "live-many",
+        "live-many-rss",
         "pglite-revenue",
       ]),
     );
@@ -67,6 +74,13 @@ describe("pnpm bench", () => {
     expect("notMeasured" in revenue ? null : revenue.cpu).toEqual({ serverUs: expect.any(Number), databaseUs: expect.any(Number) });
     expect("notMeasured" in direct ? null : direct.cpu).toEqual({ databaseUs: expect.any(Number), clientUs: expect.any(Number) });
     expect(ids).toEqual(expect.arrayContaining(["revenue-cpu", "contacts-cpu"]));
+    // the many-boards phase ran on its own clubs; boards were updated and their bytes counted; the server's memory
+    const many = report.live.wide;
+    expect(many && !("notMeasured" in many) ? [many.sockets, many.clubs] : many).toEqual([12, 6]);
+    expect(many && !("notMeasured" in many) ? many.serverRssMB?.connected : 0).toBeGreaterThan(0);
+    const one = report.live.oneProcess;
+    expect(one && !("notMeasured" in one) ? one.boardDelivered : 0).toBeGreaterThan(0);
+    expect(one && !("notMeasured" in one) ? one.bytesPerWriteBoard : 0).toBeGreaterThan(0);
     expect(lines.join("\n")).toContain("| figure");
     expect(readdirSync(resultsDir).filter((f) => f.endsWith(".json"))).toHaveLength(1);
   }, 120_000);

@@ -69,6 +69,27 @@ describe("a client that reconnects catches up", () => {
     socket.disconnect();
   });
 
+  it("recovers, and gets the boards as they are when its club changed while no socket here could be sent them (one process)", async () => {
+    const s = await serve();
+    const club = await signupClub(s.url);
+    const socket = liveClient(s.url, { token: club.token, reconnection: false });
+    const rec = new Recorder(socket);
+    await connect(socket);
+    const before = (await rec.next("board:snapshot")) as { version: number; boards: { members: string[] } };
+
+    await dropTransport(socket, s, club.tenant.id, club.user.id);
+    // A new member while the club has no socket on the process: its boards are not recomputed
+    // (nobody to send them to), so the recovery log holds no board for it.
+    await addUser(s.url, club.token, "rep", "away@reconnect.test", "rep password 1");
+    rec.clear();
+    await connect(socket);
+    expect(socket.recovered).toBe(true);
+    const after = (await rec.next("board:snapshot")) as { version: number; boards: { members: string[] } };
+    expect(after.version).toBeGreaterThanOrEqual(before.version);
+    expect(after.boards.members.length).toBe(before.boards.members.length + 1);
+    socket.disconnect();
+  });
+
   it("gets a fresh snapshot with a newer version when it cannot recover (the server restarted)", async () => {
     const first = await serve();
     const club = await signupClub(first.url);

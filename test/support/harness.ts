@@ -2,6 +2,7 @@ import { createDb, type Database } from "@clubhouse/db";
 import { type Config, FixedClock, type RunningServer, startServer, testConfig } from "@clubhouse/server";
 import postgres from "postgres";
 import { isFieldCode } from "../../server/src/http/field-codes.ts";
+import type { CoalesceTimers } from "../../server/src/realtime/coalesce.ts";
 import { servedContract } from "./contract.ts";
 
 /** Which database the API tests run on: set per vitest project (pglite | postgres). */
@@ -62,10 +63,15 @@ export async function startTestServer(
   overrides: Partial<Config> = {},
   now = "2026-03-15T10:00:00+08:00",
   kind: "pglite" | "postgres" = TEST_DB,
+  opts: { boardTimers?: CoalesceTimers } = {},
 ): Promise<TestServer> {
   const db = await freshDatabase(undefined, kind);
   const clock = new FixedClock(new Date(now));
-  const server = await startServer(testConfig({ PORT: 0, HOST: "127.0.0.1", ...overrides }), { clock, database: db.database });
+  const server = await startServer(testConfig({ PORT: 0, HOST: "127.0.0.1", ...overrides }), {
+    clock,
+    database: db.database,
+    ...opts,
+  });
   return {
     url: server.url,
     server,

@@ -39,8 +39,28 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
     return out;
   }
 
+  /**
+   * Per club, when a change last went unsent in a form (or at all) because no socket here
+   * took it (one process alone): a socket that recovers its session soon after missed a
+   * board the log never held, so it is sent the current one (`unsentSince`).
+   */
+  const unsent = new Map<string, number>();
+  const markUnsent = (tenantId: string) => {
+    unsent.delete(tenantId);
+    unsent.set(tenantId, Date.now());
+    while (unsent.size > DELTA_BASES) unsent.delete(unsent.keys().next().value as string);
+  };
+  /** Whether a change of the club went unsent within the last `ms`. */
+  const unsentWithin = (tenantId: string, ms: number) => Date.now() - (unsent.get(tenantId) ?? Number.NEGATIVE_INFINITY) <= ms;
+
   /** Per club, the last snapshot this process sent, to diff the next one against. */
   const lastSent = new Map<string, { version: number; s: BoardSnapshot }>();
+  /** Keep a club's base as the most recent one; the least recently kept go beyond DELTA_BASES. */
+  function keepBase(tenantId: string, version: number, s: BoardSnapshot) {
+    lastSent.delete(tenantId);
+    lastSent.set(tenantId, { version, s });
+    while (lastSent.size > DELTA_BASES) lastSent.delete(lastSent.keys().next().value as string);
+  }
 
   /**
    * The broadcasts of one recompute, with a turn of the event loop between them: a big
@@ -64,16 +84,18 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
     const full = boardFormRoom(tenantId, false);
     const deltas = boardFormRoom(tenantId, true);
     const prev = lastSent.get(tenantId);
-    lastSent.delete(tenantId);
-    lastSent.set(tenantId, { version, s });
-    if (lastSent.size > DELTA_BASES) lastSent.delete(lastSent.keys().next().value as string);
+    keepBase(tenantId, version, s);
     const teamRooms = teamsToTell(tenantId, prev?.s, s);
     const notClub = [managers, ...teamRooms.map((x) => x.room)];
     const teamBoards = (teamId: string) => boardsFor("lead", s, teamId);
 
-    // One process alone with no socket here taking deltas: no diff to work out.
+    // One process alone: only the forms some socket here takes. socket.io encodes (and keeps
+    // for recovery) every broadcast before it looks for its recipients, so an emit to nobody
+    // still costs a big club's megabyte. With Redis the sockets may be on any process: both.
     const anyDeltas = !!redis || io.of("/").adapter.rooms.has(deltas);
-    if (prev && prev.version === version - 1 && anyDeltas) {
+    const anyFull = !!redis || io.of("/").adapter.rooms.has(full);
+    if (!anyDeltas || !anyFull) markUnsent(tenantId);
+    if (anyDeltas && prev && prev.version === version - 1) {
       io.to(managers)
         .except(full)
         .emit("board:delta", diffBoards(boardsFor("manager", prev.s), boardsFor("manager", s), prev.version, version));
@@ -86,7 +108,7 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
         const teamDelta = diffBoards(prev.s.teams?.[x.teamId] ?? {}, s.teams?.[x.teamId] ?? {}, prev.version, version);
         io.to(x.room).except(full).emit("board:delta", mergeDeltas(clubDelta, teamDelta));
       }
-    } else {
+    } else if (anyDeltas) {
       io.to(managers)
         .except(full)
         .emit("board:snapshot", { version, boards: boardsFor("manager", s) });
@@ -104,6 +126,7 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
           .emit("board:snapshot", { version, boards: teamBoards(x.teamId) });
       }
     }
+    if (!anyFull) return;
     await yieldTurn();
     if (isClosed()) return;
     io.to(managers)
@@ -136,5 +159,5 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
     }
   }
 
-  return { lastSent, emitSnapshot };
+  return { lastSent, keepBase, emitSnapshot, markUnsent, unsentWithin };
 }

@@ -69,6 +69,111 @@ describe("Coalescer", () => {
   });
 });
 
+describe("Coalescer, leading edge", () => {
+  it("runs the first request of a quiet key at once, then folds the window's requests into one run at its end", async () => {
+    const runs: string[] = [];
+    const c = new Coalescer(
+      200,
+      async (k) => {
+        runs.push(k);
+      },
+      undefined,
+      { leading: true },
+    );
+    c.request("a");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toEqual(["a"]); // no wait for the window
+    c.request("a"); // inside the window: coalesced
+    c.request("a");
+    c.request("b"); // another key, quiet: at once too
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toEqual(["a", "b"]);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(runs).toEqual(["a", "b"]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toEqual(["a", "b", "a"]); // the trailing edge, once for both requests
+    // The trailing run opened a window of its own; it closes with no request: quiet again.
+    await vi.advanceTimersByTimeAsync(200);
+    expect(runs).toEqual(["a", "b", "a"]);
+    expect(c.pending).toBe(0);
+    c.request("a");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toEqual(["a", "b", "a", "a"]);
+  });
+
+  it("never loses a request made during a run, never runs a key twice at once, keeps the order of runs", async () => {
+    const log: string[] = [];
+    const releases: (() => void)[] = [];
+    let n = 0;
+    const c = new Coalescer(
+      200,
+      async (k) => {
+        const i = ++n;
+        log.push(`start ${k}${i}`);
+        await new Promise<void>((r) => releases.push(r));
+        log.push(`end ${k}${i}`);
+      },
+      undefined,
+      { leading: true },
+    );
+    c.request("a");
+    await vi.advanceTimersByTimeAsync(0);
+    c.request("a"); // during the run
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(log).toEqual(["start a1"]);
+    releases.shift()?.();
+    await vi.advanceTimersByTimeAsync(199);
+    expect(log).toEqual(["start a1", "end a1"]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log).toEqual(["start a1", "end a1", "start a2"]);
+    c.request("a"); // during the trailing run
+    releases.shift()?.();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(log).toEqual(["start a1", "end a1", "start a2", "end a2", "start a3"]);
+    releases.shift()?.();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(log.at(-1)).toBe("end a3");
+    expect(c.pending).toBe(0);
+  });
+
+  it("keeps going after a failed run, waits with the timers it is given, and stops on close", async () => {
+    const pending: { fn: () => void; ms: number }[] = [];
+    const timers = {
+      setTimeout(fn: () => void, ms: number) {
+        const t = { fn, ms };
+        pending.push(t);
+        return t;
+      },
+      clearTimeout(h: unknown) {
+        const i = pending.indexOf(h as (typeof pending)[number]);
+        if (i >= 0) pending.splice(i, 1);
+      },
+    };
+    let n = 0;
+    const c = new Coalescer(
+      60_000,
+      async () => {
+        n++;
+        throw new Error("boom");
+      },
+      undefined,
+      { leading: true, timers },
+    );
+    c.request("a");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(n).toBe(1);
+    expect(pending.map((t) => t.ms)).toEqual([60_000]);
+    c.request("a");
+    pending.shift()?.fn(); // the window ends when the test says so
+    await vi.advanceTimersByTimeAsync(0);
+    expect(n).toBe(2);
+    c.request("a");
+    c.close();
+    expect(pending).toEqual([]);
+    expect(n).toBe(2);
+  });
+});
+
 describe("memoryVersions", () => {
   it("starts a club at the clock in ms, then counts by one (two after an outage)", async () => {
     let now = 1_000_000;

@@ -1,12 +1,22 @@
 /**
- * Per-key trailing coalescing: `request(key)` runs `run(key)` once, `windowMs`
- * later, however many requests came in between. A request that arrives while a
- * run is in progress is not lost: another run follows, again `windowMs` after the
- * previous one finished. So a key runs at most once per window and never twice at
- * the same time, and the last request is always followed by a run that started
- * after it.
+ * Per-key coalescing of runs.
+ *
+ * Trailing (the default): `request(key)` runs `run(key)` once, `windowMs` later,
+ * however many requests came in between.
+ *
+ * Leading (`{leading: true}`): the first request of a quiet key runs at once; the
+ * window opens when that run ends, and every request that arrives during the run or
+ * the window is folded into one more run at the window's end (the trailing edge),
+ * which opens the next window. A window that closes with no request makes the key
+ * quiet again. So a lone change goes out without waiting, and a burst still costs one
+ * run per window.
+ *
+ * Either way a request that arrives while a run is in progress is not lost: another
+ * run follows, `windowMs` after the previous one finished. A key runs at most once per
+ * window and never twice at the same time (so its runs happen in the order they
+ * started), and the last request is always followed by a run that started after it.
  */
-type Slot = { timer?: NodeJS.Timeout; running: boolean; again: boolean; since: number };
+type Slot = { timer?: unknown; running: boolean; again: boolean; since: number };
 
 /** Optional watcher (metrics): every request, and every run with how long its oldest request waited. */
 export interface CoalesceObserver {
@@ -14,15 +24,42 @@ export interface CoalesceObserver {
   ran(waitedMs: number, ok: boolean): void;
 }
 
+/** The timers a coalescer waits with (the global ones unless a test brings its own). */
+export interface CoalesceTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const globalTimers: CoalesceTimers = {
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface CoalesceOptions {
+  /** Run the first request of a quiet key at once (see above). */
+  leading?: boolean;
+  timers?: CoalesceTimers;
+}
+
 export class Coalescer {
   #state = new Map<string, Slot>();
   #closed = false;
+  readonly #leading: boolean;
+  readonly #timers: CoalesceTimers;
 
   constructor(
     private readonly windowMs: number,
     private readonly run: (key: string) => Promise<void>,
     private readonly observer?: CoalesceObserver,
-  ) {}
+    opts: CoalesceOptions = {},
+  ) {
+    this.#leading = opts.leading === true;
+    this.#timers = opts.timers ?? globalTimers;
+  }
 
   request(key: string): void {
     if (this.#closed) return;
@@ -31,45 +68,66 @@ export class Coalescer {
     if (!s) {
       const fresh: Slot = { running: false, again: false, since: performance.now() };
       this.#state.set(key, fresh);
-      this.#schedule(key, fresh);
+      if (this.#leading) void this.#run(key, fresh);
+      else this.#schedule(key, fresh);
       return;
     }
-    if (s.running && !s.again) {
+    if (this.#leading ? !s.again : s.running && !s.again) {
+      // Leading: a run in progress or a window open — one more run at the window's end.
+      // Trailing: a run in progress — one more after it (a scheduled one reads everything
+      // committed before it starts).
       s.again = true;
       s.since = performance.now();
     }
-    // else: a run is already scheduled and will read everything committed before it starts.
   }
 
-  /** Keys with a run scheduled or in progress. */
+  /** Keys with a run scheduled or in progress (leading: or a window still open). */
   get pending(): number {
     return this.#state.size;
   }
 
+  /** Whether `key` has a run scheduled or in progress (leading: or a window still open). */
+  has(key: string): boolean {
+    return this.#state.has(key);
+  }
+
   close(): void {
     this.#closed = true;
-    for (const s of this.#state.values()) clearTimeout(s.timer);
+    for (const s of this.#state.values()) if (s.timer !== undefined) this.#timers.clearTimeout(s.timer);
     this.#state.clear();
   }
 
+  async #run(key: string, s: Slot) {
+    s.timer = undefined;
+    s.running = true;
+    s.again = false;
+    const since = s.since;
+    let ok = true;
+    try {
+      await this.run(key);
+    } catch {
+      // `run` reports its own failures; a failed run must not stop later ones.
+      ok = false;
+    }
+    this.observer?.ran(performance.now() - since, ok);
+    s.running = false;
+    if (this.#closed) return;
+    if (this.#leading) this.#window(key, s);
+    else if (s.again) this.#schedule(key, s);
+    else this.#state.delete(key);
+  }
+
+  /** Trailing: the next run, a window from now. */
   #schedule(key: string, s: Slot) {
-    s.timer = setTimeout(async () => {
-      s.running = true;
-      s.again = false;
-      const since = s.since;
-      let ok = true;
-      try {
-        await this.run(key);
-      } catch {
-        // `run` reports its own failures; a failed run must not stop later ones.
-        ok = false;
-      }
-      this.observer?.ran(performance.now() - since, ok);
-      s.running = false;
+    s.timer = this.#timers.setTimeout(() => void this.#run(key, s), this.windowMs);
+  }
+
+  /** Leading: the window after a run; at its end, one run for whatever came in, or quiet again. */
+  #window(key: string, s: Slot) {
+    s.timer = this.#timers.setTimeout(() => {
       if (this.#closed) return;
-      if (s.again) this.#schedule(key, s);
+      if (s.again) void this.#run(key, s);
       else this.#state.delete(key);
     }, this.windowMs);
-    s.timer.unref?.();
   }
 }

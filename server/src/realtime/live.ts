@@ -86,7 +86,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     return withTenant(deps.database, tenantId, (tx) => teamOfLead(tx, userId));
   }
 
-  const { lastSent, emitSnapshot } = broadcaster(io, redis, () => closed);
+  const { lastSent, keepBase, emitSnapshot, markUnsent, unsentWithin } = broadcaster(io, redis, () => closed);
 
   function retryLater(tenantId: string) {
     if (closed) return;
@@ -100,14 +100,15 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
 
   // Mint first, then read: a snapshot then holds every write committed before its
   // version was minted, so the highest version a client has is never older than a
-  // lower one, whichever process computed either.
+  // lower one, whichever process computed either. Leading edge: a quiet club's first
+  // change is recomputed at once; the changes inside the window after it, once at its end.
   const boards = new Coalescer(
-    BOARD_COALESCE_MS,
+    deps.config.BOARD_COALESCE_MS ?? BOARD_COALESCE_MS,
     async (tenantId) => {
       // One process alone and none of the club's boards open here: nobody to tell. A
       // board that opens later asks for a fresh snapshot. (With Redis, boards on other
       // processes may be open: always recompute.)
-      if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) return;
+      if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) return markUnsent(tenantId);
       const gap = gapClubs.delete(tenantId);
       let version: number;
       try {
@@ -130,6 +131,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       }
     },
     deps.metrics?.boards,
+    { leading: true, ...(deps.boardTimers ? { timers: deps.boardTimers } : {}) },
   );
 
   const {
@@ -165,7 +167,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
         // read of a version already kept: a base may be older than what a client holds
         // (the delta's rows are whole, so they still land right), never newer.
         const kept = lastSent.get(tenantId);
-        if (!kept || kept.version < version) lastSent.set(tenantId, { version, s });
+        if (!kept || kept.version < version) keepBase(tenantId, version, s);
         return { version, s };
       })().finally(() => reading.delete(tenantId));
       reading.set(tenantId, p);
@@ -334,8 +336,9 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       // look once more now that they can. (A failed look-up is not an ended session.)
       await recheck(socket, "signed out");
       if (!socket.connected) return;
-      // Without recovery the client may have missed anything: it gets the boards as they are now.
-      if (!socket.recovered) {
+      // Without recovery the client may have missed anything: it gets the boards as they are now
+      // (so does a recovered one whose club had a change no socket here was sent meanwhile).
+      if (!socket.recovered || unsentWithin(d.tenantId, RECOVERY_WINDOW_MS)) {
         const reply = await currentSnapshot(d);
         if (reply.ok && socket.connected) socket.emit("board:snapshot", { version: reply.version, boards: reply.boards });
       }
@@ -371,6 +374,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     publisher,
     mode: redis ? "redis" : "memory",
     fanningOut: () => redis?.client.status === "ready",
+    boardsBusy: (tenantId) => boards.has(tenantId),
     attach(http) {
       io.attach(http);
       attached = true;

@@ -30,6 +30,8 @@ export interface LiveChannel {
   fanningOut(): boolean;
   /** Serve socket.io on the API's HTTP server (same port, path /socket.io). */
   attach(http: HttpServer): void;
+  /** Whether a club's boards have a recompute running or due, or a coalescing window open on this process (quiet: false). */
+  boardsBusy(tenantId: string): boolean;
   /** Close every socket (their sessions stay recoverable on another process), the adapter and Redis. */
   close(): Promise<void>;
 }
@@ -49,8 +51,13 @@ export function wantsDeltas(auth: unknown): boolean {
   return typeof auth === "object" && auth !== null && (auth as { deltas?: unknown }).deltas === true;
 }
 
-/** How many clubs' last snapshots a process keeps to diff the next one against. */
-export const DELTA_BASES = 500;
+/**
+ * How many clubs' last snapshots a process keeps to diff the next one against, the least
+ * recently changed going first. Above it, a club whose base went gets a full snapshot on
+ * its next change: it must stay above the clubs whose boards one process serves (10,000
+ * boards over 1,000 clubs with 500 bases sent nearly every change as a full snapshot).
+ */
+export const DELTA_BASES = 10_000;
 
 /**
  * Every room a socket belongs to: its club, managers or its rep room (a lead: the room
