@@ -65,13 +65,15 @@ export interface CpuMeter {
   stop(ops: number): Promise<CpuUse>;
 }
 
-/** Starts counting; `sql` is a superuser connection to the measured PostgreSQL. */
-export async function startCpuMeter(o: { sql: postgres.Sql; serverPid?: number; client?: boolean }): Promise<CpuMeter> {
+/** Starts counting; `sql` is a superuser connection to the measured PostgreSQL (none: PGlite, in the server's process). */
+export async function startCpuMeter(o: { sql?: postgres.Sql; serverPid?: number; client?: boolean }): Promise<CpuMeter> {
   // Client backends only: the statements' own work, not a checkpoint or an autovacuum that
   // happens to run in the window (after the seed's bulk load, they would dwarf it).
-  const dbPids = (
-    await o.sql<{ pid: number }[]>`select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`
-  ).map((r) => r.pid);
+  const dbPids = o.sql
+    ? (
+        await o.sql<{ pid: number }[]>`select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`
+      ).map((r) => r.pid)
+    : [];
   const serverPids = o.serverPid === undefined ? [] : withDescendants(o.serverPid);
   const server0 = o.serverPid === undefined ? undefined : sumCpuS(serverPids);
   const db0 = sumCpuS(dbPids);
@@ -84,7 +86,7 @@ export async function startCpuMeter(o: { sql: postgres.Sql; serverPid?: number; 
       const client = process.cpuUsage(client0);
       const use: CpuUse = {};
       const server = per(server0 !== undefined && server1 !== undefined ? server1 - server0 : undefined);
-      const database = per(db0 !== undefined && db1 !== undefined ? db1 - db0 : undefined);
+      const database = o.sql ? per(db0 !== undefined && db1 !== undefined ? db1 - db0 : undefined) : undefined;
       if (server !== undefined) use.serverUs = server;
       if (database !== undefined) use.databaseUs = database;
       if (o.client) use.clientUs = per((client.user + client.system) / 1e6);
