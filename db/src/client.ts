@@ -9,6 +9,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import { migrate as migratePg } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { DRIZZLE_PARSERS, forDrizzle } from "./pglite-client.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -123,13 +124,13 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
   const unlock = opts.dataDir ? lockDataDir(opts.dataDir) : () => {};
   let client: PGlite;
   try {
-    const load = opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {};
+    const load = { parsers: DRIZZLE_PARSERS, ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}) };
     client = opts.dataDir ? await PGlite.create(opts.dataDir, load) : await PGlite.create(load);
   } catch (err) {
     unlock();
     throw err;
   }
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const db = drizzlePglite({ client: forDrizzle(client), schema }) as unknown as Db;
   return {
     db,
     kind: "pglite",

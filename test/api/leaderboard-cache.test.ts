@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { addUser, call, expectErrorShape, type Json, type Res, startTestServer, type TestServer } from "../support/harness.ts";
+import { members, teamOf } from "../support/teams.ts";
 
 // GET /leaderboard serves whole boards from a per-process cache keyed by the club's
 // data generation: these tests read a board (so it is cached), change what it shows
@@ -338,6 +339,72 @@ describe("gzip", () => {
     ).toBe(200);
     expect((await rawGet("/leaderboard", { ...auth(), "if-none-match": zippedTag })).status).toBe(200);
     expect((await rawGet("/leaderboard", { ...auth(), "if-none-match": "*" })).status).toBe(304);
+  });
+
+  it("every period's whole board: the gzip body decodes to exactly the plain bytes, is the same cached bytes each time, and keeps its ETag", async () => {
+    for (const q of ["?period=month", "?period=quarter", "?period=year", "?period=year&at=2026-03"]) {
+      const plain = await rawGet(`/leaderboard${q}`, auth());
+      expect(plain.status, q).toBe(200);
+      const first = await rawGet(`/leaderboard${q}`, { ...auth(), "accept-encoding": "gzip" });
+      const second = await rawGet(`/leaderboard${q}`, { ...auth(), "accept-encoding": "gzip" });
+      expect(first.headers["content-encoding"], q).toBe("gzip");
+      // byte for byte the plain answer, not merely the same JSON
+      expect(gunzipSync(first.body).equals(plain.body), q).toBe(true);
+      // compressed once per cached board: a second read sends the very same bytes under the same tag
+      expect(second.body.equals(first.body), q).toBe(true);
+      expect(second.headers.etag, q).toBe(first.headers.etag);
+      expect(first.headers.etag, q).toBe(String(plain.headers.etag).replace(/"$/, '-gz"'));
+      const notModified = await rawGet(`/leaderboard${q}`, {
+        ...auth(),
+        "accept-encoding": "gzip",
+        "if-none-match": String(first.headers.etag),
+      });
+      expect(notModified.status, q).toBe(304);
+      expect(notModified.headers.etag, q).toBe(first.headers.etag);
+      expect(notModified.body.byteLength, q).toBe(0);
+    }
+    // a write moves the year board on: a new gzip body and tag, still exactly the new plain bytes
+    const before = await rawGet("/leaderboard?period=year", { ...auth(), "accept-encoding": "gzip" });
+    await addRevenue(t.url, c.manager.token, { customerId: customers.rep2, amount: 5, occurredAt: JUNE_MORNING });
+    const after = await rawGet("/leaderboard?period=year", { ...auth(), "accept-encoding": "gzip" });
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect(
+      (await rawGet("/leaderboard?period=year", { ...auth(), "accept-encoding": "gzip", "if-none-match": String(before.headers.etag) }))
+        .status,
+    ).toBe(200);
+    const plainAfter = await rawGet("/leaderboard?period=year", auth());
+    expect(gunzipSync(after.body).equals(plainAfter.body)).toBe(true);
+    expect(rowOf(JSON.parse(plainAfter.body.toString("utf8")), c.rep2.id).revenue).toBe(
+      rowOf(JSON.parse(gunzipSync(before.body).toString("utf8")), c.rep2.id).revenue + 5,
+    );
+  });
+
+  it("the team race: cached with its ETag and gzip (exactly the plain bytes), and a team's name or members move it on", async () => {
+    const team = await teamOf(t.url, c.manager.token, { name: "Gzip Team" });
+    await members(t.url, c.manager.token, team.id, { add: [c.rep1.id] });
+    for (const q of ["?period=month", "?period=year"]) {
+      const plain = await rawGet(`/leaderboard/teams${q}`, auth());
+      expect(plain.status, q).toBe(200);
+      expect(plain.headers.etag, q).toMatch(/^"[^"]+"$/);
+      const zipped = await rawGet(`/leaderboard/teams${q}`, { ...auth(), "accept-encoding": "gzip" });
+      expect(zipped.headers["content-encoding"], q).toBe("gzip");
+      expect(gunzipSync(zipped.body).equals(plain.body), q).toBe(true);
+      expect(zipped.headers.etag, q).toBe(String(plain.headers.etag).replace(/"$/, '-gz"'));
+      const revalidated = await rawGet(`/leaderboard/teams${q}`, { ...auth(), "if-none-match": String(plain.headers.etag) });
+      expect(revalidated.status, q).toBe(304);
+    }
+    const race = async () => JSON.parse((await rawGet("/leaderboard/teams?period=month", auth())).body.toString("utf8"));
+    const before = await race();
+    expect(before.rows.find((r: Json) => r.teamId === team.id)).toMatchObject({ name: "Gzip Team", reps: 1 });
+    expect((await call(t.url, "PATCH", `/teams/${team.id}`, { token: c.manager.token, body: { name: "Renamed Team" } })).status).toBe(200);
+    expect((await race()).rows.find((r: Json) => r.teamId === team.id)).toMatchObject({ name: "Renamed Team", reps: 1 });
+    await members(t.url, c.manager.token, team.id, { add: [c.rep2.id] });
+    expect((await race()).rows.find((r: Json) => r.teamId === team.id)).toMatchObject({ reps: 2 });
+    // another club's race never shows this club's team
+    const theirs = JSON.parse(
+      (await rawGet("/leaderboard/teams?period=month", { authorization: `Bearer ${other.manager.token}` })).body.toString("utf8"),
+    );
+    expect(theirs.rows.map((r: Json) => r.teamId)).not.toContain(team.id);
   });
 
   it("no gzip when refused or not offered", async () => {

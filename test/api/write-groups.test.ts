@@ -1,7 +1,8 @@
 /**
  * Writes that arrive together go to the database together (server/src/writes/batcher.ts).
- * Calling the services in one tick makes the groups certain: the first two requests
- * start alone (two groups may be under way), every later one waits and joins a group.
+ * Calling the services in one tick makes the groups certain: on PostgreSQL the first two
+ * requests start alone (two groups may be under way), every later one waits and joins a
+ * group; on PGlite all of them go in one group (gathered over a turn of the event loop).
  * Each request must still be answered exactly as if it had been alone.
  */
 import type { Tx } from "@clubhouse/db";

@@ -146,22 +146,25 @@ async function topStatements(sql: postgres.Sql, ops: number): Promise<StatementU
  * the stop (the server must load it: `--statements`, cluster.ts).
  */
 export async function startCpuMeter(o: {
-  sql: postgres.Sql;
+  /** none: PGlite, in the server's process */
+  sql?: postgres.Sql;
   serverPid?: number;
   client?: boolean;
   statements?: boolean;
 }): Promise<CpuMeter> {
   // Client backends only: the statements' own work, not a checkpoint or an autovacuum that
   // happens to run in the window (after the seed's bulk load, they would dwarf it).
-  const dbPids = (
-    await o.sql<{ pid: number }[]>`select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`
-  ).map((r) => r.pid);
+  const dbPids = o.sql
+    ? (
+        await o.sql<{ pid: number }[]>`select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`
+      ).map((r) => r.pid)
+    : [];
   const serverPids = o.serverPid === undefined ? [] : withDescendants(o.serverPid);
   const server0 = o.serverPid === undefined ? undefined : sumCpuS(serverPids);
   const db0 = sumCpuS(dbPids);
   const client0 = process.cpuUsage();
-  if (o.statements) await o.sql`select pg_stat_statements_reset()`;
-  const wal0 = await walNow(o.sql);
+  if (o.statements && o.sql) await o.sql`select pg_stat_statements_reset()`;
+  const wal0 = o.sql ? await walNow(o.sql) : undefined;
   return {
     async stop(ops: number) {
       const per = (seconds: number | undefined) => (seconds === undefined || ops <= 0 ? undefined : Math.round((seconds * 1e6) / ops));
@@ -170,20 +173,20 @@ export async function startCpuMeter(o: {
       const client = process.cpuUsage(client0);
       const use: CpuUse = {};
       const server = per(server0 !== undefined && server1 !== undefined ? server1 - server0 : undefined);
-      const database = per(db0 !== undefined && db1 !== undefined ? db1 - db0 : undefined);
+      const database = o.sql ? per(db0 !== undefined && db1 !== undefined ? db1 - db0 : undefined) : undefined;
       if (server !== undefined) use.serverUs = server;
       if (database !== undefined) use.databaseUs = database;
       if (o.client) use.clientUs = per((client.user + client.system) / 1e6);
       // pg_stat_wal is cumulative statistics: a backend reports at most once a second, so a
       // window's edges are a second fuzzy; over a few seconds of load it is close enough.
-      const wal1 = await walNow(o.sql);
+      const wal1 = o.sql ? await walNow(o.sql) : undefined;
       if (wal0 && wal1 && ops > 0)
         use.wal = {
           bytes: Math.round((wal1.bytes - wal0.bytes) / ops),
           fpi: Math.round(((wal1.fpi - wal0.fpi) / ops) * 100) / 100,
           records: round1((wal1.records - wal0.records) / ops),
         };
-      if (o.statements && ops > 0) use.statements = await topStatements(o.sql, ops);
+      if (o.statements && o.sql && ops > 0) use.statements = await topStatements(o.sql, ops);
       return use;
     },
   };

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb, sql } from "@clubhouse/db";
+import { startCpuMeter } from "./cpu.ts";
 import { directLoad, httpLoad, type LoadStats } from "./load.ts";
 import { startServerProc } from "./procs.ts";
 
@@ -127,7 +128,9 @@ export async function pgliteWrites(o: {
       const text = await res.text();
       return res.ok ? null : `the endpoint answered ${res.status} ${text.slice(0, 120)}`;
     };
-    const load = { url: server.url, connections: o.connections, durationS: o.durationS, warmupS: o.warmupS };
+    // CPU per request of the server process (PGlite runs in it), and per row of the bench process for the baseline (cpu.ts)
+    const serverCpu = () => startCpuMeter(server.proc.pid ? { serverPid: server.proc.pid } : {});
+    const load = { url: server.url, connections: o.connections, durationS: o.durationS, warmupS: o.warmupS, cpu: serverCpu };
     const revProbe = await probe(revenueReq());
     const revenue = revProbe ? { notMeasured: revProbe } : await httpLoad({ ...load, next: revenueReq });
     const conProbe = await probe(contactReq());
@@ -152,7 +155,13 @@ export async function pgliteWrites(o: {
       );
       const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
       const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-      const common = { connections: o.connections, durationS: o.durationS, warmupS: o.warmupS, maxOps: 1_000_000 };
+      const common = {
+        connections: o.connections,
+        durationS: o.durationS,
+        warmupS: o.warmupS,
+        maxOps: 1_000_000,
+        cpu: () => startCpuMeter({ client: true }),
+      };
       const revenueDirect = await directLoad({
         ...common,
         op: async () => {

@@ -125,12 +125,21 @@ export interface PhaseResult {
   /** the first 50 rows (a phone's first screenful), and the whole board gzipped (as browsers ask) */
   leaderboardPage: Measured;
   leaderboardGzip: Measured;
+  /** the year's whole board (the biggest: 12 months of every rep), gzip accepted */
+  leaderboardYearGzip?: Measured;
   tiers: Measured;
   /** the tier analysis request that computes it, each after a write moved the club's data on */
   tiersComputed?: { plain: ComputedStats; gzip: ComputedStats } | { notMeasured: string };
   customers: Measured;
   quota: Measured;
-  bare?: { leaderboard: Measured; leaderboardPage: Measured; tiers: Measured; customers: Measured; tiny: Measured };
+  bare?: {
+    leaderboard: Measured;
+    leaderboardYear?: Measured;
+    leaderboardPage: Measured;
+    tiers: Measured;
+    customers: Measured;
+    tiny: Measured;
+  };
   responseBytes: Record<string, number>;
   firstMs: Record<string, number>;
   /** 1-minute load average just before each figure (≈0 on an otherwise idle machine) */
@@ -290,6 +299,9 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
   const leaderboardGzip = await measureGet("leaderboardGzip", `/leaderboard?period=month&at=${s.month}`, o.connections, {
     "accept-encoding": "gzip",
   });
+  const leaderboardYearGzip = await measureGet("leaderboardYearGzip", `/leaderboard?period=year&at=${s.month}`, o.connections, {
+    "accept-encoding": "gzip",
+  });
   const tiers = await measureGet("tiers", `/analysis/tiers?month=${s.lastMonth}`, o.tiersConnections);
   const customers = await measureGet("customers", `/customers?status=active&q=${encodeURIComponent(s.commonQ)}&limit=50`);
   const quota = await measureGet("quota", `/quota?month=${s.month}`);
@@ -318,6 +330,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
       bare = {
         tiny: await bareLoad("tiny"),
         leaderboard: await bareLoad("leaderboardMonth"),
+        leaderboardYear: await bareLoad("leaderboardYear"),
         leaderboardPage: await bareLoad("leaderboardPage"),
         tiers: await bareLoad("tiers", o.tiersConnections),
         customers: await bareLoad("customers"),
@@ -492,6 +505,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
     leaderboardYear,
     leaderboardPage,
     leaderboardGzip,
+    leaderboardYearGzip,
     tiers,
     ...(tiersComputed ? { tiersComputed } : {}),
     customers,
@@ -535,8 +549,9 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
     met: full.seed.loadMs < 600_000,
   });
 
-  const write = (id: string, figure: string, api: Measured, direct: Measured) => {
-    const target = "≥ 40% of direct, p99 < 100 ms";
+  /** `share`: the part of the direct rate the API must reach (PostgreSQL 40%; the embedded PGlite, in the server's own thread, 25%) */
+  const write = (id: string, figure: string, api: Measured, direct: Measured, share = 0.4) => {
+    const target = `≥ ${Math.round(share * 100)}% of direct, p99 < 100 ms`;
     if (!isMeasured(api)) return figures.push(notMeasured(id, figure, api, target));
     const base = isMeasured(direct) ? direct : undefined;
     figures.push({
@@ -546,7 +561,7 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
       baseline: base ? `direct INSERT ${fmtLoad(base)}` : "not measured",
       ratio: base ? pct(api.rps, base.rps) : "",
       target,
-      met: base ? api.rps >= 0.4 * base.rps && api.p99 < 100 && api.non2xx === 0 : null,
+      met: base ? api.rps >= share * base.rps && api.p99 < 100 && api.non2xx === 0 : null,
       ...(api.non2xx > 0 ? { note: `${api.non2xx} non-2xx: ${JSON.stringify(api.statuses)}` } : {}),
     });
     if (api.cpu?.serverUs !== undefined) {
@@ -618,7 +633,7 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
     "leaderboard-year",
     `GET /leaderboard year, big club (${o.connections} conns)`,
     full.leaderboardYear,
-    full.bare?.leaderboard,
+    full.bare?.leaderboardYear ?? full.bare?.leaderboard,
     lbTarget,
     lbMet,
     full.firstMs?.leaderboardYear,
@@ -636,6 +651,14 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
     `GET /leaderboard month, whole board, gzip accepted (${o.connections} conns)`,
     full.leaderboardGzip,
     full.bare?.leaderboard,
+    lbTarget,
+    lbMet,
+  );
+  read(
+    "leaderboard-year-gzip",
+    `GET /leaderboard year, whole board, gzip accepted (${o.connections} conns)`,
+    full.leaderboardYearGzip ?? { notMeasured: "not run" },
+    full.bare?.leaderboardYear,
     lbTarget,
     lbMet,
   );
@@ -785,10 +808,10 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
   if (report.pglite) {
     const p = report.pglite;
     if ("notMeasured" in p) {
-      figures.push(notMeasured("pglite-revenue", "PGlite: POST /revenue", p, "≥ 40% of direct, p99 < 100 ms"));
+      figures.push(notMeasured("pglite-revenue", "PGlite: POST /revenue", p, "≥ 25% of direct, p99 < 100 ms"));
     } else {
-      write("pglite-revenue", `PGlite: POST /revenue (${o.connections} conns)`, p.revenue, p.revenueDirect);
-      write("pglite-contacts", `PGlite: POST /contacts (${o.connections} conns)`, p.contacts, p.contactsDirect);
+      write("pglite-revenue", `PGlite: POST /revenue (${o.connections} conns)`, p.revenue, p.revenueDirect, 0.25);
+      write("pglite-contacts", `PGlite: POST /contacts (${o.connections} conns)`, p.contacts, p.contactsDirect, 0.25);
     }
   }
   return figures;

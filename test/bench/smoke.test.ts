@@ -41,6 +41,7 @@ describe("pnpm bench", () => {
         "contacts",
         "write-floor",
         "leaderboard-month",
+        "leaderboard-year-gzip",
         "tiers",
         "tiers-computed",
         "customers",
@@ -81,6 +82,11 @@ describe("pnpm bench", () => {
     const one = report.live.oneProcess;
     expect(one && !("notMeasured" in one) ? one.boardDelivered : 0).toBeGreaterThan(0);
     expect(one && !("notMeasured" in one) ? one.bytesPerWriteBoard : 0).toBeGreaterThan(0);
+    // on PGlite: the server's CPU per write (the database runs in it) and the bench's per direct row
+    const pg = report.pglite;
+    const pgRevenue = pg && !("notMeasured" in pg) ? pg.revenue : undefined;
+    expect(pgRevenue && !("notMeasured" in pgRevenue) ? pgRevenue.cpu : pg).toEqual({ serverUs: expect.any(Number) });
+    expect(pg && !("notMeasured" in pg) ? pg.revenueDirect.cpu : pg).toEqual({ clientUs: expect.any(Number) });
     expect(lines.join("\n")).toContain("| figure");
     expect(readdirSync(resultsDir).filter((f) => f.endsWith(".json"))).toHaveLength(1);
   }, 120_000);

@@ -1,4 +1,3 @@
-import { withTenant } from "@clubhouse/db";
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
@@ -8,9 +7,8 @@ import { sendServed } from "../http/derived-cache.ts";
 import { cursorPart, decodeCursor, encodeCursor } from "../http/paging.ts";
 import { query } from "../http/validate.ts";
 import { clubMonthSchema } from "../time/club-time.ts";
-import { BoardCache } from "./cache.ts";
+import { BoardCache, type TeamRaceBoard } from "./cache.ts";
 import type { Leaderboard } from "./service.ts";
-import { loadTeamNames, teamRace } from "./teams.ts";
 
 const boardQuery = z.object({
   period: z.enum(["month", "quarter", "year"]).default("month"),
@@ -22,9 +20,11 @@ const boardQuery = z.object({
 
 /**
  * A sales-floor board: every member of the club may read it, reps included.
- * Whole boards come from the serialised cache with an ETag (a matching
- * If-None-Match answers 304) and gzip when the client accepts it; `limit` and
- * `cursor` page it by rank (a page is cut from the same cached board).
+ * Whole boards and team races come from the serialised cache with an ETag (a
+ * matching If-None-Match answers 304) and gzip when the client accepts it, compressed
+ * once per cached entry; `limit` and `cursor` page a board by rank (a page is cut
+ * from the same cached board and serialised per request: a screenful, not worth
+ * compressing).
  */
 export function leaderboardRoutes(deps: Deps) {
   const cache = new BoardCache(deps);
@@ -39,12 +39,7 @@ export function leaderboardRoutes(deps: Deps) {
       query(boardQuery.pick({ period: true, at: true })),
       async (c) => {
         const q = c.req.valid("query");
-        const tenantId = c.get("auth").tenant.id;
-        const { board } = (await cache.get(tenantId, q.period, q.at)).value;
-        const names = await withTenant(deps.database, tenantId, (tx) => loadTeamNames(tx));
-        const { rows, ...period } = board;
-        c.header("Cache-Control", "private, no-cache");
-        return c.json({ ...period, rows: teamRace(rows, names) }, 200);
+        return sendServed<TeamRaceBoard>(c, await cache.teams(c.get("auth").tenant.id, q.period, q.at));
       },
     )
     .get(

@@ -83,6 +83,46 @@ describe("Batcher", () => {
   });
 });
 
+describe("Batcher with gather (the embedded database)", () => {
+  it("starts a group one turn later with every request received in the same turn, and groups what arrives while it runs", async () => {
+    const { groups, run } = gatedRun();
+    const b = new Batcher(run, { maxBatch: 64, maxInFlight: 1, gather: true });
+    const first = [1, 2, 3].map((n) => b.submit("club", n));
+    // nothing has started within the turn the requests arrived in
+    await Promise.resolve();
+    expect(groups).toHaveLength(0);
+    await tick();
+    expect(groups.map((g) => g.inputs)).toEqual([[1, 2, 3]]);
+    const later = [4, 5].map((n) => b.submit("club", n));
+    await tick();
+    expect(groups).toHaveLength(1); // one group of a club at a time
+    groups[0]!.finish();
+    expect(await Promise.all(first)).toEqual([10, 20, 30]);
+    await tick();
+    expect(groups.map((g) => g.inputs)).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+    groups[1]!.finish();
+    expect(await Promise.all(later)).toEqual([40, 50]);
+  });
+
+  it("a lone request still goes (one turn later), alone, and the lane is forgotten afterwards", async () => {
+    const { groups, run } = gatedRun();
+    const b = new Batcher(run, { maxBatch: 64, maxInFlight: 1, gather: true });
+    const one = b.submit("club", 7);
+    await tick();
+    expect(groups.map((g) => g.inputs)).toEqual([[7]]);
+    groups[0]!.finish();
+    expect(await one).toBe(70);
+    const again = b.submit("club", 8);
+    await tick();
+    expect(groups.map((g) => g.inputs)).toEqual([[7], [8]]);
+    groups[1]!.finish();
+    expect(await again).toBe(80);
+  });
+});
+
 describe("groupOrAlone", () => {
   it("tries every item alone when the group fails, so only the culprit fails", async () => {
     const seen: number[][] = [];

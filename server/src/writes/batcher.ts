@@ -10,6 +10,12 @@ import { onePer } from "../one-per.ts";
  * of its key under way starts one at once (alone, on a quiet server), so grouping
  * only ever happens when requests would have queued for the database anyway.
  *
+ * `gather` (the embedded database): a group starts one turn of the event loop later
+ * (setImmediate), after the requests already received in the same turn have reached
+ * it. PGlite runs in this thread and its statements resolve as microtasks, so a
+ * transaction runs from BEGIN to COMMIT without ever letting the server read another
+ * request: without the turn, every request found the lane idle and went alone.
+ *
  * `run` settles every item of its group itself (a refused item is an error for
  * that item only); if it throws, the whole group failed and every item gets the error.
  */
@@ -24,6 +30,8 @@ interface Waiting<I, O> {
 interface Lane<I, O> {
   queue: Waiting<I, O>[];
   inFlight: number;
+  /** a gathering turn is scheduled (`gather`) */
+  gathering: boolean;
 }
 
 export interface BatcherOptions {
@@ -31,6 +39,8 @@ export interface BatcherOptions {
   maxBatch: number;
   /** Groups of one key under way at once. */
   maxInFlight: number;
+  /** Start a group one turn of the event loop after its first request, so that requests received together go together. */
+  gather?: boolean;
 }
 
 export class Batcher<I, O> {
@@ -45,11 +55,19 @@ export class Batcher<I, O> {
     return new Promise<O>((resolve, reject) => {
       let lane = this.#lanes.get(key);
       if (!lane) {
-        lane = { queue: [], inFlight: 0 };
+        lane = { queue: [], inFlight: 0, gathering: false };
         this.#lanes.set(key, lane);
       }
       lane.queue.push({ input, resolve, reject });
-      this.#pump(key, lane);
+      if (!this.opts.gather) this.#pump(key, lane);
+      else if (!lane.gathering && lane.inFlight < this.opts.maxInFlight) {
+        lane.gathering = true;
+        const l = lane;
+        setImmediate(() => {
+          l.gathering = false;
+          this.#pump(key, l);
+        });
+      }
     });
   }
 
@@ -59,7 +77,7 @@ export class Batcher<I, O> {
       lane.inFlight++;
       this.#start(key, group).finally(() => {
         lane.inFlight--;
-        if (lane.inFlight === 0 && lane.queue.length === 0) this.#lanes.delete(key);
+        if (lane.inFlight === 0 && lane.queue.length === 0 && !lane.gathering) this.#lanes.delete(key);
         else this.#pump(key, lane);
       });
     }
@@ -146,6 +164,13 @@ export async function runGroups<I, O>(
 export const CLUB_WRITES: BatcherOptions = { maxBatch: 64, maxInFlight: 2 };
 
 /**
+ * On the embedded database (one connection, in this thread): one group of a club at a
+ * time, gathered over a turn of the event loop (see `gather` above), so the requests
+ * that arrive while it runs wait and go together in the next.
+ */
+export const EMBEDDED_CLUB_WRITES: BatcherOptions = { maxBatch: 64, maxInFlight: 1, gather: true };
+
+/**
  * A service's grouped writes: one Batcher per app (made on first use), a lane per
  * club, each group run in rounds by `keyOf` (runGroups) through `run`.
  */
@@ -154,6 +179,10 @@ export function clubWrites<I, O>(
   run: (deps: Deps, tenantId: string, group: I[]) => Promise<Settled<O>[]>,
 ): (deps: Deps) => Batcher<I, O> {
   return onePer(
-    (deps: Deps) => new Batcher<I, O>((tenantId, inputs) => runGroups(inputs, keyOf, (group) => run(deps, tenantId, group)), CLUB_WRITES),
+    (deps: Deps) =>
+      new Batcher<I, O>(
+        (tenantId, inputs) => runGroups(inputs, keyOf, (group) => run(deps, tenantId, group)),
+        deps.database.kind === "pglite" ? EMBEDDED_CLUB_WRITES : CLUB_WRITES,
+      ),
   );
 }
