@@ -1,6 +1,6 @@
 import { For, Show } from "solid-js";
-import { type Checks, type ContactCheck, checkText } from "../board/checks.ts";
-import { count, dateTime } from "../format.ts";
+import { breakdownText, type Checks, type ContactCheck, checkText, unverified, verifiedShare } from "../board/checks.ts";
+import { count, dateTime, pct } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import "../board/checks.css";
 
@@ -57,5 +57,26 @@ export function ChecksFacts(props: { checks: Checks; testid?: string }) {
         )}
       </For>
     </dl>
+  );
+}
+
+/** A day's (or month's) checks inline, as the diary's figures read: 拜访核实 83%（6 次中 5 次） · 1 次不在附近. */
+export function ChecksInline(props: { checks: Checks }) {
+  const c = () => props.checks;
+  return (
+    <span title={breakdownText(c())} data-testid="checks-inline">
+      {t("checks.diary")}{" "}
+      <b>
+        {c().inPerson
+          ? t("checks.diaryFigure", { share: pct(verifiedShare(c())), verified: c().onSite + c().accepted, inPerson: c().inPerson })
+          : "—"}
+      </b>
+      <Show when={c().offSite > 0}>
+        <span class="share-away"> · {t("checks.offSiteN", { n: c().offSite })}</span>
+      </Show>
+      <Show when={unverified(c()) - c().offSite > 0}>
+        <span class="muted"> · {t("checks.unverifiedN", { n: unverified(c()) - c().offSite })}</span>
+      </Show>
+    </span>
   );
 }

@@ -9,6 +9,7 @@ import { Empty, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { PageNav } from "../ui/Pager.tsx";
 import { RepPicker } from "../ui/RepPicker.tsx";
+import { PinCell } from "./CustomerPin.tsx";
 import { ReassignDialog } from "./Reassign.tsx";
 
 type Filters = { tier: string; status: string; owner: Choice | null; flag: string; q: string };
@@ -229,6 +230,7 @@ export function CustomersTable() {
                 <SortHead label="customer.lastMonth" sort="spend" num order={order()} onSort={sortBy} />
                 <SortHead label="customer.lastContact" sort="lastContact" order={order()} onSort={sortBy} />
                 <SortHead label="customers.flag" order={order()} onSort={sortBy} />
+                <SortHead label="custPin.column" order={order()} onSort={sortBy} />
               </tr>
             </thead>
             <tbody>
@@ -261,6 +263,9 @@ export function CustomersTable() {
                       <Show when={c.stale}>
                         <span class="tag tag-stale">{t("customer.stale")}</span>
                       </Show>
+                    </td>
+                    <td data-testid="customer-pin-cell">
+                      <PinCell customer={c} onChange={() => void list.refetch()} />
                     </td>
                   </tr>
                 )}

@@ -49,11 +49,9 @@ export const checks = {
   "checks.diary": "Verified visits",
   "checks.diaryFigure": "{share} ({verified} of {inPerson})",
 
-  "custPin.title": "Location",
-  "custPin.none": "No location yet. The rep can mark it at the next visit, or a manager sets it here.",
+  "custPin.title": "Current location",
+  "custPin.none": "No location yet: the rep can mark it at the next visit, or set it here.",
   "custPin.noneShort": "No location",
-  "custPin.set": "Set location",
-  "custPin.change": "Change location",
   "custPin.clear": "Clear location",
   "custPin.byVisit": "Marked by {name} at a visit, {time}",
   "custPin.byManager": "Set by {name}, {time}",
@@ -80,6 +78,8 @@ export const checks = {
   "custPin.cleared": "Location cleared.",
   "custPin.error.forbidden": "Only managers and admins can set or clear a customer's location.",
   "custPin.column": "Location",
+  "custPin.cellSet": "Set",
+  "custPin.cellChange": "Change",
   "custPin.isSet": "Set",
 
   "checks.settings": "Verified visits",

@@ -50,11 +50,9 @@ export const checks: Record<keyof typeof en, string> = {
   "checks.diary": "拜访核实",
   "checks.diaryFigure": "{share}（{inPerson} 次中 {verified} 次）",
 
-  "custPin.title": "客户位置",
-  "custPin.none": "尚无位置。营销代表可在下次拜访时标记，或由经理在此设置。",
+  "custPin.title": "当前位置",
+  "custPin.none": "尚无位置：营销代表可在下次拜访时标记，或在此设置。",
   "custPin.noneShort": "尚无位置",
-  "custPin.set": "设置位置",
-  "custPin.change": "修改位置",
   "custPin.clear": "清除位置",
   "custPin.byVisit": "{name} 拜访时标记，{time}",
   "custPin.byManager": "{name} 设置，{time}",
@@ -81,6 +79,8 @@ export const checks: Record<keyof typeof en, string> = {
   "custPin.cleared": "位置已清除。",
   "custPin.error.forbidden": "只有经理和管理员可以设置或清除客户位置。",
   "custPin.column": "位置",
+  "custPin.cellSet": "设置",
+  "custPin.cellChange": "修改",
   "custPin.isSet": "已标记",
 
   "checks.settings": "拜访核实",
