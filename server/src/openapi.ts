@@ -57,6 +57,7 @@ const THROTTLED = new Set(["POST /signup", "POST /auth/login"]);
 const IDEMPOTENT: Record<string, boolean> = {
   "POST /contacts": true,
   "POST /contacts/{id}/void": false,
+  "POST /contacts/{id}/accept": false,
   "POST /customers": false,
   "POST /revenue": false,
   "POST /card-sales": false,
@@ -70,7 +71,7 @@ const TAGS: Record<string, string> = {
   auth: "Sign-up, sign-in and the session",
   users: "The club's admins, managers, team leads and reps",
   teams: "Teams and their leads",
-  settings: "The club's thresholds, cadence, grace days and business lines",
+  settings: "The club's thresholds, cadence, grace days, business lines, visit radius and position retention",
   customers: "Customers: records, history, referrals, tiers, CSV import and export, reassignment and handover",
   complaints: "Complaints and their 48-hour clock",
   revenue: "The revenue ledger and its CSV import",

@@ -61,6 +61,8 @@ describe("logging a contact (SPEC §5)", () => {
         "promotionId",
         "voided",
         "createdAt",
+        "check",
+        "position",
       ].sort(),
     );
     expect(res.body).toMatchObject({

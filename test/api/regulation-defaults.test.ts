@@ -43,6 +43,8 @@ const COLUMNS: Record<keyof typeof DEFAULT_CLUB_SETTINGS, string> = {
   cadenceC: "cadence_c",
   alarmGraceDays: "alarm_grace_days",
   businessLines: "business_lines",
+  visitRadiusM: "visit_radius_m",
+  positionRetentionDays: "position_retention_days",
 };
 
 describe("the migrations' defaults are the regulation's", () => {

@@ -1,11 +1,29 @@
 import { sql } from "drizzle-orm";
-import { boolean, date, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  date,
+  doublePrecision,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { customers } from "./customers.ts";
 import { promotions } from "./promotions.ts";
 
 export const contactChannelEnum = pgEnum("contact_channel", ["visit", "demo", "phone", "letter"]);
 export const contactOutcomeEnum = pgEnum("contact_outcome", ["none", "interested", "signed", "declined"]);
 export const contactTargetEnum = pgEnum("contact_target", ["existing", "prospect"]);
+/** An in-person contact's check against its customer's pin (docs/verified-visits.md). */
+export const visitCheckEnum = pgEnum("visit_check", ["on_site", "off_site", "no_position", "no_pin"]);
+export type VisitCheckState = (typeof visitCheckEnum.enumValues)[number];
 
 /**
  * A contact (第四条 2): classed `existing` or `prospect` when logged, never edited.
@@ -30,6 +48,10 @@ export const contacts = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     /** the approved public promotion (第五条 1.2) it was made at, if any */
     promotionId: uuid("promotion_id"),
+    /** in person only: the check against the customer's pin, fixed at logging (NULL for phone and letter) */
+    visitCheck: visitCheckEnum("visit_check"),
+    /** metres from the customer's pin; NULL without a position or a pin */
+    distanceM: integer("distance_m"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -59,6 +81,45 @@ export const contactVoids = pgTable(
   ],
 );
 
+/**
+ * Where the phone was when an in-person contact was logged (personal data): read only
+ * by the contact's rep and managers, deleted by the retention job after the club's
+ * position_retention_days; the contact keeps its check and distance.
+ */
+export const contactPositions = pgTable(
+  "contact_positions",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    contactId: uuid("contact_id").notNull(),
+    lat: doublePrecision("lat").notNull(),
+    lng: doublePrecision("lng").notNull(),
+    accuracyM: real("accuracy_m").notNull(),
+    takenAt: timestamp("taken_at", { withTimezone: true }),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.contactId] }),
+    foreignKey({ columns: [t.tenantId, t.contactId], foreignColumns: [contacts.tenantId, contacts.id] }),
+    index("contact_positions_recorded_idx").on(t.tenantId, t.recordedAt),
+  ],
+);
+
+/** A manager's acceptance of an unverified in-person contact, with the reason. Append-only; at most once. */
+export const contactAcceptances = pgTable(
+  "contact_acceptances",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    contactId: uuid("contact_id").notNull(),
+    reason: text("reason").notNull(),
+    acceptedBy: uuid("accepted_by").notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.contactId] }),
+    foreignKey({ columns: [t.tenantId, t.contactId], foreignColumns: [contacts.tenantId, contacts.id] }),
+  ],
+);
+
 /** The contact counters of a rep's day or month (fresh column builders for each table). */
 const contactCounters = () => ({
   existingInPerson: integer("existing_in_person").notNull().default(0),
@@ -67,6 +128,12 @@ const contactCounters = () => ({
   demos: integer("demos").notNull().default(0),
   calls: integer("calls").notNull().default(0),
   letters: integer("letters").notNull().default(0),
+  /** in-person checks: off_site, no_position and no_pin count the contacts not accepted */
+  onSite: integer("on_site").notNull().default(0),
+  offSite: integer("off_site").notNull().default(0),
+  noPosition: integer("no_position").notNull().default(0),
+  noPin: integer("no_pin").notNull().default(0),
+  accepted: integer("accepted").notNull().default(0),
 });
 
 /**

@@ -1,4 +1,19 @@
-import { bigint, date, foreignKey, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  date,
+  doublePrecision,
+  foreignKey,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenants } from "./tenants.ts";
 import { users } from "./users.ts";
 
@@ -70,10 +85,22 @@ export const customers = pgTable(
     lastInPersonAt: timestamp("last_in_person_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Where the customer is (docs/verified-visits.md): pinned at a visit or by a manager; all set or all NULL. */
+    pinLat: doublePrecision("pin_lat"),
+    pinLng: doublePrecision("pin_lng"),
+    pinSource: text("pin_source").$type<"visit" | "manager">(),
+    pinBy: uuid("pin_by"),
+    pinAt: timestamp("pin_at", { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId, t.ownerId], foreignColumns: [users.tenantId, users.id] }),
+    check(
+      "customers_pin_whole",
+      sql`(${t.pinLat} is null and ${t.pinLng} is null and ${t.pinSource} is null and ${t.pinBy} is null and ${t.pinAt} is null)
+        or (${t.pinLat} between -90 and 90 and ${t.pinLng} between -180 and 180 and ${t.pinSource} in ('visit', 'manager')
+          and ${t.pinBy} is not null and ${t.pinAt} is not null)`,
+    ),
     foreignKey({ columns: [t.tenantId, t.referredById], foreignColumns: [t.tenantId, t.id] }),
     index("customers_name_idx").on(t.tenantId, t.name, t.id),
     index("customers_owner_idx").on(t.tenantId, t.ownerId, t.name, t.id),

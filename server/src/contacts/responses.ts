@@ -20,6 +20,16 @@ export const contact = z.object({
   promotionId: z.string().nullable(),
   voided: z.boolean(),
   createdAt: z.string(),
+  /** docs/verified-visits.md: the check against the customer's pin, fixed at logging; null for phone and letter */
+  check: z
+    .object({
+      state: z.enum(["on_site", "off_site", "no_position", "no_pin"]),
+      distanceM: z.number().nullable(),
+      accepted: z.object({ by: z.string(), byName: z.string(), at: z.string(), reason: z.string() }).nullable(),
+    })
+    .nullable(),
+  /** only to the contact's own rep and managers; null for anyone else, and after retention deleted it */
+  position: z.object({ lat: z.number(), lng: z.number(), accuracy: z.number(), takenAt: z.string().nullable() }).nullable(),
 });
 
 export const overdueList = z.object({
@@ -55,6 +65,7 @@ export const contactsAnswers = {
   "/contacts": { $post: { 201: contact }, $get: { 200: contactPage } },
   "/contacts/:id": { $get: { 200: contact } },
   "/contacts/:id/void": { $post: { 200: contact } },
+  "/contacts/:id/accept": { $post: { 200: contact } },
   "/reps/overdue": { $get: { 200: overdueList } },
   "/reps/:id/ratio": { $get: { 200: contactRatio } },
   "/reps/:id/overdue": { $get: { 200: overdueList } },

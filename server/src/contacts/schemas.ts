@@ -2,20 +2,55 @@ import { z } from "zod";
 import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
 import { instant } from "../http/validate.ts";
+import { MAX_ACCURACY_M } from "../regulation/visit-check.ts";
 import { clubDaySchema, clubMonthSchema } from "../time/club-time.ts";
 
 export const contactChannel = z.enum(["visit", "demo", "phone", "letter"]);
 export const contactOutcome = z.enum(["none", "interested", "signed", "declined"]);
 
-export const logContactBody = z.strictObject({
-  customerId: z.uuid("must be a customer id"),
-  channel: contactChannel,
-  occurredAt: instant.optional(),
-  outcome: contactOutcome.optional(),
-  notes: z.string().trim().max(2000).optional(),
-  /** the approved public promotion (第五条 1.2) it was made at */
-  promotionId: z.uuid("must be a promotion id").optional(),
+/** Where the phone was at logging (docs/verified-visits.md): degrees, and the accuracy it reported in metres. */
+export const positionBody = z.strictObject({
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  accuracy: z.number().gt(0).max(MAX_ACCURACY_M),
+  /** when the phone took it (a queued contact carries the position taken at logging) */
+  takenAt: instant.optional(),
 });
+export const positionError = z.enum(["denied", "unavailable", "timeout"]);
+
+export const logContactBody = z
+  .strictObject({
+    customerId: z.uuid("must be a customer id"),
+    channel: contactChannel,
+    occurredAt: instant.optional(),
+    outcome: contactOutcome.optional(),
+    notes: z.string().trim().max(2000).optional(),
+    /** the approved public promotion (第五条 1.2) it was made at */
+    promotionId: z.uuid("must be a promotion id").optional(),
+    /** in person only: the phone's position at logging */
+    position: positionBody.optional(),
+    /** in person only: why there is no position */
+    positionError: positionError.optional(),
+    /** "I am at this customer now": pin the customer here (needs a position; the customer must have no pin) */
+    pinHere: z.literal(true).optional(),
+  })
+  .superRefine((b, ctx) => {
+    const inPerson = b.channel === "visit" || b.channel === "demo";
+    if (b.position && b.positionError)
+      ctx.addIssue({
+        code: "custom",
+        path: ["positionError"],
+        ...coded("one_or_other", "give a position or why there is none, not both", { other: "position" }),
+      });
+    if (!inPerson && b.position)
+      ctx.addIssue({ code: "custom", path: ["position"], ...coded("in_person_only", "is only taken for a visit or a demo") });
+    if (!inPerson && b.positionError)
+      ctx.addIssue({ code: "custom", path: ["positionError"], ...coded("in_person_only", "is only taken for a visit or a demo") });
+    if (b.pinHere && !inPerson)
+      ctx.addIssue({ code: "custom", path: ["pinHere"], ...coded("in_person_only", "is only for a visit or a demo") });
+    else if (b.pinHere && !b.position)
+      ctx.addIssue({ code: "custom", path: ["pinHere"], ...coded("needs_position", "needs the phone's position") });
+  });
 export type LogContact = z.infer<typeof logContactBody>;
 
 export const listContactsQuery = z.object({
@@ -23,8 +58,12 @@ export const listContactsQuery = z.object({
   customerId: z.uuid().optional(),
   repId: z.uuid().optional(),
   month: clubMonthSchema.optional(),
+  /** docs/verified-visits.md: unverified = off_site, no_position or no_pin, not accepted */
+  check: z.enum(["on_site", "off_site", "no_position", "no_pin", "unverified"]).optional(),
 });
 export type ListContactsQuery = z.infer<typeof listContactsQuery>;
+
+export const acceptContactBody = z.strictObject({ reason: z.string().trim().min(3, "say why, in a few words").max(500) });
 
 export const voidContactBody = z.strictObject({ reason: z.string().trim().min(3, "say why, in a few words").max(500) });
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { contacts, contactVoids, customers, type Tx, withTenant } from "@clubhouse/db";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { actorId } from "../access/actor.ts";
-import { canSee, repCondition, repIsInScope, scopeOf } from "../access/scope.ts";
+import { canSee, repCondition } from "../access/scope.ts";
 import { customersById, type GroupCustomer } from "../customers/service.ts";
 import type { Deps, ServiceContext } from "../deps.ts";
 import { Conflict, NotFound, RuleViolation } from "../errors.ts";
@@ -26,9 +26,12 @@ import {
   withIdempotency,
 } from "../writes/idempotency.ts";
 import { addToCounters } from "./counters.ts";
+import { checkFilter, loadContact, presentLoaded, selectContacts } from "./load.ts";
 import type { ListContactsQuery, LogContact } from "./schemas.ts";
-import { type ContactRow, type ContactView, FUTURE_SKEW_MS, presentContact } from "./view.ts";
+import { type CheckedVisit, checkVisit, insertPositions, type PinWrite, pinAtVisits } from "./verify.ts";
+import { type ContactRow, type ContactView, FUTURE_SKEW_MS, type PositionRow, presentContact } from "./view.ts";
 
+export { acceptContact } from "./accept.ts";
 export { verifyContactCounters } from "./counters.ts";
 export { overdueCustomers, repRatio } from "./reports.ts";
 export { type ContactRow, type ContactView, FUTURE_SKEW_MS, presentContact, type VoidRow } from "./view.ts";
@@ -68,6 +71,11 @@ function contactRequestHash(input: LogContact) {
     outcome: input.outcome ?? "none",
     notes: input.notes || null,
     ...(input.promotionId ? { promotionId: input.promotionId } : {}),
+    ...(input.position
+      ? { position: { ...input.position, takenAt: input.position.takenAt ? new Date(input.position.takenAt).toISOString() : null } }
+      : {}),
+    ...(input.positionError ? { positionError: input.positionError } : {}),
+    ...(input.pinHere ? { pinHere: true } : {}),
   });
 }
 
@@ -97,11 +105,17 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
       ),
     ]);
     const rows: ContactRow[] = [];
+    const positions: PositionRow[] = [];
+    const pins: PinWrite[] = [];
     const { answers, stored, released } = await answerEach(claims, outcomes, 201, (i) => {
       const r = reqs[i]!;
-      const row = checkContact(r.ctx, r.input, rules, found, now);
-      if (r.input.promotionId) checkPromotion(named.get(r.input.promotionId), row.repId, row.occurredAt);
-      const body = presentContact(row);
+      const { row, position, pin } = checkContact(r.ctx, r.input, rules, found, now, (row) => {
+        if (r.input.promotionId) checkPromotion(named.get(r.input.promotionId), row.repId, row.occurredAt);
+      });
+      // the caller is the contact's rep: its answer shows the position (docs/verified-visits.md)
+      const body = presentContact(row, null, { position });
+      if (position) positions.push(position);
+      if (pin) pins.push(pin);
       rows.push(row);
       logged.push(body);
       return body;
@@ -110,8 +124,10 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
     // customers are locked already; the counters take their rows in their fixed order.
     await Promise.all([
       insertContacts(tx, rows),
+      insertPositions(tx, positions),
       addToCounters(tx, tenantId, rows, 1),
       touchLastInPerson(tx, rows),
+      pinAtVisits(tx, tenantId, pins),
       settleKeys(tx, stored, released),
     ]);
     return answers;
@@ -123,8 +139,19 @@ async function logContactGroup(deps: Deps, tenantId: string, reqs: ContactReques
   return answers;
 }
 
-/** One contact of a group, checked as logContact always has; the row to store. */
-function checkContact(ctx: ServiceContext, input: LogContact, rules: ClubRules, found: Map<string, GroupCustomer>, now: Date): ContactRow {
+/**
+ * One contact of a group, checked as logContact always has, then `more` (its promotion),
+ * then its visit check (verify.ts: last, as pinning the customer must follow every refusal);
+ * the row to store, its position and the pin it sets.
+ */
+function checkContact(
+  ctx: ServiceContext,
+  input: LogContact,
+  rules: ClubRules,
+  found: Map<string, GroupCustomer>,
+  now: Date,
+  more: (row: ContactRow) => void,
+): Omit<CheckedVisit, "check"> & { row: ContactRow } {
   const customer = found.get(input.customerId);
   if (!customer || !canSee(ctx.actor, customer.ownerId)) throw new NotFound("customer");
   const cls = classifyContact(customer.status);
@@ -135,7 +162,7 @@ function checkContact(ctx: ServiceContext, input: LogContact, rules: ClubRules, 
   const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
   if (occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS)
     throw new RuleViolation("A contact cannot be logged before it happens.", { occurredAt: fieldIssue("in_future", "is in the future") });
-  return {
+  const row: ContactRow = {
     tenantId: ctx.tenantId,
     id: randomUUID(),
     // The contact is the caller's work: a manager logging a contact is its rep.
@@ -151,7 +178,12 @@ function checkContact(ctx: ServiceContext, input: LogContact, rules: ClubRules, 
     month: monthOf(occurredAt, rules.timezone),
     createdAt: now,
     promotionId: input.promotionId ?? null,
+    visitCheck: null,
+    distanceM: null,
   };
+  more(row);
+  const { check, position, pin } = checkVisit(row, input, customer, rules.visitRadiusM, now);
+  return { row: { ...row, ...check }, position, pin };
 }
 
 async function insertContacts(tx: Tx, rows: ContactRow[]) {
@@ -172,13 +204,16 @@ async function insertContacts(tx: Tx, rows: ContactRow[]) {
       month: c.month,
       created_at: c.createdAt.toISOString(),
       promotion_id: c.promotionId,
+      visit_check: c.visitCheck,
+      distance_m: c.distanceM,
     })),
   );
   await tx.execute(sql`
-    insert into ${contacts} (tenant_id, id, rep_id, customer_id, channel, in_person, target, outcome, notes, occurred_at, day, month, created_at, promotion_id)
+    insert into ${contacts} (tenant_id, id, rep_id, customer_id, channel, in_person, target, outcome, notes, occurred_at, day, month,
+      created_at, promotion_id, visit_check, distance_m)
     select * from jsonb_to_recordset(${json}::jsonb) as x(tenant_id uuid, id uuid, rep_id uuid, customer_id uuid,
       channel contact_channel, in_person boolean, target contact_target, outcome contact_outcome, notes text,
-      occurred_at timestamptz, day date, month text, created_at timestamptz, promotion_id uuid)`);
+      occurred_at timestamptz, day date, month text, created_at timestamptz, promotion_id uuid, visit_check visit_check, distance_m integer)`);
 }
 
 /** Cadence reads the customer's last in-person contact; an older contact replayed late never moves it back. */
@@ -197,21 +232,17 @@ async function touchLastInPerson(tx: Tx, rows: ContactRow[]) {
     where c.id = x.id`);
 }
 
-const voidJoin = and(eq(contactVoids.tenantId, contacts.tenantId), eq(contactVoids.contactId, contacts.id));
-
 export async function listContacts(ctx: ServiceContext, q: ListContactsQuery) {
   const after = decodeCursor(q.cursor, [cursorPart.instant, cursorPart.uuid]);
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
     const byRep = await repCondition(tx, ctx, q.repId, contacts.repId);
-    const rows = await tx
-      .select({ c: contacts, v: contactVoids })
-      .from(contacts)
-      .leftJoin(contactVoids, voidJoin)
+    const rows = await selectContacts(tx)
       .where(
         and(
           byRep,
           q.customerId ? eq(contacts.customerId, q.customerId) : undefined,
           q.month ? eq(contacts.month, q.month) : undefined,
+          checkFilter(q.check),
           after ? sql`(${contacts.occurredAt}, ${contacts.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
         ),
       )
@@ -220,23 +251,15 @@ export async function listContacts(ctx: ServiceContext, q: ListContactsQuery) {
     return page(
       rows,
       q.limit,
-      (r) => presentContact(r.c, r.v),
+      (r) => presentLoaded(ctx, r),
       (i) => [i.occurredAt, i.id],
     );
   });
 }
 
-/** A rep sees only the contacts they made; another's answers 404. */
-async function loadContact(tx: Tx, ctx: ServiceContext, id: string) {
-  const [r] = await tx.select({ c: contacts, v: contactVoids }).from(contacts).leftJoin(contactVoids, voidJoin).where(eq(contacts.id, id));
-  if (!r || !(await repIsInScope(tx, scopeOf(ctx), r.c.repId))) throw new NotFound("contact");
-  return r;
-}
-
 export async function getContact(ctx: ServiceContext, id: string) {
   return withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
-    const r = await loadContact(tx, ctx, id);
-    return presentContact(r.c, r.v);
+    return presentLoaded(ctx, await loadContact(tx, ctx, id));
   });
 }
 
@@ -262,7 +285,8 @@ export async function voidContact(ctx: ServiceContext, id: string, reason: strin
 }
 
 async function voidContactTx(tx: Tx, ctx: ServiceContext, id: string, reason: string) {
-  const { c, v } = await loadContact(tx, ctx, id);
+  const r = await loadContact(tx, ctx, id, true);
+  const { c, v } = r;
   if (v) throw alreadyVoided();
   const now = ctx.deps.clock.now();
   // The primary key on contact_voids is what stops a racing second void (→ 409).
@@ -284,8 +308,9 @@ async function voidContactTx(tx: Tx, ctx: ServiceContext, id: string, reason: st
       })
       .where(eq(customers.id, c.customerId));
   }
-  await addToCounters(tx, ctx.tenantId, [c], -1);
-  return presentContact(c, voided);
+  // an accepted contact leaves the `accepted` column, any other its check's
+  await addToCounters(tx, ctx.tenantId, [{ ...c, accepted: Boolean(r.a) }], -1);
+  return presentLoaded(ctx, r, voided);
 }
 
 const alreadyVoided = () => new Conflict("This contact was already voided.", { id: fieldIssue("already_voided", "is voided") });

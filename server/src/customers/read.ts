@@ -33,13 +33,13 @@ export async function customersById(tx: Tx, ids: string[], lock = false): Promis
   const unique = [...new Set(ids)].sort();
   // One statement text whatever the group's size (the ids as one parameter), of the
   // three columns a grouped write checks: a prepared statement, and nothing to map.
-  const rows = rowsOf<{ id: string; owner_id: string; status: CustomerRow["status"] }>(
+  const rows = rowsOf<{ id: string; owner_id: string; status: CustomerRow["status"]; pin_lat: number | null; pin_lng: number | null }>(
     await tx.execute(sql`
-      select id, owner_id, status from ${customers}
+      select id, owner_id, status, pin_lat, pin_lng from ${customers}
       where id = any(string_to_array(${unique.join(",")}, ',')::uuid[])
       order by id ${lock ? sql`for no key update` : sql``}`),
   );
-  return new Map(rows.map((c) => [c.id, { id: c.id, ownerId: c.owner_id, status: c.status }]));
+  return new Map(rows.map((c) => [c.id, { id: c.id, ownerId: c.owner_id, status: c.status, pinLat: c.pin_lat, pinLng: c.pin_lng }]));
 }
 
 /** A customer as a work list shows it (the prospect review queue, the stale list): which one, and whose. */
@@ -47,8 +47,8 @@ export function listedCustomer(c: CustomerRow, ownerName: string) {
   return { customerId: c.id, name: c.name, kind: c.kind, ownerId: c.ownerId, ownerName };
 }
 
-/** What a grouped write (revenue, contacts) needs of a customer: who owns it and its status. */
-export type GroupCustomer = Pick<CustomerRow, "id" | "ownerId" | "status">;
+/** What a grouped write (revenue, contacts) needs of a customer: who owns it, its status and its pin (verified visits). */
+export type GroupCustomer = Pick<CustomerRow, "id" | "ownerId" | "status" | "pinLat" | "pinLng">;
 
 export async function loadCustomer(tx: Tx, ctx: ServiceContext, id: string, forUpdate = false): Promise<CustomerRow> {
   const q = tx
@@ -127,6 +127,8 @@ export function presentCustomer(
     ownerName: string | null;
     nextVisitDue: string | null;
     daysOverdue: number;
+    /** the name of who set the pin (docs/verified-visits.md) */
+    pinByName?: string | null;
   },
 ) {
   return {
@@ -157,6 +159,18 @@ export function presentCustomer(
     daysOverdue: extra.daysOverdue,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    /** where the customer is (docs/verified-visits.md): pinned at a visit or by a manager */
+    pin:
+      row.pinLat !== null && row.pinLng !== null && row.pinSource && row.pinBy && row.pinAt
+        ? {
+            lat: row.pinLat,
+            lng: row.pinLng,
+            source: row.pinSource,
+            by: row.pinBy,
+            byName: extra.pinByName ?? null,
+            at: row.pinAt.toISOString(),
+          }
+        : null,
   };
 }
 export type CustomerView = ReturnType<typeof presentCustomer>;
@@ -175,6 +189,11 @@ export const ownerNameExpr = sql<
   string | null
 >`(select u.name from ${users} u where u.tenant_id = ${customers.tenantId} and u.id = ${customers.ownerId})`;
 
+/** The name of who set the pin. */
+const pinByNameExpr = sql<
+  string | null
+>`(select u.name from ${users} u where u.tenant_id = ${customers.tenantId} and u.id = ${customers.pinBy})`;
+
 export async function customerRows(tx: Tx, club: ClubNow, where: SQL | undefined, opts: ReadOrder = {}) {
   const spend = spendExpr(club.tierMonth);
   const tier = tierExpr(club, spend);
@@ -186,6 +205,7 @@ export async function customerRows(tx: Tx, club: ClubNow, where: SQL | undefined
       stale: staleExpr(club),
       overdue: overdueExpr(club, tier),
       ownerName: ownerNameExpr,
+      pinByName: pinByNameExpr,
       key: opts.key ?? sql<null>`null`,
     })
     .from(customers)
@@ -214,6 +234,7 @@ export async function customerRows(tx: Tx, club: ClubNow, where: SQL | undefined
       stale: r.stale,
       overdue: r.overdue,
       ownerName: r.ownerName,
+      pinByName: r.pinByName,
       ...cadenceFigures(r.c, r.tier, club),
     }),
     key: r.key as unknown,

@@ -53,6 +53,17 @@ export const customer = z.object({
   daysOverdue: z.number().int().min(0),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** where the customer is (docs/verified-visits.md): pinned at a visit or by a manager; null when not yet */
+  pin: z
+    .object({
+      lat: z.number(),
+      lng: z.number(),
+      source: z.enum(["visit", "manager"]),
+      by: z.string(),
+      byName: z.string().nullable(),
+      at: z.string(),
+    })
+    .nullable(),
 });
 
 export const complaint = z.object({
@@ -165,6 +176,7 @@ export const customersAnswers = {
   "/customers/export.csv": { $get: { 200: csvAnswer } },
   "/customers": { $post: { 201: customer }, $get: { 200: customerPage } },
   "/customers/:id": { $get: { 200: customer }, $patch: { 200: customer } },
+  "/customers/:id/pin": { $put: { 200: customer }, $delete: { 200: customer } },
   "/customers/:id/refresh": { $post: { 200: customer } },
   "/customers/:id/history": { $get: { 200: customerHistoryPage } },
   "/customers/:id/referrals": { $get: { 200: referralTree } },

@@ -11,6 +11,7 @@ import { body, params, query } from "../http/validate.ts";
 import { clubNow } from "../settings/club-now.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey, withIdempotency } from "../writes/idempotency.ts";
 import { exportCustomers, importCustomers } from "./csv.ts";
+import { setCustomerPin } from "./pin.ts";
 import { reassignBody, reassignCustomers } from "./reassign.ts";
 import { type CreateCustomer, createCustomerBody, exportCustomersQuery, listCustomersQuery, patchCustomerBody } from "./schemas.ts";
 import {
@@ -121,6 +122,17 @@ export function customerRoutes(deps: Deps) {
     )
     .patch("/:id", tag("Edit a customer (every change is kept in its history)"), params(idParam), body(patchCustomerBody), async (c) =>
       c.json(await updateCustomer(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200),
+    )
+    .put(
+      "/:id/pin",
+      tag("Set where the customer is (manager); later visits are checked against it, logged ones keep their check"),
+      allow("manager"),
+      params(idParam),
+      body(z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })),
+      async (c) => c.json(await setCustomerPin(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json")), 200),
+    )
+    .delete("/:id/pin", tag("Clear where the customer is (manager)"), allow("manager"), params(idParam), async (c) =>
+      c.json(await setCustomerPin(serviceContext(c, deps), c.req.valid("param").id, null), 200),
     )
     .post("/:id/refresh", tag("Confirm the record was reviewed and is unchanged (quarterly refresh)"), params(idParam), async (c) =>
       c.json(await confirmRefresh(serviceContext(c, deps), c.req.valid("param").id), 200),

@@ -74,6 +74,14 @@ export const FIELD_CODES = [
   "promotion_outside_window",
   "already_decided",
   "already_started",
+  // Verified visits (docs/verified-visits.md).
+  "in_person_only",
+  "needs_position",
+  "already_pinned",
+  "not_in_person",
+  "on_site",
+  "voided",
+  "already_accepted",
   "cursor",
   "key_reused",
   // Files.

@@ -12,6 +12,8 @@ describe("a new club's settings (docs/revenue.md, §4, §5 and §7; docs/regulat
       cadenceC: 6,
       alarmGraceDays: 7,
       businessLines: ["membership", "catering", "spa", "rooms", "golf", "fitness"],
+      visitRadiusM: 300, // docs/verified-visits.md
+      positionRetentionDays: 90,
     });
     expect(DEFAULT_CLUB_TIMEZONE).toBe("Asia/Shanghai");
   });

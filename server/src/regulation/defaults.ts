@@ -2,6 +2,7 @@ import { DEFAULT_TIMEZONE } from "../time/club-time.ts";
 import { DEFAULT_CADENCE } from "./cadence.ts";
 import { DEFAULT_ALARM_GRACE_DAYS } from "./pace.ts";
 import { DEFAULT_BUSINESS_LINES, DEFAULT_TIER_THRESHOLDS } from "./tiers.ts";
+import { DEFAULT_POSITION_RETENTION_DAYS, DEFAULT_VISIT_RADIUS_M } from "./visit-check.ts";
 
 /**
  * A new club's settings, from the rules' own defaults, in storage units (fen) and
@@ -17,6 +18,8 @@ export const DEFAULT_CLUB_SETTINGS = {
   cadenceC: DEFAULT_CADENCE.C,
   alarmGraceDays: DEFAULT_ALARM_GRACE_DAYS,
   businessLines: [...DEFAULT_BUSINESS_LINES],
+  visitRadiusM: DEFAULT_VISIT_RADIUS_M,
+  positionRetentionDays: DEFAULT_POSITION_RETENTION_DAYS,
 };
 
 /** A new club's zone when signup names none. */

@@ -9,6 +9,10 @@ export const clubSettings = z.object({
   cadence: z.object({ A: z.number(), B: z.number(), C: z.number() }),
   alarmGraceDays: z.number(),
   businessLines: z.array(z.string()),
+  /** metres around a customer's pin that count as on site (docs/verified-visits.md) */
+  visitRadiusM: z.number(),
+  /** days a contact's position is kept before it is deleted */
+  positionRetentionDays: z.number(),
 });
 
 export const settingsAnswers = {

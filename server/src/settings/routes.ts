@@ -7,6 +7,7 @@ import type { Deps } from "../deps.ts";
 import { coded } from "../http/field-codes.ts";
 import { body } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
+import { POSITION_RETENTION_RANGE, VISIT_RADIUS_RANGE } from "../regulation/visit-check.ts";
 import { BUSINESS_LINE } from "./schemas.ts";
 import { getSettings, updateSettings } from "./service.ts";
 
@@ -20,7 +21,10 @@ export function settingsRoutes(deps: Deps) {
     )
     .patch(
       "/",
-      describeRoute({ tags: ["settings"], summary: "Change thresholds, cadence, grace days, business lines (admin)" }),
+      describeRoute({
+        tags: ["settings"],
+        summary: "Change thresholds, cadence, grace days, business lines, visit radius, position retention (admin)",
+      }),
       allow("admin"),
       body(
         z.strictObject({
@@ -35,6 +39,8 @@ export function settingsRoutes(deps: Deps) {
             .max(50)
             .refine((l) => new Set(l).size === l.length, coded("repeated", "must not repeat a line"))
             .optional(),
+          visitRadiusM: z.number().int().min(VISIT_RADIUS_RANGE.min).max(VISIT_RADIUS_RANGE.max).optional(),
+          positionRetentionDays: z.number().int().min(POSITION_RETENTION_RANGE.min).max(POSITION_RETENTION_RANGE.max).optional(),
         }),
       ),
       async (c) => c.json(await updateSettings(serviceContext(c, deps), c.req.valid("json")), 200),

@@ -13,6 +13,8 @@ export interface SettingsPatch {
   cadence?: { A?: number | undefined; B?: number | undefined; C?: number | undefined } | undefined;
   alarmGraceDays?: number | undefined;
   businessLines?: string[] | undefined;
+  visitRadiusM?: number | undefined;
+  positionRetentionDays?: number | undefined;
 }
 
 export async function readSettings(tx: Tx) {
@@ -28,6 +30,8 @@ export async function readSettings(tx: Tx) {
     cadence: { A: row.s.cadenceA, B: row.s.cadenceB, C: row.s.cadenceC },
     alarmGraceDays: row.s.alarmGraceDays,
     businessLines: row.s.businessLines,
+    visitRadiusM: row.s.visitRadiusM,
+    positionRetentionDays: row.s.positionRetentionDays,
   };
 }
 
@@ -38,6 +42,8 @@ export interface ClubRules {
   cadence: { A: number; B: number; C: number };
   alarmGraceDays: number;
   businessLines: string[];
+  /** docs/verified-visits.md: metres around a customer's pin that count as on site */
+  visitRadiusM: number;
 }
 
 /**
@@ -56,9 +62,11 @@ export async function readClubRules(tx: Tx): Promise<ClubRules> {
     cadence_c: number;
     alarm_grace_days: number;
     business_lines: string[];
+    visit_radius_m: number;
   }>(
     await tx.execute(sql`
-      select t.timezone, s.tier_a_fen, s.tier_b_fen, s.cadence_a, s.cadence_b, s.cadence_c, s.alarm_grace_days, s.business_lines
+      select t.timezone, s.tier_a_fen, s.tier_b_fen, s.cadence_a, s.cadence_b, s.cadence_c, s.alarm_grace_days, s.business_lines,
+        s.visit_radius_m
       from ${clubSettings} s join ${tenants} t on t.id = s.tenant_id`),
   );
   if (!row) throw new NotFound("club");
@@ -68,6 +76,7 @@ export async function readClubRules(tx: Tx): Promise<ClubRules> {
     cadence: { A: row.cadence_a, B: row.cadence_b, C: row.cadence_c },
     alarmGraceDays: row.alarm_grace_days,
     businessLines: row.business_lines,
+    visitRadiusM: row.visit_radius_m,
   };
 }
 
@@ -93,6 +102,8 @@ export async function updateSettings(ctx: ServiceContext, patch: SettingsPatch) 
         cadenceC: cadence.C,
         alarmGraceDays: patch.alarmGraceDays ?? before.alarmGraceDays,
         businessLines: patch.businessLines ?? before.businessLines,
+        visitRadiusM: patch.visitRadiusM ?? before.visitRadiusM,
+        positionRetentionDays: patch.positionRetentionDays ?? before.positionRetentionDays,
         updatedAt: ctx.deps.clock.now(),
       })
       .where(eq(clubSettings.tenantId, ctx.tenantId));
