@@ -55,7 +55,8 @@ function SettingsForm(props: { settings: Settings; readOnly: boolean; onSaved: (
             businessLines: String(f.get("businessLines"))
               .split(/[,，\s]+/)
               .filter(Boolean),
-            ...visits(f),
+            visitRadiusM: n("visitRadiusM"),
+            positionRetentionDays: n("positionRetentionDays"),
           },
         }),
       );
@@ -72,7 +73,6 @@ function SettingsForm(props: { settings: Settings; readOnly: boolean; onSaved: (
       <FieldError error={error()} field={path} />
     </label>
   );
-  const v = () => visitSettings(props.settings);
   return (
     <form class="card form grid-form" onSubmit={submit} aria-labelledby="thr-title">
       <h2 id="thr-title">{t("settings.thresholds")}</h2>
@@ -95,50 +95,44 @@ function SettingsForm(props: { settings: Settings; readOnly: boolean; onSaved: (
         <input name="businessLines" value={props.settings.businessLines.join(", ")} disabled={props.readOnly} />
         <FieldError error={error()} field="businessLines" />
       </label>
-      <Show when={v()}>
-        {(x) => (
-          <>
-            <h3>{t("checks.settings")}</h3>
-            <p class="muted small" id="visits-help">
-              {t("checks.settingsHelp")}
-            </p>
-            <div class="grid3">
-              <label class="field">
-                <span>{t("checks.radius")}</span>
-                <input
-                  name="visitRadiusM"
-                  type="number"
-                  min="50"
-                  max="5000"
-                  step="1"
-                  value={x().visitRadiusM}
-                  disabled={props.readOnly}
-                  required
-                  aria-describedby="visits-help"
-                  data-testid="settings-radius"
-                />
-                <FieldError error={error()} field="visitRadiusM" />
-              </label>
-              <label class="field">
-                <span>{t("checks.retention")}</span>
-                <input
-                  name="positionRetentionDays"
-                  type="number"
-                  min="1"
-                  max="3650"
-                  step="1"
-                  value={x().positionRetentionDays}
-                  disabled={props.readOnly}
-                  required
-                  aria-describedby="visits-help"
-                  data-testid="settings-retention"
-                />
-                <FieldError error={error()} field="positionRetentionDays" />
-              </label>
-            </div>
-          </>
-        )}
-      </Show>
+      <h3>{t("checks.settings")}</h3>
+      <p class="muted small" id="visits-help">
+        {t("checks.settingsHelp")}
+      </p>
+      <div class="grid3">
+        <label class="field">
+          <span>{t("checks.radius")}</span>
+          <input
+            name="visitRadiusM"
+            type="number"
+            min="50"
+            max="5000"
+            step="1"
+            value={props.settings.visitRadiusM}
+            disabled={props.readOnly}
+            required
+            aria-describedby="visits-help"
+            data-testid="settings-radius"
+          />
+          <FieldError error={error()} field="visitRadiusM" />
+        </label>
+        <label class="field">
+          <span>{t("checks.retention")}</span>
+          <input
+            name="positionRetentionDays"
+            type="number"
+            min="1"
+            max="3650"
+            step="1"
+            value={props.settings.positionRetentionDays}
+            disabled={props.readOnly}
+            required
+            aria-describedby="visits-help"
+            data-testid="settings-retention"
+          />
+          <FieldError error={error()} field="positionRetentionDays" />
+        </label>
+      </div>
       <p class="muted small">
         {t("settings.timezone")}: {props.settings.timezone}
       </p>
@@ -163,18 +157,4 @@ function SettingsForm(props: { settings: Settings; readOnly: boolean; onSaved: (
       </Show>
     </form>
   );
-}
-
-/** The verified-visits settings (radius, how long positions are kept), when the club's settings carry them. */
-function visitSettings(s: Settings): { visitRadiusM: number; positionRetentionDays: number } | null {
-  const x = s as Partial<Record<"visitRadiusM" | "positionRetentionDays", unknown>>;
-  return typeof x.visitRadiusM === "number" && typeof x.positionRetentionDays === "number"
-    ? { visitRadiusM: x.visitRadiusM, positionRetentionDays: x.positionRetentionDays }
-    : null;
-}
-
-/** The form's verified-visits fields, when it has them. */
-function visits(f: FormData): { visitRadiusM?: number; positionRetentionDays?: number } {
-  if (!f.has("visitRadiusM")) return {};
-  return { visitRadiusM: Number(f.get("visitRadiusM")), positionRetentionDays: Number(f.get("positionRetentionDays")) };
 }

@@ -3,36 +3,17 @@
  * set or clear a customer's pin. Each answers the contact or customer as the server
  * has it now; a refusal throws ApiError with the server's code and field codes.
  */
-import { ApiError, type Customer, type ErrorBody, NetworkError } from "../api.ts";
-
-async function send<T>(method: "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, {
-      method,
-      credentials: "same-origin",
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (err) {
-    throw new NetworkError((err as Error).message || "network error");
-  }
-  const json = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
-  if (!res.ok) {
-    const e = json?.error;
-    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText, e?.fields ?? {}, e?.fieldCodes ?? {});
-  }
-  return json as T;
-}
+import { ApiError, client, data } from "../api.ts";
 
 /** POST /contacts/:id/accept: the contact, accepted. */
-export const acceptContact = (id: string, reason: string) => send<Record<string, unknown>>("POST", `/contacts/${id}/accept`, { reason });
+export const acceptContact = (id: string, reason: string) => data(client.contacts[":id"].accept.$post({ param: { id }, json: { reason } }));
 
 /** PUT /customers/:id/pin: the customer, pinned here. */
-export const setPin = (id: string, lat: number, lng: number) => send<Customer>("PUT", `/customers/${id}/pin`, { lat, lng });
+export const setPin = (id: string, lat: number, lng: number) =>
+  data(client.customers[":id"].pin.$put({ param: { id }, json: { lat, lng } }));
 
 /** DELETE /customers/:id/pin: the customer, without a pin. */
-export const clearPin = (id: string) => send<Customer>("DELETE", `/customers/${id}/pin`);
+export const clearPin = (id: string) => data(client.customers[":id"].pin.$delete({ param: { id } }));
 
 /** The codes a refusal carries (the error's own and its fields'), to word the ones a screen knows. */
 export function refusalCodes(err: unknown): string[] {
