@@ -23,18 +23,18 @@ function pinError(err: unknown): string {
 export interface Pinned {
   id: string;
   name: string;
+  pin?: unknown;
 }
 
 /**
- * The customers list's location cell: set or not, and the button that opens the
- * location dialog (managers and admins; leads read).
+ * The customers list's location cell: set or not, and (managers and admins) the button
+ * that opens the location dialog, which the list holds (a row is redrawn when the list
+ * is read again; the dialog stays).
  */
-export function PinCell(props: { customer: Pinned; onChange: (next: Customer) => void }) {
-  const [open, setOpen] = createSignal(false);
-  const pin = () => pinOf(props.customer);
+export function PinCell(props: { customer: Pinned; onOpen: (c: Pinned) => void }) {
   return (
     <span class="pin-cell">
-      <Show when={pin()} fallback={<span class="muted">{t("custPin.noneShort")}</span>}>
+      <Show when={pinOf(props.customer)} fallback={<span class="muted">{t("custPin.noneShort")}</span>}>
         <span class="tag tag-ok" data-testid="pin-set-tag">
           ✓ {t("custPin.isSet")}
         </span>
@@ -43,13 +43,12 @@ export function PinCell(props: { customer: Pinned; onChange: (next: Customer) =>
         <button
           type="button"
           class="btn secondary small"
-          onClick={() => setOpen(true)}
+          onClick={() => props.onOpen(props.customer)}
           aria-label={t("custPin.dialogTitle", { name: props.customer.name })}
           data-testid="pin-open"
         >
-          {pin() ? t("custPin.cellChange") : t("custPin.cellSet")}
+          {pinOf(props.customer) ? t("custPin.cellChange") : t("custPin.cellSet")}
         </button>
-        <PinDialog open={open()} customer={props.customer} onClose={() => setOpen(false)} onSaved={props.onChange} />
       </Show>
     </span>
   );

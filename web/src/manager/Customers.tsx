@@ -9,7 +9,7 @@ import { Empty, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { PageNav } from "../ui/Pager.tsx";
 import { RepPicker } from "../ui/RepPicker.tsx";
-import { PinCell } from "./CustomerPin.tsx";
+import { PinCell, PinDialog, type Pinned } from "./CustomerPin.tsx";
 import { ReassignDialog } from "./Reassign.tsx";
 
 type Filters = { tier: string; status: string; owner: Choice | null; flag: string; q: string };
@@ -58,6 +58,8 @@ export function CustomersTable() {
   const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
   const [reassigning, setReassigning] = createSignal<"selected" | "all" | null>(null);
   const [done, setDone] = createSignal("");
+  // the customer whose location dialog is open (kept here: a row is redrawn when the list is read again)
+  const [pinning, setPinning] = createSignal<Pinned | null>(null);
   const toggle = (id: string, on: boolean) => {
     const next = new Set(selected());
     if (on) next.add(id);
@@ -206,6 +208,15 @@ export function CustomersTable() {
           }}
         />
       </Show>
+      <PinDialog
+        open={pinning() !== null}
+        customer={pinning() ?? { id: "", name: "" }}
+        onClose={() => setPinning(null)}
+        onSaved={(next) => {
+          setPinning(next);
+          void list.refetch();
+        }}
+      />
       <Ready when={list.data()} error={list.error()} retry={list.refetch}>
         <Show when={rows().length > 0} fallback={<Empty icon="user">{t("customers.empty")}</Empty>}>
           <label class="row gap small select-all">
@@ -265,7 +276,7 @@ export function CustomersTable() {
                       </Show>
                     </td>
                     <td data-testid="customer-pin-cell">
-                      <PinCell customer={c} onChange={() => void list.refetch()} />
+                      <PinCell customer={c} onOpen={setPinning} />
                     </td>
                   </tr>
                 )}
