@@ -102,7 +102,7 @@ export function RepContacts(props: { repId: string; onAccepted: () => void }) {
             )}
           </Show>
         </h2>
-        <label class="row gap small">
+        <label class="row gap small check-filter">
           <input
             type="checkbox"
             checked={unverifiedOnly()}
@@ -124,66 +124,74 @@ export function RepContacts(props: { repId: string; onAccepted: () => void }) {
               when={p().items.length > 0}
               fallback={<p class="muted">{unverifiedOnly() ? t("checks.noneUnverified") : t("repDetail.noContacts")}</p>}
             >
-              <table class="table">
-                <TableHead
-                  columns={[
-                    t("repDetail.when"),
-                    t("repDetail.customer"),
-                    t("repDetail.channel"),
-                    t("repDetail.outcome"),
-                    t("checks.column"),
-                    "",
-                  ]}
-                />
-                <tbody>
-                  <For each={p().items}>
-                    {(c) => {
-                      const check = () => checkFor(c);
-                      const name = () => p().names.get(c.customerId) ?? "—";
-                      const channel = () => t(`channel.${c.channel}` as MessageKey);
-                      return (
-                        <tr
-                          data-testid="rep-contact"
-                          data-contact={c.id}
-                          classList={{ muted: c.voided, "check-row-open": acceptable(check(), c.voided) }}
-                        >
-                          <td>{dateTime(c.occurredAt)}</td>
-                          <td>
-                            <A href={`/c/${c.customerId}`}>{name()}</A>
-                          </td>
-                          <td>{channel()}</td>
-                          <td>{c.outcome ? t(`outcome.${c.outcome}` as "outcome.none") : "—"}</td>
-                          <td class="check-cell" data-testid="rep-contact-check">
-                            <CheckMark check={check()} accuracy={positionOf(c)} />
-                          </td>
-                          <td>
-                            <Show when={acceptable(check(), c.voided) ? check() : null}>
-                              {(x) => (
-                                <button
-                                  type="button"
-                                  class="btn secondary small"
-                                  aria-label={t("checks.acceptLabel", {
-                                    channel: channel(),
-                                    customer: name(),
-                                    time: dateTime(c.occurredAt),
-                                  })}
-                                  onClick={() => {
-                                    setDone(false);
-                                    setAccepting({ id: c.id, channel: c.channel, occurredAt: c.occurredAt, customer: name(), check: x() });
-                                  }}
-                                  data-testid="rep-contact-accept"
-                                >
-                                  {t("checks.accept")}
-                                </button>
-                              )}
-                            </Show>
-                          </td>
-                        </tr>
-                      );
-                    }}
-                  </For>
-                </tbody>
-              </table>
+              <div class="check-table-scroll">
+                <table class="table">
+                  <TableHead
+                    columns={[
+                      t("repDetail.when"),
+                      t("repDetail.customer"),
+                      t("repDetail.channel"),
+                      t("repDetail.outcome"),
+                      t("checks.column"),
+                      "",
+                    ]}
+                  />
+                  <tbody>
+                    <For each={p().items}>
+                      {(c) => {
+                        const check = () => checkFor(c);
+                        const name = () => p().names.get(c.customerId) ?? "—";
+                        const channel = () => t(`channel.${c.channel}` as MessageKey);
+                        return (
+                          <tr
+                            data-testid="rep-contact"
+                            data-contact={c.id}
+                            classList={{ muted: c.voided, "check-row-open": acceptable(check(), c.voided) }}
+                          >
+                            <td>{dateTime(c.occurredAt)}</td>
+                            <td>
+                              <A href={`/c/${c.customerId}`}>{name()}</A>
+                            </td>
+                            <td>{channel()}</td>
+                            <td>{c.outcome ? t(`outcome.${c.outcome}` as "outcome.none") : "—"}</td>
+                            <td class="check-cell" data-testid="rep-contact-check">
+                              <CheckMark check={check()} accuracy={positionOf(c)} />
+                            </td>
+                            <td>
+                              <Show when={acceptable(check(), c.voided) ? check() : null}>
+                                {(x) => (
+                                  <button
+                                    type="button"
+                                    class="btn secondary small"
+                                    aria-label={t("checks.acceptLabel", {
+                                      channel: channel(),
+                                      customer: name(),
+                                      time: dateTime(c.occurredAt),
+                                    })}
+                                    onClick={() => {
+                                      setDone(false);
+                                      setAccepting({
+                                        id: c.id,
+                                        channel: c.channel,
+                                        occurredAt: c.occurredAt,
+                                        customer: name(),
+                                        check: x(),
+                                      });
+                                    }}
+                                    data-testid="rep-contact-accept"
+                                  >
+                                    {t("checks.accept")}
+                                  </button>
+                                )}
+                              </Show>
+                            </td>
+                          </tr>
+                        );
+                      }}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
             </Show>
           )}
         </Ready>
