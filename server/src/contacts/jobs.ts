@@ -1,4 +1,5 @@
-import { withTenant } from "@clubhouse/db";
+import { clubSettings, contactPositions, withTenant } from "@clubhouse/db";
+import { sql } from "drizzle-orm";
 import { refreshAlarms } from "../refresh/jobs.ts";
 import { purgeIdempotencyKeys } from "../writes/idempotency.ts";
 import type { ClubJob } from "../writes/job-run.ts";
@@ -11,4 +12,24 @@ export const purgeKeys: ClubJob = {
   },
 };
 
-export const contactJobs: ClubJob[] = [purgeKeys, refreshAlarms];
+/**
+ * docs/verified-visits.md (PIPL): a contact's position is deleted once it is older than
+ * the club's position_retention_days (by when it was recorded); the contact keeps its
+ * check and distance. The cut-off is computed by the database from the club's setting
+ * and the clock's now, in one statement.
+ */
+export const purgePositions: ClubJob = {
+  name: "position-retention",
+  async run(ctx) {
+    const now = ctx.deps.clock.now().toISOString();
+    await withTenant(ctx.deps.database, ctx.tenantId, (tx) =>
+      tx.execute(sql`
+        delete from ${contactPositions} p
+        using ${clubSettings} s
+        where s.tenant_id = p.tenant_id
+          and p.recorded_at < ${now}::timestamptz - make_interval(days => s.position_retention_days)`),
+    );
+  },
+};
+
+export const contactJobs: ClubJob[] = [purgeKeys, refreshAlarms, purgePositions];

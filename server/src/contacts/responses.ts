@@ -32,6 +32,16 @@ export const contact = z.object({
   position: z.object({ lat: z.number(), lng: z.number(), accuracy: z.number(), takenAt: z.string().nullable() }).nullable(),
 });
 
+/** A rep's checks over a day or a month (docs/verified-visits.md); offSite, noPosition and noPin are the ones not accepted. */
+export const checks = z.object({
+  inPerson: z.number(),
+  onSite: z.number(),
+  accepted: z.number(),
+  offSite: z.number(),
+  noPosition: z.number(),
+  noPin: z.number(),
+});
+
 export const overdueList = z.object({
   items: z.array(
     z.object({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checks } from "../contacts/responses.ts";
 import type { Answers } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
@@ -14,6 +15,8 @@ export const diaryDay = z.object({
     demos: z.number(),
     newCardCustomers: z.number(),
     prospectsWorkedOn: z.number(),
+    /** the day's visit checks, as the counters hold them now (docs/verified-visits.md) */
+    checks,
   }),
   workingTime: z.string().nullable(),
   targets: z.string().nullable(),
@@ -49,6 +52,7 @@ export const diaryPage = z.object({
           demos: z.number(),
           newCardCustomers: z.number(),
           prospectsWorkedOn: z.number(),
+          checks,
         })
         .nullable(),
     }),

@@ -1,7 +1,8 @@
-import { cardSales, contacts, contactVoids, diaries, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
+import { cardSales, contacts, contactVoids, diaries, repDayContacts, revenueEntries, type Tx, users, withTenant } from "@clubhouse/db";
 import { and, asc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
 import { actorId } from "../access/actor.ts";
 import { repInScope, requestedRep, scopeOf } from "../access/scope.ts";
+import { type Checks, checksOf, dayChecks } from "../contacts/checks.ts";
 import type { ServiceContext } from "../deps.ts";
 import { Conflict, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
@@ -61,17 +62,21 @@ async function liveFigures(tx: Tx, repId: string, day: ClubDay, tz: string): Pro
   });
 }
 
-function presentFigures(f: DiaryFigures) {
+/**
+ * The figures as answered, with the day's visit checks (docs/verified-visits.md): always
+ * the counters' now, also for a submitted diary, so a manager's later acceptance shows.
+ */
+function presentFigures(f: DiaryFigures, checks: Checks | undefined) {
   const { revenueCreditedFen, ...counts } = f;
-  return { ...counts, revenueCredited: toYuan(revenueCreditedFen) };
+  return { ...counts, revenueCredited: toYuan(revenueCreditedFen), checks: checks ?? checksOf(null) };
 }
 
-function present(repId: string, day: ClubDay, row: DiaryRow | undefined, figures: DiaryFigures, now: Date, tz: string) {
+function present(repId: string, day: ClubDay, row: DiaryRow | undefined, figures: DiaryFigures, now: Date, tz: string, checks?: Checks) {
   const submittedAt = row?.submittedAt ?? null;
   return {
     repId,
     day,
-    figures: presentFigures(figures),
+    figures: presentFigures(figures, checks),
     workingTime: row?.workingTime ?? null,
     targets: row?.targets ?? null,
     progress: row?.progress ?? null,
@@ -96,13 +101,16 @@ async function dayContext(tx: Tx, ctx: ServiceContext, day: ClubDay) {
 }
 
 async function readDiary(tx: Tx, repId: string, day: ClubDay, tz: string, now: Date) {
-  const [row] = await tx
-    .select()
-    .from(diaries)
-    .where(and(eq(diaries.repId, repId), eq(diaries.day, day)));
+  const [[row], checks] = await Promise.all([
+    tx
+      .select()
+      .from(diaries)
+      .where(and(eq(diaries.repId, repId), eq(diaries.day, day))),
+    dayChecks(tx, and(eq(repDayContacts.repId, repId), eq(repDayContacts.day, day))),
+  ]);
   // Submitted: the frozen figures. Otherwise: live from the ledger.
   const figures = row?.submittedAt && row.figures ? (row.figures as unknown as DiaryFigures) : await liveFigures(tx, repId, day, tz);
-  return present(repId, day, row, figures, now, tz);
+  return present(repId, day, row, figures, now, tz, checks.get(`${repId} ${day}`));
 }
 
 export async function getDiary(ctx: ServiceContext, day: ClubDay, repId: string | undefined) {
@@ -187,20 +195,24 @@ export async function listDiaries(
     const day = q.date ?? dayOf(now, rules.timezone);
     const { tz } = await dayContext(tx, ctx, day);
     const lateExpr = lateSql(diaries.submittedAt, day, now, tz);
-    const rows = await tx
-      .select({ u: { id: users.id, name: users.name, role: users.role }, d: diaries })
-      .from(users)
-      .leftJoin(diaries, and(eq(diaries.tenantId, users.tenantId), eq(diaries.repId, users.id), eq(diaries.day, day)))
-      .where(
-        and(
-          or(and(eq(users.role, "rep"), isNull(users.disabledAt)), sql`${diaries.repId} is not null`),
-          repInScope(scopeOf(ctx), users.id),
-          q.late === undefined ? undefined : q.late ? lateExpr : sql`not ${lateExpr}`,
-          after ? sql`(${users.name}, ${users.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
-        ),
-      )
-      .orderBy(asc(users.name), asc(users.id))
-      .limit(q.limit + 1);
+    const [rows, dayChecked] = await Promise.all([
+      tx
+        .select({ u: { id: users.id, name: users.name, role: users.role }, d: diaries })
+        .from(users)
+        .leftJoin(diaries, and(eq(diaries.tenantId, users.tenantId), eq(diaries.repId, users.id), eq(diaries.day, day)))
+        .where(
+          and(
+            or(and(eq(users.role, "rep"), isNull(users.disabledAt)), sql`${diaries.repId} is not null`),
+            repInScope(scopeOf(ctx), users.id),
+            q.late === undefined ? undefined : q.late ? lateExpr : sql`not ${lateExpr}`,
+            after ? sql`(${users.name}, ${users.id}) > (${after[0]}, ${after[1]}::uuid)` : undefined,
+          ),
+        )
+        .orderBy(asc(users.name), asc(users.id))
+        .limit(q.limit + 1),
+      // the day's visit checks of every rep (docs/verified-visits.md)
+      dayChecks(tx, eq(repDayContacts.day, day)),
+    ]);
     const listed = page(
       rows,
       q.limit,
@@ -213,7 +225,10 @@ export async function listDiaries(
         late: isLate(day, r.d?.submittedAt ?? null, now, tz),
         hasText: Boolean(r.d?.workingTime || r.d?.targets || r.d?.progress || r.d?.notes),
         managerComment: r.d?.managerComment ?? null,
-        figures: r.d?.submittedAt && r.d.figures ? presentFigures(r.d.figures as unknown as DiaryFigures) : null,
+        figures:
+          r.d?.submittedAt && r.d.figures
+            ? presentFigures(r.d.figures as unknown as DiaryFigures, dayChecked.get(`${r.u.id} ${day}`))
+            : null,
       }),
       (i) => [i.name, i.repId],
     );

@@ -1,6 +1,7 @@
 import { customers, repDayContacts, type Tx, withTenantRead } from "@clubhouse/db";
 import { eq, sql } from "drizzle-orm";
 import { countUnacknowledged, latestUnacknowledged } from "../alarms/service.ts";
+import { monthChecks } from "../contacts/checks.ts";
 import { unownedSql } from "../customers/service.ts";
 import type { Deps } from "../deps.ts";
 import { quotaRowsFrom } from "../quotas/service.ts";
@@ -61,7 +62,7 @@ export function quotaBoardSource(deps: Deps): BoardSource {
       // version minted before this read still holds every write committed before it.
       return withTenantRead(deps.database, tenantId, async (tx) => {
         const clock = await clubClock(tx, ctx);
-        const [reads, alarms, today, alarmCounts, inTeams, [unowned]] = await Promise.all([
+        const [reads, alarms, today, alarmCounts, inTeams, [unowned], checks] = await Promise.all([
           yearReads(tx, clock),
           latestUnacknowledged(tx),
           contactsToday(tx, dayOf(clock.now, clock.tz)),
@@ -69,13 +70,29 @@ export function quotaBoardSource(deps: Deps): BoardSource {
           teamReads(tx),
           // customers of disabled reps, waiting to be handed over: the board warns while any exist
           tx.select({ n: sql<number>`count(*)::int` }).from(customers).where(unownedSql()),
+          // each rep's visit checks this month (docs/verified-visits.md)
+          monthChecks(tx, clock.month),
         ]);
         const month = [clock.month];
         const quota = {
           month: clock.month,
-          reps: quotaRowsFrom(ctx, clock, clock.month, reads.reps, reads.figures.targetSums(month), reads.figures.revenueSums(month)).map(
-            (r) => ({ repId: r.repId, name: r.name, target: r.target, achieved: r.achieved, attainment: r.attainment, level: r.level }),
-          ),
+          reps: quotaRowsFrom(
+            ctx,
+            clock,
+            clock.month,
+            reads.reps,
+            reads.figures.targetSums(month),
+            reads.figures.revenueSums(month),
+            checks,
+          ).map((r) => ({
+            repId: r.repId,
+            name: r.name,
+            target: r.target,
+            achieved: r.achieved,
+            attainment: r.attainment,
+            level: r.level,
+            checks: r.checks,
+          })),
         };
         const managers = canonicalBoards({ quota, alarmCounts, alarms, unowned: Number(unowned?.n ?? 0) });
         const leaderboard = currentBoards(clock, reads);

@@ -3,6 +3,7 @@ import {
   customers,
   jobRuns,
   monthResults,
+  repMonthContacts,
   repMonthTotals,
   rowsOf,
   type Tx,
@@ -14,6 +15,7 @@ import { and, asc, eq, inArray, lt, lte, notExists, sql } from "drizzle-orm";
 import { actorId } from "../access/actor.ts";
 import { repInScope, scopeOf } from "../access/scope.ts";
 import { raiseAlarm } from "../alarms/service.ts";
+import { checksOf, monthCheckColumns } from "../contacts/checks.ts";
 import type { ServiceContext } from "../deps.ts";
 import { RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
@@ -210,12 +212,13 @@ async function closeOne(tx: Tx, ctx: ServiceContext, month: ClubMonth, now: Date
 /** The stored results of a closed month, by rep name; a rep sees only their own. */
 async function readResults(tx: Tx, ctx: ServiceContext, month: ClubMonth) {
   const rows = await tx
-    .select({ r: monthResults, name: users.name })
+    .select({ r: monthResults, name: users.name, checks: monthCheckColumns })
     .from(monthResults)
     .leftJoin(users, eq(users.id, monthResults.repId))
+    .leftJoin(repMonthContacts, and(eq(repMonthContacts.repId, monthResults.repId), eq(repMonthContacts.month, monthResults.month)))
     .where(and(eq(monthResults.month, month), repInScope(scopeOf(ctx), monthResults.repId)))
     .orderBy(asc(users.name), asc(monthResults.repId));
-  return rows.map((x) => presentResult(x.r, x.name));
+  return rows.map((x) => ({ ...presentResult(x.r, x.name), checks: checksOf(x.checks) }));
 }
 
 /**

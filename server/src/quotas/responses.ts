@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checks } from "../contacts/responses.ts";
 import type { Answers } from "../http/answers.ts";
 
 /** What this area's routes answer, by path, method and status (the OpenAPI document's responses). */
@@ -69,6 +70,8 @@ export const monthQuota = z.object({
       level: z.enum(["ok", "80", "60", "20"]).nullable(),
       pace: z.number().nullable(),
       elapsed: z.number(),
+      /** this month's visit checks (docs/verified-visits.md) */
+      checks,
     }),
   ),
 });
@@ -110,6 +113,8 @@ const closeResult = z.object({
   departmentBonusSuspended: z.boolean(),
   closedAt: z.string(),
   closedBy: z.string().nullable(),
+  /** the month's visit checks (docs/verified-visits.md), as the counters hold them now */
+  checks,
 });
 const closeCounts = z.object({ ok: z.number(), warning: z.number(), removal: z.number() });
 
@@ -138,6 +143,7 @@ export const repStanding = z.object({
     pace: z.number().nullable(),
     level: z.enum(["ok", "80", "60", "20"]).nullable(),
     graceDays: z.number(),
+    checks,
   }),
   closedMonths: z.array(
     z.object({

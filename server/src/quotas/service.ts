@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { actorId } from "../access/actor.ts";
 import { actsAsManager, assertRepInScope, repIdsInScope, repInScope, scopeOf, teamOfLead } from "../access/scope.ts";
 import { audit } from "../audit.ts";
+import { type Checks, checksOf, monthChecks } from "../contacts/checks.ts";
 import type { ServiceContext } from "../deps.ts";
 import { NotFound, RuleViolation } from "../errors.ts";
 import { fieldIssue } from "../http/field-codes.ts";
@@ -203,8 +204,8 @@ export async function quotaFor(ctx: ServiceContext, month?: ClubMonth) {
 }
 
 export async function quotaRows(tx: Tx, ctx: ServiceContext, clock: ClubClock, month: ClubMonth) {
-  const [reps, { tsums, rsums }] = await Promise.all([loadReps(tx), periodSums(tx, [month])]);
-  return quotaRowsFrom(ctx, clock, month, reps, tsums, rsums);
+  const [reps, { tsums, rsums }, checks] = await Promise.all([loadReps(tx), periodSums(tx, [month]), monthChecks(tx, month)]);
+  return quotaRowsFrom(ctx, clock, month, reps, tsums, rsums, checks);
 }
 
 /** quotaRows from reads already made (the live boards read the whole year at once). */
@@ -215,6 +216,8 @@ export function quotaRowsFrom(
   reps: RepRow[],
   tsums: Map<string, { fen: number }>,
   rsums: Map<string, number>,
+  /** each rep's visit checks in the month (docs/verified-visits.md) */
+  checks: Map<string, Checks>,
 ) {
   const me = actorId(ctx.actor);
   const current = month === clock.month;
@@ -235,6 +238,7 @@ export function quotaRowsFrom(
         level: pace?.level ?? null,
         pace: pace?.pace ?? null,
         elapsed: current ? pace!.elapsed : pastElapsed,
+        checks: checks.get(r.id) ?? checksOf(null),
       };
     });
 }

@@ -1,6 +1,7 @@
-import { type monthResults, repMonthTotals, targets, withTenant } from "@clubhouse/db";
+import { type monthResults, repMonthContacts, repMonthTotals, targets, withTenant } from "@clubhouse/db";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { assertRepInScope, scopeOf } from "../access/scope.ts";
+import { checksOf, monthCheckColumns } from "../contacts/checks.ts";
 import type { ServiceContext } from "../deps.ts";
 import { toYuan } from "../money.ts";
 import { type CloseReason, type Outcome, suspensionAfter } from "../regulation/month-close.ts";
@@ -68,13 +69,18 @@ export async function repStanding(ctx: ServiceContext, repId: string) {
       .select({ fen: sql<string | null>`sum(${targets.amountFen})` })
       .from(targets)
       .where(and(eq(targets.repId, repId), inArray(targets.month, months), lte(targets.month, clock.month)));
+    const [ch] = await tx
+      .select(monthCheckColumns)
+      .from(repMonthContacts)
+      .where(and(eq(repMonthContacts.repId, repId), eq(repMonthContacts.month, clock.month)));
     const history = await repHistory(tx, repId, clock.month);
     const bonus = departmentBonus(history);
     const { repId: _r, name: _n, ...ytd } = yearRow(rep, yt?.fen == null ? null : Number(yt.fen), Number(ya?.fen ?? 0));
     return {
       repId: rep.id,
       name: rep.name,
-      current: paceView(clock, a?.fen ?? 0, t?.fen ?? null),
+      // this month's visit checks beside its pace (docs/verified-visits.md)
+      current: { ...paceView(clock, a?.fen ?? 0, t?.fen ?? null), checks: checksOf(ch) },
       closedMonths: history
         .slice(-STANDING_MONTHS)
         .reverse()

@@ -9,7 +9,8 @@ import { useLiveSoon } from "../live.ts";
 import { CachedNote, FieldError, FormError, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 
-type Figures = Diary["figures"];
+// the day's visit checks are shown apart from the counted figures
+type Figures = Omit<Diary["figures"], "checks">;
 const figureKeys: (keyof Figures)[] = [
   "customersContactedInPerson",
   "inPersonContacts",
