@@ -84,21 +84,21 @@ describe("manager: verified visits", () => {
     await signInUi(board, ts.url, club.slug, `mgr@${club.slug}.test`, PASSWORDS.manager);
     await board.waitForURL(/\/board$/);
     // 1 of 3 in person verified, one of them away from the customer
-    await expect.poll(() => row(board, club.rep1.id).getByTestId("verified-pct").textContent()).toBe("33%");
+    await expect.poll(() => row(board, club.rep1.id).getByTestId("verified-pct").textContent()).toBe("33.3%");
     expect(await row(board, club.rep1.id).getByTestId("verified-away").textContent()).toContain("1 次不在附近");
     expect(await board.getByTestId("board-checks-head").textContent()).toBe("核实率");
     expect(await row(board, club.rep2.id).getByTestId("board-checks").textContent()).toBe("暂无拜访");
     expect(await row(board, club.rep1.id).getByTestId("verified-share").getAttribute("title")).toBe(
       "上门 3 次：在客户处 1，已接受 0，不在附近 1，未取得位置 1，客户尚无位置 0",
     );
-    await expect.poll(() => board.getByTestId("board-verified-total").textContent()).toContain("33%");
+    await expect.poll(() => board.getByTestId("board-verified-total").textContent()).toContain("33.3%");
     await expectAccessible(board);
     await board.screenshot({ path: "docs/screenshots/manager-verified-board.png", animations: "disabled" });
 
     // the drill-down in a second tab: the month's checks and each contact's mark
     const detail = await ctx.newPage();
     await detail.goto(`${ts.url}/manager/reps/${club.rep1.id}`);
-    await expect.poll(() => detail.getByTestId("rep-verified-pct").textContent()).toBe("33%");
+    await expect.poll(() => detail.getByTestId("rep-verified-pct").textContent()).toBe("33.3%");
     expect(await detail.getByTestId("checks-off-site").textContent()).toBe("1");
     expect(await detail.getByTestId("checks-no-position").textContent()).toBe("1");
     await expect.poll(() => detail.getByTestId("rep-contact").count()).toBe(3);
@@ -127,9 +127,9 @@ describe("manager: verified visits", () => {
     expect(await away.getByTestId("check-chip").getAttribute("data-accepted")).toBe("yes");
     expect(await away.getByTestId("rep-contact-accept").count()).toBe(0);
     // the month's figures and the board move without a reload
-    await expect.poll(() => detail.getByTestId("rep-verified-pct").textContent()).toBe("67%");
+    await expect.poll(() => detail.getByTestId("rep-verified-pct").textContent()).toBe("66.6%");
     expect(await detail.getByTestId("checks-accepted").textContent()).toBe("1");
-    await expect.poll(() => row(board, club.rep1.id).getByTestId("verified-pct").textContent()).toBe("67%");
+    await expect.poll(() => row(board, club.rep1.id).getByTestId("verified-pct").textContent()).toBe("66.6%");
     expect(await row(board, club.rep1.id).getByTestId("verified-away").count()).toBe(0);
 
     // the server has it: accepted by the manager, with the reason
