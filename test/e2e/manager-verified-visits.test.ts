@@ -70,6 +70,10 @@ describe("manager: verified visits", () => {
     expect(away.check).toMatchObject({ state: "off_site", distanceM: 2000, accepted: null });
     offSiteId = away.id;
     expect((await log({ positionError: "denied" }, 60)).check).toMatchObject({ state: "no_position" });
+    // 张伟 submits today's diary: the diaries list then carries its figures
+    const today = (await get(ts.url, club.manager.token, "/diary")).day;
+    await call(ts.url, "PUT", `/diary/${today}`, { token: club.rep1.token, body: { notes: "拜访华润置地" } });
+    expect((await call(ts.url, "POST", `/diary/${today}/submit`, { token: club.rep1.token })).status).toBe(200);
   });
   afterAll(async () => {
     await closeBrowser?.();
@@ -143,6 +147,15 @@ describe("manager: verified visits", () => {
     await detail.getByTestId("rep-unverified-only").check();
     await expect.poll(() => detail.getByTestId("rep-contact").count()).toBe(1);
     expect(await detail.getByTestId("check-chip").textContent()).toContain("未取得位置");
+
+    // the day's diary figures and the diaries list show the day's checks
+    const today = (await get(ts.url, club.manager.token, "/diary")).day;
+    await detail.goto(`${ts.url}/diaries/${today}?rep=${club.rep1.id}`);
+    await expect.poll(() => detail.getByTestId("checks-inline").textContent()).toContain("拜访核实 66.6%（3 次中 2 次）");
+    expect(await detail.getByTestId("checks-inline").textContent()).toContain("1 次未核实");
+    expect(await detail.locator(`[data-testid="diary-row"][data-rep="${club.rep1.id}"] [data-testid="verified-pct"]`).textContent()).toBe(
+      "66.6%",
+    );
     await ctx.close();
   });
 

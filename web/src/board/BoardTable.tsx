@@ -53,7 +53,7 @@ export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean; today?: nu
             <dd data-testid="board-verified-total">
               {pct(verifiedShare(c()))}{" "}
               <Show when={c().offSite > 0}>
-                <span class="muted">· {t("checks.offSiteN", { n: c().offSite })}</span>
+                <span class="share-away summary-away">{t("checks.offSiteN", { n: c().offSite })}</span>
               </Show>
             </dd>
           </div>

@@ -110,7 +110,10 @@ export function AcceptDialog(props: {
                 rows={3}
                 maxLength={500}
                 value={reason()}
-                onInput={(e) => setReason(e.currentTarget.value)}
+                onInput={(e) => {
+                  setReason(e.currentTarget.value);
+                  setFieldError("");
+                }}
                 aria-invalid={Boolean(fieldError())}
                 aria-describedby={fieldError() ? "accept-reason-error accept-reason-help" : "accept-reason-help"}
                 data-testid="accept-reason"
