@@ -253,11 +253,15 @@ describe("manager: verified visits", () => {
     await page.screenshot({ path: `${PHONE_SHOTS}/rep.png`, fullPage: true });
     await page.getByTestId("rep-contact-accept").first().click();
     await page.getByTestId("accept-dialog").waitFor();
+    await page.waitForTimeout(500);
     await page.screenshot({ path: `${PHONE_SHOTS}/accept.png` });
     await page.keyboard.press("Escape");
     await page.goto(`${ts.url}/customers`);
+    await page.getByTestId("customer-row").first().waitFor();
+    await page.screenshot({ path: `${PHONE_SHOTS}/customers.png`, fullPage: true });
     await page.getByTestId("pin-open").first().click();
     await page.getByTestId("pin-dialog").waitFor();
+    await page.waitForTimeout(500);
     await page.screenshot({ path: `${PHONE_SHOTS}/pin.png` });
     await page.keyboard.press("Escape");
     await page.goto(`${ts.url}/settings`);

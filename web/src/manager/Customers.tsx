@@ -230,59 +230,61 @@ export function CustomersTable() {
             />
             {t("reassign.selectAll")}
           </label>
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col" />
-                <SortHead label="customer.name" sort="name" order={order()} onSort={sortBy} />
-                <SortHead label="customer.tier" sort="tier" order={order()} onSort={sortBy} />
-                <SortHead label="customers.status" order={order()} onSort={sortBy} />
-                <SortHead label="customers.owner" sort="owner" order={order()} onSort={sortBy} />
-                <SortHead label="customer.lastMonth" sort="spend" num order={order()} onSort={sortBy} />
-                <SortHead label="customer.lastContact" sort="lastContact" order={order()} onSort={sortBy} />
-                <SortHead label="customers.flag" order={order()} onSort={sortBy} />
-                <SortHead label="custPin.column" order={order()} onSort={sortBy} />
-              </tr>
-            </thead>
-            <tbody>
-              <For each={rows()}>
-                {(c) => (
-                  <tr data-testid="customer-row" data-customer={c.id}>
-                    <td class="check">
-                      <input
-                        type="checkbox"
-                        checked={selected().has(c.id)}
-                        onChange={(e) => toggle(c.id, e.currentTarget.checked)}
-                        aria-label={t("reassign.select", { name: c.name })}
-                        data-testid="customer-select"
-                      />
-                    </td>
-                    <td>
-                      <A href={`/c/${c.id}`}>{c.name}</A>
-                    </td>
-                    <td>
-                      <span class={`tier small tier-${c.tier ?? "none"}`}>{c.tier ?? "–"}</span>
-                    </td>
-                    <td>{t(`status.${c.status}`)}</td>
-                    <td data-testid="customer-owner">{c.ownerName || "—"}</td>
-                    <td class="num">{money(c.lastMonthSpend)}</td>
-                    <td>{c.lastInPersonAt ? dateTime(c.lastInPersonAt) : "—"}</td>
-                    <td>
-                      <Show when={c.overdue}>
-                        <span class="tag tag-overdue">{t("customer.overdue")}</span>
-                      </Show>{" "}
-                      <Show when={c.stale}>
-                        <span class="tag tag-stale">{t("customer.stale")}</span>
-                      </Show>
-                    </td>
-                    <td data-testid="customer-pin-cell">
-                      <PinCell customer={c} onOpen={setPinning} />
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
+          <div class="check-table-scroll">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col" />
+                  <SortHead label="customer.name" sort="name" order={order()} onSort={sortBy} />
+                  <SortHead label="customer.tier" sort="tier" order={order()} onSort={sortBy} />
+                  <SortHead label="customers.status" order={order()} onSort={sortBy} />
+                  <SortHead label="customers.owner" sort="owner" order={order()} onSort={sortBy} />
+                  <SortHead label="customer.lastMonth" sort="spend" num order={order()} onSort={sortBy} />
+                  <SortHead label="customer.lastContact" sort="lastContact" order={order()} onSort={sortBy} />
+                  <SortHead label="customers.flag" order={order()} onSort={sortBy} />
+                  <SortHead label="custPin.column" order={order()} onSort={sortBy} />
+                </tr>
+              </thead>
+              <tbody>
+                <For each={rows()}>
+                  {(c) => (
+                    <tr data-testid="customer-row" data-customer={c.id}>
+                      <td class="check">
+                        <input
+                          type="checkbox"
+                          checked={selected().has(c.id)}
+                          onChange={(e) => toggle(c.id, e.currentTarget.checked)}
+                          aria-label={t("reassign.select", { name: c.name })}
+                          data-testid="customer-select"
+                        />
+                      </td>
+                      <td>
+                        <A href={`/c/${c.id}`}>{c.name}</A>
+                      </td>
+                      <td>
+                        <span class={`tier small tier-${c.tier ?? "none"}`}>{c.tier ?? "–"}</span>
+                      </td>
+                      <td>{t(`status.${c.status}`)}</td>
+                      <td data-testid="customer-owner">{c.ownerName || "—"}</td>
+                      <td class="num">{money(c.lastMonthSpend)}</td>
+                      <td>{c.lastInPersonAt ? dateTime(c.lastInPersonAt) : "—"}</td>
+                      <td>
+                        <Show when={c.overdue}>
+                          <span class="tag tag-overdue">{t("customer.overdue")}</span>
+                        </Show>{" "}
+                        <Show when={c.stale}>
+                          <span class="tag tag-stale">{t("customer.stale")}</span>
+                        </Show>
+                      </td>
+                      <td data-testid="customer-pin-cell">
+                        <PinCell customer={c} onOpen={setPinning} />
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
           {nav("customers-pager")}
         </Show>
       </Ready>
