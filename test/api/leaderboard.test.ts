@@ -153,7 +153,15 @@ describe("leaderboard (SPEC §8)", () => {
     const q = s.managers.quota as Json;
     expect(q.month).toBe("2026-05");
     // the live rows are GET /quota's without the figures that move with the clock alone (pace, elapsed)
-    const still = ({ repId, name, target, achieved, attainment, level }: Json) => ({ repId, name, target, achieved, attainment, level });
+    const still = ({ repId, name, target, achieved, attainment, level, checks }: Json) => ({
+      repId,
+      name,
+      target,
+      achieved,
+      attainment,
+      level,
+      checks,
+    });
     expect(q.reps).toEqual(quota.body.reps.map(still));
     expect(q.reps.map((r: Json) => [r.name, r.target, r.achieved])).toEqual(
       [

@@ -109,6 +109,18 @@ describe("logging a visit checks it against the customer's pin", () => {
     expect(codeOf(again, "pinHere")).toBe("already_pinned");
   });
 
+  it("two visits pinning one customer at once (one group or two): one pins it, the other is 422 already_pinned", async () => {
+    const cu = await customerOf(c.rep1.token, "race");
+    const both = await Promise.all([
+      log(c.rep1.token, { customerId: cu.id, position: at(0, 8), pinHere: true }),
+      log(c.rep1.token, { customerId: cu.id, position: at(900, 8), pinHere: true }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 422]);
+    const won = both.find((r) => r.status === 201)!;
+    const got = (await call(t.url, "GET", `/customers/${cu.id}`, { token: c.rep1.token })).body;
+    expect(got.pin.lat).toBe(won.body.position.lat);
+  });
+
   it("bad positions are 400 with their field paths", async () => {
     const cu = await pinned(c.rep1.token, "bad input");
     const cases: [Record<string, unknown>, string, string][] = [
