@@ -4,6 +4,8 @@ import { boardMoney, count, pct } from "../format.ts";
 import { t } from "../i18n/index.ts";
 import { AttainmentBar, LevelChip } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
+import { sumChecks, verifiedShare } from "./checks.ts";
+import { ShareCell } from "./ShareCell.tsx";
 import type { BoardRow } from "./useBoard.ts";
 
 /** No in-person visit this month: neither compliant nor short, just nothing yet. */
@@ -20,6 +22,8 @@ export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean; today?: nu
   const today = () => props.today ?? props.rows.reduce((s, r) => s + (r.today ?? 0), 0);
   // A rep with no in-person visits yet is not "on ratio" (3·0 ≥ 0 says nothing about their work).
   const onRatio = () => props.rows.filter((r) => r.ratio.compliant && !noVisits(r.ratio)).length;
+  // this month's verified visits over the rows (managers' boards; never on the wall TV)
+  const checks = () => (props.tv ? null : sumChecks(props.rows.map((r) => r.checks)));
   return (
     <dl class="board-summary" classList={{ "on-tv": props.tv }}>
       <div>
@@ -42,6 +46,19 @@ export function BoardSummary(props: { rows: BoardRow[]; tv?: boolean; today?: nu
           {onRatio()} <span class="muted">/ {props.rows.length}</span>
         </dd>
       </div>
+      <Show when={checks()}>
+        {(c) => (
+          <div title={t("checks.shareHelp")}>
+            <dt>{t("checks.shareMonth")}</dt>
+            <dd data-testid="board-verified-total">
+              {pct(verifiedShare(c()))}{" "}
+              <Show when={c().offSite > 0}>
+                <span class="share-away summary-away">{t("checks.offSiteN", { n: c().offSite })}</span>
+              </Show>
+            </dd>
+          </div>
+        )}
+      </Show>
     </dl>
   );
 }
@@ -77,6 +94,8 @@ export function BoardTable(props: {
   tv?: boolean;
   /** what the pace figure means (attainment against the elapsed part of the period), as its tooltip */
   paceHelp?: string;
+  /** the verified-visits column's heading; without it (the TV, a board without checks) there is no such column */
+  checksHead?: string;
 }) {
   let table: HTMLTableElement | undefined;
   let head: HTMLTableRowElement | undefined;
@@ -145,7 +164,7 @@ export function BoardTable(props: {
     <table
       ref={table}
       class="board-table"
-      classList={{ "on-tv": props.tv }}
+      classList={{ "on-tv": props.tv, "with-checks": !!props.checksHead }}
       aria-label={t("board.title")}
       aria-rowcount={props.rows.length + 1}
       data-testid="board-table"
@@ -160,6 +179,11 @@ export function BoardTable(props: {
           </th>
           <th scope="col">{t("boardPace.level")}</th>
           <th scope="col">{t("board.ratio")}</th>
+          <Show when={props.checksHead}>
+            <th scope="col" title={t("checks.shareHelp")} data-testid="board-checks-head">
+              {props.checksHead}
+            </th>
+          </Show>
           <th scope="col" class="num">
             {t("board.today")}
           </th>
@@ -226,6 +250,11 @@ export function BoardTable(props: {
                     )}
                   </Show>
                 </td>
+                <Show when={props.checksHead}>
+                  <td class="checks-cell" data-testid="board-checks">
+                    <ShareCell checks={r().checks} />
+                  </td>
+                </Show>
                 <td class="num today">{count(r().today)}</td>
               </tr>
             );

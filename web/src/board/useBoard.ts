@@ -3,11 +3,14 @@ import { client, data, type LeaderboardRow } from "../api.ts";
 import { clubDay, clubMonth } from "../format.ts";
 import { liveState } from "../live.ts";
 import type { Level, Period } from "../types.ts";
+import { type Checks, checksOf, sameChecks } from "./checks.ts";
 
 export interface BoardRow extends LeaderboardRow {
   level: Level | null;
   pace: number | null;
   today: number | null;
+  /** This month's verified visits (the managers' live boards' quota rows); null where they are not carried. */
+  checks: Checks | null;
 }
 
 /** Counts of the club's unacknowledged alarms, as the server counts them (boards.alarmCounts). */
@@ -42,12 +45,13 @@ export interface LiveAlarms {
  * What the live boards carry (leaderboard/boards.ts): `leaderboard.{month,quarter,year}`
  * rows for the current period, `elapsed.{month,quarter,year}` (the elapsed part of each,
  * as the server worked it out with the snapshot), `today` (contacts today per rep and in
- * all, counted by the server), and for managers `quota.reps` with each rep's pace level, `alarmCounts` and
+ * all, counted by the server), and for managers `quota.reps` with each rep's pace level and this month's
+ * verified visits (`checks`), `alarmCounts` and
  * `alarms` (the newest unacknowledged ones).
  */
 function fromBoards(boards: Record<string, unknown>, period: Period) {
   const lb = boards.leaderboard as Partial<Record<Period, LeaderboardRow[]>> | undefined;
-  const quota = boards.quota as { reps?: { repId: string; level: Level | null }[] } | undefined;
+  const quota = boards.quota as { reps?: { repId: string; level: Level | null; checks?: unknown }[] } | undefined;
   const today = boards.today as { day?: string; total?: number; reps?: Record<string, number> } | undefined;
   const counts = boards.alarmCounts as AlarmCounts | undefined;
   const alarms = boards.alarms as Partial<LiveAlarms> | undefined;
@@ -95,7 +99,10 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
   let shownPeriod: Period | null = null;
   let seq = 0;
   /** What each shown row was made of: reused while its source row (shared by applyDelta when unchanged) and figures stay. */
-  let made = new Map<string, { src: LeaderboardRow; level: Level | null; today: number | null; elapsed: number | null; row: BoardRow }>();
+  let made = new Map<
+    string,
+    { src: LeaderboardRow; level: Level | null; today: number | null; checks: Checks | null; elapsed: number | null; row: BoardRow }
+  >();
 
   function merge() {
     const p = period();
@@ -106,6 +113,9 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
     const elapsed = live.rows ? live.elapsed : (got?.elapsed ?? null);
     const levels = new Map<string, Level | null>();
     if (p === "month") for (const r of live.quota ?? []) levels.set(r.repId, r.level);
+    // this month's checks whatever the period shown (the column says so)
+    const checks = new Map<string, Checks | null>();
+    for (const r of live.quota ?? []) checks.set(r.repId, checksOf(r));
     // The server's count of the club's day; a snapshot from yesterday (no write since midnight) counts nothing today.
     const today = live.today && live.today.day === clubDay() ? live.today : null;
     const animate = shownPeriod === p;
@@ -117,8 +127,16 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
     const next = base.map((r): BoardRow => {
       const level = levels.get(r.repId) ?? null;
       const count = live.today ? (today?.reps?.[r.repId] ?? 0) : null;
+      const checked = checks.get(r.repId) ?? null;
       const old = animate ? was.get(r.repId) : undefined;
-      if (old && old.src === r && old.level === level && old.today === count && old.elapsed === elapsed) {
+      if (
+        old &&
+        old.src === r &&
+        old.level === level &&
+        old.today === count &&
+        sameChecks(old.checks, checked) &&
+        old.elapsed === elapsed
+      ) {
         now.set(r.repId, old);
         return old.row;
       }
@@ -129,7 +147,8 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
         old.src.attainment !== r.attainment ||
         old.src.target !== r.target ||
         old.level !== level ||
-        old.today !== count
+        old.today !== count ||
+        !sameChecks(old.checks, checked)
       )
         touched.add(r.repId);
       const row: BoardRow = {
@@ -137,8 +156,9 @@ export function useBoard(period: () => Period, hooks?: { before(): void; after(c
         level,
         pace: r.attainment !== null && elapsed !== null && elapsed > 0 ? r.attainment / elapsed : null,
         today: count,
+        checks: checked,
       };
-      now.set(r.repId, { src: r, level, today: count, elapsed, row });
+      now.set(r.repId, { src: r, level, today: count, checks: checked, elapsed, row });
       return row;
     });
     made = now;

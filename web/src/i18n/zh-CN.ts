@@ -2,6 +2,7 @@ import type { en } from "./en.ts";
 import { analysis } from "./zh-CN/analysis.ts";
 import { board } from "./zh-CN/board.ts";
 import { channels } from "./zh-CN/channels.ts";
+import { checks } from "./zh-CN/checks.ts";
 import { common } from "./zh-CN/common.ts";
 import { oversight } from "./zh-CN/oversight.ts";
 import { people } from "./zh-CN/people.ts";
@@ -18,4 +19,5 @@ export const zhCN: Record<keyof typeof en, string> = {
   ...analysis,
   ...channels,
   ...repCheck,
+  ...checks,
 };

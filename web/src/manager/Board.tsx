@@ -76,7 +76,13 @@ export function Board() {
                     : undefined
                 }
               />
-              <BoardTable rows={rows()} elapsed={board.elapsed()} flipRef={flip.ref} paceHelp={t("boardPace.legend")} />
+              <BoardTable
+                rows={rows()}
+                elapsed={board.elapsed()}
+                flipRef={flip.ref}
+                paceHelp={t("boardPace.legend")}
+                checksHead={rows().some((r) => r.checks) ? t(period() === "month" ? "checks.share" : "checks.shareMonth") : undefined}
+              />
             </Show>
             <p class="legend muted small">
               <span class="legend-mark full" /> {t("board.legend100")} <span class="legend-mark pace" /> {t("board.legendPace")}

@@ -9,6 +9,7 @@ import { Empty, Ready } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { PageNav } from "../ui/Pager.tsx";
 import { RepPicker } from "../ui/RepPicker.tsx";
+import { PinCell, PinDialog, type Pinned } from "./CustomerPin.tsx";
 import { ReassignDialog } from "./Reassign.tsx";
 
 type Filters = { tier: string; status: string; owner: Choice | null; flag: string; q: string };
@@ -57,6 +58,8 @@ export function CustomersTable() {
   const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
   const [reassigning, setReassigning] = createSignal<"selected" | "all" | null>(null);
   const [done, setDone] = createSignal("");
+  // the customer whose location dialog is open (kept here: a row is redrawn when the list is read again)
+  const [pinning, setPinning] = createSignal<Pinned | null>(null);
   const toggle = (id: string, on: boolean) => {
     const next = new Set(selected());
     if (on) next.add(id);
@@ -205,6 +208,15 @@ export function CustomersTable() {
           }}
         />
       </Show>
+      <PinDialog
+        open={pinning() !== null}
+        customer={pinning() ?? { id: "", name: "" }}
+        onClose={() => setPinning(null)}
+        onSaved={(next) => {
+          setPinning(next);
+          void list.refetch();
+        }}
+      />
       <Ready when={list.data()} error={list.error()} retry={list.refetch}>
         <Show when={rows().length > 0} fallback={<Empty icon="user">{t("customers.empty")}</Empty>}>
           <label class="row gap small select-all">
@@ -218,55 +230,61 @@ export function CustomersTable() {
             />
             {t("reassign.selectAll")}
           </label>
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col" />
-                <SortHead label="customer.name" sort="name" order={order()} onSort={sortBy} />
-                <SortHead label="customer.tier" sort="tier" order={order()} onSort={sortBy} />
-                <SortHead label="customers.status" order={order()} onSort={sortBy} />
-                <SortHead label="customers.owner" sort="owner" order={order()} onSort={sortBy} />
-                <SortHead label="customer.lastMonth" sort="spend" num order={order()} onSort={sortBy} />
-                <SortHead label="customer.lastContact" sort="lastContact" order={order()} onSort={sortBy} />
-                <SortHead label="customers.flag" order={order()} onSort={sortBy} />
-              </tr>
-            </thead>
-            <tbody>
-              <For each={rows()}>
-                {(c) => (
-                  <tr data-testid="customer-row" data-customer={c.id}>
-                    <td class="check">
-                      <input
-                        type="checkbox"
-                        checked={selected().has(c.id)}
-                        onChange={(e) => toggle(c.id, e.currentTarget.checked)}
-                        aria-label={t("reassign.select", { name: c.name })}
-                        data-testid="customer-select"
-                      />
-                    </td>
-                    <td>
-                      <A href={`/c/${c.id}`}>{c.name}</A>
-                    </td>
-                    <td>
-                      <span class={`tier small tier-${c.tier ?? "none"}`}>{c.tier ?? "–"}</span>
-                    </td>
-                    <td>{t(`status.${c.status}`)}</td>
-                    <td data-testid="customer-owner">{c.ownerName || "—"}</td>
-                    <td class="num">{money(c.lastMonthSpend)}</td>
-                    <td>{c.lastInPersonAt ? dateTime(c.lastInPersonAt) : "—"}</td>
-                    <td>
-                      <Show when={c.overdue}>
-                        <span class="tag tag-overdue">{t("customer.overdue")}</span>
-                      </Show>{" "}
-                      <Show when={c.stale}>
-                        <span class="tag tag-stale">{t("customer.stale")}</span>
-                      </Show>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
+          <div class="check-table-scroll">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col" />
+                  <SortHead label="customer.name" sort="name" order={order()} onSort={sortBy} />
+                  <SortHead label="customer.tier" sort="tier" order={order()} onSort={sortBy} />
+                  <SortHead label="customers.status" order={order()} onSort={sortBy} />
+                  <SortHead label="customers.owner" sort="owner" order={order()} onSort={sortBy} />
+                  <SortHead label="customer.lastMonth" sort="spend" num order={order()} onSort={sortBy} />
+                  <SortHead label="customer.lastContact" sort="lastContact" order={order()} onSort={sortBy} />
+                  <SortHead label="customers.flag" order={order()} onSort={sortBy} />
+                  <SortHead label="custPin.column" order={order()} onSort={sortBy} />
+                </tr>
+              </thead>
+              <tbody>
+                <For each={rows()}>
+                  {(c) => (
+                    <tr data-testid="customer-row" data-customer={c.id}>
+                      <td class="check">
+                        <input
+                          type="checkbox"
+                          checked={selected().has(c.id)}
+                          onChange={(e) => toggle(c.id, e.currentTarget.checked)}
+                          aria-label={t("reassign.select", { name: c.name })}
+                          data-testid="customer-select"
+                        />
+                      </td>
+                      <td>
+                        <A href={`/c/${c.id}`}>{c.name}</A>
+                      </td>
+                      <td>
+                        <span class={`tier small tier-${c.tier ?? "none"}`}>{c.tier ?? "–"}</span>
+                      </td>
+                      <td>{t(`status.${c.status}`)}</td>
+                      <td data-testid="customer-owner">{c.ownerName || "—"}</td>
+                      <td class="num">{money(c.lastMonthSpend)}</td>
+                      <td>{c.lastInPersonAt ? dateTime(c.lastInPersonAt) : "—"}</td>
+                      <td>
+                        <Show when={c.overdue}>
+                          <span class="tag tag-overdue">{t("customer.overdue")}</span>
+                        </Show>{" "}
+                        <Show when={c.stale}>
+                          <span class="tag tag-stale">{t("customer.stale")}</span>
+                        </Show>
+                      </td>
+                      <td data-testid="customer-pin-cell">
+                        <PinCell customer={c} onOpen={setPinning} />
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
           {nav("customers-pager")}
         </Show>
       </Ready>

@@ -1,11 +1,14 @@
 import { useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { createResource, createSignal, For, Show } from "solid-js";
 import { ApiError, client, type Diary, data } from "../api.ts";
+import { checksOf } from "../board/checks.ts";
+import { ShareCell } from "../board/ShareCell.tsx";
 import { clock, clubDay, dateTime, dayLabel, money } from "../format.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
+import { ChecksInline } from "./CheckParts.tsx";
 import "./manager.css";
 
 type Listed = Awaited<ReturnType<typeof listAll>>["items"][number];
@@ -30,6 +33,9 @@ async function listAll(date: string, late: boolean) {
   }
   return { day: first.day, deadline: first.deadline, items };
 }
+
+/** A diary's checks of the day: on its figures, or beside them. */
+const dayChecks = (d: unknown) => checksOf((d as { figures?: unknown }).figures) ?? checksOf(d);
 
 /** The state of one diary as the API says it (submitted, late): the browser recomputes no rule. */
 function StatusText(props: { d: { submitted: boolean; submittedAt: string | null; late: boolean } }) {
@@ -72,6 +78,7 @@ export function DiariesPage() {
   const go = (d: string) => navigate(`/diaries/${d}${search.rep ? `?rep=${search.rep}` : ""}`);
   const items = () => list()?.items ?? [];
   const selected = () => items().find((i) => i.repId === search.rep);
+  const withChecks = () => items().some((i) => dayChecks(i));
 
   return (
     <div class="page">
@@ -151,7 +158,9 @@ export function DiariesPage() {
           <Ready when={list()} error={list.error} retry={refetch}>
             <Show when={items().length > 0} fallback={<Empty icon="diary">{t("diaries.none")}</Empty>}>
               <table class="table" data-testid="diaries-table">
-                <TableHead columns={[t("board.rep"), t("diaries.status"), t("diaries.comment"), ""]} />
+                <TableHead
+                  columns={[t("board.rep"), t("diaries.status"), ...(withChecks() ? [t("checks.share")] : []), t("diaries.comment"), ""]}
+                />
                 <tbody>
                   <For each={items()}>
                     {(d) => (
@@ -160,6 +169,11 @@ export function DiariesPage() {
                         <td>
                           <StatusText d={d} />
                         </td>
+                        <Show when={withChecks()}>
+                          <td data-testid="diary-row-checks">
+                            <ShareCell checks={dayChecks(d)} />
+                          </td>
+                        </Show>
                         <td>
                           <Show when={d.managerComment} fallback={<span class="muted">—</span>}>
                             <span class="tag tag-ok">{t("diaries.commented")}</span>
@@ -238,6 +252,7 @@ export function DiaryReader(props: { day: string; repId: string; name: string; o
               <span>
                 {t("diary.fig.revenueCredited")} <b>{money(d().figures.revenueCredited)}</b>
               </span>
+              <Show when={dayChecks(d())}>{(c) => <ChecksInline checks={c()} />}</Show>
             </div>
             <dl data-testid="diary-text">
               <For each={["workingTime", "targets", "progress", "notes"] as const}>

@@ -1,6 +1,8 @@
 import { A } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { client, data } from "../api.ts";
+import { checksOf } from "../board/checks.ts";
+import { ShareCell } from "../board/ShareCell.tsx";
 import { useData } from "../cache.ts";
 import { clubMonth, dateTime, monthLabel, pct, shiftMonth } from "../format.ts";
 import { t } from "../i18n/index.ts";
@@ -135,6 +137,7 @@ export function MonthClose() {
                     columns={[
                       t("board.rep"),
                       { num: t("board.attainment") },
+                      ...(v().results.some((r) => checksOf(r)) ? [t("checks.share")] : []),
                       t("close.outcome"),
                       t("close.reasons"),
                       t("close.bonus"),
@@ -147,6 +150,11 @@ export function MonthClose() {
                         <tr data-testid="close-row" data-outcome={r.outcome}>
                           <td>{r.name}</td>
                           <td class="num">{pct(r.attainment)}</td>
+                          <Show when={v().results.some((x) => checksOf(x))}>
+                            <td data-testid="close-checks">
+                              <ShareCell checks={checksOf(r)} />
+                            </td>
+                          </Show>
                           <td>
                             <span class={`chip outcome-${r.outcome}`}>
                               <span aria-hidden="true">{r.outcome === "ok" ? "✓" : r.outcome === "warning" ? "▲" : "■"}</span>{" "}

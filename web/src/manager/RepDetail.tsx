@@ -1,13 +1,15 @@
 import { A, useParams } from "@solidjs/router";
 import { createResource, createSignal, For, Show } from "solid-js";
 import { ApiError, client, data } from "../api.ts";
+import { checksOf, verifiedShare } from "../board/checks.ts";
 import { boardMoney, clubDay, clubMonth, clubYear, dateTime, dayLabel, monthLabel, pct } from "../format.ts";
 import { lang, t } from "../i18n/index.ts";
-import { Empty, ErrorBox, Ready, TableHead } from "../ui/common.tsx";
+import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { Icon } from "../ui/icons.tsx";
 import { alarmText } from "./BoardAlarms.tsx";
 import { shiftDay } from "./Diaries.tsx";
 import { ReassignDialog } from "./Reassign.tsx";
+import { MonthChecks, RepContacts } from "./RepContacts.tsx";
 import { reasonText } from "./reasons.ts";
 import "./manager.css";
 
@@ -34,6 +36,8 @@ export function RepDetail() {
   const [standing] = createResource(id, (rep) => data(client.reps[":id"].standing.$get({ param: { id: rep } })));
   const [moving, setMoving] = createSignal(false);
   const [moved, setMoved] = createSignal("");
+  // bumped when a visit was accepted here: the month's figures read again (the live boards move on their own)
+  const [accepted, setAccepted] = createSignal(0);
   return (
     <div class="page">
       <p>
@@ -80,6 +84,7 @@ export function RepDetail() {
               <div class="detail-grid">
                 <Trend repId={id()} yearAttainment={s().year.toDate.attainment} />
                 <div class="stack">
+                  <MonthChecks repId={id()} version={accepted()} />
                   <Ratio repId={id()} />
                   <Ladder standing={s()} />
                 </div>
@@ -87,7 +92,7 @@ export function RepDetail() {
                   <Alarms repId={id()} />
                   <Diaries repId={id()} />
                 </div>
-                <Contacts repId={id()} />
+                <RepContacts repId={id()} onAccepted={() => setAccepted((n) => n + 1)} />
               </div>
             </>
           )}
@@ -113,6 +118,7 @@ function Trend(props: { repId: string; yearAttainment: number | null }) {
             achieved: r?.achieved ?? 0,
             attainment: r?.attainment ?? null,
             level: r?.level ?? null,
+            checks: checksOf(r),
           };
         }),
       ),
@@ -175,6 +181,16 @@ function Trend(props: { repId: string; yearAttainment: number | null }) {
                     {(r) => <td class="num">{r ? boardMoney(r.achieved) : ""}</td>}
                   </For>
                 </tr>
+                <Show when={list().some((r) => r.checks)}>
+                  <tr data-testid="trend-checks">
+                    <th scope="row" title={t("checks.shareHelp")}>
+                      {t("checks.share")}
+                    </th>
+                    <For each={Array.from({ length: 12 }, (_, i) => list()[i])}>
+                      {(r) => <td class="num">{r?.checks ? (r.checks.inPerson ? pct(verifiedShare(r.checks)) : "—") : ""}</td>}
+                    </For>
+                  </tr>
+                </Show>
                 <tr>
                   <th scope="row">{t("repDetail.target")}</th>
                   <For each={Array.from({ length: 12 }, (_, i) => list()[i])}>
@@ -332,60 +348,6 @@ function Diaries(props: { repId: string }) {
           </ul>
         )}
       </Ready>
-    </section>
-  );
-}
-
-function Contacts(props: { repId: string }) {
-  const [page] = createResource(
-    () => props.repId,
-    async (repId) => {
-      const contacts = await data(client.contacts.$get({ query: { repId, month: clubMonth(), limit: "200" } }));
-      // the names of the customers these contacts are with (a rep may have more customers than a page, and
-      // a contact may be with a customer since given to another rep)
-      const ids = [...new Set(contacts.items.map((c) => c.customerId))];
-      const customers = ids.length ? await data(client.customers.$get({ query: { ids: ids.join(","), limit: "200" } })) : { items: [] };
-      return { items: contacts.items, more: contacts.nextCursor !== null, names: new Map(customers.items.map((c) => [c.id, c.name])) };
-    },
-  );
-  return (
-    <section class="card span2" aria-labelledby="rep-contacts-title" data-testid="rep-contacts">
-      <h2 id="rep-contacts-title">
-        {t("repDetail.contacts", { month: monthLabel(clubMonth()) })}{" "}
-        <Show when={page()}>
-          {(p) => (
-            <span class="muted small" data-testid="rep-contacts-count">
-              {t("repDetail.contactsN", { n: p().items.length })}
-              {p().more ? "+" : ""}
-            </span>
-          )}
-        </Show>
-      </h2>
-      <Show when={!page.error} fallback={<ErrorBox error={page.error} />}>
-        <Ready when={page()} error={page.error}>
-          {(p) => (
-            <Show when={p().items.length > 0} fallback={<p class="muted">{t("repDetail.noContacts")}</p>}>
-              <table class="table">
-                <TableHead columns={[t("repDetail.when"), t("repDetail.customer"), t("repDetail.channel"), t("repDetail.outcome")]} />
-                <tbody>
-                  <For each={p().items}>
-                    {(c) => (
-                      <tr data-testid="rep-contact" classList={{ muted: c.voided }}>
-                        <td>{dateTime(c.occurredAt)}</td>
-                        <td>
-                          <A href={`/c/${c.customerId}`}>{p().names.get(c.customerId) ?? "—"}</A>
-                        </td>
-                        <td>{t(`channel.${c.channel}` as "channel.visit")}</td>
-                        <td>{c.outcome ? t(`outcome.${c.outcome}` as "outcome.none") : "—"}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </Show>
-          )}
-        </Ready>
-      </Show>
     </section>
   );
 }

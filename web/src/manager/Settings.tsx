@@ -55,6 +55,8 @@ function SettingsForm(props: { settings: Settings; readOnly: boolean; onSaved: (
             businessLines: String(f.get("businessLines"))
               .split(/[,，\s]+/)
               .filter(Boolean),
+            visitRadiusM: n("visitRadiusM"),
+            positionRetentionDays: n("positionRetentionDays"),
           },
         }),
       );
@@ -93,10 +95,61 @@ function SettingsForm(props: { settings: Settings; readOnly: boolean; onSaved: (
         <input name="businessLines" value={props.settings.businessLines.join(", ")} disabled={props.readOnly} />
         <FieldError error={error()} field="businessLines" />
       </label>
+      <h3>{t("checks.settings")}</h3>
+      <p class="muted small" id="visits-help">
+        {t("checks.settingsHelp")}
+      </p>
+      <div class="grid3">
+        <label class="field">
+          <span>{t("checks.radius")}</span>
+          <input
+            name="visitRadiusM"
+            type="number"
+            min="50"
+            max="5000"
+            step="1"
+            value={props.settings.visitRadiusM}
+            disabled={props.readOnly}
+            required
+            aria-describedby="visits-help"
+            data-testid="settings-radius"
+          />
+          <FieldError error={error()} field="visitRadiusM" />
+        </label>
+        <label class="field">
+          <span>{t("checks.retention")}</span>
+          <input
+            name="positionRetentionDays"
+            type="number"
+            min="1"
+            max="3650"
+            step="1"
+            value={props.settings.positionRetentionDays}
+            disabled={props.readOnly}
+            required
+            aria-describedby="visits-help"
+            data-testid="settings-retention"
+          />
+          <FieldError error={error()} field="positionRetentionDays" />
+        </label>
+      </div>
       <p class="muted small">
         {t("settings.timezone")}: {props.settings.timezone}
       </p>
-      <FormError error={error()} shown={["tierA", "tierB", "alarmGraceDays", "cadence.A", "cadence.B", "cadence.C", "businessLines"]} />
+      <FormError
+        error={error()}
+        shown={[
+          "tierA",
+          "tierB",
+          "alarmGraceDays",
+          "cadence.A",
+          "cadence.B",
+          "cadence.C",
+          "businessLines",
+          "visitRadiusM",
+          "positionRetentionDays",
+        ]}
+      />
       <Show when={!props.readOnly}>
         <button type="submit" class="btn primary">
           {saved() ? `✓ ${t("action.saved")}` : t("action.save")}
