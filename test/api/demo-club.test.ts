@@ -142,6 +142,18 @@ describe("the demo club", () => {
     expect(out.counters).toEqual([]);
   });
 
+  it("shows verified visits: customers located, most visits at the customer, a few away or without a position", async () => {
+    const quota = await call(ts.url, "GET", `/quota?month=${MONTH}`, { token });
+    const rows = (quota.body.reps ?? quota.body.items) as Json[];
+    const sum = (k: string) => rows.reduce((n, r) => n + Number(r.checks[k]), 0);
+    const inPerson = sum("inPerson");
+    expect(inPerson).toBeGreaterThan(0);
+    expect(sum("onSite") / inPerson).toBeGreaterThan(0.7);
+    expect(sum("offSite") + sum("noPosition")).toBeGreaterThan(0);
+    const customers = await call(ts.url, "GET", "/customers?limit=5", { token });
+    expect((customers.body.items as Json[]).every((c) => c.pin?.source === "manager")).toBe(true);
+  });
+
   it("has reps compliant with 1:3, one behind, and one with an overdue list", async () => {
     const ratio = async (name: string) => {
       const res = await call(ts.url, "GET", `/reps/${repId(name)}/ratio?month=${LAST_CLOSED}`, { token });

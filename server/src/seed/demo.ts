@@ -32,6 +32,7 @@ import { evaluatePace } from "../quotas/pace.ts";
 import { appendLedger, type NewEntry } from "../revenue/ledger.ts";
 import { addMonths, atClubTime, monthRange, nextMonth } from "../time/club-time.ts";
 import { CARD_TYPES, CAST, DEMO_TZ } from "./demo-cast.ts";
+import { demoPin, demoVisitCheck } from "./demo-checks.ts";
 import { planDemo } from "./demo-plan.ts";
 import type { DemoPlan, PlannedEntry } from "./demo-types.ts";
 
@@ -197,6 +198,10 @@ async function writeFoundation(deps: Deps, tenantId: string, plan: DemoPlan): Pr
           lastRefreshedAt: c.lastRefreshedAt,
           createdAt: c.createdAt,
           updatedAt: c.endedAt ?? c.lastRefreshedAt,
+          ...demoPin(c.n),
+          pinSource: "manager" as const,
+          pinBy: ids.manager,
+          pinAt: plan.since,
         })),
       ),
     );
@@ -226,22 +231,26 @@ async function writeFoundation(deps: Deps, tenantId: string, plan: DemoPlan): Pr
         })),
       ),
     );
-    await insertChunks(plan.contacts, (chunk) =>
-      tx.insert(contacts).values(
-        chunk.map((c) => ({
-          tenantId,
-          repId: ids.reps[c.rep]!,
-          customerId: ids.customers[c.customer]!,
-          channel: c.channel,
-          inPerson: c.channel === "visit" || c.channel === "demo",
-          target: c.target,
-          outcome: c.outcome,
-          occurredAt: c.at,
-          day: dayString(c.at),
-          month: dayString(c.at).slice(0, 7),
-          createdAt: c.at,
-        })),
-      ),
+    const checked = plan.contacts.map((c, i) => (c.channel === "visit" || c.channel === "demo" ? demoVisitCheck(i) : undefined));
+    await insertChunks(
+      plan.contacts.map((c, i) => ({ c, check: checked[i] })),
+      (chunk) =>
+        tx.insert(contacts).values(
+          chunk.map(({ c, check }) => ({
+            tenantId,
+            repId: ids.reps[c.rep]!,
+            customerId: ids.customers[c.customer]!,
+            channel: c.channel,
+            inPerson: c.channel === "visit" || c.channel === "demo",
+            target: c.target,
+            outcome: c.outcome,
+            occurredAt: c.at,
+            day: dayString(c.at),
+            month: dayString(c.at).slice(0, 7),
+            createdAt: c.at,
+            ...(check ?? {}),
+          })),
+        ),
     );
     await writeCounters(tx, tenantId);
     const targetRows = [...plan.targets.entries()].flatMap(([rep, months]) =>
@@ -302,15 +311,20 @@ async function writeFoundation(deps: Deps, tenantId: string, plan: DemoPlan): Pr
  */
 async function writeCounters(tx: Tx, tenantId: string) {
   await tx.execute(sql`
-    insert into rep_day_contacts (tenant_id, rep_id, day, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
+    insert into rep_day_contacts (tenant_id, rep_id, day, month, existing_in_person, prospect_in_person, visits, demos, calls, letters,
+      on_site, off_site, no_position, no_pin)
     select tenant_id, rep_id, day, month,
       count(*) filter (where in_person and target = 'existing'), count(*) filter (where in_person and target = 'prospect'),
       count(*) filter (where channel = 'visit'), count(*) filter (where channel = 'demo'),
-      count(*) filter (where channel = 'phone'), count(*) filter (where channel = 'letter')
+      count(*) filter (where channel = 'phone'), count(*) filter (where channel = 'letter'),
+      count(*) filter (where visit_check = 'on_site'), count(*) filter (where visit_check = 'off_site'),
+      count(*) filter (where visit_check = 'no_position'), count(*) filter (where visit_check = 'no_pin')
     from contacts where tenant_id = ${tenantId} group by 1, 2, 3, 4`);
   await tx.execute(sql`
-    insert into rep_month_contacts (tenant_id, rep_id, month, existing_in_person, prospect_in_person, visits, demos, calls, letters)
-    select tenant_id, rep_id, month, sum(existing_in_person), sum(prospect_in_person), sum(visits), sum(demos), sum(calls), sum(letters)
+    insert into rep_month_contacts (tenant_id, rep_id, month, existing_in_person, prospect_in_person, visits, demos, calls, letters,
+      on_site, off_site, no_position, no_pin)
+    select tenant_id, rep_id, month, sum(existing_in_person), sum(prospect_in_person), sum(visits), sum(demos), sum(calls), sum(letters),
+      sum(on_site), sum(off_site), sum(no_position), sum(no_pin)
     from rep_day_contacts where tenant_id = ${tenantId} group by 1, 2, 3`);
   await tx.execute(sql`
     update customers c set last_in_person_at = x.last
