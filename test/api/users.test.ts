@@ -109,6 +109,8 @@ describe("settings", () => {
       cadence: { A: 12, B: 8, C: 6 },
       alarmGraceDays: 7,
       businessLines: ["membership", "catering", "spa", "rooms", "golf", "fitness"],
+      visitRadiusM: 300,
+      positionRetentionDays: 90,
     });
     const patched = await call(t.url, "PATCH", "/settings", { token: club.token, body: { tierA: 12000.5, cadence: { C: 4 } } });
     expect(patched.status).toBe(200);
