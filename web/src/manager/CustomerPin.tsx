@@ -32,6 +32,7 @@ export interface Pinned {
  * is read again; the dialog stays).
  */
 export function PinCell(props: { customer: Pinned; onOpen: (c: Pinned) => void }) {
+  const label = () => (pinOf(props.customer) ? t("custPin.cellChange") : t("custPin.cellSet"));
   return (
     <span class="pin-cell">
       <Show when={pinOf(props.customer)} fallback={<span class="muted">{t("custPin.noneShort")}</span>}>
@@ -44,10 +45,11 @@ export function PinCell(props: { customer: Pinned; onOpen: (c: Pinned) => void }
           type="button"
           class="btn secondary small"
           onClick={() => props.onOpen(props.customer)}
-          aria-label={t("custPin.dialogTitle", { name: props.customer.name })}
+          // the visible word first, then whose location (an accessible name holds what is seen)
+          aria-label={`${label()} · ${t("custPin.dialogTitle", { name: props.customer.name })}`}
           data-testid="pin-open"
         >
-          {pinOf(props.customer) ? t("custPin.cellChange") : t("custPin.cellSet")}
+          {label()}
         </button>
       </Show>
     </span>
