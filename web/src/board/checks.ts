@@ -63,10 +63,8 @@ export function pinOf(customer: unknown): Pin | null {
   return p && typeof p === "object" && typeof p.lat === "number" && typeof p.lng === "number" ? p : null;
 }
 
-/** Verified share = (on site + accepted) / in person; null with no in-person contact. */
-export function verifiedShare(c: Checks): number | null {
-  return c.inPerson > 0 ? (c.onSite + c.accepted) / c.inPerson : null;
-}
+/** Verified share = (on site + accepted) / in person; null with no in-person contact (the server's own rule). */
+export { verifiedShare } from "../../../server/src/regulation/visit-check.ts";
 
 /** The contacts that are neither on site nor accepted. */
 export const unverified = (c: Checks) => c.offSite + c.noPosition + c.noPin;
