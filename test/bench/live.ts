@@ -57,6 +57,9 @@ export interface LiveStats {
   boardP50: number;
   boardP99: number;
   boardMax: number;
+  /** the board figures of the writes to the first club (the big one), and of the writes to every other club */
+  boardBigClub: { writes: number; p50: number; p99: number };
+  boardOtherClubs: { writes: number; p50: number; p99: number };
   /** (write, board) pairs that received such a board event, of `expected` */
   boardDelivered: number;
   boardEvents: number;
@@ -224,9 +227,15 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
     const expected = writes.filter((w) => w.id).reduce((s, w) => s + (ready.perClub[w.club] ?? 0), 0);
     // Board refreshes: per write and board, the first board event after the write's event.
     const boardLat: number[] = [];
+    // split by the club written to: the first club is the big one (500 reps at scale 1),
+    // whose boards take the longest to recompute and whose writes come in bursts
+    const boardLatBig: number[] = [];
+    const boardLatOthers: number[] = [];
     for (const [id, , recv] of results.boardFor) {
       const w = byId.get(id);
-      if (w) boardLat.push(recv - w.resp);
+      if (!w) continue;
+      boardLat.push(recv - w.resp);
+      (w.club === 0 ? boardLatBig : boardLatOthers).push(recv - w.resp);
     }
     const sorted = (xs: number[]) => Float64Array.from(xs).sort();
     const a = sorted(fromResp);
@@ -253,6 +262,16 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
       boardP50: r2(percentile(c, 50)),
       boardP99: r2(percentile(c, 99)),
       boardMax: r2(c.length ? c[c.length - 1]! : Number.NaN),
+      boardBigClub: {
+        writes: writes.filter((w) => w.id && w.club === 0).length,
+        p50: r2(percentile(sorted(boardLatBig), 50)),
+        p99: r2(percentile(sorted(boardLatBig), 99)),
+      },
+      boardOtherClubs: {
+        writes: writes.filter((w) => w.id && w.club !== 0).length,
+        p50: r2(percentile(sorted(boardLatOthers), 50)),
+        p99: r2(percentile(sorted(boardLatOthers), 99)),
+      },
       boardDelivered: boardLat.length,
       boardEvents: results.boards.length,
       boardBytes,

@@ -24,6 +24,12 @@ export interface LoadStats {
   connections: number;
   /** CPU per counted operation during the measured run (cpu.ts), when a meter was given */
   cpu?: CpuUse;
+  /**
+   * HTTP only: the load generator's own CPU per answer (µs), all of it on one thread
+   * (autocannon runs in the bench's process): at 1,000,000 / this many answers per
+   * second it is the bottleneck, whatever the server could do.
+   */
+  generatorUs?: number;
 }
 
 export function percentile(sorted: number[] | Float64Array, p: number): number {
@@ -86,6 +92,7 @@ function runOnce(o: HttpLoadOptions, durationS: number, record: boolean) {
   let non2xx = 0;
   return new Promise<LoadStats>((resolveStats, reject) => {
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     const setupRequest = (req: AutocannonRequest): AutocannonRequest => {
       const spec = o.next();
       return {
@@ -107,7 +114,12 @@ function runOnce(o: HttpLoadOptions, durationS: number, record: boolean) {
       (err, result) => {
         if (err) return reject(err);
         const elapsed = Math.min((performance.now() - started) / 1000, Math.max(result.duration, durationS));
-        resolveStats(summarise(lat, ok, non2xx, result.errors, elapsed, statuses, o.connections));
+        const cpu = process.cpuUsage(cpu0);
+        const answers = ok + non2xx;
+        resolveStats({
+          ...summarise(lat, ok, non2xx, result.errors, elapsed, statuses, o.connections),
+          ...(answers > 0 ? { generatorUs: Math.round((cpu.user + cpu.system) / answers) } : {}),
+        });
       },
     );
     instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {

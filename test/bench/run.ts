@@ -606,6 +606,11 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
     const notes = [
       ...(m.non2xx > 0 ? [`${m.non2xx} non-2xx: ${JSON.stringify(m.statuses)}`] : []),
       ...(first !== undefined ? [`first request (computes it; later ones are served from the cache until a write) ${first} ms`] : []),
+      ...(m.generatorUs !== undefined
+        ? [
+            `the load generator's own CPU ${fmtN(m.generatorUs)} µs per answer, on one thread: it cannot ask for more than ${fmtN(Math.floor(1_000_000 / Math.max(1, m.generatorUs)))}/s${m.rps * m.generatorUs >= 850_000 ? " (it was the bottleneck here)" : ""}`,
+          ]
+        : []),
     ];
     figures.push({
       id,
@@ -704,7 +709,7 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
     `event p50 ${fmtN(m.p50)} · p99 ${fmtN(m.p99)} ms; board p50 ${fmtN(m.boardP50)} · p99 ${fmtN(m.boardP99)} ms`;
   const delivered = (m: LiveStats) => m.expected > 0 && m.delivered >= m.expected && m.boardDelivered >= m.expected;
   const liveNote = (m: LiveStats) =>
-    `boards in ${m.clientProcs} processes (their own event-loop delay p99 ${m.clientLoopP99}, max ${m.clientLoopMax} ms), ${m.deltas ? "taking deltas as the web app does" : "taking full snapshots"}; event = revenue:recorded, board = the first board event after it at each board (max ${m.boardMax} ms; ${m.boardDelivered}/${m.expected} boards updated; ${m.boardEvents} board events); request start→event p50 ${m.fromSendP50}, p99 ${m.fromSendP99} ms${m.cpu ? `; CPU per write, its pushes included: ${fmtCpu(m.cpu)}` : ""}${m.serverRssMB ? `; server RSS ${m.serverRssMB.before} → ${m.serverRssMB.connected} MB with the boards (${m.serverRssMB.per1000Sockets} MB per 1,000 sockets), ${m.serverRssMB.after} MB after the writes` : ""}${m.socketsFailed ? `; ${m.socketsFailed} sockets failed: ${m.firstError}` : ""}${m.snapshotted < m.sockets ? `; only ${m.snapshotted} of ${m.sockets} boards had their first snapshot when the writes began` : ""}`;
+    `boards in ${m.clientProcs} processes (their own event-loop delay p99 ${m.clientLoopP99}, max ${m.clientLoopMax} ms), ${m.deltas ? "taking deltas as the web app does" : "taking full snapshots"}; event = revenue:recorded, board = the first board event after it at each board (max ${m.boardMax} ms; by the club written to: the big club ${m.boardBigClub.writes} writes, board p50 ${m.boardBigClub.p50} · p99 ${m.boardBigClub.p99} ms, the other clubs ${m.boardOtherClubs.writes} writes, board p50 ${m.boardOtherClubs.p50} · p99 ${m.boardOtherClubs.p99} ms; ${m.boardDelivered}/${m.expected} boards updated; ${m.boardEvents} board events); request start→event p50 ${m.fromSendP50}, p99 ${m.fromSendP99} ms${m.cpu ? `; CPU per write, its pushes included: ${fmtCpu(m.cpu)}` : ""}${m.serverRssMB ? `; server RSS ${m.serverRssMB.before} → ${m.serverRssMB.connected} MB with the boards (${m.serverRssMB.per1000Sockets} MB per 1,000 sockets), ${m.serverRssMB.after} MB after the writes` : ""}${m.socketsFailed ? `; ${m.socketsFailed} sockets failed: ${m.firstError}` : ""}${m.snapshotted < m.sockets ? `; only ${m.snapshotted} of ${m.sockets} boards had their first snapshot when the writes began` : ""}`;
   const liveFig = (id: string, figure: string, m: LiveM) => {
     const target = "p99 < 50 ms (event and board), every event delivered";
     if (!liveOk(m)) return figures.push(notMeasured(id, figure, m, target));

@@ -156,7 +156,23 @@ describe("board deltas for a club of 600 reps", () => {
       legacy.bytes = 0;
       await write();
       await eventually(() => expect(board.version!).toBeGreaterThan(before), 15_000);
-      await sleep(450);
+      // Whatever the write set off after it (an alarm raised, the window's trailing
+      // recompute: a slow club's window is stretched to twice its recompute) is pushed
+      // too: wait until no new version came for a second, then the board must be what a
+      // fresh sync reads.
+      let seen = board.version;
+      let since = Date.now();
+      await eventually(
+        () => {
+          if (board.version !== seen) {
+            seen = board.version;
+            since = Date.now();
+          }
+          expect(Date.now() - since).toBeGreaterThanOrEqual(1_000);
+        },
+        20_000,
+        50,
+      );
       perWrite.push({ step: name, bytes: board.bytes, legacyBytes: legacy.bytes });
       const fresh = await board.sync();
       if (!fresh.ok) throw new Error("no snapshot");

@@ -149,7 +149,12 @@ export const repDayContacts = pgTable(
     month: text("month").notNull(),
     ...contactCounters(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.repId, t.day] }), index("rep_day_contacts_month_idx").on(t.tenantId, t.month, t.repId)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.repId, t.day] }),
+    index("rep_day_contacts_month_idx").on(t.tenantId, t.month, t.repId),
+    // the live boards' "contacts today" (every rep's row of one day): without it, a probe per rep of the primary key
+    index("rep_day_contacts_day_idx").on(t.tenantId, t.day),
+  ],
 );
 
 /**

@@ -1,8 +1,7 @@
-import { repMonthContacts, type Tx, withTenantRead } from "@clubhouse/db";
-import { inArray } from "drizzle-orm";
+import { type Tx, withTenantRead } from "@clubhouse/db";
 import type { Deps } from "../deps.ts";
 import { toYuan } from "../money.ts";
-import { loadReps, monthFigures, sumByRep } from "../quotas/read.ts";
+import { loadReps, monthFigures, sumsByRepAndPeriod, sumsOf } from "../quotas/read.ts";
 import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
 import { attainment, markerInstant, periodElapsed } from "../regulation/pace.ts";
@@ -35,34 +34,17 @@ type Counts = { existing: number; prospect: number; visits: number; demos: numbe
 type ContactSums = Map<string, Counts>;
 const NO_CONTACTS: Counts = { existing: 0, prospect: 0, visits: 0, demos: 0, calls: 0, letters: 0 };
 
-/** Per rep, contacts summed over any period within `months`, from one read of the (rep, month) rows. */
-async function contactFigures(tx: Tx, months: ClubMonth[]) {
-  const rows = await tx
-    .select({
-      repId: repMonthContacts.repId,
-      month: repMonthContacts.month,
-      existing: repMonthContacts.existingInPerson,
-      prospect: repMonthContacts.prospectInPerson,
-      visits: repMonthContacts.visits,
-      demos: repMonthContacts.demos,
-      calls: repMonthContacts.calls,
-      letters: repMonthContacts.letters,
-    })
-    .from(repMonthContacts)
-    .where(inArray(repMonthContacts.month, months));
-  return (period: ClubMonth[]): ContactSums =>
-    sumByRep(
-      rows,
-      period,
-      () => NO_CONTACTS,
-      (s, r): Counts => ({
-        existing: s.existing + r.existing,
-        prospect: s.prospect + r.prospect,
-        visits: s.visits + r.visits,
-        demos: s.demos + r.demos,
-        calls: s.calls + r.calls,
-        letters: s.letters + r.letters,
-      }),
+const CONTACT_COLUMNS = ["existing_in_person", "prospect_in_person", "visits", "demos", "calls", "letters"] as const;
+
+/** Per rep, contacts summed over each period of `periods`, from one aggregated read of the (rep, month) rows. */
+async function contactFigures(tx: Tx, periods: readonly (readonly ClubMonth[])[]) {
+  const sums = await sumsByRepAndPeriod(tx, "rep_month_contacts", CONTACT_COLUMNS, periods);
+  return (period: readonly ClubMonth[]): ContactSums =>
+    new Map(
+      [...sumsOf(sums, period)].map(([rep, [, existing, prospect, visits, demos, calls, letters]]) => [
+        rep,
+        { existing: existing!, prospect: prospect!, visits: visits!, demos: demos!, calls: calls!, letters: letters! },
+      ]),
     );
 }
 
@@ -75,15 +57,15 @@ export type { BoardRow } from "./board-row.ts";
  */
 export async function boardRows(tx: Tx, period: LeaderboardPeriod, at: ClubMonth): Promise<BoardRow[]> {
   const months = periodMonths(period, at);
-  return buildBoard(await boardReads(tx, months), months);
+  return buildBoard(await boardReads(tx, [months]), months);
 }
 
-/** The reads behind any board within `months`: one per table, sent together (one round trip). */
-async function boardReads(tx: Tx, months: ClubMonth[]) {
+/** The reads of boards over each of `periods` (lists of months), per rep and period summed by PostgreSQL: one per table, sent together (one round trip). */
+async function boardReads(tx: Tx, periods: readonly (readonly ClubMonth[])[]) {
   const [reps, figures, contacts, teams] = await Promise.all([
     loadReps(tx),
-    monthFigures(tx, months),
-    contactFigures(tx, months),
+    monthFigures(tx, periods),
+    contactFigures(tx, periods),
     loadTeamNames(tx),
   ]);
   return { reps, figures, contacts, teams };
@@ -146,7 +128,7 @@ export async function computeLeaderboard(deps: Deps, tenantId: string, period: L
 
 /** The reads behind the boards of the club's current month, quarter and year: the year's rows. */
 export function yearReads(tx: Tx, clock: ClubClock) {
-  return boardReads(tx, periodMonths("year", clock.month));
+  return boardReads(tx, [periodMonths("month", clock.month), periodMonths("quarter", clock.month), periodMonths("year", clock.month)]);
 }
 
 /** The three boards of the club's current period, from yearReads. */

@@ -1,11 +1,11 @@
-import { jobRuns, repMonthTotals, type Tx, targets, users } from "@clubhouse/db";
+import { jobRuns, rowsOf, type Tx, users } from "@clubhouse/db";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { NotFound } from "../errors.ts";
 import { toYuan } from "../money.ts";
 import { onePer } from "../one-per.ts";
 import { type PaceLevel, paceLevel } from "../regulation/pace.ts";
 import type { ClubClock } from "../settings/club-now.ts";
-import { type ClubMonth, dayOfMonthOf, elapsedFractionOfMonth } from "../time/club-time.ts";
+import { type ClubMonth, dayOfMonthOf, elapsedFractionOfMonth, nextMonth } from "../time/club-time.ts";
 
 /**
  * Reads shared by quotas, the month close, standing, leaderboard and awards:
@@ -63,40 +63,115 @@ export function sumByRep<R extends { repId: string; month: string }, S>(
   return out;
 }
 
+/** The key a period (its months, in order) is looked up by. */
+const periodKey = (period: readonly ClubMonth[]) => period.join(",");
+
+/**
+ * Per rep, the sum of each of `columns` of `table`'s (rep, month) rows and how many
+ * rows there were, over each period of `periods` (lists of months) — summed by
+ * PostgreSQL in one read, one row per rep (the live boards ask for the month, the
+ * quarter and the year at once: 500 reps × 12 months would be 6,000 rows to carry
+ * and fold here for 500). Row-level security keeps it to the club. A rep appears in a
+ * period's sums only when it has a row in that period, as when the rows were folded.
+ */
+export async function sumsByRepAndPeriod(
+  tx: Tx,
+  table: string,
+  columns: readonly string[],
+  periods: readonly (readonly ClubMonth[])[],
+): Promise<Map<string, Map<string, number[]>>> {
+  const all = [...new Set(periods.flat())];
+  const out = new Map<string, Map<string, number[]>>(periods.map((p) => [periodKey(p), new Map()]));
+  if (all.length === 0) return out;
+  const list = (months: readonly ClubMonth[]) =>
+    sql.join(
+      months.map((m) => sql`${m}`),
+      sql`, `,
+    );
+  // A period of consecutive months (a month, a quarter, a year: every caller's) is a
+  // range, two comparisons; each row's membership is worked out once, not per sum.
+  const within = (months: readonly ClubMonth[]) => {
+    const sorted = [...months].sort();
+    const consecutive = sorted.every((m, k) => k === 0 || m === nextMonth(sorted[k - 1]!));
+    return consecutive ? sql`(month >= ${sorted[0]!} and month <= ${sorted.at(-1)!})` : sql`(month in (${list(months)}))`;
+  };
+  const flags = periods.map((p, i) => sql`${within(p)} as ${sql.identifier(`p${i}`)}`);
+  const picks = periods.flatMap((_, i) => {
+    const p = sql.identifier(`p${i}`);
+    return [
+      sql`count(*) filter (where ${p})::int as ${sql.identifier(`n${i}`)}`,
+      ...columns.map((c, j) => sql`coalesce(sum(${sql.identifier(c)}) filter (where ${p}), 0)::bigint as ${sql.identifier(`s${i}_${j}`)}`),
+    ];
+  });
+  const cols = sql.join(
+    columns.map((c) => sql.identifier(c)),
+    sql`, `,
+  );
+  const rows = rowsOf<Record<string, unknown>>(
+    await tx.execute(
+      sql`select rep_id, ${sql.join(picks, sql`, `)} from (select rep_id, ${cols}, ${sql.join(flags, sql`, `)} from ${sql.identifier(table)} where ${within(all)}) x group by rep_id`,
+    ),
+  );
+  const reads = periods.map((p, i) => ({
+    n: `n${i}`,
+    sums: columns.map((_, j) => `s${i}_${j}`),
+    into: out.get(periodKey(p))!,
+  }));
+  for (const r of rows) {
+    const rep = String(r.rep_id);
+    for (const read of reads) {
+      const n = Number(r[read.n]);
+      if (n === 0) continue;
+      const v = [n];
+      for (const c of read.sums) v.push(Number(r[c]));
+      read.into.set(rep, v);
+    }
+  }
+  return out;
+}
+
+/** The sums of one period from sumsByRepAndPeriod; a period that was not read is a programming error. */
+export function sumsOf(sums: Map<string, Map<string, number[]>>, period: readonly ClubMonth[]): Map<string, number[]> {
+  const m = sums.get(periodKey(period));
+  if (!m) throw new Error(`period ${periodKey(period)} was not read`);
+  return m;
+}
+
 /**
  * Per rep, targets (fen, and how many months had one) and maintained revenue totals
- * (never the ledger) summed over any period within `months`, from one read of each
- * table's (rep, month) rows: the live boards need the month, quarter and year at once.
+ * (never the ledger) summed over each period of `periods`, from one aggregated read of
+ * each table: the live boards need the month, quarter and year at once.
  */
-export async function monthFigures(tx: Tx, months: ClubMonth[]) {
+export async function monthFigures(tx: Tx, periods: readonly (readonly ClubMonth[])[]) {
   const [t, r] = await Promise.all([
-    tx.select({ repId: targets.repId, month: targets.month, fen: targets.amountFen }).from(targets).where(inArray(targets.month, months)),
-    tx
-      .select({ repId: repMonthTotals.repId, month: repMonthTotals.month, fen: repMonthTotals.amountFen })
-      .from(repMonthTotals)
-      .where(inArray(repMonthTotals.month, months)),
+    sumsByRepAndPeriod(tx, "targets", ["amount_fen"], periods),
+    sumsByRepAndPeriod(tx, "rep_month_totals", ["amount_fen"], periods),
   ]);
+  const tsums = new Map<string, Map<string, { fen: number; months: number }>>();
+  const rsums = new Map<string, Map<string, number>>();
   return {
-    targetSums: (period: ClubMonth[]) =>
-      sumByRep(
-        t,
-        period,
-        () => ({ fen: 0, months: 0 }),
-        (s, x) => ({ fen: s.fen + Number(x.fen), months: s.months + 1 }),
-      ),
-    revenueSums: (period: ClubMonth[]) =>
-      sumByRep(
-        r,
-        period,
-        () => 0,
-        (s, x) => s + Number(x.fen),
-      ),
+    targetSums(period: readonly ClubMonth[]) {
+      const key = periodKey(period);
+      const known = tsums.get(key);
+      if (known) return known;
+      const m = new Map([...sumsOf(t, period)].map(([rep, [n, fen]]) => [rep, { fen: fen!, months: n! }] as const));
+      tsums.set(key, m);
+      return m;
+    },
+    revenueSums(period: readonly ClubMonth[]) {
+      const key = periodKey(period);
+      const known = rsums.get(key);
+      if (known) return known;
+      const m = new Map([...sumsOf(r, period)].map(([rep, [, fen]]) => [rep, fen!] as const));
+      rsums.set(key, m);
+      return m;
+    },
   };
 }
 
 /** monthFigures for the one period `months`: the sums of targets and of revenue per rep. */
 export async function periodSums(tx: Tx, months: ClubMonth[]) {
-  const figures = await monthFigures(tx, months);
+  const figures = await monthFigures(tx, [months]);
   return { tsums: figures.targetSums(months), rsums: figures.revenueSums(months) };
 }
 

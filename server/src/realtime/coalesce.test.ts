@@ -174,6 +174,61 @@ describe("Coalescer, leading edge", () => {
   });
 });
 
+describe("Coalescer, stretched windows", () => {
+  it("keeps the window after a slow run at least `stretch` times the run, and the short one after a quick run", async () => {
+    const pending: { fn: () => void; ms: number }[] = [];
+    let clock = 0;
+    const timers = {
+      setTimeout(fn: () => void, ms: number) {
+        const t = { fn, ms };
+        pending.push(t);
+        return t;
+      },
+      clearTimeout() {},
+      now: () => clock,
+    };
+    const took = [100, 10, 30];
+    let n = 0;
+    const c = new Coalescer(
+      50,
+      async () => {
+        clock += took[n++] ?? 0;
+      },
+      undefined,
+      { leading: true, stretch: 2, timers },
+    );
+    c.request("big");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(n).toBe(1);
+    expect(pending.map((t) => t.ms)).toEqual([200]); // a 100 ms run: a 200 ms window
+    c.request("big");
+    pending.shift()?.fn();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(n).toBe(2);
+    expect(pending.map((t) => t.ms)).toEqual([50]); // a 10 ms run: the window itself
+    c.request("big");
+    pending.shift()?.fn();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(n).toBe(3);
+    expect(pending.map((t) => t.ms)).toEqual([60]);
+    pending.shift()?.fn(); // nothing came in: quiet again
+    expect(c.pending).toBe(0);
+    // without stretch, a slow run keeps the plain window
+    const plain = new Coalescer(
+      50,
+      async () => {
+        clock += 500;
+      },
+      undefined,
+      { leading: true, timers },
+    );
+    plain.request("x");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pending.map((t) => t.ms)).toEqual([50]);
+    plain.close();
+  });
+});
+
 describe("memoryVersions", () => {
   it("starts a club at the clock in ms, then counts by one (two after an outage)", async () => {
     let now = 1_000_000;

@@ -16,7 +16,7 @@
  * window and never twice at the same time (so its runs happen in the order they
  * started), and the last request is always followed by a run that started after it.
  */
-type Slot = { timer?: unknown; running: boolean; again: boolean; since: number };
+type Slot = { timer?: unknown; running: boolean; again: boolean; since: number; lastRunMs: number };
 
 /** Optional watcher (metrics): every request, and every run with how long its oldest request waited. */
 export interface CoalesceObserver {
@@ -28,6 +28,8 @@ export interface CoalesceObserver {
 export interface CoalesceTimers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** the clock runs are timed by (default `performance.now`) */
+  now?(): number;
 }
 
 const globalTimers: CoalesceTimers = {
@@ -42,6 +44,13 @@ const globalTimers: CoalesceTimers = {
 export interface CoalesceOptions {
   /** Run the first request of a quiet key at once (see above). */
   leading?: boolean;
+  /**
+   * Leading: the window after a run lasts at least this many times the run itself, so
+   * a key whose runs are slow (a big club's boards) spends at most 1/(1 + stretch) of
+   * a core on them however fast its requests come, while quick keys keep the short
+   * window. 0 (the default): always `windowMs`.
+   */
+  stretch?: number;
   timers?: CoalesceTimers;
 }
 
@@ -49,6 +58,7 @@ export class Coalescer {
   #state = new Map<string, Slot>();
   #closed = false;
   readonly #leading: boolean;
+  readonly #stretch: number;
   readonly #timers: CoalesceTimers;
 
   constructor(
@@ -58,6 +68,7 @@ export class Coalescer {
     opts: CoalesceOptions = {},
   ) {
     this.#leading = opts.leading === true;
+    this.#stretch = opts.stretch ?? 0;
     this.#timers = opts.timers ?? globalTimers;
   }
 
@@ -66,7 +77,7 @@ export class Coalescer {
     this.observer?.requested();
     const s = this.#state.get(key);
     if (!s) {
-      const fresh: Slot = { running: false, again: false, since: performance.now() };
+      const fresh: Slot = { running: false, again: false, since: performance.now(), lastRunMs: 0 };
       this.#state.set(key, fresh);
       if (this.#leading) void this.#run(key, fresh);
       else this.#schedule(key, fresh);
@@ -102,6 +113,8 @@ export class Coalescer {
     s.running = true;
     s.again = false;
     const since = s.since;
+    const now = () => this.#timers.now?.() ?? performance.now();
+    const started = now();
     let ok = true;
     try {
       await this.run(key);
@@ -109,7 +122,9 @@ export class Coalescer {
       // `run` reports its own failures; a failed run must not stop later ones.
       ok = false;
     }
-    this.observer?.ran(performance.now() - since, ok);
+    const ended = now();
+    s.lastRunMs = ended - started;
+    this.observer?.ran(ended - since, ok);
     s.running = false;
     if (this.#closed) return;
     if (this.#leading) this.#window(key, s);
@@ -122,12 +137,15 @@ export class Coalescer {
     s.timer = this.#timers.setTimeout(() => void this.#run(key, s), this.windowMs);
   }
 
-  /** Leading: the window after a run; at its end, one run for whatever came in, or quiet again. */
+  /** Leading: the window after a run (stretched for a slow run); at its end, one run for whatever came in, or quiet again. */
   #window(key: string, s: Slot) {
-    s.timer = this.#timers.setTimeout(() => {
-      if (this.#closed) return;
-      if (s.again) void this.#run(key, s);
-      else this.#state.delete(key);
-    }, this.windowMs);
+    s.timer = this.#timers.setTimeout(
+      () => {
+        if (this.#closed) return;
+        if (s.again) void this.#run(key, s);
+        else this.#state.delete(key);
+      },
+      Math.max(this.windowMs, Math.round(this.#stretch * s.lastRunMs)),
+    );
   }
 }

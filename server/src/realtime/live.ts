@@ -15,6 +15,7 @@ import { presentedRecovery, replay, resumable, resume, takeOverRecovery } from "
 import { connectLiveRedis, type LiveRedis } from "./redis.ts";
 import {
   BOARD_COALESCE_MS,
+  BOARD_COALESCE_STRETCH,
   BOARD_RETRY_MS,
   CLUB_ROOM,
   type LiveChannel,
@@ -131,7 +132,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       }
     },
     deps.metrics?.boards,
-    { leading: true, ...(deps.boardTimers ? { timers: deps.boardTimers } : {}) },
+    { leading: true, stretch: BOARD_COALESCE_STRETCH, ...(deps.boardTimers ? { timers: deps.boardTimers } : {}) },
   );
 
   const {

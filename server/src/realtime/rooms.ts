@@ -7,8 +7,10 @@ import { roomOf } from "./events.ts";
 
 export const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A burst of board changes costs one recompute per club per this window (per process). */
-export const BOARD_COALESCE_MS = 200;
+/** A burst of board changes costs one recompute per club per this window (per process), or longer for a slow club (below). */
+export const BOARD_COALESCE_MS = 50;
+/** A club whose recompute is slow waits at least this many times its last recompute before the next (coalesce.ts `stretch`). */
+export const BOARD_COALESCE_STRETCH = 2;
 /** How long a dropped client may be away and still get its missed events replayed. */
 export const RECOVERY_WINDOW_MS = 2 * 60_000;
 /** A recompute that failed (Redis away, a query failed) is tried again after this. */

@@ -178,11 +178,24 @@ function zoned(instant: Date, tz: string): TZDate {
   return t;
 }
 
+/**
+ * Instants already worked out, by day, hour, minute and zone: the same few (the starts
+ * of this month, quarter and year, of today) are asked for on every board recompute
+ * and every request, and each costs the zone's offset rules. Bounded: emptied when full.
+ */
+const wallClockCache = new Map<string, number>();
+const WALL_CLOCK_CACHE_MAX = 4096;
+
 /** The instant a club wall-clock time happens (a time skipped by DST moves forward to the first real instant). */
 export function atClubTime(day: ClubDay, hour: number, minute: number, tz: string): Date {
+  const key = `${day}|${hour}|${minute}|${tz}`;
+  const known = wallClockCache.get(key);
+  if (known !== undefined) return new Date(known);
   const { year, month, day: d } = parseDay(day);
   const t = new TZDate(year, month - 1, d, hour, minute, tz);
   if (Number.isNaN(t.getTime())) throw new RangeError(`bad timezone: ${tz}`);
+  if (wallClockCache.size >= WALL_CLOCK_CACHE_MAX) wallClockCache.clear();
+  wallClockCache.set(key, t.getTime());
   return new Date(t.getTime());
 }
 function startOfClubDay(day: ClubDay, tz: string): Date {
