@@ -47,6 +47,37 @@ describe("row-level security", () => {
     await db.database.db.execute(sql`drop table forgot_rls`);
   });
 
+  it("securing an already secured database takes no table lock (a server starting beside running ones stops nobody), and repairs what was changed by hand", async () => {
+    const strongLocks = await db.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select app_secure_tables()`);
+      return rowsOf<{ relname: string }>(
+        await tx.execute(sql`
+          select c.relname from pg_locks l join pg_class c on c.oid = l.relation
+          where l.pid = pg_backend_pid() and l.locktype = 'relation' and l.mode = 'AccessExclusiveLock'`),
+      );
+    });
+    expect(strongLocks).toEqual([]);
+    const state = () =>
+      asOwner<{ forced: boolean; policies: number; canDelete: boolean }>(sql`
+        select c.relforcerowsecurity as forced,
+          (select count(*)::int from pg_policy p where p.polrelid = c.oid and p.polname = 'tenant_isolation') as policies,
+          has_table_privilege('clubhouse_app', c.oid, 'DELETE') as "canDelete"
+        from pg_class c where c.relname = 'customers' and c.relnamespace = 'public'::regnamespace`);
+    expect(await state()).toEqual([{ forced: true, policies: 1, canDelete: true }]);
+    await db.database.db.execute(sql`alter table customers no force row level security`);
+    await db.database.db.execute(sql`revoke delete on customers from clubhouse_app`);
+    await db.database.db.execute(sql`drop policy tenant_isolation on customers`);
+    await db.database.db.execute(sql`create policy tenant_isolation on customers using (true)`);
+    await db.database.db.execute(sql`select app_secure_tables()`);
+    expect(await state()).toEqual([{ forced: true, policies: 1, canDelete: true }]);
+    expect(await unsecuredTables()).toEqual([]);
+    // the replaced policy is the tenant's again: a club sees only its own customers
+    const [policy] = await asOwner<{ qual: string }>(sql`
+      select pg_get_expr(p.polqual, p.polrelid) as qual from pg_policy p
+      where p.polrelid = 'customers'::regclass and p.polname = 'tenant_isolation'`);
+    expect(policy?.qual).toContain("current_setting('app.tenant_id'");
+  });
+
   it("a transaction with no club set sees no club rows at all", async () => {
     const owner = await asOwner<{ n: number }>(sql`select count(*)::int as n from users`);
     expect(owner[0]!.n).toBeGreaterThanOrEqual(2);
