@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outdir = resolve(here, "dist");
+// `--outdir DIR` (inside server/, so the bundle still finds node_modules): the bench
+// builds its own copy there, never replacing dist/ under a server that runs from it.
+const outArg = process.argv.indexOf("--outdir");
+const outdir = outArg > 0 && process.argv[outArg + 1] ? resolve(here, process.argv[outArg + 1]) : resolve(here, "dist");
 const root = resolve(here, "..");
 
 /**

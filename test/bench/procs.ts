@@ -3,7 +3,7 @@
  * socket clients. Every child is tracked and killed (by its own pid) when the bench
  * ends, however it ends.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -34,14 +34,18 @@ export function freePort(): Promise<number> {
 const tsxLoader = pathToFileURL(resolve(root, "server/node_modules/tsx/dist/loader.mjs")).href;
 
 /**
- * Spawn `tsx <script>` with `env`; stdout and stderr are drained into a small ring buffer.
+ * Spawn `tsx <script>` (a `.js` bundle: plain `node`) with `env`; stdout and stderr are drained into a small ring buffer.
  * With `cpuProfileDir` the script runs under `node --cpu-prof` (the profile is
  * written there when the process exits; Node refuses the flag in NODE_OPTIONS).
  */
 export function spawnTsx(script: string, env: Record<string, string>, opts: { ipc?: boolean; cpuProfileDir?: string } = {}): Child {
-  const [command, args] = opts.cpuProfileDir
-    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`, "--import", tsxLoader, script]]
-    : [tsx, [script]];
+  const profile = opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  // a built bundle (.js) runs under plain node, as `pnpm start` runs it
+  const [command, args] = script.endsWith(".js")
+    ? [process.execPath, ["--enable-source-maps", ...profile, script]]
+    : opts.cpuProfileDir
+      ? [process.execPath, [...profile, "--import", tsxLoader, script]]
+      : [tsx, [script]];
   const proc = spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env },
@@ -89,6 +93,25 @@ export interface ServerProc extends Child {
 }
 
 /** The real server (server/src/main.ts) in its own process, on a free port. */
+let built = false;
+/**
+ * The server as production runs it (`pnpm start`): the bundle server/build.mjs makes,
+ * under plain node. Built once per bench run into server/dist-bench (its own folder: a
+ * test that runs the server from dist/ at the same time keeps its files), so the figures
+ * are the code checked out now, without tsx's on-the-fly transform (whose helpers run on
+ * every closure made).
+ */
+function serverBundle(): string {
+  if (!built) {
+    execFileSync(process.execPath, [resolve(root, "server/build.mjs"), "--outdir", "dist-bench"], {
+      cwd: resolve(root, "server"),
+      stdio: "ignore",
+    });
+    built = true;
+  }
+  return resolve(root, "server/dist-bench/main.js");
+}
+
 export async function startServerProc(env: {
   DATABASE_URL?: string;
   DATA_DIR?: string;
@@ -99,7 +122,7 @@ export async function startServerProc(env: {
   const port = await freePort();
   const cpuProfileDir = process.env.BENCH_CPU_PROFILE_DIR || undefined;
   const child = spawnTsx(
-    "server/src/main.ts",
+    serverBundle(),
     {
       PORT: String(port),
       HOST: "127.0.0.1",
