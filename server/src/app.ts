@@ -20,7 +20,6 @@ import type { Deps } from "./deps.ts";
 import { diaryRoutes } from "./diary/routes.ts";
 import { PayloadTooLarge } from "./errors.ts";
 import { errorBody, respondError, statusOf, toAppError } from "./http/errors.ts";
-import { securityHeaders } from "./http/headers.ts";
 import { leaderboardRoutes } from "./leaderboard/routes.ts";
 import { notifyRoutes } from "./notify/routes.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -118,8 +117,8 @@ export function createApp(deps: Deps) {
       "request",
     );
   });
-  // CSP (the app's on the shell, the API's on /api), nosniff, Referrer-Policy; HSTS over HTTPS only
-  app.use(securityHeaders(deps.config.TRUST_PROXY));
+  // CSP (the app's on the shell, the API's on /api), nosniff, Referrer-Policy; HSTS over
+  // HTTPS only: set on Node's response by the server, before the app answers (http/headers.ts)
 
   // Alive: the process answers (and its database with it, as before).
   app.get("/healthz", async (c) => {

@@ -1,7 +1,7 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createDb, type Database, rowsOf, sql } from "@clubhouse/db";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import pino from "pino";
 import { createApp } from "./app.ts";
 import { SessionCache } from "./auth/session-cache.ts";
@@ -9,6 +9,7 @@ import { startBackupSchedule } from "./backup/schedule.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Deps } from "./deps.ts";
+import { securityHeaderSets, withSecurityHeaders } from "./http/headers.ts";
 import { startScheduler } from "./jobs/scheduler.ts";
 import { quotaBoardSource } from "./leaderboard/boards.ts";
 import { Metrics } from "./metrics/metrics.ts";
@@ -111,8 +112,10 @@ export async function startServer(
   deps.live = live.publisher;
   liveNow = live;
   const app = createApp(deps);
+  const headerSets = await securityHeaderSets();
   const http = await new Promise<Server>((resolveServer) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s as Server));
+    const s = createServer(withSecurityHeaders(getRequestListener(app.fetch, { hostname: config.HOST }), headerSets, config.TRUST_PROXY));
+    s.listen(config.PORT, config.HOST, () => resolveServer(s));
   });
   live.attach(http);
   // Background jobs (alarm sweeps, tier freeze, automatic month close); idempotent,
