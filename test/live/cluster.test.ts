@@ -1,3 +1,5 @@
+import { REDIS_PREFIX, REDIS_STREAM } from "@clubhouse/server";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser, call, freshDatabase, loginAs, signupClub, TEST_DB, type TestDatabase } from "../support/harness.ts";
 import { connected, disconnected, type ServerProcess, spawnServer } from "../support/live.ts";
@@ -20,6 +22,44 @@ afterAll(async () => {
 });
 
 describe("two server processes behave as one", () => {
+  it("publish a club's full snapshots through Redis only while some process has a socket taking them; deltas always", async () => {
+    const club = await signupClub(a.url);
+    const redis = new Redis(REDIS_URL);
+    try {
+      /** What the processes published to each other since `from` (the adapter's stream), as text. */
+      const publishedSince = async (from: string) =>
+        (await redis.xrangeBuffer(REDIS_STREAM, `(${from}`, "+")).map(([, fields]) => Buffer.concat(fields).toString("latin1")).join("\n");
+      const lastId = async () => (await redis.xrevrange(REDIS_STREAM, "+", "-", "COUNT", 1))[0]?.[0] ?? "0-0";
+
+      // A board taking deltas on B; the club's boards recomputed on A (a refresh there).
+      const deltasOnB = await connected(b.url, club.token, { deltas: true });
+      const first = await deltasOnB.rec.next("board:snapshot");
+      const second = await loginAs(a.url, club.tenant.slug, club.user.email, "correct horse battery");
+      const fromA = await connected(a.url, second, { deltas: true });
+      await fromA.rec.next("board:snapshot");
+      let since = await lastId();
+      expect(await fromA.socket.emitWithAck("board:refresh")).toEqual({ ok: true });
+      await deltasOnB.rec.next("board:delta", (x) => x.version > first.version);
+      const onlyDeltas = await publishedSince(since);
+      expect(onlyDeltas).toContain("board:delta");
+      expect(onlyDeltas).not.toContain("board:snapshot");
+      expect(onlyDeltas).not.toContain("leaderboard:update");
+
+      // A board taking full snapshots opens on B: from then on A publishes them too, and it gets them.
+      const fullOnB = await connected(b.url, club.token);
+      const opened = await fullOnB.rec.next("board:snapshot");
+      expect(await redis.zcount(`${REDIS_PREFIX}board-full:${club.tenant.id}`, Date.now(), "+inf")).toBe(1);
+      since = await lastId();
+      expect(await fromA.socket.emitWithAck("board:refresh")).toEqual({ ok: true });
+      expect((await fullOnB.rec.next("board:snapshot", (x) => x.version > opened.version)).version).toBe(opened.version + 1);
+      expect(await fullOnB.rec.next("leaderboard:update")).toMatchObject({ version: opened.version + 1 });
+      expect(await publishedSince(since)).toContain("board:snapshot");
+      for (const c of [deltasOnB, fromA, fullOnB]) c.socket.disconnect();
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it("boards changed through process A reach a board connected to process B, on one version sequence", async () => {
     const club = await signupClub(a.url);
     const second = await loginAs(b.url, club.tenant.slug, club.user.email, "correct horse battery");

@@ -20,7 +20,7 @@ export const root = resolve(import.meta.dirname, "../..");
  */
 export function liveClient(
   url: string,
-  opts: { token?: string; cookie?: string; origin?: string; reconnection?: boolean } = {},
+  opts: { token?: string; cookie?: string; origin?: string; reconnection?: boolean; deltas?: boolean } = {},
 ): LiveClient {
   const extraHeaders: Record<string, string> = {};
   if (opts.cookie) extraHeaders.cookie = `session=${opts.cookie}`;
@@ -29,7 +29,7 @@ export function liveClient(
     autoConnect: false,
     forceNew: true,
     transports: ["websocket"],
-    auth: opts.token ? { token: opts.token } : {},
+    auth: { ...(opts.token ? { token: opts.token } : {}), ...(opts.deltas ? { deltas: true } : {}) },
     extraHeaders,
     reconnection: opts.reconnection ?? true,
     reconnectionDelay: 50,
@@ -102,8 +102,12 @@ export function connect(socket: LiveClient, timeoutMs = 5_000): Promise<LiveClie
 }
 
 /** A connected client with a recorder attached before the first packet. */
-export async function connected(url: string, token: string): Promise<{ socket: LiveClient; rec: Recorder }> {
-  const socket = liveClient(url, { token });
+export async function connected(
+  url: string,
+  token: string,
+  opts: { deltas?: boolean } = {},
+): Promise<{ socket: LiveClient; rec: Recorder }> {
+  const socket = liveClient(url, { token, ...opts });
   const rec = new Recorder(socket);
   await connect(socket);
   return { socket, rec };

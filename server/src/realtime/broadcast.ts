@@ -2,8 +2,9 @@ import { diffBoards } from "./board-delta.ts";
 import { type BoardSnapshot, boardsFor } from "./boards.ts";
 import type { LeaderboardPeriod, LeaderboardRow } from "./events.ts";
 import { roomOf } from "./events.ts";
+import { fullFormPresence } from "./full-forms.ts";
 import type { LiveRedis } from "./redis.ts";
-import { boardFormRoom, DELTA_BASES, type LiveServer, mergeDeltas, yieldTurn } from "./rooms.ts";
+import { boardFormRoom, DELTA_BASES, type LiveServer, mergeDeltas, REDIS_PREFIX, yieldTurn } from "./rooms.ts";
 
 /**
  * The boards' broadcasts of one process: each recompute's snapshot (or delta) to the
@@ -11,6 +12,10 @@ import { boardFormRoom, DELTA_BASES, type LiveServer, mergeDeltas, yieldTurn } f
  * against. `isClosed` stops a broadcast in flight when the channel closes.
  */
 export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClosed: () => boolean) {
+  /** With Redis: which clubs have a socket taking full snapshots on some process (full-forms.ts). */
+  const fullForms = redis
+    ? fullFormPresence(redis.client, REDIS_PREFIX, (tenantId) => io.of("/").adapter.rooms.has(boardFormRoom(tenantId, false)))
+    : undefined;
   /**
    * The teams whose rooms a recompute tells: every led team of the snapshot (and of the
    * one before, so that a part that went away is taken off). Alone (no Redis), only the
@@ -91,9 +96,11 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
 
     // One process alone: only the forms some socket here takes. socket.io encodes (and keeps
     // for recovery) every broadcast before it looks for its recipients, so an emit to nobody
-    // still costs a big club's megabyte. With Redis the sockets may be on any process: both.
+    // still costs a big club's megabyte. With Redis the sockets may be on any process: deltas
+    // always (small), the full forms when some process has a socket taking them.
     const anyDeltas = !!redis || io.of("/").adapter.rooms.has(deltas);
-    const anyFull = !!redis || io.of("/").adapter.rooms.has(full);
+    const anyFull = fullForms ? await fullForms.anywhere(tenantId) : io.of("/").adapter.rooms.has(full);
+    if (isClosed()) return;
     if (!anyDeltas || !anyFull) markUnsent(tenantId);
     if (anyDeltas && prev && prev.version === version - 1) {
       io.to(managers)
@@ -159,5 +166,5 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
     }
   }
 
-  return { lastSent, keepBase, emitSnapshot, markUnsent, unsentWithin };
+  return { lastSent, keepBase, emitSnapshot, markUnsent, unsentWithin, fullForms };
 }

@@ -87,7 +87,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     return withTenant(deps.database, tenantId, (tx) => teamOfLead(tx, userId));
   }
 
-  const { lastSent, keepBase, emitSnapshot, markUnsent, unsentWithin } = broadcaster(io, redis, () => closed);
+  const { lastSent, keepBase, emitSnapshot, markUnsent, unsentWithin, fullForms } = broadcaster(io, redis, () => closed);
 
   function retryLater(tenantId: string) {
     if (closed) return;
@@ -332,6 +332,8 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     });
 
     void (async () => {
+      // A socket taking full snapshots is known to every process before its first snapshot is read.
+      if (fullForms && d.deltas !== true) await fullForms.joined(d.tenantId);
       // The session may have ended, or the user's role changed, between the handshake and
       // joining its rooms, when endSessions / userChanged could not reach this socket yet:
       // look once more now that they can. (A failed look-up is not an ended session.)
@@ -390,6 +392,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       // reconnects to another process gets its missed events from the stream.
       if (attached) io.engine.close();
       await Promise.resolve(io.of("/").adapter.close()).catch(() => {});
+      await fullForms?.stop();
       await redis?.close();
     },
   };
