@@ -116,14 +116,7 @@ export interface Forwarded {
 
 export function forwarded(req: RequestFacts, trust: TrustProxy): Forwarded {
   const peer = req.peer ? normalizeAddress(req.peer) : "unknown";
-  const own = {
-    address: peer,
-    proto: req.encrypted ? "https" : "http",
-    get host() {
-      return req.host;
-    },
-    proxies: 0,
-  };
+  const own = { address: peer, proto: req.encrypted ? "https" : "http", host: req.host, proxies: 0 };
   if (trust.kind === "off" || (trust.kind === "hops" && trust.hops === 0)) return own;
   // Right to left: the peer, then the X-Forwarded-For entries the proxies appended.
   const chain = [peer, ...entries(req.header("x-forwarded-for")).map(normalizeAddress).reverse()];
@@ -158,18 +151,8 @@ export function honoFacts(c: Context): RequestFacts {
   } catch {
     peer = undefined;
   }
-  const raw = c.req.url;
-  let host: string | undefined;
-  return {
-    peer,
-    encrypted: raw.startsWith("https:"),
-    // parsed only when asked for (the HSTS check on every answer needs the scheme alone)
-    get host() {
-      host ??= new URL(raw).host;
-      return host;
-    },
-    header: (name) => c.req.header(name),
-  };
+  const url = new URL(c.req.url);
+  return { peer, encrypted: url.protocol === "https:", host: url.host, header: (name) => c.req.header(name) };
 }
 
 /** The facts of a raw Node request (the socket.io handshake). */

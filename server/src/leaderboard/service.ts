@@ -1,7 +1,7 @@
 import { type Tx, withTenantRead } from "@clubhouse/db";
 import type { Deps } from "../deps.ts";
 import { toYuan } from "../money.ts";
-import { loadReps, monthFigures, sumsByRepAndPeriod, sumsOf } from "../quotas/read.ts";
+import { loadReps, monthFigures, perPeriod, sumsByRepAndPeriod } from "../quotas/read.ts";
 import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
 import { attainment, markerInstant, periodElapsed } from "../regulation/pace.ts";
@@ -37,15 +37,18 @@ const NO_CONTACTS: Counts = { existing: 0, prospect: 0, visits: 0, demos: 0, cal
 const CONTACT_COLUMNS = ["existing_in_person", "prospect_in_person", "visits", "demos", "calls", "letters"] as const;
 
 /** Per rep, contacts summed over each period of `periods`, from one aggregated read of the (rep, month) rows. */
-async function contactFigures(tx: Tx, periods: readonly (readonly ClubMonth[])[]) {
-  const sums = await sumsByRepAndPeriod(tx, "rep_month_contacts", CONTACT_COLUMNS, periods);
-  return (period: readonly ClubMonth[]): ContactSums =>
-    new Map(
-      [...sumsOf(sums, period)].map(([rep, [, existing, prospect, visits, demos, calls, letters]]) => [
-        rep,
-        { existing: existing!, prospect: prospect!, visits: visits!, demos: demos!, calls: calls!, letters: letters! },
-      ]),
-    );
+async function contactFigures(tx: Tx, periods: readonly (readonly ClubMonth[])[]): Promise<(period: readonly ClubMonth[]) => ContactSums> {
+  return perPeriod(
+    await sumsByRepAndPeriod(tx, "rep_month_contacts", CONTACT_COLUMNS, periods),
+    ([, existing, prospect, visits, demos, calls, letters]): Counts => ({
+      existing: existing!,
+      prospect: prospect!,
+      visits: visits!,
+      demos: demos!,
+      calls: calls!,
+      letters: letters!,
+    }),
+  );
 }
 
 export type { BoardRow } from "./board-row.ts";

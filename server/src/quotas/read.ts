@@ -50,19 +50,6 @@ export async function userNames(tx: Tx, ids: string[]): Promise<Map<string, stri
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-/** Per rep, `add` folded from `zero()` over the rows whose month is in `period`. */
-export function sumByRep<R extends { repId: string; month: string }, S>(
-  rows: readonly R[],
-  period: readonly ClubMonth[],
-  zero: () => S,
-  add: (sum: S, row: R) => S,
-): Map<string, S> {
-  const within = new Set<string>(period);
-  const out = new Map<string, S>();
-  for (const r of rows) if (within.has(r.month)) out.set(r.repId, add(out.get(r.repId) ?? zero(), r));
-  return out;
-}
-
 /** The key a period (its months, in order) is looked up by. */
 const periodKey = (period: readonly ClubMonth[]) => period.join(",");
 
@@ -130,11 +117,23 @@ export async function sumsByRepAndPeriod(
   return out;
 }
 
-/** The sums of one period from sumsByRepAndPeriod; a period that was not read is a programming error. */
-export function sumsOf(sums: Map<string, Map<string, number[]>>, period: readonly ClubMonth[]): Map<string, number[]> {
-  const m = sums.get(periodKey(period));
-  if (!m) throw new Error(`period ${periodKey(period)} was not read`);
-  return m;
+/**
+ * One period's sums from sumsByRepAndPeriod, each rep's turned into `T` by `of` (its row
+ * count first, then its columns' sums), worked out once per period asked for. A period
+ * that was not read is a programming error.
+ */
+export function perPeriod<T>(sums: Map<string, Map<string, number[]>>, of: (v: number[]) => T) {
+  const made = new Map<string, Map<string, T>>();
+  return (period: readonly ClubMonth[]): Map<string, T> => {
+    const key = periodKey(period);
+    const known = made.get(key);
+    if (known) return known;
+    const read = sums.get(key);
+    if (!read) throw new Error(`period ${key} was not read`);
+    const m = new Map([...read].map(([rep, v]) => [rep, of(v)] as const));
+    made.set(key, m);
+    return m;
+  };
 }
 
 /**
@@ -147,25 +146,9 @@ export async function monthFigures(tx: Tx, periods: readonly (readonly ClubMonth
     sumsByRepAndPeriod(tx, "targets", ["amount_fen"], periods),
     sumsByRepAndPeriod(tx, "rep_month_totals", ["amount_fen"], periods),
   ]);
-  const tsums = new Map<string, Map<string, { fen: number; months: number }>>();
-  const rsums = new Map<string, Map<string, number>>();
   return {
-    targetSums(period: readonly ClubMonth[]) {
-      const key = periodKey(period);
-      const known = tsums.get(key);
-      if (known) return known;
-      const m = new Map([...sumsOf(t, period)].map(([rep, [n, fen]]) => [rep, { fen: fen!, months: n! }] as const));
-      tsums.set(key, m);
-      return m;
-    },
-    revenueSums(period: readonly ClubMonth[]) {
-      const key = periodKey(period);
-      const known = rsums.get(key);
-      if (known) return known;
-      const m = new Map([...sumsOf(r, period)].map(([rep, [, fen]]) => [rep, fen!] as const));
-      rsums.set(key, m);
-      return m;
-    },
+    targetSums: perPeriod(t, ([n, fen]) => ({ fen: fen!, months: n! })),
+    revenueSums: perPeriod(r, ([, fen]) => fen!),
   };
 }
 

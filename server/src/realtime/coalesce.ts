@@ -113,8 +113,7 @@ export class Coalescer {
     s.running = true;
     s.again = false;
     const since = s.since;
-    const now = () => this.#timers.now?.() ?? performance.now();
-    const started = now();
+    const started = this.#now();
     let ok = true;
     try {
       await this.run(key);
@@ -122,7 +121,7 @@ export class Coalescer {
       // `run` reports its own failures; a failed run must not stop later ones.
       ok = false;
     }
-    const ended = now();
+    const ended = this.#now();
     s.lastRunMs = ended - started;
     this.observer?.ran(ended - since, ok);
     s.running = false;
@@ -130,6 +129,10 @@ export class Coalescer {
     if (this.#leading) this.#window(key, s);
     else if (s.again) this.#schedule(key, s);
     else this.#state.delete(key);
+  }
+
+  #now(): number {
+    return this.#timers.now?.() ?? performance.now();
   }
 
   /** Trailing: the next run, a window from now. */
