@@ -357,4 +357,26 @@ describe("a team lead's part across two processes (Redis)", () => {
     expect([...(socket?.rooms ?? [])]).not.toContain(roomOf(d.tenantId, { to: "team", teamId: d.teamA.id }));
     await inStep(leadA);
   });
+
+  it("a lead's board after the change is never older than one the socket was already sent", async () => {
+    expect((await call(one.url, "PATCH", `/teams/${d.teamA.id}`, { token: d.manager.token, body: { leadId: d.leadA.id } })).status).toBe(200);
+    await eventually(() => expect(part(leadA.boards).quota).toBeDefined(), 10_000);
+    await inStep(leadA);
+    // The second process's snapshot reads take half a second; one is in flight, of the version
+    // before the change, when the change's socket update joins it. The first process sends the
+    // change's own version (a club delta: the lead left the team's room) meanwhile.
+    const source = two.deps.boards;
+    if (!source) throw new Error("no board source");
+    two.deps.boards = { snapshot: (id) => new Promise((ok) => setTimeout(ok, 500)).then(() => source.snapshot(id)) };
+    try {
+      const syncing = leadB.sync();
+      await new Promise((ok) => setTimeout(ok, 20));
+      expect((await call(one.url, "PATCH", `/teams/${d.teamA.id}`, { token: d.manager.token, body: { leadId: null } })).status).toBe(200);
+      await eventually(() => expect(part(leadA.boards).quota).toBeUndefined(), 10_000);
+      await syncing;
+    } finally {
+      two.deps.boards = source;
+    }
+    await inStep(leadA);
+  });
 });

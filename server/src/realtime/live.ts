@@ -140,14 +140,9 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     recheck,
     recheckUser,
     sweepSessions,
+    watchBoardVersions,
     stop: stopSweeper,
-  } = sessionChecks({
-    io,
-    deps,
-    closed: () => closed,
-    teamOfSocket,
-    currentSnapshot: (d) => currentSnapshot(d),
-  });
+  } = sessionChecks({ io, deps, closed: () => closed, teamOfSocket, currentSnapshot });
 
   /**
    * One snapshot read per club at a time, shared by every socket asking meanwhile (a
@@ -308,6 +303,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   io.on("connection", (socket: LiveSocket) => {
     // `d` is the object role changes update in place (followRole).
     const d = socket.data;
+    watchBoardVersions(socket);
     joinRooms(socket);
     // A verified recovery: what it missed, now that it is in its rooms (and before any live event).
     const packets = missed.get(socket);

@@ -56,9 +56,33 @@ export function sessionChecks(host: SessionCheckHost) {
     socket.data.teamId = teamId;
     joinRooms(socket);
     if (changed) socket.emit("role:changed", { role });
-    void currentSnapshot(socket.data).then((reply) => {
-      if (reply.ok && socket.connected) socket.emit("board:snapshot", { version: reply.version, boards: reply.boards });
+    void sendBoardAsItIs(socket);
+  }
+
+  /** Per socket, the highest board version sent to it (by any process: broadcasts are counted where they are delivered). */
+  const boardVersionSent = new WeakMap<LiveSocket, number>();
+  /** Count the board versions a socket is sent, from its connection on (`boardVersionSent`). */
+  function watchBoardVersions(socket: LiveSocket) {
+    socket.onAnyOutgoing((event: string, payload: unknown) => {
+      if (event !== "board:snapshot" && event !== "board:delta") return;
+      const v = (payload as { version?: unknown }).version;
+      if (typeof v === "number" && v > (boardVersionSent.get(socket) ?? Number.NEGATIVE_INFINITY)) boardVersionSent.set(socket, v);
     });
+  }
+
+  /**
+   * The board of the socket's role as it is now, after a role or team change. A client keeps
+   * the highest version it holds and drops a snapshot older than it, so the new role's board
+   * must not be older than anything the socket was sent: a recompute elsewhere may have sent
+   * it a newer version (still of its former role's rooms) while this one was read. Such a
+   * read is done again; the one that is not older goes out at once, locally, so no other
+   * broadcast can come between the check and the send.
+   */
+  async function sendBoardAsItIs(socket: LiveSocket, tries = 5): Promise<void> {
+    const reply = await currentSnapshot(socket.data);
+    if (!reply.ok || !socket.connected || closed()) return;
+    if (reply.version < (boardVersionSent.get(socket) ?? Number.NEGATIVE_INFINITY) && tries > 1) return sendBoardAsItIs(socket, tries - 1);
+    io.local.to(socket.id).emit("board:snapshot", { version: reply.version, boards: reply.boards });
   }
 
   /** Look-ups of a socket's session in flight: only the one started last may act on its answer. */
@@ -136,5 +160,5 @@ export function sessionChecks(host: SessionCheckHost) {
   );
   sweeper.unref();
 
-  return { endSocket, joinRooms, recheck, recheckUser, sweepSessions, stop: () => clearInterval(sweeper) };
+  return { endSocket, joinRooms, recheck, recheckUser, sweepSessions, watchBoardVersions, stop: () => clearInterval(sweeper) };
 }
