@@ -359,7 +359,9 @@ describe("a team lead's part across two processes (Redis)", () => {
   });
 
   it("a lead's board after the change is never older than one the socket was already sent", async () => {
-    expect((await call(one.url, "PATCH", `/teams/${d.teamA.id}`, { token: d.manager.token, body: { leadId: d.leadA.id } })).status).toBe(200);
+    expect((await call(one.url, "PATCH", `/teams/${d.teamA.id}`, { token: d.manager.token, body: { leadId: d.leadA.id } })).status).toBe(
+      200,
+    );
     await eventually(() => expect(part(leadA.boards).quota).toBeDefined(), 10_000);
     await inStep(leadA);
     // The second process's snapshot reads take half a second; one is in flight, of the version
