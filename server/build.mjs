@@ -33,8 +33,9 @@ const ownUrl = {
 
 const started = performance.now();
 await build({
-  entryPoints: [resolve(here, "src/main.ts")],
-  outfile: resolve(outdir, "main.js"),
+  // main.js: the server; backup.js: `pnpm backup` / `pnpm restore` (src/backup/cli.ts)
+  entryPoints: { main: resolve(here, "src/main.ts"), backup: resolve(here, "src/backup/cli.ts") },
+  outdir,
   bundle: true,
   platform: "node",
   format: "esm",

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { createDb, type Database, rowsOf, sql, type Tx } from "@clubhouse/db";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,13 +10,9 @@ import { verifyContactCounters } from "../../server/src/contacts/service.ts";
 import { verifyTotals } from "../../server/src/revenue/ledger.ts";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, type Json, loginAs, PG_ADMIN_URL } from "../support/harness.ts";
-import { eventually } from "../support/live.ts";
+import { eventually, serverArgs } from "../support/live.ts";
 
 const root = resolve(import.meta.dirname, "../..");
-// node itself with tsx's loader, not the tsx CLI: the CLI relays a SIGTERM and, when the
-// busy child has not acknowledged it within 30 ms, SIGKILLs it and exits 143 — a stop the
-// server never saw. (spawnServer in test/support/live.ts does the same.)
-const tsxLoader = pathToFileURL(resolve(root, "server/node_modules/tsx/dist/loader.mjs")).href;
 const work = mkdtempSync(join(tmpdir(), "clubhouse-backup-"));
 const running: ChildProcess[] = [];
 const databases: string[] = [];
@@ -26,7 +21,7 @@ const quiet = { DEMO_CLUB: "off", JOB_INTERVAL_MS: "0", SIGNUP_PER_HOUR: "0", DA
 
 /** The server process as `pnpm start` runs it, on its own data folder (or DATABASE_URL). */
 function launch(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", tsxLoader, "server/src/main.ts"], {
+  const child = spawn(process.execPath, serverArgs("main"), {
     cwd: root,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...quiet, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -57,7 +52,7 @@ async function stop(server: ReturnType<typeof launch>) {
 /** `pnpm backup` / `pnpm restore` as an operator runs them. */
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, ["--import", tsxLoader, "server/src/backup/cli.ts", ...args], {
+    const child = spawn(process.execPath, [...serverArgs("backup"), ...args], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: "silent", ...quiet, ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -2,22 +2,18 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { DEMO } from "@clubhouse/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { call } from "../support/harness.ts";
+import { serverArgs } from "../support/live.ts";
 
 const root = resolve(import.meta.dirname, "../..");
-// node itself with tsx's loader, not the tsx CLI: the CLI relays a SIGTERM and, when the
-// busy child has not acknowledged it within 30 ms, SIGKILLs it and exits 143 — a stop the
-// server never saw. (spawnServer in test/support/live.ts does the same.)
-const tsxLoader = pathToFileURL(resolve(root, "server/node_modules/tsx/dist/loader.mjs")).href;
 const dataDir = mkdtempSync(join(tmpdir(), "clubhouse-start-"));
 const running: ChildProcess[] = [];
 
 /** `pnpm start`'s server process on the embedded database, as a user would run it. */
 function launch(): { child: ChildProcess; ready: Promise<string>; exited: Promise<{ code: number | null; output: string }> } {
-  const child = spawn(process.execPath, ["--import", tsxLoader, "server/src/main.ts"], {
+  const child = spawn(process.execPath, serverArgs("main"), {
     cwd: root,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "info", DEMO_CLUB: "on" },
     stdio: ["ignore", "pipe", "pipe"],

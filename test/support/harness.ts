@@ -4,6 +4,7 @@ import postgres from "postgres";
 import { isFieldCode } from "../../server/src/http/field-codes.ts";
 import type { CoalesceTimers } from "../../server/src/realtime/coalesce.ts";
 import { servedContract } from "./contract.ts";
+import { pgliteTemplate, postgresTemplate } from "./templates.ts";
 
 /** Which database the API tests run on: set per vitest project (pglite | postgres). */
 export const TEST_DB = (process.env.TEST_DB ?? "pglite") as "pglite" | "postgres";
@@ -20,14 +21,17 @@ export interface TestDatabase {
 
 /** A fresh, migrated database: PGlite in memory, or a new PostgreSQL database dropped afterwards. */
 export async function freshDatabase(appRole?: string, kind: "pglite" | "postgres" = TEST_DB): Promise<TestDatabase> {
+  // A copy of a migrated template (templates.ts); another app role is migrated from empty.
   if (kind === "pglite") {
-    const database = await createDb({ appRole });
+    const loadDataDir = appRole === undefined ? new Blob([await pgliteTemplate()]) : undefined;
+    const database = await createDb({ appRole, ...(loadDataDir ? { loadDataDir } : {}) });
     await database.migrate();
     return { database, drop: () => database.close() };
   }
   const name = `clubhouse_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const template = appRole === undefined ? await postgresTemplate(PG_ADMIN_URL) : undefined;
   const admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ""}`);
   await admin.end();
   const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
   // TEST_PG_POOLER=1 (the pooler-api project): served through a private PgBouncer in

@@ -7,6 +7,7 @@ import { users, withTenant } from "@clubhouse/db";
 import { io, type Socket } from "socket.io-client";
 import type { BoardSource } from "../../server/src/realtime/boards.ts";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../server/src/realtime/events.ts";
+import { serverBundle } from "./server-bundle.ts";
 
 export type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 type EventName = keyof ServerToClientEvents;
@@ -212,11 +213,22 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  // node itself with tsx's loader (not the tsx CLI, which runs the server as a
-  // grandchild): a SIGKILL of `child` then really kills the server.
+/**
+ * The arguments of `node` that start the server (`main`) or `pnpm backup` (`backup`) as a
+ * process of its own: the production bundle the test run built (server-bundle.ts), else the
+ * source through tsx's loader. node itself either way (not the tsx CLI, which runs the
+ * server as a grandchild and SIGKILLs it when it is slow to acknowledge a SIGTERM): a signal
+ * to the child really reaches the server.
+ */
+export function serverArgs(entry: "main" | "backup"): string[] {
+  const bundle = serverBundle();
+  if (bundle) return ["--enable-source-maps", bundle[entry]];
   const loader = pathToFileURL(resolve(root, "server/node_modules/tsx/dist/loader.mjs")).href;
-  const child = spawn(process.execPath, ["--import", loader, "server/src/main.ts"], {
+  return ["--import", loader, entry === "main" ? "server/src/main.ts" : "server/src/backup/cli.ts"];
+}
+
+export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, serverArgs("main"), {
     cwd: root,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DEMO_CLUB: "off", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
