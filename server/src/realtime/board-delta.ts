@@ -9,6 +9,7 @@
  * rep climbing from #400 to #1 sends one row per board, not 400. Anything else is
  * compared by value: a changed leaf is `set` at its dotted path, a vanished one `unset`.
  */
+import equal from "fast-deep-equal";
 
 /** The total order of a leaderboard (docs/quotas.md): revenue (highest first), attainment (higher first, none last), name, id. */
 export function compareBoardRows(
@@ -85,6 +86,9 @@ export interface BoardDelta {
   lists?: Record<string, { upsert?: Row[]; remove?: string[] }>;
 }
 
+/** Equal by value (the boards are JSON: plain objects, arrays, strings, numbers, booleans, null). */
+const same: (a: unknown, b: unknown) => boolean = equal;
+
 const isObject = (v: unknown): v is Row => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function withoutRank(r: Row): Row {
@@ -93,8 +97,21 @@ function withoutRank(r: Row): Row {
   return rest;
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Whether a row is unchanged, `rank` aside when the list is ranked (a rank follows from
+ * the order, so the client renumbers it). Compared by structure: serialising both rows
+ * to compare them was a third of a big club's recompute.
+ */
+function sameRow(a: Row, b: Row, ranked: boolean | undefined): boolean {
+  if (!ranked) return same(a, b);
+  let n = 0;
+  for (const k of Object.keys(a)) {
+    if (k === "rank") continue;
+    if (!Object.hasOwn(b, k) || !same(a[k], b[k])) return false;
+    n++;
+  }
+  for (const k of Object.keys(b)) if (k !== "rank") n--;
+  return n === 0;
 }
 
 /** Put a keyed list in its order (and number its ranks), as the server sends it and the client keeps it. */
@@ -134,8 +151,7 @@ export function diffBoards(prev: Row, next: Row, from: number, version: number):
         const k = String(r[spec.key]);
         seen.add(k);
         const was = before.get(k);
-        const now = spec.ranked ? withoutRank(r) : r;
-        if (!was || !same(spec.ranked ? withoutRank(was) : was, now)) upsert.push(now);
+        if (!was || !sameRow(was, r, spec.ranked)) upsert.push(spec.ranked ? withoutRank(r) : r);
       }
       const remove = [...before.keys()].filter((k) => !seen.has(k));
       if (upsert.length || remove.length) lists[path] = { ...(upsert.length ? { upsert } : {}), ...(remove.length ? { remove } : {}) };
