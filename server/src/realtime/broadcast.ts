@@ -6,6 +6,9 @@ import { fullFormPresence } from "./full-forms.ts";
 import type { LiveRedis } from "./redis.ts";
 import { boardFormRoom, DELTA_BASES, type LiveServer, mergeDeltas, REDIS_PREFIX, yieldTurn } from "./rooms.ts";
 
+/** Whether two parts of a board have a top-level key in common. */
+const sharesKey = (a: Record<string, unknown>, b: Record<string, unknown>) => Object.keys(b).some((k) => k in a);
+
 /**
  * The boards' broadcasts of one process: each recompute's snapshot (or delta) to the
  * rooms that may see it, and the last snapshot sent per club to diff the next one
@@ -103,10 +106,18 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
     if (isClosed()) return;
     if (!anyDeltas || !anyFull) markUnsent(tenantId);
     if (anyDeltas && prev && prev.version === version - 1) {
+      // The club part is diffed once: the managers' delta is it with their own part's diff
+      // (the two parts share no key; if they ever did, the managers' whole board is diffed).
+      const clubDelta = diffBoards(prev.s.club, s.club, prev.version, version);
+      const apart = !sharesKey({ ...prev.s.club, ...s.club }, { ...prev.s.managers, ...s.managers });
       io.to(managers)
         .except(full)
-        .emit("board:delta", diffBoards(boardsFor("manager", prev.s), boardsFor("manager", s), prev.version, version));
-      const clubDelta = diffBoards(prev.s.club, s.club, prev.version, version);
+        .emit(
+          "board:delta",
+          apart
+            ? mergeDeltas(clubDelta, diffBoards(prev.s.managers, s.managers, prev.version, version))
+            : diffBoards(boardsFor("manager", prev.s), boardsFor("manager", s), prev.version, version),
+        );
       io.to(club)
         .except([...notClub, full])
         .emit("board:delta", clubDelta);
