@@ -1,6 +1,7 @@
 // The production build: the server and the workspace code it imports, bundled into
-// one ES module (dist/main.js, with a source map) that plain `node` runs; packages
-// from the registry stay outside the bundle and load from node_modules as usual.
+// one ES module (dist/main.js, with a source map) that plain `node` runs, and the backup
+// command beside it (dist/backup.js, src/backup/cli.ts); packages from the registry stay
+// outside the bundle and load from node_modules as usual.
 import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
