@@ -50,6 +50,17 @@ if v <= tonumber(ARGV[1]) then
 end
 return v`;
 
+// KEYS[1] the club's counter. The current version, or the first one when there is none:
+// atomic, so two processes reading a new club's boards at once get one version, not
+// two (two INCRs would hand the first readers different versions of the same boards).
+const CURRENT_VERSION = `
+local v = redis.call('GET', KEYS[1])
+if v then return v end
+local t = redis.call('TIME')
+v = string.format('%d', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+redis.call('SET', KEYS[1], v)
+return v`;
+
 /** Several processes: the counter lives in Redis. */
 export function redisVersions(redis: Redis, keyPrefix: string): BoardVersions {
   const key = (tenantId: string) => `${keyPrefix}board-version:${tenantId}`;
@@ -60,8 +71,7 @@ export function redisVersions(redis: Redis, keyPrefix: string): BoardVersions {
   return {
     next,
     async current(tenantId) {
-      const v = await redis.get(key(tenantId));
-      return v === null ? next(tenantId) : Number(v);
+      return Number(await redis.eval(CURRENT_VERSION, 1, key(tenantId)));
     },
   };
 }
