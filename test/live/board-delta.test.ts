@@ -94,9 +94,12 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** The big club's recomputes are over: none running, no coalescing window open. */
+const clubQuiet = () => eventually(() => expect(t.server.live.boardsBusy(big.tenantId)).toBe(false), 20_000);
+
 describe("board deltas for a club of 600 reps", () => {
   it("carries the server's counts: contacts today per rep (non-voided, from the ledger) and unacknowledged alarms", async () => {
-    await eventually(() => expect(t.server.live.boardsBusy(big.tenantId)).toBe(false), 20_000);
+    await clubQuiet();
     const c = boardClient(t.url, big.manager.token, true);
     clients.push(c);
     await open(c);
@@ -155,7 +158,7 @@ describe("board deltas for a club of 600 reps", () => {
     async function inStepWhenQuiet(c: BoardClient) {
       await eventually(
         async () => {
-          expect(t.server.live.boardsBusy(big.tenantId)).toBe(false);
+          await clubQuiet();
           const fresh = await probe.sync();
           if (!fresh.ok) throw new Error("no snapshot");
           expect(c.version).toBe(fresh.version);
@@ -294,7 +297,7 @@ describe("board deltas for a club of 600 reps", () => {
   });
 
   it("a delta from a version the client does not hold makes it sync, and the board is right again", async () => {
-    await eventually(() => expect(t.server.live.boardsBusy(big.tenantId)).toBe(false), 20_000);
+    await clubQuiet();
     const c = boardClient(t.url, big.manager.token, true);
     clients.push(c);
     await open(c);

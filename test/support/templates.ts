@@ -47,7 +47,9 @@ export function pgliteTemplate(): Promise<Uint8Array<ArrayBuffer>> {
         mkdirSync(lock); // atomic: one process makes it, the others wait for the file
       } catch {
         // a lock left by a process that died while making it: taken over after a minute
-        if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
+        // (gone already: its maker just finished, and the next turn reads the file)
+        const held = statSync(lock, { throwIfNoEntry: false });
+        if (held && Date.now() - held.mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
         await sleep(200);
         continue;
       }
