@@ -1,11 +1,13 @@
 /**
- * Load generators: autocannon for HTTP (in the bench process, never in the server's)
- * and a closed loop of concurrent workers for the direct-database baselines. Both
- * keep every latency, so percentiles are exact, and both stop on time and on count.
+ * Load generators: for HTTP, wrk in a process of its own when it is installed (wrk.ts),
+ * else autocannon in the bench's process (never in the server's); a closed loop of
+ * concurrent workers for the direct-database baselines. All keep every latency, so
+ * percentiles are exact, and all stop on time.
  */
 
 import autocannon, { type AutocannonRequest } from "autocannon";
 import type { CpuMeter, CpuUse } from "./cpu.ts";
+import { wrkLoad, wrkPath } from "./wrk.ts";
 
 export interface LoadStats {
   /** responses counted in the figure (2xx) */
@@ -26,10 +28,12 @@ export interface LoadStats {
   cpu?: CpuUse;
   /**
    * HTTP only: the load generator's own CPU per answer (µs), all of it on one thread
-   * (autocannon runs in the bench's process): at 1,000,000 / this many answers per
-   * second it is the bottleneck, whatever the server could do.
+   * (wrk's one thread, or autocannon in the bench's process): at 1,000,000 / this many
+   * answers per second it is the bottleneck, whatever the server could do.
    */
   generatorUs?: number;
+  /** which program made the load (autocannon unless said) */
+  generator?: "wrk" | "autocannon";
 }
 
 export function percentile(sorted: number[] | Float64Array, p: number): number {
@@ -119,6 +123,7 @@ function runOnce(o: HttpLoadOptions, durationS: number, record: boolean) {
         resolveStats({
           ...summarise(lat, ok, non2xx, result.errors, elapsed, statuses, o.connections),
           ...(answers > 0 ? { generatorUs: Math.round((cpu.user + cpu.system) / answers) } : {}),
+          generator: "autocannon",
         });
       },
     );
@@ -133,8 +138,37 @@ function runOnce(o: HttpLoadOptions, durationS: number, record: boolean) {
   });
 }
 
-/** A warm-up run (discarded), then the measured run. */
+/**
+ * One request over and over (the reads): wrk when it is installed (wrk.ts), whose C
+ * parser is not the ceiling of a whole-board read; autocannon otherwise.
+ */
+export async function fixedLoad(o: Omit<HttpLoadOptions, "next" | "counted"> & { spec: HttpRequestSpec }): Promise<LoadStats> {
+  const wrk = wrkPath();
+  if (!wrk) return runAutocannon({ ...o, next: () => o.spec });
+  if (o.warmupS && o.warmupS > 0) await wrkLoad(wrk, { ...o, durationS: o.warmupS });
+  return withCpu(o.cpu, () => wrkLoad(wrk, o));
+}
+
+/** Requests the writes' list holds for wrk (wrk.ts): it goes round it, keys kept unique. */
+const SEQUENCE = 4096;
+
+/**
+ * A warm-up run (discarded), then the measured run: wrk when it is installed (the
+ * requests of `next` taken in advance, wrk.ts), else autocannon.
+ */
 export async function httpLoad(o: HttpLoadOptions): Promise<LoadStats> {
+  const wrk = wrkPath();
+  if (wrk) {
+    const specs = Array.from({ length: SEQUENCE }, () => o.next());
+    const run = (durationS: number) =>
+      wrkLoad(wrk, { url: o.url, connections: o.connections, durationS, specs, ...(o.counted ? { counted: o.counted } : {}) });
+    if (o.warmupS && o.warmupS > 0) await run(o.warmupS);
+    return withCpu(o.cpu, () => run(o.durationS));
+  }
+  return runAutocannon(o);
+}
+
+async function runAutocannon(o: HttpLoadOptions): Promise<LoadStats> {
   if (o.warmupS && o.warmupS > 0) await runOnce(o, o.warmupS, false);
   return withCpu(o.cpu, () => runOnce(o, o.durationS, true));
 }

@@ -12,7 +12,7 @@ import { type PrivateCluster, startPrivateCluster } from "./cluster.ts";
 import { type CpuMeter, type CpuUse, fmtCpu, fmtStatements, startCpuMeter } from "./cpu.ts";
 import { withDatabase, withoutPassword } from "./db-url.ts";
 import { type LiveStats, measureLive } from "./live.ts";
-import { directLoad, type HttpRequestSpec, httpLoad, type LoadStats } from "./load.ts";
+import { directLoad, fixedLoad, type HttpRequestSpec, httpLoad, type LoadStats } from "./load.ts";
 import { pgliteWrites } from "./pglite.ts";
 import { killAll, onKill, type ServerProc, startBareServer, startServerProc } from "./procs.ts";
 import { dropBenchDb, type SeedResult, seed } from "./seed.ts";
@@ -285,7 +285,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
     responseBytes[name] = p.bytes;
     firstMs[name] = p.ms;
     const busy = noteLoad(name);
-    const r = await httpLoad({ ...load, connections, next: () => spec });
+    const r = await fixedLoad({ ...load, connections, spec });
     log(
       `  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors; ${p.bytes} bytes; first request ${p.ms} ms)${busy}`,
     );
@@ -317,12 +317,12 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
         if (!(name in payloads) && name !== "tiny") return { notMeasured: `no ${name} response to serve` };
         const spec = { method: "GET", path: name === "tiny" ? "/bare" : `/payload/${name}` };
         noteLoad(`bare-${name}`);
-        const r = await httpLoad({
+        const r = await fixedLoad({
           url: bareServer.url,
           connections,
           durationS: Math.max(0.25, o.durationS / 2),
           warmupS: o.warmupS,
-          next: () => spec,
+          spec,
         });
         log(`  bare ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
         return r;
@@ -608,7 +608,7 @@ function buildFigures(o: BenchOptions, report: BenchReport): Figure[] {
       ...(first !== undefined ? [`first request (computes it; later ones are served from the cache until a write) ${first} ms`] : []),
       ...(m.generatorUs !== undefined
         ? [
-            `the load generator's own CPU ${fmtN(m.generatorUs)} µs per answer, on one thread: it cannot ask for more than ${fmtN(Math.floor(1_000_000 / Math.max(1, m.generatorUs)))}/s${m.rps * m.generatorUs >= 850_000 ? " (it was the bottleneck here)" : ""}`,
+            `the load generator's (${m.generator ?? "autocannon"}) own CPU ${fmtN(m.generatorUs)} µs per answer, on one thread: it cannot ask for more than ${fmtN(Math.floor(1_000_000 / Math.max(1, m.generatorUs)))}/s${m.rps * m.generatorUs >= 850_000 ? " (it was the bottleneck here)" : ""}`,
           ]
         : []),
     ];
