@@ -40,10 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const generators = [
-  ...(wrkPath() ? (["wrk"] as const) : []),
-  "autocannon" as const,
-];
+const generators = [...(wrkPath() ? (["wrk"] as const) : []), "autocannon" as const];
 
 describe.each(generators)("load generator: %s", (generator) => {
   const withGenerator = async <T>(fn: () => Promise<T>) => {
