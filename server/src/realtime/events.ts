@@ -91,6 +91,8 @@ export interface InterServerEvents {
   "sessions:ended": (tenantId: string, userId: string, sessionId?: string) => void;
   /** A user's role changed: every process forgets their cached sessions and re-checks their sockets. */
   "user:changed": (tenantId: string, userId: string) => void;
+  /** A club's boards changed on a process that does not own the club: its owner recomputes them (owners.ts) and answers whether it took the change. */
+  "boards:changed": (tenantId: string, owner: string, ack: (taken: boolean) => void) => void;
 }
 
 /** What the handshake learnt, kept on the socket (and in a recovered session). */

@@ -11,6 +11,7 @@ import type { BoardSyncReply, LiveEvent, LivePublisher, SocketData } from "./eve
 import { roomOf } from "./events.ts";
 import { type BoardGenerations, memoryGenerations, redisGenerations } from "./generations.ts";
 import { authenticateHandshake, HandshakeRefused } from "./handshake.ts";
+import { boardHandOff } from "./owners.ts";
 import { presentedRecovery, replay, resumable, resume, takeOverRecovery } from "./recovery.ts";
 import { connectLiveRedis, type LiveRedis } from "./redis.ts";
 import {
@@ -134,6 +135,8 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     deps.metrics?.boards,
     { leading: true, stretch: BOARD_COALESCE_STRETCH, ...(deps.boardTimers ? { timers: deps.boardTimers } : {}) },
   );
+  // With Redis each club's boards are recomputed by one process, the club's owner (owners.ts).
+  const handOff = boardHandOff(io, redis, (id) => boards.request(id));
 
   const {
     joinRooms,
@@ -203,7 +206,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     },
     async boardChanged(tenantId: string) {
       if (typeof tenantId !== "string" || !tenantId) return;
-      boards.request(tenantId);
+      handOff.changed(tenantId);
       await generations.bump(tenantId);
     },
     boardGeneration(tenantId: string) {
@@ -323,7 +326,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     });
     socket.on("board:refresh", (ack) => {
       const ok = isManager(d.role);
-      if (ok) boards.request(d.tenantId);
+      if (ok) handOff.changed(d.tenantId);
       if (typeof ack === "function") ack({ ok });
     });
 
@@ -388,7 +391,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       // reconnects to another process gets its missed events from the stream.
       if (attached) io.engine.close();
       await Promise.resolve(io.of("/").adapter.close()).catch(() => {});
-      await fullForms?.stop();
+      await Promise.all([fullForms?.stop(), handOff.stop()]);
       await redis?.close();
     },
   };

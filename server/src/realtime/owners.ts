@@ -1,0 +1,103 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { type LiveServer, REDIS_PREFIX } from "./rooms.ts";
+
+/**
+ * With Redis: which process recomputes a club's boards (its owner). Every process
+ * keeps its id in one sorted set, scored by an expiry it renews; the owner of a club
+ * is the process alive whose hash of (process, club) is highest (rendezvous hashing),
+ * so the clubs spread evenly over the processes and only a leaving or joining
+ * process's share moves. Without owners every process recomputed every club it was
+ * written to and published the result to all of them: the process taking the writes
+ * did every club's boards while the others did none.
+ *
+ * Until its first read of the set (and while Redis cannot answer) a process knows
+ * only itself and so recomputes what it is written to, as before.
+ */
+export interface BoardOwners {
+  readonly id: string;
+  /** The process that recomputes this club's boards now. */
+  ownerOf(tenantId: string): string;
+  stop(): Promise<void>;
+}
+
+export function boardOwners(client: Redis, keyPrefix: string, opts: { ttlMs?: number; renewMs?: number } = {}): BoardOwners {
+  const id: string = randomUUID();
+  const ttlMs = opts.ttlMs ?? 6_000;
+  const key = `${keyPrefix}board-owners`;
+  let alive = [id];
+  let stopped = false;
+
+  async function renew() {
+    try {
+      const now = Date.now();
+      await client.zadd(key, now + ttlMs, id);
+      // processes that stopped renewing (ended without saying so)
+      await client.zremrangebyscore(key, "-inf", now);
+      await client.pexpire(key, ttlMs);
+      const ids = await client.zrangebyscore(key, now, "+inf");
+      if (!stopped) alive = ids.includes(id) ? ids : [...ids, id];
+    } catch {
+      // Redis away: the last list stands; a hand-off that finds no owner is recomputed here
+    }
+  }
+  void renew();
+  const timer = setInterval(() => void renew(), opts.renewMs ?? 2_000);
+  timer.unref();
+
+  const score = (processId: string, tenantId: string) => createHash("sha1").update(`${processId}/${tenantId}`).digest().readUInt32BE(0);
+  return {
+    id,
+    ownerOf(tenantId) {
+      let best = id;
+      let bestScore = -1;
+      for (const p of alive) {
+        const s = score(p, tenantId);
+        if (s > bestScore || (s === bestScore && p < best)) {
+          best = p;
+          bestScore = s;
+        }
+      }
+      return best;
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      alive = [id];
+      await client.zrem(key, id).catch(() => 0);
+    },
+  };
+}
+
+/**
+ * A club's boards changed: recompute them here if this process owns the club, else
+ * tell the owner (`boards:changed`, through the adapter). Every other process answers
+ * whether it took the change; when none did (the owner ended, or did not answer
+ * within the adapter's timeout), or Redis is away, the change is recomputed here, so
+ * a change is never dropped; at worst two processes recompute it once, which clients
+ * survive (versions are minted in Redis for the club, whoever computes).
+ * Without Redis: always here.
+ */
+export function boardHandOff(io: LiveServer, redis: { client: Redis } | undefined, recompute: (tenantId: string) => void) {
+  const owners = redis ? boardOwners(redis.client, REDIS_PREFIX) : undefined;
+  io.on("boards:changed", (tenantId, owner, ack) => {
+    const mine = owner === owners?.id;
+    if (mine) recompute(tenantId);
+    if (typeof ack === "function") ack(mine);
+  });
+  return {
+    owners,
+    changed(tenantId: string) {
+      const owner = owners?.ownerOf(tenantId);
+      if (!owners || owner === undefined || owner === owners.id || redis?.client.status !== "ready") return recompute(tenantId);
+      try {
+        io.serverSideEmit("boards:changed", tenantId, owner, (_err, taken) => {
+          if (!taken?.includes(true)) recompute(tenantId);
+        });
+      } catch {
+        recompute(tenantId);
+      }
+    },
+    stop: () => owners?.stop(),
+  };
+}

@@ -1,0 +1,80 @@
+import { REDIS_PREFIX } from "@clubhouse/server";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, signupClub, TEST_DB, type TestDatabase } from "../support/harness.ts";
+import { connected, eventually, type ServerProcess, sleep, spawnServer } from "../support/live.ts";
+
+// Two `pnpm start` processes on one Redis: each club's boards are recomputed by one of
+// them, the club's owner (server/src/realtime/owners.ts), whichever process took the write.
+const REDIS_URL = `redis://127.0.0.1:6379/${1 + Math.floor(Math.random() * 15)}`;
+const METRICS_TOKEN = "owners-test-metrics-token-0123456789";
+const CLUBS = 12;
+let db: TestDatabase;
+let a: ServerProcess;
+let b: ServerProcess;
+let redis: Redis;
+
+beforeAll(async () => {
+  if (TEST_DB !== "postgres") throw new Error("the live project runs on PostgreSQL (TEST_DB=postgres)");
+  db = await freshDatabase();
+  redis = new Redis(REDIS_URL);
+  await redis.del(`${REDIS_PREFIX}board-owners`);
+  const env = { DATABASE_URL: db.url!, REDIS_URL, METRICS_TOKEN, SIGNUP_PER_HOUR: "100" };
+  [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+});
+afterAll(async () => {
+  // (B may have been killed by the test: nothing to stop then)
+  await Promise.all([a?.stop(), b?.child.signalCode === null ? b.stop() : undefined]);
+  redis?.disconnect();
+  await db?.drop();
+});
+
+/** The process's finished board recomputes (its metrics). */
+async function recomputes(p: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${p.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  return Number(/clubhouse_live_board_recomputes_total\{result="ok"\} (\d+)/.exec(text)?.[1] ?? 0);
+}
+
+describe("each club's boards are recomputed by one process, its owner", () => {
+  let clubs: Awaited<ReturnType<typeof signupClub>>[];
+  let boards: Awaited<ReturnType<typeof connected>>[];
+  let versions: number[];
+
+  it("spreads the clubs over the processes though every change comes through A, and every board gets every change", async () => {
+    clubs = await Promise.all(Array.from({ length: CLUBS }, () => signupClub(a.url)));
+    // Every board on A, taking full snapshots.
+    boards = await Promise.all(clubs.map((c) => connected(a.url, c.token)));
+    versions = (await Promise.all(boards.map((x) => x.rec.next("board:snapshot")))).map((s) => s.version);
+    // Both processes registered, and each has read the other (they read the set every 2 s).
+    await eventually(async () => expect(await redis.zcount(`${REDIS_PREFIX}board-owners`, Date.now(), "+inf")).toBe(2));
+    await sleep(2_500);
+    // the signups' own recomputes over
+    await eventually(async () => {
+      const then = (await recomputes(a)) + (await recomputes(b));
+      await sleep(300);
+      expect((await recomputes(a)) + (await recomputes(b))).toBe(then);
+    }, 10_000);
+
+    const before = { a: await recomputes(a), b: await recomputes(b) };
+    for (const x of boards) expect(await x.socket.emitWithAck("board:refresh")).toEqual({ ok: true });
+    const next = await Promise.all(boards.map((x, i) => x.rec.next("board:snapshot", (s) => s.version > versions[i]!)));
+    expect(next.map((s, i) => s.version - versions[i]!)).toEqual(clubs.map(() => 1));
+    versions = next.map((s) => s.version);
+
+    const done = { a: (await recomputes(a)) - before.a, b: (await recomputes(b)) - before.b };
+    // One recompute per club in all, some on each process (all twelve on one: 1 in 2,048).
+    expect(done.a + done.b).toBe(CLUBS);
+    expect(done.a).toBeGreaterThan(0);
+    expect(done.b).toBeGreaterThan(0);
+  });
+
+  it("recomputes a change on the writing process when the owner has gone without a word", async () => {
+    // B killed: it is still in the set and in the adapter's list of processes for seconds.
+    b.child.kill("SIGKILL");
+    await new Promise((resolve) => b.child.once("exit", resolve));
+    for (const x of boards) expect(await x.socket.emitWithAck("board:refresh")).toEqual({ ok: true });
+    const next = await Promise.all(boards.map((x, i) => x.rec.next("board:snapshot", (s) => s.version > versions[i]!, 15_000)));
+    expect(next.every((s, i) => s.version > versions[i]!)).toBe(true);
+    for (const x of boards) x.socket.disconnect();
+  }, 30_000);
+});
