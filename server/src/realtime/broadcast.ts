@@ -123,8 +123,12 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
         .emit("board:delta", clubDelta);
       for (const x of teamRooms) {
         if (!x.deltas) continue;
-        const teamDelta = diffBoards(prev.s.teams?.[x.teamId] ?? {}, s.teams?.[x.teamId] ?? {}, prev.version, version);
-        io.to(x.room).except(full).emit("board:delta", mergeDeltas(clubDelta, teamDelta));
+        const [before, after] = [prev.s.teams?.[x.teamId] ?? {}, s.teams?.[x.teamId] ?? {}];
+        // as the managers': merged when the parts share no key, else the lead's whole board diffed
+        const teamDelta = !sharesKey({ ...prev.s.club, ...s.club }, { ...before, ...after })
+          ? mergeDeltas(clubDelta, diffBoards(before, after, prev.version, version))
+          : diffBoards(boardsFor("lead", prev.s, x.teamId), teamBoards(x.teamId), prev.version, version);
+        io.to(x.room).except(full).emit("board:delta", teamDelta);
       }
     } else if (anyDeltas) {
       io.to(managers)
