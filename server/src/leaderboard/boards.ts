@@ -7,9 +7,11 @@ import type { Deps } from "../deps.ts";
 import { quotaRowsFrom } from "../quotas/service.ts";
 import { canonicalBoards } from "../realtime/board-delta.ts";
 import type { BoardSource } from "../realtime/boards.ts";
+import type { LeaderboardPeriod } from "../realtime/events.ts";
+import { DELTA_BASES } from "../realtime/rooms.ts";
 import { clubClock } from "../settings/club-now.ts";
 import { dayOf } from "../time/club-time.ts";
-import { currentBoards, currentElapsed, currentTeamRaces, yearReads } from "./service.ts";
+import { type BoardMemo, currentBoards, currentElapsed, currentTeamRaces, yearReads } from "./service.ts";
 import { teamParts, teamReads } from "./team-part.ts";
 
 /**
@@ -55,6 +57,15 @@ export async function contactsToday(tx: Tx, day: string) {
  * `elapsed` figures, and the deltas stay small (see realtime/board-delta.ts).
  */
 export function quotaBoardSource(deps: Deps): BoardSource {
+  /** Per club (the most recently recomputed ones), the leaderboards' rows built last time (service.ts `BoardMemo`). */
+  const memos = new Map<string, Record<LeaderboardPeriod, BoardMemo>>();
+  const memoOf = (tenantId: string) => {
+    const memo = memos.get(tenantId) ?? { month: new Map(), quarter: new Map(), year: new Map() };
+    memos.delete(tenantId);
+    memos.set(tenantId, memo);
+    while (memos.size > DELTA_BASES) memos.delete(memos.keys().next().value as string);
+    return memo;
+  };
   return {
     async snapshot(tenantId) {
       const ctx = { deps, tenantId, actor: { kind: "system" } as const };
@@ -95,7 +106,7 @@ export function quotaBoardSource(deps: Deps): BoardSource {
           })),
         };
         const managers = canonicalBoards({ quota, alarmCounts, alarms, unowned: Number(unowned?.n ?? 0) });
-        const leaderboard = currentBoards(clock, reads);
+        const leaderboard = currentBoards(clock, reads, memoOf(tenantId));
         return {
           club: canonicalBoards({
             leaderboard,

@@ -74,8 +74,38 @@ async function boardReads(tx: Tx, periods: readonly (readonly ClubMonth[])[]) {
   return { reps, figures, contacts, teams };
 }
 
-/** A board's rows for `months`, from reads covering them (see boardRows). */
-function buildBoard(reads: Awaited<ReturnType<typeof boardReads>>, months: ClubMonth[]): BoardRow[] {
+/**
+ * The rows of a board built before, by rep, with the inputs each was built from. A rep
+ * whose inputs are the same keeps its row object (and its ranked one while its rank
+ * holds), so a diff against the board before passes it by identity instead of comparing
+ * it field by field: a write changes a few reps' rows, and a big club's live board is
+ * recomputed at every write (docs/realtime.md). Rows are never changed once built.
+ */
+export type BoardMemo = Map<string, { inputs: RowInputs; row: BoardRow }>;
+
+/** What a rep's row is built from (besides the rep's id). */
+interface RowInputs {
+  revenueFen: number;
+  targetFen: number | null;
+  c: Counts;
+  teamId: string | null;
+  name: string;
+}
+
+const sameInputs = (a: RowInputs, b: RowInputs) =>
+  a.revenueFen === b.revenueFen &&
+  a.targetFen === b.targetFen &&
+  a.teamId === b.teamId &&
+  a.name === b.name &&
+  a.c.existing === b.c.existing &&
+  a.c.prospect === b.c.prospect &&
+  a.c.visits === b.c.visits &&
+  a.c.demos === b.c.demos &&
+  a.c.calls === b.c.calls &&
+  a.c.letters === b.c.letters;
+
+/** A board's rows for `months`, from reads covering them (see boardRows); with `memo`, the rows of unchanged reps reused, and `memo` refilled with this board's. */
+function buildBoard(reads: Awaited<ReturnType<typeof boardReads>>, months: ClubMonth[], memo?: BoardMemo): BoardRow[] {
   const tsums = reads.figures.targetSums(months);
   const rsums = reads.figures.revenueSums(months);
   const csums = reads.contacts(months);
@@ -85,24 +115,32 @@ function buildBoard(reads: Awaited<ReturnType<typeof boardReads>>, months: ClubM
       const revenueFen = rsums.get(r.id) ?? 0;
       const targetFen = tsums.get(r.id)?.fen ?? null;
       const c = csums.get(r.id) ?? NO_CONTACTS;
-      return {
-        revenueFen,
-        row: {
-          rank: 0,
-          repId: r.id,
-          name: r.name,
-          teamId: r.teamId,
-          revenue: toYuan(revenueFen),
-          target: targetFen === null ? null : toYuan(targetFen),
-          attainment: attainment(revenueFen, targetFen),
-          contacts: { inPerson: c.existing + c.prospect, ...c },
-          ratio: ratio(c.existing, c.prospect),
-        },
-      };
+      const inputs: RowInputs = { revenueFen, targetFen, c, teamId: r.teamId, name: r.name };
+      const before = memo?.get(r.id);
+      const row: BoardRow =
+        before && sameInputs(before.inputs, inputs)
+          ? before.row
+          : {
+              rank: 0,
+              repId: r.id,
+              name: r.name,
+              teamId: r.teamId,
+              revenue: toYuan(revenueFen),
+              target: targetFen === null ? null : toYuan(targetFen),
+              attainment: attainment(revenueFen, targetFen),
+              contacts: { inPerson: c.existing + c.prospect, ...c },
+              ratio: ratio(c.existing, c.prospect),
+            };
+      return { inputs, row };
     });
   // The shared total order (realtime/board-delta.ts): web clients re-sort deltas with it.
   rows.sort((a, b) => compareBoardRows(a.row, b.row));
-  return rows.map((r, i) => ({ ...r.row, rank: i + 1 }));
+  memo?.clear();
+  return rows.map(({ inputs, row }, i) => {
+    const ranked = row.rank === i + 1 ? row : { ...row, rank: i + 1 };
+    memo?.set(row.repId, { inputs, row: ranked });
+    return ranked;
+  });
 }
 
 export interface Leaderboard {
@@ -134,9 +172,13 @@ export function yearReads(tx: Tx, clock: ClubClock) {
   return boardReads(tx, [periodMonths("month", clock.month), periodMonths("quarter", clock.month), periodMonths("year", clock.month)]);
 }
 
-/** The three boards of the club's current period, from yearReads. */
-export function currentBoards(clock: ClubClock, r: Awaited<ReturnType<typeof yearReads>>) {
-  const board = (period: LeaderboardPeriod) => buildBoard(r, periodMonths(period, clock.month));
+/** The three boards of the club's current period, from yearReads; with `memos`, each reusing the rows of the one built before (BoardMemo). */
+export function currentBoards(
+  clock: ClubClock,
+  r: Awaited<ReturnType<typeof yearReads>>,
+  memos?: Partial<Record<LeaderboardPeriod, BoardMemo>>,
+) {
+  const board = (period: LeaderboardPeriod) => buildBoard(r, periodMonths(period, clock.month), memos?.[period]);
   return { month: board("month"), quarter: board("quarter"), year: board("year") };
 }
 

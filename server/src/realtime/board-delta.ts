@@ -119,7 +119,8 @@ export function canonicalList(path: string, rows: Row[]): Row[] {
   const spec = LISTS[path];
   if (!spec) return rows;
   const sorted = [...rows].sort(spec.order);
-  return spec.ranked ? sorted.map((r, i) => ({ ...r, rank: i + 1 })) : sorted;
+  // a row already at its rank is kept as it is (a diff then passes it by identity)
+  return spec.ranked ? sorted.map((r, i) => (r.rank === i + 1 ? r : { ...r, rank: i + 1 })) : sorted;
 }
 
 /** Every keyed list of a board in its order: what a snapshot carries. */
@@ -151,6 +152,7 @@ export function diffBoards(prev: Row, next: Row, from: number, version: number):
         const k = String(r[spec.key]);
         seen.add(k);
         const was = before.get(k);
+        if (was === r) continue;
         if (!was || !sameRow(was, r, spec.ranked)) upsert.push(spec.ranked ? withoutRank(r) : r);
       }
       const remove = [...before.keys()].filter((k) => !seen.has(k));
