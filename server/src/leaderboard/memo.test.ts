@@ -44,7 +44,11 @@ describe("live leaderboards built from the rows before", () => {
 
     // Nothing changed: every row is the same object.
     const again = currentBoards(clock, reads(revenue, contacts), memos);
-    for (const p of ["month", "quarter", "year"] as const) again[p].forEach((row, i) => expect(row).toBe(first[p][i]));
+    for (const p of ["month", "quarter", "year"] as const) {
+      again[p].forEach((row, i) => {
+        expect(row).toBe(first[p][i]);
+      });
+    }
 
     // One rep's revenue moves them from last to first; another logs a contact; a third is renamed.
     const [low, mid, other] = [reps[0]!.id, reps[3]!.id, reps[5]!.id];
