@@ -1,78 +1,12 @@
 import postgres from "postgres";
-import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyDelta, type BoardDelta } from "../../server/src/realtime/board-delta.ts";
-import type { BoardSyncReply, ClientToServerEvents, ServerToClientEvents } from "../../server/src/realtime/events.ts";
 import { type BigClub, seedBigClub } from "../support/big-club.ts";
+import { type BoardClient, boardClient, openBoard } from "../support/board-client.ts";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { addUser, call, loginAs, startTestServer, type TestServer } from "../support/harness.ts";
 import { eventually } from "../support/live.ts";
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-type Boards = Record<string, unknown>;
 type Row = { repId: string; rank: number; revenue: number; name: string };
-
-/**
- * A board as the web app keeps one (web/src/live.ts): the connect snapshot, then deltas
- * applied with the same board-delta.ts, a sync when a delta's `from` is not the version
- * held. Counts every byte the socket receives (engine packets).
- */
-function boardClient(url: string, token: string, deltas: boolean) {
-  const socket: Client = io(url, {
-    autoConnect: false,
-    forceNew: true,
-    transports: ["websocket"],
-    auth: { token, deltas },
-    reconnection: false,
-  });
-  const s = {
-    socket,
-    version: null as number | null,
-    boards: {} as Boards,
-    bytes: 0,
-    syncs: 0,
-    events: [] as { event: string; payload: unknown }[],
-    sync(): Promise<BoardSyncReply> {
-      return new Promise((done) => socket.emit("board:sync", done));
-    },
-  };
-  socket.io.on("open", () =>
-    socket.io.engine.on("packet", (p: { data?: unknown }) => {
-      s.bytes += typeof p.data === "string" ? Buffer.byteLength(p.data) : p.data instanceof ArrayBuffer ? p.data.byteLength : 0;
-    }),
-  );
-  socket.onAny((event: string, payload: unknown) => s.events.push({ event, payload }));
-  socket.on("board:snapshot", (e) => {
-    if (s.version !== null && e.version < s.version) return;
-    s.version = e.version;
-    s.boards = e.boards;
-  });
-  socket.on("board:delta", async (d: BoardDelta) => {
-    if (s.version !== null && d.version <= s.version) return;
-    if (d.from !== s.version) {
-      s.syncs++;
-      const r = await s.sync();
-      if (r.ok && (s.version === null || r.version >= s.version)) {
-        s.version = r.version;
-        s.boards = r.boards;
-      }
-      return;
-    }
-    s.boards = applyDelta(s.boards, d);
-    s.version = d.version;
-  });
-  return s;
-}
-type BoardClient = ReturnType<typeof boardClient>;
-
-async function open(c: BoardClient) {
-  await new Promise<void>((ok, fail) => {
-    c.socket.once("connect", () => ok());
-    c.socket.once("connect_error", fail);
-    c.socket.connect();
-  });
-  await eventually(() => expect(c.version).not.toBeNull(), 20_000);
-}
 
 const of = (c: BoardClient, event: string) => c.events.filter((e) => e.event === event);
 
@@ -100,9 +34,9 @@ const clubQuiet = () => eventually(() => expect(t.server.live.boardsBusy(big.ten
 describe("board deltas for a club of 600 reps", () => {
   it("carries the server's counts: contacts today per rep (non-voided, from the ledger) and unacknowledged alarms", async () => {
     await clubQuiet();
-    const c = boardClient(t.url, big.manager.token, true);
+    const c = boardClient(t.url, big.manager.token);
     clients.push(c);
-    await open(c);
+    await openBoard(c, 20_000);
     const today = c.boards.today as { day: string; total: number; reps: Record<string, number> };
     expect(today.day).toBe(big.today);
     const rows = await sql<{ rep_id: string; n: number }[]>`
@@ -131,9 +65,9 @@ describe("board deltas for a club of 600 reps", () => {
     expect(second.items.length).toBeGreaterThan(0);
     for (const a of second.items) expect(live.latest.some((l) => l.id === a.id)).toBe(false);
     // A rep's board carries none of it.
-    const rep = boardClient(t.url, await loginAs(t.url, big.slug, big.reps[0]!.email, big.repPassword), true);
+    const rep = boardClient(t.url, await loginAs(t.url, big.slug, big.reps[0]!.email, big.repPassword));
     clients.push(rep);
-    await open(rep);
+    await openBoard(rep, 20_000);
     expect(rep.boards.alarms).toBeUndefined();
     expect(rep.boards.alarmCounts).toBeUndefined();
     rep.socket.disconnect();
@@ -141,13 +75,13 @@ describe("board deltas for a club of 600 reps", () => {
   });
 
   it("sends under 5 KB per write to a board that opted in (a bulk acknowledgement: the alarm list's refill), builds the same board as a fresh sync, and never reaches another club", async () => {
-    const board = boardClient(t.url, big.manager.token, true);
-    const legacy = boardClient(t.url, big.manager.token, false);
-    const stranger = boardClient(t.url, other.manager.token, true);
+    const board = boardClient(t.url, big.manager.token);
+    const legacy = boardClient(t.url, big.manager.token, { deltas: false });
+    const stranger = boardClient(t.url, other.manager.token);
     // reads the server's current board for the comparisons (its bytes are not counted)
-    const probe = boardClient(t.url, big.manager.token, true);
+    const probe = boardClient(t.url, big.manager.token);
     clients.push(board, legacy, stranger, probe);
-    await Promise.all([open(board), open(legacy), open(stranger), open(probe)]);
+    await Promise.all([openBoard(board, 20_000), openBoard(legacy, 20_000), openBoard(stranger, 20_000), openBoard(probe, 20_000)]);
     const snapshotBytes = JSON.stringify(board.boards).length;
     const adminToken = await loginAs(t.url, big.slug, big.admin.email, big.admin.password);
     const month = big.month;
@@ -298,9 +232,9 @@ describe("board deltas for a club of 600 reps", () => {
 
   it("a delta from a version the client does not hold makes it sync, and the board is right again", async () => {
     await clubQuiet();
-    const c = boardClient(t.url, big.manager.token, true);
+    const c = boardClient(t.url, big.manager.token);
     clients.push(c);
-    await open(c);
+    await openBoard(c, 20_000);
     // Pretend a delta was missed: the next one's `from` is not the version held.
     c.version = c.version! - 1;
     const rep = big.reps[5]!;

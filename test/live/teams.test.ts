@@ -1,11 +1,10 @@
 import { type RunningServer, startServer, testConfig } from "@clubhouse/server";
-import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quotaBoardSource } from "../../server/src/leaderboard/boards.ts";
-import { applyDelta, type BoardDelta } from "../../server/src/realtime/board-delta.ts";
-import type { BoardSyncReply, ClientToServerEvents, ServerToClientEvents } from "../../server/src/realtime/events.ts";
+import type { BoardDelta } from "../../server/src/realtime/board-delta.ts";
 import { roomOf } from "../../server/src/realtime/events.ts";
 import { BOARD_COALESCE_MS, boardFormRoom, sessionRoom } from "../../server/src/realtime/rooms.ts";
+import { type BoardClient, type Boards, boardClient, openBoard } from "../support/board-client.ts";
 import { addRevenue } from "../support/club.ts";
 import { call, startTestServer, type TestServer } from "../support/harness.ts";
 import { connected, eventually, type LiveClient, nothingWithin, type Recorder, userBoards } from "../support/live.ts";
@@ -87,8 +86,6 @@ describe("a team lead's live channel", () => {
   });
 });
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-type Boards = Record<string, unknown>;
 type QuotaRow = { repId: string; level: string | null; achieved: number };
 type AlarmRow = { id: string; repId: string };
 type Part = {
@@ -96,60 +93,6 @@ type Part = {
   alarmCounts?: { total: number };
   alarms?: { latest: AlarmRow[]; next: string | null };
 };
-
-/** A board as the web app keeps one: the connect snapshot, deltas applied, a sync when `from` is not the version held. */
-function boardClient(url: string, token: string) {
-  const socket: Client = io(url, {
-    autoConnect: false,
-    forceNew: true,
-    transports: ["websocket"],
-    auth: { token, deltas: true },
-    reconnection: false,
-  });
-  const s = {
-    socket,
-    version: null as number | null,
-    boards: {} as Boards,
-    syncs: 0,
-    deltas: [] as { d: BoardDelta; bytes: number }[],
-    snapshots: 0,
-    sync(): Promise<BoardSyncReply> {
-      return new Promise((done) => socket.emit("board:sync", done));
-    },
-  };
-  socket.on("board:snapshot", (e) => {
-    s.snapshots++;
-    if (s.version !== null && e.version < s.version) return;
-    s.version = e.version;
-    s.boards = e.boards;
-  });
-  socket.on("board:delta", async (d) => {
-    s.deltas.push({ d, bytes: Buffer.byteLength(JSON.stringify(d)) });
-    if (s.version !== null && d.version <= s.version) return;
-    if (d.from !== s.version) {
-      s.syncs++;
-      const r = await s.sync();
-      if (r.ok && (s.version === null || r.version >= s.version)) {
-        s.version = r.version;
-        s.boards = r.boards;
-      }
-      return;
-    }
-    s.boards = applyDelta(s.boards, d);
-    s.version = d.version;
-  });
-  return s;
-}
-type BoardClient = ReturnType<typeof boardClient>;
-
-async function open(c: BoardClient) {
-  await new Promise<void>((ok, fail) => {
-    c.socket.once("connect", () => ok());
-    c.socket.once("connect_error", fail);
-    c.socket.connect();
-  });
-  await eventually(() => expect(c.version).not.toBeNull());
-}
 
 const part = (b: Boards) => b as Part;
 const quotaReps = (b: Boards) => (part(b).quota?.reps ?? []).map((r) => r.repId).sort();
@@ -191,7 +134,7 @@ describe("a team lead's part of the live boards (the club's real boards)", () =>
     leadA = boardClient(t.url, d.leadA.token);
     leadB = boardClient(t.url, d.leadB.token);
     mgr = boardClient(t.url, d.manager.token);
-    await Promise.all([open(leadA), open(leadB), open(mgr)]);
+    await Promise.all([openBoard(leadA), openBoard(leadB), openBoard(mgr)]);
   });
   afterAll(() => {
     for (const x of [leadA, leadB, mgr]) x?.socket.disconnect();
@@ -323,7 +266,7 @@ describe("a team lead's part across two processes (Redis)", () => {
     // the leads on the second process; every write goes to the first
     leadA = boardClient(two.url, d.leadA.token);
     leadB = boardClient(two.url, d.leadB.token);
-    await Promise.all([open(leadA), open(leadB)]);
+    await Promise.all([openBoard(leadA), openBoard(leadB)]);
   });
   afterAll(async () => {
     for (const x of [leadA, leadB]) x?.socket.disconnect();
