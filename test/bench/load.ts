@@ -144,9 +144,8 @@ function runOnce(o: HttpLoadOptions, durationS: number, record: boolean) {
  */
 export async function fixedLoad(o: Omit<HttpLoadOptions, "next" | "counted"> & { spec: HttpRequestSpec }): Promise<LoadStats> {
   const wrk = wrkPath();
-  if (!wrk) return runAutocannon({ ...o, next: () => o.spec });
-  if (o.warmupS && o.warmupS > 0) await wrkLoad(wrk, { ...o, durationS: o.warmupS });
-  return withCpu(o.cpu, () => wrkLoad(wrk, o));
+  if (!wrk) return httpLoad({ ...o, next: () => o.spec });
+  return warmThenMeasure(o, (durationS) => wrkLoad(wrk, { ...o, durationS }));
 }
 
 /** Requests the writes' list holds for wrk (wrk.ts): it goes round it, keys kept unique. */
@@ -158,19 +157,20 @@ const SEQUENCE = 4096;
  */
 export async function httpLoad(o: HttpLoadOptions): Promise<LoadStats> {
   const wrk = wrkPath();
-  if (wrk) {
-    const specs = Array.from({ length: SEQUENCE }, () => o.next());
-    const run = (durationS: number) =>
-      wrkLoad(wrk, { url: o.url, connections: o.connections, durationS, specs, ...(o.counted ? { counted: o.counted } : {}) });
-    if (o.warmupS && o.warmupS > 0) await run(o.warmupS);
-    return withCpu(o.cpu, () => run(o.durationS));
-  }
-  return runAutocannon(o);
+  if (!wrk) return warmThenMeasure(o, (durationS, measured) => runOnce(o, durationS, measured));
+  const specs = Array.from({ length: SEQUENCE }, () => o.next());
+  return warmThenMeasure(o, (durationS) =>
+    wrkLoad(wrk, { url: o.url, connections: o.connections, durationS, specs, ...(o.counted ? { counted: o.counted } : {}) }),
+  );
 }
 
-async function runAutocannon(o: HttpLoadOptions): Promise<LoadStats> {
-  if (o.warmupS && o.warmupS > 0) await runOnce(o, o.warmupS, false);
-  return withCpu(o.cpu, () => runOnce(o, o.durationS, true));
+/** `run` for the warm-up (its figures dropped), then for the measured duration, CPU counted over that one only. */
+async function warmThenMeasure(
+  o: { durationS: number; warmupS?: number; cpu?: () => Promise<CpuMeter> },
+  run: (durationS: number, measured: boolean) => Promise<LoadStats>,
+): Promise<LoadStats> {
+  if (o.warmupS && o.warmupS > 0) await run(o.warmupS, false);
+  return withCpu(o.cpu, () => run(o.durationS, true));
 }
 
 async function withCpu(meter: (() => Promise<CpuMeter>) | undefined, run: () => Promise<LoadStats>): Promise<LoadStats> {

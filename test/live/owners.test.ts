@@ -66,10 +66,10 @@ describe("each club's boards are recomputed by one process, its owner", () => {
       const next = await Promise.all(boards.map((x, i) => x.rec.next("board:snapshot", (s) => s.version > versions[i]!)));
       expect(next.map((s, i) => s.version - versions[i]!)).toEqual(clubs.map(() => 1));
       versions = next.map((s) => s.version);
-      const round_ = { a: (await recomputes(a)) - before.a, b: (await recomputes(b)) - before.b };
-      expect(round_.a + round_.b).toBe(CLUBS);
-      done.a += round_.a;
-      done.b += round_.b;
+      const thisRound = { a: (await recomputes(a)) - before.a, b: (await recomputes(b)) - before.b };
+      expect(thisRound.a + thisRound.b).toBe(CLUBS);
+      done.a += thisRound.a;
+      done.b += thisRound.b;
     }
     // some on each process (all twelve of a round on one, with both registered: 1 in 2,048)
     expect(done.a).toBeGreaterThan(0);

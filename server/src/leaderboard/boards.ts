@@ -8,7 +8,7 @@ import { quotaRowsFrom } from "../quotas/service.ts";
 import { canonicalBoards } from "../realtime/board-delta.ts";
 import type { BoardSource } from "../realtime/boards.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
-import { DELTA_BASES } from "../realtime/rooms.ts";
+import { keepRecent } from "../realtime/rooms.ts";
 import { clubClock } from "../settings/club-now.ts";
 import { dayOf } from "../time/club-time.ts";
 import { type BoardMemo, currentBoards, currentElapsed, currentTeamRaces, yearReads } from "./service.ts";
@@ -59,13 +59,8 @@ export async function contactsToday(tx: Tx, day: string) {
 export function quotaBoardSource(deps: Deps): BoardSource {
   /** Per club (the most recently recomputed ones), the leaderboards' rows built last time (service.ts `BoardMemo`). */
   const memos = new Map<string, Record<LeaderboardPeriod, BoardMemo>>();
-  const memoOf = (tenantId: string) => {
-    const memo = memos.get(tenantId) ?? { month: new Map(), quarter: new Map(), year: new Map() };
-    memos.delete(tenantId);
-    memos.set(tenantId, memo);
-    while (memos.size > DELTA_BASES) memos.delete(memos.keys().next().value as string);
-    return memo;
-  };
+  const memoOf = (tenantId: string) =>
+    keepRecent(memos, tenantId, memos.get(tenantId) ?? { month: new Map(), quarter: new Map(), year: new Map() });
   return {
     async snapshot(tenantId) {
       const ctx = { deps, tenantId, actor: { kind: "system" } as const };

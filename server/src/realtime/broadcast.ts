@@ -4,10 +4,12 @@ import type { LeaderboardPeriod, LeaderboardRow } from "./events.ts";
 import { roomOf } from "./events.ts";
 import { fullFormPresence } from "./full-forms.ts";
 import type { LiveRedis } from "./redis.ts";
-import { boardFormRoom, DELTA_BASES, type LiveServer, mergeDeltas, REDIS_PREFIX, yieldTurn } from "./rooms.ts";
+import { boardFormRoom, keepRecent, type LiveServer, mergeDeltas, REDIS_PREFIX, yieldTurn } from "./rooms.ts";
+
+type Row = Record<string, unknown>;
 
 /** Whether two parts of a board have a top-level key in common. */
-const sharesKey = (a: Record<string, unknown>, b: Record<string, unknown>) => Object.keys(b).some((k) => k in a);
+const sharesKey = (a: Row, b: Row) => Object.keys(b).some((k) => k in a);
 
 /**
  * The boards' broadcasts of one process: each recompute's snapshot (or delta) to the
@@ -54,9 +56,7 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
    */
   const unsent = new Map<string, number>();
   const markUnsent = (tenantId: string) => {
-    unsent.delete(tenantId);
-    unsent.set(tenantId, Date.now());
-    while (unsent.size > DELTA_BASES) unsent.delete(unsent.keys().next().value as string);
+    keepRecent(unsent, tenantId, Date.now());
   };
   /** Whether a change of the club went unsent within the last `ms`. */
   const unsentWithin = (tenantId: string, ms: number) => Date.now() - (unsent.get(tenantId) ?? Number.NEGATIVE_INFINITY) <= ms;
@@ -65,9 +65,7 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
   const lastSent = new Map<string, { version: number; s: BoardSnapshot }>();
   /** Keep a club's base as the most recent one; the least recently kept go beyond DELTA_BASES. */
   function keepBase(tenantId: string, version: number, s: BoardSnapshot) {
-    lastSent.delete(tenantId);
-    lastSent.set(tenantId, { version, s });
-    while (lastSent.size > DELTA_BASES) lastSent.delete(lastSent.keys().next().value as string);
+    keepRecent(lastSent, tenantId, { version, s });
   }
 
   /**
@@ -106,29 +104,29 @@ export function broadcaster(io: LiveServer, redis: LiveRedis | undefined, isClos
     if (isClosed()) return;
     if (!anyDeltas || !anyFull) markUnsent(tenantId);
     if (anyDeltas && prev && prev.version === version - 1) {
-      // The club part is diffed once: the managers' delta is it with their own part's diff
-      // (the two parts share no key; if they ever did, the managers' whole board is diffed).
+      // The club part is diffed once: a managers' or a lead's delta is it with their own
+      // part's diff, when the two share no key (boardsFor lets the part win a clash: then
+      // their whole board is diffed instead).
       const clubDelta = diffBoards(prev.s.club, s.club, prev.version, version);
-      const apart = !sharesKey({ ...prev.s.club, ...s.club }, { ...prev.s.managers, ...s.managers });
+      const clubKeys = { ...prev.s.club, ...s.club };
+      const withPart = (before: Row, after: Row, whole: (snapshot: BoardSnapshot) => Row) =>
+        sharesKey(clubKeys, { ...before, ...after })
+          ? diffBoards(whole(prev.s), whole(s), prev.version, version)
+          : mergeDeltas(clubDelta, diffBoards(before, after, prev.version, version));
       io.to(managers)
         .except(full)
         .emit(
           "board:delta",
-          apart
-            ? mergeDeltas(clubDelta, diffBoards(prev.s.managers, s.managers, prev.version, version))
-            : diffBoards(boardsFor("manager", prev.s), boardsFor("manager", s), prev.version, version),
+          withPart(prev.s.managers, s.managers, (x) => boardsFor("manager", x)),
         );
       io.to(club)
         .except([...notClub, full])
         .emit("board:delta", clubDelta);
       for (const x of teamRooms) {
         if (!x.deltas) continue;
-        const [before, after] = [prev.s.teams?.[x.teamId] ?? {}, s.teams?.[x.teamId] ?? {}];
-        // as the managers': merged when the parts share no key, else the lead's whole board diffed
-        const teamDelta = !sharesKey({ ...prev.s.club, ...s.club }, { ...before, ...after })
-          ? mergeDeltas(clubDelta, diffBoards(before, after, prev.version, version))
-          : diffBoards(boardsFor("lead", prev.s, x.teamId), teamBoards(x.teamId), prev.version, version);
-        io.to(x.room).except(full).emit("board:delta", teamDelta);
+        const part = (snapshot: BoardSnapshot) => snapshot.teams?.[x.teamId] ?? {};
+        const delta = withPart(part(prev.s), part(s), (snapshot) => boardsFor("lead", snapshot, x.teamId));
+        io.to(x.room).except(full).emit("board:delta", delta);
       }
     } else if (anyDeltas) {
       io.to(managers)

@@ -86,10 +86,10 @@ export function boardHandOff(io: LiveServer, redis: { client: Redis } | undefine
     if (typeof ack === "function") ack(mine);
   });
   return {
-    owners,
     changed(tenantId: string) {
-      const owner = owners?.ownerOf(tenantId);
-      if (!owners || owner === undefined || owner === owners.id || redis?.client.status !== "ready") return recompute(tenantId);
+      if (!owners || redis?.client.status !== "ready") return recompute(tenantId);
+      const owner = owners.ownerOf(tenantId);
+      if (owner === owners.id) return recompute(tenantId);
       try {
         io.serverSideEmit("boards:changed", tenantId, owner, (_err, taken) => {
           if (!taken?.includes(true)) recompute(tenantId);

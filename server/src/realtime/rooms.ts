@@ -61,6 +61,14 @@ export function wantsDeltas(auth: unknown): boolean {
  */
 export const DELTA_BASES = 10_000;
 
+/** Sets `key` as the most recent entry of `map` (a Map keeps insertion order); the least recent go beyond `limit`. */
+export function keepRecent<K, V>(map: Map<K, V>, key: K, value: V, limit = DELTA_BASES): V {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > limit) map.delete(map.keys().next().value as K);
+  return value;
+}
+
 /**
  * Every room a socket belongs to: its club, managers or its rep room (a lead: the room
  * of the team they lead, if any), its user and its session, and how it takes boards.
