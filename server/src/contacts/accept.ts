@@ -27,7 +27,8 @@ export async function acceptContact(ctx: ServiceContext, id: string, reason: str
         body: await withTenant(ctx.deps.database, ctx.tenantId, (tx) => acceptContactTx(tx, ctx, id, reason)),
         replayed: false,
       };
-  if (!out.replayed) await ctx.deps.live.boardChanged(ctx.tenantId);
+  // the contact's rep's checks moved: only that rep's rows change (BoardChange)
+  if (!out.replayed) await ctx.deps.live.boardChanged(ctx.tenantId, [out.body.repId]);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { repDayContacts, repMonthContacts, type Tx } from "@clubhouse/db";
-import { eq, type SQL } from "drizzle-orm";
+import { and, eq, inArray, type SQL } from "drizzle-orm";
 
 /**
  * docs/verified-visits.md: a rep's checks over a day or a month, from the maintained
@@ -47,12 +47,13 @@ export const monthCheckColumns = {
   noPin: repMonthContacts.noPin,
 };
 
-/** Every rep's checks in a club month, by rep id (one read of the month rows). */
-export async function monthChecks(tx: Tx, month: string): Promise<Map<string, Checks>> {
+/** Every rep's checks in a club month, by rep id (one read of the month rows); with `reps`, those reps' only. */
+export async function monthChecks(tx: Tx, month: string, reps?: readonly string[]): Promise<Map<string, Checks>> {
+  if (reps?.length === 0) return new Map();
   const rows = await tx
     .select({ repId: repMonthContacts.repId, ...monthCheckColumns })
     .from(repMonthContacts)
-    .where(eq(repMonthContacts.month, month));
+    .where(and(eq(repMonthContacts.month, month), reps ? inArray(repMonthContacts.repId, [...reps]) : undefined));
   return new Map(rows.map((r) => [r.repId, checksOf(r)]));
 }
 

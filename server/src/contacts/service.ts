@@ -154,7 +154,8 @@ async function logContactsOnce(deps: Deps, tenantId: string, reqs: ContactReques
   });
   if (logged.length > 0) {
     publishCommitted(deps, tenantId, logged.map(contactEvent));
-    await deps.live.boardChanged(tenantId);
+    // contacts move only their reps' counters (BoardChange)
+    await deps.live.boardChanged(tenantId, [...new Set(logged.map((c) => c.repId))]);
   }
   return answers;
 }
@@ -300,7 +301,8 @@ export async function voidContact(ctx: ServiceContext, id: string, reason: strin
         body: await withTenant(ctx.deps.database, ctx.tenantId, (tx) => voidContactTx(tx, ctx, id, reason)),
         replayed: false,
       };
-  if (!out.replayed) await ctx.deps.live.boardChanged(ctx.tenantId);
+  // the voided contact leaves its rep's counters: only that rep's rows change (BoardChange)
+  if (!out.replayed) await ctx.deps.live.boardChanged(ctx.tenantId, [out.body.repId]);
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { type Tx, withTenantRead } from "@clubhouse/db";
 import type { Deps } from "../deps.ts";
 import { toYuan } from "../money.ts";
-import { loadReps, monthFigures, perPeriod, sumsByRepAndPeriod } from "../quotas/read.ts";
+import { figuresOf, loadReps, mergeSums, perPeriod, type RepRow, sumsByRepAndPeriod } from "../quotas/read.ts";
 import { compareBoardRows } from "../realtime/board-delta.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
 import { attainment, markerInstant, periodElapsed } from "../regulation/pace.ts";
@@ -31,25 +31,9 @@ export function periodMonths(period: LeaderboardPeriod, at: ClubMonth): ClubMont
 }
 
 type Counts = { existing: number; prospect: number; visits: number; demos: number; calls: number; letters: number };
-type ContactSums = Map<string, Counts>;
 const NO_CONTACTS: Counts = { existing: 0, prospect: 0, visits: 0, demos: 0, calls: 0, letters: 0 };
 
 const CONTACT_COLUMNS = ["existing_in_person", "prospect_in_person", "visits", "demos", "calls", "letters"] as const;
-
-/** Per rep, contacts summed over each period of `periods`, from one aggregated read of the (rep, month) rows. */
-async function contactFigures(tx: Tx, periods: readonly (readonly ClubMonth[])[]): Promise<(period: readonly ClubMonth[]) => ContactSums> {
-  return perPeriod(
-    await sumsByRepAndPeriod(tx, "rep_month_contacts", CONTACT_COLUMNS, periods),
-    ([, existing, prospect, visits, demos, calls, letters]): Counts => ({
-      existing: existing!,
-      prospect: prospect!,
-      visits: visits!,
-      demos: demos!,
-      calls: calls!,
-      letters: letters!,
-    }),
-  );
-}
 
 export type { BoardRow } from "./board-row.ts";
 
@@ -63,15 +47,46 @@ export async function boardRows(tx: Tx, period: LeaderboardPeriod, at: ClubMonth
   return buildBoard(await boardReads(tx, [months]), months);
 }
 
+/** Per (rep, period), the rows behind boards as PostgreSQL summed them (quotas/read.ts sumsByRepAndPeriod). */
+export interface BoardSums {
+  targets: Map<string, Map<string, number[]>>;
+  revenue: Map<string, Map<string, number[]>>;
+  contacts: Map<string, Map<string, number[]>>;
+}
+
+/** What boards are built from: the reps, the sums (kept, so a live board can re-read a few reps: yearReadsFor) and their per-period views, the team names. */
+function readsOf(reps: RepRow[], sums: BoardSums, teams: TeamNames) {
+  return {
+    reps,
+    sums,
+    figures: figuresOf(sums.targets, sums.revenue),
+    contacts: perPeriod(
+      sums.contacts,
+      ([, existing, prospect, visits, demos, calls, letters]): Counts => ({
+        existing: existing!,
+        prospect: prospect!,
+        visits: visits!,
+        demos: demos!,
+        calls: calls!,
+        letters: letters!,
+      }),
+    ),
+    teams,
+  };
+}
+
+export type BoardReads = ReturnType<typeof readsOf>;
+
 /** The reads of boards over each of `periods` (lists of months), per rep and period summed by PostgreSQL: one per table, sent together (one round trip). */
-async function boardReads(tx: Tx, periods: readonly (readonly ClubMonth[])[]) {
-  const [reps, figures, contacts, teams] = await Promise.all([
+async function boardReads(tx: Tx, periods: readonly (readonly ClubMonth[])[]): Promise<BoardReads> {
+  const [reps, targets, revenue, contacts, teams] = await Promise.all([
     loadReps(tx),
-    monthFigures(tx, periods),
-    contactFigures(tx, periods),
+    sumsByRepAndPeriod(tx, "targets", ["amount_fen"], periods),
+    sumsByRepAndPeriod(tx, "rep_month_totals", ["amount_fen"], periods),
+    sumsByRepAndPeriod(tx, "rep_month_contacts", CONTACT_COLUMNS, periods),
     loadTeamNames(tx),
   ]);
-  return { reps, figures, contacts, teams };
+  return readsOf(reps, { targets, revenue, contacts }, teams);
 }
 
 /**
@@ -105,7 +120,7 @@ const sameInputs = (a: RowInputs, b: RowInputs) =>
   a.c.letters === b.c.letters;
 
 /** A board's rows for `months`, from reads covering them (see boardRows); with `memo`, the rows of unchanged reps reused, and `memo` refilled with this board's. */
-function buildBoard(reads: Awaited<ReturnType<typeof boardReads>>, months: ClubMonth[], memo?: BoardMemo): BoardRow[] {
+function buildBoard(reads: BoardReads, months: ClubMonth[], memo?: BoardMemo): BoardRow[] {
   const tsums = reads.figures.targetSums(months);
   const rsums = reads.figures.revenueSums(months);
   const csums = reads.contacts(months);
@@ -167,17 +182,42 @@ export async function computeLeaderboard(deps: Deps, tenantId: string, period: L
   });
 }
 
+const currentPeriods = (clock: ClubClock) => [
+  periodMonths("month", clock.month),
+  periodMonths("quarter", clock.month),
+  periodMonths("year", clock.month),
+];
+
 /** The reads behind the boards of the club's current month, quarter and year: the year's rows. */
 export function yearReads(tx: Tx, clock: ClubClock) {
-  return boardReads(tx, [periodMonths("month", clock.month), periodMonths("quarter", clock.month), periodMonths("year", clock.month)]);
+  return boardReads(tx, currentPeriods(clock));
+}
+
+/**
+ * yearReads again after writes that changed only the revenue or contacts of `reps`:
+ * those reps' rows re-read, everything else (the reps themselves, targets, team names)
+ * as in `before`, which must be yearReads of the same club month. Equal to a fresh
+ * yearReads when that holds (realtime/boards.ts `BoardChange`).
+ */
+export async function yearReadsFor(tx: Tx, clock: ClubClock, before: BoardReads, reps: readonly string[]): Promise<BoardReads> {
+  const periods = currentPeriods(clock);
+  const [revenue, contacts] = await Promise.all([
+    sumsByRepAndPeriod(tx, "rep_month_totals", ["amount_fen"], periods, reps),
+    sumsByRepAndPeriod(tx, "rep_month_contacts", CONTACT_COLUMNS, periods, reps),
+  ]);
+  return readsOf(
+    before.reps,
+    {
+      targets: before.sums.targets,
+      revenue: mergeSums(before.sums.revenue, revenue, reps),
+      contacts: mergeSums(before.sums.contacts, contacts, reps),
+    },
+    before.teams,
+  );
 }
 
 /** The three boards of the club's current period, from yearReads; with `memos`, each reusing the rows of the one built before (BoardMemo). */
-export function currentBoards(
-  clock: ClubClock,
-  r: Awaited<ReturnType<typeof yearReads>>,
-  memos?: Partial<Record<LeaderboardPeriod, BoardMemo>>,
-) {
+export function currentBoards(clock: ClubClock, r: BoardReads, memos?: Partial<Record<LeaderboardPeriod, BoardMemo>>) {
   const board = (period: LeaderboardPeriod) => buildBoard(r, periodMonths(period, clock.month), memos?.[period]);
   return { month: board("month"), quarter: board("quarter"), year: board("year") };
 }

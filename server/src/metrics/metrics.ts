@@ -47,6 +47,12 @@ export class Metrics {
     labelNames: ["result"] as const,
     registers: [this.registry],
   });
+  readonly #boardReads = new Counter({
+    name: "clubhouse_live_board_reads_total",
+    help: "Reads behind recomputed boards: full (every rep) or partial (only the reps the writes since the version before touched).",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
   readonly #pushLag = new Histogram({
     name: "clubhouse_live_push_lag_seconds",
     help: "From the first write a recompute answers to its boards sent to every socket.",
@@ -174,6 +180,11 @@ export class Metrics {
   /** A live event's payload did not match its schema (realtime/outbox.ts). */
   liveEventMismatch(event: string) {
     this.#liveMismatches.inc({ event });
+  }
+
+  /** A recompute's read (leaderboard/boards.ts): of every rep, or only of the reps writes touched. */
+  boardRead(kind: "full" | "partial") {
+    this.#boardReads.inc({ kind });
   }
 
   /** What the live channel's board coalescer reports. */

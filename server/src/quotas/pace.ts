@@ -170,7 +170,8 @@ export async function evaluatePace(ctx: ServiceContext, repIds?: string[]): Prom
   });
   if (events.length > 0) {
     publishCommitted(ctx.deps, ctx.tenantId, events);
-    await ctx.deps.live.boardChanged(ctx.tenantId);
+    // only alarms changed (the boards work the pace levels out from revenue and targets): no rep's rows (BoardChange)
+    await ctx.deps.live.boardChanged(ctx.tenantId, []);
   }
 }
 

@@ -60,19 +60,22 @@ const periodKey = (period: readonly ClubMonth[]) => period.join(",");
  * quarter and the year at once: 500 reps × 12 months would be 6,000 rows to carry
  * and fold here for 500). Row-level security keeps it to the club. A rep appears in a
  * period's sums only when it has a row in that period, as when the rows were folded.
+ * With `reps`, only those reps' rows are read (a live board re-reading the reps a write
+ * touched: mergeSums).
  */
 export async function sumsByRepAndPeriod(
   tx: Tx,
   table: string,
   columns: readonly string[],
   periods: readonly (readonly ClubMonth[])[],
+  reps?: readonly string[],
 ): Promise<Map<string, Map<string, number[]>>> {
   const all = [...new Set(periods.flat())];
   const out = new Map<string, Map<string, number[]>>(periods.map((p) => [periodKey(p), new Map()]));
-  if (all.length === 0) return out;
-  const list = (months: readonly ClubMonth[]) =>
+  if (all.length === 0 || reps?.length === 0) return out;
+  const list = (values: readonly string[]) =>
     sql.join(
-      months.map((m) => sql`${m}`),
+      values.map((m) => sql`${m}`),
       sql`, `,
     );
   // A period of consecutive months (a month, a quarter, a year: every caller's) is a
@@ -96,7 +99,7 @@ export async function sumsByRepAndPeriod(
   );
   const rows = rowsOf<Record<string, unknown>>(
     await tx.execute(
-      sql`select rep_id, ${sql.join(picks, sql`, `)} from (select rep_id, ${cols}, ${sql.join(flags, sql`, `)} from ${sql.identifier(table)} where ${within(all)}) x group by rep_id`,
+      sql`select rep_id, ${sql.join(picks, sql`, `)} from (select rep_id, ${cols}, ${sql.join(flags, sql`, `)} from ${sql.identifier(table)} where ${within(all)}${reps ? sql` and rep_id in (${list(reps)})` : sql``}) x group by rep_id`,
     ),
   );
   const reads = periods.map((p, i) => ({
@@ -113,6 +116,31 @@ export async function sumsByRepAndPeriod(
       for (const c of read.sums) v.push(Number(r[c]));
       read.into.set(rep, v);
     }
+  }
+  return out;
+}
+
+/**
+ * `before` (sumsByRepAndPeriod's answer) with the sums of `reps` replaced by `fresh`'s (a
+ * read of those reps only): a rep absent from a period of `fresh` has no rows there now.
+ * `before` is left as it was.
+ */
+export function mergeSums(
+  before: Map<string, Map<string, number[]>>,
+  fresh: Map<string, Map<string, number[]>>,
+  reps: Iterable<string>,
+): Map<string, Map<string, number[]>> {
+  const out = new Map<string, Map<string, number[]>>();
+  for (const [key, sums] of before) {
+    const now = fresh.get(key);
+    if (!now) throw new Error(`period ${key} was not read again`);
+    const merged = new Map(sums);
+    for (const rep of reps) {
+      const v = now.get(rep);
+      if (v) merged.set(rep, v);
+      else merged.delete(rep);
+    }
+    out.set(key, merged);
   }
   return out;
 }
@@ -146,6 +174,11 @@ export async function monthFigures(tx: Tx, periods: readonly (readonly ClubMonth
     sumsByRepAndPeriod(tx, "targets", ["amount_fen"], periods),
     sumsByRepAndPeriod(tx, "rep_month_totals", ["amount_fen"], periods),
   ]);
+  return figuresOf(t, r);
+}
+
+/** monthFigures from the two tables' sums (sumsByRepAndPeriod). */
+export function figuresOf(t: Map<string, Map<string, number[]>>, r: Map<string, Map<string, number[]>>) {
   return {
     targetSums: perPeriod(t, ([n, fen]) => ({ fen: fen!, months: n! })),
     revenueSums: perPeriod(r, ([, fen]) => fen!),

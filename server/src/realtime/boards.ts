@@ -25,7 +25,25 @@ export interface BoardSnapshot {
  * through `withTenant(…, tenantId, …)`.
  */
 export interface BoardSource {
-  snapshot(tenantId: string): Promise<BoardSnapshot>;
+  /**
+   * The club's boards now. `change`, when the live channel recomputes them after writes:
+   * the version they will go out as and, when every write since the version before
+   * named the reps it touched, those reps — a source that kept what it built the
+   * version before from may then re-read only them (leaderboard/boards.ts).
+   */
+  snapshot(tenantId: string, change?: BoardChange): Promise<BoardSnapshot>;
+}
+
+/**
+ * Why boards are recomputed. `reps`: every write since version `version - 1` changed
+ * only these reps' revenue and contact counters (their month and day rows) and perhaps
+ * the club's alarms — nothing else (not who the reps are, their names, teams or
+ * targets, not customers' owners, not the club's settings). Absent: anything may have
+ * changed.
+ */
+export interface BoardChange {
+  version: number;
+  reps?: ReadonlySet<string>;
 }
 
 /** Until a module provides boards: empty ones, still versioned, so clients can rely on the protocol. */

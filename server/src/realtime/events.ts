@@ -50,8 +50,11 @@ export interface LivePublisher {
    * reps or alarms). Moves the club's data generation on (see generations.ts) and
    * schedules a coalesced recompute of the live boards. Never rejects; a request
    * handler awaits it before answering, so a read after the answer sees the write.
+   * `reps`: the write changed only these reps' revenue and contact counters (and perhaps
+   * the club's alarms; realtime/boards.ts `BoardChange`), so only they need reading
+   * again; leave it out for anything else.
    */
-  boardChanged(tenantId: string): Promise<void>;
+  boardChanged(tenantId: string, reps?: readonly string[]): Promise<void>;
   /** The club's data generation now, or null when it cannot be known (then cache nothing). */
   boardGeneration(tenantId: string): Promise<string | null>;
   /** Disconnect the sockets of a user's ended sessions (one session, or all of them). */
@@ -92,7 +95,7 @@ export interface InterServerEvents {
   /** A user's role changed: every process forgets their cached sessions and re-checks their sockets. */
   "user:changed": (tenantId: string, userId: string) => void;
   /** A club's boards changed on a process that does not own the club: its owner recomputes them (owners.ts) and answers whether it took the change. */
-  "boards:changed": (tenantId: string, owner: string, ack: (taken: boolean) => void) => void;
+  "boards:changed": (tenantId: string, owner: string, reps: string[] | null, ack: (taken: boolean) => void) => void;
 }
 
 /** What the handshake learnt, kept on the socket (and in a recovered session). */

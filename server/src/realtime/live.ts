@@ -12,7 +12,7 @@ import { roomOf } from "./events.ts";
 import { type BoardGenerations, memoryGenerations, redisGenerations } from "./generations.ts";
 import { authenticateHandshake, HandshakeRefused } from "./handshake.ts";
 import { boardHandOff } from "./owners.ts";
-import { presentedRecovery, replay, resumable, resume, takeOverRecovery } from "./recovery.ts";
+import { verifiedRecovery } from "./recovery.ts";
 import { connectLiveRedis, type LiveRedis } from "./redis.ts";
 import {
   BOARD_COALESCE_MS,
@@ -30,6 +30,7 @@ import {
   wantsDeltas,
 } from "./rooms.ts";
 import { sessionChecks } from "./sessions.ts";
+import { TouchedReps } from "./touched.ts";
 import { type BoardVersions, memoryVersions, redisVersions } from "./versions.ts";
 
 export type { LiveChannel } from "./rooms.ts";
@@ -62,7 +63,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   });
   // socket.io would restore a session and write its missed packets before the
   // middleware ran; now the middleware does it, verified (`recover`).
-  const restoreSession = takeOverRecovery(io.of("/").adapter);
+  const recovery = verifiedRecovery(io.of("/").adapter, logger);
 
   let closed = false;
   let attached = false;
@@ -72,6 +73,12 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   /** Clubs whose recompute keeps failing: warned about once, not at every retry. */
   const failing = new Set<string>();
   const source = () => deps.boards ?? emptyBoards;
+  /** What changed per club since its last recompute (touched.ts): the recompute may re-read only those reps. */
+  const touched = new TouchedReps();
+  function changed(tenantId: string, reps?: readonly string[] | null) {
+    touched.add(tenantId, reps);
+    boards.request(tenantId);
+  }
 
   let lastRedisWarning = 0;
   function warnIfRedisAway(what: string) {
@@ -92,9 +99,11 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
 
   function retryLater(tenantId: string) {
     if (closed) return;
+    // whatever the failed recompute was for, and any write meanwhile: every rep is read again
+    touched.all(tenantId);
     const t = setTimeout(() => {
       retries.delete(t);
-      boards.request(tenantId);
+      changed(tenantId);
     }, BOARD_RETRY_MS);
     t.unref();
     retries.add(t);
@@ -107,10 +116,15 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
   const boards = new Coalescer(
     deps.config.BOARD_COALESCE_MS ?? BOARD_COALESCE_MS,
     async (tenantId) => {
+      const reps = touched.take(tenantId);
       // One process alone and none of the club's boards open here: nobody to tell. A
       // board that opens later asks for a fresh snapshot. (With Redis, boards on other
-      // processes may be open: always recompute.)
-      if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) return markUnsent(tenantId);
+      // processes may be open: always recompute.) What changed is not forgotten: the next
+      // recompute reads every rep.
+      if (!redis && !io.of("/").adapter.rooms.has(roomOf(tenantId, { to: "club" }))) {
+        touched.all(tenantId);
+        return markUnsent(tenantId);
+      }
       const gap = gapClubs.delete(tenantId);
       let version: number;
       try {
@@ -123,7 +137,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
         return;
       }
       try {
-        const s = await source().snapshot(tenantId);
+        const s = await source().snapshot(tenantId, { version, ...(reps ? { reps } : {}) });
         if (!closed) await emitSnapshot(tenantId, version, s);
         failing.delete(tenantId);
       } catch (err) {
@@ -136,7 +150,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     { leading: true, stretch: BOARD_COALESCE_STRETCH, ...(deps.boardTimers ? { timers: deps.boardTimers } : {}) },
   );
   // With Redis each club's boards are recomputed by one process, the club's owner (owners.ts).
-  const handOff = boardHandOff(io, redis, (id) => boards.request(id));
+  const handOff = boardHandOff(io, redis, changed);
 
   const {
     joinRooms,
@@ -182,7 +196,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       logger.warn({ err: (err as Error).message, tenantId: d.tenantId }, "live: no snapshot for a client now");
       // The club is refreshed for everyone as soon as a version can be minted again.
       gapClubs.add(d.tenantId);
-      boards.request(d.tenantId);
+      changed(d.tenantId);
       return { ok: false, error: "unavailable" };
     }
   }
@@ -204,9 +218,9 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
       }
       if (events.length > 0) warnIfRedisAway("events");
     },
-    async boardChanged(tenantId: string) {
+    async boardChanged(tenantId: string, reps?: readonly string[]) {
       if (typeof tenantId !== "string" || !tenantId) return;
-      handOff.changed(tenantId);
+      handOff.changed(tenantId, reps);
       await generations.bump(tenantId);
     },
     boardGeneration(tenantId: string) {
@@ -255,31 +269,6 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     recheckUser(tenantId, userId);
   });
 
-  /** Missed packets of a verified recovery, written once the socket has joined its rooms. */
-  const missed = new WeakMap<LiveSocket, unknown[][]>();
-
-  /**
-   * An authenticated handshake that presents a pid and offset resumes that session
-   * only if it is the same club, user and login session, with the same role as when
-   * it dropped. Anything else connects as new (a fresh pid; the client sees
-   * `recovered === false` and gets a fresh snapshot). The adapter's look-up keeps only
-   * packets addressed to the rooms the session had, which are its rooms now.
-   */
-  async function recover(socket: LiveSocket) {
-    const presented = presentedRecovery(socket.handshake.auth);
-    if (!presented) return;
-    // Unknown, expired, already used, or a malformed offset: nothing to recover.
-    const stored = await restoreSession(presented.pid, presented.offset).catch(() => null);
-    if (!stored) return;
-    const verdict = resumable(stored, socket.data, roomsOfSocket(socket.data));
-    if (verdict === "foreign") {
-      logger.info({ tenantId: socket.data.tenantId }, "live: a handshake presented another session's recovery id; connected as new");
-    }
-    if (verdict !== "same") return;
-    resume(socket, presented.pid);
-    missed.set(socket, stored.missedPackets);
-  }
-
   io.use((socket, next) => {
     authenticateHandshake(deps, socket.request, socket.handshake.auth)
       .then(async (ctx) => {
@@ -291,7 +280,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
           deltas: wantsDeltas(socket.handshake.auth),
           teamId: await teamOfSocket(ctx.tenant.id, ctx.user.id, ctx.user.role),
         };
-        await recover(socket);
+        await recovery.recover(socket, roomsOfSocket(socket.data));
       })
       .then(
         () => next(),
@@ -309,11 +298,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     watchBoardVersions(socket);
     joinRooms(socket);
     // A verified recovery: what it missed, now that it is in its rooms (and before any live event).
-    const packets = missed.get(socket);
-    if (packets) {
-      missed.delete(socket);
-      replay(socket, packets);
-    }
+    recovery.replayMissed(socket);
 
     // One snapshot read per socket at a time: a client repeating board:sync shares it.
     let syncing: Promise<BoardSyncReply> | undefined;
@@ -365,7 +350,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
         const m = CLUB_ROOM.exec(room);
         if (!m?.[1]) continue;
         gapClubs.add(m[1]);
-        boards.request(m[1]);
+        changed(m[1]);
       }
     });
     if (!(await redis.ready(3_000))) logger.warn("live: Redis is not reachable yet; starting anyway");

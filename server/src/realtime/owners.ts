@@ -78,24 +78,30 @@ export function boardOwners(client: Redis, keyPrefix: string, opts: { ttlMs?: nu
  * survive (versions are minted in Redis for the club, whoever computes).
  * Without Redis: always here.
  */
-export function boardHandOff(io: LiveServer, redis: { client: Redis } | undefined, recompute: (tenantId: string) => void) {
+export function boardHandOff(
+  io: LiveServer,
+  redis: { client: Redis } | undefined,
+  recompute: (tenantId: string, reps?: readonly string[] | null) => void,
+) {
   const owners = redis ? boardOwners(redis.client, REDIS_PREFIX) : undefined;
-  io.on("boards:changed", (tenantId, owner, ack) => {
+  io.on("boards:changed", (tenantId, owner, reps, ack) => {
     const mine = owner === owners?.id;
-    if (mine) recompute(tenantId);
+    // the reps the change named (BoardChange), when they are a list of ids; else every rep
+    if (mine) recompute(tenantId, Array.isArray(reps) && reps.every((r) => typeof r === "string") ? reps : null);
     if (typeof ack === "function") ack(mine);
   });
   return {
-    changed(tenantId: string) {
-      if (!owners || redis?.client.status !== "ready") return recompute(tenantId);
+    /** `reps`: the reps the change touched, when it names them (realtime/boards.ts `BoardChange`). */
+    changed(tenantId: string, reps?: readonly string[] | null) {
+      if (!owners || redis?.client.status !== "ready") return recompute(tenantId, reps);
       const owner = owners.ownerOf(tenantId);
-      if (owner === owners.id) return recompute(tenantId);
+      if (owner === owners.id) return recompute(tenantId, reps);
       try {
-        io.serverSideEmit("boards:changed", tenantId, owner, (_err, taken) => {
-          if (!taken?.includes(true)) recompute(tenantId);
+        io.serverSideEmit("boards:changed", tenantId, owner, reps ? [...reps] : null, (_err, taken) => {
+          if (!taken?.includes(true)) recompute(tenantId, reps);
         });
       } catch {
-        recompute(tenantId);
+        recompute(tenantId, reps);
       }
     },
     stop: () => owners?.stop(),

@@ -17,6 +17,47 @@ import type { SocketData } from "./events.ts";
 
 type Restore = (pid: string, offset: string) => Promise<Session | null>;
 
+/**
+ * The live channel's recovery: `recover` (in the handshake, once authenticated)
+ * resumes a presented session only if it is the same club, user and login session,
+ * with the same role as when it dropped, and the rooms it had are its rooms now;
+ * anything else connects as new (a fresh pid; the client sees `recovered === false`
+ * and gets a fresh snapshot). `replayMissed` (once the socket has joined its rooms)
+ * writes what it missed, before any live event.
+ */
+export function verifiedRecovery(
+  adapter: { restoreSession(pid: string, offset: string): Promise<Session> },
+  logger: { info(o: object, msg: string): void },
+) {
+  const restoreSession = takeOverRecovery(adapter);
+  const missed = new WeakMap<Socket, unknown[][]>();
+  return {
+    async recover(socket: Socket, rooms: readonly string[]) {
+      const presented = presentedRecovery(socket.handshake.auth);
+      if (!presented) return;
+      // Unknown, expired, already used, or a malformed offset: nothing to recover.
+      const stored = await restoreSession(presented.pid, presented.offset).catch(() => null);
+      if (!stored) return;
+      const verdict = resumable(stored, socket.data, rooms);
+      if (verdict === "foreign") {
+        logger.info(
+          { tenantId: (socket.data as SocketData).tenantId },
+          "live: a handshake presented another session's recovery id; connected as new",
+        );
+      }
+      if (verdict !== "same") return;
+      resume(socket, presented.pid);
+      missed.set(socket, stored.missedPackets);
+    },
+    replayMissed(socket: Socket) {
+      const packets = missed.get(socket);
+      if (!packets) return;
+      missed.delete(socket);
+      replay(socket, packets);
+    },
+  };
+}
+
 /** Make socket.io's own lookup find nothing; returns the adapter's real lookup, for after authentication. */
 export function takeOverRecovery(adapter: { restoreSession(pid: string, offset: string): Promise<Session> }): Restore {
   // The two socket.io internals this relies on; checked at start, not found missing at a reconnect.

@@ -11,6 +11,8 @@ export const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resol
 export const BOARD_COALESCE_MS = 50;
 /** A club whose recompute is slow waits at least this many times its last recompute before the next (coalesce.ts `stretch`). */
 export const BOARD_COALESCE_STRETCH = 2;
+/** Writes naming more reps than this between two recomputes of a club have them read every rep (leaderboard/boards.ts). */
+export const MAX_TOUCHED_REPS = 100;
 /** How long a dropped client may be away and still get its missed events replayed. */
 export const RECOVERY_WINDOW_MS = 2 * 60_000;
 /** A recompute that failed (Redis away, a query failed) is tried again after this. */

@@ -63,7 +63,8 @@ export async function afterRevenue(ctx: ServiceContext, rows: EntryRow[]) {
   publishCommitted(ctx.deps, ctx.tenantId, revenueEvents(rows));
   const reps = [...new Set(rows.map((r) => r.repId))];
   paceAfterRevenue(ctx, reps);
-  await ctx.deps.live.boardChanged(ctx.tenantId);
+  // revenue moves only its reps' totals (BoardChange)
+  await ctx.deps.live.boardChanged(ctx.tenantId, reps);
 }
 
 /** The credited rep must be a user of this club; a rep may credit only themself. */
