@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LiveEvent } from "../../server/src/realtime/events.ts";
-import { BOARD_COALESCE_MS } from "../../server/src/realtime/rooms.ts";
 import { addUser, loginAs, signupClub, startTestServer, type TestServer } from "../support/harness.ts";
-import { connected, type LiveClient, nothingWithin, type Recorder, userBoards } from "../support/live.ts";
+import { connected, type LiveClient, nothingWithin, type Recorder, SETTLE_MS, userBoards } from "../support/live.ts";
 
 let t: TestServer;
 type Member = { socket: LiveClient; rec: Recorder; userId: string };
@@ -45,7 +44,7 @@ beforeAll(async () => {
   // Every socket has had its first snapshot before the tests publish anything, and the
   // snapshots that adding the members scheduled (a new rep joins the boards) are out.
   for (const m of [...everyone(a), ...everyone(b)]) await m.rec.next("board:snapshot");
-  await new Promise((r) => setTimeout(r, 3 * BOARD_COALESCE_MS));
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
   for (const m of [...everyone(a), ...everyone(b)]) m.rec.clear();
 });
 afterAll(async () => {

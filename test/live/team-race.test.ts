@@ -1,10 +1,9 @@
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyDelta, type BoardDelta } from "../../server/src/realtime/board-delta.ts";
-import { BOARD_COALESCE_MS } from "../../server/src/realtime/rooms.ts";
 import { addRevenue, type Club, makeClub } from "../support/club.ts";
 import { call, startTestServer, type TestServer } from "../support/harness.ts";
-import { connect, type LiveClient, Recorder, sleep } from "../support/live.ts";
+import { connect, type LiveClient, Recorder, SETTLE_MS, sleep } from "../support/live.ts";
 import { makeTeamClub, members, type TeamClub, teamOf } from "../support/teams.ts";
 
 // The team race on the live boards (docs/realtime.md): `teams.{month,quarter,year}`
@@ -48,7 +47,7 @@ beforeAll(async () => {
   strangerRec = new Recorder(stranger);
   await connect(stranger);
   await rec.next("board:snapshot");
-  await sleep(3 * BOARD_COALESCE_MS);
+  await sleep(SETTLE_MS);
 });
 afterAll(async () => {
   socket?.disconnect();
@@ -64,7 +63,7 @@ async function deltaOf(write: () => Promise<void>): Promise<BoardDelta> {
   const before = board.version;
   await write();
   const d = await rec.next("board:delta", (x) => (x as BoardDelta).version > before, 10_000);
-  await sleep(3 * BOARD_COALESCE_MS);
+  await sleep(SETTLE_MS);
   const fresh = await new Promise<{ ok: boolean; version: number; boards: Boards }>((done) => socket.emit("board:sync", done as never));
   expect(fresh.ok).toBe(true);
   expect(board.version).toBe(fresh.version);

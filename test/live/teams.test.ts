@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quotaBoardSource } from "../../server/src/leaderboard/boards.ts";
 import type { BoardDelta } from "../../server/src/realtime/board-delta.ts";
 import { roomOf } from "../../server/src/realtime/events.ts";
-import { BOARD_COALESCE_MS, boardFormRoom, sessionRoom } from "../../server/src/realtime/rooms.ts";
+import { boardFormRoom, sessionRoom } from "../../server/src/realtime/rooms.ts";
 import { type BoardClient, type Boards, boardClient, openBoard } from "../support/board-client.ts";
 import { addRevenue } from "../support/club.ts";
 import { call, startTestServer, type TestServer } from "../support/harness.ts";
-import { connected, eventually, type LiveClient, nothingWithin, type Recorder, userBoards } from "../support/live.ts";
+import { connected, eventually, type LiveClient, nothingWithin, type Recorder, SETTLE_MS, userBoards } from "../support/live.ts";
 import { makeTeamClub, members, type TeamClub } from "../support/teams.ts";
 
 // A team lead's socket (docs/access.md): the club's rooms, their own and their team's,
@@ -25,7 +25,7 @@ beforeAll(async () => {
   manager = await connected(t.url, c.manager.token);
   await lead.rec.next("board:snapshot");
   await manager.rec.next("board:snapshot");
-  await new Promise((r) => setTimeout(r, 3 * BOARD_COALESCE_MS));
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
   lead.rec.clear();
   manager.rec.clear();
 });
@@ -242,7 +242,7 @@ describe("a team lead's part of the live boards (the club's real boards)", () =>
     lead.rec.clear();
     await addRevenue(t.url, d.rep1.token, { customerId: d.customerOf.rep1.id, amount: 500, occurredAt: "2026-03-15T09:50:00+08:00" });
     await eventually(() => expect(leadA.deltas.at(-1)?.d.version).toBe(mgr.version));
-    const heard = await nothingWithin(lead.rec, 3 * BOARD_COALESCE_MS);
+    const heard = await nothingWithin(lead.rec, SETTLE_MS);
     expect(heard).toEqual([]);
     expect(JSON.stringify(lead.rec.events)).not.toContain(d.tenantId);
   });

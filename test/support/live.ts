@@ -126,6 +126,9 @@ export function disconnected(socket: LiveClient, timeoutMs = 1_000): Promise<str
   });
 }
 
+/** Long enough for a club's recompute and the coalescing window after it to be over (a few windows): what was scheduled is out. */
+export const SETTLE_MS = 150;
+
 export function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
 }

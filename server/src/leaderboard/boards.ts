@@ -113,7 +113,7 @@ export function quotaBoardSource(deps: Deps): BoardSource {
 }
 
 /** A partial read (BoardChange) is followed by a full one at least this often per club: whatever a write failed to name is on the boards within this time. */
-export const FULL_READ_MS = 10_000;
+export const FULL_READ_MS = 60_000;
 
 type Today = Awaited<ReturnType<typeof contactsToday>>;
 type Latest = Awaited<ReturnType<typeof latestUnacknowledged>>;
