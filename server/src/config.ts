@@ -60,8 +60,8 @@ const schema = z.object({
   WEB_DIST: z.string().optional(),
   /** How long a validated session is trusted without asking the database again (ms); 0 turns it off. */
   SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
-  /** A club's board coalescing window (ms): its first change is pushed at once, changes inside the window after it once at its end (a club whose recompute is slow waits at least twice its recompute). */
-  BOARD_COALESCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20),
+  /** A club's board coalescing window (ms): its first change is pushed at once, changes inside the window after it once at its end (a club whose recompute is slow waits at least as long as its recompute: BOARD_COALESCE_STRETCH). */
+  BOARD_COALESCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10),
   /** How often background jobs (alarm sweeps, automatic month close) run; 0 turns them off. */
   JOB_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** Scheduled backups of the embedded database: the folder they go to. */

@@ -3,6 +3,8 @@
  * that record when each event arrives. Driven by the bench over IPC:
  *   → {type: "start", url, clubs: [{tenantId, tokens}], connectConcurrency}
  *   ← {type: "ready", connected, failed, firstError}
+ *   → {type: "reset"}   (forget what was recorded so far: the bench's warm-up writes)
+ *   ← {type: "reset"}
  *   → {type: "stop"}
  *   ← {type: "results", revenue: [id, clubIdx, recvMs][], boards: [clubIdx, socketIdx, recvMs, event][],
  *      boardFor: [id, clubIdx, recvMs][], bytes, …}
@@ -72,7 +74,7 @@ let snapshotted = 0;
 let recording = false;
 const loop = monitorEventLoopDelay({ resolution: 10 });
 
-function send(msg: ReadyMessage | ResultsMessage, then?: () => void) {
+function send(msg: ReadyMessage | ResultsMessage | { type: "reset" }, then?: () => void) {
   process.send?.(msg, undefined, {}, () => then?.());
 }
 
@@ -159,6 +161,16 @@ async function start(m: StartMessage) {
   send({ type: "ready", connected, failed, firstError, connectMs: Math.round(performance.now() - t0), snapshotted, perClub });
 }
 
+function reset() {
+  revenue.length = 0;
+  boards.length = 0;
+  boardFor.length = 0;
+  for (const k of Object.keys(bytes)) delete bytes[k];
+  disconnects = 0;
+  loop.reset();
+  send({ type: "reset" });
+}
+
 function stop() {
   recording = false;
   loop.disable();
@@ -170,8 +182,9 @@ function stop() {
   send({ type: "results", revenue, boards, boardFor, bytes, disconnects, loopDelay });
 }
 
-process.on("message", (m: StartMessage | { type: "stop" }) => {
+process.on("message", (m: StartMessage | { type: "stop" } | { type: "reset" }) => {
   if (m.type === "start") void start(m);
+  else if (m.type === "reset") reset();
   else if (m.type === "stop") stop();
 });
 process.on("disconnect", () => process.exit(0));

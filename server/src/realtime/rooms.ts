@@ -8,9 +8,9 @@ import { roomOf } from "./events.ts";
 export const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A burst of board changes costs one recompute per club per this window (per process), or longer for a slow club (below). */
-export const BOARD_COALESCE_MS = 20;
+export const BOARD_COALESCE_MS = 10;
 /** A club whose recompute is slow waits at least this many times its last recompute before the next (coalesce.ts `stretch`). */
-export const BOARD_COALESCE_STRETCH = 2;
+export const BOARD_COALESCE_STRETCH = 1;
 /** Writes naming more reps than this between two recomputes of a club have them read every rep (leaderboard/boards.ts). */
 export const MAX_TOUCHED_REPS = 100;
 /** How long a dropped client may be away and still get its missed events replayed. */
