@@ -1,6 +1,8 @@
 import { REDIS_PREFIX } from "@clubhouse/server";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { boardClient, openBoard } from "../support/board-client.ts";
+import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { freshDatabase, signupClub, TEST_DB, type TestDatabase } from "../support/harness.ts";
 import { connected, eventually, freePort, type ServerProcess, sleep, spawnServer, TestRedis } from "../support/live.ts";
 
@@ -32,6 +34,21 @@ afterAll(async () => {
   await redisServer?.stop();
   await db?.drop();
 });
+
+/** The process's board reads of one kind (its metrics). */
+async function reads(p: ServerProcess, kind: "full" | "partial"): Promise<number> {
+  const text = await (await fetch(`${p.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  return Number(new RegExp(`clubhouse_live_board_reads_total\\{kind="${kind}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+}
+
+/** Neither process recomputing any more (their counts still for 300 ms). */
+async function quiet() {
+  await eventually(async () => {
+    const then = (await recomputes(a)) + (await recomputes(b));
+    await sleep(300);
+    expect((await recomputes(a)) + (await recomputes(b))).toBe(then);
+  }, 10_000);
+}
 
 /** The process's finished board recomputes (its metrics). */
 async function recomputes(p: ServerProcess): Promise<number> {
@@ -86,6 +103,42 @@ describe("each club's boards are recomputed by one process, its owner", () => {
     expect(done.a).toBeGreaterThan(0);
     expect(done.b).toBeGreaterThan(0);
   });
+
+  it("hands a write's reps to the owner: it re-reads only them, and a board built from deltas equals a full read", async () => {
+    // A club owned by B (all writes come through A): found by which process recomputes its first write.
+    let club: Club | undefined;
+    let customer: { id: string } | undefined;
+    for (let i = 0; i < 8 && !club; i++) {
+      const c = await makeClub(a.url, `owners-partial-${i}-${Date.now().toString(36)}`);
+      const made = await newCustomer(a.url, c.rep1.token, { name: `客户 ${i}`, status: "active" });
+      await quiet();
+      const before = await recomputes(b);
+      await addRevenue(a.url, c.rep1.token, { customerId: made.id, amount: 100, occurredAt: new Date().toISOString() });
+      await quiet();
+      if ((await recomputes(b)) > before) {
+        club = c;
+        customer = made;
+      }
+    }
+    if (!club || !customer) throw new Error("no club owned by B in eight");
+    const board = boardClient(b.url, club.manager.token);
+    await openBoard(board);
+    const partial = await reads(b, "partial");
+    for (const amount of [1_000, 2_000, 3_000]) {
+      await addRevenue(a.url, club.rep1.token, { customerId: customer.id, amount, occurredAt: new Date().toISOString() });
+      await quiet();
+      await eventually(async () => {
+        const fresh = await board.sync();
+        if (!fresh.ok) throw new Error("no snapshot");
+        expect(board.version).toBe(fresh.version);
+        expect(board.boards).toEqual(fresh.boards);
+      }, 10_000);
+    }
+    const rows = (board.boards.leaderboard as { month: { repId: string; revenue: number }[] }).month;
+    expect(rows.find((r) => r.repId === club.rep1.id)?.revenue).toBe(6_100);
+    expect(await reads(b, "partial")).toBeGreaterThanOrEqual(partial + 3);
+    board.socket.disconnect();
+  }, 60_000);
 
   it("recomputes a change on the writing process when the owner has gone without a word", async () => {
     // B killed: it is still in the set and in the adapter's list of processes for seconds.
