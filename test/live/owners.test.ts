@@ -1,7 +1,7 @@
 import { REDIS_PREFIX } from "@clubhouse/server";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { boardClient, openBoard } from "../support/board-client.ts";
+import { boardClient, matchesFullRead, openBoard } from "../support/board-client.ts";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { freshDatabase, signupClub, TEST_DB, type TestDatabase } from "../support/harness.ts";
 import { connected, eventually, freePort, type ServerProcess, sleep, spawnServer, TestRedis } from "../support/live.ts";
@@ -127,12 +127,7 @@ describe("each club's boards are recomputed by one process, its owner", () => {
     for (const amount of [1_000, 2_000, 3_000]) {
       await addRevenue(a.url, club.rep1.token, { customerId: customer.id, amount, occurredAt: new Date().toISOString() });
       await quiet();
-      await eventually(async () => {
-        const fresh = await board.sync();
-        if (!fresh.ok) throw new Error("no snapshot");
-        expect(board.version).toBe(fresh.version);
-        expect(board.boards).toEqual(fresh.boards);
-      }, 10_000);
+      await matchesFullRead(board);
     }
     const rows = (board.boards.leaderboard as { month: { repId: string; revenue: number }[] }).month;
     expect(rows.find((r) => r.repId === club.rep1.id)?.revenue).toBe(6_100);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BoardClient, boardClient, openBoard } from "../support/board-client.ts";
+import { type BoardClient, boardClient, matchesFullRead, openBoard } from "../support/board-client.ts";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, type Json, startTestServer, type TestServer } from "../support/harness.ts";
 import { eventually } from "../support/live.ts";
@@ -48,12 +48,7 @@ async function reads() {
 /** The club's recomputes are over, and the board `b` holds is the one a full read gives at the same version. */
 async function settled(b: BoardClient) {
   await eventually(() => expect(t.server.live.boardsBusy(c.tenantId)).toBe(false), 10_000);
-  await eventually(async () => {
-    const fresh = await b.sync();
-    if (!fresh.ok) throw new Error("no snapshot");
-    expect(b.version).toBe(fresh.version);
-    expect(b.boards).toEqual(fresh.boards);
-  }, 10_000);
+  await matchesFullRead(b);
 }
 
 const contact = (token: string, customerId: string, channel: string, extra: Json = {}) =>
@@ -126,10 +121,7 @@ describe("live boards re-read only the reps a write touched", () => {
     const after = await reads();
     expect(after.partial - before.partial).toBeGreaterThanOrEqual(5);
     // the rep's board (the club part only) followed too
-    await eventually(async () => {
-      const fresh = await rep.sync();
-      expect(fresh.ok && rep.version === fresh.version && fresh.boards).toEqual(rep.boards);
-    });
+    await matchesFullRead(rep);
   });
 
   it("read every rep again after a change no board was open for (nothing it said is lost)", async () => {

@@ -76,3 +76,13 @@ export async function openBoard(c: BoardClient, timeoutMs = 5_000) {
   });
   await eventually(() => expect(c.version).not.toBeNull(), timeoutMs);
 }
+
+/** The board the client holds is the one a full read gives (`board:sync`), at the same version: waits until it is. */
+export async function matchesFullRead(c: BoardClient, timeoutMs = 10_000) {
+  await eventually(async () => {
+    const fresh = await c.sync();
+    if (!fresh.ok) throw new Error("no snapshot");
+    expect(c.version).toBe(fresh.version);
+    expect(c.boards).toEqual(fresh.boards);
+  }, timeoutMs);
+}
