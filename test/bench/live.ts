@@ -86,6 +86,16 @@ export interface LiveStats {
 const nowMs = () => performance.timeOrigin + performance.now();
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+/** One write of the live phases: revenue on the writer's customer, as a rep's phone sends it. */
+function postRevenue(writeUrl: string, w: { token: string; customer: string }, amount: number, at: number) {
+  return fetch(`${writeUrl}/api/v1/revenue`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${w.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ customerId: w.customer, amount, businessLine: "catering", occurredAt: new Date(at).toISOString() }),
+    signal: AbortSignal.timeout(10_000),
+  });
+}
+
 export async function measureLive(o: LiveOptions): Promise<LiveStats> {
   const log = o.log ?? (() => {});
   // Boards: the clubs' manager sessions, round-robin across clubs up to `sockets`.
@@ -164,12 +174,7 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
     const warm = clubs.map((_, i) => writers.find((w) => w.club === i)).filter((w) => w !== undefined);
     for (const [i, w] of warm.entries()) {
       if (i > 0) await new Promise((r) => setTimeout(r, 1000 / o.ratePerS));
-      await fetch(`${o.writeUrl}/api/v1/revenue`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${w.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ customerId: w.customer, amount: 100, businessLine: "catering", occurredAt: new Date().toISOString() }),
-        signal: AbortSignal.timeout(10_000),
-      }).catch(() => undefined);
+      await postRevenue(o.writeUrl, w, 100, Date.now()).catch(() => undefined);
     }
     await new Promise((r) => setTimeout(r, 1_000));
     for (const ch of children) ch.proc.send({ type: "reset" });
@@ -186,19 +191,8 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const w = writers[i % writers.length]!;
       const send = nowMs();
-      const body = JSON.stringify({
-        customerId: w.customer,
-        amount: 100 + (i % 50) * 10,
-        businessLine: "catering",
-        occurredAt: new Date(send).toISOString(),
-      });
       pending.push(
-        fetch(`${o.writeUrl}/api/v1/revenue`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${w.token}`, "content-type": "application/json" },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        }).then(
+        postRevenue(o.writeUrl, w, 100 + (i % 50) * 10, send).then(
           async (res) => {
             const resp = nowMs();
             const json = (await res.json().catch(() => ({}))) as { id?: string };

@@ -58,6 +58,11 @@ const contact = (token: string, customerId: string, channel: string, extra: Json
     headers: { "idempotency-key": crypto.randomUUID() },
   });
 
+const SITE = { lat: 22.5431, lng: 114.0579 };
+const north = (m: number) => (m * 360) / (2 * Math.PI * 6_371_008.8);
+const checksOf = (b: BoardClient, repId: string) =>
+  (b.boards.quota as { reps: { repId: string; checks: Record<string, number> }[] }).reps.find((r) => r.repId === repId)?.checks;
+
 type Row = { repId: string; revenue: number; contacts: { calls: number; visits: number } };
 const row = (b: BoardClient, repId: string) => ((b.boards.leaderboard as Json).month as Row[]).find((r) => r.repId === repId) as Row;
 
@@ -95,6 +100,21 @@ describe("live boards re-read only the reps a write touched", () => {
     await settled(board);
     expect(row(board, c.rep2.id).contacts).toMatchObject({ calls: 1, visits: 0 });
     expect((board.boards.today as { reps: Record<string, number> }).reps[c.rep2.id]).toBe(1);
+
+    // a visit away from the customer's pin, then a manager's acceptance: the rep's checks move
+    expect((await call(t.url, "PUT", `/customers/${customers.rep2.id}/pin`, { token: c.manager.token, body: SITE })).status).toBe(200);
+    const away = await contact(c.rep2.token, customers.rep2.id, "visit", {
+      position: { lat: SITE.lat + north(2_000), lng: SITE.lng, accuracy: 12 },
+    });
+    expect(away.status).toBe(201);
+    await settled(board);
+    expect(checksOf(board, c.rep2.id)).toMatchObject({ offSite: 1, accepted: 0 });
+    expect(
+      (await call(t.url, "POST", `/contacts/${away.body.id}/accept`, { token: c.manager.token, body: { reason: "在客户新仓库拜访" } }))
+        .status,
+    ).toBe(200);
+    await settled(board);
+    expect(checksOf(board, c.rep2.id)).toMatchObject({ offSite: 0, accepted: 1 });
 
     const second = await addRevenue(t.url, c.rep2.token, { customerId: customers.rep2.id, amount: 3_000, occurredAt: NOW });
     await settled(board);

@@ -4,13 +4,14 @@ import { type AlarmCounts, countUnacknowledged, latestUnacknowledged } from "../
 import { type Checks, monthChecks } from "../contacts/checks.ts";
 import { unownedSql } from "../customers/service.ts";
 import type { Deps } from "../deps.ts";
+import { replaceReps } from "../quotas/read.ts";
 import { quotaRowsFrom } from "../quotas/service.ts";
 import { canonicalBoards } from "../realtime/board-delta.ts";
 import type { BoardSnapshot, BoardSource } from "../realtime/boards.ts";
 import type { LeaderboardPeriod } from "../realtime/events.ts";
 import { keepRecent } from "../realtime/rooms.ts";
 import { type ClubClock, clubClock } from "../settings/club-now.ts";
-import { type ClubMonth, dayOf } from "../time/club-time.ts";
+import { dayOf } from "../time/club-time.ts";
 import { type BoardMemo, type BoardReads, currentBoards, currentElapsed, currentTeamRaces, yearReads, yearReadsFor } from "./service.ts";
 import { type TeamReads, teamParts, teamReads } from "./team-part.ts";
 
@@ -81,7 +82,6 @@ export function quotaBoardSource(deps: Deps): BoardSource {
           before &&
           before.version === change.version - 1 &&
           before.day === day &&
-          before.month === clock.month &&
           performance.now() - before.fullAt < FULL_READ_MS
             ? [...change.reps]
             : undefined;
@@ -100,11 +100,11 @@ export function quotaBoardSource(deps: Deps): BoardSource {
           ? {
               reads,
               today: mergeToday(before!.today, today, reps),
-              checks: mergeChecks(before!.checks, checks, reps),
+              checks: replaceReps(before!.checks, checks, reps),
               fullAt: before!.fullAt,
             }
           : { reads, today, checks, fullAt: performance.now() };
-        if (change) keepRecent(kept, tenantId, { version: change.version, day, month: clock.month, ...now });
+        if (change) keepRecent(kept, tenantId, { version: change.version, day, ...now });
         deps.metrics?.boardRead(reps ? "partial" : "full");
         return boardsOf(ctx, clock, now, { alarms, alarmCounts, inTeams, unowned: Number(unowned?.n ?? 0) }, memoOf(tenantId));
       });
@@ -121,8 +121,8 @@ type Latest = Awaited<ReturnType<typeof latestUnacknowledged>>;
 /** What a club's boards were last built from on this process, per rep, and the version they went out as. */
 interface Kept {
   version: number;
+  /** the club day it was read on (its month and year with it) */
   day: string;
-  month: ClubMonth;
   reads: BoardReads;
   today: Today;
   checks: Map<string, Checks>;
@@ -138,16 +138,6 @@ function mergeToday(before: Today, fresh: Today, reps: readonly string[]): Today
   let total = 0;
   for (const n of Object.values(out)) total += n;
   return { day: before.day, total, reps: out };
-}
-
-function mergeChecks(before: Map<string, Checks>, fresh: Map<string, Checks>, reps: readonly string[]) {
-  const out = new Map(before);
-  for (const r of reps) {
-    const c = fresh.get(r);
-    if (c) out.set(r, c);
-    else out.delete(r);
-  }
-  return out;
 }
 
 /** The club's boards from their reads (quotaBoardSource). */

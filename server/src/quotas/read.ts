@@ -134,13 +134,18 @@ export function mergeSums(
   for (const [key, sums] of before) {
     const now = fresh.get(key);
     if (!now) throw new Error(`period ${key} was not read again`);
-    const merged = new Map(sums);
-    for (const rep of reps) {
-      const v = now.get(rep);
-      if (v) merged.set(rep, v);
-      else merged.delete(rep);
-    }
-    out.set(key, merged);
+    out.set(key, replaceReps(sums, now, reps));
+  }
+  return out;
+}
+
+/** A copy of `before` whose entries for `reps` are `fresh`'s (a read of those reps only): a rep `fresh` lacks has none now. */
+export function replaceReps<V>(before: ReadonlyMap<string, V>, fresh: ReadonlyMap<string, V>, reps: Iterable<string>): Map<string, V> {
+  const out = new Map(before);
+  for (const rep of reps) {
+    const v = fresh.get(rep);
+    if (v !== undefined) out.set(rep, v);
+    else out.delete(rep);
   }
   return out;
 }
