@@ -9,14 +9,14 @@ import { monthOf } from "../../server/src/time/club-time.ts";
 import { addRevenue, makeClub, newCustomer } from "../support/club.ts";
 import { call, freshDatabase, type Json, TEST_DB, type TestDatabase } from "../support/harness.ts";
 import { eventually, freePort, type ServerProcess, spawnServer, TestRedis } from "../support/live.ts";
+import { type ClaimedRedisDb, claimRedisDb } from "../support/redis-db.ts";
 
 // GET /leaderboard's cache is per process; the club's data generation in Redis is what
 // keeps it right across processes. Two `pnpm start` processes on one PostgreSQL
 // database and one Redis (a database of its own per run), as behind a load balancer.
-const REDIS_DB = 1 + Math.floor(Math.random() * 15);
-const REDIS_URL = `redis://127.0.0.1:6379/${REDIS_DB}`;
 const TOKEN_KEY = (tenantId: string) => `${REDIS_PREFIX}board-gen:${tenantId}`;
 
+let redisDb: ClaimedRedisDb;
 let db: TestDatabase;
 let a: ServerProcess;
 let b: ServerProcess;
@@ -24,16 +24,18 @@ let sqlAdmin: postgres.Sql;
 
 beforeAll(async () => {
   if (TEST_DB !== "postgres") throw new Error("the live project runs on PostgreSQL (TEST_DB=postgres)");
+  redisDb = await claimRedisDb();
   db = await freshDatabase();
   sqlAdmin = postgres(db.url!, { max: 1, onnotice: () => {} });
   // no background jobs: nothing but the test's own writes moves a club's generation
-  const env = { DATABASE_URL: db.url!, REDIS_URL, JOB_INTERVAL_MS: "0" };
+  const env = { DATABASE_URL: db.url!, REDIS_URL: redisDb.url, JOB_INTERVAL_MS: "0" };
   [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
 });
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await sqlAdmin?.end();
   await db?.drop();
+  await redisDb?.release();
 });
 
 async function board(url: string, token: string, q = "") {
@@ -95,7 +97,7 @@ describe("the board cache across two server processes", () => {
 
     // The club's token gone: the next read mints a fresh random one, which nothing was cached under.
     expect(
-      execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", "6379", "-n", String(REDIS_DB), "DEL", TOKEN_KEY(club.tenantId)])
+      execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", "6379", "-n", String(redisDb.db), "DEL", TOKEN_KEY(club.tenantId)])
         .toString()
         .trim(),
     ).toBe("1");
@@ -106,7 +108,7 @@ describe("the board cache across two server processes", () => {
     }
     // lost again, then writes: no token value ever comes back, so no stale board either
     for (const name of ["Front Door", "Front Door 2"]) {
-      execFileSync("redis-cli", ["-n", String(REDIS_DB), "DEL", TOKEN_KEY(club.tenantId)]);
+      execFileSync("redis-cli", ["-n", String(redisDb.db), "DEL", TOKEN_KEY(club.tenantId)]);
       const before = await board(b.url, club.manager.token);
       expect((await call(a.url, "PATCH", `/users/${club.rep1.id}`, { token: club.manager.token, body: { name } })).status).toBe(200);
       const after = await board(b.url, club.manager.token);
@@ -223,8 +225,8 @@ describe("a write answers only once its generation bump has reached Redis", () =
     db3 = await freshDatabase();
     const serve = (url: string) =>
       startServer(testConfig({ PORT: 0, HOST: "127.0.0.1", REDIS_URL: url }), { clock, database: db3.database });
-    one = await serve(`redis://127.0.0.1:${proxy.port}/${REDIS_DB}`);
-    two = await serve(REDIS_URL);
+    one = await serve(`redis://127.0.0.1:${proxy.port}/${redisDb.db}`);
+    two = await serve(redisDb.url);
     await eventually(() => expect([one.live.fanningOut(), two.live.fanningOut()]).toEqual([true, true]), 10_000);
   });
   afterAll(async () => {

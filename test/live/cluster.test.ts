@@ -3,28 +3,31 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser, call, freshDatabase, loginAs, signupClub, TEST_DB, type TestDatabase } from "../support/harness.ts";
 import { connected, disconnected, type ServerProcess, spawnServer } from "../support/live.ts";
+import { type ClaimedRedisDb, claimRedisDb } from "../support/redis-db.ts";
 
 // Two `pnpm start` processes on one PostgreSQL database and one Redis, as behind a load balancer.
-const REDIS_URL = `redis://127.0.0.1:6379/${1 + Math.floor(Math.random() * 15)}`;
+let redisDb: ClaimedRedisDb;
 let db: TestDatabase;
 let a: ServerProcess;
 let b: ServerProcess;
 
 beforeAll(async () => {
   if (TEST_DB !== "postgres") throw new Error("the live project runs on PostgreSQL (TEST_DB=postgres)");
+  redisDb = await claimRedisDb();
   db = await freshDatabase();
-  const env = { DATABASE_URL: db.url!, REDIS_URL };
+  const env = { DATABASE_URL: db.url!, REDIS_URL: redisDb.url };
   [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
 });
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await db?.drop();
+  await redisDb?.release();
 });
 
 describe("two server processes behave as one", () => {
   it("publish a club's full snapshots through Redis only while some process has a socket taking them; deltas always", async () => {
     const club = await signupClub(a.url);
-    const redis = new Redis(REDIS_URL);
+    const redis = new Redis(redisDb.url);
     try {
       /** What the processes published to each other since `from` (the adapter's stream), as text. */
       const publishedSince = async (from: string) =>

@@ -4,20 +4,23 @@ import type { LiveEvent } from "../../server/src/realtime/events.ts";
 import { roomOf } from "../../server/src/realtime/events.ts";
 import { addUser, freshDatabase, signupClub, type TestDatabase } from "../support/harness.ts";
 import { connect, eventually, liveClient, Recorder, userBoards } from "../support/live.ts";
+import { type ClaimedRedisDb, claimRedisDb } from "../support/redis-db.ts";
 
 type Running = Awaited<ReturnType<typeof startServer>>;
 const clock = new FixedClock(new Date("2026-03-15T10:00:00+08:00"));
-// A Redis database of its own per run, so that parallel runs share no keys.
-const REDIS_URL = `redis://127.0.0.1:6379/${1 + Math.floor(Math.random() * 15)}`;
+// A Redis database no other test file uses meanwhile (redis-db.ts).
+let redisDb: ClaimedRedisDb;
 
 let db: TestDatabase;
 const servers: Running[] = [];
 beforeAll(async () => {
+  redisDb = await claimRedisDb();
   db = await freshDatabase();
 });
 afterAll(async () => {
   for (const s of servers) await s.close();
   await db?.drop();
+  await redisDb?.release();
 });
 
 async function serve(overrides: Parameters<typeof testConfig>[0] = {}) {
@@ -114,8 +117,8 @@ describe("a client that reconnects catches up", () => {
   });
 
   it("recovers from the Redis stream what another process published while it was away", async () => {
-    const a = await serve({ REDIS_URL });
-    const b = await serve({ REDIS_URL });
+    const a = await serve({ REDIS_URL: redisDb.url });
+    const b = await serve({ REDIS_URL: redisDb.url });
     expect([a.live.mode, b.live.mode]).toEqual(["redis", "redis"]);
     const club = await signupClub(a.url);
     const socket = liveClient(b.url, { token: club.token, reconnection: false });

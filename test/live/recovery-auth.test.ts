@@ -6,6 +6,7 @@ import { roomOf } from "../../server/src/realtime/events.ts";
 import { type Club, makeClub } from "../support/club.ts";
 import { addUser, call, freshDatabase, type TestDatabase } from "../support/harness.ts";
 import { connect, eventually, type LiveClient, liveClient, nothingWithin, Recorder, userBoards } from "../support/live.ts";
+import { type ClaimedRedisDb, claimRedisDb } from "../support/redis-db.ts";
 
 /**
  * Connection-state recovery replays missed events only to the session that missed
@@ -51,6 +52,7 @@ for (const mode of ["memory", "redis"] as const) {
     let s: Running;
     let club: Club;
     let other: Club;
+    let redisDb: ClaimedRedisDb | undefined;
 
     /** Drop the client's transport as a network does and wait until the server has let go (its session saved). */
     async function dropTransport(socket: LiveClient, tenantId: string, userId: string) {
@@ -101,8 +103,8 @@ for (const mode of ["memory", "redis"] as const) {
 
     beforeAll(async () => {
       db = await freshDatabase(undefined, "postgres");
-      const REDIS_URL = `redis://127.0.0.1:6379/${1 + Math.floor(Math.random() * 15)}`;
-      s = await startServer(testConfig({ PORT: 0, HOST: "127.0.0.1", ...(mode === "redis" ? { REDIS_URL } : {}) }), {
+      if (mode === "redis") redisDb = await claimRedisDb();
+      s = await startServer(testConfig({ PORT: 0, HOST: "127.0.0.1", ...(redisDb ? { REDIS_URL: redisDb.url } : {}) }), {
         clock,
         database: db.database,
       });
@@ -117,6 +119,7 @@ for (const mode of ["memory", "redis"] as const) {
     afterAll(async () => {
       await s?.close();
       await db?.drop();
+      await redisDb?.release();
     });
 
     it("a disabled user reconnecting with its pid/offset receives nothing but the refusal", async () => {

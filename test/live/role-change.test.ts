@@ -11,6 +11,7 @@ import {
   spawnServer,
   userBoards,
 } from "../support/live.ts";
+import { type ClaimedRedisDb, claimRedisDb } from "../support/redis-db.ts";
 
 /**
  * A role change takes effect at once, everywhere the user is signed in: on HTTP (the
@@ -118,11 +119,13 @@ describe("a role change, two server processes on one Redis", () => {
   let db: TestDatabase;
   let a: ServerProcess;
   let b: ServerProcess;
+  let redisDb: ClaimedRedisDb;
   beforeAll(async () => {
+    redisDb = await claimRedisDb();
     db = await freshDatabase(undefined, "postgres");
     const env = {
       DATABASE_URL: db.url!,
-      REDIS_URL: `redis://127.0.0.1:6379/${1 + Math.floor(Math.random() * 15)}`,
+      REDIS_URL: redisDb.url,
       SESSION_CACHE_MS: "30000",
       JOB_INTERVAL_MS: "0",
     };
@@ -131,6 +134,7 @@ describe("a role change, two server processes on one Redis", () => {
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await db?.drop();
+    await redisDb?.release();
   });
 
   it("a change made through process A reaches the user's socket and cached session on process B within a second", async () => {

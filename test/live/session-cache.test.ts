@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { call, freshDatabase, type TestDatabase } from "../support/harness.ts";
 import { eventually, type ServerProcess, spawnServer } from "../support/live.ts";
+import { type ClaimedRedisDb, claimRedisDb } from "../support/redis-db.ts";
 
 /**
  * Validated sessions are cached per process. Ending a session on one process must
@@ -9,17 +10,20 @@ import { eventually, type ServerProcess, spawnServer } from "../support/live.ts"
  */
 describe("the session cache across processes", () => {
   let db: TestDatabase;
+  let redisDb: ClaimedRedisDb | undefined;
   const servers: ServerProcess[] = [];
   afterAll(async () => {
     for (const s of servers) await s.stop();
     await db?.drop();
+    await redisDb?.release();
   });
 
   it("a logout on process A is refused on process B at once", async () => {
+    redisDb = await claimRedisDb();
     db = await freshDatabase(undefined, "postgres");
     const env = {
       DATABASE_URL: db.url!,
-      REDIS_URL: `redis://127.0.0.1:6379/${3 + Math.floor(Math.random() * 10)}`,
+      REDIS_URL: redisDb.url,
       SESSION_CACHE_MS: "30000",
       JOB_INTERVAL_MS: "0",
     };

@@ -8,6 +8,7 @@ import { type BoardClient, type Boards, boardClient, openBoard } from "../suppor
 import { addRevenue } from "../support/club.ts";
 import { call, startTestServer, type TestServer } from "../support/harness.ts";
 import { connected, eventually, type LiveClient, nothingWithin, type Recorder, SETTLE_MS, userBoards } from "../support/live.ts";
+import { type ClaimedRedisDb, claimRedisDb } from "../support/redis-db.ts";
 import { makeTeamClub, members, type TeamClub } from "../support/teams.ts";
 
 // A team lead's socket (docs/access.md): the club's rooms, their own and their team's,
@@ -249,7 +250,7 @@ describe("a team lead's part of the live boards (the club's real boards)", () =>
 });
 
 describe("a team lead's part across two processes (Redis)", () => {
-  const REDIS_URL = `redis://127.0.0.1:6379/${1 + Math.floor(Math.random() * 15)}`;
+  let redisDb: ClaimedRedisDb;
   let one: TestServer;
   let two: RunningServer;
   let d: TeamClub;
@@ -257,8 +258,9 @@ describe("a team lead's part across two processes (Redis)", () => {
   let leadB: BoardClient;
 
   beforeAll(async () => {
-    one = await startTestServer({ REDIS_URL });
-    two = await startServer(testConfig({ PORT: 0, HOST: "127.0.0.1", REDIS_URL }), {
+    redisDb = await claimRedisDb();
+    one = await startTestServer({ REDIS_URL: redisDb.url });
+    two = await startServer(testConfig({ PORT: 0, HOST: "127.0.0.1", REDIS_URL: redisDb.url }), {
       clock: one.clock,
       database: one.server.deps.database,
     });
@@ -272,6 +274,7 @@ describe("a team lead's part across two processes (Redis)", () => {
     for (const x of [leadA, leadB]) x?.socket.disconnect();
     await two?.close();
     await one?.close();
+    await redisDb?.release();
   });
 
   it("a member's write on one process reaches their lead on the other, and nothing of it the other lead's part", async () => {
