@@ -65,7 +65,7 @@ describe("accepting an unverified visit (manager)", () => {
     const onSite = await accept(c.manager.token, contacts.onSite.id);
     expectErrorShape(onSite, 422);
     expect(onSite.body.error.fieldCodes.id.code).toBe("on_site");
-    const short = await accept(c.manager.token, contacts.away.id, "ok");
+    const short = await accept(c.manager.token, contacts.away.id, "好");
     expectErrorShape(short, 400);
     expect(short.body.error.fieldCodes.reason.code).toBe("too_short");
     expectErrorShape(await accept(other.manager.token, contacts.away.id), 404);

@@ -120,7 +120,7 @@ describe("manager: verified visits", () => {
     // too short a reason is said next to the field, nothing is sent
     await dialog.getByTestId("accept-reason").fill("好");
     await dialog.getByTestId("accept-confirm").click();
-    await dialog.getByText("请填写 3 到 500 个字的原因。").waitFor();
+    await dialog.getByText("请填写 2 到 500 个字的原因。").waitFor();
     await dialog.getByTestId("accept-reason").fill("客户搬到新办公室接待，地址尚未更新");
     await expectAccessible(detail);
     await detail.screenshot({ path: "docs/screenshots/manager-accept-visit.png", animations: "disabled" });

@@ -147,7 +147,7 @@ describe("undo a contact on the phone", () => {
     await sheet.waitFor();
     expect(await sheet.getAttribute("role")).toBe("dialog");
     await page.getByTestId("undo-confirm").tap();
-    await page.getByText("请写明原因，至少 3 个字。").waitFor();
+    await page.getByText("请写明原因，至少 2 个字。").waitFor();
     await page.getByTestId("undo-reason").fill("客户改约下周");
     await expectAccessible(page, '[data-testid="undo-sheet"]');
     await page.screenshot({ animations: "disabled", path: `${shots}/rep-undo-reason.png` });

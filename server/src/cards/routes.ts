@@ -5,7 +5,7 @@ import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
 import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
-import { body, instant, params, query } from "../http/validate.ts";
+import { body, instant, params, query, reasonText } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
 import { businessLineName } from "../settings/schemas.ts";
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from "../writes/idempotency.ts";
@@ -52,7 +52,7 @@ export function cardRoutes(deps: Deps) {
           price: positiveYuan.optional(),
           occurredAt: instant.optional(),
           repId: z.uuid().optional(),
-          approvalNote: z.string().trim().min(3).max(500).optional(),
+          approvalNote: reasonText.optional(),
           promotionId: z.uuid("must be a promotion id").optional(),
         }),
       ),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { coded } from "../http/field-codes.ts";
 import { pageQuery } from "../http/paging.ts";
-import { instant } from "../http/validate.ts";
+import { instant, reasonText } from "../http/validate.ts";
 import { MAX_ACCURACY_M } from "../regulation/visit-check.ts";
 import { clubDaySchema, clubMonthSchema } from "../time/club-time.ts";
 
@@ -63,9 +63,9 @@ export const listContactsQuery = z.object({
 });
 export type ListContactsQuery = z.infer<typeof listContactsQuery>;
 
-export const acceptContactBody = z.strictObject({ reason: z.string().trim().min(3, "say why, in a few words").max(500) });
+export const acceptContactBody = z.strictObject({ reason: reasonText });
 
-export const voidContactBody = z.strictObject({ reason: z.string().trim().min(3, "say why, in a few words").max(500) });
+export const voidContactBody = z.strictObject({ reason: reasonText });
 
 /** A month, or a custom period of club days (`from` and `to`, both inclusive); not both. */
 export const ratioQuery = z

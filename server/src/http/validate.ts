@@ -25,6 +25,13 @@ export function invalid(result: { success: boolean; error?: ReadonlyArray<Standa
 /** An instant as the API takes it (docs/api.md): ISO 8601 with an offset. */
 export const instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 time with an offset, e.g. 2025-03-31T23:30:00+08:00" });
 
+/**
+ * Why something was undone or decided (a void, a reversal, an acceptance, a refusal, a
+ * price approval): at least two characters, since "退卡", "重复" or "错录" is a whole reason
+ * in Chinese, and at most 500.
+ */
+export const reasonText = z.string().trim().min(2, "say why, in a few words").max(500);
+
 export const body = <S extends StandardSchemaV1>(schema: S) => validator("json", schema, (r, c) => invalid(r, c, "body"));
 export const query = <S extends StandardSchemaV1>(schema: S) => validator("query", schema, (r, c) => invalid(r, c, "query"));
 export const params = <S extends StandardSchemaV1>(schema: S) => validator("param", schema, (r, c) => invalid(r, c, "param"));

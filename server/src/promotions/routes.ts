@@ -4,7 +4,7 @@ import { z } from "zod";
 import { allow, requireAuth, serviceContext } from "../auth/middleware.ts";
 import type { Deps } from "../deps.ts";
 import { pageQuery } from "../http/paging.ts";
-import { body, instant, params, query } from "../http/validate.ts";
+import { body, instant, params, query, reasonText } from "../http/validate.ts";
 import { askPromotion, cancelPromotion, decidePromotion, getPromotion, listPromotions } from "./service.ts";
 
 const tag = (summary: string) => describeRoute({ tags: ["promotions"], summary });
@@ -57,7 +57,7 @@ export function promotionRoutes(deps: Deps) {
       tag("Refuse a requested promotion with a reason, once (manager)"),
       allow("manager"),
       params(idParam),
-      body(z.strictObject({ reason: z.string().trim().min(3, "say why, in a few words").max(500) })),
+      body(z.strictObject({ reason: reasonText })),
       async (c) =>
         c.json(await decidePromotion(serviceContext(c, deps), c.req.valid("param").id, "refused", c.req.valid("json").reason), 200),
     )

@@ -7,7 +7,7 @@ import { importTemplate, templateFileName } from "../csv/templates.ts";
 import type { Deps } from "../deps.ts";
 import { csvLimit } from "../http/csv-limit.ts";
 import { pageQuery } from "../http/paging.ts";
-import { body, instant, params, query } from "../http/validate.ts";
+import { body, instant, params, query, reasonText } from "../http/validate.ts";
 import { positiveYuan } from "../money.ts";
 import { businessLineName } from "../settings/schemas.ts";
 import { clubMonthSchema } from "../time/club-time.ts";
@@ -72,7 +72,7 @@ export function revenueRoutes(deps: Deps) {
       "/:id/reverse",
       tag("Reverse an entry (never edit or delete): a negative entry naming the original and why"),
       params(z.object({ id: z.uuid("must be an id") })),
-      body(z.strictObject({ reason: z.string().trim().min(3, "say why, in a few words").max(500) })),
+      body(z.strictObject({ reason: reasonText })),
       async (c) => c.json(await reverseRevenue(serviceContext(c, deps), c.req.valid("param").id, c.req.valid("json").reason), 201),
     );
 }

@@ -5,6 +5,7 @@ import { dateTime } from "../format.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
 import { Icon } from "../ui/icons.tsx";
+import { reasonFits } from "../ui/reason.ts";
 import { Modal } from "./Modal.tsx";
 import { acceptContact, refusalCodes } from "./verifyApi.ts";
 
@@ -66,7 +67,7 @@ export function AcceptDialog(props: {
     const target = props.target;
     if (!target) return;
     const text = reason().trim();
-    if (text.length < 3 || text.length > 500) {
+    if (!reasonFits(text)) {
       setFieldError(t("checks.reasonRule"));
       return;
     }

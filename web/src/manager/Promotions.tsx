@@ -9,6 +9,7 @@ import { isLead } from "../session.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { StatusFilter, TextDecision } from "./listParts.tsx";
 import "./desk.css";
+import { reasonFits } from "../ui/reason.ts";
 
 type Status = "requested" | "approved" | "refused" | "cancelled";
 type Page = Awaited<ReturnType<typeof load>>;
@@ -93,7 +94,7 @@ export function PromotionsDesk() {
     const p = refusing();
     if (!p) return;
     const v = reason().trim();
-    if (v.length < 3 || v.length > 500) {
+    if (!reasonFits(v)) {
       setLocalError(t("promo.reasonRequired"));
       return;
     }

@@ -3,6 +3,7 @@ import { client, data } from "../api.ts";
 import { t } from "../i18n/index.ts";
 import { takeBack } from "../offline/outbox.ts";
 import { Icon } from "../ui/icons.tsx";
+import { reasonFits } from "../ui/reason.ts";
 import { describe } from "./errors.ts";
 import { FieldMsg, Sheet } from "./Sheet.tsx";
 
@@ -70,7 +71,7 @@ export function UndoButton(props: {
   async function confirm(e: SubmitEvent) {
     e.preventDefault();
     const r = reason().trim();
-    setErr(r.length < 3 ? t("repUndo.reasonShort") : "");
+    setErr(reasonFits(r) ? "" : t("repUndo.reasonShort"));
     if (err()) return;
     setBusy(true);
     setRefusal("");

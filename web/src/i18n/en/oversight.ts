@@ -192,7 +192,7 @@ export const oversight = {
   "promo.refuseFor": "Refuse: {place}",
   "promo.refuseHelp": "The rep will see the reason.",
   "promo.reason": "Reason",
-  "promo.reasonRequired": "Say why (at least 3 characters).",
+  "promo.reasonRequired": "Say why (at least 2 characters).",
   "promo.cancel": "Cancel the request",
   "promo.back": "Back",
   "promo.rep": "Rep",

@@ -193,7 +193,7 @@ export const rep = {
   "repUndo.title": "Undo this contact?",
   "repUndo.sub": "It stays on the record, struck through, and counts nowhere.",
   "repUndo.reason": "Reason",
-  "repUndo.reasonShort": "Say why, in at least 3 characters.",
+  "repUndo.reasonShort": "Say why, in at least 2 characters.",
   "repUndo.confirm": "Undo contact",
   "repUndo.cancel": "Keep it",
   "repUndo.removed": "Removed from this phone; it was never sent.",

@@ -192,7 +192,7 @@ export const oversight: Record<keyof typeof en, string> = {
   "promo.refuseFor": "不核准：{place}",
   "promo.refuseHelp": "营销代表会看到理由。",
   "promo.reason": "理由",
-  "promo.reasonRequired": "请写明理由（至少 3 个字）。",
+  "promo.reasonRequired": "请写明理由（至少 2 个字）。",
   "promo.cancel": "取消申请",
   "promo.back": "返回",
   "promo.rep": "营销代表",

@@ -194,7 +194,7 @@ export const rep: Record<keyof typeof en, string> = {
   "repUndo.title": "撤销这条联系？",
   "repUndo.sub": "记录会保留（划线显示），不再计入任何统计。",
   "repUndo.reason": "原因",
-  "repUndo.reasonShort": "请写明原因，至少 3 个字。",
+  "repUndo.reasonShort": "请写明原因，至少 2 个字。",
   "repUndo.confirm": "撤销联系",
   "repUndo.cancel": "保留",
   "repUndo.removed": "已从本机删除，未发送。",
