@@ -393,8 +393,55 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
     for (const line of fmtStatements(r.cpu?.statements)) log(line);
     return r;
   };
-  const revenue = await measurePost("revenue API", revenueReq);
-  const contacts = await measurePost("contacts API", contactReq);
+  // Baselines: the same single-row INSERT straight into PostgreSQL (superuser, autocommit),
+  // each measured right after its API figure: the development machines' speed swings by
+  // half within minutes (docs/bench.md, 22), and a ratio of two figures taken minutes
+  // apart measures the swing as much as the code.
+  const direct = postgres(s.url, { max: o.connections, onnotice: () => {}, connection: { application_name: "clubhouse-bench-direct" } });
+  const tenantId = s.big.tenantId;
+  const directFigure = async (name: string, insert: (n: ReturnType<ReturnType<typeof rotation>>, now: Date) => Promise<unknown>) => {
+    const next = rotation(s);
+    noteLoad(name);
+    const r = await directLoad({
+      connections: o.connections,
+      durationS: o.durationS,
+      warmupS: o.warmupS,
+      maxOps: 2_000_000,
+      cpu: clientCpu,
+      op: async () => {
+        await insert(next(), new Date());
+      },
+    });
+    log(`  ${name}: ${r.rps} rows/s, p50 ${r.p50} ms, p99 ${r.p99} ms; CPU per row: ${fmtCpu(r.cpu)}`);
+    for (const line of fmtStatements(r.cpu?.statements)) log(line);
+    return r;
+  };
+  const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  let revenue: Measured;
+  let revenueDirect: Measured;
+  let contacts: Measured;
+  let contactsDirect: Measured;
+  try {
+    revenue = await measurePost("revenue API", revenueReq);
+    revenueDirect = await directFigure(
+      "revenue direct INSERT",
+      ({ w, k, i }, now) =>
+        direct`insert into revenue_entries (tenant_id, id, customer_id, rep_id, amount_fen, business_line, occurred_at, month, source, created_by, created_at)
+          values (${tenantId}, ${randomUUID()}, ${w.active[k % w.active.length]!}, ${w.repId}, ${(88 + (i % 500)) * 100}, 'catering', ${now}, ${s.month}, 'bench-direct', ${w.repId}, ${now})`,
+    );
+    contacts = await measurePost("contacts API", contactReq);
+    contactsDirect = await directFigure(
+      "contacts direct INSERT",
+      ({ w, k, i }, now) =>
+        direct`insert into contacts (tenant_id, id, rep_id, customer_id, channel, in_person, target, outcome, notes, occurred_at, day, month, created_at)
+          values (${tenantId}, ${randomUUID()}, ${w.repId}, ${w.active[k % w.active.length]!}, ${i % 3 === 0 ? "phone" : "visit"}, ${i % 3 !== 0}, 'existing', 'interested', 'bench-direct', ${now}, ${day}, ${s.month}, ${now})`,
+    );
+  } finally {
+    // The baseline rows bypassed the maintained totals: take them out again so the ledger and its totals agree.
+    await direct`delete from revenue_entries where source = 'bench-direct'`;
+    await direct`delete from contacts where notes = 'bench-direct'`;
+    await direct.end();
+  }
   // The floor under any write: the same POST /revenue with a bad amount, refused (400)
   // by validation after HTTP, the session and body parsing, before any database work.
   noteLoad("writeFloor");
@@ -439,58 +486,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
     }
   }
 
-  // Baselines: the same single-row INSERT straight into PostgreSQL (superuser, autocommit).
-  const direct = postgres(s.url, { max: o.connections, onnotice: () => {}, connection: { application_name: "clubhouse-bench-direct" } });
-  let revenueDirect: Measured;
-  let contactsDirect: Measured;
-  try {
-    const tenantId = s.big.tenantId;
-    const nextR = rotation(s);
-    noteLoad("revenueDirect");
-    revenueDirect = await directLoad({
-      connections: o.connections,
-      durationS: o.durationS,
-      warmupS: o.warmupS,
-      maxOps: 2_000_000,
-      cpu: clientCpu,
-      op: async () => {
-        const { w, k, i } = nextR();
-        const now = new Date();
-        await direct`insert into revenue_entries (tenant_id, id, customer_id, rep_id, amount_fen, business_line, occurred_at, month, source, created_by, created_at)
-          values (${tenantId}, ${randomUUID()}, ${w.active[k % w.active.length]!}, ${w.repId}, ${(88 + (i % 500)) * 100}, 'catering', ${now}, ${s.month}, 'bench-direct', ${w.repId}, ${now})`;
-      },
-    });
-    log(
-      `  revenue direct INSERT: ${revenueDirect.rps} rows/s, p50 ${revenueDirect.p50} ms, p99 ${revenueDirect.p99} ms; CPU per row: ${fmtCpu(revenueDirect.cpu)}`,
-    );
-    for (const line of fmtStatements(revenueDirect.cpu?.statements)) log(line);
-    const nextC = rotation(s);
-    noteLoad("contactsDirect");
-    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    contactsDirect = await directLoad({
-      connections: o.connections,
-      durationS: o.durationS,
-      warmupS: o.warmupS,
-      maxOps: 2_000_000,
-      cpu: clientCpu,
-      op: async () => {
-        const { w, k, i } = nextC();
-        const now = new Date();
-        await direct`insert into contacts (tenant_id, id, rep_id, customer_id, channel, in_person, target, outcome, notes, occurred_at, day, month, created_at)
-          values (${tenantId}, ${randomUUID()}, ${w.repId}, ${w.active[k % w.active.length]!}, ${i % 3 === 0 ? "phone" : "visit"}, ${i % 3 !== 0}, 'existing', 'interested', 'bench-direct', ${now}, ${day}, ${s.month}, ${now})`;
-      },
-    });
-    log(
-      `  contacts direct INSERT: ${contactsDirect.rps} rows/s, p50 ${contactsDirect.p50} ms, p99 ${contactsDirect.p99} ms; CPU per row: ${fmtCpu(contactsDirect.cpu)}`,
-    );
-    for (const line of fmtStatements(contactsDirect.cpu?.statements)) log(line);
-    // The baseline rows bypassed the maintained totals: take them out again so the ledger and its totals agree.
-    await direct`delete from revenue_entries where source = 'bench-direct'`;
-    await direct`delete from contacts where notes = 'bench-direct'`;
-  } finally {
-    await direct.end();
-    await meterSql.end();
-  }
+  await meterSql.end();
 
   const { clubs: _clubs, big, ...seedInfo } = s;
   return {
