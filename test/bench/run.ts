@@ -16,6 +16,7 @@ import { directLoad, fixedLoad, type HttpRequestSpec, httpLoad, type LoadStats }
 import { pgliteWrites } from "./pglite.ts";
 import { killAll, onKill, type ServerProc, startBareServer, startServerProc } from "./procs.ts";
 import { dropBenchDb, type SeedResult, seed } from "./seed.ts";
+import { combineSlices } from "./slices.ts";
 
 export interface BenchOptions {
   scale: number;
@@ -284,7 +285,7 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
     payloads[name] = p.body;
     responseBytes[name] = p.bytes;
     firstMs[name] = p.ms;
-    const busy = noteLoad(name);
+    const busy = noteLoad(`${name} API`);
     const r = await fixedLoad({ ...load, connections, spec });
     log(
       `  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors; ${p.bytes} bytes; first request ${p.ms} ms)${busy}`,
@@ -379,42 +380,56 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
   const serverCpu = () =>
     startCpuMeter({ sql: meterSql, statements: o.statements, ...(server.proc.pid ? { serverPid: server.proc.pid } : {}) });
   const clientCpu = () => startCpuMeter({ sql: meterSql, client: true, statements: o.statements });
-  const measurePost = async (name: string, next: () => HttpRequestSpec): Promise<Measured> => {
-    const p = await probe(server.url, next());
-    if (!p.ok) {
-      log(`  ${name}: not measured — ${p.reason}`);
-      return { notMeasured: p.reason };
-    }
-    const busy = noteLoad(name);
-    const r = await httpLoad({ ...load, next, cpu: serverCpu });
-    log(
-      `  ${name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors) ${JSON.stringify(r.statuses)}; CPU per request: ${fmtCpu(r.cpu)}${busy}`,
-    );
-    for (const line of fmtStatements(r.cpu?.statements)) log(line);
-    return r;
-  };
-  // Baselines: the same single-row INSERT straight into PostgreSQL (superuser, autocommit),
-  // each measured right after its API figure: the development machines' speed swings by
-  // half within minutes (docs/bench.md, 22), and a ratio of two figures taken minutes
-  // apart measures the swing as much as the code.
+  // Baselines: the same single-row INSERT straight into PostgreSQL (superuser, autocommit).
+  // Each write figure and its baseline are measured in alternating slices of the duration
+  // (API, INSERT, API, INSERT, …; a warm-up before the first of each): the development
+  // machines' speed swings by half within minutes, even within one figure (docs/bench.md,
+  // 22), and a ratio should measure the code, not when each half ran.
   const direct = postgres(s.url, { max: o.connections, onnotice: () => {}, connection: { application_name: "clubhouse-bench-direct" } });
   const tenantId = s.big.tenantId;
-  const directFigure = async (name: string, insert: (n: ReturnType<ReturnType<typeof rotation>>, now: Date) => Promise<unknown>) => {
-    const next = rotation(s);
-    noteLoad(name);
-    const r = await directLoad({
-      connections: o.connections,
-      durationS: o.durationS,
-      warmupS: o.warmupS,
-      maxOps: 2_000_000,
-      cpu: clientCpu,
-      op: async () => {
-        await insert(next(), new Date());
-      },
-    });
-    log(`  ${name}: ${r.rps} rows/s, p50 ${r.p50} ms, p99 ${r.p99} ms; CPU per row: ${fmtCpu(r.cpu)}`);
-    for (const line of fmtStatements(r.cpu?.statements)) log(line);
-    return r;
+  const slices = Math.min(5, Math.max(1, Math.round(o.durationS / 2)));
+  const sliceS = o.durationS / slices;
+  type Insert = (n: ReturnType<ReturnType<typeof rotation>>, now: Date) => Promise<unknown>;
+  const writeFigure = async (name: string, next: () => HttpRequestSpec, insert: Insert): Promise<[Measured, Measured]> => {
+    const p = await probe(server.url, next());
+    const rows = rotation(s);
+    const api: LoadStats[] = [];
+    const base: LoadStats[] = [];
+    const busy = noteLoad(`${name} API`);
+    noteLoad(`${name}Direct`);
+    for (let i = 0; i < slices; i++) {
+      const warmupS = i === 0 ? o.warmupS : 0;
+      if (p.ok) api.push(await httpLoad({ ...load, durationS: sliceS, warmupS, next, cpu: serverCpu }));
+      base.push(
+        await directLoad({
+          connections: o.connections,
+          durationS: sliceS,
+          warmupS,
+          maxOps: 2_000_000,
+          cpu: clientCpu,
+          op: async () => {
+            await insert(rows(), new Date());
+          },
+        }),
+      );
+    }
+    const b = combineSlices(base);
+    const rates = (list: LoadStats[]) => (slices > 1 ? ` (slices: ${list.map((x) => Math.round(x.rps)).join(", ")}/s)` : "");
+    let a: Measured;
+    if (!p.ok) {
+      log(`  ${name} API: not measured — ${p.reason}`);
+      a = { notMeasured: p.reason };
+    } else {
+      const r = combineSlices(api);
+      log(
+        `  ${name} API: ${r.rps} req/s${rates(api)}, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx, ${r.errors} errors) ${JSON.stringify(r.statuses)}; CPU per request: ${fmtCpu(r.cpu)}${busy}`,
+      );
+      for (const line of fmtStatements(r.cpu?.statements)) log(line);
+      a = r;
+    }
+    log(`  ${name} direct INSERT: ${b.rps} rows/s${rates(base)}, p50 ${b.p50} ms, p99 ${b.p99} ms; CPU per row: ${fmtCpu(b.cpu)}`);
+    for (const line of fmtStatements(b.cpu?.statements)) log(line);
+    return [a, b];
   };
   const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   let revenue: Measured;
@@ -422,16 +437,16 @@ async function measurePhase(o: BenchOptions, s: SeedResult, server: ServerProc, 
   let contacts: Measured;
   let contactsDirect: Measured;
   try {
-    revenue = await measurePost("revenue API", revenueReq);
-    revenueDirect = await directFigure(
-      "revenue direct INSERT",
+    [revenue, revenueDirect] = await writeFigure(
+      "revenue",
+      revenueReq,
       ({ w, k, i }, now) =>
         direct`insert into revenue_entries (tenant_id, id, customer_id, rep_id, amount_fen, business_line, occurred_at, month, source, created_by, created_at)
           values (${tenantId}, ${randomUUID()}, ${w.active[k % w.active.length]!}, ${w.repId}, ${(88 + (i % 500)) * 100}, 'catering', ${now}, ${s.month}, 'bench-direct', ${w.repId}, ${now})`,
     );
-    contacts = await measurePost("contacts API", contactReq);
-    contactsDirect = await directFigure(
-      "contacts direct INSERT",
+    [contacts, contactsDirect] = await writeFigure(
+      "contacts",
+      contactReq,
       ({ w, k, i }, now) =>
         direct`insert into contacts (tenant_id, id, rep_id, customer_id, channel, in_person, target, outcome, notes, occurred_at, day, month, created_at)
           values (${tenantId}, ${randomUUID()}, ${w.repId}, ${w.active[k % w.active.length]!}, ${i % 3 === 0 ? "phone" : "visit"}, ${i % 3 !== 0}, 'existing', 'interested', 'bench-direct', ${now}, ${day}, ${s.month}, ${now})`,
