@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
+import { addRevenue, askPromotion, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, expectErrorShape, type Json, startTestServer, type TestServer } from "../support/harness.ts";
 
 // A reason is two characters at least: "退卡", "重复", "超支" are whole reasons in
@@ -49,16 +49,7 @@ describe("two-character reasons", () => {
 
   it("a promotion is refused with 超支", async () => {
     const gold = (await call(t.url, "POST", "/card-types", { token: c.manager.token, body: { name: "金卡", listPrice: 38000 } })).body;
-    const asked = await call(t.url, "POST", "/promotions", {
-      token: c.rep1.token,
-      body: {
-        place: "万达广场一楼中庭",
-        startsAt: "2026-03-20T10:00:00+08:00",
-        endsAt: "2026-03-20T18:00:00+08:00",
-        cardTypeIds: [gold.id],
-        expectedContacts: 40,
-      },
-    });
+    const asked = await askPromotion(t.url, c.rep1.token, gold.id, "2026-03-20");
     expect(asked.status).toBe(201);
     const refuse = (reason: string) =>
       call(t.url, "POST", `/promotions/${asked.body.id}/refuse`, { token: c.manager.token, body: { reason } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Announced, type Listener, liveEvents, payloadProblem, reaches } from "../../server/src/realtime/event-table.ts";
 import { BOARD_COALESCE_MS } from "../../server/src/realtime/rooms.ts";
-import { type Club, makeClub, newCustomer } from "../support/club.ts";
+import { askPromotion, type Club, makeClub, newCustomer } from "../support/club.ts";
 import { call, type Json, startTestServer, type TestServer } from "../support/harness.ts";
 import { connect, type LiveClient, liveClient, nothingWithin, Recorder } from "../support/live.ts";
 import { makeTeamClub, type TeamClub } from "../support/teams.ts";
@@ -88,16 +88,7 @@ describe("the table of events, end to end", () => {
     const bulk = await call(t.url, "POST", "/alarms/acknowledge", { token: a.manager.token, body: { repId: a.rep3.id } });
     expect(bulk.status).toBe(200);
     // a promotion asked for, then approved
-    const asked = await call(t.url, "POST", "/promotions", {
-      token: a.rep1.token,
-      body: {
-        place: "万达广场",
-        startsAt: "2026-03-16T10:00:00+08:00",
-        endsAt: "2026-03-16T18:00:00+08:00",
-        cardTypeIds: [gold.id],
-        expectedContacts: 10,
-      },
-    });
+    const asked = await askPromotion(t.url, a.rep1.token, gold.id, "2026-03-16");
     expect(asked.status).toBe(201);
     expect((await call(t.url, "POST", `/promotions/${asked.body.id}/approve`, { token: a.manager.token })).status).toBe(200);
 

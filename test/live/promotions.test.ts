@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Club, makeClub } from "../support/club.ts";
+import { askPromotion, type Club, makeClub } from "../support/club.ts";
 import { call, type Json, startTestServer, type TestServer } from "../support/harness.ts";
 import { connected, type LiveClient, nothingWithin, type Recorder } from "../support/live.ts";
 
@@ -34,16 +34,7 @@ afterAll(async () => {
 
 describe("promotion:changed", () => {
   it("reaches the rep and the managers after each committed step, and no one else", async () => {
-    const asked = await call(t.url, "POST", "/promotions", {
-      token: c.rep1.token,
-      body: {
-        place: "万达广场",
-        startsAt: "2026-03-16T10:00:00+08:00",
-        endsAt: "2026-03-16T18:00:00+08:00",
-        cardTypeIds: [gold.id],
-        expectedContacts: 10,
-      },
-    });
+    const asked = await askPromotion(t.url, c.rep1.token, gold.id, "2026-03-16");
     expect(asked.status).toBe(201);
     const id = asked.body.id as string;
     for (const m of [rep1, manager])

@@ -54,3 +54,21 @@ export async function addRevenue(url: string, token: string, body: Record<string
   if (res.status !== 201) throw new Error(`revenue: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/**
+ * A rep asks for a public promotion (第五条 1.2): a day at 万达广场 from 10:00 to 18:00
+ * club time on `day`, of one card type, 10 contacts expected. The answer as it came.
+ */
+export function askPromotion(url: string, token: string, cardTypeId: string, day: string, over: Record<string, unknown> = {}) {
+  return call(url, "POST", "/promotions", {
+    token,
+    body: {
+      place: "万达广场",
+      startsAt: `${day}T10:00:00+08:00`,
+      endsAt: `${day}T18:00:00+08:00`,
+      cardTypeIds: [cardTypeId],
+      expectedContacts: 10,
+      ...over,
+    },
+  });
+}
