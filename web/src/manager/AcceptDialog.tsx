@@ -5,7 +5,7 @@ import { dateTime } from "../format.ts";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
 import { Icon } from "../ui/icons.tsx";
-import { reasonFits } from "../ui/reason.ts";
+import { REASON_MAX, reasonFits } from "../ui/reason.ts";
 import { Modal } from "./Modal.tsx";
 import { acceptContact, refusalCodes } from "./verifyApi.ts";
 
@@ -109,7 +109,7 @@ export function AcceptDialog(props: {
               <span>{t("checks.reason")}</span>
               <textarea
                 rows={3}
-                maxLength={500}
+                maxLength={REASON_MAX}
                 value={reason()}
                 onInput={(e) => {
                   setReason(e.currentTarget.value);

@@ -4,10 +4,9 @@ import { type MessageKey, t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
 import type { Choice } from "../ui/Combobox.tsx";
 import { TableHead } from "../ui/common.tsx";
+import { REASON_MAX } from "../ui/reason.ts";
 import { Modal } from "./Modal.tsx";
 import { ReasonField, ReceiverField } from "./moveParts.tsx";
-
-const REASON_MAX = 500;
 
 type Errors = Record<string, string>;
 type Tiers = { A: number; B: number; C: number; none: number };

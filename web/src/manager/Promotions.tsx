@@ -9,7 +9,7 @@ import { isLead } from "../session.ts";
 import { Empty, Ready, TableHead } from "../ui/common.tsx";
 import { StatusFilter, TextDecision } from "./listParts.tsx";
 import "./desk.css";
-import { reasonFits } from "../ui/reason.ts";
+import { REASON_MAX, reasonFits } from "../ui/reason.ts";
 
 type Status = "requested" | "approved" | "refused" | "cancelled";
 type Page = Awaited<ReturnType<typeof load>>;
@@ -218,7 +218,7 @@ export function PromotionsDesk() {
         testid="refuse-dialog"
         label={t("promo.reason")}
         rows={3}
-        maxLength={500}
+        maxLength={REASON_MAX}
         value={reason()}
         onInput={(v) => {
           setReason(v);

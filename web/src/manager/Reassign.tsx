@@ -4,11 +4,11 @@ import { type MessageKey, t } from "../i18n/index.ts";
 import { describe } from "../rep/errors.ts";
 import type { Choice } from "../ui/Combobox.tsx";
 import { RepPicker } from "../ui/RepPicker.tsx";
+import { REASON_MAX } from "../ui/reason.ts";
 import { Modal } from "./Modal.tsx";
 import { FieldError, ReasonField, ReceiverField } from "./moveParts.tsx";
 
 type Errors = Record<string, string>;
-const REASON_MAX = 500;
 const ruleOf: Record<string, MessageKey> = {
   toRepId: "reassign.toRule",
   fromRepId: "reassign.fromRule",

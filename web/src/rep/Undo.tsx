@@ -3,7 +3,7 @@ import { client, data } from "../api.ts";
 import { t } from "../i18n/index.ts";
 import { takeBack } from "../offline/outbox.ts";
 import { Icon } from "../ui/icons.tsx";
-import { reasonFits } from "../ui/reason.ts";
+import { REASON_MAX, reasonFits } from "../ui/reason.ts";
 import { describe } from "./errors.ts";
 import { FieldMsg, Sheet } from "./Sheet.tsx";
 
@@ -111,7 +111,7 @@ export function UndoButton(props: {
             <input
               name="reason"
               autocomplete="off"
-              maxlength={500}
+              maxlength={REASON_MAX}
               value={reason()}
               onInput={(e) => {
                 setReason(e.currentTarget.value);

@@ -4,6 +4,7 @@
  * whole reason in Chinese.
  */
 export const REASON_MIN = 2;
+/** Also the most a handover's or a reassignment's reason takes (there one character is enough). */
 export const REASON_MAX = 500;
 
 export const reasonFits = (text: string) => {
