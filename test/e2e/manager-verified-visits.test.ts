@@ -6,9 +6,10 @@ import { expectAccessible } from "./axe.ts";
 import {
   clubMonthNow,
   DESKTOP,
+  daytimeContext,
+  daytimeShiftMs,
   get,
   launchBrowser,
-  newContext,
   PASSWORDS,
   PHONE,
   setTargets,
@@ -36,6 +37,8 @@ describe("manager: verified visits", () => {
   let site: Json;
   let bare: Json;
   let offSiteId = "";
+  /** Visits are logged hours back and read as today's: the clocks keep clear of the club's midnight. */
+  const shift = daytimeShiftMs();
 
   const log = async (body: Record<string, unknown>, minutesAgo: number) => {
     const res = await call(ts.url, "POST", "/contacts", {
@@ -45,7 +48,7 @@ describe("manager: verified visits", () => {
         customerId: site.id,
         channel: "visit",
         outcome: "interested",
-        occurredAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+        occurredAt: new Date(ts.clock.now().getTime() - minutesAgo * 60_000).toISOString(),
         ...body,
       },
     });
@@ -54,13 +57,16 @@ describe("manager: verified visits", () => {
   };
 
   beforeAll(async () => {
-    ts = await startLiveClockServer();
+    ts = await startLiveClockServer(shift);
     ({ browser, close: closeBrowser } = await launchBrowser());
     club = await makeClub(ts.url, "e2e-verified");
     await call(ts.url, "PATCH", `/users/${club.rep1.id}`, { token: club.admin.token, body: { name: "张伟" } });
     await call(ts.url, "PATCH", `/users/${club.rep2.id}`, { token: club.admin.token, body: { name: "陈静" } });
     await call(ts.url, "PATCH", `/users/${club.manager.id}`, { token: club.admin.token, body: { name: "王经理" } });
-    await setTargets(ts.url, club.manager.token, clubMonthNow(), { [club.rep1.id]: 100_000, [club.rep2.id]: 100_000 });
+    await setTargets(ts.url, club.manager.token, clubMonthNow(undefined, ts.clock.now()), {
+      [club.rep1.id]: 100_000,
+      [club.rep2.id]: 100_000,
+    });
     site = await newCustomer(ts.url, club.rep1.token, { name: "华润置地（北京）有限公司", status: "prospect" });
     bare = await newCustomer(ts.url, club.rep1.token, { name: "万科企业股份有限公司", status: "prospect" });
     expect((await call(ts.url, "PUT", `/customers/${site.id}/pin`, { token: club.manager.token, body: SITE })).status).toBe(200);
@@ -83,7 +89,7 @@ describe("manager: verified visits", () => {
   const row = (page: Page, rep: string) => page.locator(`[data-testid="board-row"][data-rep="${rep}"]`);
 
   it("the board shows each rep's verified share; accepting the visit away changes the mark and the share live (zh-CN)", async () => {
-    const ctx = await newContext(browser, DESKTOP);
+    const ctx = await daytimeContext(browser, DESKTOP, shift);
     const board = await ctx.newPage();
     await signInUi(board, ts.url, club.slug, `mgr@${club.slug}.test`, PASSWORDS.manager);
     await board.waitForURL(/\/board$/);
@@ -160,7 +166,7 @@ describe("manager: verified visits", () => {
   });
 
   it("sets a customer's location in the customers list: typed, then from the manager's own position; cleared (English)", async () => {
-    const ctx = await newContext(browser, { ...DESKTOP, locale: "en-US", permissions: ["geolocation"], geolocation: DESK });
+    const ctx = await daytimeContext(browser, { ...DESKTOP, locale: "en-US", permissions: ["geolocation"], geolocation: DESK }, shift);
     const page = await ctx.newPage();
     await signInUi(page, ts.url, club.slug, `mgr@${club.slug}.test`, PASSWORDS.manager);
     await page.waitForURL(/\/board$/);
@@ -210,7 +216,7 @@ describe("manager: verified visits", () => {
   });
 
   it("a position the browser may not read leaves the fields to type; the admin's visit radius persists", async () => {
-    const ctx = await newContext(browser, { ...DESKTOP, permissions: [] });
+    const ctx = await daytimeContext(browser, { ...DESKTOP, permissions: [] }, shift);
     const page = await ctx.newPage();
     await signInUi(page, ts.url, club.slug, `admin@${club.slug}.test`, "correct horse battery");
     await page.waitForURL(/\/board$/);
@@ -242,7 +248,7 @@ describe("manager: verified visits", () => {
   });
 
   it.skipIf(!PHONE_SHOTS)("the new parts at 360×740", async () => {
-    const ctx = await newContext(browser, PHONE);
+    const ctx = await daytimeContext(browser, PHONE, shift);
     const page = await ctx.newPage();
     await signInUi(page, ts.url, club.slug, `mgr@${club.slug}.test`, PASSWORDS.manager);
     await page.waitForURL(/\/board$/);

@@ -28,10 +28,30 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
  * A real server whose clock follows the wall clock, so the browser's "today" and
  * the server's agree (the harness's FixedClock is frozen at its start otherwise).
  */
-export async function startLiveClockServer(): Promise<TestServer> {
-  const ts = await startTestServer({}, new Date().toISOString());
-  ts.clock.now = () => new Date();
+export async function startLiveClockServer(shiftMs = 0): Promise<TestServer> {
+  const ts = await startTestServer({}, new Date(Date.now() + shiftMs).toISOString());
+  ts.clock.now = () => new Date(Date.now() + shiftMs);
   return ts;
+}
+
+/**
+ * How far a test that logs visits "hours ago" and reads them back as today's moves
+ * both clocks (the server's and the browser's, by `daytimeContext`), so that the
+ * club's day (Asia/Shanghai) is at least four hours old and an hour from its end
+ * while it runs. Around the club's midnight such a test would otherwise put its
+ * visits on yesterday, or read "today" on two different days. In the club's
+ * daytime (04:00–23:00) nothing moves.
+ */
+export function daytimeShiftMs(now = Date.now(), tz = "Asia/Shanghai"): number {
+  const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", hourCycle: "h23" }).format(now));
+  return hour >= 4 && hour < 23 ? 0 : 12 * 3_600_000;
+}
+
+/** A browser context whose clock runs `shiftMs` ahead of the wall clock, as `startLiveClockServer(shiftMs)`'s does. */
+export async function daytimeContext(browser: Browser, opts: BrowserContextOptions, shiftMs: number): Promise<BrowserContext> {
+  const ctx = await newContext(browser, opts);
+  if (shiftMs !== 0) await ctx.clock.install({ time: Date.now() + shiftMs });
+  return ctx;
 }
 
 /**
@@ -199,7 +219,7 @@ export async function setTargets(url: string, token: string, month: string, byRe
   }
 }
 
-export function clubMonthNow(tz = "Asia/Shanghai"): string {
-  const p = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit" }).formatToParts(new Date());
+export function clubMonthNow(tz = "Asia/Shanghai", at = new Date()): string {
+  const p = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit" }).formatToParts(at);
   return `${p.find((x) => x.type === "year")?.value}-${p.find((x) => x.type === "month")?.value}`;
 }
