@@ -148,6 +148,22 @@ export async function listTenantIds(database: Database): Promise<{ id: string; t
   });
 }
 
+/**
+ * The clubs whose outbox has a message due at `now` (notify_wakeups), with the stamp
+ * each was read at: the notifications deliverer's sweep. Read in the sweep's own scope
+ * (`app.notify_directory`), which lets this one table be read across clubs and nothing else.
+ */
+export async function dueNotifyClubs(database: Database, now: Date): Promise<{ id: string; stamp: string }[]> {
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('role', ${database.appRole}, true), set_config('app.notify_directory', 'on', true)`);
+    return rowsOf<{ id: string; stamp: string }>(
+      await tx.execute(
+        sql`select tenant_id as id, stamp from notify_wakeups where due_at <= ${now.toISOString()}::timestamptz order by due_at, tenant_id limit 1000`,
+      ),
+    );
+  });
+}
+
 export interface RoleCheck {
   role: string;
   superuser: boolean;

@@ -83,6 +83,8 @@ const schema = z.object({
   BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(7),
   /** Notifications (docs/notify.md): how often the outbox is swept for messages due; 0 turns delivery off. */
   NOTIFY_POLL_MS: z.coerce.number().int().min(0).default(2_000),
+  /** How often the deliverer also visits every club, not only those with a message due (0: never). */
+  NOTIFY_SWEEP_ALL_MS: z.coerce.number().int().min(0).default(600_000),
   /** The first retry's delay; each further failure doubles it, up to NOTIFY_RETRY_MAX_MS. */
   NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(10_000),
   NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),

@@ -60,6 +60,8 @@ export interface LiveStats {
   /** the board figures of the writes to the first club (the big one), and of the writes to every other club */
   boardBigClub: { writes: number; p50: number; p99: number };
   boardOtherClubs: { writes: number; p50: number; p99: number };
+  /** board p99 (ms) of the writes sent in each quarter of the run, in order: a cold start shows as a high first quarter */
+  boardP99ByQuarter: number[];
   /** (write, board) pairs that received such a board event, of `expected` */
   boardDelivered: number;
   boardEvents: number;
@@ -185,6 +187,7 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
     const writes: { id: string | null; club: number; send: number; resp: number; status: number }[] = [];
     const pending: Promise<void>[] = [];
     const t0 = performance.now();
+    const sendStart = nowMs();
     const deadline = t0 + (o.durationS + 10) * 1000;
     for (let i = 0; i < n && performance.now() < deadline; i++) {
       const wait = t0 + i * interval - performance.now();
@@ -243,11 +246,14 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
     // whose boards take the longest to recompute and whose writes come in bursts
     const boardLatBig: number[] = [];
     const boardLatOthers: number[] = [];
+    const boardLatByQuarter: number[][] = [[], [], [], []];
+    const span = Math.max(1, o.durationS * 1000);
     for (const [id, , recv] of results.boardFor) {
       const w = byId.get(id);
       if (!w) continue;
       boardLat.push(recv - w.resp);
       (w.club === 0 ? boardLatBig : boardLatOthers).push(recv - w.resp);
+      boardLatByQuarter[Math.min(3, Math.floor(((w.send - sendStart) / span) * 4))]!.push(recv - w.resp);
     }
     const sorted = (xs: number[]) => Float64Array.from(xs).sort();
     const a = sorted(fromResp);
@@ -284,6 +290,7 @@ export async function measureLive(o: LiveOptions): Promise<LiveStats> {
         p50: r2(percentile(sorted(boardLatOthers), 50)),
         p99: r2(percentile(sorted(boardLatOthers), 99)),
       },
+      boardP99ByQuarter: boardLatByQuarter.map((q) => r2(percentile(sorted(q), 99))),
       boardDelivered: boardLat.length,
       boardEvents: results.boards.length,
       boardBytes,

@@ -65,6 +65,26 @@ export const notifyOutbox = pgTable(
   ],
 );
 
+/**
+ * When each club's outbox next has a message due (docs/notify.md, "The sweep"): the
+ * deliverer reads this one table to find the clubs to visit instead of opening a
+ * transaction per club. Written in the club's own transactions: by the enqueue
+ * (due now, a new `stamp`) and by the deliverer after its visit (the club's next due
+ * time, `infinity` when none, only if `stamp` is still the one it read). Readable
+ * across clubs only in the sweep's directory scope (policy `notify_directory`).
+ */
+export const notifyWakeups = pgTable(
+  "notify_wakeups",
+  {
+    tenantId: uuid("tenant_id")
+      .primaryKey()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    stamp: uuid("stamp").notNull().defaultRandom(),
+  },
+  (t) => [index("notify_wakeups_due_idx").on(t.dueAt)],
+);
+
 /** Every attempt to deliver, per channel (append-only): what the delivery log shows. */
 export const notifyDeliveries = pgTable(
   "notify_deliveries",

@@ -10,6 +10,7 @@ import { NOTIFY_EVENTS, type NotifyEvent, type NotifyLanguage } from "./events.t
 import { type ChannelKind, isStandardSecret } from "./formats.ts";
 import { renderMessage } from "./render.ts";
 import { sendOnce } from "./send.ts";
+import { wakeClub } from "./wakeups.ts";
 
 type ChannelRow = typeof notifyChannels.$inferSelect;
 
@@ -138,6 +139,8 @@ export async function updateChannel(ctx: ServiceContext, id: string, patch: Chan
       })
       .where(eq(notifyChannels.id, id))
       .returning();
+    // its waiting messages are due again: the next sweep visits the club
+    if (enabling) await wakeClub(tx, ctx.tenantId, now);
     await audit(tx, ctx.tenantId, ctx.actor, "notify.channel.update", "notify_channel", id, {
       changed: Object.keys(patch).map((k) => (k === "secret" || k === "url" ? `${k} (hidden)` : k)),
     });

@@ -1,4 +1,4 @@
-import { listTenantIds, notifyChannels, notifyDeliveries, notifyOutbox, type Tx, withTenant } from "@clubhouse/db";
+import { dueNotifyClubs, listTenantIds, notifyChannels, notifyDeliveries, notifyOutbox, type Tx, withTenant } from "@clubhouse/db";
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { raiseAlarm } from "../alarms/service.ts";
 import type { Deps } from "../deps.ts";
@@ -6,6 +6,7 @@ import type { NotifyEvent, NotifyLanguage } from "./events.ts";
 import type { ChannelKind } from "./formats.ts";
 import { renderMessage } from "./render.ts";
 import { type SendResult, sendOnce } from "./send.ts";
+import { settleClub } from "./wakeups.ts";
 
 /** At most this many messages are claimed per club and sweep. */
 const BATCH = 20;
@@ -183,32 +184,47 @@ export async function deliverClub(deps: Deps, tenantId: string): Promise<number>
   return delivered;
 }
 
-/** One sweep over every club; errors are logged per club, never thrown. */
-export async function deliverOnce(deps: Deps): Promise<number> {
-  let n = 0;
-  for (const club of await listTenantIds(deps.database)) {
+/**
+ * One sweep: the clubs with a message due (notify_wakeups, one read across clubs), or
+ * with `everyClub` every club (the slow safety sweep). Each visited club's wake-up is
+ * then settled to its next due message. Errors are logged per club, never thrown.
+ * Answers how many clubs it visited and how many messages it delivered.
+ */
+export async function deliverOnce(deps: Deps, opts: { everyClub?: boolean } = {}): Promise<{ visited: number; delivered: number }> {
+  let delivered = 0;
+  const clubs = opts.everyClub
+    ? (await listTenantIds(deps.database)).map((c) => ({ id: c.id, stamp: null }))
+    : await dueNotifyClubs(deps.database, new Date());
+  for (const club of clubs) {
     try {
-      n += await deliverClub(deps, club.id);
+      delivered += await deliverClub(deps, club.id);
+      await withTenant(deps.database, club.id, (tx) => settleClub(tx, club.id, club.stamp));
     } catch (err) {
       deps.logger.error({ err, tenantId: club.id }, "notification sweep failed");
     }
   }
-  return n;
+  return { visited: clubs.length, delivered };
 }
 
 /**
- * The deliverer: a loop in every server process, every NOTIFY_POLL_MS. Several
- * processes may sweep at once (SKIP LOCKED keeps them off each other's rows). Returns
- * a stop function that waits for the sweep in progress.
+ * The deliverer: a loop in every server process. Every NOTIFY_POLL_MS it visits the
+ * clubs with a message due; every NOTIFY_SWEEP_ALL_MS (if not 0) every club, in case
+ * a message ever lacked its wake-up. Several processes may sweep at once (SKIP LOCKED
+ * keeps them off each other's rows). Returns a stop function that waits for the sweep
+ * in progress.
  */
 export function startNotifier(deps: Deps): () => Promise<void> {
   const every = deps.config.NOTIFY_POLL_MS;
   if (every <= 0) return async () => {};
+  const everyClubMs = deps.config.NOTIFY_SWEEP_ALL_MS;
+  let lastAll = Date.now();
   let running: Promise<unknown> | undefined;
   let stopped = false;
   const timer = setInterval(() => {
     if (stopped || running) return;
-    running = deliverOnce(deps)
+    const everyClub = everyClubMs > 0 && Date.now() - lastAll >= everyClubMs;
+    if (everyClub) lastAll = Date.now();
+    running = deliverOnce(deps, { everyClub })
       .catch((err) => deps.logger.error({ err }, "notification sweep failed"))
       .finally(() => {
         running = undefined;

@@ -1,6 +1,7 @@
 import { notifyChannels, notifyOutbox, type Tx, users } from "@clubhouse/db";
 import { eq, inArray } from "drizzle-orm";
 import type { NotifyItem } from "./events.ts";
+import { wakeClub } from "./wakeups.ts";
 
 /**
  * Writes the notifications for `items` into the outbox, in the caller's transaction:
@@ -34,5 +35,6 @@ export async function enqueueNotifications(tx: Tx, tenantId: string, items: Noti
     }
   }
   await tx.insert(notifyOutbox).values(rows);
+  await wakeClub(tx, tenantId, now);
   return rows.length;
 }
