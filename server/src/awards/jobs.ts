@@ -2,7 +2,7 @@ import { jobRuns, withTenant } from "@clubhouse/db";
 import { and, eq } from "drizzle-orm";
 import { enqueueNotifications } from "../notify/enqueue.ts";
 import { yearOf } from "../time/club-time.ts";
-import { type ClubJob, claimJobRun } from "../writes/job-run.ts";
+import { type ClubJob, claimJobRun, SETTLED } from "../writes/job-run.ts";
 import { awardsFor } from "./service.ts";
 
 /**
@@ -12,6 +12,7 @@ import { awardsFor } from "./service.ts";
  */
 export const awardsAnnouncement: ClubJob = {
   name: "awards-notify",
+  period: (now, club) => String(Number(yearOf(now, club.timezone)) - 1),
   async run(ctx, club) {
     const now = ctx.deps.clock.now();
     const year = String(Number(yearOf(now, club.timezone)) - 1);
@@ -22,15 +23,19 @@ export const awardsAnnouncement: ClubJob = {
         .from(jobRuns)
         .where(and(eq(jobRuns.job, "awards-notify"), eq(jobRuns.period, year))),
     );
-    if (done.length > 0) return;
+    if (done.length > 0) return SETTLED;
     const podium = await awardsFor(ctx, year);
-    if (!podium.final || !podium.champion) return;
+    // not final yet (a month of the year still open): look again next tick; final with
+    // nobody to crown: nothing will be announced for it
+    if (!podium.final) return;
+    if (!podium.champion) return SETTLED;
     await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
       if (!(await claimJobRun(tx, ctx.tenantId, "awards-notify", year, now))) return;
       await enqueueNotifications(tx, ctx.tenantId, [
         { event: "awards", data: { year, champion: podium.champion, runnerUp: podium.runnerUp, third: podium.third } },
       ]);
     });
+    return SETTLED;
   },
 };
 

@@ -2,13 +2,18 @@ import { clubSettings, contactPositions, withTenant } from "@clubhouse/db";
 import { sql } from "drizzle-orm";
 import { refreshAlarms } from "../refresh/jobs.ts";
 import { purgeIdempotencyKeys } from "../writes/idempotency.ts";
-import type { ClubJob } from "../writes/job-run.ts";
+import { type ClubJob, SETTLED } from "../writes/job-run.ts";
+
+/** The purges look once an hour (their cut-offs are days away): the hour is their period. */
+const hourOf = (now: Date) => now.toISOString().slice(0, 13);
 
 /** Idempotency keys older than 30 days are forgotten (a replay after that logs anew). */
 export const purgeKeys: ClubJob = {
   name: "idempotency-purge",
+  period: hourOf,
   async run(ctx) {
     await withTenant(ctx.deps.database, ctx.tenantId, (tx) => purgeIdempotencyKeys(tx, ctx.deps.clock.now()));
+    return SETTLED;
   },
 };
 
@@ -20,6 +25,7 @@ export const purgeKeys: ClubJob = {
  */
 export const purgePositions: ClubJob = {
   name: "position-retention",
+  period: hourOf,
   async run(ctx) {
     const now = ctx.deps.clock.now().toISOString();
     await withTenant(ctx.deps.database, ctx.tenantId, (tx) =>
@@ -29,6 +35,7 @@ export const purgePositions: ClubJob = {
         where s.tenant_id = p.tenant_id
           and p.recorded_at < ${now}::timestamptz - make_interval(days => s.position_retention_days)`),
     );
+    return SETTLED;
   },
 };
 

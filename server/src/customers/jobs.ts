@@ -6,7 +6,7 @@ import { COMPLAINT_SLA_HOURS, complaintOverdueSql } from "../regulation/complain
 import { TIERED_STATUSES, tierFor } from "../regulation/tiers.ts";
 import { readClubRules } from "../settings/service.ts";
 import { monthOf, previousMonth } from "../time/club-time.ts";
-import { type ClubJob, claimJobRun } from "../writes/job-run.ts";
+import { type ClubJob, claimJobRun, SETTLED } from "../writes/job-run.ts";
 
 /** 受理客户投诉: a complaint open for more than 48 hours raises one alarm (regulation/complaint-sla.ts). */
 export const complaintAlarms: ClubJob = {
@@ -48,9 +48,11 @@ export const complaintAlarms: ClubJob = {
  */
 export const freezeTiers: ClubJob = {
   name: "freeze-tiers",
+  period: (now, club) => previousMonth(monthOf(now, club.timezone)),
   async run(ctx, club) {
     const now = ctx.deps.clock.now();
     const month = previousMonth(monthOf(now, club.timezone));
+    // frozen here or already (claimed): settled either way once the transaction commits
     await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
       if (!(await claimJobRun(tx, ctx.tenantId, "freeze-tiers", month, now))) return;
       const rules = await readClubRules(tx);
@@ -74,6 +76,7 @@ export const freezeTiers: ClubJob = {
         if (chunk.length) await tx.insert(customerTiers).values(chunk).onConflictDoNothing();
       }
     });
+    return SETTLED;
   },
 };
 

@@ -1,15 +1,43 @@
 import { listTenantIds } from "@clubhouse/db";
 import type { Deps } from "../deps.ts";
+import { SETTLED } from "../writes/job-run.ts";
 import { allJobs } from "./registry.ts";
 
-/** Runs every job for every club once; errors are logged per club and job, never thrown. */
-export async function runJobsOnce(deps: Deps, only?: string[]) {
+/**
+ * What a process remembers between ticks: per job and club, the period the job
+ * answered SETTLED for (ClubJob.period). Until the period changes the job is skipped
+ * for that club — a month's close, a quarter's alarms, a year's awards are looked for
+ * once after they are done, not every minute of the month. A new process starts empty
+ * and looks once for each.
+ */
+export type JobMemo = Map<string, string>;
+
+/** Jobs run, and jobs skipped as settled for their period, in one pass. */
+export interface JobPass {
+  ran: number;
+  skipped: number;
+}
+
+/**
+ * Runs every job for every club once; errors are logged per club and job, never thrown.
+ * With `memo`, a periodic job settled for its current period is skipped (see JobMemo).
+ */
+export async function runJobsOnce(deps: Deps, only?: string[], memo?: JobMemo): Promise<JobPass> {
   const clubs = await listTenantIds(deps.database);
+  const pass: JobPass = { ran: 0, skipped: 0 };
   for (const club of clubs) {
     for (const job of allJobs) {
       if (only && !only.includes(job.name)) continue;
+      const key = `${job.name}\n${club.id}`;
+      const period = memo && job.period ? job.period(deps.clock.now(), club) : undefined;
+      if (period !== undefined && memo?.get(key) === period) {
+        pass.skipped++;
+        continue;
+      }
+      pass.ran++;
       try {
-        await job.run({ deps, tenantId: club.id, actor: { kind: "system" } }, club);
+        const outcome = await job.run({ deps, tenantId: club.id, actor: { kind: "system" } }, club);
+        if (period !== undefined && outcome === SETTLED) memo?.set(key, period);
         deps.metrics?.job(job.name, true);
       } catch (err) {
         deps.metrics?.job(job.name, false);
@@ -17,15 +45,18 @@ export async function runJobsOnce(deps: Deps, only?: string[]) {
       }
     }
   }
+  return pass;
 }
 
 /** Every `everyMs` (and once shortly after start). Returns a stop function. */
 export function startScheduler(deps: Deps, everyMs: number): () => Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
+  const memo: JobMemo = new Map();
   const tick = () => {
     if (stopped || running) return;
-    running = runJobsOnce(deps)
+    running = runJobsOnce(deps, undefined, memo)
+      .then(() => undefined)
       .catch((err) => deps.logger.error({ err }, "scheduler tick failed"))
       .finally(() => {
         running = undefined;

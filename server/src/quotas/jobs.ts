@@ -1,6 +1,6 @@
 import { withTenant } from "@clubhouse/db";
 import { monthOf, previousMonth } from "../time/club-time.ts";
-import type { ClubJob } from "../writes/job-run.ts";
+import { type ClubJob, SETTLED } from "../writes/job-run.ts";
 import { closeMonths } from "./close.ts";
 import { evaluatePace } from "./pace.ts";
 import { isMonthClosed } from "./read.ts";
@@ -12,10 +12,12 @@ import { isMonthClosed } from "./read.ts";
  */
 export const monthCloseJob: ClubJob = {
   name: "month-close",
+  period: (now, club) => previousMonth(monthOf(now, club.timezone)),
   async run(ctx, club) {
     const month = previousMonth(monthOf(ctx.deps.clock.now(), club.timezone));
-    // cheap check first; closeMonths claims the month under a lock anyway
-    if (await withTenant(ctx.deps.database, ctx.tenantId, (tx) => isMonthClosed(tx, month))) return;
+    // cheap check first; closeMonths claims the month under a lock anyway. Closed, the
+    // month stays closed: nothing to look at until the next one ends.
+    if (await withTenant(ctx.deps.database, ctx.tenantId, (tx) => isMonthClosed(tx, month))) return SETTLED;
     await closeMonths(ctx, month);
   },
 };

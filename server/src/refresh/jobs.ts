@@ -3,7 +3,7 @@ import { raiseAlarm } from "../alarms/service.ts";
 import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
 import { isStale, refreshProgress } from "../regulation/refresh.ts";
 import { quarterOf, quarterRange } from "../time/club-time.ts";
-import { type ClubJob, claimJobRun } from "../writes/job-run.ts";
+import { type ClubJob, claimJobRun, SETTLED } from "../writes/job-run.ts";
 import { quarterSubjects } from "./service.ts";
 
 /** How many stale customers an alarm names in its data (the list endpoint has them all). */
@@ -17,6 +17,10 @@ const NAMED = 50;
  */
 export const refreshAlarms: ClubJob = {
   name: "refresh-alarms",
+  period: (now, club) => {
+    const current = quarterOf(now, club.timezone);
+    return quarterOf(new Date(quarterRange(current, club.timezone).start.getTime() - 1), club.timezone);
+  },
   async run(ctx, club) {
     const now = ctx.deps.clock.now();
     const current = quarterOf(now, club.timezone);
@@ -48,5 +52,7 @@ export const refreshAlarms: ClubJob = {
       return count;
     });
     if (raised > 0) await ctx.deps.live.boardChanged(ctx.tenantId);
+    // judged here or already (claimed): the quarter needs nothing more
+    return SETTLED;
   },
 };

@@ -8,8 +8,19 @@ import type { ServiceContext } from "../deps.ts";
  */
 export interface ClubJob {
   name: string;
-  run(ctx: ServiceContext, club: { id: string; timezone: string }): Promise<void>;
+  /**
+   * For a job with work once per period (a month, a quarter, a year, an hour): the
+   * period it would look at now. With it, `run` answers SETTLED when that period needs
+   * nothing more (done, by this process or another), and the scheduler then skips the
+   * job for the club until the period changes (jobs/scheduler.ts, JobMemo).
+   */
+  period?(now: Date, club: { id: string; timezone: string }): string;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a job without a period answers nothing
+  run(ctx: ServiceContext, club: { id: string; timezone: string }): Promise<void | typeof SETTLED>;
 }
+
+/** What a periodic job answers when its period needs nothing more. */
+export const SETTLED = "settled" as const;
 
 /** Claims (job, period) for this club once: true for the first caller, false ever after. */
 export async function claimJobRun(tx: Tx, tenantId: string, job: string, period: string, at: Date): Promise<boolean> {
