@@ -41,4 +41,27 @@ describe("a role change reaches the open app", () => {
     await page.getByTestId("log-contact").waitFor();
     await ctx.close();
   });
+
+  it("a role changed while the app's live channel was still connecting: the shell follows once it connects", async () => {
+    const ctx = await newContext(browser, { ...DESKTOP, locale: "zh-CN" });
+    // Hold the live channel's requests (its handshake goes over HTTP first) until the role has changed.
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    await ctx.route("**/socket.io/**", async (route) => {
+      await released;
+      await route.continue();
+    });
+    const page = await ctx.newPage();
+    await signInUi(page, ts.url, club.slug, `rep2@${club.slug}.test`, PASSWORDS.rep2);
+    await page.getByTestId("log-contact").waitFor();
+    const managerNav = page.locator('.mgr-shell a[href="/board"]');
+    expect(await managerNav.count()).toBe(0);
+    const up = await call(ts.url, "PATCH", `/users/${club.rep2.id}`, { token: club.admin.token, body: { role: "manager" } });
+    expect(up.status).toBe(200);
+    release();
+    await expect.poll(() => managerNav.count(), { timeout: 10_000 }).toBe(1);
+    await ctx.close();
+  });
 });

@@ -85,7 +85,8 @@ function dispatch<K extends EventName>(name: K, payload: Payload<K>) {
 
 /**
  * Open the channel (idempotent). Call after sign-in; `ended` runs when the server ends
- * this session, `roleChanged` when a manager changed the signed-in user's role.
+ * this session, `roleChanged` when a manager changed the signed-in user's role — and on
+ * every connection that was not recovered, since a change before it was not sent to it.
  */
 export function connectLive(ended?: () => void, roleChanged?: () => void) {
   onSessionEnded = ended;
@@ -97,10 +98,13 @@ export function connectLive(ended?: () => void, roleChanged?: () => void) {
   s.on("connect", () => {
     setStatus("live");
     setLastUpdate(new Date());
-    // A recovered connection got its missed events replayed; otherwise fetch the boards as they are now.
+    // A recovered connection got its missed events replayed; otherwise fetch the boards as
+    // they are now, and who the user is: a role changed before this socket joined (while
+    // the page loaded, or offline) sent it no role:changed.
     if (!s.recovered) {
       sync();
       missed();
+      onRoleChanged?.();
     }
   });
   s.on("disconnect", () => setStatus("stale"));

@@ -104,8 +104,8 @@ function begin(m: Me) {
 async function refreshMe() {
   try {
     const m = await data(client.me.$get());
-    // signed out meanwhile: nothing to refresh
-    if (!me()) return;
+    // signed out meanwhile: nothing to refresh; unchanged (the usual answer on connecting): nothing to redraw
+    if (!me() || JSON.stringify(m) === JSON.stringify(me())) return;
     setMe(m);
     writeCache(ME_KEY, m, "global");
   } catch {}
