@@ -70,7 +70,7 @@ export const notifyOutbox = pgTable(
  * deliverer reads this one table to find the clubs to visit instead of opening a
  * transaction per club. Written in the club's own transactions: by the enqueue
  * (due now, a new `stamp`) and by the deliverer after its visit (the club's next due
- * time, `infinity` when none, only if `stamp` is still the one it read). Readable
+ * time, or no row when none is pending, only if `stamp` is still the one it read). Readable
  * across clubs only in the sweep's directory scope (policy `notify_directory`).
  */
 export const notifyWakeups = pgTable(

@@ -10,12 +10,15 @@ import { awardsFor } from "./service.ts";
  * channels that chose `awards`, once per club and year (the claim and the outbox rows
  * commit together). A year nobody won is not announced.
  */
+/** The club year before the one `now` falls in: the last year that has ended. */
+const endedYear = (now: Date, club: { timezone: string }) => String(Number(yearOf(now, club.timezone)) - 1);
+
 export const awardsAnnouncement: ClubJob = {
   name: "awards-notify",
-  period: (now, club) => String(Number(yearOf(now, club.timezone)) - 1),
+  period: endedYear,
   async run(ctx, club) {
     const now = ctx.deps.clock.now();
-    const year = String(Number(yearOf(now, club.timezone)) - 1);
+    const year = endedYear(now, club);
     // announced already (the usual case, every tick of the year): one indexed read, no ranking
     const done = await withTenant(ctx.deps.database, ctx.tenantId, (tx) =>
       tx

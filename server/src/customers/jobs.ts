@@ -5,7 +5,7 @@ import { alarmNotices, enqueueNotifications } from "../notify/index.ts";
 import { COMPLAINT_SLA_HOURS, complaintOverdueSql } from "../regulation/complaint-sla.ts";
 import { TIERED_STATUSES, tierFor } from "../regulation/tiers.ts";
 import { readClubRules } from "../settings/service.ts";
-import { monthOf, previousMonth } from "../time/club-time.ts";
+import { endedMonthOf } from "../time/club-time.ts";
 import { type ClubJob, claimJobRun, SETTLED } from "../writes/job-run.ts";
 
 /** 受理客户投诉: a complaint open for more than 48 hours raises one alarm (regulation/complaint-sla.ts). */
@@ -48,10 +48,10 @@ export const complaintAlarms: ClubJob = {
  */
 export const freezeTiers: ClubJob = {
   name: "freeze-tiers",
-  period: (now, club) => previousMonth(monthOf(now, club.timezone)),
+  period: (now, club) => endedMonthOf(now, club.timezone),
   async run(ctx, club) {
     const now = ctx.deps.clock.now();
-    const month = previousMonth(monthOf(now, club.timezone));
+    const month = endedMonthOf(now, club.timezone);
     // frozen here or already (claimed): settled either way once the transaction commits
     await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
       if (!(await claimJobRun(tx, ctx.tenantId, "freeze-tiers", month, now))) return;

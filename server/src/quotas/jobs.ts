@@ -1,5 +1,5 @@
 import { withTenant } from "@clubhouse/db";
-import { monthOf, previousMonth } from "../time/club-time.ts";
+import { endedMonthOf } from "../time/club-time.ts";
 import { type ClubJob, SETTLED } from "../writes/job-run.ts";
 import { closeMonths } from "./close.ts";
 import { evaluatePace } from "./pace.ts";
@@ -12,9 +12,9 @@ import { isMonthClosed } from "./read.ts";
  */
 export const monthCloseJob: ClubJob = {
   name: "month-close",
-  period: (now, club) => previousMonth(monthOf(now, club.timezone)),
+  period: (now, club) => endedMonthOf(now, club.timezone),
   async run(ctx, club) {
-    const month = previousMonth(monthOf(ctx.deps.clock.now(), club.timezone));
+    const month = endedMonthOf(ctx.deps.clock.now(), club.timezone);
     // cheap check first; closeMonths claims the month under a lock anyway. Closed, the
     // month stays closed: nothing to look at until the next one ends.
     if (await withTenant(ctx.deps.database, ctx.tenantId, (tx) => isMonthClosed(tx, month))) return SETTLED;

@@ -15,16 +15,18 @@ const NAMED = 50;
  * once per club and quarter (claimJobRun in the same transaction as the alarms,
  * whose keys are idempotent too), judging the quarter by the refreshes made in it.
  */
+/** The club quarter before the one `now` falls in: the last quarter that has ended. */
+function endedQuarter(now: Date, club: { timezone: string }) {
+  const current = quarterOf(now, club.timezone);
+  return quarterOf(new Date(quarterRange(current, club.timezone).start.getTime() - 1), club.timezone);
+}
+
 export const refreshAlarms: ClubJob = {
   name: "refresh-alarms",
-  period: (now, club) => {
-    const current = quarterOf(now, club.timezone);
-    return quarterOf(new Date(quarterRange(current, club.timezone).start.getTime() - 1), club.timezone);
-  },
+  period: endedQuarter,
   async run(ctx, club) {
     const now = ctx.deps.clock.now();
-    const current = quarterOf(now, club.timezone);
-    const ended = quarterOf(new Date(quarterRange(current, club.timezone).start.getTime() - 1), club.timezone);
+    const ended = endedQuarter(now, club);
     const raised = await withTenant(ctx.deps.database, ctx.tenantId, async (tx) => {
       if (!(await claimJobRun(tx, ctx.tenantId, "refresh-alarms", ended, now))) return 0;
       const subjects = await quarterSubjects(tx, ended, club.timezone);

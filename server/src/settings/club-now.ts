@@ -1,6 +1,6 @@
 import type { Tx } from "@clubhouse/db";
 import type { ServiceContext } from "../deps.ts";
-import { type ClubMonth, monthOf, previousMonth, quarterOf, quarterRange } from "../time/club-time.ts";
+import { type ClubMonth, endedMonthOf, monthOf, quarterOf, quarterRange } from "../time/club-time.ts";
 import { type ClubRules, readClubRules } from "./service.ts";
 
 /**
@@ -22,7 +22,7 @@ export async function clubNow(tx: Tx, ctx: ServiceContext): Promise<ClubNow> {
   return {
     rules,
     now,
-    tierMonth: previousMonth(monthOf(now, rules.timezone)),
+    tierMonth: endedMonthOf(now, rules.timezone),
     quarterStart: quarterRange(quarterOf(now, rules.timezone), rules.timezone).start,
   };
 }

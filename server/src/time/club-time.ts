@@ -209,6 +209,10 @@ export function dayOf(instant: Date, tz: string): ClubDay {
 export function monthOf(instant: Date, tz: string): ClubMonth {
   return dayOf(instant, tz).slice(0, 7);
 }
+/** The club month before the one `instant` falls in: the last month that has ended. */
+export function endedMonthOf(instant: Date, tz: string): ClubMonth {
+  return previousMonth(monthOf(instant, tz));
+}
 export function quarterOf(instant: Date, tz: string): ClubQuarter {
   return quarterOfMonth(monthOf(instant, tz));
 }
