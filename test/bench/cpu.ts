@@ -28,6 +28,9 @@ export interface StatementUse {
   callsPerOp: number;
   /** execution time per operation, µs (planning excluded) */
   execUs: number;
+  /** planning time per operation, µs, and plans made per operation (a prepared statement with a generic plan makes none) */
+  planUs: number;
+  plansPerOp: number;
   rowsPerOp: number;
   /** shared buffers hit and dirtied, WAL bytes and full-page images, per operation */
   hitPerOp: number;
@@ -121,17 +124,31 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 
 async function topStatements(sql: postgres.Sql, ops: number): Promise<StatementUse[]> {
   const rows = await sql<
-    { query: string; calls: string; exec_ms: number; rows: string; hit: string; dirtied: string; wal_bytes: string; fpi: string }[]
+    {
+      query: string;
+      calls: string;
+      exec_ms: number;
+      plan_ms: number;
+      plans: string;
+      rows: string;
+      hit: string;
+      dirtied: string;
+      wal_bytes: string;
+      fpi: string;
+    }[]
   >`
-    select left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 160) as query, calls::text, total_exec_time as exec_ms, rows::text,
+    select left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 160) as query, calls::text, total_exec_time as exec_ms,
+      total_plan_time as plan_ms, plans::text, rows::text,
       shared_blks_hit::text as hit, shared_blks_dirtied::text as dirtied, wal_bytes::text, wal_fpi::text as fpi
     from pg_stat_statements
     where dbid = (select oid from pg_database where datname = current_database()) and query not like '%pg_stat_statements%'
-    order by total_exec_time desc limit 15`;
+    order by total_exec_time + total_plan_time desc limit 15`;
   return rows.map((r) => ({
     query: r.query,
     callsPerOp: Math.round((Number(r.calls) / ops) * 1000) / 1000,
     execUs: Math.round((r.exec_ms * 1000) / ops),
+    planUs: Math.round((r.plan_ms * 1000) / ops),
+    plansPerOp: Math.round((Number(r.plans) / ops) * 1000) / 1000,
     rowsPerOp: round1(Number(r.rows) / ops),
     hitPerOp: round1(Number(r.hit) / ops),
     dirtiedPerOp: Math.round((Number(r.dirtied) / ops) * 100) / 100,
@@ -208,6 +225,6 @@ export function fmtCpu(c: CpuUse | undefined): string {
 export function fmtStatements(list: StatementUse[] | undefined): string[] {
   return (list ?? []).map(
     (st) =>
-      `      ${String(st.execUs).padStart(6)} µs ${st.callsPerOp.toFixed(3).padStart(7)} calls · rows ${st.rowsPerOp} · hit ${st.hitPerOp} · dirtied ${st.dirtiedPerOp} · WAL ${st.walBytesPerOp} B · fpi ${st.fpiPerOp}  ${st.query}`,
+      `      ${String(st.execUs).padStart(6)} µs + plan ${String(st.planUs).padStart(4)} µs ${st.callsPerOp.toFixed(3).padStart(7)} calls · ${st.plansPerOp.toFixed(3)} plans · rows ${st.rowsPerOp} · hit ${st.hitPerOp} · dirtied ${st.dirtiedPerOp} · WAL ${st.walBytesPerOp} B · fpi ${st.fpiPerOp}  ${st.query}`,
   );
 }

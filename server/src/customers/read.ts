@@ -30,14 +30,23 @@ export function visibleTo(actor: Actor): SQL | undefined {
  * which FOR UPDATE would make wait for the whole group.
  */
 export async function customersById(tx: Tx, ids: string[], lock = false): Promise<Map<string, GroupCustomer>> {
-  const unique = [...new Set(ids)].sort();
-  // One statement text whatever the group's size (the ids as one parameter), of the
-  // three columns a grouped write checks: a prepared statement, and nothing to map.
+  // Sorted (as PostgreSQL orders uuids: their lower-case text), the order the rows are
+  // locked in, so that two groups never take each other's customers the other way round.
+  const unique = [...new Set(ids.map((id) => id.toLowerCase()))].sort();
+  // One statement text whatever the group's size (the ids as one JSON parameter), of the
+  // columns a grouped write checks: a prepared statement, and nothing to map. The ids go
+  // through jsonb_to_recordset, whose row count the planner does not read from the value,
+  // so PostgreSQL keeps one generic plan instead of planning each group anew (with
+  // `id = any(array)` it did: 150 µs a group); the lateral probe keeps that plan an index
+  // lookup per id, and locks each row as it is found, in the ids' order.
   const rows = rowsOf<{ id: string; owner_id: string; status: CustomerRow["status"]; pin_lat: number | null; pin_lng: number | null }>(
     await tx.execute(sql`
-      select id, owner_id, status, pin_lat, pin_lng from ${customers}
-      where id = any(string_to_array(${unique.join(",")}, ',')::uuid[])
-      order by id ${lock ? sql`for no key update` : sql``}`),
+      select c.id, c.owner_id, c.status, c.pin_lat, c.pin_lng
+      from jsonb_to_recordset(${JSON.stringify(unique.map((id) => ({ id })))}::jsonb) as x(id uuid)
+      cross join lateral (
+        select id, owner_id, status, pin_lat, pin_lng from ${customers} where id = x.id limit 1 ${lock ? sql`for no key update` : sql``}
+      ) c
+      order by c.id`),
   );
   return new Map(rows.map((c) => [c.id, { id: c.id, ownerId: c.owner_id, status: c.status, pinLat: c.pin_lat, pinLng: c.pin_lng }]));
 }
