@@ -118,9 +118,10 @@ export async function startServer(
     s.listen(config.PORT, config.HOST, () => resolveServer(s));
   });
   live.attach(http);
-  // Background jobs (alarm sweeps, tier freeze, automatic month close); idempotent,
-  // so every process may run them.
-  const stopJobs = config.JOB_INTERVAL_MS > 0 ? startScheduler(deps, config.JOB_INTERVAL_MS) : async () => {};
+  // Background jobs (alarm sweeps, tier freeze, automatic month close): with Redis each
+  // club's on the process that owns the club (realtime/owners.ts); idempotent, so a
+  // hand-over that runs a club's jobs on two processes at once does nothing twice.
+  const stopJobs = config.JOB_INTERVAL_MS > 0 ? startScheduler(deps, config.JOB_INTERVAL_MS, (id) => live.ownsClub(id)) : async () => {};
   // BACKUP_DIR / BACKUP_EVERY: the embedded database's scheduled backups (docs/backup.md).
   const stopBackups = startBackupSchedule(deps);
   // NOTIFY_POLL_MS: the outbox's deliverer (docs/notify.md); every process may run it.

@@ -38,7 +38,7 @@ describe("jobs: what a process remembers between ticks", () => {
     const memo: JobMemo = new Map();
     const jobs = allJobs.length;
     expect(allJobs.filter((j) => !j.period).map((j) => j.name)).toEqual(["complaint-alarms", "quota-pace"]);
-    expect(await pass(memo)).toEqual({ ran: 2 * jobs, skipped: 0 });
+    expect(await pass(memo)).toEqual({ clubs: 2, elsewhere: 0, ran: 2 * jobs, skipped: 0 });
     // the purges, the tier freeze and the quarter's alarms settle at once, and the year
     // 2025 is over with nobody to crown (these clubs sold nothing). February had no
     // targets, so nothing closed it: the month close keeps looking, as before
@@ -46,8 +46,8 @@ describe("jobs: what a process remembers between ticks", () => {
     expect(settled(memo, a)).toEqual(five);
     expect(settled(memo, b)).toEqual(five);
     expect(await closed(a, "2026-02")).toBe(false);
-    expect(await pass(memo)).toEqual({ ran: 2 * (jobs - 5), skipped: 2 * 5 });
-    expect(await pass(memo)).toEqual({ ran: 2 * (jobs - 5), skipped: 2 * 5 });
+    expect(await pass(memo)).toEqual({ clubs: 2, elsewhere: 0, ran: 2 * (jobs - 5), skipped: 2 * 5 });
+    expect(await pass(memo)).toEqual({ clubs: 2, elsewhere: 0, ran: 2 * (jobs - 5), skipped: 2 * 5 });
   });
 
   it("a new period is looked at again: the next hour's purges, the next month's close and freeze, the next quarter's alarms", async () => {
@@ -55,7 +55,7 @@ describe("jobs: what a process remembers between ticks", () => {
     await pass(memo);
     t.clock.advance(3_600_000);
     // the next hour: the two purges again
-    expect(await pass(memo)).toEqual({ ran: 2 * (allJobs.length - 5 + 2), skipped: 2 * (5 - 2) });
+    expect(await pass(memo)).toEqual({ clubs: 2, elsewhere: 0, ran: 2 * (allJobs.length - 5 + 2), skipped: 2 * (5 - 2) });
 
     // March has a target in club a; on April 1 its close runs, and then settles
     const month = "2026-03";
@@ -63,7 +63,7 @@ describe("jobs: what a process remembers between ticks", () => {
     expect(target.status).toBe(200);
     t.clock.set("2026-04-01T09:00:00+08:00");
     // every period moved but the year's: only the awards (for 2025 still) are skipped
-    expect(await pass(memo)).toEqual({ ran: 2 * (allJobs.length - 1), skipped: 2 });
+    expect(await pass(memo)).toEqual({ clubs: 2, elsewhere: 0, ran: 2 * (allJobs.length - 1), skipped: 2 });
     expect(await closed(a, month)).toBe(true);
     expect(await closed(b, month)).toBe(false);
     await pass(memo);
@@ -76,7 +76,14 @@ describe("jobs: what a process remembers between ticks", () => {
   it("without a memo (as the tests and the tools call it) every job runs every time", async () => {
     const first = await runJobsOnce(t.server.deps);
     const second = await runJobsOnce(t.server.deps);
-    expect(first).toEqual({ ran: 2 * allJobs.length, skipped: 0 });
+    expect(first).toEqual({ clubs: 2, elsewhere: 0, ran: 2 * allJobs.length, skipped: 0 });
     expect(second).toEqual(first);
+  });
+
+  it("with `owns`, only the clubs this process owns are visited; the others are counted as elsewhere", async () => {
+    const mine = await runJobsOnce(t.server.deps, undefined, undefined, (id) => id === a.tenantId);
+    expect(mine).toEqual({ clubs: 1, elsewhere: 1, ran: allJobs.length, skipped: 0 });
+    const none = await runJobsOnce(t.server.deps, undefined, undefined, () => false);
+    expect(none).toEqual({ clubs: 0, elsewhere: 2, ran: 0, skipped: 0 });
   });
 });

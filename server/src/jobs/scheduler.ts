@@ -12,20 +12,37 @@ import { allJobs } from "./registry.ts";
  */
 export type JobMemo = Map<string, string>;
 
-/** Jobs run, and jobs skipped as settled for their period, in one pass. */
+/** Jobs run, jobs skipped as settled for their period, and clubs left to their owner process, in one pass. */
 export interface JobPass {
+  /** clubs visited, and job runs */
+  clubs: number;
   ran: number;
   skipped: number;
+  elsewhere: number;
 }
 
 /**
- * Runs every job for every club once; errors are logged per club and job, never thrown.
- * With `memo`, a periodic job settled for its current period is skipped (see JobMemo).
+ * Whether this process runs a club's jobs: with Redis, only the club's owner does
+ * (realtime/owners.ts, the process that recomputes its boards), so N processes share
+ * the clubs instead of each doing them all. The jobs are idempotent, so the overlap of
+ * a hand-over (both processes, for a pass) does nothing twice that shows.
  */
-export async function runJobsOnce(deps: Deps, only?: string[], memo?: JobMemo): Promise<JobPass> {
+export type OwnsClub = (tenantId: string) => boolean;
+
+/**
+ * Runs every job for every club once; errors are logged per club and job, never thrown.
+ * With `memo`, a periodic job settled for its current period is skipped (see JobMemo);
+ * with `owns`, only the clubs this process owns are visited.
+ */
+export async function runJobsOnce(deps: Deps, only?: string[], memo?: JobMemo, owns?: OwnsClub): Promise<JobPass> {
   const clubs = await listTenantIds(deps.database);
-  const pass: JobPass = { ran: 0, skipped: 0 };
+  const pass: JobPass = { clubs: 0, ran: 0, skipped: 0, elsewhere: 0 };
   for (const club of clubs) {
+    if (owns && !owns(club.id)) {
+      pass.elsewhere++;
+      continue;
+    }
+    pass.clubs++;
     for (const job of allJobs) {
       if (only && !only.includes(job.name)) continue;
       const key = `${job.name}\n${club.id}`;
@@ -45,17 +62,18 @@ export async function runJobsOnce(deps: Deps, only?: string[], memo?: JobMemo): 
       }
     }
   }
+  deps.metrics?.jobPass(pass.clubs, pass.elsewhere);
   return pass;
 }
 
-/** Every `everyMs` (and once shortly after start). Returns a stop function. */
-export function startScheduler(deps: Deps, everyMs: number): () => Promise<void> {
+/** Every `everyMs` (and once shortly after start), the clubs `owns` names. Returns a stop function. */
+export function startScheduler(deps: Deps, everyMs: number, owns?: OwnsClub): () => Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
   const memo: JobMemo = new Map();
   const tick = () => {
     if (stopped || running) return;
-    running = runJobsOnce(deps, undefined, memo)
+    running = runJobsOnce(deps, undefined, memo, owns)
       .then(() => undefined)
       .catch((err) => deps.logger.error({ err }, "scheduler tick failed"))
       .finally(() => {

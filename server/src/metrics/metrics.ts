@@ -59,6 +59,12 @@ export class Metrics {
     buckets: LAG_BUCKETS,
     registers: [this.registry],
   });
+  readonly #jobClubs = new Gauge({
+    name: "clubhouse_job_clubs",
+    help: "Clubs in this process's last pass of the background jobs: those it ran (here) and those left to the process that owns them (elsewhere).",
+    labelNames: ["where"] as const,
+    registers: [this.registry],
+  });
   readonly #liveMismatches = new Counter({
     name: "clubhouse_live_event_mismatches_total",
     help: "Live events whose payload did not match the table of events (checked with LIVE_CHECK_EVENTS=on), by event.",
@@ -175,6 +181,12 @@ export class Metrics {
 
   job(name: string, ok: boolean) {
     this.#jobRuns.inc({ job: name, result: ok ? "ok" : "failed" });
+  }
+
+  /** A pass of the background jobs ended: how many clubs it ran here and left to their owners. */
+  jobPass(here: number, elsewhere: number) {
+    this.#jobClubs.set({ where: "here" }, here);
+    this.#jobClubs.set({ where: "elsewhere" }, elsewhere);
   }
 
   /** A live event's payload did not match its schema (realtime/outbox.ts). */

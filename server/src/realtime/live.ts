@@ -362,6 +362,7 @@ export async function startLive(deps: Deps): Promise<LiveChannel> {
     mode: redis ? "redis" : "memory",
     fanningOut: () => redis?.client.status === "ready",
     boardsBusy: (tenantId) => boards.has(tenantId),
+    ownsClub: (tenantId) => handOff.owns(tenantId),
     attach(http) {
       io.attach(http);
       attached = true;

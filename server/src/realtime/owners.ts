@@ -3,7 +3,8 @@ import type { Redis } from "ioredis";
 import { type LiveServer, REDIS_PREFIX } from "./rooms.ts";
 
 /**
- * With Redis: which process recomputes a club's boards (its owner). Every process
+ * With Redis: which process recomputes a club's boards and runs its background jobs
+ * (its owner). Every process
  * keeps its id in one sorted set, scored by an expiry it renews; the owner of a club
  * is the process alive whose hash of (process, club) is highest (rendezvous hashing),
  * so the clubs spread evenly over the processes and only a leaving or joining
@@ -91,6 +92,15 @@ export function boardHandOff(
     if (typeof ack === "function") ack(mine);
   });
   return {
+    /**
+     * Whether this process is the club's owner now. Also who runs the club's background
+     * jobs (jobs/scheduler.ts). Without Redis, or while it cannot answer, every process
+     * counts as the owner of every club: work is done twice rather than not at all.
+     */
+    owns(tenantId: string): boolean {
+      if (!owners || redis?.client.status !== "ready") return true;
+      return owners.ownerOf(tenantId) === owners.id;
+    },
     /** `reps`: the reps the change touched, when it names them (realtime/boards.ts `BoardChange`). */
     changed(tenantId: string, reps?: readonly string[] | null) {
       if (!owners || redis?.client.status !== "ready") return recompute(tenantId, reps);

@@ -36,6 +36,8 @@ export interface LiveChannel {
   attach(http: HttpServer): void;
   /** Whether a club's boards have a recompute running or due, or a coalescing window open on this process (quiet: false). */
   boardsBusy(tenantId: string): boolean;
+  /** Whether this process owns the club (owners.ts): recomputes its boards and runs its background jobs. Always true without Redis. */
+  ownsClub(tenantId: string): boolean;
   /** Close every socket (their sessions stay recoverable on another process), the adapter and Redis. */
   close(): Promise<void>;
 }
