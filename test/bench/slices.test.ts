@@ -29,7 +29,18 @@ describe("combineSlices", () => {
 
   it("weights CPU per operation by the operations of each slice, and keeps the last slice's statements", () => {
     const statements = [
-      { query: "insert", callsPerOp: 1, execUs: 50, planUs: 0, plansPerOp: 0, rowsPerOp: 1, hitPerOp: 3, dirtiedPerOp: 0, walBytesPerOp: 900, fpiPerOp: 0 },
+      {
+        query: "insert",
+        callsPerOp: 1,
+        execUs: 50,
+        planUs: 0,
+        plansPerOp: 0,
+        rowsPerOp: 1,
+        hitPerOp: 3,
+        dirtiedPerOp: 0,
+        walBytesPerOp: 900,
+        fpiPerOp: 0,
+      },
     ];
     const c = combineSlices(
       [

@@ -4,8 +4,8 @@ import { type LiveServer, REDIS_PREFIX } from "./rooms.ts";
 
 /**
  * With Redis: which process recomputes a club's boards and runs its background jobs
- * (its owner). Every process
- * keeps its id in one sorted set, scored by an expiry it renews; the owner of a club
+ * (its owner). Every process keeps its id in one sorted set, scored by an expiry it
+ * renews; the owner of a club
  * is the process alive whose hash of (process, club) is highest (rendezvous hashing),
  * so the clubs spread evenly over the processes and only a leaving or joining
  * process's share moves. Without owners every process recomputed every club it was
