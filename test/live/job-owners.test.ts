@@ -1,8 +1,9 @@
 import { REDIS_PREFIX } from "@clubhouse/server";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, signupClub, TEST_DB, type TestDatabase } from "../support/harness.ts";
-import { eventually, freePort, type ServerProcess, sleep, spawnServer, TestRedis } from "../support/live.ts";
+import { signupClub, TEST_DB } from "../support/harness.ts";
+import { eventually, type ServerProcess, sleep } from "../support/live.ts";
+import { type TwoProcesses, twoProcesses } from "../support/two-processes.ts";
 
 // Two `pnpm start` processes on one Redis run the background jobs of different clubs:
 // each club's on its owner (server/src/realtime/owners.ts, the process that recomputes
@@ -11,26 +12,18 @@ import { eventually, freePort, type ServerProcess, sleep, spawnServer, TestRedis
 // kills a process (other processes on a shared Redis would count it for seconds).
 const METRICS_TOKEN = "job-owners-test-metrics-token-0123456789";
 const CLUBS = 10;
-let db: TestDatabase;
+let procs: TwoProcesses;
 let a: ServerProcess;
 let b: ServerProcess;
-let redisServer: TestRedis;
 let redis: Redis;
 
 beforeAll(async () => {
   if (TEST_DB !== "postgres") throw new Error("the live project runs on PostgreSQL (TEST_DB=postgres)");
-  db = await freshDatabase();
-  redisServer = new TestRedis(await freePort());
-  await redisServer.start();
-  redis = new Redis(redisServer.url);
-  const env = { DATABASE_URL: db.url!, REDIS_URL: redisServer.url, METRICS_TOKEN, SIGNUP_PER_HOUR: "100", JOB_INTERVAL_MS: "300" };
-  [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+  procs = await twoProcesses({ METRICS_TOKEN, SIGNUP_PER_HOUR: "100", JOB_INTERVAL_MS: "300" });
+  ({ a, b, redis } = procs);
 });
 afterAll(async () => {
-  await Promise.all([a?.stop(), b?.child.signalCode === null ? b.stop() : undefined]);
-  redis?.disconnect();
-  await redisServer?.stop();
-  await db?.drop();
+  await procs?.stop();
 });
 
 async function scrape(p: ServerProcess): Promise<string> {

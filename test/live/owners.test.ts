@@ -1,10 +1,11 @@
 import { REDIS_PREFIX } from "@clubhouse/server";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { boardClient, matchesFullRead, openBoard } from "../support/board-client.ts";
 import { addRevenue, type Club, makeClub, newCustomer } from "../support/club.ts";
-import { freshDatabase, signupClub, TEST_DB, type TestDatabase } from "../support/harness.ts";
-import { connected, eventually, freePort, type ServerProcess, sleep, spawnServer, TestRedis } from "../support/live.ts";
+import { signupClub, TEST_DB } from "../support/harness.ts";
+import { connected, eventually, type ServerProcess, sleep } from "../support/live.ts";
+import { type TwoProcesses, twoProcesses } from "../support/two-processes.ts";
 
 // Two `pnpm start` processes on one Redis: each club's boards are recomputed by one of
 // them, the club's owner (server/src/realtime/owners.ts), whichever process took the write.
@@ -12,27 +13,18 @@ import { connected, eventually, freePort, type ServerProcess, sleep, spawnServer
 // Redis would keep counting for seconds (their adapter's list of servers).
 const METRICS_TOKEN = "owners-test-metrics-token-0123456789";
 const CLUBS = 12;
-let db: TestDatabase;
+let procs: TwoProcesses;
 let a: ServerProcess;
 let b: ServerProcess;
-let redisServer: TestRedis;
 let redis: Redis;
 
 beforeAll(async () => {
   if (TEST_DB !== "postgres") throw new Error("the live project runs on PostgreSQL (TEST_DB=postgres)");
-  db = await freshDatabase();
-  redisServer = new TestRedis(await freePort());
-  await redisServer.start();
-  redis = new Redis(redisServer.url);
-  const env = { DATABASE_URL: db.url!, REDIS_URL: redisServer.url, METRICS_TOKEN, SIGNUP_PER_HOUR: "100" };
-  [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+  procs = await twoProcesses({ METRICS_TOKEN, SIGNUP_PER_HOUR: "100" });
+  ({ a, b, redis } = procs);
 });
 afterAll(async () => {
-  // (B may have been killed by the test: nothing to stop then)
-  await Promise.all([a?.stop(), b?.child.signalCode === null ? b.stop() : undefined]);
-  redis?.disconnect();
-  await redisServer?.stop();
-  await db?.drop();
+  await procs?.stop();
 });
 
 /** The process's board reads of one kind (its metrics). */

@@ -261,7 +261,8 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     url,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      // ended already (also killed by a signal: no second "exit" would come)
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       return new Promise<number | null>((done) => {
         const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
         child.once("exit", (code) => {
