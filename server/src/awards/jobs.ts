@@ -5,14 +5,14 @@ import { yearOf } from "../time/club-time.ts";
 import { type ClubJob, claimJobRun, SETTLED } from "../writes/job-run.ts";
 import { awardsFor } from "./service.ts";
 
+/** The club year before the one `now` falls in: the last year that has ended. */
+const endedYear = (now: Date, club: { timezone: string }) => String(Number(yearOf(now, club.timezone)) - 1);
+
 /**
  * 销售冠军、亚军、季军: once a club year is over, its final podium is announced to the
  * channels that chose `awards`, once per club and year (the claim and the outbox rows
  * commit together). A year nobody won is not announced.
  */
-/** The club year before the one `now` falls in: the last year that has ended. */
-const endedYear = (now: Date, club: { timezone: string }) => String(Number(yearOf(now, club.timezone)) - 1);
-
 export const awardsAnnouncement: ClubJob = {
   name: "awards-notify",
   period: endedYear,

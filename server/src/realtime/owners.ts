@@ -5,10 +5,9 @@ import { type LiveServer, REDIS_PREFIX } from "./rooms.ts";
 /**
  * With Redis: which process recomputes a club's boards and runs its background jobs
  * (its owner). Every process keeps its id in one sorted set, scored by an expiry it
- * renews; the owner of a club
- * is the process alive whose hash of (process, club) is highest (rendezvous hashing),
- * so the clubs spread evenly over the processes and only a leaving or joining
- * process's share moves. Without owners every process recomputed every club it was
+ * renews; the owner of a club is the process alive whose hash of (process, club) is
+ * highest (rendezvous hashing), so the clubs spread evenly over the processes and only
+ * a leaving or joining process's share moves. Without owners every process recomputed every club it was
  * written to and published the result to all of them: the process taking the writes
  * did every club's boards while the others did none.
  *
@@ -91,21 +90,23 @@ export function boardHandOff(
     if (mine) recompute(tenantId, Array.isArray(reps) && reps.every((r) => typeof r === "string") ? reps : null);
     if (typeof ack === "function") ack(mine);
   });
+  /**
+   * The process that owns the club now, or undefined when it is this one. Without Redis,
+   * or while it cannot answer, every process counts as the owner of every club: work is
+   * done twice rather than not at all.
+   */
+  const otherOwner = (tenantId: string): string | undefined => {
+    if (!owners || redis?.client.status !== "ready") return undefined;
+    const owner = owners.ownerOf(tenantId);
+    return owner === owners.id ? undefined : owner;
+  };
   return {
-    /**
-     * Whether this process is the club's owner now. Also who runs the club's background
-     * jobs (jobs/scheduler.ts). Without Redis, or while it cannot answer, every process
-     * counts as the owner of every club: work is done twice rather than not at all.
-     */
-    owns(tenantId: string): boolean {
-      if (!owners || redis?.client.status !== "ready") return true;
-      return owners.ownerOf(tenantId) === owners.id;
-    },
+    /** Whether this process is the club's owner now: also who runs the club's background jobs (jobs/scheduler.ts). */
+    owns: (tenantId: string): boolean => otherOwner(tenantId) === undefined,
     /** `reps`: the reps the change touched, when it names them (realtime/boards.ts `BoardChange`). */
     changed(tenantId: string, reps?: readonly string[] | null) {
-      if (!owners || redis?.client.status !== "ready") return recompute(tenantId, reps);
-      const owner = owners.ownerOf(tenantId);
-      if (owner === owners.id) return recompute(tenantId, reps);
+      const owner = otherOwner(tenantId);
+      if (owner === undefined) return recompute(tenantId, reps);
       try {
         io.serverSideEmit("boards:changed", tenantId, owner, reps ? [...reps] : null, (_err, taken) => {
           if (!taken?.includes(true)) recompute(tenantId, reps);

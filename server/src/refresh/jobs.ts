@@ -9,18 +9,18 @@ import { quarterSubjects } from "./service.ts";
 /** How many stale customers an alarm names in its data (the list endpoint has them all). */
 const NAMED = 50;
 
-/**
- * docs/regulation.md, 第五条 三.2: at a club quarter's end the stale customers raise an alarm to managers,
- * one per rep with stale customers. Runs at the first tick after the quarter ends,
- * once per club and quarter (claimJobRun in the same transaction as the alarms,
- * whose keys are idempotent too), judging the quarter by the refreshes made in it.
- */
 /** The club quarter before the one `now` falls in: the last quarter that has ended. */
 function endedQuarter(now: Date, club: { timezone: string }) {
   const current = quarterOf(now, club.timezone);
   return quarterOf(new Date(quarterRange(current, club.timezone).start.getTime() - 1), club.timezone);
 }
 
+/**
+ * docs/regulation.md, 第五条 三.2: at a club quarter's end the stale customers raise an alarm to managers,
+ * one per rep with stale customers. Runs at the first tick after the quarter ends,
+ * once per club and quarter (claimJobRun in the same transaction as the alarms,
+ * whose keys are idempotent too), judging the quarter by the refreshes made in it.
+ */
 export const refreshAlarms: ClubJob = {
   name: "refresh-alarms",
   period: endedQuarter,
