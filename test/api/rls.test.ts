@@ -78,6 +78,29 @@ describe("row-level security", () => {
     expect(policy?.qual).toContain("current_setting('app.tenant_id'");
   });
 
+  it("every policy reads its scope once per statement (a scalar subquery), not once per row a scan checks", async () => {
+    const policies = await asOwner<{ table: string; name: string; qual: string; check: string | null }>(sql`
+      select c.relname as table, p.polname as name, pg_get_expr(p.polqual, p.polrelid) as qual,
+        pg_get_expr(p.polwithcheck, p.polrelid) as check
+      from pg_policy p join pg_class c on c.oid = p.polrelid
+      where c.relnamespace = 'public'::regnamespace order by 1, 2`);
+    expect(policies.map((p) => p.name)).toEqual(expect.arrayContaining(["tenant_by_slug", "tenant_directory", "notify_directory"]));
+    const perRow = policies.filter(
+      (p) => !/\( SELECT [^)]*current_setting\(/.test(p.qual) || (p.check !== null && !/\( SELECT [^)]*current_setting\(/.test(p.check)),
+    );
+    expect(perRow).toEqual([]);
+    // and the plan shows it: one evaluation (an InitPlan) for a scan of the club's settings
+    const plan = await db.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('role', 'clubhouse_app', true), set_config('app.tenant_id', gen_random_uuid()::text, true)`);
+      await tx.execute(sql`set local enable_indexscan = off`);
+      await tx.execute(sql`set local enable_bitmapscan = off`);
+      return rowsOf<{ "QUERY PLAN": string }>(await tx.execute(sql`explain select * from club_settings`));
+    });
+    const text = plan.map((r) => r["QUERY PLAN"]).join("\n");
+    expect(text).toMatch(/InitPlan/);
+    expect(text).toMatch(/Seq Scan on club_settings/);
+  });
+
   it("a transaction with no club set sees no club rows at all", async () => {
     const owner = await asOwner<{ n: number }>(sql`select count(*)::int as n from users`);
     expect(owner[0]!.n).toBeGreaterThanOrEqual(2);

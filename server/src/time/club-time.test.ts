@@ -68,6 +68,36 @@ describe("instant → club period", () => {
     expect(dayOfMonthOf(at("2025-03-07T15:59:00Z"), SH)).toBe(7);
   });
 
+  it("an instant's day, asked again and again around days the clocks change, is the zone's calendar day", () => {
+    // en-CA formats a date as YYYY-MM-DD: the platform's own reading of the zone
+    const calendarDay = (d: Date, tz: string) => new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(d);
+    const zones = [SH, NY, "Europe/London", "Australia/Lord_Howe", "America/Havana", "America/Santiago", "Pacific/Apia"];
+    const anchors = [
+      "2025-03-09T00:00:00Z",
+      "2025-11-02T00:00:00Z",
+      "2025-03-30T00:00:00Z",
+      "2025-04-06T00:00:00Z",
+      "2011-12-29T00:00:00Z",
+      "2025-09-07T00:00:00Z",
+    ];
+    for (const tz of zones)
+      for (const a of anchors)
+        for (let m = -36 * 60; m <= 36 * 60; m += 17) {
+          const d = new Date(Date.parse(a) + m * 60_000);
+          expect(dayOf(d, tz), `${d.toISOString()} in ${tz}`).toBe(calendarDay(d, tz));
+        }
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true }),
+        fc.constantFrom(SH, NY, "UTC", "Europe/London", "Australia/Sydney", "America/Havana"),
+        (d, tz) => {
+          expect(dayOf(d, tz)).toBe(calendarDay(d, tz));
+          expect(dayOf(new Date(d.getTime() + 1), tz)).toBe(calendarDay(new Date(d.getTime() + 1), tz));
+        },
+      ),
+    );
+  });
+
   it("refuses an unknown zone", () => {
     expect(isTimeZone("Asia/Shanghai")).toBe(true);
     expect(isTimeZone("Mars/Olympus")).toBe(false);

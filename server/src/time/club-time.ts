@@ -202,9 +202,39 @@ function startOfClubDay(day: ClubDay, tz: string): Date {
   return atClubTime(day, 0, 0, tz);
 }
 
+/**
+ * Club days already worked out, per zone: the instants of a day in its zone, so that the
+ * day of an instant (every write asks, often twice) is a comparison, not the zone's
+ * offset rules. Only a day with one offset from its start to its end is kept: on a day
+ * the clocks change, an instant's day is worked out every time. A few per zone (today,
+ * yesterday, a replayed day); the oldest goes first.
+ */
+const knownDays = new Map<string, { start: number; end: number; day: ClubDay }[]>();
+const KNOWN_DAYS_PER_ZONE = 8;
+const KNOWN_DAYS_ZONES = 256;
+
 export function dayOf(instant: Date, tz: string): ClubDay {
+  const ms = instant.getTime();
+  const known = knownDays.get(tz);
+  if (known) for (const k of known) if (ms >= k.start && ms < k.end) return k.day;
   const t = zoned(instant, tz);
-  return formatDay(t.getFullYear(), t.getMonth() + 1, t.getDate());
+  const day = formatDay(t.getFullYear(), t.getMonth() + 1, t.getDate());
+  rememberDay(day, ms, tz);
+  return day;
+}
+function rememberDay(day: ClubDay, ms: number, tz: string) {
+  const { start, end } = dayRange(day, tz);
+  const s = start.getTime();
+  const e = end.getTime();
+  if (!(ms >= s && ms < e) || offsetMs(start, tz) !== offsetMs(new Date(e - 1), tz)) return;
+  let list = knownDays.get(tz);
+  if (!list) {
+    if (knownDays.size >= KNOWN_DAYS_ZONES) knownDays.clear();
+    list = [];
+    knownDays.set(tz, list);
+  }
+  if (list.length >= KNOWN_DAYS_PER_ZONE) list.shift();
+  list.push({ start: s, end: e, day });
 }
 export function monthOf(instant: Date, tz: string): ClubMonth {
   return dayOf(instant, tz).slice(0, 7);
