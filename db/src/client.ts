@@ -10,9 +10,13 @@ import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import { migrate as migratePg } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { DRIZZLE_PARSERS, forDrizzle } from "./pglite-client.ts";
-import * as schema from "./schema/index.ts";
 
-export type Schema = typeof schema;
+/**
+ * No relational schema: drizzle builds a query helper per table of the schema for every
+ * transaction it opens (its `tx.query.*` API), a cost on every write for an API nothing
+ * here uses. Statements are built with the query builder and `sql` from the tables.
+ */
+export type Schema = Record<string, never>;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 // biome-ignore lint/suspicious/noExplicitAny: drizzle's relational-config parameter is internal
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, any>;
@@ -130,7 +134,7 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<Database> {
     unlock();
     throw err;
   }
-  const db = drizzlePglite({ client: forDrizzle(client), schema }) as unknown as Db;
+  const db = drizzlePglite({ client: forDrizzle(client) }) as unknown as Db;
   return {
     db,
     kind: "pglite",
@@ -170,7 +174,7 @@ function pgDatabase(
     connection: { application_name: extra.application_name },
     ...(extra.connect_timeout ? { connect_timeout: extra.connect_timeout } : {}),
   });
-  const db = drizzlePg({ client: opts.prepare === false ? client : preparing(client), schema }) as unknown as Db;
+  const db = drizzlePg({ client: opts.prepare === false ? client : preparing(client) }) as unknown as Db;
   const url = opts.migrateUrl ?? databaseUrl;
   return {
     db,
