@@ -40,7 +40,9 @@ const tsxLoader = pathToFileURL(resolve(root, "server/node_modules/tsx/dist/load
  */
 export function spawnTsx(script: string, env: Record<string, string>, opts: { ipc?: boolean; cpuProfileDir?: string } = {}): Child {
   // BENCH_CPU_PROFILE_INTERVAL_US: the sampling interval (Node's default 1,000 µs gives few samples in a short figure)
-  const interval = process.env.BENCH_CPU_PROFILE_INTERVAL_US ? [`--cpu-prof-interval=${Number(process.env.BENCH_CPU_PROFILE_INTERVAL_US)}`] : [];
+  const interval = process.env.BENCH_CPU_PROFILE_INTERVAL_US
+    ? [`--cpu-prof-interval=${Number(process.env.BENCH_CPU_PROFILE_INTERVAL_US)}`]
+    : [];
   const profile = opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`, ...interval] : [];
   // a built bundle (.js) runs under plain node, as `pnpm start` runs it
   const [command, args] = script.endsWith(".js")
