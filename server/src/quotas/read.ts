@@ -25,11 +25,12 @@ export interface RepRow {
 }
 
 /** Users with the rep role (in this club: RLS), by name. */
-export async function loadReps(tx: Tx): Promise<RepRow[]> {
+export async function loadReps(tx: Tx, only?: readonly string[]): Promise<RepRow[]> {
+  if (only?.length === 0) return [];
   return tx
     .select({ id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt, teamId: users.teamId })
     .from(users)
-    .where(eq(users.role, "rep"))
+    .where(and(eq(users.role, "rep"), only ? inArray(users.id, [...only]) : undefined))
     .orderBy(asc(users.name), asc(users.id));
 }
 
@@ -174,10 +175,10 @@ export function perPeriod<T>(sums: Map<string, Map<string, number[]>>, of: (v: n
  * (never the ledger) summed over each period of `periods`, from one aggregated read of
  * each table: the live boards need the month, quarter and year at once.
  */
-export async function monthFigures(tx: Tx, periods: readonly (readonly ClubMonth[])[]) {
+export async function monthFigures(tx: Tx, periods: readonly (readonly ClubMonth[])[], reps?: readonly string[]) {
   const [t, r] = await Promise.all([
-    sumsByRepAndPeriod(tx, "targets", ["amount_fen"], periods),
-    sumsByRepAndPeriod(tx, "rep_month_totals", ["amount_fen"], periods),
+    sumsByRepAndPeriod(tx, "targets", ["amount_fen"], periods, reps),
+    sumsByRepAndPeriod(tx, "rep_month_totals", ["amount_fen"], periods, reps),
   ]);
   return figuresOf(t, r);
 }
@@ -190,9 +191,9 @@ export function figuresOf(t: Map<string, Map<string, number[]>>, r: Map<string, 
   };
 }
 
-/** monthFigures for the one period `months`: the sums of targets and of revenue per rep. */
-export async function periodSums(tx: Tx, months: ClubMonth[]) {
-  const figures = await monthFigures(tx, [months]);
+/** monthFigures for the one period `months`: the sums of targets and of revenue per rep (with `reps`, those reps' only). */
+export async function periodSums(tx: Tx, months: ClubMonth[], reps?: readonly string[]) {
+  const figures = await monthFigures(tx, [months], reps);
   return { tsums: figures.targetSums(months), rsums: figures.revenueSums(months) };
 }
 

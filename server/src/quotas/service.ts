@@ -199,13 +199,23 @@ export async function quotaFor(ctx: ServiceContext, month?: ClubMonth) {
     const clock = await clubClock(tx, ctx);
     const m = month ?? clock.month;
     const only = await repIdsInScope(tx, scopeOf(ctx));
-    return { month: m, reps: (await quotaRows(tx, ctx, clock, m)).filter((r) => !only || only.has(r.repId)) };
+    return { month: m, reps: await quotaRows(tx, ctx, clock, m, only) };
   });
 }
 
-export async function quotaRows(tx: Tx, ctx: ServiceContext, clock: ClubClock, month: ClubMonth) {
-  const [reps, { tsums, rsums }, checks] = await Promise.all([loadReps(tx), periodSums(tx, [month]), monthChecks(tx, month)]);
-  return quotaRowsFrom(ctx, clock, month, reps, tsums, rsums, checks);
+/**
+ * The quota rows of the reps in `only` (null: every rep), read for those reps alone: a
+ * rep's own quota reads one rep's rows, not the whole club's (500 reps opening the app
+ * at nine would otherwise each read all 500).
+ */
+async function quotaRows(tx: Tx, ctx: ServiceContext, clock: ClubClock, month: ClubMonth, only: Set<string> | null) {
+  const ids = only ? [...only] : undefined;
+  const [reps, { tsums, rsums }, checks] = await Promise.all([
+    loadReps(tx, ids),
+    periodSums(tx, [month], ids),
+    monthChecks(tx, month, ids),
+  ]);
+  return quotaRowsFrom(ctx, clock, month, reps, tsums, rsums, checks).filter((r) => !only || only.has(r.repId));
 }
 
 /** quotaRows from reads already made (the live boards read the whole year at once). */
@@ -249,8 +259,9 @@ export async function yearFor(ctx: ServiceContext, year?: ClubYear) {
     const clock = await clubClock(tx, ctx);
     const y = year ?? yearOf(clock.now, clock.tz);
     const months = monthsOfYear(y);
-    const [reps, { tsums, rsums }] = await Promise.all([loadReps(tx), periodSums(tx, months)]);
     const only = await repIdsInScope(tx, scopeOf(ctx));
+    const ids = only ? [...only] : undefined;
+    const [reps, { tsums, rsums }] = await Promise.all([loadReps(tx, ids), periodSums(tx, months, ids)]);
     const final = monthRange(months[11]!, clock.tz).end <= clock.now;
     return {
       year: y,
