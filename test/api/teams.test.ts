@@ -164,7 +164,18 @@ describe("a lead sees exactly their team", () => {
     expect(ids((await get(c.leadA.token, "/complaints?limit=200")).items, "ownerId")).toEqual(team());
     expect(ids((await get(c.leadA.token, "/plans?limit=200&from=2026-03-01&to=2026-03-31")).items, "repId")).toEqual(team());
     expect(ids((await get(c.leadA.token, "/plans/adherence?limit=200&week=2026-W12")).items, "repId")).toEqual(team());
-    expect(ids((await get(c.leadA.token, "/refresh/progress?limit=200")).items, "repId")).toEqual(team());
+    const leadProgress = await get(c.leadA.token, "/refresh/progress?limit=200");
+    expect(ids(leadProgress.items, "repId")).toEqual(team());
+    // the lead's rows and totals are the manager's rows of the team's reps, customer for customer
+    const clubRows = (await get(c.manager.token, "/refresh/progress?limit=200")).items as Json[];
+    const teamRows = clubRows.filter((r) => team().includes(r.repId as string));
+    expect(teamRows.reduce((n, r) => n + (r.total as number), 0)).toBeGreaterThan(0);
+    expect(leadProgress.items).toEqual(teamRows);
+    expect(leadProgress.totals).toEqual({
+      total: teamRows.reduce((n, r) => n + (r.total as number), 0),
+      refreshed: teamRows.reduce((n, r) => n + (r.refreshed as number), 0),
+      stale: teamRows.reduce((n, r) => n + (r.stale as number), 0),
+    });
     expect((await call(t.url, "GET", `/reps/${c.rep3.id}/ratio`, { token: c.leadA.token })).status).toBe(404);
     expect((await call(t.url, "GET", `/reps/${c.rep1.id}/ratio`, { token: c.leadA.token })).status).toBe(200);
     expect((await call(t.url, "GET", `/reps/${c.rep3.id}/overdue`, { token: c.leadA.token })).status).toBe(404);

@@ -25,10 +25,17 @@ export interface QuarterSubject extends OwnedRefreshSubject {
 }
 
 /**
- * Every customer with its latest refresh at or before the quarter's end. Status and
- * owner are today's: a customer reassigned since counts for its new owner.
+ * Every customer with its latest refresh at or before the quarter's end: every rep's,
+ * or those of `owners` (one rep, or a lead's team). Status and owner are today's: a
+ * customer reassigned since counts for its new owner.
  */
-export async function quarterSubjects(tx: Tx, quarter: ClubQuarter, tz: string, ownerId?: string): Promise<QuarterSubject[]> {
+export async function quarterSubjects(
+  tx: Tx,
+  quarter: ClubQuarter,
+  tz: string,
+  owners?: string | readonly string[],
+): Promise<QuarterSubject[]> {
+  if (Array.isArray(owners) && owners.length === 0) return [];
   const { end } = quarterRange(quarter, tz);
   const endIso = end.toISOString();
   const lastChange = sql`(select max(ch.at) from ${customerChanges} ch where ch.tenant_id = ${customers.tenantId}
@@ -51,7 +58,7 @@ export async function quarterSubjects(tx: Tx, quarter: ClubQuarter, tz: string, 
       and(
         inArray(customers.status, [...REFRESHED_STATUSES]),
         lt(customers.createdAt, end),
-        ownerId ? eq(customers.ownerId, ownerId) : undefined,
+        typeof owners === "string" ? eq(customers.ownerId, owners) : owners ? inArray(customers.ownerId, [...owners]) : undefined,
       ),
     );
   return rows.map((r) => {
@@ -90,7 +97,8 @@ export async function progress(ctx: ServiceContext, q: { quarter?: string | unde
     const scope = scopeOf(ctx);
     const only = scope.kind === "team" ? await repIdsInScope(tx, scope) : null;
     const ownerId = only ? undefined : await repFilter(tx, ctx, undefined);
-    const subjects = await quarterSubjects(tx, quarter, tz, ownerId);
+    // a lead's team: only its reps' customers are read, not the club's
+    const subjects = await quarterSubjects(tx, quarter, tz, only ? [...only] : ownerId);
     const byRep = new Map(refreshProgress(subjects, quarter, tz).map((p) => [p.repId, p]));
     const people = await tx
       .select({ id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt })
